@@ -1,0 +1,22 @@
+// Shared helpers for the interop scripts: read the JSON request from stdin, write the JSON answer to stdout.
+export async function readRequest() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.length ? JSON.parse(text) : {};
+}
+
+export function reply(value) {
+  process.stdout.write(JSON.stringify(value));
+}
+
+export const hex = (buf) => Buffer.from(buf).toString('hex');
+export const unhex = (s) => Buffer.from(s, 'hex');
+export const b64 = (buf) => Buffer.from(buf).toString('base64');
+export const unb64 = (s) => Buffer.from(s, 'base64');
+
+// Baileys logs through pino; the scripts need a silent logger with child().
+export async function silentLogger() {
+  const { default: pino } = await import('pino');
+  return pino({ level: 'silent' });
+}
