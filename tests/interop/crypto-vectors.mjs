@@ -1,0 +1,62 @@
+// Crypto vectors from independent implementations: libsignal's curve (X25519, XEdDSA via curve25519-js),
+// Node's OpenSSL (AES-GCM, AES-CTR, AES-CBC) and Baileys' hkdf (whatsapp-rust-bridge).
+// Request: {op, ...}; answer: JSON. All bytes travel as hex.
+import { createRequire } from 'node:module';
+import crypto from 'node:crypto';
+import { readRequest, reply, hex, unhex } from './lib.mjs';
+
+const require = createRequire(import.meta.url);
+const curve = require('libsignal/src/curve.js');
+const B = await import('baileys');
+
+const req = await readRequest();
+const raw32 = (k33) => Buffer.from(k33).subarray(1);
+const with05 = (k32) => Buffer.concat([Buffer.from([5]), unhex(k32)]);
+
+switch (req.op) {
+  case 'keypairs': {
+    const out = [];
+    for (let i = 0; i < req.count; i++) {
+      const kp = curve.generateKeyPair();
+      out.push({ pub: hex(raw32(kp.pubKey)), priv: hex(kp.privKey) });
+    }
+    reply(out);
+    break;
+  }
+  case 'public': // public key of a given private key, as libsignal computes it
+    reply(req.items.map((priv) => hex(raw32(curve.getPublicFromPrivateKey(unhex(priv))))));
+    break;
+  case 'sign':
+    reply(req.items.map((x) => hex(curve.calculateSignature(unhex(x.priv), unhex(x.msg)))));
+    break;
+  case 'verify':
+    reply(req.items.map((x) => {
+      try { return curve.verifySignature(with05(x.pub), unhex(x.msg), unhex(x.sig)) === true; } catch { return false; }
+    }));
+    break;
+  case 'agree':
+    reply(req.items.map((x) => hex(curve.calculateAgreement(with05(x.pub), unhex(x.priv)))));
+    break;
+  case 'gcm-encrypt':
+    reply(req.items.map((x) => {
+      const c = crypto.createCipheriv('aes-256-gcm', unhex(x.key), unhex(x.iv));
+      c.setAAD(unhex(x.aad));
+      return hex(Buffer.concat([c.update(unhex(x.data)), c.final(), c.getAuthTag()]));
+    }));
+    break;
+  case 'ctr':
+    reply(req.items.map((x) => hex(B.aesEncryptCTR(unhex(x.data), unhex(x.key), unhex(x.iv)))));
+    break;
+  case 'cbc-encrypt':
+    reply(req.items.map((x) => {
+      const c = crypto.createCipheriv('aes-256-cbc', unhex(x.key), unhex(x.iv));
+      return hex(Buffer.concat([c.update(unhex(x.data)), c.final()]));
+    }));
+    break;
+  case 'hkdf':
+    reply(await Promise.all(req.items.map(async (x) =>
+      hex(await B.hkdf(unhex(x.ikm), x.length, { salt: x.salt ? unhex(x.salt) : undefined, info: x.info })))));
+    break;
+  default:
+    throw new Error(`unknown op ${req.op}`);
+}
