@@ -20,3 +20,21 @@ export async function silentLogger() {
   const { default: pino } = await import('pino');
   return pino({ level: 'silent' });
 }
+
+// Long-lived peers (TestKit NodeProcess): one JSON request per stdin line, one JSON answer per stdout line.
+// A thrown error is answered as {error: message}; the peer keeps serving.
+export async function serveLines(handler) {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (!line.trim()) continue;
+    let answer;
+    try {
+      answer = await handler(JSON.parse(line));
+      if (answer === undefined) answer = {};
+    } catch (err) {
+      answer = { error: String(err && err.stack || err) };
+    }
+    process.stdout.write(JSON.stringify(answer) + '\n');
+  }
+}
