@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Hosting;
+
+namespace WaEngine.Sandbox.Control;
+
+/// <summary>The sandbox control API (CONTRACT.md §5): network info and virtual phones.</summary>
+public static class ControlEndpoints
+{
+    /// <summary>Maps <c>GET info</c>, <c>POST accounts</c>, <c>GET accounts</c> onto <paramref name="group"/>.</summary>
+    public static RouteGroupBuilder MapSandboxControlEndpoints(this RouteGroupBuilder group, string prefix)
+    {
+        group.MapGet("/info", (HttpContext context, SandboxRuntime sandbox) => Info(context, sandbox, prefix));
+        group.MapPost("/accounts", CreateAccountAsync);
+        group.MapGet("/accounts", ListAccountsAsync);
+        return group;
+    }
+
+    private static Ok<InfoResponse> Info(HttpContext context, SandboxRuntime sandbox, string prefix)
+    {
+        var request = context.Request;
+        var scheme = request.IsHttps ? "wss" : "ws";
+        var basePath = prefix.TrimEnd('/');
+        return TypedResults.Ok(new InfoResponse(
+            $"{scheme}://{request.Host}{basePath}/ws/chat",
+            Convert.ToBase64String(sandbox.RootKey.PublicKey),
+            sandbox.Media.BaseUrl,
+            sandbox.MediaAuthority.CaPem));
+    }
+
+    private static async Task<IResult> CreateAccountAsync(HttpRequest request, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync<CreateAccountRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        try
+        {
+            var account = await sandbox.Accounts.CreateAsync(body.Phone, body.PushName, body.Addressing, cancellationToken);
+            return TypedResults.Created($"accounts/{account.Phone}", new AccountCreated(account.Phone, account.Jid, account.LidJid));
+        }
+        catch (SandboxInputException ex)
+        {
+            return Problem(ex);
+        }
+    }
+
+    private static async Task<Ok<List<AccountView>>> ListAccountsAsync(SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        var accounts = await sandbox.Accounts.ListAsync(cancellationToken);
+        return TypedResults.Ok(accounts.Select(a => new AccountView(a.Phone, a.Jid, a.LidJid, a.Devices.Select(d => d.Jid).ToList())).ToList());
+    }
+
+    private static IResult Problem(SandboxInputException ex) => JsonBody.Error(ex.Message, ex.StatusCode, ex.Param);
+}

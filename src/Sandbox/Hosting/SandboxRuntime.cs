@@ -1,0 +1,62 @@
+using WaEngine.Engine.Crypto;
+using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Media;
+using WaEngine.Sandbox.Storage;
+
+namespace WaEngine.Sandbox.Hosting;
+
+/// <summary>
+/// One running sandbox: its database, server keys, accounts and media host. Started by the host
+/// (<see cref="IHostedService"/>) before requests are served, stopped on shutdown.
+/// </summary>
+public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory loggerFactory, TimeProvider time) : IHostedService, IAsyncDisposable
+{
+    private Parts? _parts;
+
+    /// <summary>The options it runs with.</summary>
+    public SandboxOptions Options => options;
+
+    /// <summary>The root key pair whose public half clients trust for the Noise certificate chain.</summary>
+    public KeyPair RootKey => Started.RootKey;
+
+    /// <summary>The server's Noise static key pair.</summary>
+    public KeyPair StaticKey => Started.StaticKey;
+
+    /// <summary>The virtual phones.</summary>
+    public AccountRegistry Accounts => Started.Accounts;
+
+    /// <summary>The HTTPS media host.</summary>
+    public MediaHost Media => Started.Media;
+
+    /// <summary>The CA clients trust for the media host.</summary>
+    public MediaCertificateAuthority MediaAuthority => Started.Authority;
+
+    private Parts Started => _parts ?? throw new InvalidOperationException("The sandbox has not started yet.");
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var database = await SandboxDatabase.OpenAsync(options.DataFolder, cancellationToken).ConfigureAwait(false);
+        var root = await ServerKeyStore.LoadOrCreateAsync(database, "root", cancellationToken).ConfigureAwait(false);
+        var staticKey = await ServerKeyStore.LoadOrCreateAsync(database, "static", cancellationToken).ConfigureAwait(false);
+        var authority = MediaCertificateAuthority.LoadOrCreate(Path.Combine(options.DataFolder, "tls"), time);
+        var media = await MediaHost.StartAsync(options, authority, loggerFactory, cancellationToken).ConfigureAwait(false);
+        _parts = new Parts(database, root, staticKey, new AccountRegistry(database, time), authority, media);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_parts is { } parts)
+        {
+            _parts = null;
+            await parts.Media.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private sealed record Parts(SandboxDatabase Database, KeyPair RootKey, KeyPair StaticKey, AccountRegistry Accounts, MediaCertificateAuthority Authority, MediaHost Media);
+}
