@@ -1,0 +1,8 @@
+namespace WaEngine.Engine.Session;
+
+/// <summary>Published every time a line changes status, with why; the API, webhooks and dashboard subscribe to it.</summary>
+/// <param name="From">The status before.</param>
+/// <param name="To">The status now.</param>
+/// <param name="Reason">A short machine-readable reason (e.g. <c>stream_error_515</c>, <c>qr_refs_ended</c>, <c>device_removed</c>).</param>
+/// <param name="At">When it happened.</param>
+public sealed record SessionStatusChanged(SessionStatus From, SessionStatus To, string Reason, DateTimeOffset At);
