@@ -1,0 +1,141 @@
+// An unmodified Baileys 7 client, driven line by line by a test (TestKit NodeProcess).
+// The only runtime change: WA_CERT_DETAILS.PUBLIC_KEY is overwritten with the server's root key, so Baileys
+// trusts the sandbox's certificate chain. Media TLS trust comes from NODE_EXTRA_CA_CERTS (set by the test).
+//
+// Requests:
+//   {op:'start', wsUrl, rootKey (base64), authDir, browser?, keepAliveMs?, queryTimeoutMs?}
+//   {op:'pairing-code', phone}          -> {code}             (after start, before pairing)
+//   {op:'wait', type, after?, timeoutMs?, match?}  -> the first event of that type with seq > after (and fields matching `match`)
+//   {op:'events', after?}               -> {events}
+//   {op:'send-text', jid, text}         -> {id}
+//   {op:'send', jid, content}           -> {id}               (any Baileys AnyMessageContent, JSON)
+//   {op:'read', keys}                   -> {}
+//   {op:'stop'}                         -> {}                 (closes the socket, keeps auth state)
+// Events: {seq, type: 'qr'|'open'|'close'|'creds'|'message'|'update'|'receipt', ...}
+// On close with 515 (restart required) the harness opens a new socket with the same auth state, as Baileys asks
+// applications to; other closes are reported and not retried.
+import { serveLines } from './lib.mjs';
+
+const B = await import('baileys');
+const logger = (await import('pino')).default({ level: process.env.BAILEYS_LOG || 'silent' });
+
+const events = [];
+let seq = 0;
+let sock = null;
+let config = null;
+let stopped = false;
+const waiters = new Set();
+
+function record(type, data = {}) {
+  const event = { seq: ++seq, type, ...data };
+  events.push(event);
+  for (const w of [...waiters]) w();
+  return event;
+}
+
+function matches(event, type, after, match) {
+  if (event.type !== type || event.seq <= after) return false;
+  for (const [k, v] of Object.entries(match || {})) if (event[k] !== v) return false;
+  return true;
+}
+
+const bodyOf = (m) => m?.conversation ?? m?.extendedTextMessage?.text ?? m?.imageMessage?.caption ?? m?.videoMessage?.caption
+  ?? m?.documentMessage?.caption ?? m?.reactionMessage?.text ?? m?.protocolMessage?.editedMessage?.conversation
+  ?? m?.protocolMessage?.editedMessage?.extendedTextMessage?.text ?? null;
+
+async function open() {
+  const { state, saveCreds } = await B.useMultiFileAuthState(config.authDir);
+  const s = B.makeWASocket({
+    auth: { creds: state.creds, keys: B.makeCacheableSignalKeyStore(state.keys, logger) },
+    logger,
+    waWebSocketUrl: config.wsUrl,
+    browser: config.browser || B.Browsers.macOS('Chrome'),
+    printQRInTerminal: false,
+    markOnlineOnConnect: false,
+    syncFullHistory: false,
+    shouldSyncHistoryMessage: () => false,
+    keepAliveIntervalMs: config.keepAliveMs || 30_000,
+    defaultQueryTimeoutMs: config.queryTimeoutMs || 20_000,
+    connectTimeoutMs: 20_000,
+    getMessage: async () => undefined,
+  });
+  sock = s;
+  s.ev.on('creds.update', async () => {
+    await saveCreds();
+    if (s.authState.creds.me) record('creds', { me: s.authState.creds.me.id, lid: s.authState.creds.me.lid ?? null, registered: !!s.authState.creds.registered });
+  });
+  s.ev.on('connection.update', (u) => {
+    if (u.qr) record('qr', { qr: u.qr });
+    if (u.connection === 'open') record('open', { me: s.user?.id ?? null });
+    if (u.connection === 'close') {
+      const code = u.lastDisconnect?.error?.output?.statusCode ?? null;
+      record('close', { code, message: String(u.lastDisconnect?.error?.message ?? '') });
+      if (code === B.DisconnectReason.restartRequired && !stopped && sock === s) {
+        open().catch((e) => record('error', { message: String(e) }));
+      }
+    }
+  });
+  s.ev.on('messages.upsert', ({ messages, type }) => {
+    for (const m of messages) {
+      record('message', {
+        upsertType: type, id: m.key.id, remoteJid: m.key.remoteJid, fromMe: !!m.key.fromMe,
+        participant: m.key.participant ?? null, remoteJidAlt: m.key.remoteJidAlt ?? null,
+        body: bodyOf(m.message), message: m.message ? B.proto.Message.toObject(B.proto.Message.fromObject(m.message), { bytes: String }) : null,
+        stubType: m.messageStubType ?? null, pushName: m.pushName ?? null,
+      });
+    }
+  });
+  s.ev.on('messages.update', (updates) => {
+    for (const u of updates) record('update', { id: u.key.id, remoteJid: u.key.remoteJid, status: u.update?.status ?? null, edited: !!u.update?.message });
+  });
+  s.ev.on('message-receipt.update', (updates) => {
+    for (const u of updates) record('receipt', { id: u.key.id, remoteJid: u.key.remoteJid, receipt: u.receipt });
+  });
+}
+
+await serveLines(async (req) => {
+  switch (req.op) {
+    case 'start':
+      config = req;
+      stopped = false;
+      B.WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(req.rootKey, 'base64');
+      await open();
+      return { started: true };
+    case 'pairing-code':
+      return { code: await sock.requestPairingCode(req.phone) };
+    case 'events':
+      return { events: events.filter((e) => e.seq > (req.after || 0)) };
+    case 'wait': {
+      const after = req.after || 0;
+      const deadline = Date.now() + (req.timeoutMs || 30_000);
+      for (;;) {
+        const hit = events.find((e) => matches(e, req.type, after, req.match));
+        if (hit) return hit;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no '${req.type}' event after seq ${after} within ${req.timeoutMs || 30_000} ms; last events: ${JSON.stringify(events.slice(-8))}`);
+        await new Promise((resolve) => {
+          const w = () => { waiters.delete(w); clearTimeout(t); resolve(); };
+          const t = setTimeout(w, Math.min(left, 1000));
+          waiters.add(w);
+        });
+      }
+    }
+    case 'send-text': {
+      const sent = await sock.sendMessage(req.jid, { text: req.text });
+      return { id: sent.key.id };
+    }
+    case 'send': {
+      const sent = await sock.sendMessage(req.jid, req.content);
+      return { id: sent.key.id };
+    }
+    case 'read':
+      await sock.readMessages(req.keys);
+      return {};
+    case 'stop':
+      stopped = true;
+      sock?.end(undefined);
+      return {};
+    default:
+      throw new Error(`unknown op ${req.op}`);
+  }
+});
