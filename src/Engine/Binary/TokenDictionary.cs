@@ -67,7 +67,7 @@ public static class TokenDictionary
             }
         }
 
-        return new Tables(single, doubleBuilder.MoveToImmutable(), lookup.ToFrozenDictionary(StringComparer.Ordinal));
+        return new Tables(single, doubleBuilder.ToImmutable(), lookup.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
     private static ImmutableArray<string> ReadStrings(JsonElement array)
