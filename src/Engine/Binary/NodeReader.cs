@@ -41,10 +41,11 @@ internal ref struct NodeReader
             throw Error("node list size is 0 (expected at least 1 for the tag)");
         }
 
+        var tagOffset = _position;
         var tag = ReadString(ReadByte(), depth);
         if (tag.Length == 0)
         {
-            throw Error("node tag is empty");
+            throw Error("node tag is empty", tagOffset);
         }
 
         var attributeCount = (size - 1) / 2;
