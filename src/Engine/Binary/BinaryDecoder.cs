@@ -63,7 +63,7 @@ public static class BinaryDecoder
 
             return new ArraySegment<byte>(output.GetBuffer(), 0, (int)output.Length);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
             throw new BinaryFormatException($"compressed body is not a valid zlib stream ({ex.Message})", 0, ex);
         }
