@@ -1,0 +1,53 @@
+using System.Buffers;
+using BenchmarkDotNet.Attributes;
+using WaEngine.Engine.Binary;
+
+namespace WaEngine.Bench;
+
+/// <summary>Encode and decode of a message stanza and of an iq with 50 children (compare with bench/binary-node.mjs).</summary>
+[MemoryDiagnoser]
+public class BinaryCodecBenchmarks
+{
+    private readonly ArrayBufferWriter<byte> _output = new(4096);
+    private Node _message = null!;
+    private Node _iq = null!;
+    private byte[] _messageBytes = [];
+    private byte[] _iqBytes = [];
+
+    /// <summary>Builds the nodes and their encodings once.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _message = BenchNodes.Message();
+        _iq = BenchNodes.IqWith50Children();
+        _messageBytes = BinaryEncoder.Encode(_message);
+        _iqBytes = BinaryEncoder.Encode(_iq);
+        Console.WriteLine($"// encoded lengths: message {_messageBytes.Length}, iq {_iqBytes.Length}");
+    }
+
+    /// <summary>Encodes the message into a reused buffer.</summary>
+    [Benchmark]
+    public int EncodeMessage()
+    {
+        _output.ResetWrittenCount();
+        BinaryEncoder.Encode(_message, _output);
+        return _output.WrittenCount;
+    }
+
+    /// <summary>Decodes the message.</summary>
+    [Benchmark]
+    public Node DecodeMessage() => BinaryDecoder.Decode(_messageBytes);
+
+    /// <summary>Encodes the iq into a reused buffer.</summary>
+    [Benchmark]
+    public int EncodeIq50()
+    {
+        _output.ResetWrittenCount();
+        BinaryEncoder.Encode(_iq, _output);
+        return _output.WrittenCount;
+    }
+
+    /// <summary>Decodes the iq.</summary>
+    [Benchmark]
+    public Node DecodeIq50() => BinaryDecoder.Decode(_iqBytes);
+}
