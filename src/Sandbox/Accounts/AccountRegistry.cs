@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Dapper;
+using WaEngine.Engine.Binary;
 using WaEngine.Engine.Crypto;
 using WaEngine.Sandbox.Storage;
 
@@ -69,16 +70,27 @@ public sealed class AccountRegistry(SandboxDatabase database, TimeProvider time)
     }
 
     /// <summary>The account with this phone number (any accepted form), or null.</summary>
-    public async Task<SandboxAccount?> FindAsync(string phone, CancellationToken cancellationToken)
+    public Task<SandboxAccount?> FindAsync(string phone, CancellationToken cancellationToken) =>
+        FindWhereAsync("phone = @value", PhoneNumber.Normalize(phone), cancellationToken);
+
+    /// <summary>The account a user JID names, by phone number (<c>…@s.whatsapp.net</c>) or by LID (<c>…@lid</c>), or null.</summary>
+    public Task<SandboxAccount?> FindByJidAsync(Jid jid, CancellationToken cancellationToken) => jid.Server switch
     {
-        var digits = PhoneNumber.Normalize(phone);
+        JidServers.WhatsApp or JidServers.LegacyUser when jid.User.Length > 0 => FindWhereAsync("phone = @value", jid.User, cancellationToken),
+        JidServers.Lid when jid.User.Length > 0 => FindWhereAsync("lid = @value", jid.User, cancellationToken),
+        _ => Task.FromResult<SandboxAccount?>(null),
+    };
+
+    private async Task<SandboxAccount?> FindWhereAsync(string condition, string value, CancellationToken cancellationToken)
+    {
         await using var connection = await database.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QuerySingleOrDefaultAsync<AccountRow>("SELECT * FROM accounts WHERE phone = @digits", new { digits }).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<AccountRow>($"SELECT * FROM accounts WHERE {condition}", new { value }).ConfigureAwait(false);
         if (row is null)
         {
             return null;
         }
 
+        var digits = row.phone;
         var devices = (await connection.QueryAsync<DeviceRow>(
             "SELECT phone, device_id, key_index, platform FROM devices WHERE phone = @digits ORDER BY device_id", new { digits }).ConfigureAwait(false))
             .Select(d => new SandboxDevice(d.phone, (int)d.device_id, (int)d.key_index, d.platform))
