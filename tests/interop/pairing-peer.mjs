@@ -68,6 +68,39 @@ await serveLines(async (req) => {
       const adv = B.hkdf(Buffer.concat([shared, identityShared, plain.subarray(64, 96)]), 32, { info: 'adv_secret' });
       return { adv: hex(adv) };
     }
+    // Baileys' own pair-success handling (companion side) on a pair-success built elsewhere.
+    case 'configure-pairing': {
+      const stanza = {
+        tag: 'iq', attrs: { id: 'p1', type: 'set', from: '@s.whatsapp.net' },
+        content: [{ tag: 'pair-success', attrs: {}, content: [
+          { tag: 'device-identity', attrs: { 'key-index': '1' }, content: unhex(req.identity) },
+          { tag: 'platform', attrs: { name: 'android' } },
+          { tag: 'device', attrs: { jid: '15550001111:1@s.whatsapp.net', lid: '100000000000001:1@lid' } },
+        ] }],
+      };
+      const { reply } = B.configureSuccessfulPairing(stanza, {
+        advSecretKey: Buffer.from(unhex(req.adv)).toString('base64'),
+        signedIdentityKey: { public: unhex(req.identityPub), private: unhex(req.identityPriv) },
+        signalIdentities: [],
+      });
+      const signNode = reply.content[0].content[0];
+      return { reply: hex(signNode.content), keyIndex: signNode.attrs['key-index'] };
+    }
+    // A pair-success built with Baileys' protobufs and curve, as a phone would send it.
+    case 'make-pair-success': {
+      const account = B.Curve.generateKeyPair();
+      const details = B.proto.ADVDeviceIdentity.encode({ rawId: 77, timestamp: Math.floor(Date.now() / 1000), keyIndex: 3, accountType: 0, deviceType: 0 }).finish();
+      const accountSignature = B.Curve.sign(account.private, Buffer.concat([Buffer.from([6, 0]), details, unhex(req.companionIdentity)]));
+      const signed = B.proto.ADVSignedDeviceIdentity.encode({ details, accountSignatureKey: account.public, accountSignature }).finish();
+      const hmac = B.hmacSign(signed, unhex(req.adv));
+      state.account = account.public;
+      return { identity: hex(B.proto.ADVSignedDeviceIdentityHMAC.encode({ details: signed, hmac }).finish()), account: hex(account.public) };
+    }
+    case 'check-device-signature': {
+      const signed = B.proto.ADVSignedDeviceIdentity.decode(unhex(req.reply));
+      const msg = Buffer.concat([Buffer.from([6, 1]), signed.details, unhex(req.companionIdentity), state.account]);
+      return { valid: B.Curve.verify(unhex(req.companionIdentity), msg, signed.deviceSignature), hasAccountKey: !!(signed.accountSignatureKey && signed.accountSignatureKey.length) };
+    }
     default:
       throw new Error(`unknown op ${req.op}`);
   }
