@@ -98,6 +98,45 @@ public sealed class AccountRegistry(SandboxDatabase database, TimeProvider time)
         return row.ToAccount(devices);
     }
 
+    /// <summary>The stored Noise static key of a device, or null if there is no such device.</summary>
+    public async Task<byte[]?> FindNoiseKeyAsync(string phone, int deviceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<byte[]?>(
+            "SELECT noise_public FROM devices WHERE phone = @phone AND device_id = @deviceId", new { phone, deviceId }).ConfigureAwait(false);
+    }
+
+    /// <summary>The id and key index the next companion of this account gets.</summary>
+    public async Task<(int DeviceId, int KeyIndex)> NextCompanionSlotAsync(string phone, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var (maxId, maxIndex) = await connection.QuerySingleAsync<(long, long)>(
+            "SELECT coalesce(max(device_id), 0), coalesce(max(key_index), 0) FROM devices WHERE phone = @phone", new { phone }).ConfigureAwait(false);
+        return ((int)maxId + 1, (int)maxIndex + 1);
+    }
+
+    /// <summary>Records a newly paired companion device.</summary>
+    public async Task AddCompanionAsync(string phone, int deviceId, int keyIndex, byte[] noiseKey, string platform, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "INSERT INTO devices (phone, device_id, key_index, noise_public, platform, created_at) VALUES (@phone, @deviceId, @keyIndex, @noiseKey, @platform, @now)",
+            new { phone, deviceId, keyIndex, noiseKey, platform, now = time.GetUtcNow().ToUnixTimeSeconds() }).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a companion device (unlink or logout); the primary (device 0) cannot be removed.</summary>
+    public async Task<bool> RemoveCompanionAsync(string phone, int deviceId, CancellationToken cancellationToken)
+    {
+        if (deviceId == 0)
+        {
+            return false;
+        }
+
+        await using var connection = await database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            "DELETE FROM devices WHERE phone = @phone AND device_id = @deviceId", new { phone, deviceId }).ConfigureAwait(false) > 0;
+    }
+
 #pragma warning disable IDE1006, SA1300 // Dapper maps the snake_case columns by name.
     private sealed record AccountRow(string phone, string lid, string? push_name, string addressing, byte[] identity_public, byte[] identity_private, long registration_id, long created_at)
     {

@@ -13,6 +13,8 @@ public static class ControlEndpoints
         group.MapGet("/info", (HttpContext context, SandboxRuntime sandbox) => Info(context, sandbox, prefix));
         group.MapPost("/accounts", CreateAccountAsync);
         group.MapGet("/accounts", ListAccountsAsync);
+        group.MapPost("/accounts/{phone}/scan", ScanAsync);
+        group.Map("/ws/chat", AcceptWebSocketAsync);
         return group;
     }
 
@@ -45,6 +47,43 @@ public static class ControlEndpoints
         {
             return Problem(ex);
         }
+    }
+
+    private static async Task<IResult> ScanAsync(string phone, HttpRequest request, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync<ScanRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Qr))
+        {
+            return JsonBody.Error("qr is required: the string the companion shows as its QR code.", param: "qr");
+        }
+
+        try
+        {
+            var device = await sandbox.Network.ScanAsync(phone, body.Qr, cancellationToken);
+            return TypedResults.Ok(new { paired = true, device_jid = device });
+        }
+        catch (SandboxInputException ex)
+        {
+            return Problem(ex);
+        }
+    }
+
+    private static async Task AcceptWebSocketAsync(HttpContext context, SandboxRuntime sandbox)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsJsonAsync(new { error = "This is the WhatsApp websocket endpoint: connect with a websocket client.", code = "bad_request" });
+            return;
+        }
+
+        var socket = await context.WebSockets.AcceptWebSocketAsync();
+        await sandbox.Network.RunConnectionAsync(WaEngine.Engine.Transport.WebSocketFrameTransport.ForServer(socket), context.RequestAborted);
     }
 
     private static async Task<Ok<List<AccountView>>> ListAccountsAsync(SandboxRuntime sandbox, CancellationToken cancellationToken)

@@ -27,3 +27,6 @@ public sealed record AccountView(
     [property: JsonPropertyName("jid")] string Jid,
     [property: JsonPropertyName("lid")] string Lid,
     [property: JsonPropertyName("devices")] IReadOnlyList<string> Devices);
+
+/// <summary><c>POST /sandbox/accounts/{phone}/scan</c> body.</summary>
+public sealed record ScanRequest([property: JsonPropertyName("qr")] string? Qr);

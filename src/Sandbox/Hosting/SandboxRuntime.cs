@@ -1,6 +1,8 @@
 using WaEngine.Engine.Crypto;
+using WaEngine.Engine.Noise;
 using WaEngine.Sandbox.Accounts;
 using WaEngine.Sandbox.Media;
+using WaEngine.Sandbox.Protocol;
 using WaEngine.Sandbox.Storage;
 
 namespace WaEngine.Sandbox.Hosting;
@@ -25,6 +27,9 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
     /// <summary>The virtual phones.</summary>
     public AccountRegistry Accounts => Started.Accounts;
 
+    /// <summary>The server side of the protocol: connections, pairing, routing.</summary>
+    public SandboxNetwork Network => Started.Network;
+
     /// <summary>The HTTPS media host.</summary>
     public MediaHost Media => Started.Media;
 
@@ -39,10 +44,14 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
         options.Validate();
         var database = await SandboxDatabase.OpenAsync(options.DataFolder, cancellationToken).ConfigureAwait(false);
         var root = await ServerKeyStore.LoadOrCreateAsync(database, "root", cancellationToken).ConfigureAwait(false);
+        var intermediate = await ServerKeyStore.LoadOrCreateAsync(database, "intermediate", cancellationToken).ConfigureAwait(false);
         var staticKey = await ServerKeyStore.LoadOrCreateAsync(database, "static", cancellationToken).ConfigureAwait(false);
+        var chain = new NoiseCertificateAuthority(root, intermediate).IssueChain(staticKey.PublicKey);
         var authority = MediaCertificateAuthority.LoadOrCreate(Path.Combine(options.DataFolder, "tls"), time);
         var media = await MediaHost.StartAsync(options, authority, loggerFactory, cancellationToken).ConfigureAwait(false);
-        _parts = new Parts(database, root, staticKey, new AccountRegistry(database, time), authority, media);
+        var accounts = new AccountRegistry(database, time);
+        var network = new SandboxNetwork(staticKey, chain, accounts, new DeviceKeyStore(database), () => new MediaConnInfo(media.AuthToken, media.HostAndPort), time, loggerFactory);
+        _parts = new Parts(database, root, staticKey, accounts, authority, media, network);
     }
 
     /// <inheritdoc />
@@ -58,5 +67,5 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
-    private sealed record Parts(SandboxDatabase Database, KeyPair RootKey, KeyPair StaticKey, AccountRegistry Accounts, MediaCertificateAuthority Authority, MediaHost Media);
+    private sealed record Parts(SandboxDatabase Database, KeyPair RootKey, KeyPair StaticKey, AccountRegistry Accounts, MediaCertificateAuthority Authority, MediaHost Media, SandboxNetwork Network);
 }

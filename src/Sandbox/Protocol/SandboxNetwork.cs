@@ -1,0 +1,304 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Crypto;
+using WaEngine.Engine.Noise;
+using WaEngine.Engine.Pairing;
+using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Transport;
+using WaEngine.Proto;
+using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Storage;
+using static WaEngine.Sandbox.Protocol.ServerNodes;
+
+namespace WaEngine.Sandbox.Protocol;
+
+/// <summary>
+/// The server side of the network: accepts client connections (Noise responder), pairs companions when a virtual
+/// phone scans their QR, logs paired devices in, and answers what they send. One instance per sandbox.
+/// </summary>
+public sealed partial class SandboxNetwork
+{
+    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan PairReplyTimeout = TimeSpan.FromSeconds(20);
+    private const int RefsPerPairDevice = 6;
+
+    private readonly KeyPair _staticKey;
+    private readonly byte[] _certificateChain;
+    private readonly AccountRegistry _accounts;
+    private readonly DeviceKeyStore _keys;
+    private readonly IqHandler _iqs;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger<SandboxNetwork> _logger;
+    private readonly ConcurrentDictionary<(string Phone, int Device), ServerConnection> _online = new();
+    private readonly ConcurrentDictionary<string, PendingPairing> _pendingByRef = new();
+    private readonly SemaphoreSlim _pairingGate = new(1, 1);
+
+    /// <summary>Creates the network over the sandbox's stores and keys.</summary>
+    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, Func<MediaConnInfo> mediaConn, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        _staticKey = staticKey;
+        _certificateChain = certificateChain;
+        _accounts = accounts;
+        _keys = keys;
+        _iqs = new IqHandler(accounts, keys, mediaConn);
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<SandboxNetwork>();
+    }
+
+    /// <summary>Whether the device has a live connection.</summary>
+    public bool IsOnline(string phone, int deviceId) => _online.ContainsKey((phone, deviceId));
+
+    /// <summary>Serves one client connection until it ends.</summary>
+    public async Task RunConnectionAsync(IFrameTransport frames, CancellationToken cancellationToken)
+    {
+        NoiseConnection noise;
+        NoiseClientFinish finish;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(HandshakeTimeout);
+            (noise, finish) = await NoiseHandshakeDriver.RunServerAsync(frames, new NoiseServerHandshake(_staticKey, _certificateChain), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NoiseHandshakeException or FrameException or TransportClosedException or OperationCanceledException or Engine.Crypto.CryptoException)
+        {
+            LogHandshakeFailed(ex.Message);
+            await frames.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        await using var connection = new ServerConnection(noise, _loggerFactory.CreateLogger<ServerConnection>());
+        ClientPayload payload;
+        try
+        {
+            payload = ClientPayload.Parser.ParseFrom(finish.Payload);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            await connection.CloseAsync(ServerConnection.StreamError("400", "bad-request")).ConfigureAwait(false);
+            return;
+        }
+
+        if (payload.DevicePairingData is { } registration)
+        {
+            await RunRegistrationAsync(connection, finish.ClientStaticKey, registration, payload, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RunLoginAsync(connection, finish.ClientStaticKey, payload, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The virtual phone <paramref name="phone"/> scans <paramref name="qr"/>: the companion showing it is sent a
+    /// signed pair-success, its counter-signature checked, the device recorded, and its stream restarted (515).
+    /// </summary>
+    /// <returns>The new device's JID.</returns>
+    public async Task<string> ScanAsync(string phone, string qr, CancellationToken cancellationToken)
+    {
+        var account = await _accounts.FindAsync(phone, cancellationToken).ConfigureAwait(false)
+            ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
+        QrPairingData data;
+        try
+        {
+            data = QrPairingData.Parse(qr ?? "");
+        }
+        catch (PairingException ex)
+        {
+            throw new SandboxInputException(ex.Message, 400, "qr");
+        }
+
+        if (!_pendingByRef.TryGetValue(data.Ref, out var pending))
+        {
+            throw new SandboxInputException("No companion is showing this QR code: it expired, was already scanned, or its connection closed.", 404, "qr");
+        }
+
+        if (!pending.NoiseKey.AsSpan().SequenceEqual(data.NoisePublicKey) || !pending.IdentityKey.AsSpan().SequenceEqual(data.IdentityPublicKey))
+        {
+            throw new SandboxInputException("The QR code's keys do not match the companion that received this ref.", 400, "qr");
+        }
+
+        return await PairAsync(account, pending, data.AdvSecret, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> PairAsync(SandboxAccount account, PendingPairing pending, byte[] advSecret, CancellationToken cancellationToken)
+    {
+        await _pairingGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (deviceId, keyIndex) = await _accounts.NextCompanionSlotAsync(account.Phone, cancellationToken).ConfigureAwait(false);
+            var accountKey = new KeyPair(account.IdentityPublic, account.IdentityPrivate);
+            var identity = AdvIdentity.CreatePairSuccess(accountKey, pending.IdentityKey, advSecret, (uint)keyIndex, _time.GetUtcNow());
+            var deviceJid = $"{account.Phone}:{deviceId}@s.whatsapp.net";
+            var iq = new Node("iq", NodeAttributes.Of(("from", ServerJid), ("type", "set"), ("id", pending.Connection.NextId()), ("t", Now())), [
+                new Node("pair-success", null, [
+                    new Node("device-identity", NodeAttributes.Of(("key-index", keyIndex.ToString(CultureInfo.InvariantCulture))), identity),
+                    Leaf("platform", ("name", "android")),
+                    Leaf("device", ("jid", deviceJid), ("lid", $"{account.Lid}:{deviceId}@lid")),
+                ]),
+            ]);
+
+            Node reply;
+            try
+            {
+                reply = await pending.Connection.QueryAsync(iq, PairReplyTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new SandboxInputException($"The companion did not answer pair-success: {ex.Message}", 409, "qr");
+            }
+
+            if (reply.Attr("type") != "result" || reply.Child("pair-device-sign")?.Child("device-identity") is not { } signed)
+            {
+                var error = reply.Child("error");
+                throw new SandboxInputException($"The companion refused pairing ({error?.Attr("code")} {error?.Attr("text")}).", 409, "qr");
+            }
+
+            try
+            {
+                AdvIdentity.VerifyDeviceSignature(signed.ContentBytes().Span, account.IdentityPublic, pending.IdentityKey);
+            }
+            catch (PairingException ex)
+            {
+                await pending.Connection.CloseAsync(ServerConnection.StreamError("401", "conflict", ("type", "device_removed"))).ConfigureAwait(false);
+                throw new SandboxInputException(ex.Message, 409, "qr");
+            }
+
+            await _accounts.AddCompanionAsync(account.Phone, deviceId, keyIndex, pending.NoiseKey, pending.Platform, cancellationToken).ConfigureAwait(false);
+            ForgetPending(pending);
+            LogPaired(deviceJid);
+            await pending.Connection.CloseAsync(ServerConnection.StreamError("515")).ConfigureAwait(false);
+            return deviceJid;
+        }
+        finally
+        {
+            _pairingGate.Release();
+        }
+    }
+
+    private async Task RunRegistrationAsync(ServerConnection connection, byte[] noiseKey, ClientPayload.Types.DevicePairingRegistrationData registration, ClientPayload payload, CancellationToken cancellationToken)
+    {
+        if (registration.EIdent.Length != 32)
+        {
+            await connection.CloseAsync(ServerConnection.StreamError("400", "bad-request")).ConfigureAwait(false);
+            return;
+        }
+
+        var refs = Enumerable.Range(0, RefsPerPairDevice).Select(_ => "2@" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(33))).ToList();
+        var platform = payload.UserAgent?.Device is { Length: > 0 } device ? device : "web";
+        var pending = new PendingPairing(connection, refs, noiseKey, registration.EIdent.ToByteArray(), platform);
+        foreach (var r in refs)
+        {
+            _pendingByRef[r] = pending;
+        }
+
+        try
+        {
+            connection.Send(new Node("iq", NodeAttributes.Of(("from", ServerJid), ("type", "set"), ("id", connection.NextId()), ("xmlns", "md")),
+                [new Node("pair-device", null, refs.Select(r => new Node("ref", null, System.Text.Encoding.ASCII.GetBytes(r))))]));
+            await connection.RunAsync(DispatchRegistrationAsync, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ForgetPending(pending);
+        }
+    }
+
+    private ValueTask DispatchRegistrationAsync(ServerConnection connection, Node node)
+    {
+        if (node.Tag == "iq" && node.Attr("type") is "result" or "error")
+        {
+            connection.TryCompleteQuery(node);
+        }
+        else if (node.Tag == "iq")
+        {
+            connection.Send(Error(node, 401, "not-authorized"));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task RunLoginAsync(ServerConnection connection, byte[] noiseKey, ClientPayload payload, CancellationToken cancellationToken)
+    {
+        var phone = payload.HasUsername ? payload.Username.ToString(CultureInfo.InvariantCulture) : "";
+        var deviceId = (int)payload.Device;
+        var account = phone.Length == 0 ? null : await _accounts.FindAsync(phone, cancellationToken).ConfigureAwait(false);
+        var storedKey = account is null ? null : await _accounts.FindNoiseKeyAsync(account.Phone, deviceId, cancellationToken).ConfigureAwait(false);
+        if (account is null || storedKey is null || !CryptographicOperations.FixedTimeEquals(storedKey, noiseKey))
+        {
+            LogLoginRefused(phone, deviceId);
+            await connection.CloseAsync(new Node("failure", NodeAttributes.Of(("reason", "401")))).ConfigureAwait(false);
+            return;
+        }
+
+        var device = new ConnectedDevice(account, deviceId);
+        connection.Device = device;
+        if (_online.TryGetValue((account.Phone, deviceId), out var previous))
+        {
+            await previous.CloseAsync(ServerConnection.StreamError(null, "conflict", ("type", "replaced"))).ConfigureAwait(false);
+        }
+
+        _online[(account.Phone, deviceId)] = connection;
+        LogLoggedIn(device.Jid);
+        connection.Send(new Node("success", NodeAttributes.Of(("t", Now()), ("lid", device.LidJid), ("location", "sandbox"), ("props", "0"), ("abprops", "0"))));
+        try
+        {
+            await connection.RunAsync(DispatchLoggedInAsync, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _online.TryRemove(new KeyValuePair<(string, int), ServerConnection>((account.Phone, deviceId), connection));
+        }
+    }
+
+    private async ValueTask DispatchLoggedInAsync(ServerConnection connection, Node node)
+    {
+        var device = connection.Device!;
+        switch (node.Tag)
+        {
+            case "iq" when node.Attr("type") is "result" or "error":
+                connection.TryCompleteQuery(node);
+                break;
+            case "iq":
+                connection.Send(await _iqs.HandleAsync(device, node, connection.Closed).ConfigureAwait(false));
+                if (node.Attr("xmlns") == "passive" && node.FirstChild()?.Tag == "active")
+                {
+                    connection.Send(new Node("ib", null, [Leaf("offline", ("count", "0"))]));
+                }
+
+                break;
+            default:
+                LogIgnored(device.Jid, node.Tag);
+                break;
+        }
+    }
+
+    private void ForgetPending(PendingPairing pending)
+    {
+        foreach (var r in pending.Refs)
+        {
+            _pendingByRef.TryRemove(new KeyValuePair<string, PendingPairing>(r, pending));
+        }
+    }
+
+    private string Now() => _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox handshake failed: {Reason}")]
+    private partial void LogHandshakeFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox paired companion {Device}")]
+    private partial void LogPaired(string device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox refused login of {Phone}:{Device} (unknown device or noise key)")]
+    private partial void LogLoginRefused(string phone, int device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox device {Device} logged in")]
+    private partial void LogLoggedIn(string device);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sandbox device {Device}: <{Tag}> not handled yet")]
+    private partial void LogIgnored(string device, string tag);
+}

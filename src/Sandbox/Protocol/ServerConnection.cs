@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.Channels;
+using WaEngine.Engine;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Noise;
+using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Transport;
+
+namespace WaEngine.Sandbox.Protocol;
+
+/// <summary>
+/// One client connection to the sandbox: after the Noise handshake, a reader loop that decodes and dispatches
+/// stanzas and a writer loop that drains a bounded outbox. Replies the server waits for (pair-success answers)
+/// complete a pending entry and are never awaited inside the reader, so the reader never stalls on its own client.
+/// </summary>
+internal sealed partial class ServerConnection : IAsyncDisposable
+{
+    private const int OutboxCapacity = 8192;
+    private readonly NoiseConnection _noise;
+    private readonly Channel<Node> _outbox = Channel.CreateBounded<Node>(new BoundedChannelOptions(OutboxCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<Node>> _awaiting = new();
+    private readonly CancellationTokenSource _closed = new();
+    private readonly ILogger _logger;
+    private long _nextId;
+    private int _closing;
+
+    public ServerConnection(NoiseConnection noise, ILogger logger)
+    {
+        _noise = noise;
+        _logger = logger;
+    }
+
+    /// <summary>The logged-in device, once login succeeded; null on a registration connection.</summary>
+    public ConnectedDevice? Device { get; set; }
+
+    /// <summary>Cancelled when the connection ends, for whatever reason.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    /// <summary>A fresh id for an iq the server sends.</summary>
+    public string NextId() => "srv." + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Queues a stanza for the client; false if the connection is closing or its outbox is full (then it is closed).</summary>
+    public bool Send(Node node)
+    {
+        if (Volatile.Read(ref _closing) != 0)
+        {
+            return false;
+        }
+
+        if (_outbox.Writer.TryWrite(node))
+        {
+            return true;
+        }
+
+        LogOutboxFull(Device?.Jid ?? "registration");
+        _ = CloseAsync(null);
+        return false;
+    }
+
+    /// <summary>Sends an iq and waits for the client's answer with the same id.</summary>
+    public async Task<Node> QueryAsync(Node iq, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var id = iq.Attr("id") ?? throw new ArgumentException("The iq has no id.", nameof(iq));
+        var answer = new TaskCompletionSource<Node>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _awaiting[id] = answer;
+        try
+        {
+            if (!Send(iq))
+            {
+                throw new InvalidOperationException("The companion's connection is closed.");
+            }
+
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+            return await answer.Task.WaitAsync(timeout, linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _awaiting.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Completes a pending <see cref="QueryAsync"/>; false if nobody waits for this id.</summary>
+    public bool TryCompleteQuery(Node answer) =>
+        answer.Attr("id") is { } id && _awaiting.TryRemove(id, out var waiter) && waiter.TrySetResult(answer);
+
+    /// <summary>Runs the writer and the reader until the connection ends; <paramref name="dispatch"/> handles each stanza.</summary>
+    public async Task RunAsync(Func<ServerConnection, Node, ValueTask> dispatch, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+        var writer = WriteLoopAsync(linked.Token);
+        try
+        {
+            while (!linked.IsCancellationRequested)
+            {
+                var plaintext = await _noise.ReceiveAsync(linked.Token).ConfigureAwait(false);
+                var node = BinaryDecoder.Decode(plaintext);
+                await dispatch(this, node).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is BinaryFormatException or NoiseTransportException or FrameException or StanzaException)
+        {
+            LogMalformed(Device?.Jid ?? "registration", ex.Message);
+            await CloseAsync(StreamError("500", "xml-not-well-formed")).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TransportClosedException or OperationCanceledException)
+        {
+            LogEnded(Device?.Jid ?? "registration", ex.Message);
+        }
+        finally
+        {
+            await _closed.CancelAsync().ConfigureAwait(false);
+            _outbox.Writer.TryComplete();
+            await writer.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends <paramref name="final"/> (a stream error), then ends the connection.</summary>
+    public async Task CloseAsync(Node? final)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        if (final is not null)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _noise.SendAsync(BinaryEncoder.Encode(final), timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TransportClosedException or OperationCanceledException or WaEngineException or ObjectDisposedException)
+            {
+                LogEnded(Device?.Jid ?? "registration", "closing: " + ex.Message);
+            }
+        }
+
+        _outbox.Writer.TryComplete();
+        await _closed.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary><c>&lt;stream:error code&gt;&lt;child/&gt;&lt;/stream:error&gt;</c>.</summary>
+    public static Node StreamError(string? code, string? child = null, params (string Key, string Value)[] childAttributes)
+    {
+        var attributes = code is null ? NodeAttributes.Empty : NodeAttributes.Of(("code", code));
+        return child is null
+            ? new Node("stream:error", attributes)
+            : new Node("stream:error", attributes, [new Node(child, NodeAttributes.Of(childAttributes))]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync(null).ConfigureAwait(false);
+        await _noise.DisposeAsync().ConfigureAwait(false);
+        _closed.Dispose();
+    }
+
+    private async Task WriteLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var node in _outbox.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await _noise.SendAsync(BinaryEncoder.Encode(node), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is TransportClosedException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogEnded(Device?.Jid ?? "registration", "writer: " + ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox connection {Device}: outbox full, closing (slow client)")]
+    private partial void LogOutboxFull(string device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox connection {Device}: malformed input, closing with a stream error: {Reason}")]
+    private partial void LogMalformed(string device, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sandbox connection {Device} ended: {Reason}")]
+    private partial void LogEnded(string device, string reason);
+}
