@@ -24,6 +24,10 @@ internal sealed class RunningSandbox : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("WAENGINE_TEST_LOGS") == "1")
+        {
+            builder.Logging.AddConsole();
+        }
         builder.Services.AddSandbox(new SandboxOptions(dataFolder));
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();

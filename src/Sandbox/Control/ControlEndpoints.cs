@@ -14,6 +14,7 @@ public static class ControlEndpoints
         group.MapPost("/accounts", CreateAccountAsync);
         group.MapGet("/accounts", ListAccountsAsync);
         group.MapPost("/accounts/{phone}/scan", ScanAsync);
+        group.MapPost("/accounts/{phone}/link-code", LinkCodeAsync);
         group.Map("/ws/chat", AcceptWebSocketAsync);
         return group;
     }
@@ -65,6 +66,30 @@ public static class ControlEndpoints
         try
         {
             var device = await sandbox.Network.ScanAsync(phone, body.Qr, cancellationToken);
+            return TypedResults.Ok(new { paired = true, device_jid = device });
+        }
+        catch (SandboxInputException ex)
+        {
+            return Problem(ex);
+        }
+    }
+
+    private static async Task<IResult> LinkCodeAsync(string phone, HttpRequest request, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync<LinkCodeRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Code))
+        {
+            return JsonBody.Error("code is required: the 8-character pairing code the companion shows.", param: "code");
+        }
+
+        try
+        {
+            var device = await sandbox.Network.EnterLinkCodeAsync(phone, body.Code, cancellationToken);
             return TypedResults.Ok(new { paired = true, device_jid = device });
         }
         catch (SandboxInputException ex)

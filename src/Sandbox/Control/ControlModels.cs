@@ -30,3 +30,6 @@ public sealed record AccountView(
 
 /// <summary><c>POST /sandbox/accounts/{phone}/scan</c> body.</summary>
 public sealed record ScanRequest([property: JsonPropertyName("qr")] string? Qr);
+
+/// <summary><c>POST /sandbox/accounts/{phone}/link-code</c> body.</summary>
+public sealed record LinkCodeRequest([property: JsonPropertyName("code")] string? Code);

@@ -35,6 +35,7 @@ public sealed partial class SandboxNetwork
     private readonly ILogger<SandboxNetwork> _logger;
     private readonly ConcurrentDictionary<(string Phone, int Device), ServerConnection> _online = new();
     private readonly ConcurrentDictionary<string, PendingPairing> _pendingByRef = new();
+    private readonly ConcurrentDictionary<string, PendingCodePairing> _pendingByPhone = new();
     private readonly SemaphoreSlim _pairingGate = new(1, 1);
 
     /// <summary>Creates the network over the sandbox's stores and keys.</summary>
@@ -125,6 +126,77 @@ public sealed partial class SandboxNetwork
         return await PairAsync(account, pending, data.AdvSecret, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The user types <paramref name="code"/> on the virtual phone <paramref name="phone"/>: the phone answers the
+    /// companion that asked to link to this number, checks its key bundle, and pairs it as a QR scan would.
+    /// </summary>
+    /// <returns>The new device's JID.</returns>
+    public async Task<string> EnterLinkCodeAsync(string phone, string code, CancellationToken cancellationToken)
+    {
+        var account = await _accounts.FindAsync(phone, cancellationToken).ConfigureAwait(false)
+            ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
+        string normalized;
+        try
+        {
+            normalized = PairingCode.Normalize(code ?? "");
+        }
+        catch (PairingException ex)
+        {
+            throw new SandboxInputException(ex.Message, 400, "code");
+        }
+
+        if (!_pendingByPhone.TryGetValue(account.Phone, out var pending))
+        {
+            throw new SandboxInputException($"No companion is waiting to link to {account.Phone} by code.", 404, "phone");
+        }
+
+        var connection = pending.Pending.Connection;
+        var accountKey = new KeyPair(account.IdentityPublic, account.IdentityPrivate);
+        var primaryEphemeral = Curve25519.GenerateKeyPair();
+        var companionEphemeral = LinkCodeCrypto.UnwrapEphemeral(normalized, pending.WrappedCompanionEphemeral);
+        connection.Send(new Node("notification", NodeAttributes.Of(("from", ServerJid), ("type", "link_code_companion_reg"), ("id", connection.NextId()), ("t", Now())), [
+            new Node("link_code_companion_reg", NodeAttributes.Of(("stage", "primary_hello")), [
+                Bytes("link_code_pairing_ref", pending.Ref),
+                Bytes("link_code_pairing_wrapped_primary_ephemeral_pub", LinkCodeCrypto.WrapEphemeral(normalized, primaryEphemeral.PublicKey)),
+                Bytes("primary_identity_pub", account.IdentityPublic),
+            ]),
+        ]));
+
+        Node finish;
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Closed);
+            finish = await pending.Finish.Task.WaitAsync(PairReplyTimeout, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            _pendingByPhone.TryRemove(new KeyValuePair<string, PendingCodePairing>(account.Phone, pending));
+            throw new SandboxInputException("The companion did not finish code pairing in time (or its connection closed).", 409, "code");
+        }
+
+        var registration = finish.RequiredChild("link_code_companion_reg");
+        byte[] advSecret;
+        try
+        {
+            var companionIdentity = registration.RequiredChildBytes("companion_identity_public", 32);
+            if (!companionIdentity.AsSpan().SequenceEqual(pending.Pending.IdentityKey))
+            {
+                throw new PairingException("The companion finished with another identity key than it registered with.");
+            }
+
+            advSecret = LinkCodeCrypto.PrimaryOpenBundle(accountKey, primaryEphemeral, companionEphemeral, companionIdentity, registration.RequiredChildBytes("link_code_pairing_wrapped_key_bundle"));
+        }
+        catch (Exception ex) when (ex is PairingException or StanzaException or CryptoException)
+        {
+            _pendingByPhone.TryRemove(new KeyValuePair<string, PendingCodePairing>(account.Phone, pending));
+            connection.Send(Error(finish, 400, "bad-request"));
+            throw new SandboxInputException($"Code pairing failed: {ex.Message} (a wrong code gives this too).", 400, "code");
+        }
+
+        connection.Send(Result(finish));
+        return await PairAsync(account, pending.Pending, advSecret, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<string> PairAsync(SandboxAccount account, PendingPairing pending, byte[] advSecret, CancellationToken cancellationToken)
     {
         await _pairingGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -210,16 +282,64 @@ public sealed partial class SandboxNetwork
 
     private ValueTask DispatchRegistrationAsync(ServerConnection connection, Node node)
     {
-        if (node.Tag == "iq" && node.Attr("type") is "result" or "error")
+        if (node.Tag != "iq")
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (node.Attr("type") is "result" or "error")
         {
             connection.TryCompleteQuery(node);
         }
-        else if (node.Tag == "iq")
+        else if (node.Attr("xmlns") == "md" && node.Child("link_code_companion_reg") is { } registration)
+        {
+            HandleLinkCodeStage(connection, node, registration);
+        }
+        else
         {
             connection.Send(Error(node, 401, "not-authorized"));
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private void HandleLinkCodeStage(ServerConnection connection, Node iq, Node registration)
+    {
+        var pending = _pendingByRef.Values.FirstOrDefault(p => p.Connection == connection);
+        switch (registration.Attr("stage"))
+        {
+            case "companion_hello" when pending is not null:
+            {
+                var jid = new AttributeReader(registration).Jid("jid");
+                var wrapped = registration.RequiredChildBytes("link_code_pairing_wrapped_companion_ephemeral_pub", LinkCodeCrypto.WrappedKeyLength);
+                var authKey = registration.RequiredChildBytes("companion_server_auth_key_pub", 32);
+                if (!authKey.AsSpan().SequenceEqual(pending.NoiseKey) || jid.User.Length == 0)
+                {
+                    connection.Send(Error(iq, 400, "bad-request"));
+                    return;
+                }
+
+                var reference = System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)));
+                _pendingByPhone[jid.User] = new PendingCodePairing(pending, jid.User, wrapped, reference);
+                connection.Send(Result(iq, new Node("link_code_companion_reg", null, [Bytes("link_code_pairing_ref", reference)])));
+                return;
+            }
+
+            case "companion_finish":
+            {
+                var waiting = _pendingByPhone.Values.FirstOrDefault(p => p.Pending.Connection == connection);
+                if (waiting is null || !waiting.Finish.TrySetResult(iq))
+                {
+                    connection.Send(Error(iq, 404, "item-not-found"));
+                }
+
+                return;
+            }
+
+            default:
+                connection.Send(Error(iq, 400, "bad-request"));
+                return;
+        }
     }
 
     private async Task RunLoginAsync(ServerConnection connection, byte[] noiseKey, ClientPayload payload, CancellationToken cancellationToken)
@@ -279,6 +399,15 @@ public sealed partial class SandboxNetwork
 
     private void ForgetPending(PendingPairing pending)
     {
+        foreach (var (phone, code) in _pendingByPhone)
+        {
+            if (code.Pending == pending)
+            {
+                _pendingByPhone.TryRemove(new KeyValuePair<string, PendingCodePairing>(phone, code));
+                code.Finish.TrySetCanceled();
+            }
+        }
+
         foreach (var r in pending.Refs)
         {
             _pendingByRef.TryRemove(new KeyValuePair<string, PendingPairing>(r, pending));

@@ -22,6 +22,8 @@ internal sealed partial class ServerConnection : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Node>> _awaiting = new();
     private readonly CancellationTokenSource _closed = new();
     private readonly ILogger _logger;
+    private static readonly TimeSpan Linger = TimeSpan.FromSeconds(2);
+    private Task? _writer;
     private long _nextId;
     private int _closing;
 
@@ -54,7 +56,7 @@ internal sealed partial class ServerConnection : IAsyncDisposable
         }
 
         LogOutboxFull(Device?.Jid ?? "registration");
-        _ = CloseAsync(null);
+        _ = CloseAsync(null, TimeSpan.Zero);
         return false;
     }
 
@@ -88,7 +90,7 @@ internal sealed partial class ServerConnection : IAsyncDisposable
     public async Task RunAsync(Func<ServerConnection, Node, ValueTask> dispatch, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
-        var writer = WriteLoopAsync(linked.Token);
+        var writer = _writer = WriteLoopAsync(cancellationToken);
         try
         {
             while (!linked.IsCancellationRequested)
@@ -101,7 +103,7 @@ internal sealed partial class ServerConnection : IAsyncDisposable
         catch (Exception ex) when (ex is BinaryFormatException or NoiseTransportException or FrameException or StanzaException)
         {
             LogMalformed(Device?.Jid ?? "registration", ex.Message);
-            await CloseAsync(StreamError("500", "xml-not-well-formed")).ConfigureAwait(false);
+            await CloseAsync(StreamError("500", "xml-not-well-formed"), TimeSpan.Zero).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TransportClosedException or OperationCanceledException)
         {
@@ -115,8 +117,14 @@ internal sealed partial class ServerConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends <paramref name="final"/> (a stream error), then ends the connection.</summary>
-    public async Task CloseAsync(Node? final)
+    /// <summary>
+    /// Sends <paramref name="final"/> (a stream error) after everything already queued, then lets the client hang up
+    /// first (as a real server does: clients act on the stream error before the socket closes), ending the connection
+    /// after a short linger at most.
+    /// </summary>
+    public Task CloseAsync(Node? final) => CloseAsync(final, Linger);
+
+    private async Task CloseAsync(Node? final, TimeSpan linger)
     {
         if (Interlocked.Exchange(ref _closing, 1) != 0)
         {
@@ -125,18 +133,33 @@ internal sealed partial class ServerConnection : IAsyncDisposable
 
         if (final is not null)
         {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _noise.SendAsync(BinaryEncoder.Encode(final), timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is TransportClosedException or OperationCanceledException or WaEngineException or ObjectDisposedException)
-            {
-                LogEnded(Device?.Jid ?? "registration", "closing: " + ex.Message);
-            }
+            _outbox.Writer.TryWrite(final);
         }
 
         _outbox.Writer.TryComplete();
+        try
+        {
+            if (_writer is { } writer)
+            {
+                await writer.WaitAsync(Linger).ConfigureAwait(false);
+            }
+            else if (final is not null)
+            {
+                // Never ran: nothing else encrypts on this connection, so the final stanza can go out directly.
+                using var timeout = new CancellationTokenSource(Linger);
+                await _noise.SendAsync(BinaryEncoder.Encode(final), timeout.Token).ConfigureAwait(false);
+            }
+
+            if (linger > TimeSpan.Zero && _writer is not null)
+            {
+                await Task.Delay(linger, _closed.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or TransportClosedException or OperationCanceledException or WaEngineException or ObjectDisposedException)
+        {
+            LogEnded(Device?.Jid ?? "registration", "closing: " + ex.Message);
+        }
+
         await _closed.CancelAsync().ConfigureAwait(false);
     }
 
@@ -151,9 +174,11 @@ internal sealed partial class ServerConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await CloseAsync(null).ConfigureAwait(false);
+        await CloseAsync(null, TimeSpan.Zero).ConfigureAwait(false);
         await _noise.DisposeAsync().ConfigureAwait(false);
-        _closed.Dispose();
+
+        // _closed is deliberately not disposed: a closer on another task (a pairing that just sent 515) may still be
+        // lingering on it, and a token source without timers holds nothing that needs releasing.
     }
 
     private async Task WriteLoopAsync(CancellationToken cancellationToken)

@@ -20,7 +20,9 @@ public class BaileysPairingTests
         Assert.StartsWith("https://wa.me/settings/linked_devices#2@", qr["qr"]!.GetValue<string>());
 
         var scan = await sandbox.Http.PostAsJsonAsync("/sandbox/accounts/15550001111/scan", new { qr = qr["qr"]!.GetValue<string>() });
-        var scanBody = await scan.Content.ReadFromJsonAsync<JsonNode>();
+        var scanText = await scan.Content.ReadAsStringAsync();
+        Assert.True(scan.StatusCode == HttpStatusCode.OK, $"scan answered {(int)scan.StatusCode}: {scanText}");
+        var scanBody = JsonNode.Parse(scanText);
         Assert.True(scan.StatusCode == HttpStatusCode.OK, $"scan answered {(int)scan.StatusCode}: {scanBody}");
         Assert.Equal("15550001111:1@s.whatsapp.net", scanBody!["device_jid"]!.GetValue<string>());
 
@@ -37,6 +39,39 @@ public class BaileysPairingTests
         // Baileys uploaded its prekeys on login (812 when the server had none).
         var count = await new Storage.DeviceKeyStore(await Storage.SandboxDatabase.OpenAsync(data.Path, CancellationToken.None)).CountAsync("15550001111", 1, CancellationToken.None);
         Assert.True(count >= 800, $"the server holds {count} prekeys for the companion");
+    }
+
+    [Fact]
+    public async Task Baileys_pairs_by_phone_code_and_a_wrong_code_is_refused()
+    {
+        using var data = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(data.Path);
+        var caFile = await WriteCaAsync(sandbox, data.Path);
+        await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = "15550002222" });
+
+        await using (var wrong = await BaileysPeer.StartAsync(sandbox, caFile))
+        {
+            await wrong.WaitAsync("qr");
+            var code = (await wrong.CallAsync(new JsonObject { ["op"] = "pairing-code", ["phone"] = "15550002222" }))["code"]!.GetValue<string>();
+            var other = code[0] == 'A' ? "B" + code[1..] : "A" + code[1..];
+            var refused = await sandbox.Http.PostAsJsonAsync("/sandbox/accounts/15550002222/link-code", new { code = other });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("code", (await refused.Content.ReadFromJsonAsync<JsonNode>())!["param"]!.GetValue<string>());
+        }
+
+        await using var baileys = await BaileysPeer.StartAsync(sandbox, caFile);
+        await baileys.WaitAsync("qr");
+        var pairingCode = (await baileys.CallAsync(new JsonObject { ["op"] = "pairing-code", ["phone"] = "15550002222" }))["code"]!.GetValue<string>();
+        Assert.Matches("^[1-9A-HJ-NP-TV-Z]{8}$", pairingCode);
+
+        var typed = pairingCode[..4] + "-" + pairingCode[4..].ToLowerInvariant();
+        var linked = await sandbox.Http.PostAsJsonAsync("/sandbox/accounts/15550002222/link-code", new { code = typed });
+        var body = await linked.Content.ReadFromJsonAsync<JsonNode>();
+        Assert.True(linked.StatusCode == HttpStatusCode.OK, $"link-code answered {(int)linked.StatusCode}: {body}");
+
+        var restart = await baileys.WaitAsync("close", match: new JsonObject { ["code"] = 515 });
+        await baileys.WaitAsync("open", after: restart["seq"]!.GetValue<long>());
+        Assert.True(sandbox.Runtime.Network.IsOnline("15550002222", body!["device_jid"]!.GetValue<string>() == "15550002222:1@s.whatsapp.net" ? 1 : 2));
     }
 
     [Fact]
