@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(WaEngine.NoiseBench.NoiseTransportBenchmarks).Assembly).Run(args);
