@@ -47,22 +47,57 @@ internal sealed class SignalParty
             SignedPreKey.Signature, preKey?.Id, preKey?.KeyPair.PublicKey);
     }
 
-    public async Task StartSessionAsync(SignalParty peer, bool withOneTime = true)
+    public async Task StartSessionAsync(SignalParty peer, bool withOneTime = true) =>
+        await StartSessionAsync(peer.Address, await peer.BundleAsync(withOneTime));
+
+    public async Task StartSessionAsync(SignalAddress peer, PreKeyBundle bundle)
     {
-        var change = await Sessions.ProcessPreKeyBundleAsync(peer.Address, await peer.BundleAsync(withOneTime), default);
+        var change = await Sessions.ProcessPreKeyBundleAsync(peer, bundle, default);
         await Store.CommitAsync(change, default);
     }
 
-    public async Task<SignalEncryptResult> EncryptAsync(SignalParty peer, byte[] plaintext)
+    public Task<SignalEncryptResult> EncryptAsync(SignalParty peer, byte[] plaintext) => EncryptAsync(peer.Address, plaintext);
+
+    public async Task<SignalEncryptResult> EncryptAsync(SignalAddress peer, byte[] plaintext)
     {
-        var result = await Sessions.EncryptAsync(peer.Address, plaintext, default);
+        var result = await Sessions.EncryptAsync(peer, plaintext, default);
         await Store.CommitAsync(result.Changes, default);
         return result;
     }
 
-    public async Task<byte[]> DecryptAsync(SignalParty peer, SignalEncryptResult message)
+    public Task<byte[]> DecryptAsync(SignalParty peer, SignalEncryptResult message) =>
+        DecryptAsync(peer.Address, message.Type, message.Ciphertext);
+
+    public async Task<byte[]> DecryptAsync(SignalAddress peer, SignalMessageType type, byte[] ciphertext)
     {
-        var result = await Sessions.DecryptAsync(peer.Address, message.Type, message.Ciphertext, default);
+        var result = await Sessions.DecryptAsync(peer, type, ciphertext, default);
+        await Store.CommitAsync(result.Changes, default);
+        return result.Plaintext;
+    }
+
+    public async Task<byte[]> GroupDistributionAsync(string group)
+    {
+        var result = await Groups.CreateDistributionMessageAsync(new SenderKeyName(group, Address), default);
+        await Store.CommitAsync(result.Changes, default);
+        return result.Message;
+    }
+
+    public async Task GroupProcessAsync(string group, SignalAddress sender, byte[] skdm)
+    {
+        var change = await Groups.ProcessDistributionMessageAsync(new SenderKeyName(group, sender), skdm, default);
+        await Store.CommitAsync(change, default);
+    }
+
+    public async Task<byte[]> GroupEncryptAsync(string group, byte[] plaintext)
+    {
+        var result = await Groups.EncryptAsync(new SenderKeyName(group, Address), plaintext, default);
+        await Store.CommitAsync(result.Changes, default);
+        return result.Ciphertext;
+    }
+
+    public async Task<byte[]> GroupDecryptAsync(string group, SignalAddress sender, byte[] ciphertext)
+    {
+        var result = await Groups.DecryptAsync(new SenderKeyName(group, sender), ciphertext, default);
         await Store.CommitAsync(result.Changes, default);
         return result.Plaintext;
     }
