@@ -196,7 +196,7 @@ public sealed class SessionCipher
     private byte[] DecryptWithState(
         SessionState state, SignalWhisperMessage message, ReadOnlySpan<byte> data, SignalAddress address, SignalIdentity ours)
     {
-        var seed = GuardSpan(address, message, state);
+        var seed = TakeSeed(address, message, state);
         var keys = MessageKeys.FromSeed(seed);
         if (!WhisperMessageCodec.MacMatches(data, keys.MacKey, state.Stored.RemoteIdentityKey.Span, ours.KeyPair.SignalPublicKey))
         {
@@ -217,7 +217,7 @@ public sealed class SessionCipher
         return plaintext;
     }
 
-    private byte[] GuardSpan(SignalAddress address, SignalWhisperMessage message, SessionState state)
+    private byte[] TakeSeed(SignalAddress address, SignalWhisperMessage message, SessionState state)
     {
         try
         {
