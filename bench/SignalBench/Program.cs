@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(WaEngine.SignalBench.SignalBenchmarks).Assembly).Run(args);
