@@ -112,17 +112,9 @@ internal sealed class NoiseHandshakeState
         return transport;
     }
 
-    /// <summary>
-    /// HKDF-SHA256 with salt ck and empty info. Extract is done with HMAC directly because the platform HKDF
-    /// (OpenSSL) refuses the empty input key material of Split.
-    /// </summary>
-    private void Derive(ReadOnlySpan<byte> inputKeyMaterial, Span<byte> output)
-    {
-        Span<byte> pseudoRandomKey = stackalloc byte[HashLength];
-        HMACSHA256.HashData(_chainingKey, inputKeyMaterial, pseudoRandomKey);
-        HKDF.Expand(HashAlgorithmName.SHA256, pseudoRandomKey, output, ReadOnlySpan<byte>.Empty);
-        CryptographicOperations.ZeroMemory(pseudoRandomKey);
-    }
+    /// <summary>HKDF-SHA256 with salt ck and empty info.</summary>
+    private void Derive(ReadOnlySpan<byte> inputKeyMaterial, Span<byte> output) =>
+        Hkdf.DeriveSha256(inputKeyMaterial, _chainingKey, ReadOnlySpan<byte>.Empty, output);
 
     private static void WriteNonce(Span<byte> nonce, uint counter)
     {

@@ -27,6 +27,17 @@ public class SymmetricCryptoTests
     }
 
     [Fact]
+    public void Hkdf_accepts_empty_input_key_material_as_noise_split_needs()
+    {
+        var salt = Convert.FromHexString("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+        var okm = Hkdf.DeriveSha256([], salt, ReadOnlySpan<byte>.Empty, 64);
+        var prk = System.Security.Cryptography.HMACSHA256.HashData(salt, Array.Empty<byte>());
+        var t1 = System.Security.Cryptography.HMACSHA256.HashData(prk, new byte[] { 0x01 });
+        var t2 = System.Security.Cryptography.HMACSHA256.HashData(prk, t1.Append((byte)0x02).ToArray());
+        Assert.Equal([.. t1, .. t2], okm);
+    }
+
+    [Fact]
     public void Hkdf_gives_the_media_key_vector_of_the_protocol_map()
     {
         var expanded = Hkdf.DeriveSha256(Enumerable.Repeat((byte)7, 32).ToArray(), [], "WhatsApp Image Keys", 112);
