@@ -1,8 +1,11 @@
-// Times Baileys' encodeBinaryNode / decodeBinaryNode on the nodes of bench/Bench/BenchNodes.cs (keep them in step).
-// Run: node bench/binary-node.mjs (Baileys comes from tests/interop/node_modules; run `npm ci` there first).
-const baileysUrl = new URL('../tests/interop/node_modules/baileys/lib/index.js', import.meta.url);
-const { encodeBinaryNode, decodeBinaryNode, decodeDecompressedBinaryNode } = await import(baileysUrl.href);
-const constants = await import(new URL('../tests/interop/node_modules/baileys/lib/WABinary/constants.js', import.meta.url).href);
+// Times Baileys' encodeBinaryNode / decodeBinaryNode on the nodes of bench/Bench/BenchNodes.cs (keep the two in step:
+// the JSON carries the encoded lengths and bench/report.mjs checks them against the C# ones).
+// Run: node bench/binary-node.mjs (Baileys from tests/interop/node_modules). Prints JSON on stdout, progress on stderr.
+import { importInterop, packageVersion } from './interop-modules.mjs';
+import { measure, report, selected } from './timing.mjs';
+
+const { encodeBinaryNode, decodeBinaryNode, decodeDecompressedBinaryNode } = await importInterop('baileys');
+const constants = await importInterop('baileys', 'lib/WABinary/constants.js');
 
 const filled = (length) => Buffer.from(Array.from({ length }, (_, i) => (i * 31 + 7) & 0xff));
 
@@ -30,28 +33,22 @@ const iq = {
   })),
 };
 
-const measure = async (name, fn, seconds = 2) => {
-  for (let i = 0; i < 2000; i++) await fn();
-  let ops = 0;
-  const start = process.hrtime.bigint();
-  const end = start + BigInt(seconds * 1e9);
-  let now = start;
-  while (now < end) {
-    for (let i = 0; i < 200; i++) await fn();
-    ops += 200;
-    now = process.hrtime.bigint();
-  }
-  const elapsed = Number(now - start) / 1e9;
-  const perOp = (elapsed / ops) * 1e6;
-  console.log(`${name.padEnd(32)} ${Math.round(ops / elapsed).toString().padStart(10)} ops/s  ${perOp.toFixed(2).padStart(8)} us/op`);
-};
-
 const messageBytes = encodeBinaryNode(message);
 const iqBytes = encodeBinaryNode(iq);
-console.log(`// node ${process.version}, encoded lengths: message ${messageBytes.length}, iq ${iqBytes.length}`);
-await measure('EncodeMessage', () => encodeBinaryNode(message));
-await measure('DecodeMessage (async)', () => decodeBinaryNode(messageBytes));
-await measure('DecodeMessage (sync core)', () => decodeDecompressedBinaryNode(messageBytes.subarray(1), constants));
-await measure('EncodeIq50', () => encodeBinaryNode(iq));
-await measure('DecodeIq50 (async)', () => decodeBinaryNode(iqBytes));
-await measure('DecodeIq50 (sync core)', () => decodeDecompressedBinaryNode(iqBytes.subarray(1), constants));
+
+// decodeBinaryNode is Baileys' public, async entry (flag byte, then the body); the synchronous core skips the flag
+// byte and the promise. The C# Decode reads the flag byte too, so the public entry is the like-for-like row.
+const work = [
+  ['BinaryCodecBenchmarks.EncodeMessage', '', () => encodeBinaryNode(message)],
+  ['BinaryCodecBenchmarks.DecodeMessage', '', () => decodeBinaryNode(messageBytes)],
+  ['BinaryCodecBenchmarks.DecodeMessage', 'sync core', () => decodeDecompressedBinaryNode(messageBytes.subarray(1), constants)],
+  ['BinaryCodecBenchmarks.EncodeIq50', '', () => encodeBinaryNode(iq)],
+  ['BinaryCodecBenchmarks.DecodeIq50', '', () => decodeBinaryNode(iqBytes)],
+  ['BinaryCodecBenchmarks.DecodeIq50', 'sync core', () => decodeDecompressedBinaryNode(iqBytes.subarray(1), constants)],
+];
+
+const results = [];
+for (const [id, variant, fn] of work) {
+  if (selected(id)) results.push(await measure(id, fn, variant));
+}
+report('baileys', packageVersion('baileys'), results, { encodedLengths: { message: messageBytes.length, iq: iqBytes.length } });

@@ -1,11 +1,11 @@
-// Times npm libsignal 6.0.0 (tests/interop/node_modules) on the work bench/SignalBench measures:
-// encrypt + decrypt of one 128-byte message on an established session, and a session setup
-// (initOutgoing from a bundle, pkmsg encrypt, pkmsg decrypt). Sessions are stored serialized, as Baileys keeps them.
-// Usage: node bench/signal-libsignal.mjs [iterations]   (after npm ci in tests/interop)
-import { createRequire } from 'node:module';
+// Times npm libsignal (tests/interop/node_modules) on the work SignalBenchmarks times in C#: one 128-byte message
+// encrypted and decrypted on an established session, and a session setup (initOutgoing from a bundle without a
+// one-time prekey, pkmsg encrypt, pkmsg decrypt). Sessions are stored serialized, as Baileys keeps them and as the C#
+// in-memory store does. Run: node bench/signal-libsignal.mjs. Prints JSON on stdout, progress on stderr.
+import { packageVersion, requireInterop } from './interop-modules.mjs';
+import { measure, report, selected } from './timing.mjs';
 
-const require = createRequire(new URL('../tests/interop/package.json', import.meta.url));
-const libsignal = require('libsignal');
+const libsignal = requireInterop('libsignal');
 
 function party() {
   const identity = libsignal.keyhelper.generateIdentityKeyPair();
@@ -16,11 +16,11 @@ function party() {
     getOurIdentity: async () => identity,
     getOurRegistrationId: async () => registrationId,
     isTrustedIdentity: async () => true,
-    loadSession: async (id) => sessions.has(id) ? libsignal.SessionRecord.deserialize(JSON.parse(sessions.get(id))) : undefined,
+    loadSession: async (id) => (sessions.has(id) ? libsignal.SessionRecord.deserialize(JSON.parse(sessions.get(id))) : undefined),
     storeSession: async (id, record) => { sessions.set(id, JSON.stringify(record.serialize())); },
     loadPreKey: async () => undefined,
     removePreKey: async () => {},
-    loadSignedPreKey: async (id) => id === 1 ? signedPreKey.keyPair : undefined,
+    loadSignedPreKey: async (id) => (id === 1 ? signedPreKey.keyPair : undefined),
   };
   const bundle = {
     registrationId,
@@ -32,16 +32,16 @@ function party() {
 
 const alice = party();
 const bob = party();
-const aliceAddr = new libsignal.ProtocolAddress('alice', 0);
-const bobAddr = new libsignal.ProtocolAddress('bob', 0);
-const aliceCipher = new libsignal.SessionCipher(alice.storage, bobAddr);
-const bobCipher = new libsignal.SessionCipher(bob.storage, aliceAddr);
+const aliceAddress = new libsignal.ProtocolAddress('alice', 0);
+const bobAddress = new libsignal.ProtocolAddress('bob', 0);
+const aliceCipher = new libsignal.SessionCipher(alice.storage, bobAddress);
+const bobCipher = new libsignal.SessionCipher(bob.storage, aliceAddress);
 const plaintext = Buffer.alloc(128);
 
-async function setup() {
+async function sessionSetup() {
   alice.sessions.clear();
   bob.sessions.clear();
-  await new libsignal.SessionBuilder(alice.storage, bobAddr).initOutgoing(bob.bundle);
+  await new libsignal.SessionBuilder(alice.storage, bobAddress).initOutgoing(bob.bundle);
   const message = await aliceCipher.encrypt(plaintext);
   return bobCipher.decryptPreKeyWhisperMessage(message.body);
 }
@@ -51,19 +51,21 @@ async function encryptDecrypt() {
   return bobCipher.decryptWhisperMessage(message.body);
 }
 
-async function time(name, fn, iterations) {
-  for (let i = 0; i < Math.min(200, iterations); i++) await fn();
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < iterations; i++) await fn();
-  const microseconds = Number(process.hrtime.bigint() - start) / 1000 / iterations;
-  return { name, iterations, microseconds: Math.round(microseconds * 10) / 10 };
+// An established session: set up, then one reply from Bob so Alice's next message is a plain whisper message.
+async function establish() {
+  await sessionSetup();
+  const reply = await bobCipher.encrypt(plaintext);
+  await aliceCipher.decryptWhisperMessage(reply.body);
 }
 
-const iterations = Number(process.argv[2] ?? 2000);
 const results = [];
-results.push(await time('SessionSetup', setup, iterations));
-await setup();
-const reply = await new libsignal.SessionCipher(bob.storage, aliceAddr).encrypt(plaintext);
-await aliceCipher.decryptWhisperMessage(reply.body);
-results.push(await time('EncryptDecrypt', encryptDecrypt, iterations));
-console.log(JSON.stringify(results, null, 1));
+if (selected('SignalBenchmarks.SessionSetupAsync')) {
+  results.push(await measure('SignalBenchmarks.SessionSetupAsync', sessionSetup));
+}
+if (selected('SignalBenchmarks.EncryptDecryptAsync')) {
+  await establish();
+  const decrypted = await encryptDecrypt();
+  if (!Buffer.from(decrypted).equals(plaintext)) throw new Error('libsignal round trip returned other bytes');
+  results.push(await measure('SignalBenchmarks.EncryptDecryptAsync', encryptDecrypt));
+}
+report('libsignal', packageVersion('libsignal'), results);

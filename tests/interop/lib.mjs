@@ -25,6 +25,11 @@ export async function silentLogger() {
 // A thrown error is answered as {error: message}; the peer keeps serving.
 export async function serveLines(handler) {
   const { createInterface } = await import('node:readline');
+  const { format } = await import('node:util');
+  // stdout carries only answers: libraries that log there (libsignal's "Closing session") go to stderr instead.
+  for (const level of ['log', 'info', 'debug', 'warn']) {
+    console[level] = (...args) => process.stderr.write(format(...args) + '\n');
+  }
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     if (!line.trim()) continue;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using WaEngine.Sandbox.Accounts;
 using WaEngine.Sandbox.Hosting;
+using WaEngine.Sandbox.Protocol;
 
 namespace WaEngine.Sandbox.Control;
 
@@ -15,6 +16,11 @@ public static class ControlEndpoints
         group.MapGet("/accounts", ListAccountsAsync);
         group.MapPost("/accounts/{phone}/scan", ScanAsync);
         group.MapPost("/accounts/{phone}/link-code", LinkCodeAsync);
+        group.MapDelete("/accounts/{phone}/devices/{device:int}", UnlinkAsync);
+        group.MapPost("/accounts/{phone}/messages", PhoneSendAsync);
+        group.MapGet("/accounts/{phone}/messages", PhoneReceivedAsync);
+        group.MapPost("/accounts/{phone}/receipts", PhoneReceiptsAsync);
+        group.MapPost("/faults", FaultAsync);
         group.Map("/ws/chat", AcceptWebSocketAsync);
         return group;
     }
@@ -42,6 +48,7 @@ public static class ControlEndpoints
         try
         {
             var account = await sandbox.Accounts.CreateAsync(body.Phone, body.PushName, body.Addressing, cancellationToken);
+            await sandbox.Phones.EnsureKeysAsync(account, cancellationToken);
             return TypedResults.Created($"accounts/{account.Phone}", new AccountCreated(account.Phone, account.Jid, account.LidJid));
         }
         catch (SandboxInputException ex)
@@ -91,6 +98,150 @@ public static class ControlEndpoints
         {
             var device = await sandbox.Network.EnterLinkCodeAsync(phone, body.Code, cancellationToken);
             return TypedResults.Ok(new { paired = true, device_jid = device });
+        }
+        catch (SandboxInputException ex)
+        {
+            return Problem(ex);
+        }
+    }
+
+    private static async Task<IResult> PhoneSendAsync(string phone, HttpRequest request, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync<PhoneSendRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        try
+        {
+            var from = await sandbox.Accounts.FindAsync(phone, cancellationToken)
+                ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
+            var to = await FindRecipientAsync(sandbox, body.To, cancellationToken);
+            var message = PhoneMessages.Build(body.Text, body.Message);
+            var id = await sandbox.Phones.SendAsync(from, to, message, cancellationToken);
+            return TypedResults.Created($"messages/{id}", new { msg_id = id });
+        }
+        catch (SandboxInputException ex)
+        {
+            return Problem(ex);
+        }
+    }
+
+    private static async Task<IResult> PhoneReceivedAsync(string phone, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        var account = await sandbox.Accounts.FindAsync(phone, cancellationToken);
+        return account is null
+            ? JsonBody.Error($"No account with phone {phone}.", 404, "phone")
+            : TypedResults.Ok(await sandbox.Phones.ReceivedAsync(account.Phone, cancellationToken));
+    }
+
+    private static async Task<IResult> PhoneReceiptsAsync(string phone, HttpRequest request, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync<PhoneReceiptsRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        if (body.Type is not "read")
+        {
+            return JsonBody.Error($"type must be \"read\" (not \"{body.Type}\").", param: "type");
+        }
+
+        if (body.MsgIds is not { Count: > 0 })
+        {
+            return JsonBody.Error("msg_ids must list at least one message id.", param: "msg_ids");
+        }
+
+        var account = await sandbox.Accounts.FindAsync(phone, cancellationToken);
+        if (account is null)
+        {
+            return JsonBody.Error($"No account with phone {phone}.", 404, "phone");
+        }
+
+        var read = await sandbox.Phones.MarkReadAsync(account, body.MsgIds, cancellationToken);
+        return read == 0
+            ? JsonBody.Error("None of msg_ids is a message this phone received.", 404, "msg_ids")
+            : TypedResults.Ok(new { read });
+    }
+
+    private static async Task<Accounts.SandboxAccount> FindRecipientAsync(SandboxRuntime sandbox, string? to, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(to))
+        {
+            throw new SandboxInputException("to is required: a JID, +E.164 or digits.", 400, "to");
+        }
+
+        Accounts.SandboxAccount? account;
+        if (to.Contains('@', StringComparison.Ordinal))
+        {
+            if (!WaEngine.Engine.Binary.Jid.TryParse(to, out var jid))
+            {
+                throw new SandboxInputException($"to '{to}' is not a JID.", 400, "to");
+            }
+
+            account = await sandbox.Accounts.FindByJidAsync(jid with { Device = null }, cancellationToken);
+        }
+        else
+        {
+            account = await sandbox.Accounts.FindAsync(PhoneNumber.Normalize(to, "to"), cancellationToken);
+        }
+
+        return account ?? throw new SandboxInputException($"No account {to} in the sandbox.", 404, "to");
+    }
+
+    private static async Task<IResult> UnlinkAsync(string phone, int device, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await sandbox.Network.RemoveDeviceAsync(phone, device, cancellationToken)
+                ? TypedResults.NoContent()
+                : JsonBody.Error($"Account {phone} has no device {device}.", 404, "device");
+        }
+        catch (SandboxInputException ex)
+        {
+            return Problem(ex);
+        }
+    }
+
+    private static async Task<IResult> FaultAsync(HttpRequest request, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync<FaultRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        var kind = body.Kind switch
+        {
+            "drop" => FaultKind.Drop,
+            "stream_error" => FaultKind.StreamError,
+            "delay" => FaultKind.Delay,
+            "drop_stanzas" => FaultKind.DropStanzas,
+            "error_ack" => FaultKind.ErrorAck,
+            "corrupt_next" => FaultKind.CorruptNext,
+            _ => (FaultKind?)null,
+        };
+        if (kind is null)
+        {
+            return JsonBody.Error($"kind must be one of drop, stream_error, delay, drop_stanzas, error_ack, corrupt_next (not '{body.Kind}').", param: "kind");
+        }
+
+        if (body.Ms is < 0 or > 600_000 || body.Count is < 0 or > 100_000)
+        {
+            return JsonBody.Error("ms must be 0 to 600000 and count 0 to 100000.", param: body.Ms is < 0 or > 600_000 ? "ms" : "count");
+        }
+
+        if (kind == FaultKind.ErrorAck && body.CodeText is { } code && !int.TryParse(code, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            return JsonBody.Error($"code '{code}' must be a number for error_ack (e.g. 463).", param: "code");
+        }
+
+        try
+        {
+            await sandbox.Network.InjectFaultAsync(body.DeviceJid ?? "", kind.Value, body.CodeText, body.Ms ?? 0, body.Count ?? 1, cancellationToken);
+            return TypedResults.Ok(new { injected = body.Kind, device_jid = body.DeviceJid });
         }
         catch (SandboxInputException ex)
         {

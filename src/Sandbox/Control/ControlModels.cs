@@ -33,3 +33,31 @@ public sealed record ScanRequest([property: JsonPropertyName("qr")] string? Qr);
 
 /// <summary><c>POST /sandbox/accounts/{phone}/link-code</c> body.</summary>
 public sealed record LinkCodeRequest([property: JsonPropertyName("code")] string? Code);
+
+/// <summary><c>POST /sandbox/faults</c> body.</summary>
+public sealed record FaultRequest(
+    [property: JsonPropertyName("device_jid")] string? DeviceJid,
+    [property: JsonPropertyName("kind")] string? Kind,
+    [property: JsonPropertyName("code")] System.Text.Json.JsonElement? Code,
+    [property: JsonPropertyName("ms")] int? Ms,
+    [property: JsonPropertyName("count")] int? Count)
+{
+    /// <summary>The code as text whether it was sent as a JSON number (515) or string ("conflict").</summary>
+    public string? CodeText => Code?.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.String => Code.Value.GetString(),
+        System.Text.Json.JsonValueKind.Number => Code.Value.GetRawText(),
+        _ => null,
+    };
+}
+
+/// <summary><c>POST /sandbox/accounts/{phone}/messages</c> body: a text, or a WhatsApp Message as protobuf JSON.</summary>
+public sealed record PhoneSendRequest(
+    [property: JsonPropertyName("to")] string? To,
+    [property: JsonPropertyName("text")] string? Text,
+    [property: JsonPropertyName("message")] System.Text.Json.Nodes.JsonNode? Message);
+
+/// <summary><c>POST /sandbox/accounts/{phone}/receipts</c> body.</summary>
+public sealed record PhoneReceiptsRequest(
+    [property: JsonPropertyName("msg_ids")] IReadOnlyList<string>? MsgIds,
+    [property: JsonPropertyName("type")] string? Type);

@@ -2,6 +2,7 @@ using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Noise;
 using WaEngine.Sandbox.Accounts;
 using WaEngine.Sandbox.Media;
+using WaEngine.Sandbox.Phone;
 using WaEngine.Sandbox.Protocol;
 using WaEngine.Sandbox.Storage;
 
@@ -30,6 +31,9 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
     /// <summary>The server side of the protocol: connections, pairing, routing.</summary>
     public SandboxNetwork Network => Started.Network;
 
+    /// <summary>The virtual phones' primary devices.</summary>
+    public VirtualPhones Phones => Started.Phones;
+
     /// <summary>The HTTPS media host.</summary>
     public MediaHost Media => Started.Media;
 
@@ -50,8 +54,15 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
         var authority = MediaCertificateAuthority.LoadOrCreate(Path.Combine(options.DataFolder, "tls"), time);
         var media = await MediaHost.StartAsync(options, authority, loggerFactory, cancellationToken).ConfigureAwait(false);
         var accounts = new AccountRegistry(database, time);
-        var network = new SandboxNetwork(staticKey, chain, accounts, new DeviceKeyStore(database), () => new MediaConnInfo(media.AuthToken, media.HostAndPort), time, loggerFactory);
-        _parts = new Parts(database, root, staticKey, accounts, authority, media, network);
+        var network = new SandboxNetwork(staticKey, chain, accounts, new DeviceKeyStore(database), new StanzaQueue(database, time), () => new MediaConnInfo(media.AuthToken, media.HostAndPort), time, loggerFactory);
+        var phones = new VirtualPhones(options.DataFolder, database, accounts, new DeviceKeyStore(database), network, time, loggerFactory.CreateLogger<VirtualPhones>());
+        network.AttachPrimaryDevices(phones);
+        foreach (var account in await accounts.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await phones.EnsureKeysAsync(account, cancellationToken).ConfigureAwait(false);
+        }
+
+        _parts = new Parts(database, root, staticKey, accounts, authority, media, network, phones);
     }
 
     /// <inheritdoc />
@@ -61,11 +72,12 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
         {
             _parts = null;
             await parts.Media.DisposeAsync().ConfigureAwait(false);
+            parts.Phones.Dispose();
         }
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
-    private sealed record Parts(SandboxDatabase Database, KeyPair RootKey, KeyPair StaticKey, AccountRegistry Accounts, MediaCertificateAuthority Authority, MediaHost Media, SandboxNetwork Network);
+    private sealed record Parts(SandboxDatabase Database, KeyPair RootKey, KeyPair StaticKey, AccountRegistry Accounts, MediaCertificateAuthority Authority, MediaHost Media, SandboxNetwork Network, VirtualPhones Phones);
 }

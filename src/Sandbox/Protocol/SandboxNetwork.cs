@@ -33,14 +33,18 @@ public sealed partial class SandboxNetwork
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<SandboxNetwork> _logger;
-    private readonly ConcurrentDictionary<(string Phone, int Device), ServerConnection> _online = new();
+    private readonly DeviceDirectory _devices = new();
+    private readonly StanzaQueue _queue;
+    private readonly MessageRouter _router;
     private readonly ConcurrentDictionary<string, PendingPairing> _pendingByRef = new();
     private readonly ConcurrentDictionary<string, PendingCodePairing> _pendingByPhone = new();
     private readonly SemaphoreSlim _pairingGate = new(1, 1);
 
     /// <summary>Creates the network over the sandbox's stores and keys.</summary>
-    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, Func<MediaConnInfo> mediaConn, TimeProvider time, ILoggerFactory loggerFactory)
+    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, TimeProvider time, ILoggerFactory loggerFactory)
     {
+        _queue = queue;
+        _router = new MessageRouter(accounts, queue, _devices, time, loggerFactory.CreateLogger<MessageRouter>());
         _staticKey = staticKey;
         _certificateChain = certificateChain;
         _accounts = accounts;
@@ -52,7 +56,80 @@ public sealed partial class SandboxNetwork
     }
 
     /// <summary>Whether the device has a live connection.</summary>
-    public bool IsOnline(string phone, int deviceId) => _online.ContainsKey((phone, deviceId));
+    public bool IsOnline(string phone, int deviceId) => _devices.Find(phone, deviceId) is not null;
+
+    /// <summary>Plugs in the virtual phones' primary devices.</summary>
+    public void AttachPrimaryDevices(IPrimaryDevice primary) => _router.Primary = primary;
+
+    /// <summary>Routes a message stanza sent by a device inside the sandbox (a virtual phone); the server ack goes to <paramref name="onAck"/>.</summary>
+    public Task SendFromAsync(ConnectedDevice sender, Node message, Action<Node> onAck, CancellationToken cancellationToken) =>
+        _router.RouteMessageAsync(sender, message, onAck, cancellationToken);
+
+    /// <summary>Routes a receipt sent by a device inside the sandbox (a virtual phone).</summary>
+    public Task SendReceiptFromAsync(ConnectedDevice sender, Node receipt, CancellationToken cancellationToken) =>
+        _router.RouteReceiptAsync(sender, receipt, _ => { }, cancellationToken);
+
+    /// <summary>
+    /// The phone unlinks a companion (or the companion logged out): its device, keys and queue are removed, and a live
+    /// connection is ended with <c>401 device_removed</c>.
+    /// </summary>
+    public async Task<bool> RemoveDeviceAsync(string phone, int deviceId, CancellationToken cancellationToken)
+    {
+        var account = await _accounts.FindAsync(phone, cancellationToken).ConfigureAwait(false)
+            ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
+        if (deviceId == 0)
+        {
+            throw new SandboxInputException("Device 0 is the phone itself and cannot be unlinked.", 400, "device");
+        }
+
+        var removed = await _accounts.RemoveCompanionAsync(account.Phone, deviceId, cancellationToken).ConfigureAwait(false);
+        await _keys.DeleteAsync(account.Phone, deviceId, cancellationToken).ConfigureAwait(false);
+        await _queue.DropDeviceAsync(account.Phone, deviceId, cancellationToken).ConfigureAwait(false);
+        if (_devices.Find(account.Phone, deviceId) is { } connection)
+        {
+            await connection.CloseAsync(ServerConnection.StreamError("401", "conflict", ("type", "device_removed"))).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
+
+    /// <summary>Injects a fault on a device (control API <c>POST /sandbox/faults</c>).</summary>
+    public async Task InjectFaultAsync(string deviceJid, FaultKind kind, string? code, int ms, int count, CancellationToken cancellationToken)
+    {
+        if (!Jid.TryParse(deviceJid, out var jid) || jid.User.Length == 0)
+        {
+            throw new SandboxInputException($"device_jid '{deviceJid}' is not a device JID (e.g. 15550001111:1@s.whatsapp.net).", 400, "device_jid");
+        }
+
+        var account = await _accounts.FindByJidAsync(jid with { Device = null }, cancellationToken).ConfigureAwait(false);
+        var deviceId = jid.Device ?? 0;
+        if (account is null || account.Devices.All(d => d.DeviceId != deviceId))
+        {
+            throw new SandboxInputException($"No device {deviceJid} in the sandbox.", 404, "device_jid");
+        }
+
+        switch (kind)
+        {
+            case FaultKind.Drop:
+            case FaultKind.StreamError:
+                var connection = _devices.Find(account.Phone, deviceId)
+                    ?? throw new SandboxInputException($"Device {deviceJid} is not connected.", 409, "device_jid");
+                await connection.CloseAsync(kind == FaultKind.Drop ? null : StreamErrorFor(code)).ConfigureAwait(false);
+                break;
+            default:
+                _devices.Faults(account.Phone, deviceId).Arm(kind, Math.Max(count, 1), ms, code is null ? null : int.Parse(code, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static Node StreamErrorFor(string? code) => code switch
+    {
+        null or "" => ServerConnection.StreamError("515"),
+        "conflict" or "replaced" => ServerConnection.StreamError(null, "conflict", ("type", "replaced")),
+        "401" or "device_removed" => ServerConnection.StreamError("401", "conflict", ("type", "device_removed")),
+        _ when int.TryParse(code, CultureInfo.InvariantCulture, out _) => ServerConnection.StreamError(code),
+        _ => throw new SandboxInputException($"code '{code}' is not a stream error code (515, 503, 401, conflict).", 400, "code"),
+    };
 
     /// <summary>Serves one client connection until it ends.</summary>
     public async Task RunConnectionAsync(IFrameTransport frames, CancellationToken cancellationToken)
@@ -357,12 +434,11 @@ public sealed partial class SandboxNetwork
 
         var device = new ConnectedDevice(account, deviceId);
         connection.Device = device;
-        if (_online.TryGetValue((account.Phone, deviceId), out var previous))
+        if (_devices.Replace(account.Phone, deviceId, connection) is { } previous)
         {
             await previous.CloseAsync(ServerConnection.StreamError(null, "conflict", ("type", "replaced"))).ConfigureAwait(false);
         }
 
-        _online[(account.Phone, deviceId)] = connection;
         LogLoggedIn(device.Jid);
         connection.Send(new Node("success", NodeAttributes.Of(("t", Now()), ("lid", device.LidJid), ("location", "sandbox"), ("props", "0"), ("abprops", "0"))));
         try
@@ -371,7 +447,7 @@ public sealed partial class SandboxNetwork
         }
         finally
         {
-            _online.TryRemove(new KeyValuePair<(string, int), ServerConnection>((account.Phone, deviceId), connection));
+            _devices.Remove(account.Phone, deviceId, connection);
         }
     }
 
@@ -383,13 +459,28 @@ public sealed partial class SandboxNetwork
             case "iq" when node.Attr("type") is "result" or "error":
                 connection.TryCompleteQuery(node);
                 break;
+            case "iq" when node.Attr("xmlns") == "md" && node.FirstChild()?.Tag == "remove-companion-device":
+                connection.Send(Result(node));
+                LogLoggedOut(device.Jid);
+                await RemoveDeviceAsync(device.Account.Phone, device.DeviceId, connection.Closed).ConfigureAwait(false);
+                break;
             case "iq":
                 connection.Send(await _iqs.HandleAsync(device, node, connection.Closed).ConfigureAwait(false));
-                if (node.Attr("xmlns") == "passive" && node.FirstChild()?.Tag == "active")
+                if (node.Attr("xmlns") == "passive" && node.FirstChild()?.Tag == "active" && !connection.CaughtUp)
                 {
-                    connection.Send(new Node("ib", null, [Leaf("offline", ("count", "0"))]));
+                    var replayed = await _router.ReplayAsync(connection, device, connection.Closed).ConfigureAwait(false);
+                    connection.Send(new Node("ib", null, [Leaf("offline", ("count", replayed.ToString(CultureInfo.InvariantCulture)))]));
                 }
 
+                break;
+            case "message":
+                await _router.RouteMessageAsync(device, node, reply => connection.Send(reply), connection.Closed).ConfigureAwait(false);
+                break;
+            case "receipt":
+                await _router.RouteReceiptAsync(device, node, reply => connection.Send(reply), connection.Closed).ConfigureAwait(false);
+                break;
+            case "ack":
+                await _router.AcknowledgeAsync(device, node, connection.Closed).ConfigureAwait(false);
                 break;
             default:
                 LogIgnored(device.Jid, node.Tag);
@@ -427,6 +518,9 @@ public sealed partial class SandboxNetwork
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox device {Device} logged in")]
     private partial void LogLoggedIn(string device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox device {Device} logged out")]
+    private partial void LogLoggedOut(string device);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sandbox device {Device}: <{Tag}> not handled yet")]
     private partial void LogIgnored(string device, string tag);

@@ -26,11 +26,19 @@ internal sealed partial class ServerConnection : IAsyncDisposable
     private Task? _writer;
     private long _nextId;
     private int _closing;
+    private bool _caughtUp;
 
     public ServerConnection(NoiseConnection noise, ILogger logger)
     {
         _noise = noise;
         _logger = logger;
+    }
+
+    /// <summary>Whether the device's offline queue has been replayed, so new deliveries can go out live.</summary>
+    public bool CaughtUp
+    {
+        get => Volatile.Read(ref _caughtUp);
+        set => Volatile.Write(ref _caughtUp, value);
     }
 
     /// <summary>The logged-in device, once login succeeded; null on a registration connection.</summary>

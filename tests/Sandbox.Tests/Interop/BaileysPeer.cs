@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using WaEngine.TestKit;
 
@@ -7,24 +8,52 @@ namespace WaEngine.Sandbox.Tests.Interop;
 internal sealed class BaileysPeer : IAsyncDisposable
 {
     private readonly NodeProcess _process;
-    private readonly TempFolder _auth = new();
+    private readonly TempFolder? _ownedAuth;
 
-    private BaileysPeer(NodeProcess process) => _process = process;
+    private BaileysPeer(NodeProcess process, string authDir, TempFolder? ownedAuth)
+    {
+        _process = process;
+        AuthDir = authDir;
+        _ownedAuth = ownedAuth;
+    }
 
-    public static async Task<BaileysPeer> StartAsync(RunningSandbox sandbox, string caFile)
+    /// <summary>Where this client keeps its credentials; a new peer started on the same folder is the same device.</summary>
+    public string AuthDir { get; }
+
+    public static async Task<BaileysPeer> StartAsync(RunningSandbox sandbox, string caFile, string? authDir = null)
     {
         var info = await sandbox.GetJsonAsync("/sandbox/info");
+        var owned = authDir is null ? new TempFolder() : null;
         var process = NodeProcess.Start("baileys-client.mjs", environment: new Dictionary<string, string> { ["NODE_EXTRA_CA_CERTS"] = caFile });
-        var peer = new BaileysPeer(process);
+        var peer = new BaileysPeer(process, authDir ?? owned!.Path, owned);
         await process.CallAsync(new JsonObject
         {
             ["op"] = "start",
             ["wsUrl"] = info["ws_url"]!.GetValue<string>(),
             ["rootKey"] = info["root_public_key"]!.GetValue<string>(),
-            ["authDir"] = peer._auth.Path,
+            ["authDir"] = peer.AuthDir,
         });
         return peer;
     }
+
+    /// <summary>Starts a client, has the virtual phone <paramref name="phone"/> scan its QR, and waits until it is logged in.</summary>
+    public static async Task<BaileysPeer> StartPairedAsync(RunningSandbox sandbox, string caFile, string phone, string? authDir = null)
+    {
+        var peer = await StartAsync(sandbox, caFile, authDir);
+        var qr = await peer.WaitAsync("qr");
+        var scan = await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{phone}/scan", new { qr = qr["qr"]!.GetValue<string>() });
+        if (!scan.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"scan answered {(int)scan.StatusCode}: {await scan.Content.ReadAsStringAsync()}");
+        }
+
+        var restart = await peer.WaitAsync("close", match: new JsonObject { ["code"] = 515 });
+        await peer.WaitAsync("open", after: restart["seq"]!.GetValue<long>());
+        return peer;
+    }
+
+    public Task<JsonNode> SendTextAsync(string jid, string text) =>
+        _process.CallAsync(new JsonObject { ["op"] = "send-text", ["jid"] = jid, ["text"] = text });
 
     public Task<JsonNode> WaitAsync(string type, long after = 0, int timeoutMs = 30_000, JsonObject? match = null) =>
         _process.CallAsync(new JsonObject { ["op"] = "wait", ["type"] = type, ["after"] = after, ["timeoutMs"] = timeoutMs, ["match"] = match ?? [] }, TimeSpan.FromMilliseconds(timeoutMs + 10_000));
@@ -45,6 +74,6 @@ internal sealed class BaileysPeer : IAsyncDisposable
         }
 
         await _process.DisposeAsync();
-        _auth.Dispose();
+        _ownedAuth?.Dispose();
     }
 }

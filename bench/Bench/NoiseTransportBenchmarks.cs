@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Noise;
 
-namespace WaEngine.NoiseBench;
+namespace WaEngine.Bench;
 
 /// <summary>Encrypt + decrypt of one transport frame: the same pair bench/noise-baileys.mjs times in Baileys.</summary>
 [MemoryDiagnoser]

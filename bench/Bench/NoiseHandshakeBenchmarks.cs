@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Noise;
 
-namespace WaEngine.NoiseBench;
+namespace WaEngine.Bench;
 
 /// <summary>A complete handshake, both roles in one process, including certificate verification.</summary>
 [MemoryDiagnoser]

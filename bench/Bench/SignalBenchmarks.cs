@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Storage;
 
-namespace WaEngine.SignalBench;
+namespace WaEngine.Bench;
 
 /// <summary>
 /// The same work bench/signal-libsignal.mjs times on npm libsignal: one message encrypted and decrypted on an

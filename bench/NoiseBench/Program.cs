@@ -1,3 +1,0 @@
-using BenchmarkDotNet.Running;
-
-BenchmarkSwitcher.FromAssembly(typeof(WaEngine.NoiseBench.NoiseTransportBenchmarks).Assembly).Run(args);

@@ -1,3 +1,0 @@
-using BenchmarkDotNet.Running;
-
-BenchmarkSwitcher.FromAssembly(typeof(WaEngine.SignalBench.SignalBenchmarks).Assembly).Run(args);

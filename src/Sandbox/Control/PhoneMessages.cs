@@ -1,0 +1,37 @@
+using Google.Protobuf;
+using WaEngine.Proto;
+using WaEngine.Sandbox.Accounts;
+
+namespace WaEngine.Sandbox.Control;
+
+/// <summary>Builds the Message a virtual phone sends from a control-API request.</summary>
+internal static class PhoneMessages
+{
+    private const int MaxText = 65_536;
+    private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(false));
+
+    /// <summary>A text message, or the given protobuf JSON; exactly one of them.</summary>
+    public static Message Build(string? text, System.Text.Json.Nodes.JsonNode? message)
+    {
+        if ((text is null) == (message is null))
+        {
+            throw new SandboxInputException("Give exactly one of text or message.", 400, text is null ? "text" : "message");
+        }
+
+        if (text is not null)
+        {
+            return text.Length is 0 or > MaxText
+                ? throw new SandboxInputException($"text must have 1 to {MaxText} characters.", 400, "text")
+                : new Message { Conversation = text };
+        }
+
+        try
+        {
+            return Parser.Parse<Message>(message!.ToJsonString());
+        }
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException)
+        {
+            throw new SandboxInputException($"message is not a WhatsApp Message in protobuf JSON: {ex.Message}", 400, "message");
+        }
+    }
+}

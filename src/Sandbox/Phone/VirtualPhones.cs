@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using Dapper;
+using Google.Protobuf;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Crypto;
+using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Storage;
+using WaEngine.Proto;
+using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Protocol;
+using WaEngine.Sandbox.Storage;
+using WaEngine.Store;
+using WaEngine.Store.Signal;
+
+namespace WaEngine.Sandbox.Phone;
+
+/// <summary>
+/// The primary devices (device 0) of the virtual phones: full Signal participants running the engine's own Signal
+/// code. They decrypt what is sent to them (and answer with delivery receipts, or retry receipts when a decrypt fails),
+/// and send text or any Message to other accounts, fanned out to every device of the recipient and to the phone's own
+/// companions (wrapped as device-sent messages).
+/// </summary>
+public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
+{
+    private const int InitialPreKeys = 200;
+    private readonly string _folder;
+    private readonly SandboxDatabase _database;
+    private readonly AccountRegistry _accounts;
+    private readonly DeviceKeyStore _keys;
+    private readonly SandboxNetwork _network;
+    private readonly TimeProvider _time;
+    private readonly ILogger<VirtualPhones> _logger;
+    private readonly SignalKeyGenerator _generator = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<(LineDatabase Database, SqliteSignalStore Store)>>> _stores = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+    private long _receivedSeq;
+
+    /// <summary>Creates the phones over the sandbox's stores; each phone's Signal state lives in <c>phones/&lt;phone&gt;.db</c>.</summary>
+    public VirtualPhones(string dataFolder, SandboxDatabase database, AccountRegistry accounts, DeviceKeyStore keys, SandboxNetwork network, TimeProvider time, ILogger<VirtualPhones> logger)
+    {
+        _folder = Path.Combine(dataFolder, "phones");
+        Directory.CreateDirectory(_folder);
+        _database = database;
+        _accounts = accounts;
+        _keys = keys;
+        _network = network;
+        _time = time;
+        _logger = logger;
+        _receivedSeq = time.GetUtcNow().ToUnixTimeMilliseconds();
+    }
+
+    /// <summary>Gives a phone its Signal keys (identity = the account key) and publishes its prekeys, once.</summary>
+    public async Task EnsureKeysAsync(SandboxAccount account, CancellationToken cancellationToken)
+    {
+        var store = await StoreAsync(account.Phone, cancellationToken).ConfigureAwait(false);
+        if (await store.Identities.GetLocalIdentityAsync(cancellationToken).ConfigureAwait(false) is not null
+            && await _keys.FindAsync(account.Phone, 0, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        var identity = new SignalIdentity(new KeyPair(account.IdentityPublic, account.IdentityPrivate), (uint)account.RegistrationId);
+        await store.Identities.SaveLocalIdentityAsync(identity, cancellationToken).ConfigureAwait(false);
+        var signed = _generator.GenerateSignedPreKey(identity, 1);
+        await store.SignedPreKeys.StoreSignedPreKeyAsync(signed, cancellationToken).ConfigureAwait(false);
+        var preKeys = _generator.GeneratePreKeys(1, InitialPreKeys);
+        await store.PreKeys.StorePreKeysAsync(preKeys, cancellationToken).ConfigureAwait(false);
+        await _keys.UploadAsync(account.Phone, 0,
+            new DeviceKeys(account.RegistrationId, account.IdentityPublic, signed.Id, signed.KeyPair.PublicKey, signed.Signature),
+            preKeys.Select(p => ((int)p.Id, p.KeyPair.PublicKey)).ToList(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends <paramref name="message"/> from the phone to <paramref name="to"/>; returns the message id.</summary>
+    public async Task<string> SendAsync(SandboxAccount from, SandboxAccount to, Message message, CancellationToken cancellationToken)
+    {
+        var id = "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        var participants = new List<Node>();
+        var gate = _locks.GetOrAdd(from.Phone, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var plain = message.ToByteArray();
+            foreach (var device in to.Devices)
+            {
+                participants.Add(await EncryptForAsync(from, to, device.DeviceId, plain, cancellationToken).ConfigureAwait(false));
+            }
+
+            var sent = new Message
+            {
+                DeviceSentMessage = new Message.Types.DeviceSentMessage { DestinationJid = to.Jid, Message = message },
+            }.ToByteArray();
+            foreach (var device in from.Devices.Where(d => d.DeviceId != 0))
+            {
+                participants.Add(await EncryptForAsync(from, from, device.DeviceId, sent, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        var type = MessageText.KindOf(message) == "reaction" ? "reaction" : "text";
+        var attributes = new List<(string, string)> { ("to", to.Jid), ("id", id), ("type", type) };
+        if (message.ProtocolMessage is { Type: Message.Types.ProtocolMessage.Types.Type.Revoke })
+        {
+            attributes.Add(("edit", "7"));
+        }
+        else if (message.ProtocolMessage is { Type: Message.Types.ProtocolMessage.Types.Type.MessageEdit } || message.EditedMessage is not null)
+        {
+            attributes.Add(("edit", "1"));
+        }
+
+        var stanza = new Node("message", NodeAttributes.Of([.. attributes]), [new Node("participants", null, participants)]);
+        await _network.SendFromAsync(new ConnectedDevice(from, 0), stanza, _ => { }, cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveAsync(SandboxAccount account, Node stanza, CancellationToken cancellationToken)
+    {
+        if (stanza.Tag != "message")
+        {
+            return;
+        }
+
+        var reader = new AttributeReader(stanza);
+        var id = reader.String("id");
+        var sender = reader.Jid("from");
+        var t = reader.OptionalInt64("t") ?? _time.GetUtcNow().ToUnixTimeSeconds();
+        reader.ThrowIfInvalid();
+        var chat = stanza.Attr("recipient") ?? (sender with { Device = null }).ToString();
+        var address = SignalAddress.ForUser(sender.User, sender.Server == JidServers.Lid ? SignalAddress.LidDomainType : 0, sender.Device ?? 0);
+
+        var gate = _locks.GetOrAdd(account.Phone, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var store = await StoreAsync(account.Phone, cancellationToken).ConfigureAwait(false);
+            var cipher = new SessionCipher(store, _generator);
+            foreach (var enc in stanza.ChildrenNamed("enc"))
+            {
+                var type = enc.Attr("type") switch
+                {
+                    "pkmsg" => SignalMessageType.PreKey,
+                    "msg" => SignalMessageType.Whisper,
+                    _ => (SignalMessageType?)null,
+                };
+                if (type is null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var result = await cipher.DecryptAsync(address, type.Value, enc.Bytes, cancellationToken).ConfigureAwait(false);
+                    var message = MessageText.Unwrap(Message.Parser.ParseFrom(WhatsAppPadding.Unpad(result.Plaintext)));
+                    await store.CommitAsync(result.Changes, cancellationToken).ConfigureAwait(false);
+                    await RecordAsync(account.Phone, id, sender.ToString(), chat, message, t, cancellationToken).ConfigureAwait(false);
+                    await ReceiptAsync(account, stanza, sender, null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SignalException ex) when (ex.Kind == SignalErrorKind.Duplicate)
+                {
+                    await ReceiptAsync(account, stanza, sender, null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is SignalException or InvalidProtocolBufferException or CryptoException)
+                {
+                    LogDecryptFailed(account.Phone, id, ex.Message);
+                    await ReceiptAsync(account, stanza, sender, "retry", cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>What the phone received, oldest first.</summary>
+    public async Task<IReadOnlyList<PhoneMessage>> ReceivedAsync(string phone, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string MsgId, string From, string Chat, string Type, string? Body, string Json, long Timestamp)>(
+            "SELECT msg_id, from_jid, chat_jid, type, body, message_json, timestamp FROM phone_messages WHERE phone = @phone ORDER BY received_seq",
+            new { phone }).ConfigureAwait(false);
+        return rows.Select(r => new PhoneMessage(r.MsgId, r.From, r.Chat, r.Type, r.Body, System.Text.Json.Nodes.JsonNode.Parse(r.Json), r.Timestamp)).ToList();
+    }
+
+    /// <summary>The phone reads messages: a read receipt goes to each sender.</summary>
+    public async Task<int> MarkReadAsync(SandboxAccount account, IReadOnlyCollection<string> msgIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<(string MsgId, string From)>(
+            "SELECT msg_id, from_jid FROM phone_messages WHERE phone = @phone AND msg_id IN @msgIds", new { phone = account.Phone, msgIds }).ConfigureAwait(false)).ToList();
+        foreach (var group in rows.GroupBy(r => r.From))
+        {
+            var ids = group.Select(r => r.MsgId).ToList();
+            var attributes = NodeAttributes.Of(("id", ids[0]), ("to", group.Key), ("type", "read"), ("t", _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+            var receipt = ids.Count == 1
+                ? new Node("receipt", attributes)
+                : new Node("receipt", attributes, [new Node("list", null, ids.Skip(1).Select(i => new Node("item", NodeAttributes.Of(("id", i)))))]);
+            await _network.SendReceiptFromAsync(new ConnectedDevice(account, 0), receipt, cancellationToken).ConfigureAwait(false);
+        }
+
+        return rows.Count;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var entry in _stores.Values)
+        {
+            if (entry.IsValueCreated && entry.Value.IsCompletedSuccessfully)
+            {
+                entry.Value.Result.Database.Dispose();
+            }
+        }
+    }
+
+    private async Task<Node> EncryptForAsync(SandboxAccount from, SandboxAccount to, int deviceId, byte[] plain, CancellationToken cancellationToken)
+    {
+        var store = await StoreAsync(from.Phone, cancellationToken).ConfigureAwait(false);
+        var cipher = new SessionCipher(store, _generator);
+        var address = to.Addressing == AddressingMode.Lid
+            ? SignalAddress.ForUser(to.Lid, SignalAddress.LidDomainType, (uint)deviceId)
+            : SignalAddress.ForUser(to.Phone, (uint)deviceId);
+        if (await store.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
+        {
+            var bundle = await _keys.TakeBundleAsync(to.Phone, deviceId, cancellationToken).ConfigureAwait(false)
+                ?? throw new SandboxInputException($"Device {to.Phone}:{deviceId} has published no keys.", 409, "to");
+            var setup = await cipher.ProcessPreKeyBundleAsync(address, new PreKeyBundle(
+                (uint)bundle.Keys.RegistrationId, (uint)deviceId, bundle.Keys.Identity, (uint)bundle.Keys.SignedPreKeyId,
+                bundle.Keys.SignedPreKeyPublic, bundle.Keys.SignedPreKeySignature, bundle.PreKey is { } p ? (uint)p.Id : null, bundle.PreKey?.Public), cancellationToken).ConfigureAwait(false);
+            await store.CommitAsync(setup, cancellationToken).ConfigureAwait(false);
+        }
+
+        var encrypted = await cipher.EncryptAsync(address, WhatsAppPadding.Pad(plain, SecureRandomSource.Instance), cancellationToken).ConfigureAwait(false);
+        await store.CommitAsync(encrypted.Changes, cancellationToken).ConfigureAwait(false);
+        var deviceJid = deviceId == 0 ? to.Jid : $"{to.Phone}:{deviceId}@s.whatsapp.net";
+        var type = encrypted.Type == SignalMessageType.PreKey ? "pkmsg" : "msg";
+        return new Node("to", NodeAttributes.Of(("jid", deviceJid)), [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", type)), encrypted.Ciphertext)]);
+    }
+
+    private async Task RecordAsync(string phone, string id, string from, string chat, Message message, long t, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            """
+            INSERT OR IGNORE INTO phone_messages (phone, msg_id, from_jid, chat_jid, type, body, message_json, timestamp, received_seq)
+            VALUES (@phone, @id, @from, @chat, @type, @body, @json, @t, @seq)
+            """,
+            new { phone, id, from, chat, type = MessageText.KindOf(message), body = MessageText.BodyOf(message), json = JsonFormatter.Default.Format(message), t, seq = Interlocked.Increment(ref _receivedSeq) }).ConfigureAwait(false);
+    }
+
+    private async Task ReceiptAsync(SandboxAccount account, Node message, Jid from, string? type, CancellationToken cancellationToken)
+    {
+        var attributes = new List<(string, string)> { ("id", message.Attr("id")!), ("to", from.ToString()) };
+        if (type is not null)
+        {
+            attributes.Add(("type", type));
+        }
+
+        if (message.Attr("recipient") is { } recipient)
+        {
+            attributes.Add(("recipient", recipient));
+        }
+
+        var children = type == "retry"
+            ? new List<Node>
+            {
+                new("retry", NodeAttributes.Of(("count", "1"), ("id", message.Attr("id")!), ("t", message.Attr("t") ?? "0"), ("v", "1"))),
+                new("registration", null, ServerNodes.Id32(account.RegistrationId)),
+            }
+            : [];
+        var receipt = children.Count == 0 ? new Node("receipt", NodeAttributes.Of([.. attributes])) : new Node("receipt", NodeAttributes.Of([.. attributes]), children);
+        await _network.SendReceiptFromAsync(new ConnectedDevice(account, 0), receipt, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SqliteSignalStore> StoreAsync(string phone, CancellationToken cancellationToken)
+    {
+        var lazy = _stores.GetOrAdd(phone, p => new Lazy<Task<(LineDatabase, SqliteSignalStore)>>(async () =>
+        {
+            var database = await LineDatabase.OpenAsync(Path.Combine(_folder, p + ".db"), CancellationToken.None).ConfigureAwait(false);
+            return (database, new SqliteSignalStore(database));
+        }));
+        return (await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false)).Store;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Virtual phone {Phone} could not decrypt {Id}: {Reason}; sent a retry receipt")]
+    private partial void LogDecryptFailed(string phone, string id, string reason);
+}

@@ -1,0 +1,77 @@
+namespace WaEngine.Sandbox.Protocol;
+
+/// <summary>The faults armed on one device; counters are consumed as stanzas pass. Thread-safe.</summary>
+internal sealed class DeviceFaults
+{
+    private readonly Lock _gate = new();
+    private int _delayCount;
+    private int _delayMs;
+    private int _dropCount;
+    private int _errorAckCount;
+    private int _errorAckCode = 463;
+    private int _corruptCount;
+
+    public void Arm(FaultKind kind, int count, int ms, int? code)
+    {
+        lock (_gate)
+        {
+            switch (kind)
+            {
+                case FaultKind.Delay:
+                    _delayCount = count;
+                    _delayMs = ms;
+                    break;
+                case FaultKind.DropStanzas:
+                    _dropCount = count;
+                    break;
+                case FaultKind.ErrorAck:
+                    _errorAckCount = count;
+                    _errorAckCode = code ?? 463;
+                    break;
+                case FaultKind.CorruptNext:
+                    _corruptCount = count;
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a per-stanza fault.");
+            }
+        }
+    }
+
+    /// <summary>Whether to drop the next outgoing stanza.</summary>
+    public bool TakeDrop() => Take(ref _dropCount);
+
+    /// <summary>How long to hold the next outgoing stanza (zero for none).</summary>
+    public TimeSpan TakeDelay()
+    {
+        lock (_gate)
+        {
+            return _delayCount > 0 && _delayCount-- > 0 ? TimeSpan.FromMilliseconds(_delayMs) : TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>The error code to answer the next message send with, or null to route it.</summary>
+    public int? TakeErrorAck()
+    {
+        lock (_gate)
+        {
+            return _errorAckCount > 0 && _errorAckCount-- > 0 ? _errorAckCode : null;
+        }
+    }
+
+    /// <summary>Whether to corrupt the next delivered message.</summary>
+    public bool TakeCorrupt() => Take(ref _corruptCount);
+
+    private bool Take(ref int counter)
+    {
+        lock (_gate)
+        {
+            if (counter <= 0)
+            {
+                return false;
+            }
+
+            counter--;
+            return true;
+        }
+    }
+}

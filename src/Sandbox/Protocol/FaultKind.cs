@@ -1,0 +1,23 @@
+namespace WaEngine.Sandbox.Protocol;
+
+/// <summary>Faults the control API can inject on one device (<c>POST /sandbox/faults</c>).</summary>
+public enum FaultKind
+{
+    /// <summary>Drop the device's connection without a word.</summary>
+    Drop,
+
+    /// <summary>End the stream with an error: a code (515, 503, …), <c>conflict</c> (replaced) or <c>401</c> (device removed).</summary>
+    StreamError,
+
+    /// <summary>Hold the next <c>count</c> stanzas to the device for <c>ms</c> each.</summary>
+    Delay,
+
+    /// <summary>Silently drop the next <c>count</c> stanzas to the device (they stay queued until a reconnect).</summary>
+    DropStanzas,
+
+    /// <summary>Answer the device's next <c>count</c> message sends with an error ack (<c>code</c>, default 463) instead of routing them.</summary>
+    ErrorAck,
+
+    /// <summary>Corrupt the encrypted payload of the next <c>count</c> messages delivered to the device, so its decrypt fails.</summary>
+    CorruptNext,
+}

@@ -1,0 +1,255 @@
+using System.Globalization;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Stanzas;
+using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Storage;
+using static WaEngine.Sandbox.Protocol.ServerNodes;
+
+namespace WaEngine.Sandbox.Protocol;
+
+/// <summary>
+/// Routes what devices send each other: each <c>&lt;to&gt;</c> of a message becomes a message for that device, the sender
+/// gets a server ack, receipts travel back to the sending device, and acks clear the durable queue. A device that is
+/// offline gets its queue when it next logs in.
+/// </summary>
+internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, TimeProvider time, ILogger logger)
+{
+    /// <summary>The phones' primary devices; set once the sandbox has them.</summary>
+    public IPrimaryDevice? Primary { get; set; }
+
+    /// <summary>A device (or a virtual phone) sends a message stanza.</summary>
+    public async Task RouteMessageAsync(ConnectedDevice sender, Node message, Action<Node> replyToSender, CancellationToken cancellationToken)
+    {
+        var reader = new AttributeReader(message);
+        var id = reader.String("id");
+        var to = reader.Jid("to");
+        reader.ThrowIfInvalid();
+
+        if (devices.ArmedFaults(sender.Account.Phone, sender.DeviceId)?.TakeErrorAck() is { } code)
+        {
+            replyToSender(Ack(id, to.ToString(), code));
+            return;
+        }
+
+        var targets = message.Child("participants")?.ChildrenNamed("to").ToList() ?? [];
+        var deviceIdentity = message.Child("device-identity");
+        foreach (var target in targets)
+        {
+            var targetJid = new AttributeReader(target).Jid("jid");
+            var account = await accounts.FindByJidAsync(targetJid with { Device = null }, cancellationToken).ConfigureAwait(false);
+            var deviceId = targetJid.Device ?? 0;
+            if (account is null || account.Devices.All(d => d.DeviceId != deviceId))
+            {
+                LogUnknownTarget(targetJid.ToString(), id);
+                continue;
+            }
+
+            var own = account.Phone == sender.Account.Phone;
+            var attributes = new List<(string, string)> { ("from", SenderJid(sender)), ("id", id), ("t", Now()), ("type", message.Attr("type") ?? "text") };
+            attributes.AddRange(AlternateAddress(sender));
+            if (own)
+            {
+                attributes.Add(("recipient", to.ToString()));
+            }
+
+            if (message.Attr("edit") is { } edit)
+            {
+                attributes.Add(("edit", edit));
+            }
+
+            if (sender.Account.PushName is { Length: > 0 } name)
+            {
+                attributes.Add(("notify", name));
+            }
+
+            var children = new List<Node>(target.ChildrenNamed("enc"));
+            if (deviceIdentity is not null && children.Any(c => c.Attr("type") == "pkmsg"))
+            {
+                children.Add(deviceIdentity);
+            }
+
+            await DeliverAsync(account, deviceId, "message", id, new Node("message", NodeAttributes.Of([.. attributes]), children), cancellationToken).ConfigureAwait(false);
+        }
+
+        await queue.RecordRouteAsync(id, sender.Account.Phone, sender.DeviceId, cancellationToken).ConfigureAwait(false);
+        replyToSender(Ack(id, to.ToString(), null));
+    }
+
+    /// <summary>A device (or a virtual phone) sends a receipt for messages it received.</summary>
+    public async Task RouteReceiptAsync(ConnectedDevice from, Node receipt, Action<Node> replyToSender, CancellationToken cancellationToken)
+    {
+        var reader = new AttributeReader(receipt);
+        var id = reader.String("id");
+        var to = reader.Jid("to");
+        reader.ThrowIfInvalid();
+
+        var ids = new List<string> { id };
+        ids.AddRange(receipt.Child("list")?.ChildrenNamed("item").Select(i => i.Attr("id")).OfType<string>() ?? []);
+        if (from.DeviceId != 0)
+        {
+            await queue.AcknowledgeAsync(from.Account.Phone, from.DeviceId, "message", ids, cancellationToken).ConfigureAwait(false);
+        }
+
+        var ackAttributes = new List<(string, string)> { ("class", "receipt"), ("id", id), ("from", to.ToString()) };
+        if (receipt.Attr("type") is { } ackType)
+        {
+            ackAttributes.Add(("type", ackType));
+        }
+
+        replyToSender(new Node("ack", NodeAttributes.Of([.. ackAttributes])));
+
+        var sender = await accounts.FindByJidAsync(to with { Device = null }, cancellationToken).ConfigureAwait(false);
+        if (sender is null)
+        {
+            return;
+        }
+
+        var targetDevice = to.Device ?? await queue.FindRouteAsync(id, sender.Phone, cancellationToken).ConfigureAwait(false);
+        var attributes = new List<(string, string)> { ("from", SenderJid(from)), ("id", id), ("t", Now()) };
+        foreach (var key in (string[])["type", "recipient", "participant"])
+        {
+            if (receipt.Attr(key) is { } value)
+            {
+                attributes.Add((key, value));
+            }
+        }
+
+        var forwarded = receipt.Children.Count == 0
+            ? new Node("receipt", NodeAttributes.Of([.. attributes]))
+            : new Node("receipt", NodeAttributes.Of([.. attributes]), receipt.Children);
+        var targets = targetDevice is { } known ? [known] : sender.Devices.Select(d => d.DeviceId).ToList();
+        foreach (var device in targets)
+        {
+            if (device == from.DeviceId && sender.Phone == from.Account.Phone)
+            {
+                continue;
+            }
+
+            await DeliverAsync(sender, device, "receipt", id, forwarded, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A device acknowledges a stanza it was sent: it leaves the queue.</summary>
+    public Task AcknowledgeAsync(ConnectedDevice device, Node ack, CancellationToken cancellationToken)
+    {
+        var id = ack.Attr("id");
+        var stanzaClass = ack.Attr("class");
+        return id is null || stanzaClass is null
+            ? Task.CompletedTask
+            : queue.AcknowledgeAsync(device.Account.Phone, device.DeviceId, stanzaClass, [id], cancellationToken);
+    }
+
+    /// <summary>Queues a stanza for a device and, if it is online and caught up, sends it now (faults applied).</summary>
+    public async Task DeliverAsync(SandboxAccount account, int deviceId, string stanzaClass, string id, Node node, CancellationToken cancellationToken)
+    {
+        if (deviceId == 0)
+        {
+            if (Primary is { } primary)
+            {
+                await primary.ReceiveAsync(account, node, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        await queue.EnqueueAsync(account.Phone, deviceId, stanzaClass, id, node, cancellationToken).ConfigureAwait(false);
+        if (devices.Find(account.Phone, deviceId) is { CaughtUp: true } connection)
+        {
+            await SendWithFaultsAsync(connection, account.Phone, deviceId, node).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends everything queued for a device that just logged in, then marks it caught up; returns how many.</summary>
+    public async Task<int> ReplayAsync(ServerConnection connection, ConnectedDevice device, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        long last = 0;
+        foreach (var (seq, node) in await queue.PendingAsync(device.Account.Phone, device.DeviceId, last, cancellationToken).ConfigureAwait(false))
+        {
+            await SendWithFaultsAsync(connection, device.Account.Phone, device.DeviceId, node).ConfigureAwait(false);
+            last = seq;
+            sent++;
+        }
+
+        // From here on deliveries go out live; a second pass picks up what was queued while the first one ran
+        // (a stanza may then arrive twice, which clients dedupe by id: delivery is at least once).
+        connection.CaughtUp = true;
+        foreach (var (_, node) in await queue.PendingAsync(device.Account.Phone, device.DeviceId, last, cancellationToken).ConfigureAwait(false))
+        {
+            await SendWithFaultsAsync(connection, device.Account.Phone, device.DeviceId, node).ConfigureAwait(false);
+            sent++;
+        }
+
+        return sent;
+    }
+
+    private async Task SendWithFaultsAsync(ServerConnection connection, string phone, int deviceId, Node node)
+    {
+        var faults = devices.ArmedFaults(phone, deviceId);
+        if (faults is not null)
+        {
+            if (faults.TakeDrop())
+            {
+                LogFaultDropped(phone, deviceId, node.Tag);
+                return;
+            }
+
+            var delay = faults.TakeDelay();
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, time).ConfigureAwait(false);
+            }
+
+            if (node.Tag == "message" && faults.TakeCorrupt())
+            {
+                node = Corrupt(node);
+            }
+        }
+
+        connection.Send(node);
+    }
+
+    private static Node Corrupt(Node message)
+    {
+        var children = message.Children.Select(child =>
+        {
+            if (child.Tag != "enc" || child.Bytes.Length == 0)
+            {
+                return child;
+            }
+
+            var bytes = child.Bytes.ToArray();
+            bytes[bytes.Length / 2] ^= 0xFF;
+            bytes[^1] ^= 0xFF;
+            return new Node("enc", child.Attributes, bytes);
+        }).ToList();
+        return new Node(message.Tag, message.Attributes, children);
+    }
+
+    private static string SenderJid(ConnectedDevice device) =>
+        device.Account.Addressing == AddressingMode.Lid ? device.LidJid : device.Jid;
+
+    private static IEnumerable<(string, string)> AlternateAddress(ConnectedDevice device) =>
+        device.Account.Addressing == AddressingMode.Lid
+            ? [("sender_pn", device.Account.Jid)]
+            : [("sender_lid", device.Account.LidJid)];
+
+    private Node Ack(string id, string to, int? error)
+    {
+        var attributes = new List<(string, string)> { ("class", "message"), ("id", id), ("from", to), ("t", Now()) };
+        if (error is { } code)
+        {
+            attributes.Add(("error", code.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return new Node("ack", NodeAttributes.Of([.. attributes]));
+    }
+
+    private string Now() => time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox: message {Id} names unknown device {Jid}; skipped")]
+    private partial void LogUnknownTarget(string jid, string id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox fault: dropped a <{Tag}> to {Phone}:{Device}")]
+    private partial void LogFaultDropped(string phone, int device, string tag);
+}
