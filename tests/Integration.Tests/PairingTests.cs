@@ -16,6 +16,7 @@ public sealed class PairingTests
         await sandbox.CreateAccountAsync("15550001111");
         var (url, root) = await sandbox.InfoAsync();
         var lines = Path.Combine(folder.Path, "lines");
+        var me = "";
 
         await using (var line = await TestLine.OpenAsync(lines, "qr", TestLine.Options(url, root)))
         {
@@ -31,12 +32,13 @@ public sealed class PairingTests
 
             var credentials = await line.Credentials.LoadAsync(CancellationToken.None);
             Assert.NotNull(credentials);
+            me = credentials!.Me!;
             Assert.StartsWith("15550001111:", credentials!.Me, StringComparison.Ordinal);
             Assert.EndsWith("@lid", credentials.Lid, StringComparison.Ordinal);
             Assert.Equal("android", credentials.Platform);
             Assert.NotNull(credentials.AccountIdentity);
 
-            await PollAsync(() => SandboxPreKeyCount(sandbox) >= 50, "the sandbox holds the uploaded prekeys");
+            await PollAsync(() => SandboxPreKeyCount(sandbox, me) >= 50, "the sandbox holds the uploaded prekeys");
             Assert.Equal(50, await line.Signal.PreKeys.CountPreKeysAsync(CancellationToken.None));
             var health = line.Actor.Health;
             Assert.True(health.SocketConnected);
@@ -51,7 +53,7 @@ public sealed class PairingTests
             Assert.Equal(["starting", "connecting", "connected"], again.Statuses);
             Assert.Empty(again.Events.OfType<QrCodeIssued>());
             await Task.Delay(300);
-            Assert.Equal(50, SandboxPreKeyCount(sandbox));
+            Assert.Equal(50, SandboxPreKeyCount(sandbox, me));
         }
     }
 
@@ -115,12 +117,15 @@ public sealed class PairingTests
         Assert.False(line.Actor.Health.SocketConnected);
     }
 
-    internal static int SandboxPreKeyCount(RunningSandbox sandbox)
+    internal static int SandboxPreKeyCount(RunningSandbox sandbox, string deviceJid)
     {
+        var jid = Engine.Binary.Jid.Parse(deviceJid);
         using var connection = new SqliteConnection($"Data Source={Path.Combine(sandbox.Runtime.Options.DataFolder, "sandbox.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM prekeys;";
+        command.CommandText = "SELECT COUNT(*) FROM prekeys WHERE phone = $phone AND device_id = $device;";
+        command.Parameters.AddWithValue("$phone", jid.User);
+        command.Parameters.AddWithValue("$device", (int)(jid.Device ?? 0));
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 

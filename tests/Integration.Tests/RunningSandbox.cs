@@ -46,6 +46,7 @@ internal sealed class RunningSandbox : IAsyncDisposable
 
         builder.Services.AddSandbox(new SandboxOptions(dataFolder));
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(1));
         var app = builder.Build();
         app.UseWebSockets();
         app.MapSandbox("/sandbox");
