@@ -129,9 +129,9 @@ public sealed class PairingTests
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    internal static async Task PollAsync(Func<bool> condition, string what)
+    internal static async Task PollAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
