@@ -1,0 +1,28 @@
+using System.Threading.Channels;
+
+namespace WaEngine.Engine.Events;
+
+/// <summary>One subscriber's view of a line's events.</summary>
+public sealed class SessionSubscription : IDisposable
+{
+    private readonly Action _unsubscribe;
+    private int _disposed;
+
+    internal SessionSubscription(ChannelReader<SessionEvent> reader, Action unsubscribe)
+    {
+        Reader = reader;
+        _unsubscribe = unsubscribe;
+    }
+
+    /// <summary>The events, in the order the actor published them; completes when the actor is disposed.</summary>
+    public ChannelReader<SessionEvent> Reader { get; }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _unsubscribe();
+        }
+    }
+}

@@ -1,0 +1,832 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Events;
+using WaEngine.Engine.Noise;
+using WaEngine.Engine.Pairing;
+using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Stanzas.Connection;
+using WaEngine.Engine.Storage;
+using WaEngine.Engine.Transport;
+
+namespace WaEngine.Engine.Session;
+
+/// <summary>
+/// One WhatsApp line: owns its connection, pairing, login, keepalive and reconnects. Every change of its state goes
+/// through one bounded mailbox processed by one loop; background steps (connecting, iq round trips) run as tasks that
+/// report back through the mailbox. Commands in a state that does not allow them fail with
+/// <see cref="InvalidTransitionException"/> or <see cref="SessionException"/> (<see cref="SessionErrorKind.WrongState"/>).
+/// When the QR refs of a pair-device list run out the line ends in <c>failed</c> with reason <c>qr_refs_ended</c>.
+/// </summary>
+public sealed class SessionActor : IAsyncDisposable
+{
+    private readonly SessionOptions _options;
+    private readonly ICredentialStore _store;
+    private readonly ISignalStore _signal;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Func<double> _random;
+    private readonly SignalKeyGenerator _keys = new();
+    private readonly ClientPayloadBuilder _payloads;
+    private readonly SessionStateMachine _machine;
+    private readonly SessionEventHub _events = new();
+    private readonly Channel<SessionMessage> _mailbox;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly List<Task> _flows = [];
+    private readonly Task _loop;
+    private readonly SessionPairing _pairing;
+    private DeviceCredentials? _credentials;
+    private volatile SessionConnection? _connection;
+    private volatile bool _loggedIn;
+    private volatile SessionHealth? _lastHealth;
+    private int _generation;
+    private int _reconnectAttempt;
+    private int _reconnectCount;
+    private long _lastKeepaliveTicks;
+    private ITimer? _keepaliveTimer;
+    private ITimer? _reconnectTimer;
+    private int _disposed;
+
+    /// <summary>Creates the actor (status <c>stopped</c>) and starts its mailbox loop.</summary>
+    /// <param name="lineId">The line's id (logging scope and events).</param>
+    /// <param name="options">Connection options; validated here.</param>
+    /// <param name="credentials">The line's credential store.</param>
+    /// <param name="signal">The line's Signal store (prekeys go there).</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="time">Time and timers; the system clock by default.</param>
+    /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> by default.</param>
+    public SessionActor(string lineId, SessionOptions options, ICredentialStore credentials, ISignalStore signal, ILogger<SessionActor> logger, TimeProvider? time = null, Func<double>? random = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(lineId);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        LineId = lineId;
+        _options = options;
+        _store = credentials ?? throw new ArgumentNullException(nameof(credentials));
+        _signal = signal ?? throw new ArgumentNullException(nameof(signal));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _time = time ?? TimeProvider.System;
+        _random = random ?? Random.Shared.NextDouble;
+        _payloads = new ClientPayloadBuilder(options.ClientPayload);
+        _machine = new SessionStateMachine(_time);
+        _pairing = new SessionPairing(options, _time);
+        _mailbox = Channel.CreateBounded<SessionMessage>(new BoundedChannelOptions(options.MailboxCapacity) { SingleReader = true });
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>The line's id.</summary>
+    public string LineId { get; }
+
+    /// <summary>The current status.</summary>
+    public SessionStatus Status => _machine.Current;
+
+    /// <summary>Connection health as data (socket, login, last frame, last keepalive answer, reconnects).</summary>
+    public SessionHealth Health
+    {
+        get
+        {
+            var connection = _connection;
+            var keepalive = Interlocked.Read(ref _lastKeepaliveTicks);
+            return new SessionHealth(
+                _machine.Current,
+                connection is not null,
+                connection is not null && _loggedIn,
+                connection?.LastFrameReceived ?? _lastHealth?.LastFrameReceived,
+                keepalive == 0 ? null : new DateTimeOffset(keepalive, TimeSpan.Zero),
+                Volatile.Read(ref _reconnectCount));
+        }
+    }
+
+    /// <summary>Subscribes to the line's events (status changes, QR codes, pairing codes).</summary>
+    public SessionSubscription Subscribe(int capacity = 64) => _events.Subscribe(capacity);
+
+    /// <summary>Starts the line: logs in with stored credentials, or registers and shows QR codes.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => AskAsync(done => new SessionMessage.Start(done), cancellationToken);
+
+    /// <summary>Stops the line: closes its connection, status <c>stopped</c>.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => AskAsync(done => new SessionMessage.Stop(done), cancellationToken);
+
+    /// <summary>Stops (unless stopped) and starts again.</summary>
+    public Task RestartAsync(CancellationToken cancellationToken) => AskAsync(done => new SessionMessage.Restart(done), cancellationToken);
+
+    /// <summary>Tells the server to remove this device (waiting at most <see cref="SessionOptions.LogoutTimeout"/>), wipes credentials and keys, status <c>logged_out</c>.</summary>
+    public Task LogoutAsync(CancellationToken cancellationToken) => AskAsync(done => new SessionMessage.Logout(done), cancellationToken);
+
+    /// <summary>Asks to pair by phone code instead of QR; returns the 8-character code once the server accepted the request.</summary>
+    /// <param name="phone">The phone number (digits, or E.164 with +).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public async Task<string> RequestPairingCodeAsync(string phone, CancellationToken cancellationToken)
+    {
+        var digits = SessionPairing.NormalizePhone(phone);
+        var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new SessionMessage.RequestPairingCode(digits, done), cancellationToken).ConfigureAwait(false);
+        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the connection, ends the loop and every background step, and completes event subscriptions.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _mailbox.Writer.TryWrite(new SessionMessage.Shutdown());
+        await _loop.ConfigureAwait(false);
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_flows).ConfigureAwait(false);
+        _events.Complete();
+        _lifetime.Dispose();
+    }
+
+    private async Task AskAsync(Func<TaskCompletionSource, SessionMessage> make, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(make(done), cancellationToken).ConfigureAwait(false);
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask PostAsync(SessionMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _mailbox.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new SessionException(SessionErrorKind.ShutDown, $"Line {LineId} is shut down.", ex);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = LineId });
+        await foreach (var message in _mailbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (message is SessionMessage.Shutdown)
+            {
+                await EndConnectionAsync().ConfigureAwait(false);
+                _reconnectTimer?.Dispose();
+                _mailbox.Writer.TryComplete();
+                FailLeftovers();
+                return;
+            }
+
+            try
+            {
+                await HandleAsync(message).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                SessionLog.Unexpected(_logger, message.GetType().Name, ex);
+            }
+        }
+    }
+
+    private void FailLeftovers()
+    {
+        var shutDown = new SessionException(SessionErrorKind.ShutDown, $"Line {LineId} is shut down.");
+        while (_mailbox.Reader.TryRead(out var left))
+        {
+            switch (left)
+            {
+                case SessionMessage.Start m: m.Done.TrySetException(shutDown); break;
+                case SessionMessage.Stop m: m.Done.TrySetException(shutDown); break;
+                case SessionMessage.Restart m: m.Done.TrySetException(shutDown); break;
+                case SessionMessage.Logout m: m.Done.TrySetException(shutDown); break;
+                case SessionMessage.RequestPairingCode m: m.Done.TrySetException(shutDown); break;
+                case SessionMessage.PairingHelloAnswered m: m.Done.TrySetException(shutDown); break;
+                case SessionMessage.PreparePreKeyUpload m: m.Done.TrySetException(shutDown); break;
+                case SessionMessage.LogoutAnswered m: m.Done.TrySetException(shutDown); break;
+                default: break;
+            }
+        }
+
+        _pairing.FailDeferred(shutDown);
+    }
+
+    private async Task HandleAsync(SessionMessage message)
+    {
+        switch (message)
+        {
+            case SessionMessage.Start m: await CompleteAsync(m.Done, StartAsync).ConfigureAwait(false); break;
+            case SessionMessage.Stop m: await CompleteAsync(m.Done, () => StopCoreAsync(persist: true)).ConfigureAwait(false); break;
+            case SessionMessage.Restart m: await CompleteAsync(m.Done, RestartCoreAsync).ConfigureAwait(false); break;
+            case SessionMessage.Logout m: await LogoutCoreAsync(m.Done).ConfigureAwait(false); break;
+            case SessionMessage.RequestPairingCode m: RequestPairingCode(m); break;
+            case SessionMessage.Connected m: OnConnected(m); break;
+            case SessionMessage.ConnectFailed m: await OnConnectFailedAsync(m).ConfigureAwait(false); break;
+            case SessionMessage.Received m when m.Generation == _generation: await OnNodeAsync(m.Node).ConfigureAwait(false); break;
+            case SessionMessage.Closed m when m.Generation == _generation:
+                SessionLog.ConnectionClosed(_logger, m.Generation, m.Error?.Message ?? "closed");
+                await ScheduleReconnectAsync("connection_lost").ConfigureAwait(false);
+                break;
+            case SessionMessage.KeepaliveTick m when m.Generation == _generation: await OnKeepaliveAsync().ConfigureAwait(false); break;
+            case SessionMessage.QrExpired m when m.Generation == _generation && _pairing.IsCurrentQr(m.Sequence): await ShowNextQrAsync().ConfigureAwait(false); break;
+            case SessionMessage.ReconnectDue m when m.Generation == _generation && _machine.Current == SessionStatus.Reconnecting:
+                Interlocked.Increment(ref _reconnectCount);
+                BeginConnect("reconnect");
+                break;
+            case SessionMessage.PairingHelloAnswered m: OnPairingHelloAnswered(m); break;
+            case SessionMessage.PreparePreKeyUpload m: await PreparePreKeyUploadAsync(m).ConfigureAwait(false); break;
+            case SessionMessage.LogoutAnswered m: await OnLogoutAnsweredAsync(m).ConfigureAwait(false); break;
+            default: break;
+        }
+    }
+
+    private static async Task CompleteAsync(TaskCompletionSource done, Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+            done.TrySetResult();
+        }
+        catch (WaEngineException ex)
+        {
+            done.TrySetException(ex);
+        }
+    }
+
+    private void TransitionTo(SessionStatus next, string reason)
+    {
+        var change = _machine.TransitionTo(next, reason);
+        SessionLog.StatusChanged(_logger, change.From.ToName(), change.To.ToName(), reason);
+        _events.Publish(new StatusChanged(LineId, change));
+    }
+
+    private async Task StartAsync()
+    {
+        TransitionTo(SessionStatus.Starting, "start");
+        await _store.SetDesiredRunningAsync(true, _lifetime.Token).ConfigureAwait(false);
+        _credentials = await _store.LoadAsync(_lifetime.Token).ConfigureAwait(false) ?? await CreateCredentialsAsync().ConfigureAwait(false);
+        BeginConnect("start");
+    }
+
+    private async Task<DeviceCredentials> CreateCredentialsAsync()
+    {
+        var created = DeviceCredentials.Create(_keys);
+        await _signal.Identities.SaveLocalIdentityAsync(created.SignalIdentity, _lifetime.Token).ConfigureAwait(false);
+        await _signal.SignedPreKeys.StoreSignedPreKeyAsync(created.SignedPreKey, _lifetime.Token).ConfigureAwait(false);
+        await _store.SaveAsync(created, _lifetime.Token).ConfigureAwait(false);
+        return created;
+    }
+
+    private async Task StopCoreAsync(bool persist)
+    {
+        if (!SessionStateMachine.CanMove(_machine.Current, SessionStatus.Stopped))
+        {
+            throw new InvalidTransitionException(_machine.Current, SessionStatus.Stopped, "stop");
+        }
+
+        await EndConnectionAsync().ConfigureAwait(false);
+        _reconnectTimer?.Dispose();
+        TransitionTo(SessionStatus.Stopped, "stop");
+        if (persist)
+        {
+            await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RestartCoreAsync()
+    {
+        if (_machine.Current != SessionStatus.Stopped)
+        {
+            await StopCoreAsync(persist: false).ConfigureAwait(false);
+        }
+
+        await StartAsync().ConfigureAwait(false);
+    }
+
+    private async Task LogoutCoreAsync(TaskCompletionSource done)
+    {
+        var connection = _connection;
+        if (_credentials is not { IsPaired: true } paired)
+        {
+            done.TrySetException(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} is not paired (status {_machine.Current.ToName()}): nothing to log out."));
+            return;
+        }
+
+        if (!SessionStateMachine.CanMove(_machine.Current, SessionStatus.LoggedOut))
+        {
+            done.TrySetException(new InvalidTransitionException(_machine.Current, SessionStatus.LoggedOut, "logout"));
+            return;
+        }
+
+        if (connection is null || !_loggedIn)
+        {
+            await LoggedOutAsync("logout").ConfigureAwait(false);
+            done.TrySetResult();
+            return;
+        }
+
+        var generation = _generation;
+        Track("logout", async () =>
+        {
+            try
+            {
+                await connection.QueryAsync(ConnectionStanzas.BuildRemoveCompanionDevice(connection.NextId(), paired.Me!), _options.LogoutTimeout, _lifetime.Token).ConfigureAwait(false);
+            }
+            catch (SessionException ex)
+            {
+                SessionLog.FlowFailed(_logger, "logout", ex.Message);
+            }
+
+            await PostAsync(new SessionMessage.LogoutAnswered(generation, done), _lifetime.Token).ConfigureAwait(false);
+        });
+    }
+
+    private async Task OnLogoutAnsweredAsync(SessionMessage.LogoutAnswered message)
+    {
+        if (_machine.Current != SessionStatus.LoggedOut)
+        {
+            await LoggedOutAsync("logout").ConfigureAwait(false);
+        }
+
+        message.Done.TrySetResult();
+    }
+
+    private async Task LoggedOutAsync(string reason)
+    {
+        await EndConnectionAsync().ConfigureAwait(false);
+        _reconnectTimer?.Dispose();
+        await _store.WipeAsync(_lifetime.Token).ConfigureAwait(false);
+        _credentials = null;
+        TransitionTo(SessionStatus.LoggedOut, reason);
+        await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
+    }
+
+    private async Task FailAsync(string reason)
+    {
+        await EndConnectionAsync().ConfigureAwait(false);
+        _reconnectTimer?.Dispose();
+        TransitionTo(SessionStatus.Failed, reason);
+    }
+
+    private void BeginConnect(string reason)
+    {
+        var credentials = _credentials ?? throw new InvalidOperationException("Connecting without credentials.");
+        var generation = ++_generation;
+        byte[] payload;
+        if (credentials.IsPaired)
+        {
+            if (_machine.Current != SessionStatus.Connecting)
+            {
+                TransitionTo(SessionStatus.Connecting, reason);
+            }
+
+            var me = Jid.Parse(credentials.Me!);
+            payload = _payloads.BuildLogin(ulong.Parse(me.User, System.Globalization.CultureInfo.InvariantCulture), me.Device ?? 0).ToByteArray();
+        }
+        else
+        {
+            payload = _payloads.BuildRegistration(new ClientPayloadRegistration(
+                credentials.RegistrationId,
+                credentials.IdentityKey.PublicKey,
+                credentials.SignedPreKey.Id,
+                credentials.SignedPreKey.KeyPair.PublicKey,
+                credentials.SignedPreKey.Signature)).ToByteArray();
+        }
+
+        Track("connect", () => ConnectAsync(generation, credentials.NoiseKey, payload));
+    }
+
+    private async Task ConnectAsync(int generation, Crypto.KeyPair noiseKey, byte[] payload)
+    {
+        SessionMessage result;
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+            timeout.CancelAfter(_options.ConnectTimeout);
+            await socket.ConnectAsync(_options.ServerUrl, timeout.Token).ConfigureAwait(false);
+            var frames = WebSocketFrameTransport.ForClient(socket);
+            var handshake = new NoiseClientHandshake(noiseKey, new NoiseCertificateVerifier(_options.TrustedRootKey, _time));
+            var noise = await NoiseHandshakeDriver.RunClientAsync(frames, handshake, payload, timeout.Token).ConfigureAwait(false);
+            var connection = new SessionConnection(
+                noise,
+                generation,
+                _time,
+                (node, ct) => _mailbox.Writer.WriteAsync(new SessionMessage.Received(generation, node), ct),
+                (error, ct) => _mailbox.Writer.WriteAsync(new SessionMessage.Closed(generation, error), ct));
+            result = new SessionMessage.Connected(generation, connection);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or NoiseHandshakeException or TransportClosedException
+            or FrameException or IOException or Crypto.CryptoException)
+        {
+            socket.Dispose();
+            result = new SessionMessage.ConnectFailed(generation, ex);
+        }
+
+        await PostAsync(result, _lifetime.Token).ConfigureAwait(false);
+    }
+
+    private void OnConnected(SessionMessage.Connected message)
+    {
+        if (message.Generation != _generation)
+        {
+            Track("discard", async () => await message.Connection.DisposeAsync().ConfigureAwait(false));
+            return;
+        }
+
+        _connection = message.Connection;
+        _loggedIn = false;
+        message.Connection.Start();
+        var generation = message.Generation;
+        _keepaliveTimer?.Dispose();
+        _keepaliveTimer = _time.CreateTimer(
+            _ => _mailbox.Writer.TryWrite(new SessionMessage.KeepaliveTick(generation)), null, _options.KeepAliveInterval, _options.KeepAliveInterval);
+    }
+
+    private async Task OnConnectFailedAsync(SessionMessage.ConnectFailed message)
+    {
+        if (message.Generation != _generation)
+        {
+            return;
+        }
+
+        SessionLog.ConnectFailed(_logger, message.Generation, message.Error.Message);
+        if (message.Error is NoiseHandshakeException)
+        {
+            await FailAsync($"server_not_trusted: {message.Error.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        await ScheduleReconnectAsync($"connect_failed: {message.Error.Message}").ConfigureAwait(false);
+    }
+
+    private async Task EndConnectionAsync()
+    {
+        _generation++;
+        _keepaliveTimer?.Dispose();
+        _keepaliveTimer = null;
+        _pairing.Reset();
+        _loggedIn = false;
+        var connection = _connection;
+        _connection = null;
+        if (connection is not null)
+        {
+            _lastHealth = Health with { LastFrameReceived = connection.LastFrameReceived };
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ScheduleReconnectAsync(string reason)
+    {
+        await EndConnectionAsync().ConfigureAwait(false);
+        if (_machine.Current != SessionStatus.Reconnecting)
+        {
+            TransitionTo(SessionStatus.Reconnecting, reason);
+        }
+
+        var attempt = _reconnectAttempt++;
+        var delay = _options.Reconnect.DelayFor(attempt, _random());
+        SessionLog.ReconnectScheduled(_logger, delay, attempt + 1);
+        var generation = _generation;
+        _reconnectTimer?.Dispose();
+        _reconnectTimer = _time.CreateTimer(_ => _mailbox.Writer.TryWrite(new SessionMessage.ReconnectDue(generation)), null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task OnKeepaliveAsync()
+    {
+        if (_connection is not { } connection)
+        {
+            return;
+        }
+
+        if (_time.GetUtcNow() - connection.LastFrameReceived > _options.KeepAliveInterval + _options.KeepAliveSlack)
+        {
+            await ScheduleReconnectAsync("keepalive_timeout").ConfigureAwait(false);
+            return;
+        }
+
+        Track("keepalive", async () =>
+        {
+            await connection.QueryAsync(ConnectionStanzas.BuildPing(connection.NextId()), _options.KeepAliveInterval, _lifetime.Token).ConfigureAwait(false);
+            Interlocked.Exchange(ref _lastKeepaliveTicks, _time.GetUtcNow().UtcTicks);
+        });
+    }
+
+    private void Track(string step, Func<Task> flow)
+    {
+        _flows.RemoveAll(t => t.IsCompleted);
+        _flows.Add(RunFlowAsync(step, flow));
+    }
+
+    private async Task RunFlowAsync(string step, Func<Task> flow)
+    {
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = LineId });
+        try
+        {
+            await flow().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            SessionLog.FlowFailed(_logger, step, "shut down");
+        }
+        catch (Exception ex) when (ex is WaEngineException or ChannelClosedException or IOException)
+        {
+            SessionLog.FlowFailed(_logger, step, ex.Message);
+        }
+    }
+
+    private async Task OnNodeAsync(Node node)
+    {
+        try
+        {
+            switch (node.Tag)
+            {
+                case "iq": await OnServerIqAsync(node).ConfigureAwait(false); break;
+                case "success": await OnSuccessAsync(node).ConfigureAwait(false); break;
+                case "failure": await OnFailureAsync(node).ConfigureAwait(false); break;
+                case "stream:error": await OnStreamErrorAsync(node).ConfigureAwait(false); break;
+                case "notification": await OnNotificationAsync(node).ConfigureAwait(false); break;
+                case "xmlstreamend": await ScheduleReconnectAsync("stream_end").ConfigureAwait(false); break;
+                default: SessionLog.Ignored(_logger, node.Tag); break;
+            }
+        }
+        catch (Exception ex) when (ex is StanzaException or PairingException or Crypto.CryptoException)
+        {
+            SessionLog.StanzaFailed(_logger, node.Tag, ex.Message);
+        }
+    }
+
+    private async Task SendAsync(Node node)
+    {
+        if (_connection is { } connection)
+        {
+            await connection.SendAsync(node, _lifetime.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task OnServerIqAsync(Node iq)
+    {
+        var id = iq.Attr("id") ?? "";
+        var child = iq.FirstChild();
+        switch (iq.Attr("type"), child?.Tag)
+        {
+            case ("get", "ping"):
+                await SendAsync(ConnectionStanzas.BuildIqResult(id)).ConfigureAwait(false);
+                break;
+            case ("set", "pair-device") when _credentials is { IsPaired: false }:
+                await SendAsync(ConnectionStanzas.BuildIqResult(id)).ConfigureAwait(false);
+                _pairing.SetRefs(child!);
+                _reconnectAttempt = 0;
+                if (_pairing.Deferred is { } deferred)
+                {
+                    _pairing.Deferred = null;
+                    RequestPairingCode(deferred);
+                }
+                else
+                {
+                    await ShowNextQrAsync().ConfigureAwait(false);
+                }
+
+                break;
+            case ("set", "pair-success") when _credentials is { IsPaired: false }:
+                await OnPairSuccessAsync(iq).ConfigureAwait(false);
+                break;
+            default:
+                SessionLog.Ignored(_logger, $"iq {iq.Attr("type")} {child?.Tag}");
+                break;
+        }
+    }
+
+    private async Task ShowNextQrAsync()
+    {
+        var generation = _generation;
+        if (_pairing.NextQr(_credentials!, sequence => _mailbox.Writer.TryWrite(new SessionMessage.QrExpired(generation, sequence))) is not { } next)
+        {
+            await FailAsync("qr_refs_ended").ConfigureAwait(false);
+            return;
+        }
+
+        if (_machine.Current != SessionStatus.ScanQr)
+        {
+            TransitionTo(SessionStatus.ScanQr, "qr");
+        }
+
+        _events.Publish(new QrCodeIssued(LineId, next.IssuedAt, next.Qr, next.ExpiresAt));
+    }
+
+    private void RequestPairingCode(SessionMessage.RequestPairingCode request)
+    {
+        var status = _machine.Current;
+        if (_credentials is { IsPaired: true } || status is not (SessionStatus.Starting or SessionStatus.Reconnecting or SessionStatus.ScanQr or SessionStatus.PairingCode))
+        {
+            request.Done.TrySetException(new SessionException(SessionErrorKind.WrongState,
+                $"A pairing code needs an unpaired line that is starting or showing a QR code (line {LineId} is {status.ToName()})."));
+            return;
+        }
+
+        if (_connection is not { } connection || !_pairing.HasRefs)
+        {
+            _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, "A newer pairing-code request replaced this one."));
+            _pairing.Deferred = request;
+            return;
+        }
+
+        var (pairing, hello) = _pairing.BeginCode(request.Phone, _credentials!, connection.NextId());
+        var generation = _generation;
+        Track("companion_hello", async () =>
+        {
+            Exception? error = null;
+            try
+            {
+                await connection.QueryAsync(hello, _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
+            }
+            catch (SessionException ex)
+            {
+                error = ex;
+            }
+
+            await PostAsync(new SessionMessage.PairingHelloAnswered(generation, pairing.Phone, pairing.Code, error, request.Done), _lifetime.Token).ConfigureAwait(false);
+        });
+    }
+
+    private void OnPairingHelloAnswered(SessionMessage.PairingHelloAnswered message)
+    {
+        if (message.Generation != _generation || _pairing.Code?.Code != message.Code)
+        {
+            message.Done.TrySetException(message.Error ?? new SessionException(SessionErrorKind.Disconnected, "The connection changed before the pairing code was accepted."));
+            return;
+        }
+
+        if (message.Error is not null)
+        {
+            _pairing.CancelCode();
+            message.Done.TrySetException(message.Error);
+            return;
+        }
+
+        if (_machine.Current != SessionStatus.PairingCode)
+        {
+            TransitionTo(SessionStatus.PairingCode, "pairing_code");
+        }
+
+        _events.Publish(new PairingCodeIssued(LineId, _time.GetUtcNow(), message.Code, message.Phone));
+        message.Done.TrySetResult(message.Code);
+    }
+
+    private async Task OnPairSuccessAsync(Node iq)
+    {
+        var success = PairSuccess.Parse(iq);
+        var credentials = _credentials!;
+        Proto.ADVSignedDeviceIdentity account;
+        Proto.ADVDeviceIdentity details;
+        byte[] reply;
+        try
+        {
+            (account, details, reply) = AdvIdentity.VerifyAndCounterSign(success.DeviceIdentity, credentials.AdvSecret, credentials.IdentityKey);
+        }
+        catch (PairingException ex)
+        {
+            var text = ex.Message.Contains("hmac", StringComparison.OrdinalIgnoreCase) ? "hmac-mismatch" : "signature-mismatch";
+            SessionLog.PairSuccessRefused(_logger, ex.Message);
+            await SendAsync(ConnectionStanzas.BuildIqError(success.IqId, 401, text)).ConfigureAwait(false);
+            await FailAsync($"pair_success_refused: {text}").ConfigureAwait(false);
+            return;
+        }
+
+        var paired = credentials with
+        {
+            Me = success.DeviceJid,
+            Lid = success.DeviceLid,
+            Platform = success.Platform,
+            AccountIdentity = account.ToByteArray(),
+        };
+        await _store.SaveAsync(paired, _lifetime.Token).ConfigureAwait(false);
+        _credentials = paired;
+        _pairing.Reset();
+        SessionLog.Paired(_logger, success.DeviceJid);
+        await SendAsync(ConnectionStanzas.BuildPairDeviceSign(success.IqId, details.KeyIndex, reply)).ConfigureAwait(false);
+    }
+
+    private async Task OnSuccessAsync(Node success)
+    {
+        if (_credentials is not { IsPaired: true } credentials || _connection is not { } connection)
+        {
+            return;
+        }
+
+        if (success.Attr("lid") is { Length: > 0 } lid && lid != credentials.Lid)
+        {
+            _credentials = credentials with { Lid = lid };
+            await _store.SaveAsync(_credentials, _lifetime.Token).ConfigureAwait(false);
+        }
+
+        _loggedIn = true;
+        _reconnectAttempt = 0;
+        TransitionTo(SessionStatus.Connected, "logged_in");
+        var generation = _generation;
+        Track("after_login", async () =>
+        {
+            var count = await QueryPreKeyCountAsync(connection).ConfigureAwait(false);
+            if (count < _options.MinPreKeyCount)
+            {
+                await UploadPreKeysAsync(connection, generation, count).ConfigureAwait(false);
+            }
+
+            await connection.QueryAsync(ConnectionStanzas.BuildPassiveActive(connection.NextId()), _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
+        });
+    }
+
+    private async Task<int> QueryPreKeyCountAsync(SessionConnection connection)
+    {
+        var answer = await connection.QueryAsync(ConnectionStanzas.BuildPreKeyCount(connection.NextId()), _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
+        var reader = new AttributeReader(answer.RequiredChild("count"));
+        var value = reader.Int64("value");
+        reader.ThrowIfInvalid();
+        return (int)Math.Clamp(value, 0, int.MaxValue);
+    }
+
+    private async Task UploadPreKeysAsync(SessionConnection connection, int generation, int serverCount)
+    {
+        SessionLog.UploadingPreKeys(_logger, _options.PreKeyUploadCount, serverCount);
+        var done = new TaskCompletionSource<Node>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new SessionMessage.PreparePreKeyUpload(generation, done), _lifetime.Token).ConfigureAwait(false);
+        var upload = await done.Task.WaitAsync(_lifetime.Token).ConfigureAwait(false);
+        await connection.QueryAsync(upload, _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
+    }
+
+    private async Task PreparePreKeyUploadAsync(SessionMessage.PreparePreKeyUpload message)
+    {
+        if (message.Generation != _generation || _connection is not { } connection || _credentials is not { } credentials)
+        {
+            message.Done.TrySetException(new SessionException(SessionErrorKind.Disconnected, "The connection changed before the prekey upload."));
+            return;
+        }
+
+        var preKeys = _keys.GeneratePreKeys(credentials.NextPreKeyId, _options.PreKeyUploadCount);
+        await _signal.PreKeys.StorePreKeysAsync(preKeys, _lifetime.Token).ConfigureAwait(false);
+        _credentials = credentials with { NextPreKeyId = SignalKeyGenerator.NextPreKeyId(preKeys[^1].Id) };
+        await _store.SaveAsync(_credentials, _lifetime.Token).ConfigureAwait(false);
+        message.Done.TrySetResult(ConnectionStanzas.BuildPreKeyUpload(
+            connection.NextId(), credentials.RegistrationId, credentials.IdentityKey.PublicKey, preKeys, credentials.SignedPreKey));
+    }
+
+    private async Task OnNotificationAsync(Node notification)
+    {
+        await SendAsync(ConnectionStanzas.BuildNotificationAck(notification)).ConfigureAwait(false);
+        switch (notification.Attr("type"))
+        {
+            case "link_code_companion_reg" when _connection is { } connection && _credentials is { IsPaired: false } credentials:
+                var (advSecret, finish) = _pairing.FinishCode(notification, credentials, connection.NextId());
+                _credentials = credentials with { AdvSecret = advSecret };
+                await SendAsync(finish).ConfigureAwait(false);
+                break;
+            case "encrypt" when notification.Child("count") is { } count && _connection is { } connection && _loggedIn:
+                var reader = new AttributeReader(count);
+                var value = reader.Int64("value");
+                reader.ThrowIfInvalid();
+                if (value < _options.MinPreKeyCount)
+                {
+                    var generation = _generation;
+                    Track("prekey_top_up", () => UploadPreKeysAsync(connection, generation, (int)value));
+                }
+
+                break;
+            default:
+                SessionLog.Ignored(_logger, $"notification {notification.Attr("type")}");
+                break;
+        }
+    }
+
+    private async Task OnFailureAsync(Node failure)
+    {
+        var reason = failure.Attr("reason") ?? "unknown";
+        if (reason is "401" or "403" or "406")
+        {
+            await LoggedOutAsync($"failure_{reason}").ConfigureAwait(false);
+            return;
+        }
+
+        await ScheduleReconnectAsync($"failure_{reason}").ConfigureAwait(false);
+    }
+
+    private async Task OnStreamErrorAsync(Node node)
+    {
+        var error = StreamErrorInfo.Parse(node);
+        SessionLog.StreamError(_logger, error.ToString());
+        if (error.IsRestartRequired)
+        {
+            await EndConnectionAsync().ConfigureAwait(false);
+            BeginConnect("restart_required");
+        }
+        else if (error.IsDeviceRemoved)
+        {
+            await LoggedOutAsync("device_removed").ConfigureAwait(false);
+        }
+        else if (error.IsReplaced)
+        {
+            await FailAsync("conflict").ConfigureAwait(false);
+        }
+        else
+        {
+            await ScheduleReconnectAsync($"stream_error_{error.Code ?? error.FirstChildTag ?? "unknown"}").ConfigureAwait(false);
+        }
+    }
+}

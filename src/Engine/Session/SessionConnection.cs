@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Noise;
+using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Transport;
+
+namespace WaEngine.Engine.Session;
+
+/// <summary>
+/// One open, logged-in-or-registering connection of a line: a reader task that decodes frames (answers to our iqs go
+/// straight to the pending table, everything else to the actor), a writer task draining a bounded outbox.
+/// Disposing it cancels both, fails every pending iq and closes the socket.
+/// </summary>
+internal sealed class SessionConnection : IAsyncDisposable
+{
+    private readonly NoiseConnection _noise;
+    private readonly TimeProvider _time;
+    private readonly Func<Node, CancellationToken, ValueTask> _onNode;
+    private readonly Func<Exception?, CancellationToken, ValueTask> _onClosed;
+    private readonly Channel<Node> _outbox = Channel.CreateBounded<Node>(new BoundedChannelOptions(256) { SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly PendingIqTable _pending = new();
+    private readonly string _idPrefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(3));
+    private long _nextId;
+    private long _lastFrameTicks;
+    private Task _reader = Task.CompletedTask;
+    private Task _writer = Task.CompletedTask;
+    private int _disposed;
+
+    public SessionConnection(
+        NoiseConnection noise,
+        int generation,
+        TimeProvider time,
+        Func<Node, CancellationToken, ValueTask> onNode,
+        Func<Exception?, CancellationToken, ValueTask> onClosed)
+    {
+        _noise = noise;
+        Generation = generation;
+        _time = time;
+        _onNode = onNode;
+        _onClosed = onClosed;
+        _lastFrameTicks = time.GetUtcNow().UtcTicks;
+    }
+
+    public int Generation { get; }
+
+    public DateTimeOffset LastFrameReceived => new(Interlocked.Read(ref _lastFrameTicks), TimeSpan.Zero);
+
+    public void Start()
+    {
+        _reader = Task.Run(ReadLoopAsync);
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public string NextId() => _idPrefix + "-" + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
+
+    public ValueTask SendAsync(Node node, CancellationToken cancellationToken) => _outbox.Writer.WriteAsync(node, cancellationToken);
+
+    /// <summary>Sends an iq and waits for the node carrying its id; an <c>error</c> answer throws.</summary>
+    public async Task<Node> QueryAsync(Node iq, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var id = iq.Attr("id") ?? throw new ArgumentException("The iq has no id.", nameof(iq));
+        var answer = _pending.Register(id);
+        try
+        {
+            await _outbox.Writer.WriteAsync(iq, cancellationToken).ConfigureAwait(false);
+            var node = await answer.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+            if (node.Attr("type") == "error")
+            {
+                var error = node.Child("error");
+                throw new SessionException(SessionErrorKind.ServerError,
+                    $"The server refused iq {id} ({iq.Attr("xmlns")}): error {error?.Attr("code")} {error?.Attr("text")}.");
+            }
+
+            return node;
+        }
+        catch (TimeoutException ex)
+        {
+            throw new SessionException(SessionErrorKind.Timeout, $"No answer to iq {id} ({iq.Attr("xmlns")}) within {timeout.TotalSeconds:0.#} s.", ex);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new SessionException(SessionErrorKind.Disconnected, $"The connection closed before iq {id} was sent.", ex);
+        }
+        finally
+        {
+            _pending.Forget(id);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _outbox.Writer.TryComplete();
+        _pending.FailAll(new SessionException(SessionErrorKind.Disconnected, "The connection was closed by the line."));
+        await Task.WhenAll(_reader, _writer).ConfigureAwait(false);
+        await _noise.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        Exception? reason = null;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var frame = await _noise.ReceiveAsync(_stop.Token).ConfigureAwait(false);
+                Interlocked.Exchange(ref _lastFrameTicks, _time.GetUtcNow().UtcTicks);
+                var node = BinaryDecoder.Decode(frame);
+                if (node.Tag == "iq" && node.Attr("type") is "result" or "error" && _pending.TryComplete(node))
+                {
+                    continue;
+                }
+
+                await _onNode(node, _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex) when (ex is TransportClosedException or FrameException or NoiseTransportException or BinaryFormatException
+            or WebSocketException or ObjectDisposedException or IOException or OperationCanceledException)
+        {
+            reason = ex;
+        }
+
+        _pending.FailAll(new SessionException(SessionErrorKind.Disconnected, $"The connection closed: {reason?.Message}", reason!));
+        if (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await _onClosed(reason, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // The line closed this connection itself meanwhile; nobody needs the notice.
+                return;
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        try
+        {
+            await foreach (var node in _outbox.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            {
+                await _noise.SendAsync(BinaryEncoder.Encode(node), _stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex) when (ex is TransportClosedException or NoiseTransportException or WebSocketException or ObjectDisposedException or IOException)
+        {
+            _pending.FailAll(new SessionException(SessionErrorKind.Disconnected, $"Sending failed: {ex.Message}", ex));
+        }
+    }
+}

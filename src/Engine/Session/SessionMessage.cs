@@ -1,0 +1,39 @@
+using WaEngine.Engine.Binary;
+
+namespace WaEngine.Engine.Session;
+
+/// <summary>What the actor's mailbox carries: commands from callers and events from its connection, timers and flows.</summary>
+internal abstract record SessionMessage
+{
+    public sealed record Start(TaskCompletionSource Done) : SessionMessage;
+
+    public sealed record Stop(TaskCompletionSource Done) : SessionMessage;
+
+    public sealed record Restart(TaskCompletionSource Done) : SessionMessage;
+
+    public sealed record Logout(TaskCompletionSource Done) : SessionMessage;
+
+    public sealed record RequestPairingCode(string Phone, TaskCompletionSource<string> Done) : SessionMessage;
+
+    public sealed record Shutdown : SessionMessage;
+
+    public sealed record Connected(int Generation, SessionConnection Connection) : SessionMessage;
+
+    public sealed record ConnectFailed(int Generation, Exception Error) : SessionMessage;
+
+    public sealed record Received(int Generation, Node Node) : SessionMessage;
+
+    public sealed record Closed(int Generation, Exception? Error) : SessionMessage;
+
+    public sealed record KeepaliveTick(int Generation) : SessionMessage;
+
+    public sealed record QrExpired(int Generation, int Sequence) : SessionMessage;
+
+    public sealed record ReconnectDue(int Generation) : SessionMessage;
+
+    public sealed record PairingHelloAnswered(int Generation, string Phone, string Code, Exception? Error, TaskCompletionSource<string> Done) : SessionMessage;
+
+    public sealed record PreparePreKeyUpload(int Generation, TaskCompletionSource<Node> Done) : SessionMessage;
+
+    public sealed record LogoutAnswered(int Generation, TaskCompletionSource Done) : SessionMessage;
+}

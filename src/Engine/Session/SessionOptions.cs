@@ -1,0 +1,97 @@
+using WaEngine.Engine.Pairing;
+
+namespace WaEngine.Engine.Session;
+
+/// <summary>How one line connects and stays connected. Immutable; checked by <see cref="Validate"/> when an actor is made.</summary>
+public sealed record SessionOptions
+{
+    /// <summary>The chat websocket (WhatsApp: <c>wss://web.whatsapp.com/ws/chat</c>; the sandbox's <c>ws_url</c>).</summary>
+    public required Uri ServerUrl { get; init; }
+
+    /// <summary>The 32-byte Curve25519 root key the server's Noise certificate chain must verify against.</summary>
+    public required byte[] TrustedRootKey { get; init; }
+
+    /// <summary>Time between keepalive pings. Default 25 s.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>
+    /// A connection from which nothing arrived for <see cref="KeepAliveInterval"/> plus this is dead and is replaced.
+    /// Default 10 s.
+    /// </summary>
+    public TimeSpan KeepAliveSlack { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the first QR code of a pair-device list is shown. Default 60 s.</summary>
+    public TimeSpan FirstQrTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long each later QR code is shown. Default 20 s.</summary>
+    public TimeSpan NextQrTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Backoff between reconnect attempts (jittered). Default 1 s doubling up to 2 min.</summary>
+    public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Default;
+
+    /// <summary>Limit for websocket connect plus Noise handshake. Default 20 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Limit for an answer to one of our iqs. Default 20 s.</summary>
+    public TimeSpan IqTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long logout waits for the server to confirm the device removal before wiping anyway. Default 5 s.</summary>
+    public TimeSpan LogoutTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Prekeys are uploaded when the server holds fewer than this. Default 5 (as Baileys and whatsmeow).</summary>
+    public int MinPreKeyCount { get; init; } = 5;
+
+    /// <summary>How many one-time prekeys one upload carries. Default 50 (whatsmeow's wanted count).</summary>
+    public int PreKeyUploadCount { get; init; } = 50;
+
+    /// <summary>What the ClientPayload says about this client (version, OS name, platform).</summary>
+    public ClientPayloadOptions ClientPayload { get; init; } = new();
+
+    /// <summary>The companion platform id at the end of the QR string and in companion_hello. Default "1" (Chrome).</summary>
+    public string PlatformId { get; init; } = "1";
+
+    /// <summary>The platform text shown on the phone for phone-code pairing. Default "Chrome (Mac OS)".</summary>
+    public string PlatformDisplay { get; init; } = "Chrome (Mac OS)";
+
+    /// <summary>Capacity of the actor's mailbox (commands and connection events). Default 256.</summary>
+    public int MailboxCapacity { get; init; } = 256;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (ServerUrl is null || (ServerUrl.Scheme != "ws" && ServerUrl.Scheme != "wss"))
+        {
+            throw new ArgumentException($"ServerUrl must be a ws:// or wss:// URL (was {ServerUrl}).", nameof(ServerUrl));
+        }
+
+        if (TrustedRootKey is not { Length: 32 })
+        {
+            throw new ArgumentException($"TrustedRootKey must be 32 bytes (was {TrustedRootKey?.Length ?? 0}).", nameof(TrustedRootKey));
+        }
+
+        RequirePositive(KeepAliveInterval, nameof(KeepAliveInterval));
+        RequirePositive(KeepAliveSlack, nameof(KeepAliveSlack));
+        RequirePositive(FirstQrTimeout, nameof(FirstQrTimeout));
+        RequirePositive(NextQrTimeout, nameof(NextQrTimeout));
+        RequirePositive(ConnectTimeout, nameof(ConnectTimeout));
+        RequirePositive(IqTimeout, nameof(IqTimeout));
+        RequirePositive(LogoutTimeout, nameof(LogoutTimeout));
+        ArgumentNullException.ThrowIfNull(Reconnect, nameof(Reconnect));
+        Reconnect.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(MinPreKeyCount, nameof(MinPreKeyCount));
+        ArgumentOutOfRangeException.ThrowIfLessThan(PreKeyUploadCount, 1, nameof(PreKeyUploadCount));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MailboxCapacity, 8, nameof(MailboxCapacity));
+        if (string.IsNullOrEmpty(PlatformId))
+        {
+            throw new ArgumentException("PlatformId must not be empty.", nameof(PlatformId));
+        }
+    }
+
+    private static void RequirePositive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{name} must be positive (was {value}).", name);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using WaEngine.Engine.Events;
+using WaEngine.Engine.Session;
+using WaEngine.Engine.Storage;
+using WaEngine.TestKit;
+
+namespace WaEngine.Integration.Tests;
+
+/// <summary>Logout, untrusted servers, drops, conflicts and commands in the wrong state.</summary>
+public sealed class LifecycleTests
+{
+    [Fact]
+    public async Task LogoutFromTheEngineTellsTheServerAndWipesCredentialsAndKeys()
+    {
+        using var folder = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        var (url, root) = await sandbox.InfoAsync();
+        await using var line = await TestLine.OpenAsync(folder.Path, "logout", TestLine.Options(url, root));
+        await PairAsync(sandbox, line, "15550003333");
+        var me = (await line.Credentials.LoadAsync(CancellationToken.None))!.Me!;
+        await PairingTests.PollAsync(() => PairingTests.SandboxPreKeyCount(sandbox, me) >= 50, "prekeys uploaded");
+
+        await line.Actor.LogoutAsync(CancellationToken.None);
+
+        Assert.Equal(SessionStatus.LoggedOut, line.Actor.Status);
+        Assert.Equal("logout", (await line.WaitForStatusAsync(SessionStatus.LoggedOut)).Change.Reason);
+        Assert.Null(await line.Credentials.LoadAsync(CancellationToken.None));
+        Assert.Equal(0, await line.Signal.PreKeys.CountPreKeysAsync(CancellationToken.None));
+        Assert.Null(await line.Signal.Identities.GetLocalIdentityAsync(CancellationToken.None));
+        Assert.False(await line.Credentials.GetDesiredRunningAsync(CancellationToken.None));
+        Assert.False(line.Actor.Health.SocketConnected);
+    }
+
+    [Fact]
+    public async Task AServerWhoseCertificateChainIsSignedByAnotherRootIsRefused()
+    {
+        using var folder = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        var (url, _) = await sandbox.InfoAsync();
+        var otherRoot = Engine.Crypto.Curve25519.GenerateKeyPair().PublicKey;
+        await using var line = await TestLine.OpenAsync(folder.Path, "untrusted", TestLine.Options(url, otherRoot));
+
+        await line.Actor.StartAsync(CancellationToken.None);
+        var failed = await line.WaitForStatusAsync(SessionStatus.Failed);
+
+        Assert.StartsWith("server_not_trusted", failed.Change.Reason, StringComparison.Ordinal);
+        Assert.Empty(line.Events.OfType<QrCodeIssued>());
+        Assert.Equal(["starting", "failed"], line.Statuses);
+    }
+
+    [Fact]
+    public async Task ASandboxRestartOnTheSamePortIsSurvived()
+    {
+        using var folder = new TempFolder();
+        var sandboxFolder = Path.Combine(folder.Path, "sandbox");
+        var port = RunningSandbox.FreePort();
+        var sandbox = await RunningSandbox.StartAsync(sandboxFolder, port);
+        try
+        {
+            var (url, root) = await sandbox.InfoAsync();
+            await using var line = await TestLine.OpenAsync(folder.Path, "drop", TestLine.Options(url, root));
+            await PairAsync(sandbox, line, "15550004444");
+
+            await sandbox.DisposeAsync();
+            await line.WaitForStatusAsync(SessionStatus.Reconnecting);
+            sandbox = await RunningSandbox.StartAsync(sandboxFolder, port);
+
+            await line.WaitForStatusAsync(SessionStatus.Connected, skip: 1);
+            Assert.True(line.Actor.Health.ReconnectCount >= 1);
+            Assert.Equal(["connected", "reconnecting"], line.Statuses.Skip(3).Take(2));
+            Assert.Equal("connected", line.Statuses[^1]);
+        }
+        finally
+        {
+            await sandbox.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AnotherConnectionOfTheSameDeviceEndsThisOneWithConflictAndNoReconnect()
+    {
+        using var folder = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        var (url, root) = await sandbox.InfoAsync();
+        await using var line = await TestLine.OpenAsync(folder.Path, "first", TestLine.Options(url, root));
+        await PairAsync(sandbox, line, "15550005555");
+
+        var copy = new InMemoryCredentialStore();
+        await copy.SaveAsync((await line.Credentials.LoadAsync(CancellationToken.None))!, CancellationToken.None);
+        await using var twin = new SessionActor("twin", TestLine.Options(url, root), copy, new InMemorySignalStore(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionActor>.Instance);
+        await twin.StartAsync(CancellationToken.None);
+
+        var failed = await line.WaitForStatusAsync(SessionStatus.Failed);
+        Assert.Equal("conflict", failed.Change.Reason);
+        await Task.Delay(500);
+        Assert.Equal(SessionStatus.Failed, line.Actor.Status);
+        Assert.Equal(SessionStatus.Connected, twin.Status);
+    }
+
+    [Fact]
+    public async Task CommandsInTheWrongStateFailWithAClearError()
+    {
+        using var folder = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        var (url, root) = await sandbox.InfoAsync();
+        await using var line = await TestLine.OpenAsync(folder.Path, "wrong", TestLine.Options(url, root));
+
+        var stop = await Assert.ThrowsAsync<InvalidTransitionException>(() => line.Actor.StopAsync(CancellationToken.None));
+        Assert.Contains("stopped", stop.Message, StringComparison.Ordinal);
+        var logout = await Assert.ThrowsAsync<SessionException>(() => line.Actor.LogoutAsync(CancellationToken.None));
+        Assert.Equal(SessionErrorKind.WrongState, logout.Kind);
+
+        await PairAsync(sandbox, line, "15550006666");
+        await Assert.ThrowsAsync<InvalidTransitionException>(() => line.Actor.StartAsync(CancellationToken.None));
+        var code = await Assert.ThrowsAsync<SessionException>(() => line.Actor.RequestPairingCodeAsync("15550006666", CancellationToken.None));
+        Assert.Equal(SessionErrorKind.WrongState, code.Kind);
+
+        await line.Actor.StopAsync(CancellationToken.None);
+        Assert.Equal(SessionStatus.Stopped, line.Actor.Status);
+        Assert.False(line.Actor.Health.SocketConnected);
+        await line.Actor.RestartAsync(CancellationToken.None);
+        await line.WaitForStatusAsync(SessionStatus.Connected, skip: 1);
+    }
+
+    internal static async Task PairAsync(RunningSandbox sandbox, TestLine line, string phone)
+    {
+        await sandbox.CreateAccountAsync(phone);
+        await line.Actor.StartAsync(CancellationToken.None);
+        var qr = await line.WaitForAsync<QrCodeIssued>();
+        await sandbox.ScanAsync(phone, qr.Qr);
+        await line.WaitForStatusAsync(SessionStatus.Connected);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using WaEngine.Engine.Events;
+using WaEngine.Engine.Session;
+using WaEngine.Store;
+using WaEngine.Store.Credentials;
+using WaEngine.Store.Signal;
+using WaEngine.TestKit;
+using Xunit.Abstractions;
+
+namespace WaEngine.Integration.Tests;
+
+/// <summary>The supervisor: restoring running lines after a process restart, and many lines in one process.</summary>
+public sealed class SupervisorTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task RestoresOnlyTheLinesThatWereRunning()
+    {
+        using var folder = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        var (url, root) = await sandbox.InfoAsync();
+        var lines = Path.Combine(folder.Path, "lines");
+
+        await using (var supervisor = Create(url, root, lines))
+        {
+            await PairAsync(sandbox, await supervisor.GetOrCreateAsync("running", CancellationToken.None), "15550007001");
+            var stopped = await supervisor.GetOrCreateAsync("stopped", CancellationToken.None);
+            await PairAsync(sandbox, stopped, "15550007002");
+            await stopped.StopAsync(CancellationToken.None);
+            await supervisor.GetOrCreateAsync("new", CancellationToken.None);
+        }
+
+        await using (var supervisor = Create(url, root, lines))
+        {
+            Assert.Equal(1, await supervisor.RestoreAsync(["running", "stopped", "new"], CancellationToken.None));
+            var running = await supervisor.GetOrCreateAsync("running", CancellationToken.None);
+            await PairingTests.PollAsync(() => running.Status == SessionStatus.Connected, "the running line logged in again");
+            Assert.Equal(SessionStatus.Stopped, (await supervisor.GetOrCreateAsync("stopped", CancellationToken.None)).Status);
+            Assert.Equal(SessionStatus.Stopped, (await supervisor.GetOrCreateAsync("new", CancellationToken.None)).Status);
+        }
+    }
+
+    [Fact]
+    public async Task TwoHundredLinesPairConnectAndAllReconnectAfterASandboxRestart()
+    {
+        const int count = 200;
+        using var folder = new TempFolder();
+        var sandboxFolder = Path.Combine(folder.Path, "sandbox");
+        var port = RunningSandbox.FreePort();
+        var sandbox = await RunningSandbox.StartAsync(sandboxFolder, port);
+        try
+        {
+            var (url, root) = await sandbox.InfoAsync();
+            await using var supervisor = Create(url, root, Path.Combine(folder.Path, "lines"));
+            var watch = Stopwatch.StartNew();
+            var ids = Enumerable.Range(0, count).Select(i => $"line{i:000}").ToList();
+            using var gate = new SemaphoreSlim(8);
+            await Task.WhenAll(ids.Select(async (id, i) =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    await PairAsync(sandbox, await supervisor.GetOrCreateAsync(id, CancellationToken.None), $"1555100{i:0000}");
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+            var actors = await Task.WhenAll(ids.Select(id => supervisor.GetOrCreateAsync(id, CancellationToken.None)));
+            output.WriteLine($"{count} lines paired and connected in {watch.Elapsed.TotalSeconds:0.0} s");
+            Assert.All(actors, a => Assert.Equal(SessionStatus.Connected, a.Status));
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            output.WriteLine($"managed heap with {count} connected lines and the sandbox: {GC.GetTotalMemory(false) / 1024 / 1024} MiB");
+
+            await sandbox.DisposeAsync();
+            await PairingTests.PollAsync(() => actors.All(a => a.Status != SessionStatus.Connected), "every line noticed the drop");
+            watch.Restart();
+            sandbox = await RunningSandbox.StartAsync(sandboxFolder, port);
+            await PairingTests.PollAsync(() => actors.All(a => a.Status == SessionStatus.Connected), "every line reconnected", TimeSpan.FromSeconds(60));
+            output.WriteLine($"{count} lines reconnected {watch.Elapsed.TotalSeconds:0.0} s after the sandbox came back");
+            Assert.All(actors, a => Assert.True(a.Health.ReconnectCount >= 1));
+        }
+        finally
+        {
+            await sandbox.DisposeAsync();
+        }
+    }
+
+    private static SessionSupervisor Create(Uri url, byte[] root, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        return new SessionSupervisor(TestLine.Options(url, root), async (id, ct) =>
+        {
+            var database = await LineDatabase.OpenAsync(Path.Combine(folder, id + ".db"), ct);
+            return new SessionLineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), database);
+        }, TestLine.Logs);
+    }
+
+    private static async Task PairAsync(RunningSandbox sandbox, SessionActor actor, string phone)
+    {
+        await sandbox.CreateAccountAsync(phone);
+        using var events = actor.Subscribe();
+        await actor.StartAsync(CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        QrCodeIssued? qr = null;
+        while (qr is null)
+        {
+            qr = await events.Reader.ReadAsync(timeout.Token) as QrCodeIssued;
+        }
+
+        await sandbox.ScanAsync(phone, qr.Qr);
+        while (actor.Status != SessionStatus.Connected)
+        {
+            await events.Reader.ReadAsync(timeout.Token);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using WaEngine.Engine.Events;
+using WaEngine.Engine.Session;
+using WaEngine.Engine.Storage;
+using WaEngine.Store;
+using WaEngine.Store.Credentials;
+using WaEngine.Store.Signal;
+using SessionOptions = WaEngine.Engine.Session.SessionOptions;
+
+namespace WaEngine.Integration.Tests;
+
+/// <summary>One line for a test: its SQLite database in a folder, an actor, and everything the actor published.</summary>
+internal sealed class TestLine : IAsyncDisposable
+{
+    private readonly LineDatabase _database;
+    private readonly SessionSubscription _subscription;
+    private readonly List<SessionEvent> _events = [];
+    private readonly Lock _gate = new();
+    private readonly Task _pump;
+
+    private TestLine(LineDatabase database, SessionActor actor, SqliteCredentialStore credentials, SqliteSignalStore signal)
+    {
+        _database = database;
+        Actor = actor;
+        Credentials = credentials;
+        Signal = signal;
+        _subscription = actor.Subscribe(1024);
+        _pump = Task.Run(PumpAsync);
+    }
+
+    public SessionActor Actor { get; }
+
+    public SqliteCredentialStore Credentials { get; }
+
+    public SqliteSignalStore Signal { get; }
+
+    public static ILoggerFactory Logs { get; } = Environment.GetEnvironmentVariable("WAENGINE_TEST_LOGS") == "1"
+        ? LoggerFactory.Create(b => b.AddConsole().SetMinimumLevel(LogLevel.Debug))
+        : NullLoggerFactory.Instance;
+
+    public static SessionOptions Options(Uri url, byte[] root) => new()
+    {
+        ServerUrl = url,
+        TrustedRootKey = root,
+        Reconnect = new ReconnectPolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2)),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    public static async Task<TestLine> OpenAsync(string folder, string lineId, SessionOptions options, TimeProvider? time = null)
+    {
+        Directory.CreateDirectory(folder);
+        var database = await LineDatabase.OpenAsync(Path.Combine(folder, lineId + ".db"), CancellationToken.None);
+        var credentials = new SqliteCredentialStore(database);
+        var signal = new SqliteSignalStore(database);
+        var actor = new SessionActor(lineId, options, credentials, signal, Logs.CreateLogger<SessionActor>(), time);
+        return new TestLine(database, actor, credentials, signal);
+    }
+
+    public IReadOnlyList<SessionEvent> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    public IReadOnlyList<string> Statuses => [.. Events.OfType<StatusChanged>().Select(e => e.Change.To.ToName())];
+
+    public Task<T> WaitForAsync<T>(Func<T, bool>? match = null, int skip = 0, TimeSpan? timeout = null)
+        where T : SessionEvent =>
+        PollAsync(() => Events.OfType<T>().Where(e => match is null || match(e)).Skip(skip).FirstOrDefault(), timeout, typeof(T).Name);
+
+    public Task<StatusChanged> WaitForStatusAsync(SessionStatus status, int skip = 0, TimeSpan? timeout = null) =>
+        WaitForAsync<StatusChanged>(e => e.Change.To == status, skip, timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Actor.DisposeAsync();
+        await _pump;
+        _subscription.Dispose();
+        _database.Dispose();
+    }
+
+    private async Task<T> PollAsync<T>(Func<T?> find, TimeSpan? timeout, string what)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (find() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"No {what} within the limit; statuses so far: {string.Join(" → ", Statuses)}; last reason: {Events.OfType<StatusChanged>().LastOrDefault()?.Change.Reason}.");
+    }
+
+    private async Task PumpAsync()
+    {
+        await foreach (var e in _subscription.Reader.ReadAllAsync())
+        {
+            lock (_gate)
+            {
+                _events.Add(e);
+            }
+        }
+    }
+}
