@@ -15,7 +15,7 @@ public enum FaultKind
     /// <summary>Silently drop the next <c>count</c> stanzas to the device (they stay queued until a reconnect).</summary>
     DropStanzas,
 
-    /// <summary>Answer the device's next <c>count</c> message sends with an error ack (<c>code</c>, default 463) instead of routing them.</summary>
+    /// <summary>Answer the device's next <c>count</c> messages to other accounts with an error ack (<c>code</c>, default 463) instead of routing them.</summary>
     ErrorAck,
 
     /// <summary>Corrupt the encrypted payload of the next <c>count</c> messages delivered to the device, so its decrypt fails.</summary>

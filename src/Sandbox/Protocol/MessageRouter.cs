@@ -25,8 +25,12 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         var to = reader.Jid("to");
         reader.ThrowIfInvalid();
 
-        if (devices.ArmedFaults(sender.Account.Phone, sender.DeviceId)?.TakeErrorAck() is { } code)
+        // An armed error ack is meant for the next message the device sends to someone else: what clients send to
+        // their own account (peer messages to the phone, protocol messages) runs on their own schedule and passes.
+        var toOwnAccount = to.User == sender.Account.Phone || to.User == sender.Account.Lid;
+        if (!toOwnAccount && message.Attr("category") != "peer" && devices.ArmedFaults(sender.Account.Phone, sender.DeviceId)?.TakeErrorAck() is { } code)
         {
+            LogFaultErrorAck(code, id, to.ToString());
             replyToSender(Ack(id, to.ToString(), code));
             return;
         }
@@ -249,6 +253,9 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox: message {Id} names unknown device {Jid}; skipped")]
     private partial void LogUnknownTarget(string jid, string id);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox fault: error ack {Code} for message {Id} to {To}")]
+    private partial void LogFaultErrorAck(int code, string id, string to);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox fault: dropped a <{Tag}> to {Phone}:{Device}")]
     private partial void LogFaultDropped(string phone, int device, string tag);
