@@ -5,24 +5,28 @@ using Microsoft.Data.Sqlite;
 
 namespace WaEngine.Store;
 
-/// <summary>Applies the embedded <c>Migrations/NNNN_name.sql</c> scripts in order, each once and in its own transaction.</summary>
-internal static class Migrations
+/// <summary>
+/// Applies embedded <c>NNNN_name.sql</c> scripts in order, each once and in its own transaction. Every SQLite file of
+/// WaEngine (a line's database, the service registry, the sandbox) uses it with its own resource prefix.
+/// </summary>
+public static class Migrations
 {
-    private const string ResourcePrefix = "WaEngine.Store.Migrations.";
+    /// <summary>The per-line database's scripts (src/Store/Migrations).</summary>
+    public const string LinePrefix = "WaEngine.Store.Migrations.";
 
-    /// <summary>The migrations shipped in this assembly, by version.</summary>
-    public static IReadOnlyList<(int Version, string Name, string Sql)> All()
+    /// <summary>The migrations under <paramref name="resourcePrefix"/> in <paramref name="assembly"/>, by version.</summary>
+    public static IReadOnlyList<(int Version, string Name, string Sql)> All(Assembly assembly, string resourcePrefix)
     {
-        var assembly = typeof(Migrations).Assembly;
+        ArgumentNullException.ThrowIfNull(assembly);
         var result = new List<(int, string, string)>();
         foreach (var resource in assembly.GetManifestResourceNames())
         {
-            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
+            if (!resource.StartsWith(resourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var name = resource[ResourcePrefix.Length..^".sql".Length];
+            var name = resource[resourcePrefix.Length..^".sql".Length];
             var underscore = name.IndexOf('_', StringComparison.Ordinal);
             if (underscore <= 0 || !int.TryParse(name.AsSpan(0, underscore), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             {
@@ -36,12 +40,18 @@ internal static class Migrations
         return result;
     }
 
-    public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    /// <summary>Applies the line database's migrations.</summary>
+    public static Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
+        ApplyAsync(connection, typeof(Migrations).Assembly, LinePrefix, cancellationToken);
+
+    /// <summary>Applies the migrations under <paramref name="resourcePrefix"/> of <paramref name="assembly"/> that are not applied yet.</summary>
+    public static async Task ApplyAsync(SqliteConnection connection, Assembly assembly, string resourcePrefix, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(connection);
         await connection.ExecuteAsync(new CommandDefinition(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);",
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        foreach (var (version, name, sql) in All())
+        foreach (var (version, name, sql) in All(assembly, resourcePrefix))
         {
             var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))

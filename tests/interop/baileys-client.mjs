@@ -25,6 +25,8 @@ let sock = null;
 let config = null;
 let stopped = false;
 const waiters = new Set();
+// What this client sent, by id: Baileys asks for it (getMessage) to answer a peer's retry receipt.
+const sentMessages = new Map();
 
 function record(type, data = {}) {
   const event = { seq: ++seq, type, ...data };
@@ -57,7 +59,7 @@ async function open() {
     keepAliveIntervalMs: config.keepAliveMs || 30_000,
     defaultQueryTimeoutMs: config.queryTimeoutMs || 20_000,
     connectTimeoutMs: 20_000,
-    getMessage: async () => undefined,
+    getMessage: async (key) => sentMessages.get(key.id),
   });
   sock = s;
   s.ev.on('creds.update', async () => {
@@ -122,10 +124,12 @@ await serveLines(async (req) => {
     }
     case 'send-text': {
       const sent = await sock.sendMessage(req.jid, { text: req.text });
+      sentMessages.set(sent.key.id, sent.message);
       return { id: sent.key.id };
     }
     case 'send': {
       const sent = await sock.sendMessage(req.jid, req.content);
+      sentMessages.set(sent.key.id, sent.message);
       return { id: sent.key.id };
     }
     case 'read':

@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace WaEngine.Store.Registry;
+
+/// <summary>
+/// The service's registry of lines in <c>waengine.db</c>: names, token hashes, webhook settings, and whether each
+/// line should run. Tokens are 256-bit random strings shown once; only their SHA-256 is kept, so a lookup by token
+/// compares hashes and never the secret itself.
+/// </summary>
+public sealed class SessionRegistry
+{
+    private const string TokenPrefix = "wae_";
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+
+    private SessionRegistry(string connectionString, TimeProvider time)
+    {
+        _connectionString = connectionString;
+        _time = time;
+    }
+
+    /// <summary>Opens (creating) the registry in <paramref name="dataFolder"/> and applies its migrations.</summary>
+    public static async Task<SessionRegistry> OpenAsync(string dataFolder, TimeProvider time, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(dataFolder);
+        var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataFolder, "waengine.db"), Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true };
+        var registry = new SessionRegistry(builder.ToString(), time);
+        await using var connection = await registry.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
+        await Migrations.ApplyAsync(connection, typeof(SessionRegistry).Assembly, "WaEngine.Store.Registry.Migrations.", cancellationToken).ConfigureAwait(false);
+        return registry;
+    }
+
+    /// <summary>Creates a line and returns it with its token (the only time the token is seen).</summary>
+    public async Task<(SessionRecord Session, string Token)> CreateAsync(string name, string? webhookUrl, string? webhookSecret, string webhookEvents, bool desiredRunning, CancellationToken cancellationToken)
+    {
+        var token = NewToken();
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var id = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO sessions (name, token_hash, webhook_url, webhook_secret, webhook_events, desired_running, created_at)
+            VALUES (@name, @hash, @webhookUrl, @webhookSecret, @webhookEvents, @desiredRunning, @now) RETURNING id
+            """,
+            new { name, hash = Hash(token), webhookUrl, webhookSecret, webhookEvents, desiredRunning, now = _time.GetUtcNow().ToUnixTimeSeconds() }).ConfigureAwait(false);
+        return ((await FindAsync(id, cancellationToken).ConfigureAwait(false))!, token);
+    }
+
+    /// <summary>Every line, oldest first.</summary>
+    public async Task<IReadOnlyList<SessionRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<Row>("SELECT * FROM sessions ORDER BY id").ConfigureAwait(false)).Select(r => r.ToRecord()).ToList();
+    }
+
+    /// <summary>The line with this id, or null.</summary>
+    public async Task<SessionRecord?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QuerySingleOrDefaultAsync<Row>("SELECT * FROM sessions WHERE id = @id", new { id }).ConfigureAwait(false))?.ToRecord();
+    }
+
+    /// <summary>The line a token names, or null for a missing, malformed, unknown or rotated token.</summary>
+    public async Task<SessionRecord?> FindByTokenAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 200 || !token.StartsWith(TokenPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QuerySingleOrDefaultAsync<Row>("SELECT * FROM sessions WHERE token_hash = @hash", new { hash = Hash(token) }).ConfigureAwait(false))?.ToRecord();
+    }
+
+    /// <summary>Issues a new token for a line; the old one stops working at once. Null if the line does not exist.</summary>
+    public async Task<string?> RotateTokenAsync(long id, CancellationToken cancellationToken)
+    {
+        var token = NewToken();
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var changed = await connection.ExecuteAsync("UPDATE sessions SET token_hash = @hash WHERE id = @id", new { id, hash = Hash(token) }).ConfigureAwait(false);
+        return changed == 1 ? token : null;
+    }
+
+    /// <summary>Sets a line's webhook; false if the line does not exist.</summary>
+    public async Task<bool> SetWebhookAsync(long id, string? url, string? secret, string events, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            "UPDATE sessions SET webhook_url = @url, webhook_secret = @secret, webhook_events = @events WHERE id = @id",
+            new { id, url, secret, events }).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Records whether the line should be running.</summary>
+    public async Task SetDesiredRunningAsync(long id, bool running, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("UPDATE sessions SET desired_running = @running WHERE id = @id", new { id, running }).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a line from the registry; false if it did not exist.</summary>
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync("DELETE FROM sessions WHERE id = @id", new { id }).ConfigureAwait(false) == 1;
+    }
+
+    private static string NewToken() => TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+#pragma warning disable IDE1006 // Dapper maps the snake_case columns by name.
+    private sealed record Row(long id, string name, string token_hash, string? webhook_url, string? webhook_secret, string webhook_events, long desired_running, long created_at)
+    {
+        public SessionRecord ToRecord() => new(id, name, webhook_url, webhook_secret, webhook_events, desired_running != 0, DateTimeOffset.FromUnixTimeSeconds(created_at));
+    }
+#pragma warning restore IDE1006
+}

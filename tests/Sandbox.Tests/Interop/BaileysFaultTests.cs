@@ -1,0 +1,77 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using WaEngine.TestKit;
+
+namespace WaEngine.Sandbox.Tests.Interop;
+
+public class BaileysFaultTests
+{
+    [Fact]
+    public async Task An_error_ack_fails_the_send_and_a_corrupted_delivery_heals_through_a_retry_receipt()
+    {
+        using var data = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(data.Path);
+        var caFile = await CaFileAsync(sandbox, data.Path);
+        await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = "15550001111", push_name = "Alice" });
+        await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = "15550002222", push_name = "Bob" });
+        await using var alice = await BaileysPeer.StartPairedAsync(sandbox, caFile, "15550001111");
+        await using var bob = await BaileysPeer.StartPairedAsync(sandbox, caFile, "15550002222");
+
+        // Establish the sessions first.
+        var hello = (await alice.SendTextAsync("15550002222@s.whatsapp.net", "hello"))["id"]!.GetValue<string>();
+        await bob.WaitAsync("message", match: new JsonObject { ["id"] = hello });
+
+        // 463 error ack: Alice's send is marked failed (status 0, ERROR) and Bob gets nothing.
+        await Fault(sandbox, "15550001111:1@s.whatsapp.net", "error_ack", 463);
+        var refused = (await alice.SendTextAsync("15550002222@s.whatsapp.net", "refused"))["id"]!.GetValue<string>();
+        await alice.WaitAsync("update", match: new JsonObject { ["id"] = refused, ["status"] = 0 });
+
+        // A corrupted delivery to Bob: his decrypt fails, he sends a retry receipt, Alice re-encrypts, Bob gets it.
+        await Fault(sandbox, "15550002222:1@s.whatsapp.net", "corrupt_next", null);
+        var healed = (await alice.SendTextAsync("15550002222@s.whatsapp.net", "arrives after a retry"))["id"]!.GetValue<string>();
+        var atBob = await bob.WaitAsync("message", timeoutMs: 45_000, match: new JsonObject { ["id"] = healed, ["body"] = "arrives after a retry" });
+        Assert.Equal("arrives after a retry", atBob["body"]!.GetValue<string>());
+        var events = await bob.EventsAsync();
+        Assert.DoesNotContain(events, e => e!["type"]!.GetValue<string>() == "message" && e["id"]!.GetValue<string>() == refused);
+    }
+
+    [Fact]
+    public async Task Queued_messages_survive_a_sandbox_restart()
+    {
+        using var data = new TempFolder();
+        using var bobAuth = new TempFolder();
+        string queued;
+        string caFile;
+        await using (var sandbox = await RunningSandbox.StartAsync(data.Path))
+        {
+            caFile = await CaFileAsync(sandbox, data.Path);
+            await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = "15550001111", push_name = "Alice" });
+            await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = "15550002222", push_name = "Bob" });
+            await using (var bob = await BaileysPeer.StartPairedAsync(sandbox, caFile, "15550002222", bobAuth.Path))
+            {
+            }
+
+            var sent = await sandbox.Http.PostAsJsonAsync("/sandbox/accounts/15550001111/messages", new { to = "15550002222", text = "kept across the restart" });
+            queued = (await sent.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+        }
+
+        await using var restarted = await RunningSandbox.StartAsync(data.Path);
+        await using var bobAgain = await BaileysPeer.StartAsync(restarted, caFile, bobAuth.Path);
+        var message = await bobAgain.WaitAsync("message", match: new JsonObject { ["id"] = queued });
+        Assert.Equal("kept across the restart", message["body"]!.GetValue<string>());
+        Assert.Equal(2, (await restarted.GetJsonAsync("/sandbox/accounts")).AsArray().Count);
+    }
+
+    private static async Task Fault(RunningSandbox sandbox, string device, string kind, int? code)
+    {
+        var response = await sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = device, kind, code });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<string> CaFileAsync(RunningSandbox sandbox, string folder)
+    {
+        var path = Path.Combine(folder, "ca.pem");
+        await File.WriteAllTextAsync(path, (await sandbox.GetJsonAsync("/sandbox/info"))["media_ca_pem"]!.GetValue<string>());
+        return path;
+    }
+}
