@@ -279,6 +279,8 @@ public sealed class SessionActor : IAsyncDisposable
 
         await EndConnectionAsync().ConfigureAwait(false);
         _reconnectTimer?.Dispose();
+        _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} was stopped before the pairing code was issued."));
+        _loggingOut = false;
         TransitionTo(SessionStatus.Stopped, "stop");
         if (persist)
         {
@@ -352,6 +354,7 @@ public sealed class SessionActor : IAsyncDisposable
         await _store.WipeAsync(_lifetime.Token).ConfigureAwait(false);
         _credentials = null;
         _loggingOut = false;
+        _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} was logged out ({reason})."));
         TransitionTo(SessionStatus.LoggedOut, reason);
         await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
     }
@@ -360,6 +363,7 @@ public sealed class SessionActor : IAsyncDisposable
     {
         await EndConnectionAsync().ConfigureAwait(false);
         _reconnectTimer?.Dispose();
+        _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} failed ({reason}) before the pairing code was issued."));
         TransitionTo(SessionStatus.Failed, reason);
     }
 

@@ -139,7 +139,7 @@ internal sealed class SessionConnection : IAsyncDisposable
             return;
         }
         catch (Exception ex) when (ex is TransportClosedException or FrameException or NoiseTransportException or BinaryFormatException
-            or WebSocketException or ObjectDisposedException or IOException or OperationCanceledException)
+            or WebSocketException or ObjectDisposedException or IOException or OperationCanceledException or ChannelClosedException)
         {
             reason = ex;
         }
