@@ -76,6 +76,13 @@ public sealed class SupervisorTests(ITestOutputHelper output)
             output.WriteLine($"managed heap grew {(heapAfter - heapBefore) / 1024.0 / 1024.0:0.0} MiB for {count} connected lines "
                 + $"({(heapAfter - heapBefore) / 1024.0 / count:0} KiB per line, engine and sandbox sides together)");
 
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            output.WriteLine($"idle CPU over 10 s: {cpu.TotalMilliseconds:0} ms for {count} lines "
+                + $"({cpu.TotalMilliseconds * 6 / count:0.00} ms per line per minute, engine and sandbox together, keepalive every 25 s)");
+
             await sandbox.DisposeAsync();
             await PairingTests.PollAsync(() => actors.All(a => a.Status != SessionStatus.Connected), "every line noticed the drop");
             watch.Restart();
