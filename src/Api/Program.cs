@@ -1,10 +1,27 @@
+using WaEngine.Api.Auth;
+using WaEngine.Api.Endpoints;
 using WaEngine.Api.Hosting;
+using WaEngine.Api.Sessions;
 using WaEngine.Sandbox.Hosting;
+using WaEngine.Store.Registry;
 
 var (sandbox, arguments) = SandboxMode.Detect(args);
 var builder = WebApplication.CreateBuilder(arguments);
 var dataFolder = DataFolder.Prepare(builder.Configuration);
+var adminKey = AdminKey.EnsureAndAnnounce(dataFolder, builder.Configuration);
+var registry = await SessionRegistry.OpenAsync(dataFolder.Path, TimeProvider.System, CancellationToken.None);
+
 builder.Services.AddSingleton(dataFolder);
+builder.Services.AddSingleton(new AdminKeyHolder(adminKey));
+builder.Services.AddSingleton(registry);
+builder.Services.AddSingleton<AdminKeyFilter>();
+builder.Services.AddSingleton<LineTokenFilter>();
+builder.Services.AddSingleton(services => new LineHost(
+    registry,
+    dataFolder.Path,
+    () => WhatsAppConnection.Options(services, builder.Configuration, sandbox),
+    services.GetRequiredService<ILoggerFactory>(),
+    services.GetRequiredService<ILogger<LineHost>>()));
 if (sandbox)
 {
     builder.Services.AddSandbox(new SandboxOptions(Path.Combine(dataFolder.Path, "sandbox")));
@@ -16,12 +33,15 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 }
 
 var app = builder.Build();
-AdminKey.EnsureAndAnnounce(dataFolder, builder.Configuration, app.Logger);
 app.UseWebSockets();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok", sandbox }));
+app.MapSessionEndpoints();
+app.MapLineEndpoints();
 if (sandbox)
 {
     app.MapSandbox("/sandbox");
 }
 
+// Lines that were running when the service stopped start again once it listens.
+app.Lifetime.ApplicationStarted.Register(() => _ = LineRestore.RunAsync(app.Services.GetRequiredService<LineHost>(), app.Logger, app.Lifetime.ApplicationStopping));
 app.Run();

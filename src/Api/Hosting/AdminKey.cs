@@ -2,6 +2,10 @@ using System.Security.Cryptography;
 
 namespace WaEngine.Api.Hosting;
 
+/// <summary>The admin key the service runs with, for the admin filter.</summary>
+/// <param name="Value">The key.</param>
+public sealed record AdminKeyHolder(string Value);
+
 /// <summary>
 /// The admin key: <c>WAENGINE_ADMIN_KEY</c> if set; otherwise generated on first start, kept in the data
 /// folder with mode 0600, and printed once on the console.
@@ -11,7 +15,7 @@ public static class AdminKey
     private const string FileName = "admin.key";
 
     /// <summary>Returns the admin key, creating and announcing it when the service starts for the first time.</summary>
-    public static string EnsureAndAnnounce(DataFolder data, IConfiguration configuration, ILogger logger)
+    public static string EnsureAndAnnounce(DataFolder data, IConfiguration configuration)
     {
         var configured = configuration["WAENGINE_ADMIN_KEY"];
         if (!string.IsNullOrWhiteSpace(configured))
@@ -39,7 +43,6 @@ public static class AdminKey
 
         // Printed once, on the console only (never through the logger, whose sinks may be shipped elsewhere).
         Console.WriteLine($"WaEngine admin key (shown once, kept in {path}): {key}");
-        logger.LogInformation("Generated a new admin key in {Path}", path);
         return key;
     }
 }

@@ -6,6 +6,5 @@ namespace WaEngine.Store.Registry;
 /// <param name="WebhookUrl">Where its events are posted, if anywhere.</param>
 /// <param name="WebhookSecret">The HMAC secret for webhook signatures, if any.</param>
 /// <param name="WebhookEvents">The events wanted, comma-separated.</param>
-/// <param name="DesiredRunning">Whether the line should be running (restored at service start).</param>
 /// <param name="CreatedAt">When it was created.</param>
-public sealed record SessionRecord(long Id, string Name, string? WebhookUrl, string? WebhookSecret, string WebhookEvents, bool DesiredRunning, DateTimeOffset CreatedAt);
+public sealed record SessionRecord(long Id, string Name, string? WebhookUrl, string? WebhookSecret, string WebhookEvents, DateTimeOffset CreatedAt);

@@ -6,8 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace WaEngine.Store.Registry;
 
 /// <summary>
-/// The service's registry of lines in <c>waengine.db</c>: names, token hashes, webhook settings, and whether each
-/// line should run. Tokens are 256-bit random strings shown once; only their SHA-256 is kept, so a lookup by token
+/// The service's registry of lines in <c>waengine.db</c>: names, token hashes and webhook settings (whether a line
+/// should run is kept by the line itself). Tokens are 256-bit random strings shown once; only their SHA-256 is kept, so a lookup by token
 /// compares hashes and never the secret itself.
 /// </summary>
 public sealed class SessionRegistry
@@ -35,16 +35,16 @@ public sealed class SessionRegistry
     }
 
     /// <summary>Creates a line and returns it with its token (the only time the token is seen).</summary>
-    public async Task<(SessionRecord Session, string Token)> CreateAsync(string name, string? webhookUrl, string? webhookSecret, string webhookEvents, bool desiredRunning, CancellationToken cancellationToken)
+    public async Task<(SessionRecord Session, string Token)> CreateAsync(string name, string? webhookUrl, string? webhookSecret, string webhookEvents, CancellationToken cancellationToken)
     {
         var token = NewToken();
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var id = await connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO sessions (name, token_hash, webhook_url, webhook_secret, webhook_events, desired_running, created_at)
-            VALUES (@name, @hash, @webhookUrl, @webhookSecret, @webhookEvents, @desiredRunning, @now) RETURNING id
+            INSERT INTO sessions (name, token_hash, webhook_url, webhook_secret, webhook_events, created_at)
+            VALUES (@name, @hash, @webhookUrl, @webhookSecret, @webhookEvents, @now) RETURNING id
             """,
-            new { name, hash = Hash(token), webhookUrl, webhookSecret, webhookEvents, desiredRunning, now = _time.GetUtcNow().ToUnixTimeSeconds() }).ConfigureAwait(false);
+            new { name, hash = Hash(token), webhookUrl, webhookSecret, webhookEvents, now = _time.GetUtcNow().ToUnixTimeSeconds() }).ConfigureAwait(false);
         return ((await FindAsync(id, cancellationToken).ConfigureAwait(false))!, token);
     }
 
@@ -92,13 +92,6 @@ public sealed class SessionRegistry
             new { id, url, secret, events }).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>Records whether the line should be running.</summary>
-    public async Task SetDesiredRunningAsync(long id, bool running, CancellationToken cancellationToken)
-    {
-        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync("UPDATE sessions SET desired_running = @running WHERE id = @id", new { id, running }).ConfigureAwait(false);
-    }
-
     /// <summary>Removes a line from the registry; false if it did not exist.</summary>
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
     {
@@ -118,9 +111,9 @@ public sealed class SessionRegistry
     }
 
 #pragma warning disable IDE1006 // Dapper maps the snake_case columns by name.
-    private sealed record Row(long id, string name, string token_hash, string? webhook_url, string? webhook_secret, string webhook_events, long desired_running, long created_at)
+    private sealed record Row(long id, string name, string token_hash, string? webhook_url, string? webhook_secret, string webhook_events, long created_at)
     {
-        public SessionRecord ToRecord() => new(id, name, webhook_url, webhook_secret, webhook_events, desired_running != 0, DateTimeOffset.FromUnixTimeSeconds(created_at));
+        public SessionRecord ToRecord() => new(id, name, webhook_url, webhook_secret, webhook_events, DateTimeOffset.FromUnixTimeSeconds(created_at));
     }
 #pragma warning restore IDE1006
 }

@@ -10,8 +10,8 @@ public class SessionRegistryTests
     {
         using var data = new TempFolder();
         var registry = await SessionRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
-        var (a, tokenA) = await registry.CreateAsync("sales", null, null, "messages.received", true, CancellationToken.None);
-        var (b, tokenB) = await registry.CreateAsync("support", "https://example.test/hook", "s3cret", "messages.received,message.status", false, CancellationToken.None);
+        var (a, tokenA) = await registry.CreateAsync("sales", null, null, "messages.received", CancellationToken.None);
+        var (b, tokenB) = await registry.CreateAsync("support", "https://example.test/hook", "s3cret", "messages.received,message.status", CancellationToken.None);
 
         Assert.Matches("^wae_[A-Za-z0-9_-]{43}$", tokenA);
         Assert.NotEqual(tokenA, tokenB);
@@ -38,9 +38,8 @@ public class SessionRegistryTests
     {
         using var data = new TempFolder();
         var registry = await SessionRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
-        var (line, token) = await registry.CreateAsync("ops", null, null, "messages.received", false, CancellationToken.None);
+        var (line, token) = await registry.CreateAsync("ops", null, null, "messages.received", CancellationToken.None);
         Assert.True(await registry.SetWebhookAsync(line.Id, "http://127.0.0.1:5678/webhook", "k", "messages.received,session.status", CancellationToken.None));
-        await registry.SetDesiredRunningAsync(line.Id, true, CancellationToken.None);
         Assert.False(await registry.SetWebhookAsync(12345, "http://x", null, "messages.received", CancellationToken.None));
 
         var reopened = await SessionRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
@@ -48,7 +47,6 @@ public class SessionRegistryTests
         Assert.Equal("ops", found.Name);
         Assert.Equal("http://127.0.0.1:5678/webhook", found.WebhookUrl);
         Assert.Equal("messages.received,session.status", found.WebhookEvents);
-        Assert.True(found.DesiredRunning);
         Assert.Single(await reopened.ListAsync(CancellationToken.None));
 
         Assert.True(await reopened.DeleteAsync(line.Id, CancellationToken.None));

@@ -6,6 +6,5 @@ CREATE TABLE sessions (
     webhook_url     TEXT,
     webhook_secret  TEXT,
     webhook_events  TEXT NOT NULL DEFAULT 'messages.received',
-    desired_running INTEGER NOT NULL DEFAULT 0,
     created_at      INTEGER NOT NULL
 );

@@ -1,0 +1,33 @@
+using WaEngine.Api.Errors;
+using WaEngine.Store.Registry;
+
+namespace WaEngine.Api.Auth;
+
+/// <summary>Resolves <c>X-API-Token</c> to its line (the token names the line); unknown or rotated tokens get 401.</summary>
+public sealed class LineTokenFilter(SessionRegistry registry) : IEndpointFilter
+{
+    /// <summary>The key under which the resolved line is kept in <see cref="HttpContext.Items"/>.</summary>
+    public const string LineKey = "waengine.line";
+
+    /// <inheritdoc />
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var token = context.HttpContext.Request.Headers["X-API-Token"].ToString();
+        if (string.IsNullOrEmpty(token))
+        {
+            return ApiResults.Error(context.HttpContext, StatusCodes.Status401Unauthorized, "unauthorized", "The line API needs the line's token in the X-API-Token header.");
+        }
+
+        var line = await registry.FindByTokenAsync(token, context.HttpContext.RequestAborted);
+        if (line is null)
+        {
+            return ApiResults.Error(context.HttpContext, StatusCodes.Status401Unauthorized, "unauthorized", "This token names no line (unknown, or rotated).");
+        }
+
+        context.HttpContext.Items[LineKey] = line;
+        return await next(context);
+    }
+
+    /// <summary>The line a filtered request is for.</summary>
+    public static SessionRecord LineOf(HttpContext context) => (SessionRecord)context.Items[LineKey]!;
+}

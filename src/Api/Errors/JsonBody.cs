@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace WaEngine.Api.Errors;
+
+/// <summary>
+/// Reads a JSON object body field by field, so each problem is named with its field: malformed JSON, a body that is
+/// not an object, a missing field, a field of the wrong type.
+/// </summary>
+public sealed class JsonBody
+{
+    private readonly JsonObject _object;
+
+    private JsonBody(JsonObject value) => _object = value;
+
+    /// <summary>The first problem found, as the field and a sentence.</summary>
+    public (string Param, string Message)? Problem { get; private set; }
+
+    /// <summary>Parses the request body; an empty body reads as <c>{}</c> when <paramref name="emptyAllowed"/>.</summary>
+    public static async Task<(JsonBody? Body, IResult? Error)> ReadAsync(HttpContext context, bool emptyAllowed = false)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var text = await reader.ReadToEndAsync(context.RequestAborted);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return emptyAllowed ? (new JsonBody([]), null) : (null, ApiResults.BadRequest(context, "The request needs a JSON object body."));
+        }
+
+        try
+        {
+            return JsonNode.Parse(text) is JsonObject value
+                ? (new JsonBody(value), null)
+                : (null, ApiResults.BadRequest(context, "The body must be a JSON object ({...})."));
+        }
+        catch (JsonException ex)
+        {
+            return (null, ApiResults.BadRequest(context, $"The body is not valid JSON: {ex.Message.Split(" Path:")[0].TrimEnd('.')} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine})."));
+        }
+    }
+
+    /// <summary>A string field; <paramref name="required"/> makes absence a problem.</summary>
+    public string? String(string name, bool required = false, int maxLength = 4096)
+    {
+        if (!_object.TryGetPropertyValue(name, out var node) || node is null)
+        {
+            if (required)
+            {
+                Fail(name, $"{name} is required.");
+            }
+
+            return null;
+        }
+
+        if (node.GetValueKind() != JsonValueKind.String)
+        {
+            Fail(name, $"{name} must be a string, not {Describe(node)}.");
+            return null;
+        }
+
+        var value = node.GetValue<string>();
+        if (value.Length > maxLength)
+        {
+            Fail(name, $"{name} is {value.Length} characters long; the limit is {maxLength}.");
+        }
+
+        return value;
+    }
+
+    /// <summary>A boolean field, or null when absent.</summary>
+    public bool? Boolean(string name)
+    {
+        if (!_object.TryGetPropertyValue(name, out var node) || node is null)
+        {
+            return null;
+        }
+
+        if (node.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+        {
+            return node.GetValue<bool>();
+        }
+
+        Fail(name, $"{name} must be true or false, not {Describe(node)}.");
+        return null;
+    }
+
+    /// <summary>A list of strings, or null when absent.</summary>
+    public IReadOnlyList<string>? Strings(string name)
+    {
+        if (!_object.TryGetPropertyValue(name, out var node) || node is null)
+        {
+            return null;
+        }
+
+        if (node is not JsonArray array || array.Any(item => item is null || item.GetValueKind() != JsonValueKind.String))
+        {
+            Fail(name, $"{name} must be a list of strings.");
+            return null;
+        }
+
+        return array.Select(item => item!.GetValue<string>()).ToList();
+    }
+
+    /// <summary>Records a problem with a field (the first one wins).</summary>
+    public void Fail(string name, string message) => Problem ??= (name, message);
+
+    /// <summary>The 400 answer for <see cref="Problem"/>, or null when there is none.</summary>
+    public IResult? ErrorResult(HttpContext context) =>
+        Problem is { } problem ? ApiResults.BadRequest(context, problem.Message, problem.Param) : null;
+
+    private static string Describe(JsonNode node) => node.GetValueKind() switch
+    {
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.Object => "an object",
+        _ => "that",
+    };
+}

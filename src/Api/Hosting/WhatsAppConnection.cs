@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using WaEngine.Engine.Noise;
+using WaEngine.Sandbox.Hosting;
+using SessionOptions = WaEngine.Engine.Session.SessionOptions;
+
+namespace WaEngine.Api.Hosting;
+
+/// <summary>
+/// Where lines connect: WhatsApp (<c>WhatsApp__Url</c>, <c>WhatsApp__TrustedRootKey</c> in base64; defaults to the real
+/// service and its root key), or in sandbox mode the in-process sandbox on this service's own address.
+/// </summary>
+public static class WhatsAppConnection
+{
+    /// <summary>The real WhatsApp websocket.</summary>
+    public const string DefaultUrl = "wss://web.whatsapp.com/ws/chat";
+
+    /// <summary>Session options for this service; call once the server listens (sandbox mode needs its address).</summary>
+    public static SessionOptions Options(IServiceProvider services, IConfiguration configuration, bool sandbox)
+    {
+        if (sandbox)
+        {
+            var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? throw new InvalidOperationException("The service has no listen address yet; lines start after it listens.");
+            var url = new UriBuilder(address) { Scheme = address.StartsWith("https", StringComparison.Ordinal) ? "wss" : "ws", Path = "/sandbox/ws/chat" }.Uri;
+            return new SessionOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey };
+        }
+
+        var configuredUrl = configuration["WhatsApp:Url"];
+        var configuredRoot = configuration["WhatsApp:TrustedRootKey"];
+        byte[] root;
+        try
+        {
+            root = string.IsNullOrWhiteSpace(configuredRoot) ? NoiseCertificateVerifier.WhatsAppRootKey.ToArray() : Convert.FromBase64String(configuredRoot);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidOperationException("WhatsApp__TrustedRootKey is not base64.");
+        }
+
+        if (root.Length != 32)
+        {
+            throw new InvalidOperationException($"WhatsApp__TrustedRootKey has {root.Length} bytes (expected 32).");
+        }
+
+        if (!Uri.TryCreate(string.IsNullOrWhiteSpace(configuredUrl) ? DefaultUrl : configuredUrl, UriKind.Absolute, out var server) || server.Scheme is not ("ws" or "wss"))
+        {
+            throw new InvalidOperationException($"WhatsApp__Url '{configuredUrl}' is not a ws:// or wss:// URL.");
+        }
+
+        return new SessionOptions { ServerUrl = server, TrustedRootKey = root };
+    }
+}
