@@ -211,7 +211,7 @@ public sealed class SessionActor : IAsyncDisposable
             case SessionMessage.Start m: await CompleteAsync(m.Done, StartAsync).ConfigureAwait(false); break;
             case SessionMessage.Stop m: await CompleteAsync(m.Done, () => StopCoreAsync(persist: true)).ConfigureAwait(false); break;
             case SessionMessage.Restart m: await CompleteAsync(m.Done, RestartCoreAsync).ConfigureAwait(false); break;
-            case SessionMessage.Logout m: await LogoutCoreAsync(m.Done).ConfigureAwait(false); break;
+            case SessionMessage.Logout m: await CompleteLaterAsync(m.Done, () => LogoutCoreAsync(m.Done)).ConfigureAwait(false); break;
             case SessionMessage.RequestPairingCode m: RequestPairingCode(m); break;
             case SessionMessage.Connected m: OnConnected(m); break;
             case SessionMessage.ConnectFailed m: await OnConnectFailedAsync(m).ConfigureAwait(false); break;
@@ -228,7 +228,7 @@ public sealed class SessionActor : IAsyncDisposable
                 break;
             case SessionMessage.PairingHelloAnswered m: OnPairingHelloAnswered(m); break;
             case SessionMessage.PreparePreKeyUpload m: await PreparePreKeyUploadAsync(m).ConfigureAwait(false); break;
-            case SessionMessage.LogoutAnswered m: await OnLogoutAnsweredAsync(m).ConfigureAwait(false); break;
+            case SessionMessage.LogoutAnswered m: await CompleteLaterAsync(m.Done, () => OnLogoutAnsweredAsync(m)).ConfigureAwait(false); break;
             default: break;
         }
     }
@@ -240,7 +240,19 @@ public sealed class SessionActor : IAsyncDisposable
             await action().ConfigureAwait(false);
             done.TrySetResult();
         }
-        catch (WaEngineException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            done.TrySetException(ex);
+        }
+    }
+
+    private static async Task CompleteLaterAsync(TaskCompletionSource done, Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             done.TrySetException(ex);
         }
@@ -256,8 +268,17 @@ public sealed class SessionActor : IAsyncDisposable
     private async Task StartAsync()
     {
         TransitionTo(SessionStatus.Starting, "start");
-        await _store.SetDesiredRunningAsync(true, _lifetime.Token).ConfigureAwait(false);
-        _credentials = await _store.LoadAsync(_lifetime.Token).ConfigureAwait(false) ?? await CreateCredentialsAsync().ConfigureAwait(false);
+        try
+        {
+            await _store.SetDesiredRunningAsync(true, _lifetime.Token).ConfigureAwait(false);
+            _credentials = await _store.LoadAsync(_lifetime.Token).ConfigureAwait(false) ?? await CreateCredentialsAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or WaEngineException))
+        {
+            await FailAsync($"store_error: {ex.Message}").ConfigureAwait(false);
+            throw;
+        }
+
         BeginConnect("start");
     }
 
