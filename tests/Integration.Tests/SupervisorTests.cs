@@ -51,6 +51,7 @@ public sealed class SupervisorTests(ITestOutputHelper output)
         {
             var (url, root) = await sandbox.InfoAsync();
             await using var supervisor = Create(url, root, Path.Combine(folder.Path, "lines"));
+            var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
             var watch = Stopwatch.StartNew();
             var ids = Enumerable.Range(0, count).Select(i => $"line{i:000}").ToList();
             using var gate = new SemaphoreSlim(8);
@@ -70,10 +71,17 @@ public sealed class SupervisorTests(ITestOutputHelper output)
             output.WriteLine($"{count} lines paired and connected in {watch.Elapsed.TotalSeconds:0.0} s");
             Assert.All(actors, a => Assert.Equal(SessionStatus.Connected, a.Status));
 
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            output.WriteLine($"managed heap with {count} connected lines and the sandbox: {GC.GetTotalMemory(false) / 1024 / 1024} MiB");
+            await Task.Delay(1000);
+            var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+            output.WriteLine($"managed heap grew {(heapAfter - heapBefore) / 1024.0 / 1024.0:0.0} MiB for {count} connected lines "
+                + $"({(heapAfter - heapBefore) / 1024.0 / count:0} KiB per line, engine and sandbox sides together)");
+
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            output.WriteLine($"idle CPU over 10 s: {cpu.TotalMilliseconds:0} ms for {count} lines "
+                + $"({cpu.TotalMilliseconds * 6 / count:0.00} ms per line per minute, engine and sandbox together, keepalive every 25 s)");
 
             await sandbox.DisposeAsync();
             await PairingTests.PollAsync(() => actors.All(a => a.Status != SessionStatus.Connected), "every line noticed the drop");

@@ -38,10 +38,12 @@ public sealed class SessionActor : IAsyncDisposable
     private readonly List<Task> _flows = [];
     private readonly Task _loop;
     private readonly SessionPairing _pairing;
+    private readonly PreKeyMaintenance _preKeys;
     private DeviceCredentials? _credentials;
     private volatile SessionConnection? _connection;
     private volatile bool _loggedIn;
     private volatile SessionHealth? _lastHealth;
+    private bool _loggingOut;
     private int _generation;
     private int _reconnectAttempt;
     private int _reconnectCount;
@@ -73,6 +75,7 @@ public sealed class SessionActor : IAsyncDisposable
         _payloads = new ClientPayloadBuilder(options.ClientPayload);
         _machine = new SessionStateMachine(_time);
         _pairing = new SessionPairing(options, _time);
+        _preKeys = new PreKeyMaintenance(options, _keys, _signal, _store);
         _mailbox = Channel.CreateBounded<SessionMessage>(new BoundedChannelOptions(options.MailboxCapacity) { SingleReader = true });
         _loop = Task.Run(RunAsync);
     }
@@ -171,7 +174,7 @@ public sealed class SessionActor : IAsyncDisposable
                 await EndConnectionAsync().ConfigureAwait(false);
                 _reconnectTimer?.Dispose();
                 _mailbox.Writer.TryComplete();
-                FailLeftovers();
+                await FailLeftoversAsync().ConfigureAwait(false);
                 return;
             }
 
@@ -186,22 +189,15 @@ public sealed class SessionActor : IAsyncDisposable
         }
     }
 
-    private void FailLeftovers()
+    private async Task FailLeftoversAsync()
     {
         var shutDown = new SessionException(SessionErrorKind.ShutDown, $"Line {LineId} is shut down.");
         while (_mailbox.Reader.TryRead(out var left))
         {
-            switch (left)
+            left.Fail(shutDown);
+            if (left is SessionMessage.Connected orphan)
             {
-                case SessionMessage.Start m: m.Done.TrySetException(shutDown); break;
-                case SessionMessage.Stop m: m.Done.TrySetException(shutDown); break;
-                case SessionMessage.Restart m: m.Done.TrySetException(shutDown); break;
-                case SessionMessage.Logout m: m.Done.TrySetException(shutDown); break;
-                case SessionMessage.RequestPairingCode m: m.Done.TrySetException(shutDown); break;
-                case SessionMessage.PairingHelloAnswered m: m.Done.TrySetException(shutDown); break;
-                case SessionMessage.PreparePreKeyUpload m: m.Done.TrySetException(shutDown); break;
-                case SessionMessage.LogoutAnswered m: m.Done.TrySetException(shutDown); break;
-                default: break;
+                await orphan.Connection.DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -215,7 +211,7 @@ public sealed class SessionActor : IAsyncDisposable
             case SessionMessage.Start m: await CompleteAsync(m.Done, StartAsync).ConfigureAwait(false); break;
             case SessionMessage.Stop m: await CompleteAsync(m.Done, () => StopCoreAsync(persist: true)).ConfigureAwait(false); break;
             case SessionMessage.Restart m: await CompleteAsync(m.Done, RestartCoreAsync).ConfigureAwait(false); break;
-            case SessionMessage.Logout m: await LogoutCoreAsync(m.Done).ConfigureAwait(false); break;
+            case SessionMessage.Logout m: await CompleteLaterAsync(m.Done, () => LogoutCoreAsync(m.Done)).ConfigureAwait(false); break;
             case SessionMessage.RequestPairingCode m: RequestPairingCode(m); break;
             case SessionMessage.Connected m: OnConnected(m); break;
             case SessionMessage.ConnectFailed m: await OnConnectFailedAsync(m).ConfigureAwait(false); break;
@@ -232,7 +228,7 @@ public sealed class SessionActor : IAsyncDisposable
                 break;
             case SessionMessage.PairingHelloAnswered m: OnPairingHelloAnswered(m); break;
             case SessionMessage.PreparePreKeyUpload m: await PreparePreKeyUploadAsync(m).ConfigureAwait(false); break;
-            case SessionMessage.LogoutAnswered m: await OnLogoutAnsweredAsync(m).ConfigureAwait(false); break;
+            case SessionMessage.LogoutAnswered m: await CompleteLaterAsync(m.Done, () => OnLogoutAnsweredAsync(m)).ConfigureAwait(false); break;
             default: break;
         }
     }
@@ -244,7 +240,19 @@ public sealed class SessionActor : IAsyncDisposable
             await action().ConfigureAwait(false);
             done.TrySetResult();
         }
-        catch (WaEngineException ex)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            done.TrySetException(ex);
+        }
+    }
+
+    private static async Task CompleteLaterAsync(TaskCompletionSource done, Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             done.TrySetException(ex);
         }
@@ -260,8 +268,17 @@ public sealed class SessionActor : IAsyncDisposable
     private async Task StartAsync()
     {
         TransitionTo(SessionStatus.Starting, "start");
-        await _store.SetDesiredRunningAsync(true, _lifetime.Token).ConfigureAwait(false);
-        _credentials = await _store.LoadAsync(_lifetime.Token).ConfigureAwait(false) ?? await CreateCredentialsAsync().ConfigureAwait(false);
+        try
+        {
+            await _store.SetDesiredRunningAsync(true, _lifetime.Token).ConfigureAwait(false);
+            _credentials = await _store.LoadAsync(_lifetime.Token).ConfigureAwait(false) ?? await CreateCredentialsAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or WaEngineException))
+        {
+            await FailAsync($"store_error: {ex.Message}").ConfigureAwait(false);
+            throw;
+        }
+
         BeginConnect("start");
     }
 
@@ -283,6 +300,8 @@ public sealed class SessionActor : IAsyncDisposable
 
         await EndConnectionAsync().ConfigureAwait(false);
         _reconnectTimer?.Dispose();
+        _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} was stopped before the pairing code was issued."));
+        _loggingOut = false;
         TransitionTo(SessionStatus.Stopped, "stop");
         if (persist)
         {
@@ -323,6 +342,7 @@ public sealed class SessionActor : IAsyncDisposable
         }
 
         var generation = _generation;
+        _loggingOut = true;
         Track("logout", async () =>
         {
             try
@@ -354,6 +374,8 @@ public sealed class SessionActor : IAsyncDisposable
         _reconnectTimer?.Dispose();
         await _store.WipeAsync(_lifetime.Token).ConfigureAwait(false);
         _credentials = null;
+        _loggingOut = false;
+        _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} was logged out ({reason})."));
         TransitionTo(SessionStatus.LoggedOut, reason);
         await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
     }
@@ -362,6 +384,7 @@ public sealed class SessionActor : IAsyncDisposable
     {
         await EndConnectionAsync().ConfigureAwait(false);
         _reconnectTimer?.Dispose();
+        _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} failed ({reason}) before the pairing code was issued."));
         TransitionTo(SessionStatus.Failed, reason);
     }
 
@@ -369,59 +392,32 @@ public sealed class SessionActor : IAsyncDisposable
     {
         var credentials = _credentials ?? throw new InvalidOperationException("Connecting without credentials.");
         var generation = ++_generation;
-        byte[] payload;
-        if (credentials.IsPaired)
+        if (credentials.IsPaired && _machine.Current != SessionStatus.Connecting)
         {
-            if (_machine.Current != SessionStatus.Connecting)
+            TransitionTo(SessionStatus.Connecting, reason);
+        }
+
+        var payload = SessionConnector.BuildPayload(_payloads, credentials);
+        Track("connect", async () =>
+        {
+            SessionMessage result;
+            try
             {
-                TransitionTo(SessionStatus.Connecting, reason);
+                var noise = await SessionConnector.ConnectAsync(_options, _time, credentials.NoiseKey, payload, _lifetime.Token).ConfigureAwait(false);
+                result = new SessionMessage.Connected(generation, new SessionConnection(
+                    noise,
+                    generation,
+                    _time,
+                    (node, ct) => _mailbox.Writer.WriteAsync(new SessionMessage.Received(generation, node), ct),
+                    (error, ct) => _mailbox.Writer.WriteAsync(new SessionMessage.Closed(generation, error), ct)));
+            }
+            catch (Exception ex) when (SessionConnector.IsConnectFailure(ex) && !_lifetime.IsCancellationRequested)
+            {
+                result = new SessionMessage.ConnectFailed(generation, ex);
             }
 
-            var me = Jid.Parse(credentials.Me!);
-            payload = _payloads.BuildLogin(ulong.Parse(me.User, System.Globalization.CultureInfo.InvariantCulture), me.Device ?? 0).ToByteArray();
-        }
-        else
-        {
-            payload = _payloads.BuildRegistration(new ClientPayloadRegistration(
-                credentials.RegistrationId,
-                credentials.IdentityKey.PublicKey,
-                credentials.SignedPreKey.Id,
-                credentials.SignedPreKey.KeyPair.PublicKey,
-                credentials.SignedPreKey.Signature)).ToByteArray();
-        }
-
-        Track("connect", () => ConnectAsync(generation, credentials.NoiseKey, payload));
-    }
-
-    private async Task ConnectAsync(int generation, Crypto.KeyPair noiseKey, byte[] payload)
-    {
-        SessionMessage result;
-        var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-            timeout.CancelAfter(_options.ConnectTimeout);
-            await socket.ConnectAsync(_options.ServerUrl, timeout.Token).ConfigureAwait(false);
-            var frames = WebSocketFrameTransport.ForClient(socket);
-            var handshake = new NoiseClientHandshake(noiseKey, new NoiseCertificateVerifier(_options.TrustedRootKey, _time));
-            var noise = await NoiseHandshakeDriver.RunClientAsync(frames, handshake, payload, timeout.Token).ConfigureAwait(false);
-            var connection = new SessionConnection(
-                noise,
-                generation,
-                _time,
-                (node, ct) => _mailbox.Writer.WriteAsync(new SessionMessage.Received(generation, node), ct),
-                (error, ct) => _mailbox.Writer.WriteAsync(new SessionMessage.Closed(generation, error), ct));
-            result = new SessionMessage.Connected(generation, connection);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or NoiseHandshakeException or TransportClosedException
-            or FrameException or IOException or Crypto.CryptoException)
-        {
-            socket.Dispose();
-            result = new SessionMessage.ConnectFailed(generation, ex);
-        }
-
-        await PostAsync(result, _lifetime.Token).ConfigureAwait(false);
+            await PostAsync(result, _lifetime.Token).ConfigureAwait(false);
+        });
     }
 
     private void OnConnected(SessionMessage.Connected message)
@@ -674,35 +670,20 @@ public sealed class SessionActor : IAsyncDisposable
     private async Task OnPairSuccessAsync(Node iq)
     {
         var success = PairSuccess.Parse(iq);
-        var credentials = _credentials!;
-        Proto.ADVSignedDeviceIdentity account;
-        Proto.ADVDeviceIdentity details;
-        byte[] reply;
-        try
+        var (paired, reply, refusal) = SessionPairing.AcceptPairSuccess(success, _credentials!);
+        if (paired is null)
         {
-            (account, details, reply) = AdvIdentity.VerifyAndCounterSign(success.DeviceIdentity, credentials.AdvSecret, credentials.IdentityKey);
-        }
-        catch (PairingException ex)
-        {
-            var text = ex.Message.Contains("hmac", StringComparison.OrdinalIgnoreCase) ? "hmac-mismatch" : "signature-mismatch";
-            SessionLog.PairSuccessRefused(_logger, ex.Message);
-            await SendAsync(ConnectionStanzas.BuildIqError(success.IqId, 401, text)).ConfigureAwait(false);
-            await FailAsync($"pair_success_refused: {text}").ConfigureAwait(false);
+            SessionLog.PairSuccessRefused(_logger, refusal!);
+            await SendAsync(reply).ConfigureAwait(false);
+            await FailAsync($"pair_success_refused: {reply.RequiredChild("error").Attr("text")}").ConfigureAwait(false);
             return;
         }
 
-        var paired = credentials with
-        {
-            Me = success.DeviceJid,
-            Lid = success.DeviceLid,
-            Platform = success.Platform,
-            AccountIdentity = account.ToByteArray(),
-        };
         await _store.SaveAsync(paired, _lifetime.Token).ConfigureAwait(false);
         _credentials = paired;
         _pairing.Reset();
         SessionLog.Paired(_logger, success.DeviceJid);
-        await SendAsync(ConnectionStanzas.BuildPairDeviceSign(success.IqId, details.KeyIndex, reply)).ConfigureAwait(false);
+        await SendAsync(reply).ConfigureAwait(false);
     }
 
     private async Task OnSuccessAsync(Node success)
@@ -724,7 +705,7 @@ public sealed class SessionActor : IAsyncDisposable
         var generation = _generation;
         Track("after_login", async () =>
         {
-            var count = await QueryPreKeyCountAsync(connection).ConfigureAwait(false);
+            var count = await _preKeys.QueryServerCountAsync(connection, _lifetime.Token).ConfigureAwait(false);
             if (count < _options.MinPreKeyCount)
             {
                 await UploadPreKeysAsync(connection, generation, count).ConfigureAwait(false);
@@ -732,15 +713,6 @@ public sealed class SessionActor : IAsyncDisposable
 
             await connection.QueryAsync(ConnectionStanzas.BuildPassiveActive(connection.NextId()), _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
         });
-    }
-
-    private async Task<int> QueryPreKeyCountAsync(SessionConnection connection)
-    {
-        var answer = await connection.QueryAsync(ConnectionStanzas.BuildPreKeyCount(connection.NextId()), _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
-        var reader = new AttributeReader(answer.RequiredChild("count"));
-        var value = reader.Int64("value");
-        reader.ThrowIfInvalid();
-        return (int)Math.Clamp(value, 0, int.MaxValue);
     }
 
     private async Task UploadPreKeysAsync(SessionConnection connection, int generation, int serverCount)
@@ -760,12 +732,8 @@ public sealed class SessionActor : IAsyncDisposable
             return;
         }
 
-        var preKeys = _keys.GeneratePreKeys(credentials.NextPreKeyId, _options.PreKeyUploadCount);
-        await _signal.PreKeys.StorePreKeysAsync(preKeys, _lifetime.Token).ConfigureAwait(false);
-        _credentials = credentials with { NextPreKeyId = SignalKeyGenerator.NextPreKeyId(preKeys[^1].Id) };
-        await _store.SaveAsync(_credentials, _lifetime.Token).ConfigureAwait(false);
-        message.Done.TrySetResult(ConnectionStanzas.BuildPreKeyUpload(
-            connection.NextId(), credentials.RegistrationId, credentials.IdentityKey.PublicKey, preKeys, credentials.SignedPreKey));
+        (_credentials, var upload) = await _preKeys.PrepareUploadAsync(credentials, connection.NextId(), _lifetime.Token).ConfigureAwait(false);
+        message.Done.TrySetResult(upload);
     }
 
     private async Task OnNotificationAsync(Node notification)
@@ -818,7 +786,7 @@ public sealed class SessionActor : IAsyncDisposable
         }
         else if (error.IsDeviceRemoved)
         {
-            await LoggedOutAsync("device_removed").ConfigureAwait(false);
+            await LoggedOutAsync(_loggingOut ? "logout" : "device_removed").ConfigureAwait(false);
         }
         else if (error.IsReplaced)
         {

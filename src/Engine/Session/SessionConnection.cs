@@ -16,6 +16,7 @@ namespace WaEngine.Engine.Session;
 /// </summary>
 internal sealed class SessionConnection : IAsyncDisposable
 {
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(1);
     private readonly NoiseConnection _noise;
     private readonly TimeProvider _time;
     private readonly Func<Node, CancellationToken, ValueTask> _onNode;
@@ -98,8 +99,17 @@ internal sealed class SessionConnection : IAsyncDisposable
             return;
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
         _outbox.Writer.TryComplete();
+        try
+        {
+            await _writer.WaitAsync(FlushTimeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The socket does not take what is left (a dead peer): the cancellation below ends the writer.
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
         _pending.FailAll(new SessionException(SessionErrorKind.Disconnected, "The connection was closed by the line."));
         await Task.WhenAll(_reader, _writer).ConfigureAwait(false);
         await _noise.DisposeAsync().ConfigureAwait(false);
@@ -129,7 +139,7 @@ internal sealed class SessionConnection : IAsyncDisposable
             return;
         }
         catch (Exception ex) when (ex is TransportClosedException or FrameException or NoiseTransportException or BinaryFormatException
-            or WebSocketException or ObjectDisposedException or IOException or OperationCanceledException)
+            or WebSocketException or ObjectDisposedException or IOException or OperationCanceledException or ChannelClosedException)
         {
             reason = ex;
         }

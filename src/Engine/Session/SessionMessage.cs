@@ -5,15 +5,35 @@ namespace WaEngine.Engine.Session;
 /// <summary>What the actor's mailbox carries: commands from callers and events from its connection, timers and flows.</summary>
 internal abstract record SessionMessage
 {
-    public sealed record Start(TaskCompletionSource Done) : SessionMessage;
+    /// <summary>Fails whoever waits on this message (the actor shut down before handling it).</summary>
+    public virtual void Fail(Exception reason)
+    {
+    }
 
-    public sealed record Stop(TaskCompletionSource Done) : SessionMessage;
+    public sealed record Start(TaskCompletionSource Done) : SessionMessage
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
 
-    public sealed record Restart(TaskCompletionSource Done) : SessionMessage;
+    public sealed record Stop(TaskCompletionSource Done) : SessionMessage
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
 
-    public sealed record Logout(TaskCompletionSource Done) : SessionMessage;
+    public sealed record Restart(TaskCompletionSource Done) : SessionMessage
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
 
-    public sealed record RequestPairingCode(string Phone, TaskCompletionSource<string> Done) : SessionMessage;
+    public sealed record Logout(TaskCompletionSource Done) : SessionMessage
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
+
+    public sealed record RequestPairingCode(string Phone, TaskCompletionSource<string> Done) : SessionMessage
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
 
     public sealed record Shutdown : SessionMessage;
 
@@ -31,9 +51,18 @@ internal abstract record SessionMessage
 
     public sealed record ReconnectDue(int Generation) : SessionMessage;
 
-    public sealed record PairingHelloAnswered(int Generation, string Phone, string Code, Exception? Error, TaskCompletionSource<string> Done) : SessionMessage;
+    public sealed record PairingHelloAnswered(int Generation, string Phone, string Code, Exception? Error, TaskCompletionSource<string> Done) : SessionMessage
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
 
-    public sealed record PreparePreKeyUpload(int Generation, TaskCompletionSource<Node> Done) : SessionMessage;
+    public sealed record PreparePreKeyUpload(int Generation, TaskCompletionSource<Node> Done) : SessionMessage
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
 
-    public sealed record LogoutAnswered(int Generation, TaskCompletionSource Done) : SessionMessage;
+    public sealed record LogoutAnswered(int Generation, TaskCompletionSource Done) : SessionMessage
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
 }

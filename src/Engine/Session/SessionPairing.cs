@@ -1,4 +1,5 @@
 using System.Text;
+using Google.Protobuf;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Pairing;
@@ -113,6 +114,31 @@ internal sealed class SessionPairing(SessionOptions options, TimeProvider time)
         var (bundle, advSecret) = LinkCodeCrypto.CompanionFinish(credentials.IdentityKey, pairing.Ephemeral, primaryEphemeral, primaryIdentity);
         var finish = ConnectionStanzas.BuildCompanionFinish(iqId, pairing.Phone + "@s.whatsapp.net", bundle, credentials.IdentityKey.PublicKey, pairingRef);
         return (advSecret, finish);
+    }
+
+    /// <summary>
+    /// Checks a pair-success against our ADV secret and identity. Accepted: the paired credentials and the
+    /// pair-device-sign reply. Refused: no credentials, an error reply (401 hmac-mismatch or signature-mismatch) and why.
+    /// </summary>
+    public static (DeviceCredentials? Paired, Node Reply, string? Refusal) AcceptPairSuccess(PairSuccess success, DeviceCredentials credentials)
+    {
+        try
+        {
+            var (account, details, reply) = AdvIdentity.VerifyAndCounterSign(success.DeviceIdentity, credentials.AdvSecret, credentials.IdentityKey);
+            var paired = credentials with
+            {
+                Me = success.DeviceJid,
+                Lid = success.DeviceLid,
+                Platform = success.Platform,
+                AccountIdentity = account.ToByteArray(),
+            };
+            return (paired, ConnectionStanzas.BuildPairDeviceSign(success.IqId, details.KeyIndex, reply), null);
+        }
+        catch (PairingException ex)
+        {
+            var text = ex.Message.Contains("hmac", StringComparison.OrdinalIgnoreCase) ? "hmac-mismatch" : "signature-mismatch";
+            return (null, ConnectionStanzas.BuildIqError(success.IqId, 401, text), ex.Message);
+        }
     }
 
     public void CancelCode() => Code = null;

@@ -14,6 +14,7 @@ public sealed class SessionSupervisor : IAsyncDisposable
     private readonly Func<string, CancellationToken, Task<SessionLineStores>> _open;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Lazy<Task<Line>>> _lines = new(StringComparer.Ordinal);
     private int _disposed;
 
@@ -30,6 +31,7 @@ public sealed class SessionSupervisor : IAsyncDisposable
         _open = open ?? throw new ArgumentNullException(nameof(open));
         _loggers = loggers ?? throw new ArgumentNullException(nameof(loggers));
         _time = time ?? TimeProvider.System;
+        _logger = loggers.CreateLogger<SessionSupervisor>();
     }
 
     /// <summary>The ids of the lines this supervisor holds.</summary>
@@ -94,7 +96,7 @@ public sealed class SessionSupervisor : IAsyncDisposable
         await Task.WhenAll(entries.Select(CloseAsync)).ConfigureAwait(false);
     }
 
-    private static async Task CloseAsync(Lazy<Task<Line>> entry)
+    private async Task CloseAsync(Lazy<Task<Line>> entry)
     {
         Line line;
         try
@@ -103,8 +105,7 @@ public sealed class SessionSupervisor : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // A line that never opened has nothing to close; its error went to whoever asked for it.
-            _ = ex;
+            SessionLog.FlowFailed(_logger, "close of a line that never opened", ex.Message);
             return;
         }
 

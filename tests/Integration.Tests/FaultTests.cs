@@ -1,0 +1,88 @@
+using System.Net.Http.Json;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Session;
+using WaEngine.TestKit;
+
+namespace WaEngine.Integration.Tests;
+
+/// <summary>Server-side faults injected through the sandbox control API, and what the line makes of them.</summary>
+public sealed class FaultTests
+{
+    [Theory]
+    [InlineData("drop", null, "reconnecting,connecting")]
+    [InlineData("stream_error", "503", "reconnecting,connecting")]
+    [InlineData("stream_error", "515", "connecting")]
+    public async Task DropsAndRestartableStreamErrorsEndBackInConnected(string kind, string? code, string between)
+    {
+        using var folder = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        var (url, root) = await sandbox.InfoAsync();
+        await using var line = await TestLine.OpenAsync(folder.Path, "fault", TestLine.Options(url, root));
+        await LifecycleTests.PairAsync(sandbox, line, "15550008001");
+        var me = (await line.Credentials.LoadAsync(CancellationToken.None))!.Me!;
+
+        await InjectAsync(sandbox, me, kind, code);
+
+        await line.WaitForStatusAsync(SessionStatus.Connected, skip: 1);
+        Assert.Equal(["connected", .. between.Split(','), "connected"], line.Statuses.Skip(3));
+    }
+
+    [Fact]
+    public async Task AConflictFaultStopsTheLine()
+    {
+        using var folder = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        var (url, root) = await sandbox.InfoAsync();
+        await using var line = await TestLine.OpenAsync(folder.Path, "conflict", TestLine.Options(url, root));
+        await LifecycleTests.PairAsync(sandbox, line, "15550008002");
+
+        await InjectAsync(sandbox, (await line.Credentials.LoadAsync(CancellationToken.None))!.Me!, "stream_error", "conflict");
+
+        Assert.Equal("conflict", (await line.WaitForStatusAsync(SessionStatus.Failed)).Change.Reason);
+        await Task.Delay(500);
+        Assert.Equal(SessionStatus.Failed, line.Actor.Status);
+        Assert.NotNull(await line.Credentials.LoadAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task UnlinkFromThePhoneEndsInLoggedOutWithCredentialsWiped()
+    {
+        using var folder = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        var (url, root) = await sandbox.InfoAsync();
+        await using var line = await TestLine.OpenAsync(folder.Path, "unlink", TestLine.Options(url, root));
+        await LifecycleTests.PairAsync(sandbox, line, "15550008003");
+        var me = Jid.Parse((await line.Credentials.LoadAsync(CancellationToken.None))!.Me!);
+
+        var response = await sandbox.Http.DeleteAsync($"/sandbox/accounts/{me.User}/devices/{me.Device}");
+        response.EnsureSuccessStatusCode();
+
+        Assert.Equal("device_removed", (await line.WaitForStatusAsync(SessionStatus.LoggedOut)).Change.Reason);
+        Assert.Null(await line.Credentials.LoadAsync(CancellationToken.None));
+        Assert.Equal(0, await line.Signal.PreKeys.CountPreKeysAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AConnectionSilentForLongerThanIntervalPlusSlackIsReplaced()
+    {
+        using var folder = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        var (url, root) = await sandbox.InfoAsync();
+        var time = new ManualTimeProvider();
+        await using var line = await TestLine.OpenAsync(folder.Path, "keepalive", TestLine.Options(url, root), time);
+        await LifecycleTests.PairAsync(sandbox, line, "15550008004");
+
+        time.Advance(TimeSpan.FromSeconds(25));
+        await PairingTests.PollAsync(() => line.Actor.Health.LastKeepaliveAnswered is not null, "the first ping was answered");
+        Assert.Equal(SessionStatus.Connected, line.Actor.Status);
+
+        time.Advance(TimeSpan.FromSeconds(36));
+        Assert.Equal("keepalive_timeout", (await line.WaitForStatusAsync(SessionStatus.Reconnecting)).Change.Reason);
+    }
+
+    private static async Task InjectAsync(RunningSandbox sandbox, string deviceJid, string kind, string? code)
+    {
+        var response = await sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = deviceJid, kind, code });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+}
