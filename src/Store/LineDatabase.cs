@@ -17,7 +17,9 @@ public sealed class LineDatabase : IDisposable
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
+
+            // An idle line holds no SQLite connection: each operation opens the file and closes it again.
+            Pooling = false,
         }.ToString();
     }
 

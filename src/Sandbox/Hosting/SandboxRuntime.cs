@@ -71,6 +71,7 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
         if (_parts is { } parts)
         {
             _parts = null;
+            await parts.Network.CloseAllAsync().ConfigureAwait(false);
             await parts.Media.DisposeAsync().ConfigureAwait(false);
             parts.Phones.Dispose();
         }

@@ -24,6 +24,8 @@ internal sealed class DeviceDirectory
     public void Remove(string phone, int deviceId, ServerConnection connection) =>
         _online.TryRemove(new KeyValuePair<(string, int), ServerConnection>((phone, deviceId), connection));
 
+    public IReadOnlyList<ServerConnection> All() => [.. _online.Values];
+
     public DeviceFaults Faults(string phone, int deviceId) => _faults.GetOrAdd((phone, deviceId), _ => new DeviceFaults());
 
     public DeviceFaults? ArmedFaults(string phone, int deviceId) => _faults.GetValueOrDefault((phone, deviceId));

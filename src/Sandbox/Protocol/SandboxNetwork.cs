@@ -58,6 +58,13 @@ public sealed partial class SandboxNetwork
     /// <summary>Whether the device has a live connection.</summary>
     public bool IsOnline(string phone, int deviceId) => _devices.Find(phone, deviceId) is not null;
 
+    /// <summary>Ends every live connection (the sandbox is stopping), so clients see the server go away at once.</summary>
+    public async Task CloseAllAsync()
+    {
+        var connections = _devices.All().Concat(_pendingByRef.Values.Select(p => p.Connection)).Distinct().ToList();
+        await Task.WhenAll(connections.Select(c => c.CloseAsync(null))).ConfigureAwait(false);
+    }
+
     /// <summary>Plugs in the virtual phones' primary devices.</summary>
     public void AttachPrimaryDevices(IPrimaryDevice primary) => _router.Primary = primary;
 

@@ -158,7 +158,7 @@ internal sealed partial class ServerConnection : IAsyncDisposable
                 await _noise.SendAsync(BinaryEncoder.Encode(final), timeout.Token).ConfigureAwait(false);
             }
 
-            if (linger > TimeSpan.Zero && _writer is not null)
+            if (final is not null && linger > TimeSpan.Zero && _writer is not null)
             {
                 await Task.Delay(linger, _closed.Token).ConfigureAwait(false);
             }
