@@ -1,3 +1,9 @@
+using Xunit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -6,10 +12,13 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using WaEngine.Sandbox.Hosting;
 
-namespace WaEngine.Integration.Tests;
+namespace WaEngine.TestKit;
 
-/// <summary>A real sandbox on a loopback port (Kestrel), mapped under /sandbox; a fixed port lets a test restart it in place.</summary>
-internal sealed class RunningSandbox : IAsyncDisposable
+/// <summary>
+/// A real sandbox on a loopback port (Kestrel), mapped at the root and under /sandbox like the standalone program;
+/// a fixed port lets a test restart it in place.
+/// </summary>
+public sealed class RunningSandbox : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -49,11 +58,14 @@ internal sealed class RunningSandbox : IAsyncDisposable
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(1));
         var app = builder.Build();
         app.UseWebSockets();
+        app.MapSandbox("/");
         app.MapSandbox("/sandbox");
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return new RunningSandbox(app, new HttpClient { BaseAddress = address }, address.Port);
     }
+
+    public async Task<JsonNode> GetJsonAsync(string path) => (await Http.GetFromJsonAsync<JsonNode>(path))!;
 
     public async Task<(Uri WsUrl, byte[] RootKey)> InfoAsync()
     {
