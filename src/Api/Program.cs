@@ -10,6 +10,11 @@ var builder = WebApplication.CreateBuilder(arguments);
 var dataFolder = DataFolder.Prepare(builder.Configuration);
 var adminKey = AdminKey.EnsureAndAnnounce(dataFolder, builder.Configuration);
 var registry = await SessionRegistry.OpenAsync(dataFolder.Path, TimeProvider.System, CancellationToken.None);
+if (!sandbox)
+{
+    // A wrong WhatsApp__Url or WhatsApp__TrustedRootKey stops the service at start with the reason, not at the first call.
+    WhatsAppConnection.Validate(builder.Configuration);
+}
 
 builder.Services.AddSingleton(dataFolder);
 builder.Services.AddSingleton(new AdminKeyHolder(adminKey));

@@ -36,6 +36,18 @@ public class HostingTests
     }
 
     [Theory]
+    [InlineData("WhatsApp__Url", "http://example.test/chat", "ws://")]
+    [InlineData("WhatsApp__TrustedRootKey", "not base64!", "not base64")]
+    [InlineData("WhatsApp__TrustedRootKey", "AAAA", "3 bytes (expected 32)")]
+    public async Task A_wrong_whatsapp_setting_stops_the_service_at_start_with_the_reason(string name, string value, string reason)
+    {
+        using var data = new TempFolder();
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ServiceProcess.StartAsync(data.Path, environment: new Dictionary<string, string> { [name] = value }));
+        Assert.Contains(reason, failure.Message);
+    }
+
+    [Theory]
     [InlineData("flag-first")]
     [InlineData("flag-last")]
     [InlineData("environment")]

@@ -26,6 +26,14 @@ public static class WhatsAppConnection
             return new SessionOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey };
         }
 
+        return FromConfiguration(configuration);
+    }
+
+    /// <summary>Checks the WhatsApp settings; throws <see cref="InvalidOperationException"/> saying what is wrong.</summary>
+    public static void Validate(IConfiguration configuration) => FromConfiguration(configuration);
+
+    private static SessionOptions FromConfiguration(IConfiguration configuration)
+    {
         var configuredUrl = configuration["WhatsApp:Url"];
         var configuredRoot = configuration["WhatsApp:TrustedRootKey"];
         byte[] root;

@@ -44,15 +44,23 @@ public sealed class AccountRegistry(SandboxDatabase database, TimeProvider time)
         }
         while (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM accounts WHERE lid = @lid", new { lid }, transaction).ConfigureAwait(false) > 0);
 
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO accounts (phone, lid, push_name, addressing, identity_public, identity_private, registration_id, created_at)
-            VALUES (@digits, @lid, @pushName, @mode, @pub, @priv, @registrationId, @now);
-            INSERT INTO devices (phone, device_id, key_index, platform, created_at) VALUES (@digits, 0, 0, 'android', @now);
-            """,
-            new { digits, lid, pushName, mode = mode == AddressingMode.Lid ? "lid" : "pn", pub = identity.PublicKey, priv = identity.PrivateKey, registrationId, now },
-            transaction).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO accounts (phone, lid, push_name, addressing, identity_public, identity_private, registration_id, created_at)
+                VALUES (@digits, @lid, @pushName, @mode, @pub, @priv, @registrationId, @now);
+                INSERT INTO devices (phone, device_id, key_index, platform, created_at) VALUES (@digits, 0, 0, 'android', @now);
+                """,
+                new { digits, lid, pushName, mode = mode == AddressingMode.Lid ? "lid" : "pn", pub = identity.PublicKey, priv = identity.PrivateKey, registrationId, now },
+                transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            // Another request created the same number a moment earlier (SQLITE_CONSTRAINT).
+            throw new SandboxInputException($"An account with phone {digits} exists already.", 409, "phone");
+        }
 
         return new SandboxAccount(digits, lid, pushName, mode, identity.PublicKey, identity.PrivateKey, registrationId,
             [new SandboxDevice(digits, 0, 0, "android")]);

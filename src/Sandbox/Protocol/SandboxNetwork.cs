@@ -124,7 +124,13 @@ public sealed partial class SandboxNetwork
                 await connection.CloseAsync(kind == FaultKind.Drop ? null : StreamErrorFor(code)).ConfigureAwait(false);
                 break;
             default:
-                _devices.Faults(account.Phone, deviceId).Arm(kind, Math.Max(count, 1), ms, code is null ? null : int.Parse(code, CultureInfo.InvariantCulture));
+                int? numeric = int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+                if (code is not null && numeric is null)
+                {
+                    throw new SandboxInputException($"code '{code}' must be a number for {kind}.", 400, "code");
+                }
+
+                _devices.Faults(account.Phone, deviceId).Arm(kind, Math.Max(count, 1), ms, numeric);
                 break;
         }
     }

@@ -81,6 +81,16 @@ public class ControlEndpointsTests
     }
 
     [Fact]
+    public async Task Concurrent_creations_of_one_number_make_one_account_and_conflicts()
+    {
+        using var data = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(data.Path);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = "15550004444" })));
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(7, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+    }
+
+    [Fact]
     public async Task A_number_that_exists_is_a_conflict()
     {
         using var data = new TempFolder();

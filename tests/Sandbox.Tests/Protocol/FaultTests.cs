@@ -45,6 +45,7 @@ public class FaultTests
     [InlineData("{\"device_jid\":\"15550001111@s.whatsapp.net\",\"kind\":\"drop\"}", 409, "device_jid")]
     [InlineData("{\"device_jid\":\"15550001111@s.whatsapp.net\",\"kind\":\"delay\",\"ms\":-5}", 400, "ms")]
     [InlineData("{\"device_jid\":\"15550001111@s.whatsapp.net\",\"kind\":\"error_ack\",\"code\":\"soon\"}", 400, "code")]
+    [InlineData("{\"device_jid\":\"15550001111@s.whatsapp.net\",\"kind\":\"corrupt_next\",\"code\":\"conflict\"}", 400, "code")]
     public async Task Bad_fault_requests_say_what_is_wrong(string body, int status, string param)
     {
         using var data = new TempFolder();
