@@ -18,7 +18,7 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
 {
     private readonly ConcurrentDictionary<string, SessionLineStores> _stores = new();
     private readonly ConcurrentDictionary<string, QrCodeIssued> _qr = new();
-    private readonly ConcurrentDictionary<string, Task> _pumps = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _pumps = new();
     private readonly CancellationTokenSource _stopping = new();
     private SessionSupervisor? _created;
     private readonly Lock _gate = new();
@@ -31,7 +31,8 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
     {
         var lineId = LineId(id);
         var actor = await Supervisor().GetOrCreateAsync(lineId, cancellationToken).ConfigureAwait(false);
-        _ = _pumps.GetOrAdd(lineId, _ => PumpAsync(lineId, actor.Subscribe(256)));
+        // Lazy: two requests racing for a new line must not start two pumps (GetOrAdd may run its factory twice).
+        _ = _pumps.GetOrAdd(lineId, _ => new Lazy<Task>(() => PumpAsync(lineId, actor.Subscribe(256)))).Value;
         return actor;
     }
 
@@ -70,6 +71,7 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
         await Supervisor().CloseAsync(lineId).ConfigureAwait(false);
         _stores.TryRemove(lineId, out _);
         _qr.TryRemove(lineId, out _);
+        _pumps.TryRemove(lineId, out _);
         await registry.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         foreach (var file in Directory.EnumerateFiles(LinesFolder, lineId + ".db*"))
         {
@@ -86,7 +88,7 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
             await supervisor.DisposeAsync().ConfigureAwait(false);
         }
 
-        await Task.WhenAll(_pumps.Values).ConfigureAwait(false);
+        await Task.WhenAll(_pumps.Values.Where(p => p.IsValueCreated).Select(p => p.Value)).ConfigureAwait(false);
         _stopping.Dispose();
     }
 

@@ -41,22 +41,10 @@ internal sealed class DeviceFaults
     public bool TakeDrop() => Take(ref _dropCount);
 
     /// <summary>How long to hold the next outgoing stanza (zero for none).</summary>
-    public TimeSpan TakeDelay()
-    {
-        lock (_gate)
-        {
-            return _delayCount > 0 && _delayCount-- > 0 ? TimeSpan.FromMilliseconds(_delayMs) : TimeSpan.Zero;
-        }
-    }
+    public TimeSpan TakeDelay() => Take(ref _delayCount) ? TimeSpan.FromMilliseconds(Volatile.Read(ref _delayMs)) : TimeSpan.Zero;
 
     /// <summary>The error code to answer the next message send with, or null to route it.</summary>
-    public int? TakeErrorAck()
-    {
-        lock (_gate)
-        {
-            return _errorAckCount > 0 && _errorAckCount-- > 0 ? _errorAckCode : null;
-        }
-    }
+    public int? TakeErrorAck() => Take(ref _errorAckCount) ? Volatile.Read(ref _errorAckCode) : null;
 
     /// <summary>Whether to corrupt the next delivered message.</summary>
     public bool TakeCorrupt() => Take(ref _corruptCount);
