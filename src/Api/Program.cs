@@ -13,7 +13,15 @@ var registry = await SessionRegistry.OpenAsync(dataFolder.Path, TimeProvider.Sys
 if (!sandbox)
 {
     // A wrong WhatsApp__Url or WhatsApp__TrustedRootKey stops the service at start with the reason, not at the first call.
-    WhatsAppConnection.Validate(builder.Configuration);
+    try
+    {
+        WhatsAppConnection.Validate(builder.Configuration);
+    }
+    catch (InvalidOperationException wrong)
+    {
+        await Console.Error.WriteLineAsync($"waengine: cannot start: {wrong.Message}");
+        return 2;
+    }
 }
 
 builder.Services.AddSingleton(dataFolder);
@@ -49,4 +57,5 @@ if (sandbox)
 
 // Lines that were running when the service stopped start again once it listens.
 app.Lifetime.ApplicationStarted.Register(() => _ = LineRestore.RunAsync(app.Services.GetRequiredService<LineHost>(), app.Logger, app.Lifetime.ApplicationStopping));
-app.Run();
+await app.RunAsync();
+return 0;

@@ -64,6 +64,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
         {
             if (service._process.HasExited)
             {
+                // The parameterless wait returns only once the redirected output has been read to its end.
+                service._process.WaitForExit();
                 throw new InvalidOperationException($"The service exited with {service._process.ExitCode}: {service.Output}");
             }
 
