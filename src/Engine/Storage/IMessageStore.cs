@@ -1,0 +1,72 @@
+using WaEngine.Engine.Messaging;
+
+namespace WaEngine.Engine.Storage;
+
+/// <summary>
+/// A line's messages, chats, contacts, LID mappings, device-list cache and durable send queue. Every write that changes
+/// a message also appends to the line's event journal in the same transaction (the webhook outbox reads it), so an
+/// event is never lost nor written for a change that did not happen.
+/// </summary>
+public interface IMessageStore
+{
+    /// <summary>
+    /// Stores an inbound message (or a copy of our own sent from another device) and updates its chat (last message time,
+    /// unread count for messages not from us), the sender's push name and LID mapping; an <c>edit</c> or <c>revoke</c>
+    /// also updates its target (body and edited time, or revoked). When <paramref name="transaction"/> is given the
+    /// writes join it (the decrypt that produced the message commits with it). Returns false, and writes nothing, when
+    /// the same message (chat, sender, id) is already stored.
+    /// </summary>
+    Task<bool> SaveInboundAsync(ISignalStoreTransaction? transaction, MessageRecord message, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new outbound message (status queued) and its send-queue entry in one write.</summary>
+    Task SaveOutboundAsync(MessageRecord message, string toJid, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>The send queue: outbound messages still queued or sending, oldest first.</summary>
+    Task<IReadOnlyList<OutboundEntry>> PendingOutboundAsync(CancellationToken cancellationToken);
+
+    /// <summary>Counts a send attempt of a queued message and marks it sending.</summary>
+    Task MarkSendingAsync(string msgId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves our message <paramref name="msgId"/> to <paramref name="status"/> when
+    /// <see cref="MessageStatusNames.CanAdvance"/> allows it (a late delivery receipt never undoes a read), leaves the send
+    /// queue once sent or failed, and journals the change. Returns false when nothing changed.
+    /// </summary>
+    Task<bool> UpdateStatusAsync(string msgId, MessageStatus status, string? error, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>One message by id (our own first, when an inbound one shares the id), or null.</summary>
+    Task<MessageRecord?> FindAsync(string msgId, CancellationToken cancellationToken);
+
+    /// <summary>One message of a chat by id, or null.</summary>
+    Task<MessageRecord?> FindInChatAsync(string chatJid, string msgId, CancellationToken cancellationToken);
+
+    /// <summary>Chats, the most recently active first.</summary>
+    Task<IReadOnlyList<ChatSummary>> ListChatsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>A chat's messages, newest first.</summary>
+    Task<IReadOnlyList<MessageRecord>> HistoryAsync(string chatJid, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The newest messages across all chats, newest first.</summary>
+    Task<IReadOnlyList<MessageRecord>> RecentAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Resets a chat's unread count.</summary>
+    Task MarkChatReadAsync(string chatJid, CancellationToken cancellationToken);
+
+    /// <summary>Remembers that <paramref name="lidJid"/> and <paramref name="pnJid"/> are the same user (bare JIDs).</summary>
+    Task SaveLidMappingAsync(string lidJid, string pnJid, CancellationToken cancellationToken);
+
+    /// <summary>The phone-number JID of a LID, or null.</summary>
+    Task<string?> FindPnForLidAsync(string lidJid, CancellationToken cancellationToken);
+
+    /// <summary>The LID JID of a phone-number JID, or null.</summary>
+    Task<string?> FindLidForPnAsync(string pnJid, CancellationToken cancellationToken);
+
+    /// <summary>A user's cached device list, or null.</summary>
+    Task<DeviceList?> GetDeviceListAsync(string userJid, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a user's cached device list.</summary>
+    Task SaveDeviceListAsync(DeviceList devices, CancellationToken cancellationToken);
+
+    /// <summary>Drops a user's cached device list (a devices notification said it changed).</summary>
+    Task ForgetDeviceListAsync(string userJid, CancellationToken cancellationToken);
+}
