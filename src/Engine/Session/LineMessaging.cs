@@ -68,6 +68,10 @@ internal sealed partial class LineMessaging(string lineId, SessionOptions option
         return record;
     }
 
+    /// <summary>Publishes a status change the store already recorded.</summary>
+    public void Publish(string msgId, string chatJid, MessageStatus status, string? error) =>
+        events.Publish(new MessageStatusChanged(lineId, time.GetUtcNow(), msgId, chatJid, status, error));
+
     /// <summary>Moves our message to <paramref name="status"/> (when that is progress) and publishes the change.</summary>
     public async Task AdvanceAsync(string msgId, string chatJid, MessageStatus status, string? error, CancellationToken cancellationToken)
     {

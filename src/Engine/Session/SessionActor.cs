@@ -47,6 +47,7 @@ public sealed class SessionActor : IAsyncDisposable
     private readonly SendQueuePump _pump;
     private bool _pumpRunning;
     private bool _pumpAgain;
+    private bool _pumpAfterLogin;
     private ITimer? _sweepTimer;
     private DeviceCredentials? _credentials;
     private volatile SessionConnection? _connection;
@@ -783,7 +784,7 @@ public sealed class SessionActor : IAsyncDisposable
 
             await connection.QueryAsync(ConnectionStanzas.BuildPassiveActive(connection.NextId()), _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
         });
-        KickSendQueue();
+        KickSendQueue(afterLogin: true);
     }
 
     private async Task UploadPreKeysAsync(SessionConnection connection, int generation, int serverCount)
@@ -896,7 +897,7 @@ public sealed class SessionActor : IAsyncDisposable
         KickSendQueue();
     }
 
-    private void KickSendQueue()
+    private void KickSendQueue(bool afterLogin = false)
     {
         if (!_loggedIn || _connection is not { } connection || _credentials is not { Me: { } me })
         {
@@ -908,18 +909,21 @@ public sealed class SessionActor : IAsyncDisposable
         if (_pumpRunning)
         {
             _pumpAgain = true;
+            _pumpAfterLogin |= afterLogin;
             return;
         }
 
         _pumpRunning = true;
         _pumpAgain = false;
+        afterLogin |= _pumpAfterLogin;
+        _pumpAfterLogin = false;
         var generation = _generation;
         var meJid = Jid.Parse(me);
         Track("send_queue", async () =>
         {
             try
             {
-                await _pump.RunAsync(connection, meJid, (entry, plan) => HandOffAsync(generation, entry, plan), _lifetime.Token).ConfigureAwait(false);
+                await _pump.RunAsync(connection, meJid, (entry, plan) => HandOffAsync(generation, entry, plan), afterLogin, _lifetime.Token).ConfigureAwait(false);
             }
             finally
             {

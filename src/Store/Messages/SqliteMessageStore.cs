@@ -140,10 +140,10 @@ public sealed class SqliteMessageStore : IMessageStore
                     $"""
                     SELECT {MessageRow.Columns}, q.to_jid AS ToJid, q.expires_at_ms AS ExpiresAtMs, q.attempts AS Attempts
                     FROM send_queue q JOIN messages m ON m.seq = q.queued_seq
-                    WHERE m.status IN (@queued, @sending)
+                    WHERE m.status IN (@queued, @sending, @sent)
                     ORDER BY q.queued_seq;
                     """,
-                    new { queued = (long)MessageStatus.Queued, sending = (long)MessageStatus.Sending },
+                    new { queued = (long)MessageStatus.Queued, sending = (long)MessageStatus.Sending, sent = (long)MessageStatus.Sent },
                     cancellationToken: cancellationToken),
                 (message, queue) => new OutboundEntry(
                     message.ToRecord(), queue.ToJid, DateTimeOffset.FromUnixTimeMilliseconds(queue.ExpiresAtMs), (int)queue.Attempts),
@@ -474,7 +474,9 @@ public sealed class SqliteMessageStore : IMessageStore
             new { status = (long)status, error, atMs, seq = current.Seq },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (status is >= MessageStatus.Sent and <= MessageStatus.Failed)
+        // A message written to a socket that died before the server's ack must go out again: it leaves the queue only
+        // once the server (or a receipt) confirms it, or when it fails.
+        if (status is >= MessageStatus.ServerAck and <= MessageStatus.Failed)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM send_queue WHERE msg_id = @msgId;", new { msgId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
