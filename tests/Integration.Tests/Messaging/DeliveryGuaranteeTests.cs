@@ -149,6 +149,28 @@ public sealed class DeliveryGuaranteeTests
         await twin.WaitForMessageAsync(fromBob);
     }
 
+    [Fact]
+    public async Task A_new_device_of_the_peer_gets_messages_at_once_because_its_device_list_is_refreshed()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+        var first = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("before bob's second device"), None);
+        await world.Line.WaitForMessageStatusAsync(first.MsgId, MessageStatus.DeliveryAck);
+        Assert.Equal([0, 1], (await world.Line.Messages.GetDeviceListAsync(BobJid, None))!.DeviceIds);
+
+        await using var bobLaptop = await BaileysPeer.StartPairedAsync(world.Sandbox, world.CaFile, BobPhone);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await world.Line.Messages.GetDeviceListAsync(BobJid, None) is not null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Null(await world.Line.Messages.GetDeviceListAsync(BobJid, None));
+        var second = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("to all of bob's devices"), None);
+        await bobLaptop.WaitAsync("message", match: new JsonObject { ["id"] = second.MsgId });
+        await world.Bob.WaitAsync("message", match: new JsonObject { ["id"] = second.MsgId });
+        Assert.Equal([0, 1, 2], (await world.Line.Messages.GetDeviceListAsync(BobJid, None))!.DeviceIds);
+    }
+
     private static async Task FaultAsync(RunningSandbox sandbox, string deviceJid, string kind, int? code = null)
     {
         var response = await sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = deviceJid, kind, code });
