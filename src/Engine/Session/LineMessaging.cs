@@ -24,6 +24,7 @@ namespace WaEngine.Engine.Session;
 /// </summary>
 internal sealed partial class LineMessaging(string lineId, SessionOptions options, ISignalStore signal, IMessageStore messages, SignalKeyGenerator keys, SessionEventHub events, TimeProvider time, ILogger logger)
 {
+    private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesSent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _retriesHonored = new(StringComparer.Ordinal);
 
@@ -274,6 +275,12 @@ internal sealed partial class LineMessaging(string lineId, SessionOptions option
             return (ack, null);
         }
 
+        // Bounded bookkeeping: a long-running line must not grow it forever (a reset only allows a few extra retries).
+        if (_retriesHonored.Count >= RetryBookkeepingLimit)
+        {
+            _retriesHonored.Clear();
+        }
+
         _retriesHonored[key] = honored + 1;
         return (ack, new RetryRequest(original, receipt.Device, receipt.Keys, receipt.RetryCount));
     }
@@ -345,6 +352,11 @@ internal sealed partial class LineMessaging(string lineId, SessionOptions option
             _retriesSent.Remove(incoming.Id);
             LogGaveUp(incoming.Id, incoming.SenderDevice.ToString(), reason);
             return ReceiptStanzas.BuildAck(incoming.Node, 487);
+        }
+
+        if (_retriesSent.Count >= RetryBookkeepingLimit)
+        {
+            _retriesSent.Clear();
         }
 
         _retriesSent[incoming.Id] = count;

@@ -171,6 +171,28 @@ public sealed class DeliveryGuaranteeTests
         Assert.Equal([0, 1, 2], (await world.Line.Messages.GetDeviceListAsync(BobJid, None))!.DeviceIds);
     }
 
+    [Fact]
+    public async Task A_note_to_self_reaches_our_own_phone()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+        var note = await world.Line.Actor.SendMessageAsync(AliceJid, MessageBuilder.Text("note to self"), None);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        JsonNode? got = null;
+        while (got is null && DateTime.UtcNow < deadline)
+        {
+            got = (await world.Sandbox.GetJsonAsync($"/sandbox/accounts/{AlicePhone}/messages")).AsArray().FirstOrDefault(m => m!["msg_id"]!.GetValue<string>() == note.MsgId);
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("note to self", got?["body"]?.GetValue<string>());
+        while ((await world.Line.Messages.FindAsync(note.MsgId, None))!.Status < MessageStatus.ServerAck && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True((await world.Line.Messages.FindAsync(note.MsgId, None))!.Status >= MessageStatus.ServerAck);
+    }
+
     private static async Task FaultAsync(RunningSandbox sandbox, string deviceJid, string kind, int? code = null)
     {
         var response = await sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = deviceJid, kind, code });
