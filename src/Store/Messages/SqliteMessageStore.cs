@@ -17,6 +17,39 @@ public sealed class SqliteMessageStore : IMessageStore
     /// <summary>The largest page any list query returns; larger limits are clamped to it.</summary>
     public const int MaxLimit = 1000;
 
+    /// <summary>One message by id, our own first (tests read this and the other queries' plans).</summary>
+    internal const string FindSql =
+        $"SELECT {MessageRow.Columns} FROM messages m WHERE m.msg_id = @msgId ORDER BY m.from_me DESC, m.seq DESC LIMIT 1;";
+
+    /// <summary>One message of a chat by id, our own first (its sender_key '' sorts first in the unique index).</summary>
+    internal const string FindInChatSql =
+        $"SELECT {MessageRow.Columns} FROM messages m WHERE m.chat_jid = @chatJid AND m.msg_id = @msgId ORDER BY m.sender_key LIMIT 1;";
+
+    /// <summary>A chat's newest messages (index messages_by_chat_time).</summary>
+    internal const string HistorySql =
+        $"SELECT {MessageRow.Columns} FROM messages m WHERE m.chat_jid = @chatJid ORDER BY m.timestamp_ms DESC, m.seq DESC LIMIT @limit;";
+
+    /// <summary>The newest messages of the line (index messages_by_time).</summary>
+    internal const string RecentSql =
+        $"SELECT {MessageRow.Columns} FROM messages m ORDER BY m.timestamp_ms DESC, m.seq DESC LIMIT @limit;";
+
+    /// <summary>Chats by activity (index chats_by_activity).</summary>
+    internal const string ListChatsSql = """
+        SELECT jid AS Jid, name AS Name, is_group AS IsGroup, last_msg_at_ms AS LastMsgAtMs, unread AS Unread
+        FROM chats ORDER BY last_msg_at_ms DESC, jid LIMIT @limit;
+        """;
+
+    /// <summary>The send queue joined with its messages, oldest first.</summary>
+    internal const string PendingSql = $"""
+        SELECT {MessageRow.Columns}, q.to_jid AS ToJid, q.expires_at_ms AS ExpiresAtMs, q.attempts AS Attempts
+        FROM send_queue q JOIN messages m ON m.seq = q.queued_seq
+        WHERE m.status IN (@queued, @sending, @sent)
+        ORDER BY q.queued_seq;
+        """;
+
+    /// <summary>Our own message's current status (index messages_own_by_id).</summary>
+    internal const string CurrentStatusSql = "SELECT seq AS Seq, chat_jid AS ChatJid, status AS Status FROM messages WHERE msg_id = @msgId AND from_me = 1;";
+
     private const string InsertMessage = """
         INSERT INTO messages (msg_id, chat_jid, from_me, sender_key, sender_jid, sender_pn, sender_lid, type, body, content,
             target_msg_id, push_name, timestamp_ms, status, error, media_path, edited_at_ms, revoked, updated_at_ms)
@@ -137,12 +170,7 @@ public sealed class SqliteMessageStore : IMessageStore
         {
             var entries = await connection.QueryAsync<MessageRow, QueueRow, OutboundEntry>(
                 new CommandDefinition(
-                    $"""
-                    SELECT {MessageRow.Columns}, q.to_jid AS ToJid, q.expires_at_ms AS ExpiresAtMs, q.attempts AS Attempts
-                    FROM send_queue q JOIN messages m ON m.seq = q.queued_seq
-                    WHERE m.status IN (@queued, @sending, @sent)
-                    ORDER BY q.queued_seq;
-                    """,
+                    PendingSql,
                     new { queued = (long)MessageStatus.Queued, sending = (long)MessageStatus.Sending, sent = (long)MessageStatus.Sent },
                     cancellationToken: cancellationToken),
                 (message, queue) => new OutboundEntry(
@@ -210,7 +238,7 @@ public sealed class SqliteMessageStore : IMessageStore
         await using (connection.ConfigureAwait(false))
         {
             var row = await connection.QueryFirstOrDefaultAsync<MessageRow>(new CommandDefinition(
-                $"SELECT {MessageRow.Columns} FROM messages m WHERE m.msg_id = @msgId ORDER BY m.from_me DESC, m.seq DESC LIMIT 1;",
+                FindSql,
                 new { msgId },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return row?.ToRecord();
@@ -226,7 +254,7 @@ public sealed class SqliteMessageStore : IMessageStore
         await using (connection.ConfigureAwait(false))
         {
             var row = await connection.QueryFirstOrDefaultAsync<MessageRow>(new CommandDefinition(
-                $"SELECT {MessageRow.Columns} FROM messages m WHERE m.chat_jid = @chatJid AND m.msg_id = @msgId ORDER BY m.from_me DESC, m.seq DESC LIMIT 1;",
+                FindInChatSql,
                 new { chatJid, msgId },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return row?.ToRecord();
@@ -240,10 +268,7 @@ public sealed class SqliteMessageStore : IMessageStore
         await using (connection.ConfigureAwait(false))
         {
             var rows = await connection.QueryAsync<ChatRow>(new CommandDefinition(
-                """
-                SELECT jid AS Jid, name AS Name, is_group AS IsGroup, last_msg_at_ms AS LastMsgAtMs, unread AS Unread
-                FROM chats ORDER BY last_msg_at_ms DESC, jid LIMIT @limit;
-                """,
+                ListChatsSql,
                 new { limit = Clamp(limit) },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return rows.Select(r => r.ToSummary()).ToList();
@@ -258,7 +283,7 @@ public sealed class SqliteMessageStore : IMessageStore
         await using (connection.ConfigureAwait(false))
         {
             var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(
-                $"SELECT {MessageRow.Columns} FROM messages m WHERE m.chat_jid = @chatJid ORDER BY m.timestamp_ms DESC, m.seq DESC LIMIT @limit;",
+                HistorySql,
                 new { chatJid, limit = Clamp(limit) },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return rows.Select(r => r.ToRecord()).ToList();
@@ -272,7 +297,7 @@ public sealed class SqliteMessageStore : IMessageStore
         await using (connection.ConfigureAwait(false))
         {
             var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(
-                $"SELECT {MessageRow.Columns} FROM messages m ORDER BY m.timestamp_ms DESC, m.seq DESC LIMIT @limit;",
+                RecentSql,
                 new { limit = Clamp(limit) },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             return rows.Select(r => r.ToRecord()).ToList();
@@ -386,7 +411,7 @@ public sealed class SqliteMessageStore : IMessageStore
     private async Task<bool> WriteInboundAsync(SqliteConnection connection, SqliteTransaction transaction, MessageRecord message, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var senderKey = message.FromMe ? "" : message.SenderJid ?? message.ChatJid;
+        var senderKey = message.FromMe ? "" : string.IsNullOrEmpty(message.SenderJid) ? message.ChatJid : message.SenderJid;
         var seq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             InsertMessage, MessageParameters(message, senderKey, now), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (seq is null)
@@ -459,7 +484,7 @@ public sealed class SqliteMessageStore : IMessageStore
         SqliteConnection connection, SqliteTransaction transaction, string msgId, MessageStatus status, string? error, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var current = await connection.QuerySingleOrDefaultAsync<CurrentRow>(new CommandDefinition(
-            "SELECT seq AS Seq, chat_jid AS ChatJid, status AS Status FROM messages WHERE msg_id = @msgId AND from_me = 1;",
+            CurrentStatusSql,
             new { msgId },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
