@@ -445,6 +445,9 @@ public sealed class SessionActor : IAsyncDisposable
         _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} was logged out ({reason})."));
         TransitionTo(SessionStatus.LoggedOut, reason);
         await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
+
+        // Nothing queued can leave a logged-out line: say so now rather than at expiry.
+        await _pump.FailAllAsync($"logged_out: the line was logged out ({reason}) before the message was sent", _lifetime.Token).ConfigureAwait(false);
     }
 
     private async Task FailAsync(string reason)
