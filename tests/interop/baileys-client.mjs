@@ -8,7 +8,8 @@
 //   {op:'wait', type, after?, timeoutMs?, match?}  -> the first event of that type with seq > after (and fields matching `match`)
 //   {op:'events', after?}               -> {events}
 //   {op:'send-text', jid, text}         -> {id}
-//   {op:'send', jid, content}           -> {id}               (any Baileys AnyMessageContent, JSON)
+//   {op:'send', jid, content, quotedId?} -> {id}              (any Baileys AnyMessageContent, JSON; quotedId replies to a
+//                                                              message this client sent or received)
 //   {op:'read', keys}                   -> {}
 //   {op:'stop'}                         -> {}                 (closes the socket, keeps auth state)
 // Events: {seq, type: 'qr'|'open'|'close'|'creds'|'message'|'update'|'receipt', ...}
@@ -27,6 +28,8 @@ let stopped = false;
 const waiters = new Set();
 // What this client sent, by id: Baileys asks for it (getMessage) to answer a peer's retry receipt.
 const sentMessages = new Map();
+// Every message seen (sent or received), by id, as Baileys' WAMessage: what a reply quotes.
+const seenMessages = new Map();
 
 function record(type, data = {}) {
   const event = { seq: ++seq, type, ...data };
@@ -79,6 +82,7 @@ async function open() {
   });
   s.ev.on('messages.upsert', ({ messages, type }) => {
     for (const m of messages) {
+      seenMessages.set(m.key.id, m);
       record('message', {
         upsertType: type, id: m.key.id, remoteJid: m.key.remoteJid, fromMe: !!m.key.fromMe,
         participant: m.key.participant ?? null, remoteJidAlt: m.key.remoteJidAlt ?? null,
@@ -124,11 +128,15 @@ await serveLines(async (req) => {
     }
     case 'send-text': {
       const sent = await sock.sendMessage(req.jid, { text: req.text });
+      seenMessages.set(sent.key.id, sent);
       sentMessages.set(sent.key.id, sent.message);
       return { id: sent.key.id };
     }
     case 'send': {
-      const sent = await sock.sendMessage(req.jid, req.content);
+      const quoted = req.quotedId ? seenMessages.get(req.quotedId) : undefined;
+      if (req.quotedId && !quoted) throw new Error(`no message ${req.quotedId} to quote`);
+      const sent = await sock.sendMessage(req.jid, req.content, quoted ? { quoted } : {});
+      seenMessages.set(sent.key.id, sent);
       sentMessages.set(sent.key.id, sent.message);
       return { id: sent.key.id };
     }

@@ -5,6 +5,7 @@ using WaEngine.Engine.Events;
 using WaEngine.Engine.Session;
 using WaEngine.Store;
 using WaEngine.Store.Credentials;
+using WaEngine.Store.Messages;
 using WaEngine.Store.Registry;
 using WaEngine.Store.Signal;
 using WaEngine.Store.Webhooks;
@@ -122,7 +123,7 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
     {
         Directory.CreateDirectory(LinesFolder);
         var database = await LineDatabase.OpenAsync(Path.Combine(LinesFolder, lineId + ".db"), cancellationToken).ConfigureAwait(false);
-        var stores = new SessionLineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), database);
+        var stores = new SessionLineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), new SqliteMessageStore(database), database);
         _stores[lineId] = stores;
         return stores;
     }

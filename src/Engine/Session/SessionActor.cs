@@ -4,11 +4,14 @@ using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Events;
+using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Noise;
 using WaEngine.Engine.Pairing;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Connection;
+using WaEngine.Engine.Stanzas.Messages;
+using WaEngine.Engine.Stanzas.Receipts;
 using WaEngine.Engine.Storage;
 using WaEngine.Engine.Transport;
 
@@ -39,6 +42,13 @@ public sealed class SessionActor : IAsyncDisposable
     private readonly Task _loop;
     private readonly SessionPairing _pairing;
     private readonly PreKeyMaintenance _preKeys;
+    private readonly LineMessaging _messaging;
+    private readonly SendPlanner _planner;
+    private readonly SendQueuePump _pump;
+    private bool _pumpRunning;
+    private bool _pumpAgain;
+    private bool _pumpAfterLogin;
+    private ITimer? _sweepTimer;
     private DeviceCredentials? _credentials;
     private volatile SessionConnection? _connection;
     private volatile bool _loggedIn;
@@ -57,10 +67,11 @@ public sealed class SessionActor : IAsyncDisposable
     /// <param name="options">Connection options; validated here.</param>
     /// <param name="credentials">The line's credential store.</param>
     /// <param name="signal">The line's Signal store (prekeys go there).</param>
+    /// <param name="messages">The line's messages, chats and send queue.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="time">Time and timers; the system clock by default.</param>
     /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> by default.</param>
-    public SessionActor(string lineId, SessionOptions options, ICredentialStore credentials, ISignalStore signal, ILogger<SessionActor> logger, TimeProvider? time = null, Func<double>? random = null)
+    public SessionActor(string lineId, SessionOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ILogger<SessionActor> logger, TimeProvider? time = null, Func<double>? random = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(lineId);
         ArgumentNullException.ThrowIfNull(options);
@@ -76,6 +87,10 @@ public sealed class SessionActor : IAsyncDisposable
         _machine = new SessionStateMachine(_time);
         _pairing = new SessionPairing(options, _time);
         _preKeys = new PreKeyMaintenance(options, _keys, _signal, _store);
+        ArgumentNullException.ThrowIfNull(messages);
+        _messaging = new LineMessaging(lineId, options, _signal, messages, _keys, _events, _time, _logger);
+        _planner = new SendPlanner(options, _signal, messages, _time);
+        _pump = new SendQueuePump(_messaging, _planner, _time, _logger);
         _mailbox = Channel.CreateBounded<SessionMessage>(new BoundedChannelOptions(options.MailboxCapacity) { SingleReader = true });
         _loop = Task.Run(RunAsync);
     }
@@ -103,7 +118,45 @@ public sealed class SessionActor : IAsyncDisposable
         }
     }
 
-    /// <summary>Subscribes to the line's events (status changes, QR codes, pairing codes).</summary>
+    /// <summary>The line's messages, chats and contacts (reads are safe from any thread).</summary>
+    public IMessageStore Messages => _messaging.Messages;
+
+    /// <summary>
+    /// Queues <paramref name="content"/> for <paramref name="toJid"/> (a user JID, phone-number or LID form) and returns the
+    /// stored message (status <c>queued</c>) once it is durable; the actor sends it when the line is logged in. Needs a
+    /// paired line that is not logged out or failed.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="toJid"/> is not a user JID (groups are not supported yet).</exception>
+    /// <exception cref="SessionException">WrongState when the line is not paired, or is stopped, logged out or failed.</exception>
+    public async Task<MessageRecord> SendMessageAsync(string toJid, Proto.Message content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (!Jid.TryParse(toJid, out var to) || to.Server is not (JidServers.WhatsApp or JidServers.Lid) || to.Device is not null)
+        {
+            throw new ArgumentException($"'{toJid}' is not a user JID (expected digits@s.whatsapp.net or id@lid).", nameof(toJid));
+        }
+
+        var done = new TaskCompletionSource<MessageRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new SessionMessage.QueueSend(to.ToString(), content, done), cancellationToken).ConfigureAwait(false);
+        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a read receipt for inbound messages of one chat (all from the same sender) and resets its unread count.</summary>
+    /// <exception cref="SessionException">WrongState when the line is not connected.</exception>
+    public async Task MarkReadAsync(string chatJid, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        if (messageIds.Count == 0)
+        {
+            throw new ArgumentException("No message ids to mark read.", nameof(messageIds));
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new SessionMessage.MarkRead(chatJid, messageIds, done), cancellationToken).ConfigureAwait(false);
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Subscribes to the line's events (status changes, QR codes, pairing codes, messages and their statuses).</summary>
     public SessionSubscription Subscribe(int capacity = 64) => _events.Subscribe(capacity);
 
     /// <summary>Starts the line: logs in with stored credentials, or registers and shows QR codes.</summary>
@@ -173,6 +226,7 @@ public sealed class SessionActor : IAsyncDisposable
             {
                 await EndConnectionAsync().ConfigureAwait(false);
                 _reconnectTimer?.Dispose();
+                _sweepTimer?.Dispose();
                 _mailbox.Writer.TryComplete();
                 await FailLeftoversAsync().ConfigureAwait(false);
                 return;
@@ -229,6 +283,16 @@ public sealed class SessionActor : IAsyncDisposable
             case SessionMessage.PairingHelloAnswered m: OnPairingHelloAnswered(m); break;
             case SessionMessage.PreparePreKeyUpload m: await PreparePreKeyUploadAsync(m).ConfigureAwait(false); break;
             case SessionMessage.LogoutAnswered m: await CompleteLaterAsync(m.Done, () => OnLogoutAnsweredAsync(m)).ConfigureAwait(false); break;
+            case SessionMessage.QueueSend m: await QueueSendAsync(m).ConfigureAwait(false); break;
+            case SessionMessage.MarkRead m: await CompleteAsync(m.Done, () => MarkReadCoreAsync(m)).ConfigureAwait(false); break;
+            case SessionMessage.EncryptAndSend m: await EncryptAndSendAsync(m).ConfigureAwait(false); break;
+            case SessionMessage.RetryReady m when m.Generation == _generation: await ResendForRetryAsync(m).ConfigureAwait(false); break;
+            case SessionMessage.SendQueueIdle m: OnSendQueueIdle(m); break;
+            case SessionMessage.SweepSendQueue: SweepSendQueue(); break;
+            case SessionMessage.SweepFinished { Remaining: 0 } when !_loggedIn:
+                _sweepTimer?.Dispose();
+                _sweepTimer = null;
+                break;
             default: break;
         }
     }
@@ -280,6 +344,9 @@ public sealed class SessionActor : IAsyncDisposable
         }
 
         BeginConnect("start");
+
+        // Messages queued before a restart expire on schedule even if the line never logs in again.
+        KickSendQueue();
     }
 
     private async Task<DeviceCredentials> CreateCredentialsAsync()
@@ -540,6 +607,10 @@ public sealed class SessionActor : IAsyncDisposable
                 case "failure": await OnFailureAsync(node).ConfigureAwait(false); break;
                 case "stream:error": await OnStreamErrorAsync(node).ConfigureAwait(false); break;
                 case "notification": await OnNotificationAsync(node).ConfigureAwait(false); break;
+                case "message": await OnMessageAsync(node).ConfigureAwait(false); break;
+                case "receipt": await OnReceiptAsync(node).ConfigureAwait(false); break;
+                case "ack" when node.Attr("class") == "message": await _messaging.HandleMessageAckAsync(node, _lifetime.Token).ConfigureAwait(false); break;
+                case "ack": break;
                 case "xmlstreamend": await ScheduleReconnectAsync("stream_end").ConfigureAwait(false); break;
                 default: SessionLog.Ignored(_logger, node.Tag); break;
             }
@@ -713,6 +784,7 @@ public sealed class SessionActor : IAsyncDisposable
 
             await connection.QueryAsync(ConnectionStanzas.BuildPassiveActive(connection.NextId()), _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
         });
+        KickSendQueue(afterLogin: true);
     }
 
     private async Task UploadPreKeysAsync(SessionConnection connection, int generation, int serverCount)
@@ -757,6 +829,9 @@ public sealed class SessionActor : IAsyncDisposable
                 }
 
                 break;
+            case "devices" when notification.Attr("from") is { } from && Jid.TryParse(from, out var user):
+                await _messaging.Messages.ForgetDeviceListAsync((user with { Device = null, Agent = null }).ToString(), _lifetime.Token).ConfigureAwait(false);
+                break;
             default:
                 SessionLog.Ignored(_logger, $"notification {notification.Attr("type")}");
                 break;
@@ -796,5 +871,221 @@ public sealed class SessionActor : IAsyncDisposable
         {
             await ScheduleReconnectAsync($"stream_error_{error.Code ?? error.FirstChildTag ?? "unknown"}").ConfigureAwait(false);
         }
+    }
+
+    private async Task QueueSendAsync(SessionMessage.QueueSend message)
+    {
+        var status = _machine.Current;
+        if (_credentials is not { IsPaired: true } credentials || status is SessionStatus.Stopped or SessionStatus.LoggedOut or SessionStatus.Failed)
+        {
+            message.Done.TrySetException(new SessionException(SessionErrorKind.WrongState,
+                $"Line {LineId} cannot send while it is {status.ToName()}{(_credentials is { IsPaired: true } ? "" : " and not paired")}."));
+            return;
+        }
+
+        try
+        {
+            var record = await _messaging.QueueAsync(message.ToJid, message.Content, credentials, _lifetime.Token).ConfigureAwait(false);
+            message.Done.TrySetResult(record);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            message.Done.TrySetException(ex);
+            return;
+        }
+
+        KickSendQueue();
+    }
+
+    private void KickSendQueue(bool afterLogin = false)
+    {
+        if (!_loggedIn || _connection is not { } connection || _credentials is not { Me: { } me })
+        {
+            // Not able to send: queued messages wait, and expire on the sweep.
+            _sweepTimer ??= _time.CreateTimer(_ => _mailbox.Writer.TryWrite(new SessionMessage.SweepSendQueue()), null, _options.SendQueueSweepInterval, _options.SendQueueSweepInterval);
+            return;
+        }
+
+        if (_pumpRunning)
+        {
+            _pumpAgain = true;
+            _pumpAfterLogin |= afterLogin;
+            return;
+        }
+
+        _pumpRunning = true;
+        _pumpAgain = false;
+        afterLogin |= _pumpAfterLogin;
+        _pumpAfterLogin = false;
+        var generation = _generation;
+        var meJid = Jid.Parse(me);
+        Track("send_queue", async () =>
+        {
+            try
+            {
+                await _pump.RunAsync(connection, meJid, (entry, plan) => HandOffAsync(generation, entry, plan), afterLogin, _lifetime.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _mailbox.Writer.TryWrite(new SessionMessage.SendQueueIdle(generation));
+            }
+        });
+    }
+
+    private async Task<bool> HandOffAsync(int generation, OutboundEntry entry, SendPlan plan)
+    {
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new SessionMessage.EncryptAndSend(generation, entry, plan, done), _lifetime.Token).ConfigureAwait(false);
+        return await done.Task.WaitAsync(_lifetime.Token).ConfigureAwait(false);
+    }
+
+    private void OnSendQueueIdle(SessionMessage.SendQueueIdle message)
+    {
+        _pumpRunning = false;
+        if (_pumpAgain)
+        {
+            KickSendQueue();
+        }
+    }
+
+    private void SweepSendQueue()
+    {
+        if (_loggedIn)
+        {
+            _sweepTimer?.Dispose();
+            _sweepTimer = null;
+            KickSendQueue();
+            return;
+        }
+
+        Track("send_queue_sweep", async () =>
+        {
+            var remaining = await _pump.ExpireAsync(_lifetime.Token).ConfigureAwait(false);
+            _mailbox.Writer.TryWrite(new SessionMessage.SweepFinished(remaining));
+        });
+    }
+
+    private async Task EncryptAndSendAsync(SessionMessage.EncryptAndSend message)
+    {
+        if (message.Generation != _generation || _connection is not { } connection || _credentials is not { IsPaired: true } credentials)
+        {
+            message.Done.TrySetResult(false);
+            return;
+        }
+
+        var msgId = message.Entry.Message.MsgId;
+        try
+        {
+            var stanza = await _messaging.EncryptAsync(message.Entry, message.Plan, credentials, _lifetime.Token).ConfigureAwait(false);
+            await connection.SendAsync(stanza, _lifetime.Token).ConfigureAwait(false);
+            await _messaging.AdvanceAsync(msgId, message.Entry.Message.ChatJid, MessageStatus.Sent, null, _lifetime.Token).ConfigureAwait(false);
+            message.Done.TrySetResult(true);
+        }
+        catch (Exception ex) when (ex is SignalException or Crypto.CryptoException or InvalidProtocolBufferException)
+        {
+            await _messaging.AdvanceAsync(msgId, message.Entry.Message.ChatJid, MessageStatus.Failed, $"encryption failed: {ex.Message}", _lifetime.Token).ConfigureAwait(false);
+            message.Done.TrySetResult(true);
+        }
+        catch (Exception ex) when (ex is ChannelClosedException or SessionException)
+        {
+            message.Done.TrySetResult(false);
+        }
+    }
+
+    private async Task OnMessageAsync(Node node)
+    {
+        if (_credentials is not { IsPaired: true } credentials || _connection is null)
+        {
+            return;
+        }
+
+        IncomingMessage incoming;
+        try
+        {
+            incoming = MessageStanzas.Parse(node);
+        }
+        catch (StanzaException ex)
+        {
+            SessionLog.StanzaFailed(_logger, "message", ex.Message);
+            await SendAsync(ReceiptStanzas.BuildAck(node, 487)).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var answer in await _messaging.ReceiveAsync(incoming, credentials, _lifetime.Token).ConfigureAwait(false))
+        {
+            await SendAsync(answer).ConfigureAwait(false);
+        }
+    }
+
+    private async Task OnReceiptAsync(Node node)
+    {
+        IncomingReceipt receipt;
+        try
+        {
+            receipt = ReceiptStanzas.Parse(node);
+        }
+        catch (StanzaException ex)
+        {
+            SessionLog.StanzaFailed(_logger, "receipt", ex.Message);
+            await SendAsync(ReceiptStanzas.BuildAck(node)).ConfigureAwait(false);
+            return;
+        }
+
+        var (ack, retry) = await _messaging.HandleReceiptAsync(receipt, _lifetime.Token).ConfigureAwait(false);
+        await SendAsync(ack).ConfigureAwait(false);
+        if (retry is null || _connection is not { } connection)
+        {
+            return;
+        }
+
+        var generation = _generation;
+        Track("retry_bundle", async () =>
+        {
+            Signal.PreKeyBundle? bundle = null;
+            if (retry.Keys is null)
+            {
+                var deviceJid = (retry.Device.Device ?? 0) == 0 ? (retry.Device with { Device = null }).ToString() : retry.Device.ToString();
+                var fetched = await _planner.FetchBundlesAsync(connection, [deviceJid], _lifetime.Token).ConfigureAwait(false);
+                bundle = fetched.GetValueOrDefault(deviceJid);
+            }
+
+            await PostAsync(new SessionMessage.RetryReady(generation, retry, bundle), _lifetime.Token).ConfigureAwait(false);
+        });
+    }
+
+    private async Task ResendForRetryAsync(SessionMessage.RetryReady message)
+    {
+        if (_connection is not { } connection || _credentials is not { IsPaired: true } credentials)
+        {
+            return;
+        }
+
+        var stanza = await _messaging.EncryptRetryAsync(message.Request, message.Bundle, credentials, _lifetime.Token).ConfigureAwait(false);
+        await connection.SendAsync(stanza, _lifetime.Token).ConfigureAwait(false);
+    }
+
+    private async Task MarkReadCoreAsync(SessionMessage.MarkRead message)
+    {
+        if (!_loggedIn || _connection is not { } connection)
+        {
+            throw new SessionException(SessionErrorKind.WrongState, $"Line {LineId} is {_machine.Current.ToName()}: read receipts need a connected line.");
+        }
+
+        var inbound = new List<MessageRecord>();
+        foreach (var id in message.MessageIds)
+        {
+            if (await _messaging.Messages.FindInChatAsync(message.ChatJid, id, _lifetime.Token).ConfigureAwait(false) is { FromMe: false } found)
+            {
+                inbound.Add(found);
+            }
+        }
+
+        foreach (var bySender in inbound.GroupBy(m => m.SenderLid is not null && m.SenderJid is null ? m.SenderLid : m.ChatJid))
+        {
+            var receipt = ReceiptStanzas.BuildRead(bySender.Key, null, bySender.Select(m => m.MsgId).ToList(), _time.GetUtcNow());
+            await connection.SendAsync(receipt, _lifetime.Token).ConfigureAwait(false);
+        }
+
+        await _messaging.Messages.MarkChatReadAsync(message.ChatJid, _lifetime.Token).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,6 @@
 using WaEngine.Engine.Binary;
+using WaEngine.Engine.Messaging;
+using WaEngine.Engine.Signal;
 
 namespace WaEngine.Engine.Session;
 
@@ -65,4 +67,27 @@ internal abstract record SessionMessage
     {
         public override void Fail(Exception reason) => Done.TrySetException(reason);
     }
+
+    public sealed record QueueSend(string ToJid, Proto.Message Content, TaskCompletionSource<MessageRecord> Done) : SessionMessage
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
+
+    public sealed record MarkRead(string ChatJid, IReadOnlyList<string> MessageIds, TaskCompletionSource Done) : SessionMessage
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
+
+    public sealed record EncryptAndSend(int Generation, OutboundEntry Entry, SendPlan Plan, TaskCompletionSource<bool> Done) : SessionMessage
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
+
+    public sealed record RetryReady(int Generation, RetryRequest Request, PreKeyBundle? Bundle) : SessionMessage;
+
+    public sealed record SendQueueIdle(int Generation) : SessionMessage;
+
+    public sealed record SweepSendQueue : SessionMessage;
+
+    public sealed record SweepFinished(int Remaining) : SessionMessage;
 }

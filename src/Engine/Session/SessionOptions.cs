@@ -56,6 +56,18 @@ public sealed record SessionOptions
     /// <summary>Capacity of the actor's mailbox (commands and connection events). Default 256.</summary>
     public int MailboxCapacity { get; init; } = 256;
 
+    /// <summary>How long an outbound message may wait in the send queue (line offline, server unreachable) before it fails with <c>expired</c>. Default 24 h.</summary>
+    public TimeSpan OutboundExpiry { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long a user's device list is trusted before it is fetched again (a devices notification drops it at once). Default 1 h.</summary>
+    public TimeSpan DeviceListTtl { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How many retry receipts we send for one message before giving up on it, and how many of a peer's we honor. Default 5.</summary>
+    public int MaxRetries { get; init; } = 5;
+
+    /// <summary>How often queued messages are checked for expiry while the line cannot send. Default 1 min.</summary>
+    public TimeSpan SendQueueSweepInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -81,6 +93,10 @@ public sealed record SessionOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MinPreKeyCount, nameof(MinPreKeyCount));
         ArgumentOutOfRangeException.ThrowIfLessThan(PreKeyUploadCount, 1, nameof(PreKeyUploadCount));
         ArgumentOutOfRangeException.ThrowIfLessThan(MailboxCapacity, 8, nameof(MailboxCapacity));
+        RequirePositive(OutboundExpiry, nameof(OutboundExpiry));
+        RequirePositive(DeviceListTtl, nameof(DeviceListTtl));
+        RequirePositive(SendQueueSweepInterval, nameof(SendQueueSweepInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetries, 1, nameof(MaxRetries));
         if (string.IsNullOrEmpty(PlatformId))
         {
             throw new ArgumentException("PlatformId must not be empty.", nameof(PlatformId));

@@ -116,7 +116,7 @@ public sealed class SessionSupervisor : IAsyncDisposable
     private async Task<Line> OpenAsync(string lineId, CancellationToken cancellationToken)
     {
         var stores = await _open(lineId, cancellationToken).ConfigureAwait(false);
-        var actor = new SessionActor(lineId, _options, stores.Credentials, stores.Signal, _loggers.CreateLogger<SessionActor>(), _time);
+        var actor = new SessionActor(lineId, _options, stores.Credentials, stores.Signal, stores.Messages, _loggers.CreateLogger<SessionActor>(), _time);
         return new Line(actor, stores);
     }
 

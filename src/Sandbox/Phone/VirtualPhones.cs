@@ -5,6 +5,7 @@ using Dapper;
 using Google.Protobuf;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Crypto;
+using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Storage;
@@ -102,7 +103,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             gate.Release();
         }
 
-        var type = MessageText.KindOf(message) == "reaction" ? "reaction" : "text";
+        var type = MessageContent.KindOf(message) == "reaction" ? "reaction" : "text";
         var attributes = new List<(string, string)> { ("to", to.Jid), ("id", id), ("type", type) };
         if (message.ProtocolMessage is { Type: Message.Types.ProtocolMessage.Types.Type.Revoke })
         {
@@ -156,7 +157,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
                 try
                 {
                     var result = await cipher.DecryptAsync(address, type.Value, enc.Bytes, cancellationToken).ConfigureAwait(false);
-                    var message = MessageText.Unwrap(Message.Parser.ParseFrom(WhatsAppPadding.Unpad(result.Plaintext)));
+                    var message = MessageContent.Unwrap(Message.Parser.ParseFrom(WhatsAppPadding.Unpad(result.Plaintext)));
                     await store.CommitAsync(result.Changes, cancellationToken).ConfigureAwait(false);
                     await RecordAsync(account.Phone, id, sender.ToString(), chat, message, t, cancellationToken).ConfigureAwait(false);
                     await ReceiptAsync(account, stanza, sender, null, cancellationToken).ConfigureAwait(false);
@@ -251,7 +252,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             INSERT OR IGNORE INTO phone_messages (phone, msg_id, from_jid, chat_jid, type, body, message_json, timestamp, received_seq)
             VALUES (@phone, @id, @from, @chat, @type, @body, @json, @t, @seq)
             """,
-            new { phone, id, from, chat, type = MessageText.KindOf(message), body = MessageText.BodyOf(message), json = JsonFormatter.Default.Format(message), t, seq = Interlocked.Increment(ref _receivedSeq) }).ConfigureAwait(false);
+            new { phone, id, from, chat, type = MessageContent.KindOf(message), body = MessageContent.BodyOf(message), json = JsonFormatter.Default.Format(message), t, seq = Interlocked.Increment(ref _receivedSeq) }).ConfigureAwait(false);
     }
 
     private async Task ReceiptAsync(SandboxAccount account, Node message, Jid from, string? type, CancellationToken cancellationToken)

@@ -1,11 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using WaEngine.TestKit;
-
-namespace WaEngine.Sandbox.Tests.Interop;
+namespace WaEngine.TestKit;
 
 /// <summary>An unmodified Baileys 7 client (tests/interop/baileys-client.mjs) pointed at a running sandbox.</summary>
-internal sealed class BaileysPeer : IAsyncDisposable
+public sealed class BaileysPeer : IAsyncDisposable
 {
     private readonly NodeProcess _process;
     private readonly TempFolder? _ownedAuth;
@@ -20,6 +18,7 @@ internal sealed class BaileysPeer : IAsyncDisposable
     /// <summary>Where this client keeps its credentials; a new peer started on the same folder is the same device.</summary>
     public string AuthDir { get; }
 
+    /// <summary>Starts a Baileys client against the sandbox (not paired yet: it will show QR codes).</summary>
     public static async Task<BaileysPeer> StartAsync(RunningSandbox sandbox, string caFile, string? authDir = null)
     {
         var info = await sandbox.GetJsonAsync("/sandbox/info");
@@ -52,16 +51,21 @@ internal sealed class BaileysPeer : IAsyncDisposable
         return peer;
     }
 
+    /// <summary>Sends a text to <paramref name="jid"/>; answers <c>{id}</c>.</summary>
     public Task<JsonNode> SendTextAsync(string jid, string text) =>
         _process.CallAsync(new JsonObject { ["op"] = "send-text", ["jid"] = jid, ["text"] = text });
 
+    /// <summary>Waits for the first event of <paramref name="type"/> after <paramref name="after"/> whose fields match.</summary>
     public Task<JsonNode> WaitAsync(string type, long after = 0, int timeoutMs = 30_000, JsonObject? match = null) =>
         _process.CallAsync(new JsonObject { ["op"] = "wait", ["type"] = type, ["after"] = after, ["timeoutMs"] = timeoutMs, ["match"] = match ?? [] }, TimeSpan.FromMilliseconds(timeoutMs + 10_000));
 
+    /// <summary>Every event so far.</summary>
     public async Task<JsonArray> EventsAsync() => (await _process.CallAsync(new JsonObject { ["op"] = "events" }))["events"]!.AsArray();
 
+    /// <summary>Any request of the client script.</summary>
     public Task<JsonNode> CallAsync(JsonObject request) => _process.CallAsync(request);
 
+    /// <summary>Stops the client and ends its process.</summary>
     public async ValueTask DisposeAsync()
     {
         try

@@ -1,0 +1,8 @@
+using WaEngine.Engine.Signal;
+
+namespace WaEngine.Engine.Session;
+
+/// <summary>What the sender learned before encrypting: the devices to send to and bundles for those without a session.</summary>
+/// <param name="Targets">Every device to encrypt for.</param>
+/// <param name="Bundles">Prekey bundles for targets that had no session.</param>
+internal sealed record SendPlan(IReadOnlyList<SendTarget> Targets, IReadOnlyDictionary<SignalAddress, PreKeyBundle> Bundles);

@@ -1,0 +1,140 @@
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Messaging;
+using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas.Devices;
+using WaEngine.Engine.Storage;
+
+namespace WaEngine.Engine.Session;
+
+/// <summary>
+/// The I/O half of sending, run outside the actor loop: device lists (cached per line, fetched by usync when missing
+/// or stale) and prekey bundles for devices without a session. It only reads Signal state; sessions are built and
+/// messages encrypted in the loop.
+/// </summary>
+internal sealed class SendPlanner(SessionOptions options, ISignalStore signal, IMessageStore messages, TimeProvider time)
+{
+    /// <summary>The devices to encrypt <paramref name="chatJid"/>'s message for: the peer's, and our own others.</summary>
+    /// <exception cref="SessionException">An iq failed or timed out (the message stays queued).</exception>
+    /// <exception cref="SendRefusedException">The recipient has no devices (not on WhatsApp).</exception>
+    public async Task<SendPlan> PlanAsync(SessionConnection connection, string chatJid, Jid me, CancellationToken cancellationToken)
+    {
+        var chat = Jid.Parse(chatJid);
+        var ownUser = new Jid(me.User, JidServers.WhatsApp).ToString();
+        var lists = await DevicesAsync(connection, [.. new[] { chat.ToString(), ownUser }.Distinct()], cancellationToken).ConfigureAwait(false);
+        var peer = lists.GetValueOrDefault(chat.ToString());
+        if (peer is null || peer.DeviceIds.Count == 0)
+        {
+            throw new SendRefusedException($"{chatJid} has no WhatsApp devices (the number is not on WhatsApp).");
+        }
+
+        var targets = new List<SendTarget>();
+        var peerLid = chat.Server == JidServers.Lid ? null : await messages.FindLidForPnAsync(chat.ToString(), cancellationToken).ConfigureAwait(false);
+        var useLid = false;
+        if (peerLid is not null && Jid.TryParse(peerLid, out var lidJid))
+        {
+            // A peer that addressed us by LID has its sessions under its LID: keep talking to those.
+            useLid = await signal.Sessions.LoadSessionAsync(SignalAddress.ForUser(lidJid.User, SignalAddress.LidDomainType, 0), cancellationToken).ConfigureAwait(false) is { HasCurrentSession: true };
+        }
+
+        var toSelf = chat.User == me.User;
+        foreach (var device in toSelf ? [] : peer.DeviceIds)
+        {
+            var target = useLid && Jid.TryParse(peerLid, out var lid)
+                ? new Jid(lid.User, JidServers.Lid, (ushort)device)
+                : chat with { Device = (ushort)device };
+            targets.Add(new SendTarget(DeviceJidText(target), AddressOf(target), Own: false));
+        }
+
+        if (lists.GetValueOrDefault(ownUser) is { } own)
+        {
+            foreach (var device in own.DeviceIds.Where(d => d != (me.Device ?? 0)))
+            {
+                var target = new Jid(me.User, JidServers.WhatsApp, (ushort)device);
+                targets.Add(new SendTarget(DeviceJidText(target), AddressOf(target), Own: true));
+            }
+        }
+
+        var missing = new List<SendTarget>();
+        foreach (var target in targets)
+        {
+            if (await signal.Sessions.LoadSessionAsync(target.Address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
+            {
+                missing.Add(target);
+            }
+        }
+
+        var bundles = new Dictionary<SignalAddress, PreKeyBundle>();
+        if (missing.Count > 0)
+        {
+            var fetched = await FetchBundlesAsync(connection, missing.Select(t => t.DeviceJid), cancellationToken).ConfigureAwait(false);
+            foreach (var target in missing)
+            {
+                if (fetched.GetValueOrDefault(target.DeviceJid) is { } bundle)
+                {
+                    bundles[target.Address] = bundle;
+                }
+            }
+
+            // Devices that published no keys cannot be reached; WhatsApp clients skip them.
+            targets.RemoveAll(t => missing.Contains(t) && !bundles.ContainsKey(t.Address));
+        }
+
+        if (targets.Count == 0 || (!toSelf && !targets.Any(t => !t.Own)))
+        {
+            throw new SendRefusedException($"No device of {chatJid} has published keys.");
+        }
+
+        return new SendPlan(targets, bundles);
+    }
+
+    /// <summary>Fetches the prekey bundles of <paramref name="deviceJids"/>.</summary>
+    public async Task<IReadOnlyDictionary<string, PreKeyBundle?>> FetchBundlesAsync(SessionConnection connection, IEnumerable<string> deviceJids, CancellationToken cancellationToken)
+    {
+        var answer = await connection.QueryAsync(DeviceStanzas.BuildBundleQuery(connection.NextId(), deviceJids), options.IqTimeout, cancellationToken).ConfigureAwait(false);
+        return DeviceStanzas.ParseBundles(answer);
+    }
+
+    /// <summary>The Signal address of a device JID (LID devices live in the LID domain).</summary>
+    public static SignalAddress AddressOf(Jid device) =>
+        SignalAddress.ForUser(device.User, device.Server == JidServers.Lid ? SignalAddress.LidDomainType : 0, device.Device ?? 0);
+
+    private static string DeviceJidText(Jid device) => (device.Device ?? 0) == 0 ? (device with { Device = null }).ToString() : device.ToString();
+
+    private async Task<Dictionary<string, DeviceList>> DevicesAsync(SessionConnection connection, IReadOnlyList<string> users, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, DeviceList>(StringComparer.Ordinal);
+        var stale = new List<string>();
+        var now = time.GetUtcNow();
+        foreach (var user in users)
+        {
+            if (await messages.GetDeviceListAsync(user, cancellationToken).ConfigureAwait(false) is { } cached && now - cached.FetchedAt < options.DeviceListTtl)
+            {
+                result[user] = cached;
+            }
+            else
+            {
+                stale.Add(user);
+            }
+        }
+
+        if (stale.Count == 0)
+        {
+            return result;
+        }
+
+        var answer = await connection.QueryAsync(DeviceStanzas.BuildDeviceQuery(connection.NextId(), stale), options.IqTimeout, cancellationToken).ConfigureAwait(false);
+        foreach (var user in DeviceStanzas.ParseDeviceList(answer))
+        {
+            var list = new DeviceList(user.UserJid, user.DeviceIds, now);
+            await messages.SaveDeviceListAsync(list, cancellationToken).ConfigureAwait(false);
+            if (user.Lid is { } lid && Jid.TryParse(lid, out var lidJid) && Jid.TryParse(user.UserJid, out var pn) && pn.Server == JidServers.WhatsApp)
+            {
+                await messages.SaveLidMappingAsync((lidJid with { Device = null }).ToString(), user.UserJid, cancellationToken).ConfigureAwait(false);
+            }
+
+            result[user.UserJid] = list;
+        }
+
+        return result;
+    }
+}

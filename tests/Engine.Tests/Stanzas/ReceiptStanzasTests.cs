@@ -1,0 +1,103 @@
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Stanzas.Messages;
+using WaEngine.Engine.Stanzas.Receipts;
+
+namespace WaEngine.Engine.Tests.Stanzas;
+
+public class ReceiptStanzasTests
+{
+    private static readonly Node Incoming = new("message", NodeAttributes.Of(("id", "3EB0AA"), ("from", "15550002222:0@s.whatsapp.net"), ("t", "1779285900"), ("type", "text")),
+        [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", "msg"), ("count", "2")), new byte[] { 1, 2, 3 })]);
+
+    [Fact]
+    public void An_incoming_message_is_read_with_its_parts_and_alternate_address()
+    {
+        var node = new Node("message", NodeAttributes.Of(("id", "X1"), ("from", "987654321@lid"), ("sender_pn", "15550002222@s.whatsapp.net"), ("t", "5"), ("notify", "Bob")),
+            [new Node("enc", NodeAttributes.Of(("type", "pkmsg")), new byte[] { 9 })]);
+        var message = MessageStanzas.Parse(node);
+        Assert.Equal("X1", message.Id);
+        Assert.Equal(JidServers.Lid, message.From.Server);
+        Assert.Equal("15550002222@s.whatsapp.net", message.SenderPn.ToString());
+        Assert.Equal("Bob", message.PushName);
+        Assert.Equal("pkmsg", Assert.Single(message.Parts).Type);
+        Assert.False(message.IsGroup);
+    }
+
+    [Fact]
+    public void A_message_missing_id_and_from_reports_both()
+    {
+        var error = Assert.Throws<StanzaException>(() => MessageStanzas.Parse(new Node("message", NodeAttributes.Of(("t", "5")))));
+        Assert.Contains("id", error.Message, StringComparison.Ordinal);
+        Assert.Contains("from", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_delivery_receipt_echoes_id_and_sender_and_marks_own_device_copies_as_sender()
+    {
+        var message = MessageStanzas.Parse(Incoming);
+        var plain = ReceiptStanzas.BuildDelivery(message, fromOwnDevice: false);
+        Assert.Equal("receipt", plain.Tag);
+        Assert.Equal("3EB0AA", plain.Attr("id"));
+        Assert.Equal("15550002222:0@s.whatsapp.net", plain.Attr("to"));
+        Assert.Null(plain.Attr("type"));
+
+        var own = MessageStanzas.Parse(new Node("message", NodeAttributes.Of(("id", "Y"), ("from", "15550001111@s.whatsapp.net"), ("recipient", "15550002222@s.whatsapp.net"), ("t", "1")), []));
+        var sender = ReceiptStanzas.BuildDelivery(own, fromOwnDevice: true);
+        Assert.Equal("sender", sender.Attr("type"));
+        Assert.Equal("15550002222@s.whatsapp.net", sender.Attr("recipient"));
+    }
+
+    [Fact]
+    public void A_retry_receipt_carries_count_registration_and_from_the_second_retry_keys()
+    {
+        var message = MessageStanzas.Parse(Incoming);
+        var first = ReceiptStanzas.BuildRetry(message, 1, 0x01020304, null);
+        Assert.Equal("retry", first.Attr("type"));
+        Assert.Equal("1", first.RequiredChild("retry").Attr("count"));
+        Assert.Equal("1779285900", first.RequiredChild("retry").Attr("t"));
+        Assert.Equal(new byte[] { 1, 2, 3, 4 }, first.RequiredChildBytes("registration"));
+        Assert.Null(first.Child("keys"));
+
+        var generator = new SignalKeyGenerator();
+        var identity = generator.GenerateIdentity();
+        var keys = new RetryKeys(identity.KeyPair.PublicKey, generator.GeneratePreKeys(0xF00001, 1)[0], generator.GenerateSignedPreKey(identity, 1), [7, 7]);
+        var second = ReceiptStanzas.BuildRetry(message, 2, 0x01020304, keys);
+        var keyNode = second.RequiredChild("keys");
+        Assert.Equal(new byte[] { 0xF0, 0, 1 }, keyNode.RequiredChild("key").RequiredChildBytes("id"));
+
+        // What we send is what a sender reads back as a bundle for the asking device.
+        var echoed = new Node("receipt", NodeAttributes.Of(("id", "3EB0AA"), ("from", "15550001111:4@s.whatsapp.net"), ("type", "retry")), second.Children);
+        var parsed = ReceiptStanzas.Parse(echoed);
+        Assert.Equal(2, parsed.RetryCount);
+        Assert.Equal(0x01020304u, parsed.RegistrationId);
+        Assert.Equal(4u, parsed.Keys!.DeviceId);
+        Assert.Equal(0xF00001u, parsed.Keys.PreKeyId);
+        Assert.Equal(identity.KeyPair.PublicKey, parsed.Keys.IdentityKey);
+    }
+
+    [Fact]
+    public void A_read_receipt_lists_every_id_after_the_first()
+    {
+        var receipt = ReceiptStanzas.BuildRead("15550002222@s.whatsapp.net", null, ["A", "B", "C"], DateTimeOffset.FromUnixTimeSeconds(100));
+        Assert.Equal("read", receipt.Attr("type"));
+        Assert.Equal("A", receipt.Attr("id"));
+        Assert.Equal(["B", "C"], receipt.RequiredChild("list").ChildrenNamed("item").Select(i => i.Attr("id")!).ToArray());
+        var parsed = ReceiptStanzas.Parse(new Node("receipt", NodeAttributes.Of(("id", "A"), ("from", "15550002222@s.whatsapp.net"), ("type", "read")), receipt.Children));
+        Assert.Equal(["A", "B", "C"], parsed.MessageIds);
+    }
+
+    [Fact]
+    public void An_ack_echoes_the_stanza_and_carries_a_nack_code()
+    {
+        var ack = ReceiptStanzas.BuildAck(Incoming, 487);
+        Assert.Equal("message", ack.Attr("class"));
+        Assert.Equal("3EB0AA", ack.Attr("id"));
+        Assert.Equal("15550002222:0@s.whatsapp.net", ack.Attr("to"));
+        Assert.Equal("487", ack.Attr("error"));
+        Assert.Null(ack.Attr("type"));
+        var receiptAck = ReceiptStanzas.BuildAck(new Node("receipt", NodeAttributes.Of(("id", "R"), ("from", "x@s.whatsapp.net"), ("type", "read"))));
+        Assert.Equal("read", receiptAck.Attr("type"));
+    }
+}
