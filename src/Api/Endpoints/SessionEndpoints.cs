@@ -2,6 +2,7 @@ using QRCoder;
 using WaEngine.Api.Auth;
 using WaEngine.Api.Errors;
 using WaEngine.Api.Sessions;
+using WaEngine.Api.Webhooks;
 using WaEngine.Engine;
 using WaEngine.Engine.Session;
 using WaEngine.Store.Registry;
@@ -11,8 +12,6 @@ namespace WaEngine.Api.Endpoints;
 /// <summary>The admin API over lines (CONTRACT.md §2), behind the admin key.</summary>
 public static class SessionEndpoints
 {
-    private static readonly string[] KnownEvents = ["messages.received", "message.status", "session.status"];
-
     /// <summary>Maps <c>/api/sessions…</c>.</summary>
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
@@ -30,10 +29,11 @@ public static class SessionEndpoints
         group.MapPost("/{id:long}/pairing-code", PairingCodeAsync);
         group.MapPost("/{id:long}/token", RotateTokenAsync);
         group.MapPut("/{id:long}/webhook", WebhookAsync);
+        group.MapWebhookDeliveryEndpoints();
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, LineHost host)
+    private static async Task<IResult> CreateAsync(HttpContext context, LineHost host, WebhookDispatcher webhooks)
     {
         var (body, error) = await JsonBody.ReadAsync(context);
         if (body is null)
@@ -56,6 +56,7 @@ public static class SessionEndpoints
 
         var (line, token) = await host.Registry.CreateAsync(name!.Trim(), url, secret, events, context.RequestAborted);
         var actor = await host.ActorAsync(line.Id, context.RequestAborted);
+        webhooks.Wake(line.Id);
         if (start)
         {
             await actor.StartAsync(context.RequestAborted);
@@ -193,7 +194,7 @@ public static class SessionEndpoints
     private static async Task<IResult> RotateTokenAsync(HttpContext context, LineHost host, long id) =>
         await host.Registry.RotateTokenAsync(id, context.RequestAborted) is { } token ? Results.Ok(new { token }) : Missing(context, id);
 
-    private static async Task<IResult> WebhookAsync(HttpContext context, LineHost host, long id)
+    private static async Task<IResult> WebhookAsync(HttpContext context, LineHost host, WebhookDispatcher webhooks, long id)
     {
         var (body, error) = await JsonBody.ReadAsync(context);
         if (body is null)
@@ -212,6 +213,8 @@ public static class SessionEndpoints
             return Missing(context, id);
         }
 
+        webhooks.Wake(id);
+
         return Results.Ok(new { url, events = events.Split(','), has_secret = secret is not null });
     }
 
@@ -221,14 +224,14 @@ public static class SessionEndpoints
         var url = body.String(prefix + "url", required: urlRequired, maxLength: 2048);
         var secret = body.String(prefix + "secret", maxLength: 256);
         var events = body.Strings(prefix + "events") ?? ["messages.received"];
-        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (url is not null && WebhookUrl.Problem(url, prefix + "url") is { } problem)
         {
-            body.Fail(prefix + "url", $"{prefix}url '{url}' is not an absolute http or https URL.");
+            body.Fail(prefix + "url", problem);
         }
 
-        if (events.FirstOrDefault(e => !KnownEvents.Contains(e)) is { } unknown)
+        if (events.FirstOrDefault(e => !WebhookPayload.Events.Contains(e)) is { } unknown)
         {
-            body.Fail(prefix + "events", $"'{unknown}' is not an event; use {string.Join(", ", KnownEvents)}.");
+            body.Fail(prefix + "events", $"'{unknown}' is not an event; use {string.Join(", ", WebhookPayload.Events)}.");
         }
 
         return (url, string.IsNullOrEmpty(secret) ? null : secret, string.Join(',', events.Distinct()));
