@@ -5,6 +5,7 @@ using WaEngine.Api.Hosting;
 using WaEngine.Api.Idempotency;
 using WaEngine.Api.RateLimiting;
 using WaEngine.Api.Sessions;
+using WaEngine.Api.Webhooks;
 using WaEngine.Sandbox.Hosting;
 using WaEngine.Store.Registry;
 
@@ -27,6 +28,17 @@ if (!sandbox)
     }
 }
 
+WebhookOptions webhookOptions;
+try
+{
+    webhookOptions = WebhookOptions.FromConfiguration(builder.Configuration);
+}
+catch (InvalidOperationException wrong)
+{
+    await Console.Error.WriteLineAsync($"waengine: cannot start: {wrong.Message}");
+    return 2;
+}
+
 builder.Services.AddSingleton(dataFolder);
 builder.Services.AddSingleton(new AdminKeyHolder(adminKey));
 builder.Services.AddSingleton(registry);
@@ -37,10 +49,21 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddApiOptions(builder.Configuration);
 builder.Services.AddLineRateLimits();
 builder.Services.AddApiDocs();
+
+// The dispatcher opens line databases through the LineHost, resolved when first needed (the LineHost wakes the dispatcher).
+builder.Services.AddSingleton(services => new WebhookDispatcher(
+    registry,
+    (id, cancellationToken) => services.GetRequiredService<LineHost>().DatabaseAsync(id, cancellationToken),
+    webhookOptions,
+    services.GetRequiredService<TimeProvider>(),
+    services.GetRequiredService<ILoggerFactory>()));
+builder.Services.AddHostedService(services => services.GetRequiredService<WebhookDispatcher>());
 builder.Services.AddSingleton(services => new LineHost(
     registry,
     dataFolder.Path,
     () => WhatsAppConnection.Options(services, builder.Configuration, sandbox),
+    services.GetRequiredService<WebhookDispatcher>(),
+    services.GetRequiredService<TimeProvider>(),
     services.GetRequiredService<ILoggerFactory>(),
     services.GetRequiredService<ILogger<LineHost>>()));
 if (sandbox)

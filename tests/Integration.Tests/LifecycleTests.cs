@@ -86,7 +86,8 @@ public sealed class LifecycleTests
 
         var copy = new InMemoryCredentialStore();
         await copy.SaveAsync((await line.Credentials.LoadAsync(CancellationToken.None))!, CancellationToken.None);
-        await using var twin = new SessionActor("twin", TestLine.Options(url, root), copy, new InMemorySignalStore(),
+        using var twinDatabase = await WaEngine.Store.LineDatabase.OpenAsync(Path.Combine(folder.Path, "twin.db"), CancellationToken.None);
+        await using var twin = new SessionActor("twin", TestLine.Options(url, root), copy, new InMemorySignalStore(), new WaEngine.Store.Messages.SqliteMessageStore(twinDatabase),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionActor>.Instance);
         await twin.StartAsync(CancellationToken.None);
 

@@ -103,7 +103,7 @@ public sealed class SupervisorTests(ITestOutputHelper output)
         return new SessionSupervisor(TestLine.Options(url, root), async (id, ct) =>
         {
             var database = await LineDatabase.OpenAsync(Path.Combine(folder, id + ".db"), ct);
-            return new SessionLineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), database);
+            return new SessionLineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), new WaEngine.Store.Messages.SqliteMessageStore(database), database);
         }, TestLine.Logs);
     }
 

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WaEngine.Engine.Events;
+using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Session;
 using WaEngine.Engine.Storage;
 using WaEngine.Store;
 using WaEngine.Store.Credentials;
+using WaEngine.Store.Messages;
 using WaEngine.Store.Signal;
 using SessionOptions = WaEngine.Engine.Session.SessionOptions;
 
@@ -19,8 +21,9 @@ internal sealed class TestLine : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Task _pump;
 
-    private TestLine(LineDatabase database, SessionActor actor, SqliteCredentialStore credentials, SqliteSignalStore signal)
+    private TestLine(LineDatabase database, SessionActor actor, SqliteCredentialStore credentials, SqliteSignalStore signal, SqliteMessageStore messages)
     {
+        Messages = messages;
         _database = database;
         Actor = actor;
         Credentials = credentials;
@@ -34,6 +37,10 @@ internal sealed class TestLine : IAsyncDisposable
     public SqliteCredentialStore Credentials { get; }
 
     public SqliteSignalStore Signal { get; }
+
+    public SqliteMessageStore Messages { get; }
+
+    public string DatabasePath => _database.Path;
 
     public static ILoggerFactory Logs { get; } = Environment.GetEnvironmentVariable("WAENGINE_TEST_LOGS") == "1"
         ? LoggerFactory.Create(b => b.AddConsole().SetMinimumLevel(LogLevel.Debug))
@@ -53,8 +60,9 @@ internal sealed class TestLine : IAsyncDisposable
         var database = await LineDatabase.OpenAsync(Path.Combine(folder, lineId + ".db"), CancellationToken.None);
         var credentials = new SqliteCredentialStore(database);
         var signal = new SqliteSignalStore(database);
-        var actor = new SessionActor(lineId, options, credentials, signal, Logs.CreateLogger<SessionActor>(), time);
-        return new TestLine(database, actor, credentials, signal);
+        var messages = new SqliteMessageStore(database, time);
+        var actor = new SessionActor(lineId, options, credentials, signal, messages, Logs.CreateLogger<SessionActor>(), time);
+        return new TestLine(database, actor, credentials, signal, messages);
     }
 
     public IReadOnlyList<SessionEvent> Events
@@ -73,6 +81,12 @@ internal sealed class TestLine : IAsyncDisposable
     public Task<T> WaitForAsync<T>(Func<T, bool>? match = null, int skip = 0, TimeSpan? timeout = null)
         where T : SessionEvent =>
         PollAsync(() => Events.OfType<T>().Where(e => match is null || match(e)).Skip(skip).FirstOrDefault(), timeout, typeof(T).Name);
+
+    public Task<MessageStatusChanged> WaitForMessageStatusAsync(string msgId, MessageStatus status, TimeSpan? timeout = null) =>
+        WaitForAsync<MessageStatusChanged>(e => e.MsgId == msgId && e.Status == status, timeout: timeout);
+
+    public Task<MessageReceived> WaitForMessageAsync(string msgId, TimeSpan? timeout = null) =>
+        WaitForAsync<MessageReceived>(e => e.Message.MsgId == msgId, timeout: timeout);
 
     public Task<StatusChanged> WaitForStatusAsync(SessionStatus status, int skip = 0, TimeSpan? timeout = null) =>
         WaitForAsync<StatusChanged>(e => e.Change.To == status, skip, timeout);

@@ -9,6 +9,7 @@ using WaEngine.Api.Sessions;
 using WaEngine.Api.Sessions.Answers;
 using WaEngine.Api.Sessions.Bodies;
 using WaEngine.Api.Sessions.Events;
+using WaEngine.Api.Webhooks;
 using WaEngine.Engine;
 using WaEngine.Engine.Session;
 using WaEngine.Store.Registry;
@@ -18,8 +19,6 @@ namespace WaEngine.Api.Endpoints;
 /// <summary>The admin API over lines (CONTRACT.md §2), behind the admin key.</summary>
 public static class SessionEndpoints
 {
-    private static readonly string[] KnownEvents = ["messages.received", "message.status", "session.status"];
-
     /// <summary>Maps <c>/api/sessions…</c>.</summary>
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
@@ -72,6 +71,7 @@ public static class SessionEndpoints
                 """)
             .Produces(StatusCodes.Status200OK, contentType: LineEventStream.ContentType)
             .ProducesErrors(StatusCodes.Status404NotFound);
+        group.MapDescribedWebhookDeliveryEndpoints();
         return app;
     }
 
@@ -102,7 +102,7 @@ public static class SessionEndpoints
         return Results.Empty;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, LineHost host)
+    private static async Task<IResult> CreateAsync(HttpContext context, LineHost host, WebhookDispatcher webhooks)
     {
         var (body, error) = await JsonBody.ReadAsync(context);
         if (body is null)
@@ -125,6 +125,7 @@ public static class SessionEndpoints
 
         var (line, token) = await host.Registry.CreateAsync(name!.Trim(), url, secret, events, context.RequestAborted);
         var actor = await host.ActorAsync(line.Id, context.RequestAborted);
+        webhooks.Wake(line.Id);
         if (start)
         {
             await actor.StartAsync(context.RequestAborted);
@@ -262,7 +263,7 @@ public static class SessionEndpoints
     private static async Task<IResult> RotateTokenAsync(HttpContext context, LineHost host, long id) =>
         await host.Registry.RotateTokenAsync(id, context.RequestAborted) is { } token ? Results.Ok(new TokenAnswer(token)) : Missing(context, id);
 
-    private static async Task<IResult> WebhookAsync(HttpContext context, LineHost host, long id)
+    private static async Task<IResult> WebhookAsync(HttpContext context, LineHost host, WebhookDispatcher webhooks, long id)
     {
         var (body, error) = await JsonBody.ReadAsync(context);
         if (body is null)
@@ -281,6 +282,8 @@ public static class SessionEndpoints
             return Missing(context, id);
         }
 
+        webhooks.Wake(id);
+
         return Results.Ok(new WebhookAnswer(url, events.Split(','), secret is not null));
     }
 
@@ -290,14 +293,14 @@ public static class SessionEndpoints
         var url = body.String(prefix + "url", required: urlRequired, maxLength: 2048);
         var secret = body.String(prefix + "secret", maxLength: 256);
         var events = body.Strings(prefix + "events") ?? ["messages.received"];
-        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (url is not null && WebhookUrl.Problem(url, prefix + "url") is { } problem)
         {
-            body.Fail(prefix + "url", $"{prefix}url '{url}' is not an absolute http or https URL.");
+            body.Fail(prefix + "url", problem);
         }
 
-        if (events.FirstOrDefault(e => !KnownEvents.Contains(e)) is { } unknown)
+        if (events.FirstOrDefault(e => !WebhookPayload.Events.Contains(e)) is { } unknown)
         {
-            body.Fail(prefix + "events", $"'{unknown}' is not an event; use {string.Join(", ", KnownEvents)}.");
+            body.Fail(prefix + "events", $"'{unknown}' is not an event; use {string.Join(", ", WebhookPayload.Events)}.");
         }
 
         return (url, string.IsNullOrEmpty(secret) ? null : secret, string.Join(',', events.Distinct()));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using WaEngine.Api.Webhooks;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Events;
 using WaEngine.Engine.Session;
@@ -7,6 +8,7 @@ using WaEngine.Store.Credentials;
 using WaEngine.Store.Messages;
 using WaEngine.Store.Registry;
 using WaEngine.Store.Signal;
+using WaEngine.Store.Webhooks;
 using SessionOptions = WaEngine.Engine.Session.SessionOptions;
 
 namespace WaEngine.Api.Sessions;
@@ -14,8 +16,10 @@ namespace WaEngine.Api.Sessions;
 /// <summary>
 /// The service's lines: the registry row of each, its session actor (through the supervisor), and what the API needs
 /// to show from the actor's events (the current QR). Each line keeps its own SQLite file in <c>data/lines/&lt;id&gt;.db</c>.
+/// Status changes are appended to the line's journal as <c>session.status</c> events, and every journalled event
+/// wakes the line's webhook worker.
 /// </summary>
-public sealed partial class LineHost(SessionRegistry registry, string dataFolder, Func<SessionOptions> options, ILoggerFactory loggers, ILogger<LineHost> logger) : IAsyncDisposable
+public sealed partial class LineHost(SessionRegistry registry, string dataFolder, Func<SessionOptions> options, WebhookDispatcher webhooks, TimeProvider time, ILoggerFactory loggers, ILogger<LineHost> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, SessionLineStores> _stores = new();
     private readonly ConcurrentDictionary<string, QrCodeIssued> _qr = new();
@@ -35,6 +39,15 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
         // Lazy: two requests racing for a new line must not start two pumps (GetOrAdd may run its factory twice).
         _ = _pumps.GetOrAdd(lineId, _ => new Lazy<Task>(() => PumpAsync(lineId, actor.Subscribe(256)))).Value;
         return actor;
+    }
+
+    /// <summary>The line's database (opening the line, stopped, when needed).</summary>
+    public async Task<LineDatabase> DatabaseAsync(long id, CancellationToken cancellationToken)
+    {
+        await ActorAsync(id, cancellationToken).ConfigureAwait(false);
+        return _stores.TryGetValue(LineId(id), out var stores) && stores.Resources is LineDatabase database
+            ? database
+            : throw new InvalidOperationException($"Line {id} has no open database.");
     }
 
     /// <summary>Starts every line that was running when the service stopped.</summary>
@@ -79,6 +92,7 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
     public async Task DeleteAsync(long id, CancellationToken cancellationToken)
     {
         var lineId = LineId(id);
+        await webhooks.RemoveLineAsync(id).ConfigureAwait(false);
         await Supervisor().CloseAsync(lineId).ConfigureAwait(false);
         _stores.TryRemove(lineId, out _);
         _qr.TryRemove(lineId, out _);
@@ -137,8 +151,17 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
                         case QrCodeIssued qr:
                             _qr[lineId] = qr;
                             break;
-                        case StatusChanged { Change.To: not SessionStatus.ScanQr }:
-                            _qr.TryRemove(lineId, out _);
+                        case StatusChanged changed:
+                            if (changed.Change.To != SessionStatus.ScanQr)
+                            {
+                                _qr.TryRemove(lineId, out _);
+                            }
+
+                            await JournalStatusAsync(lineId, changed.Change).ConfigureAwait(false);
+                            break;
+                        case MessageReceived or MessageStatusChanged:
+                            // Stored and journalled by the message store already: the webhook worker can pick it up.
+                            webhooks.Wake(long.Parse(lineId, System.Globalization.CultureInfo.InvariantCulture));
                             break;
                     }
                 }
@@ -149,6 +172,28 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
             }
         }
     }
+
+    /// <summary>Appends a <c>session.status</c> row to the line's journal (the webhook outbox reads it) and wakes its worker.</summary>
+    private async Task JournalStatusAsync(string lineId, SessionStatusChanged change)
+    {
+        if (!_stores.TryGetValue(lineId, out var stores) || stores.Resources is not LineDatabase database)
+        {
+            return;
+        }
+
+        try
+        {
+            await new WebhookOutbox(database, lineId).AppendSessionStatusAsync(change.To.ToName(), change.Reason, time.GetUtcNow(), _stopping.Token).ConfigureAwait(false);
+            webhooks.Wake(long.Parse(lineId, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException failed)
+        {
+            LogStatusNotJournalled(lineId, change.To.ToName(), failed);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Line {LineId}: status {Status} could not be journalled for webhooks")]
+    private partial void LogStatusNotJournalled(string lineId, string status, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Line {LineId}: event pump stopped")]
     private partial void LogPumpStopped(string lineId);

@@ -24,6 +24,7 @@ namespace WaEngine.Engine.Session;
 /// </summary>
 internal sealed partial class LineMessaging(string lineId, SessionOptions options, ISignalStore signal, IMessageStore messages, SignalKeyGenerator keys, SessionEventHub events, TimeProvider time, ILogger logger)
 {
+    private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesSent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _retriesHonored = new(StringComparer.Ordinal);
 
@@ -67,6 +68,10 @@ internal sealed partial class LineMessaging(string lineId, SessionOptions option
         events.Publish(new MessageStatusChanged(lineId, now, record.MsgId, chatJid, MessageStatus.Queued, null));
         return record;
     }
+
+    /// <summary>Publishes a status change the store already recorded.</summary>
+    public void Publish(string msgId, string chatJid, MessageStatus status, string? error) =>
+        events.Publish(new MessageStatusChanged(lineId, time.GetUtcNow(), msgId, chatJid, status, error));
 
     /// <summary>Moves our message to <paramref name="status"/> (when that is progress) and publishes the change.</summary>
     public async Task AdvanceAsync(string msgId, string chatJid, MessageStatus status, string? error, CancellationToken cancellationToken)
@@ -270,6 +275,12 @@ internal sealed partial class LineMessaging(string lineId, SessionOptions option
             return (ack, null);
         }
 
+        // Bounded bookkeeping: a long-running line must not grow it forever (a reset only allows a few extra retries).
+        if (_retriesHonored.Count >= RetryBookkeepingLimit)
+        {
+            _retriesHonored.Clear();
+        }
+
         _retriesHonored[key] = honored + 1;
         return (ack, new RetryRequest(original, receipt.Device, receipt.Keys, receipt.RetryCount));
     }
@@ -341,6 +352,11 @@ internal sealed partial class LineMessaging(string lineId, SessionOptions option
             _retriesSent.Remove(incoming.Id);
             LogGaveUp(incoming.Id, incoming.SenderDevice.ToString(), reason);
             return ReceiptStanzas.BuildAck(incoming.Node, 487);
+        }
+
+        if (_retriesSent.Count >= RetryBookkeepingLimit)
+        {
+            _retriesSent.Clear();
         }
 
         _retriesSent[incoming.Id] = count;

@@ -20,7 +20,7 @@ internal sealed class SendPlanner(SessionOptions options, ISignalStore signal, I
     {
         var chat = Jid.Parse(chatJid);
         var ownUser = new Jid(me.User, JidServers.WhatsApp).ToString();
-        var lists = await DevicesAsync(connection, [chat.ToString(), ownUser], cancellationToken).ConfigureAwait(false);
+        var lists = await DevicesAsync(connection, [.. new[] { chat.ToString(), ownUser }.Distinct()], cancellationToken).ConfigureAwait(false);
         var peer = lists.GetValueOrDefault(chat.ToString());
         if (peer is null || peer.DeviceIds.Count == 0)
         {
@@ -36,7 +36,8 @@ internal sealed class SendPlanner(SessionOptions options, ISignalStore signal, I
             useLid = await signal.Sessions.LoadSessionAsync(SignalAddress.ForUser(lidJid.User, SignalAddress.LidDomainType, 0), cancellationToken).ConfigureAwait(false) is { HasCurrentSession: true };
         }
 
-        foreach (var device in peer.DeviceIds)
+        var toSelf = chat.User == me.User;
+        foreach (var device in toSelf ? [] : peer.DeviceIds)
         {
             var target = useLid && Jid.TryParse(peerLid, out var lid)
                 ? new Jid(lid.User, JidServers.Lid, (ushort)device)
@@ -78,7 +79,7 @@ internal sealed class SendPlanner(SessionOptions options, ISignalStore signal, I
             targets.RemoveAll(t => missing.Contains(t) && !bundles.ContainsKey(t.Address));
         }
 
-        if (!targets.Any(t => !t.Own))
+        if (targets.Count == 0 || (!toSelf && !targets.Any(t => !t.Own)))
         {
             throw new SendRefusedException($"No device of {chatJid} has published keys.");
         }

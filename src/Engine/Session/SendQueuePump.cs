@@ -15,12 +15,20 @@ internal sealed partial class SendQueuePump(LineMessaging messaging, SendPlanner
     /// <param name="connection">The logged-in connection.</param>
     /// <param name="me">Our device JID.</param>
     /// <param name="handOff">Posts an entry and its plan to the actor loop; true once it was written to the socket.</param>
+    /// <param name="afterLogin">
+    /// True for the first pass on a new connection: messages written to an earlier socket that the server never
+    /// acknowledged go out again too (same id). Later passes leave sent messages to their acks.
+    /// </param>
     /// <param name="cancellationToken">Cancels the pass.</param>
-    public async Task RunAsync(SessionConnection connection, Jid me, Func<OutboundEntry, SendPlan, Task<bool>> handOff, CancellationToken cancellationToken)
+    public async Task RunAsync(SessionConnection connection, Jid me, Func<OutboundEntry, SendPlan, Task<bool>> handOff, bool afterLogin, CancellationToken cancellationToken)
     {
+        var resendUnacknowledged = afterLogin;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var pending = await messaging.Messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false);
+            var pending = (await messaging.Messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false))
+                .Where(e => resendUnacknowledged || e.Message.Status != MessageStatus.Sent)
+                .ToList();
+            resendUnacknowledged = false;
             if (pending.Count == 0)
             {
                 return;
@@ -34,10 +42,18 @@ internal sealed partial class SendQueuePump(LineMessaging messaging, SendPlanner
                     continue;
                 }
 
-                await messaging.Messages.MarkSendingAsync(entry.Message.MsgId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                if (entry.Message.Status == MessageStatus.Sent)
+                {
+                    LogResending(entry.Message.MsgId);
+                }
+                else
+                {
+                    await messaging.Messages.MarkSendingAsync(entry.Message.MsgId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                }
+
                 if (entry.Message.Status == MessageStatus.Queued)
                 {
-                    await messaging.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Sending, null, cancellationToken).ConfigureAwait(false);
+                    messaging.Publish(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Sending, null);
                 }
 
                 SendPlan plan;
@@ -74,6 +90,18 @@ internal sealed partial class SendQueuePump(LineMessaging messaging, SendPlanner
 
         return pending.Count - expired;
     }
+
+    /// <summary>Fails every message still in the queue with <paramref name="reason"/> (the line can no longer send).</summary>
+    public async Task FailAllAsync(string reason, CancellationToken cancellationToken)
+    {
+        foreach (var entry in await messaging.Messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await messaging.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, reason, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sending {MsgId} again: the server never acknowledged it on the previous connection")]
+    private partial void LogResending(string msgId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Send queue pass ended before {MsgId} (connection changed); it stays queued")]
     private partial void LogPassEnded(string msgId);

@@ -21,7 +21,10 @@ public interface IMessageStore
     /// <summary>Stores a new outbound message (status queued) and its send-queue entry in one write.</summary>
     Task SaveOutboundAsync(MessageRecord message, string toJid, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
-    /// <summary>The send queue: outbound messages still queued or sending, oldest first.</summary>
+    /// <summary>
+    /// The send queue, oldest first: outbound messages queued, sending, or sent but not yet acknowledged by the server
+    /// (after a reconnect those go out again with the same id; peers dedupe).
+    /// </summary>
     Task<IReadOnlyList<OutboundEntry>> PendingOutboundAsync(CancellationToken cancellationToken);
 
     /// <summary>Counts a send attempt of a queued message and marks it sending.</summary>
@@ -30,7 +33,7 @@ public interface IMessageStore
     /// <summary>
     /// Moves our message <paramref name="msgId"/> to <paramref name="status"/> when
     /// <see cref="MessageStatusNames.CanAdvance"/> allows it (a late delivery receipt never undoes a read), leaves the send
-    /// queue once sent or failed, and journals the change. Returns false when nothing changed.
+    /// queue once the server acknowledged it (server_ack or later) or it failed, and journals the change. Returns false when nothing changed.
     /// </summary>
     Task<bool> UpdateStatusAsync(string msgId, MessageStatus status, string? error, DateTimeOffset at, CancellationToken cancellationToken);
 

@@ -35,7 +35,13 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             return;
         }
 
+        // Baileys lists devices under <participants>; whatsmeow's retry resend puts the enc at the top, to= the device.
         var targets = message.Child("participants")?.ChildrenNamed("to").ToList() ?? [];
+        if (targets.Count == 0 && to.Device is not null && message.Child("enc") is not null)
+        {
+            targets.Add(new Node("to", NodeAttributes.Of(("jid", to.ToString())), message.ChildrenNamed("enc")));
+        }
+
         var deviceIdentity = message.Child("device-identity");
         foreach (var target in targets)
         {
@@ -53,7 +59,7 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             attributes.AddRange(AlternateAddress(sender));
             if (own)
             {
-                attributes.Add(("recipient", to.ToString()));
+                attributes.Add(("recipient", message.Attr("recipient") ?? to.ToString()));
             }
 
             if (message.Attr("edit") is { } edit)

@@ -97,7 +97,27 @@ public sealed partial class SandboxNetwork
             await connection.CloseAsync(ServerConnection.StreamError("401", "conflict", ("type", "device_removed"))).ConfigureAwait(false);
         }
 
+        if (removed)
+        {
+            NotifyDevicesChanged(account, "remove", $"{account.Phone}:{deviceId}@s.whatsapp.net");
+        }
+
         return removed;
+    }
+
+    /// <summary>
+    /// Tells every connected device that <paramref name="account"/>'s device list changed (a companion was added or
+    /// removed), as WhatsApp does for contacts, so senders drop their cached device lists. Live only: a device that is
+    /// offline refreshes its cache on its own schedule.
+    /// </summary>
+    private void NotifyDevicesChanged(SandboxAccount account, string change, string deviceJid)
+    {
+        foreach (var connection in _devices.All())
+        {
+            connection.Send(new Node("notification", NodeAttributes.Of(("from", account.Jid), ("type", "devices"), ("id", connection.NextId()), ("t", Now())), [
+                new Node(change, null, [Leaf("device", ("jid", deviceJid))]),
+            ]));
+        }
     }
 
     /// <summary>Injects a fault on a device (control API <c>POST /sandbox/faults</c>).</summary>
@@ -333,6 +353,7 @@ public sealed partial class SandboxNetwork
             await _accounts.AddCompanionAsync(account.Phone, deviceId, keyIndex, pending.NoiseKey, pending.Platform, cancellationToken).ConfigureAwait(false);
             ForgetPending(pending);
             LogPaired(deviceJid);
+            NotifyDevicesChanged(account, "add", deviceJid);
             await pending.Connection.CloseAsync(ServerConnection.StreamError("515")).ConfigureAwait(false);
             return deviceJid;
         }

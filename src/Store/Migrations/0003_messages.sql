@@ -1,8 +1,10 @@
 -- Messages, chats, contacts, LID mappings, the device-list cache, the durable send queue and the event journal of
 -- one line. Written by SqliteMessageStore; the webhook outbox reads line_events.
 
--- Every message of the line, inbound and outbound. (chat_jid, sender_key, msg_id) is unique: sender_key is '' for our
--- own messages and the sender's bare JID otherwise, so a redelivered message is recognised and not stored twice.
+-- Every message of the line, inbound and outbound. (chat_jid, msg_id, sender_key) is unique: sender_key is '' for our
+-- own messages and the sender's bare JID otherwise, so a redelivered message is recognised and not stored twice. The
+-- unique index leads with (chat_jid, msg_id) so it also serves lookups of one message in a chat. Our own message ids
+-- are unique across chats (messages_own_by_id): status updates and the send queue address them by id alone.
 CREATE TABLE messages (
     seq            INTEGER PRIMARY KEY AUTOINCREMENT,
     msg_id         TEXT    NOT NULL,
@@ -24,9 +26,10 @@ CREATE TABLE messages (
     edited_at_ms   INTEGER,
     revoked        INTEGER NOT NULL DEFAULT 0,
     updated_at_ms  INTEGER NOT NULL,
-    UNIQUE (chat_jid, sender_key, msg_id)
+    UNIQUE (chat_jid, msg_id, sender_key)
 );
-CREATE INDEX messages_by_id ON messages (msg_id);
+CREATE INDEX messages_by_id ON messages (msg_id, from_me);
+CREATE UNIQUE INDEX messages_own_by_id ON messages (msg_id) WHERE from_me = 1;
 CREATE INDEX messages_by_chat_time ON messages (chat_jid, timestamp_ms DESC, seq DESC);
 CREATE INDEX messages_by_time ON messages (timestamp_ms DESC, seq DESC);
 
@@ -37,7 +40,7 @@ CREATE TABLE chats (
     last_msg_at_ms INTEGER,
     unread         INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX chats_by_activity ON chats (last_msg_at_ms DESC);
+CREATE INDEX chats_by_activity ON chats (last_msg_at_ms DESC, jid);
 
 CREATE TABLE contacts (
     jid        TEXT PRIMARY KEY,
@@ -45,12 +48,14 @@ CREATE TABLE contacts (
     updated_at_ms INTEGER NOT NULL
 );
 
+-- One LID per phone number and one phone number per LID: a new pairing replaces whatever either side was paired with.
 CREATE TABLE lid_mappings (
     lid_jid TEXT PRIMARY KEY,
     pn_jid  TEXT NOT NULL
 );
-CREATE INDEX lid_mappings_by_pn ON lid_mappings (pn_jid);
+CREATE UNIQUE INDEX lid_mappings_by_pn ON lid_mappings (pn_jid);
 
+-- device_ids: the device ids, comma-separated ('0,3,12').
 CREATE TABLE device_lists (
     user_jid      TEXT    PRIMARY KEY,
     device_ids    TEXT    NOT NULL,

@@ -96,7 +96,9 @@ public static class MessageStanzas
             attributes.Add(("edit", edit));
         }
 
-        var children = new List<Node> { BuildEnc(encrypted, null, edit is not null, retryCount) };
+        // Baileys' form: the one device as the only participant (whatsmeow puts the enc at the top; servers take both).
+        var participant = new Node("to", NodeAttributes.Of(("jid", deviceJid)), [BuildEnc(encrypted, null, edit is not null, retryCount)]);
+        var children = new List<Node> { new("participants", null, [participant]) };
         if (encrypted.Type == SignalMessageType.PreKey && deviceIdentity is { Length: > 0 })
         {
             children.Add(new Node("device-identity", null, deviceIdentity));

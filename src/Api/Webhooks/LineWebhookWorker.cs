@@ -1,0 +1,247 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Threading.Channels;
+using WaEngine.Store;
+using WaEngine.Store.Registry;
+using WaEngine.Store.Webhooks;
+
+namespace WaEngine.Api.Webhooks;
+
+/// <summary>
+/// Delivers one line's outbox: one loop (a task awaited on stop) that moves new journal rows into deliveries, starts
+/// an attempt for the head of each chat that is due (at most <see cref="WebhookOptions.Parallelism"/> chats at once,
+/// never two of one chat), records each outcome, and sleeps until the next delivery is due, an attempt ends, or it is
+/// woken. Each line has its own worker, so a slow receiver only ever holds up its own line.
+/// </summary>
+internal sealed class LineWebhookWorker : IAsyncDisposable
+{
+    private const int TransferBatch = 500;
+    private const int HeadsToRead = 256;
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+
+    private readonly long _lineId;
+    private readonly SessionRegistry _registry;
+    private readonly Func<long, CancellationToken, Task<LineDatabase>> _openLine;
+    private readonly WebhookSender _sender;
+    private readonly WebhookOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Func<double> _random;
+    private readonly ILogger _logger;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public LineWebhookWorker(
+        long lineId,
+        SessionRegistry registry,
+        Func<long, CancellationToken, Task<LineDatabase>> openLine,
+        WebhookSender sender,
+        WebhookOptions options,
+        TimeProvider time,
+        Func<double> random,
+        ILogger logger)
+    {
+        _lineId = lineId;
+        _registry = registry;
+        _openLine = openLine;
+        _sender = sender;
+        _options = options;
+        _time = time;
+        _random = random;
+        _logger = logger;
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    /// <summary>The loop's task: it ends when the worker is disposed or the line no longer exists.</summary>
+    public Task Completion => _loop;
+
+    /// <summary>Makes the loop look at the outbox now (new journal rows, a retry by hand, a new URL).</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Stops the loop; attempts in flight are cancelled and stay pending (they go out again later).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        WebhookLog.WorkerStarted(_logger, _lineId);
+        var inFlight = new Dictionary<string, Task>(StringComparer.Ordinal);
+        var lineKey = _lineId.ToString(CultureInfo.InvariantCulture);
+        WebhookOutbox? outbox = null;
+        var nextPrune = DateTimeOffset.MinValue;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                DateTimeOffset? nextDue = null;
+                try
+                {
+                    outbox ??= new WebhookOutbox(await _openLine(_lineId, cancellationToken).ConfigureAwait(false), lineKey);
+                    var line = await _registry.FindAsync(_lineId, cancellationToken).ConfigureAwait(false);
+                    if (line is null)
+                    {
+                        return;
+                    }
+
+                    await TransferAsync(outbox, line, cancellationToken).ConfigureAwait(false);
+                    if (_time.GetUtcNow() >= nextPrune)
+                    {
+                        nextPrune = _time.GetUtcNow() + PruneEvery;
+                        var pruned = await outbox.PruneAsync(_time.GetUtcNow() - _options.Retention, cancellationToken).ConfigureAwait(false);
+                        if (pruned > 0)
+                        {
+                            WebhookLog.Pruned(_logger, _lineId, pruned);
+                        }
+                    }
+
+                    nextDue = await StartDueAsync(outbox, line, inFlight, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The loop outlives any one failure (a locked or missing database, a line that cannot open): it tries again.
+                    WebhookLog.StepFailed(_logger, _lineId, _options.PollInterval, ex);
+                    nextDue = _time.GetUtcNow() + _options.PollInterval;
+                }
+
+                await WaitAsync(inFlight, nextDue, cancellationToken).ConfigureAwait(false);
+                foreach (var (chat, attempt) in inFlight.Where(a => a.Value.IsCompleted).ToList())
+                {
+                    inFlight.Remove(chat);
+                    await attempt.ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: what was in flight stays pending.
+        }
+        finally
+        {
+            await Task.WhenAll(inFlight.Values).ConfigureAwait(false);
+            WebhookLog.WorkerStopped(_logger, _lineId);
+        }
+    }
+
+    private async Task TransferAsync(WebhookOutbox outbox, SessionRecord line, CancellationToken cancellationToken)
+    {
+        // Without a URL nothing is queued: events that happen while a session has no webhook are not kept for later.
+        var wanted = line.WebhookUrl is null
+            ? new HashSet<string>()
+            : line.WebhookEvents.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        while (await outbox.HasUntransferredAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var (read, queued) = await outbox.TransferAsync(
+                entry => WebhookPayload.Render(_lineId, entry, wanted), _time.GetUtcNow(), _options.MaxAge, TransferBatch, cancellationToken).ConfigureAwait(false);
+            WebhookLog.Transferred(_logger, _lineId, read, queued);
+            if (read < TransferBatch)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Starts an attempt for every due head whose chat has nothing in flight; returns when the next head is due.</summary>
+    private async Task<DateTimeOffset?> StartDueAsync(WebhookOutbox outbox, SessionRecord line, Dictionary<string, Task> inFlight, CancellationToken cancellationToken)
+    {
+        if (line.WebhookUrl is null)
+        {
+            return null;
+        }
+
+        if (WebhookUrl.Problem(line.WebhookUrl, "url") is not null || !Uri.TryCreate(line.WebhookUrl, UriKind.Absolute, out var url))
+        {
+            WebhookLog.UnusableUrl(_logger, _lineId);
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var head in await outbox.HeadsAsync(HeadsToRead, cancellationToken).ConfigureAwait(false))
+        {
+            if (inFlight.ContainsKey(head.ChatKey))
+            {
+                continue;
+            }
+
+            if (head.NextAttemptAt > now)
+            {
+                // Heads come soonest first: the rest are due later still.
+                return head.NextAttemptAt;
+            }
+
+            if (inFlight.Count >= _options.Parallelism)
+            {
+                return null;
+            }
+
+            inFlight[head.ChatKey] = AttemptAsync(outbox, url, line.WebhookSecret, head, cancellationToken);
+        }
+
+        return null;
+    }
+
+    private async Task AttemptAsync(WebhookOutbox outbox, Uri url, string? secret, WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        var target = WebhookUrl.ForLog(url);
+        var attempt = delivery.Attempts + 1;
+        try
+        {
+            var result = await _sender.SendAsync(url, secret, delivery, cancellationToken).ConfigureAwait(false);
+            var at = _time.GetUtcNow();
+            if (result.Delivered)
+            {
+                await outbox.MarkDeliveredAsync(delivery.JournalSeq, result.StatusCode ?? 200, at, CancellationToken.None).ConfigureAwait(false);
+                WebhookLog.Delivered(_logger, delivery.DeliveryId, delivery.Event, target, result.StatusCode, attempt);
+                return;
+            }
+
+            var delay = WebhookBackoff.Delay(attempt, _options.BaseDelay, _options.MaxDelay, _random());
+            var error = result.Error ?? "failed";
+            var status = await outbox.MarkAttemptFailedAsync(delivery.JournalSeq, result.StatusCode, error, at, at + delay, CancellationToken.None).ConfigureAwait(false);
+            if (status == WebhookDeliveryStatus.Failed)
+            {
+                WebhookLog.GaveUp(_logger, delivery.DeliveryId, delivery.Event, attempt, target, error);
+            }
+            else
+            {
+                WebhookLog.AttemptFailed(_logger, delivery.DeliveryId, delivery.Event, attempt, target, error, delay);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping mid-attempt: the delivery stays pending and goes out again with the same id.
+        }
+        catch (DbException failed)
+        {
+            WebhookLog.RecordFailed(_logger, delivery.DeliveryId, failed);
+        }
+    }
+
+    private async Task WaitAsync(Dictionary<string, Task> inFlight, DateTimeOffset? nextDue, CancellationToken cancellationToken)
+    {
+        var delay = _options.PollInterval;
+        if (nextDue is { } due)
+        {
+            var untilDue = due - _time.GetUtcNow();
+            delay = untilDue <= TimeSpan.Zero ? TimeSpan.Zero : untilDue < delay ? untilDue : delay;
+        }
+
+        if (delay > TimeSpan.Zero)
+        {
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var wakeUps = new List<Task>(inFlight.Values)
+            {
+                _wake.Reader.WaitToReadAsync(waiting.Token).AsTask(),
+                Task.Delay(delay, _time, waiting.Token),
+            };
+            await Task.WhenAny(wakeUps).ConfigureAwait(false);
+            await waiting.CancelAsync().ConfigureAwait(false);
+        }
+
+        _wake.Reader.TryRead(out _);
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+}

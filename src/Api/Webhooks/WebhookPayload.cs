@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Google.Protobuf;
+using WaEngine.Engine.Messaging;
+using WaEngine.Proto;
+using WaEngine.Store.Webhooks;
+
+namespace WaEngine.Api.Webhooks;
+
+/// <summary>
+/// Turns a journal row into the JSON a receiver gets (CONTRACT.md §4):
+/// <c>{"event", "timestamp", "session": {"id"}, "data"}</c>. The bytes are made once, when the row enters the outbox,
+/// and every attempt sends them unchanged.
+/// </summary>
+public static class WebhookPayload
+{
+    /// <summary>An inbound message (or our own, sent from another device) was stored.</summary>
+    public const string MessagesReceived = "messages.received";
+
+    /// <summary>One of our outbound messages changed status.</summary>
+    public const string MessageStatus = "message.status";
+
+    /// <summary>The line's status changed.</summary>
+    public const string SessionStatus = "session.status";
+
+    /// <summary>Every event a session can ask for.</summary>
+    public static IReadOnlyList<string> Events { get; } = [MessagesReceived, MessageStatus, SessionStatus];
+
+    // Text stays readable UTF-8 (emoji, accents); the body is JSON for machines, never embedded in HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The draft for <paramref name="entry"/>, or null when the session does not want its event.</summary>
+    public static WebhookDraft? Render(long sessionId, JournalEntry entry, IReadOnlySet<string> wanted)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(wanted);
+        if (!wanted.Contains(entry.Event))
+        {
+            return null;
+        }
+
+        return entry.Event switch
+        {
+            MessagesReceived => new WebhookDraft(entry.ChatJid ?? entry.Message?.ChatJid ?? "", Write(sessionId, entry, WriteMessage)),
+            MessageStatus => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WriteMessageStatus)),
+            SessionStatus => new WebhookDraft("", Write(sessionId, entry, WriteSessionStatus)),
+            _ => null,
+        };
+    }
+
+    /// <summary>The digits of a JID's user part (<c>15550001111:3@s.whatsapp.net</c> → <c>15550001111</c>), or null.</summary>
+    public static string? CleanPhone(string? jid)
+    {
+        if (string.IsNullOrEmpty(jid))
+        {
+            return null;
+        }
+
+        var user = jid.AsSpan();
+        var end = user.IndexOfAny(':', '@');
+        if (end >= 0)
+        {
+            user = user[..end];
+        }
+
+        Span<char> digits = stackalloc char[user.Length];
+        var count = 0;
+        foreach (var c in user)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits[count++] = c;
+            }
+        }
+
+        return count == 0 ? null : new string(digits[..count]);
+    }
+
+    private static byte[] Write(long sessionId, JournalEntry entry, Action<Utf8JsonWriter, JournalEntry> data)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("event", entry.Event);
+            writer.WriteNumber("timestamp", entry.CreatedAt.ToUnixTimeSeconds());
+            writer.WriteStartObject("session");
+            writer.WriteNumber("id", sessionId);
+            writer.WriteEndObject();
+            writer.WritePropertyName("data");
+            writer.WriteStartObject();
+            data(writer, entry);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteMessage(Utf8JsonWriter writer, JournalEntry entry)
+    {
+        var record = entry.Message;
+        Message? message = null;
+        if (record is not null)
+        {
+            try
+            {
+                message = Message.Parser.ParseFrom(record.Content);
+            }
+            catch (InvalidProtocolBufferException)
+            {
+                // Stored bytes that do not parse: the payload says so with message null and the stored body.
+                message = null;
+            }
+        }
+
+        var kind = record?.Type;
+        var pointsAt = kind is "reaction" or "edit" or "revoke";
+        writer.WriteStartObject("messages");
+        writer.WriteStartObject("key");
+        writer.WriteString("id", record?.MsgId ?? entry.MsgId);
+        writer.WriteBoolean("fromMe", record?.FromMe ?? false);
+        writer.WriteString("remoteJid", record?.ChatJid ?? entry.ChatJid);
+        writer.WriteString("senderPn", record?.SenderPn);
+        writer.WriteString("cleanedSenderPn", CleanPhone(record?.SenderPn));
+        writer.WriteString("senderLid", record?.SenderLid);
+        writer.WriteEndObject();
+
+        // The body as the message carried it (a later edit changes the stored row, not this event).
+        writer.WriteString("messageBody", message is not null ? MessageContent.BodyOf(MessageContent.Unwrap(message)) : record?.Body);
+        writer.WritePropertyName("message");
+        if (message is not null)
+        {
+            // Protobuf's formatter writes spaced JSON; re-written compact and escaped like the rest of the body.
+            using var json = JsonDocument.Parse(JsonFormatter.Default.Format(message));
+            json.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+
+        if (record is not null)
+        {
+            writer.WriteNumber("messageTimestamp", record.Timestamp.ToUnixTimeSeconds());
+        }
+        else
+        {
+            writer.WriteNull("messageTimestamp");
+        }
+
+        writer.WriteString("pushName", record?.PushName);
+        writer.WriteString("messageType", kind);
+        writer.WriteString("quotedMsgId", pointsAt ? null : record?.TargetMsgId);
+        writer.WriteString("targetMsgId", pointsAt ? record?.TargetMsgId : null);
+        writer.WriteString("mediaPath", record is null ? null : MediaPathOf(record));
+        writer.WriteEndObject();
+    }
+
+    private static string? MediaPathOf(MessageRecord record) =>
+        record.MediaPath ?? (record.Type is "image" or "video" or "audio" or "document" or "sticker" ? "/api/media/" + Uri.EscapeDataString(record.MsgId) : null);
+
+    private static void WriteMessageStatus(Utf8JsonWriter writer, JournalEntry entry)
+    {
+        writer.WriteStartObject("key");
+        writer.WriteString("id", entry.MsgId);
+        writer.WriteBoolean("fromMe", true);
+        writer.WriteString("remoteJid", entry.ChatJid);
+        writer.WriteEndObject();
+        writer.WriteString("status", entry.Status);
+        writer.WriteString("error", entry.Detail);
+    }
+
+    private static void WriteSessionStatus(Utf8JsonWriter writer, JournalEntry entry)
+    {
+        writer.WriteString("status", entry.Status);
+        writer.WriteString("reason", entry.Detail);
+    }
+}

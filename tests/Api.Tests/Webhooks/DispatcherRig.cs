@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using WaEngine.Api.Webhooks;
+using WaEngine.Store;
+using WaEngine.Store.Registry;
+using WaEngine.Store.Webhooks;
+using WaEngine.TestKit;
+
+namespace WaEngine.Api.Tests.Webhooks;
+
+/// <summary>The webhook dispatcher in the test process over a real registry and real line databases in a temporary folder.</summary>
+internal sealed class DispatcherRig : IAsyncDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ConcurrentDictionary<long, Lazy<Task<LineDatabase>>> _lines = new();
+    private SessionRegistry? _registry;
+
+    private DispatcherRig()
+    {
+    }
+
+    public static WebhookOptions Fast { get; } = new()
+    {
+        Timeout = TimeSpan.FromMilliseconds(500),
+        BaseDelay = TimeSpan.FromMilliseconds(20),
+        MaxDelay = TimeSpan.FromMilliseconds(300),
+        PollInterval = TimeSpan.FromMilliseconds(200),
+        MaxAge = TimeSpan.FromHours(1),
+    };
+
+    public string Folder => _folder.Path;
+
+    public SessionRegistry Registry => _registry!;
+
+    public WebhookDispatcher Dispatcher { get; private set; } = null!;
+
+    public static async Task<DispatcherRig> StartAsync(WebhookOptions options, ILoggerFactory? loggers = null)
+    {
+        var rig = new DispatcherRig();
+        rig._registry = await SessionRegistry.OpenAsync(rig.Folder, TimeProvider.System, default);
+        rig.Dispatcher = new WebhookDispatcher(rig.Registry, (id, _) => rig.LineAsync(id), options, TimeProvider.System, loggers ?? NullLoggerFactory.Instance);
+        await rig.Dispatcher.StartedAsync(default);
+        return rig;
+    }
+
+    public async Task<(long Id, LineDatabase Database)> AddLineAsync(Uri? url, string? secret, string events = "messages.received")
+    {
+        var (line, _) = await Registry.CreateAsync("line", url?.ToString(), secret, events, default);
+        var database = await LineAsync(line.Id);
+        Dispatcher.Wake(line.Id);
+        return (line.Id, database);
+    }
+
+    public Task<LineDatabase> LineAsync(long id) =>
+        _lines.GetOrAdd(id, _ => new Lazy<Task<LineDatabase>>(() => LineDatabase.OpenAsync(Path.Combine(Folder, $"line-{id}.db"), default))).Value;
+
+    public async Task<WebhookOutbox> OutboxAsync(long id) => new(await LineAsync(id), id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Waits until the line has <paramref name="count"/> deliveries and none is pending.</summary>
+    public async Task<IReadOnlyList<WebhookDelivery>> SettledAsync(long id, int count, TimeSpan within)
+    {
+        var outbox = await OutboxAsync(id);
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var all = await outbox.ListAsync(null, 100_000, null, default);
+            if (all.Count >= count && all.All(d => d.Status != WebhookDeliveryStatus.Pending))
+            {
+                return all;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Line {id}: {all.Count(d => d.Status == WebhookDeliveryStatus.Pending)} of {all.Count} deliveries still pending (expected {count}).");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Dispatcher.DisposeAsync();
+        foreach (var line in _lines.Values)
+        {
+            (await line.Value).Dispose();
+        }
+
+        _folder.Dispose();
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using WaEngine.TestKit;
+using Xunit.Abstractions;
+
+namespace WaEngine.Api.Tests.Webhooks;
+
+/// <summary>
+/// The proof of issue #8, end to end with real processes: virtual phones in a sandbox (WhatsApp, which keeps running)
+/// send messages to a line of the service; the service stores them, journals them and delivers them to a real
+/// receiver process that answers 500, stalls past the timeout and is killed and restarted on a schedule — while the
+/// service itself is killed with SIGKILL again and again. Nothing may be lost, order per chat must hold, every
+/// request must be signed, and a message seen twice must carry the same delivery id.
+/// </summary>
+public sealed class WebhookEndToEndTests(ITestOutputHelper output)
+{
+    private const string Secret = "e2e-webhook-secret";
+    private const string LinePhone = "15550100000";
+    private static readonly string[] Senders = ["15550100001", "15550100002", "15550100003"];
+
+    [Fact]
+    public async Task Two_thousand_messages_from_virtual_phones_all_arrive_while_the_service_is_killed_and_the_receiver_fails()
+    {
+        var total = int.TryParse(Environment.GetEnvironmentVariable("WAENGINE_WEBHOOK_E2E_MESSAGES"), CultureInfo.InvariantCulture, out var n) ? n : 2000;
+        using var folder = new TempFolder();
+        var data = Path.Combine(folder.Path, "service");
+        Directory.CreateDirectory(data);
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        foreach (var phone in (string[])[LinePhone, .. Senders])
+        {
+            await sandbox.CreateAccountAsync(phone);
+        }
+
+        var (wsUrl, rootKey) = await sandbox.InfoAsync();
+        var environment = new Dictionary<string, string>
+        {
+            ["WhatsApp__Url"] = wsUrl.ToString(),
+            ["WhatsApp__TrustedRootKey"] = Convert.ToBase64String(rootKey),
+            ["Webhooks__Timeout"] = "00:00:01",
+            ["Webhooks__BaseDelay"] = "00:00:00.050",
+            ["Webhooks__MaxDelay"] = "00:00:01",
+            ["Webhooks__PollInterval"] = "00:00:00.500",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+
+        await using var receiver = await ReceiverProcess.StartAsync(Path.Combine(folder.Path, "received.jsonl"), failEvery: 10, slowEvery: 37, slowMs: 1500);
+        ServiceProcess? service = await ServiceProcess.StartAsync(data, environment: environment);
+        var clock = Stopwatch.StartNew();
+        var kills = 0;
+        var acceptedAtKills = new List<int>();
+        var receiverRestarts = 0;
+        try
+        {
+            var id = await PairLineAsync(service, sandbox, data, receiver.Url);
+
+            // The phones send, each in its own order (one chat each), whatever happens to the service.
+            var sent = Senders.ToDictionary(s => s + "@s.whatsapp.net", _ => new List<string>());
+            var sending = Task.WhenAll(Senders.Select(async (sender, index) =>
+            {
+                var chat = sent[sender + "@s.whatsapp.net"];
+                for (var i = index; i < total; i += Senders.Length)
+                {
+                    var answer = await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{sender}/messages", new { to = "+" + LinePhone, text = $"message {i} from {sender}" });
+                    for (var wait = 0; answer.StatusCode == System.Net.HttpStatusCode.Conflict && wait < 100; wait++)
+                    {
+                        // Just paired: the line has not published its prekeys yet.
+                        await Task.Delay(200);
+                        answer = await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{sender}/messages", new { to = "+" + LinePhone, text = $"message {i} from {sender}" });
+                    }
+
+                    Assert.True(answer.IsSuccessStatusCode, $"send {i}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+                    chat.Add((await answer.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>());
+                }
+            }));
+
+            // Chaos until every message was accepted: SIGKILL the service every few seconds (it comes back on the same
+            // data), and kill the receiver now and then for a second.
+            var deadline = DateTime.UtcNow.AddMinutes(6);
+            var nextKill = DateTime.UtcNow.AddSeconds(4);
+            var nextReceiverKill = DateTime.UtcNow.AddSeconds(7);
+            while (true)
+            {
+                var accepted = receiver.Requests().Where(r => r.Accepted && r.Event == "messages.received").Select(r => DeliveryCheck.MessageIdOf(r.Json)).ToHashSet();
+                if (sending.IsCompleted && accepted.Count >= total)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"after {clock.Elapsed}: {accepted.Count} of {total} messages accepted, {sent.Values.Sum(c => c.Count)} sent, {kills} kills");
+                if (sending.IsFaulted)
+                {
+                    await sending;
+                }
+
+                if (DateTime.UtcNow >= nextKill && kills < 8)
+                {
+                    await service.DisposeAsync();
+                    service = null;
+                    kills++;
+                    acceptedAtKills.Add(accepted.Count);
+                    service = await ServiceProcess.StartAsync(data, environment: environment);
+                    nextKill = DateTime.UtcNow.AddSeconds(4 + Random.Shared.Next(4));
+                }
+
+                if (DateTime.UtcNow >= nextReceiverKill && receiverRestarts < 5)
+                {
+                    await receiver.KillAsync();
+                    await Task.Delay(1000);
+                    await receiver.StartAsync();
+                    receiverRestarts++;
+                    nextReceiverKill = DateTime.UtcNow.AddSeconds(6 + Random.Shared.Next(4));
+                }
+
+                await Task.Delay(250);
+            }
+
+            await sending;
+            var elapsed = clock.Elapsed;
+
+            // The admin view agrees: nothing pending or failed among the line's deliveries.
+            using var admin = Admin(service, data);
+            var failed = (await admin.GetFromJsonAsync<JsonArray>($"/api/sessions/{id}/webhook/deliveries?status=failed"))!;
+            Assert.Empty(failed);
+            await service.DisposeAsync();
+            service = null;
+
+            // Order per chat is the order the line stored the messages in (its journal); report if that ever differed from the phones' order.
+            var stored = await StoredOrderAsync(Path.Combine(data, "lines", $"{id}.db"));
+            var reordered = sent.Count(c => !c.Value.SequenceEqual(stored.GetValueOrDefault(c.Key, [])));
+            Assert.Equal(sent.Values.Sum(c => c.Count), stored.Values.Sum(c => c.Count));
+            var figures = DeliveryCheck.Verify(receiver.Requests(), stored, Secret);
+            output.WriteLine($"{figures}; service SIGKILLed {kills} times (messages accepted by then: {string.Join(", ", acceptedAtKills)}), receiver killed {receiverRestarts} times; {reordered} chats stored in an order other than sent; {elapsed.TotalSeconds:0} s");
+            Assert.Equal(total, figures.Messages);
+            Assert.True(acceptedAtKills.Count(a => a > 0 && a < total) >= 3, $"only {kills} kills happened, {acceptedAtKills.Count(a => a > 0 && a < total)} of them mid-run");
+        }
+        finally
+        {
+            if (service is not null)
+            {
+                await service.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<long> PairLineAsync(ServiceProcess service, RunningSandbox sandbox, string data, Uri receiverUrl)
+    {
+        using var admin = Admin(service, data);
+        var created = await admin.PostAsJsonAsync("/api/sessions", new { name = "e2e", webhook_url = "", webhook_secret = Secret });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, created.StatusCode);
+        created = await admin.PostAsJsonAsync("/api/sessions", new { name = "e2e", webhook_url = receiverUrl.ToString(), webhook_secret = Secret });
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<JsonNode>())!["id"]!.GetValue<long>();
+        var qr = await PollAsync(async () =>
+        {
+            var answer = await admin.GetAsync($"/api/sessions/{id}/qr");
+            return answer.IsSuccessStatusCode ? (await answer.Content.ReadFromJsonAsync<JsonNode>())!["qr"]!.GetValue<string>() : null;
+        });
+        await sandbox.ScanAsync(LinePhone, qr);
+        await PollAsync(async () => (await admin.GetFromJsonAsync<JsonNode>($"/api/sessions/{id}"))!["status"]!.GetValue<string>() == "connected" ? "ok" : null);
+        return id;
+    }
+
+    private static async Task<Dictionary<string, List<string>>> StoredOrderAsync(string databasePath)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        var rows = await connection.QueryAsync<(string ChatJid, string MsgId)>(
+            "SELECT m.chat_jid, m.msg_id FROM line_events e JOIN messages m ON m.seq = e.message_seq WHERE e.event = 'messages.received' ORDER BY e.seq;");
+        return rows.GroupBy(r => r.ChatJid).ToDictionary(g => g.Key, g => g.Select(r => r.MsgId).ToList());
+    }
+
+    private static HttpClient Admin(ServiceProcess service, string data)
+    {
+        var client = new HttpClient { BaseAddress = service.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(Path.Combine(data, "admin.key")));
+        return client;
+    }
+
+    private static async Task<string> PollAsync(Func<Task<string?>> probe)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("The condition did not hold within 60 s.");
+    }
+}

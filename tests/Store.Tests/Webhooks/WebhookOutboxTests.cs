@@ -1,0 +1,143 @@
+using System.Text;
+using Dapper;
+using WaEngine.Store.Webhooks;
+using WaEngine.TestKit;
+
+namespace WaEngine.Store.Tests.Webhooks;
+
+public sealed class WebhookOutboxTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_779_285_900);
+
+    [Fact]
+    public async Task Journal_rows_become_deliveries_once_with_the_cursor_moved_in_the_same_transaction()
+    {
+        using var folder = new TempFolder();
+        using var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), default);
+        var outbox = new WebhookOutbox(database, "7");
+        await InsertInboundAsync(database, "a@s.whatsapp.net", "M1", "one");
+        await InsertInboundAsync(database, "b@s.whatsapp.net", "M2", "two");
+        await outbox.AppendSessionStatusAsync("connected", "login", Now, default);
+        Assert.True(await outbox.HasUntransferredAsync(default));
+
+        var seen = new List<JournalEntry>();
+        var (read, queued) = await outbox.TransferAsync(entry => { seen.Add(entry); return Draft(entry); }, Now, TimeSpan.FromHours(25), 100, default);
+        Assert.Equal((3, 3), (read, queued));
+        Assert.False(await outbox.HasUntransferredAsync(default));
+        Assert.Equal((0, 0), await outbox.TransferAsync(Draft, Now, TimeSpan.FromHours(25), 100, default));
+
+        Assert.Equal("one", seen[0].Message!.Body);
+        Assert.Equal("a@s.whatsapp.net", seen[0].Message!.ChatJid);
+        Assert.Equal([1, 2, 3], seen[0].Message!.Content);
+        Assert.Equal(("session.status", "connected", "login"), (seen[2].Event, seen[2].Status, seen[2].Detail));
+        Assert.Null(seen[2].Message);
+
+        var all = await outbox.ListAsync(null, 10, null, default);
+        Assert.Equal(["wd_7_3", "wd_7_2", "wd_7_1"], all.Select(d => d.DeliveryId));
+        Assert.All(all, d => Assert.Equal(WebhookDeliveryStatus.Pending, d.Status));
+        Assert.Equal(Now + TimeSpan.FromHours(25), all[0].ExpiresAt);
+        Assert.Equal("M1", all[2].MsgId);
+    }
+
+    [Fact]
+    public async Task Skipped_rows_move_the_cursor_and_a_failing_render_leaves_everything_as_it_was()
+    {
+        using var folder = new TempFolder();
+        using var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), default);
+        var outbox = new WebhookOutbox(database, "1");
+        for (var i = 0; i < 5; i++)
+        {
+            await InsertInboundAsync(database, "a@s.whatsapp.net", $"M{i}", $"text {i}");
+        }
+
+        var calls = 0;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => outbox.TransferAsync(
+            entry => ++calls == 3 ? throw new InvalidOperationException("render broke") : Draft(entry), Now, TimeSpan.FromHours(1), 100, default));
+        Assert.Empty(await outbox.ListAsync(null, 10, null, default));
+        Assert.True(await outbox.HasUntransferredAsync(default));
+
+        Assert.Equal((2, 1), await outbox.TransferAsync(entry => entry.Seq == 2 ? Draft(entry) : null, Now, TimeSpan.FromHours(1), 2, default));
+        Assert.Equal((3, 3), await outbox.TransferAsync(Draft, Now, TimeSpan.FromHours(1), 100, default));
+        Assert.Equal([5, 4, 3, 2], (await outbox.ListAsync(null, 10, null, default)).Select(d => d.JournalSeq));
+    }
+
+    [Fact]
+    public async Task Only_the_head_of_each_chat_is_handed_out_until_it_is_delivered_or_given_up()
+    {
+        using var folder = new TempFolder();
+        using var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), default);
+        var outbox = new WebhookOutbox(database, "1");
+        await InsertInboundAsync(database, "a", "A1", "x");
+        await InsertInboundAsync(database, "b", "B1", "x");
+        await InsertInboundAsync(database, "a", "A2", "x");
+        await InsertInboundAsync(database, "b", "B2", "x");
+        await outbox.TransferAsync(Draft, Now, TimeSpan.FromMinutes(10), 100, default);
+
+        Assert.Equal(["A1", "B1"], (await outbox.HeadsAsync(10, default)).Select(d => d.MsgId));
+
+        // A failed attempt keeps A1 at the head of chat a, due later; chat b moves on.
+        Assert.Equal(WebhookDeliveryStatus.Pending, await outbox.MarkAttemptFailedAsync(1, 500, "HTTP 500", Now, Now.AddSeconds(30), default));
+        await outbox.MarkDeliveredAsync(2, 200, Now, default);
+        var heads = await outbox.HeadsAsync(10, default);
+        Assert.Equal(["B2", "A1"], heads.Select(d => d.MsgId));
+        Assert.Equal((1, 500, "HTTP 500", Now.AddSeconds(30)), (heads[1].Attempts, heads[1].LastStatusCode, heads[1].LastError, heads[1].NextAttemptAt));
+
+        // An attempt after expiry gives up: A2 becomes the head.
+        Assert.Equal(WebhookDeliveryStatus.Failed, await outbox.MarkAttemptFailedAsync(1, null, "timeout", Now.AddMinutes(10), Now.AddMinutes(11), default));
+        Assert.Equal(["A2", "B2"], (await outbox.HeadsAsync(10, default)).Select(d => d.MsgId).Order());
+        var failed = Assert.Single(await outbox.ListAsync(WebhookDeliveryStatus.Failed, 10, null, default));
+        Assert.Equal((2, (int?)null, "timeout"), (failed.Attempts, failed.LastStatusCode, failed.LastError));
+
+        // A retry by hand makes it pending, due now, with a fresh expiry, and the head of chat a again.
+        var retried = await outbox.RetryAsync("wd_1_1", Now.AddHours(1), TimeSpan.FromHours(2), default);
+        Assert.Equal((WebhookDeliveryStatus.Pending, Now.AddHours(1), Now.AddHours(3)), (retried!.Status, retried.NextAttemptAt, retried.ExpiresAt));
+        Assert.Contains(await outbox.HeadsAsync(10, default), d => d.MsgId == "A1");
+        Assert.Null(await outbox.RetryAsync("wd_1_99", Now, TimeSpan.FromHours(2), default));
+
+        var delivered = await outbox.FindAsync("wd_1_2", default);
+        Assert.Equal((WebhookDeliveryStatus.Delivered, 1, Now), (delivered!.Status, delivered.Attempts, delivered.DeliveredAt));
+        Assert.Equal(1, await outbox.PruneAsync(Now.AddDays(1), default));
+        Assert.Null(await outbox.FindAsync("wd_1_2", default));
+    }
+
+    [Fact]
+    public async Task A_database_with_journal_rows_from_before_webhooks_starts_its_cursor_at_the_end()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "line.db");
+        using (var database = await LineDatabase.OpenAsync(path, default))
+        {
+            await using var connection = await database.OpenConnectionAsync(default);
+            await connection.ExecuteAsync("DROP TABLE webhook_deliveries; DROP TABLE webhook_cursor; DELETE FROM schema_migrations WHERE version = 4;");
+            await InsertInboundAsync(database, "a", "OLD", "before the upgrade");
+        }
+
+        using (var database = await LineDatabase.OpenAsync(path, default))
+        {
+            var outbox = new WebhookOutbox(database, "1");
+            Assert.False(await outbox.HasUntransferredAsync(default));
+            await InsertInboundAsync(database, "a", "NEW", "after");
+            Assert.Equal((1, 1), await outbox.TransferAsync(Draft, Now, TimeSpan.FromHours(1), 10, default));
+        }
+    }
+
+    private static WebhookDraft Draft(JournalEntry entry) => new(entry.ChatJid ?? "", Encoding.UTF8.GetBytes($"{{\"seq\":{entry.Seq}}}"));
+
+    private static async Task InsertInboundAsync(LineDatabase database, string chat, string msgId, string text)
+    {
+        await using var connection = await database.OpenConnectionAsync(default);
+        using var transaction = connection.BeginTransaction();
+        var seq = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO messages (msg_id, chat_jid, from_me, sender_key, sender_jid, type, body, content, timestamp_ms, status, updated_at_ms)
+            VALUES (@msgId, @chat, 0, @chat, @chat, 'text', @text, X'010203', 1779285900000, 7, 1779285900000) RETURNING seq;
+            """,
+            new { msgId, chat, text },
+            transaction);
+        await connection.ExecuteAsync(
+            "INSERT INTO line_events (event, chat_jid, msg_id, message_seq, created_at_ms) VALUES ('messages.received', @chat, @msgId, @seq, 1779285900000);",
+            new { chat, msgId, seq },
+            transaction);
+        transaction.Commit();
+    }
+}
