@@ -32,6 +32,7 @@ public sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         document.Tags = new HashSet<OpenApiTag>
         {
             new() { Name = "Sessions (admin)", Description = "Lines: create, start, stop, pair (QR or phone code), rotate tokens, set webhooks, follow status. Authorization: Bearer <admin key>." },
+            new() { Name = "Webhooks (admin)", Description = "A line's webhook deliveries: status, attempts, retry by hand. Authorization: Bearer <admin key>." },
             new() { Name = "Line", Description = "Who and how the line is. X-API-Token: <line token>." },
             new() { Name = "Messages", Description = "Send text, replies, reactions, edits and deletes; read messages and their status. X-API-Token: <line token>." },
             new() { Name = "Chats", Description = "Chats, chat history and media. X-API-Token: <line token>." },
