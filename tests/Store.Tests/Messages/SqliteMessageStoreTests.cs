@@ -324,12 +324,14 @@ public sealed class SqliteMessageStoreTests
         {
             var id = $"M{round}";
             await line.Store.SaveOutboundAsync(Own(id, Alice, T0), Alice, T0.AddDays(1), default);
-            using var start = new Barrier(statuses.Length);
-            var changes = await Task.WhenAll(statuses.Select(status => Task.Run(async () =>
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var racers = statuses.Select(status => Task.Run(async () =>
             {
-                start.SignalAndWait();
+                await start.Task;
                 return await line.Store.UpdateStatusAsync(id, status, null, T0, default);
-            })));
+            })).ToList();
+            start.SetResult();
+            var changes = await Task.WhenAll(racers);
 
             Assert.Equal(MessageStatus.Read, (await line.Store.FindAsync(id, default))!.Status);
             var journal = (await line.JournalAsync()).Where(j => j.MsgId == id && j.Status != "queued").ToList();
