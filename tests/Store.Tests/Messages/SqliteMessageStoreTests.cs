@@ -408,7 +408,7 @@ public sealed class SqliteMessageStoreTests
         const int Chats = 500;
         const int Messages = 100_000;
         await using var line = await Line.OpenAsync();
-        await MessageSeed.InboundAsync(line.Database, line.Store, Messages, Chats, T0, default);
+        await MessageSeed.InboundAsync(line.Database, Messages, Chats, T0, default);
 
         var chat = MessageSeed.ChatJid(7);
         var history = await line.Store.HistoryAsync(chat, 50, default);
@@ -425,6 +425,11 @@ public sealed class SqliteMessageStoreTests
         var found = (await line.Store.FindAsync(MessageSeed.MsgId(12_345), default))!;
         Assert.Equal((MessageSeed.ChatJid(12_345 % Chats), MessageSeed.Timestamp(T0, 12_345)), (found.ChatJid, found.Timestamp));
         Assert.NotNull(await line.Store.FindInChatAsync(MessageSeed.ChatJid(12_345 % Chats), MessageSeed.MsgId(12_345), default));
+
+        Assert.False(await line.Store.SaveInboundAsync(null, Inbound(MessageSeed.MsgId(12_345), MessageSeed.ChatJid(12_345 % Chats), T0), default));
+        Assert.True(await line.Store.SaveInboundAsync(null, Inbound("NEW", chat, MessageSeed.Timestamp(T0, Messages)), default));
+        Assert.Equal("NEW", (await line.Store.HistoryAsync(chat, 1, default))[0].MsgId);
+        Assert.Equal((chat, Messages / Chats + 1), ((await line.Store.ListChatsAsync(1, default))[0].Jid, (await line.Store.ListChatsAsync(1, default))[0].Unread));
 
         await AssertIndexedAsync(line, SqliteMessageStore.HistorySql, "messages_by_chat_time", new { chatJid = chat, limit = 50 });
         await AssertIndexedAsync(line, SqliteMessageStore.RecentSql, "messages_by_time", new { limit = 20 });
