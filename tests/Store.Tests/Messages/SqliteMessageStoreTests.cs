@@ -436,7 +436,7 @@ public sealed class SqliteMessageStoreTests
         await AssertIndexedAsync(line, SqliteMessageStore.ListChatsSql, "chats_by_activity", new { limit = 100 });
         await AssertIndexedAsync(line, SqliteMessageStore.FindSql, "messages_by_id", new { msgId = "x" });
         await AssertIndexedAsync(line, SqliteMessageStore.FindInChatSql, "sqlite_autoindex_messages_1", new { chatJid = chat, msgId = "x" });
-        await AssertIndexedAsync(line, SqliteMessageStore.CurrentStatusSql, "messages_", new { msgId = "x" });
+        await AssertIndexedAsync(line, OutboundStatus.CurrentStatusSql, "messages_", new { msgId = "x" });
     }
 
     private static async Task AssertIndexedAsync(Line line, string sql, string index, object parameters)
