@@ -14,8 +14,8 @@ internal static class OutboundStatus
     internal const string CurrentStatusSql = "SELECT seq AS Seq, chat_jid AS ChatJid, status AS Status FROM messages WHERE msg_id = @msgId AND from_me = 1;";
 
     /// <summary>
-    /// Applies <paramref name="status"/> (and <paramref name="error"/> when given) when allowed; a sent or failed message
-    /// leaves the send queue. Journals <c>message.status</c> at <paramref name="at"/>. False when nothing changed.
+    /// Applies <paramref name="status"/> (and <paramref name="error"/> when given) when allowed; a message the server
+    /// acknowledged, or that failed, leaves the send queue. Journals <c>message.status</c> at <paramref name="at"/>. False when nothing changed.
     /// </summary>
     public static async Task<bool> AdvanceAsync(
         SqliteConnection connection,
@@ -39,7 +39,9 @@ internal static class OutboundStatus
             new { status = (long)status, error, atMs, seq = current.Seq },
             transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (status is >= MessageStatus.Sent and <= MessageStatus.Failed)
+        // A message written to a socket that died before the server's ack must go out again: it leaves the queue only
+        // once the server (or a receipt) confirms it, or when it fails.
+        if (status is >= MessageStatus.ServerAck and <= MessageStatus.Failed)
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM send_queue WHERE msg_id = @msgId;", new { msgId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);

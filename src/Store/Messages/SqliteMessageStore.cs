@@ -39,11 +39,11 @@ public sealed class SqliteMessageStore : IMessageStore
         FROM chats ORDER BY last_msg_at_ms DESC, jid LIMIT @limit;
         """;
 
-    /// <summary>The send queue joined with its messages, oldest first.</summary>
+    /// <summary>The send queue joined with its messages, oldest first (sent but not acknowledged by the server included).</summary>
     internal const string PendingSql = $"""
         SELECT {MessageRow.Columns}, q.to_jid AS ToJid, q.expires_at_ms AS ExpiresAtMs, q.attempts AS Attempts
         FROM send_queue q JOIN messages m ON m.seq = q.queued_seq
-        WHERE m.status IN (@queued, @sending)
+        WHERE m.status IN (@queued, @sending, @sent)
         ORDER BY q.queued_seq;
         """;
 
@@ -145,7 +145,7 @@ public sealed class SqliteMessageStore : IMessageStore
             var entries = await connection.QueryAsync<MessageRow, QueueRow, OutboundEntry>(
                 new CommandDefinition(
                     PendingSql,
-                    new { queued = (long)MessageStatus.Queued, sending = (long)MessageStatus.Sending },
+                    new { queued = (long)MessageStatus.Queued, sending = (long)MessageStatus.Sending, sent = (long)MessageStatus.Sent },
                     cancellationToken: cancellationToken),
                 (message, queue) => new OutboundEntry(
                     message.ToRecord(), queue.ToJid, DateTimeOffset.FromUnixTimeMilliseconds(queue.ExpiresAtMs), (int)queue.Attempts),

@@ -221,8 +221,10 @@ public sealed class SqliteMessageStoreTests
         await line.Store.MarkSendingAsync("M1", T0.AddSeconds(20), default);
         Assert.True(await line.Store.UpdateStatusAsync("M3", MessageStatus.Sent, null, T0.AddSeconds(30), default));
 
+        // Sent but not acknowledged by the server stays queued: a dead socket may have eaten it.
         var pending = await line.Store.PendingOutboundAsync(default);
-        Assert.Equal(["M2", "M1"], pending.Select(p => p.Message.MsgId));
+        Assert.Equal(["M2", "M1", "M3"], pending.Select(p => p.Message.MsgId));
+        Assert.Equal(MessageStatus.Sent, pending[2].Message.Status);
         Assert.Equal((Bob, T0.AddDays(1), 0, MessageStatus.Queued), (pending[0].ToJid, pending[0].ExpiresAt, pending[0].Attempts, pending[0].Message.Status));
         Assert.Equal((Alice, T0.AddDays(2), 2, MessageStatus.Sending), (pending[1].ToJid, pending[1].ExpiresAt, pending[1].Attempts, pending[1].Message.Status));
         Assert.True(pending[1].Message.FromMe);
@@ -244,8 +246,9 @@ public sealed class SqliteMessageStoreTests
 
         await line.Store.MarkSendingAsync("M1", T0.AddSeconds(1), default);
         Assert.True(await line.Store.UpdateStatusAsync("M1", MessageStatus.Sent, null, T0.AddSeconds(2), default));
-        Assert.Empty(await line.Store.PendingOutboundAsync(default));
+        Assert.Single(await line.Store.PendingOutboundAsync(default));
         Assert.True(await line.Store.UpdateStatusAsync("M1", MessageStatus.ServerAck, null, T0.AddSeconds(3), default));
+        Assert.Empty(await line.Store.PendingOutboundAsync(default));
         Assert.False(await line.Store.UpdateStatusAsync("M1", MessageStatus.Failed, "479", T0.AddSeconds(4), default));
         Assert.True(await line.Store.UpdateStatusAsync("M1", MessageStatus.DeliveryAck, null, T0.AddSeconds(5), default));
         Assert.True(await line.Store.UpdateStatusAsync("M1", MessageStatus.Read, null, T0.AddSeconds(6), default));
@@ -278,6 +281,22 @@ public sealed class SqliteMessageStoreTests
         Assert.Equal(("failed", "encrypt: no session"), (last.Status, last.Detail));
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => line.Store.MarkSendingAsync("M1", T0, default));
         Assert.Contains("M1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SentButUnacknowledgedStaysQueuedUntilItExpires()
+    {
+        await using var line = await Line.OpenAsync();
+        await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(1), default);
+        await line.Store.MarkSendingAsync("M1", T0, default);
+        await line.Store.UpdateStatusAsync("M1", MessageStatus.Sent, null, T0.AddSeconds(1), default);
+
+        var resend = Assert.Single(await line.Store.PendingOutboundAsync(default));
+        Assert.Equal((MessageStatus.Sent, 1), (resend.Message.Status, resend.Attempts));
+        Assert.True(await line.Store.UpdateStatusAsync("M1", MessageStatus.Failed, "expired", T0.AddDays(2), default));
+
+        Assert.Empty(await line.Store.PendingOutboundAsync(default));
+        Assert.Equal(0, await line.CountAsync("SELECT COUNT(*) FROM send_queue;"));
     }
 
     [Fact]
