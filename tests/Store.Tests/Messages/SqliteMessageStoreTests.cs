@@ -1,10 +1,7 @@
-using Dapper;
-using Microsoft.Data.Sqlite;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Storage;
 using WaEngine.Store.Messages;
 using WaEngine.Store.Signal;
-using WaEngine.TestKit;
 
 namespace WaEngine.Store.Tests.Messages;
 
@@ -19,7 +16,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task InboundIsStoredOnce()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         var message = Inbound("A1", Alice, T0);
 
         Assert.True(await line.Store.SaveInboundAsync(null, message, default));
@@ -37,7 +34,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task SameIdFromAnotherSenderOrChatIsAnotherMessage()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
 
         Assert.True(await line.Store.SaveInboundAsync(null, Inbound("X", Group, T0, sender: Alice), default));
         Assert.True(await line.Store.SaveInboundAsync(null, Inbound("X", Group, T0, sender: Bob), default));
@@ -51,7 +48,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task EveryFieldRoundTrips()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         var message = new MessageRecord
         {
             MsgId = "R1",
@@ -92,7 +89,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task InboundKeepsChatContactAndLidMapping()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
 
         await line.Store.SaveInboundAsync(null, Inbound("A1", Alice, T0.AddMinutes(5)) with { SenderPn = Alice, SenderLid = AliceLid }, default);
         await line.Store.SaveInboundAsync(null, Inbound("A2", Alice, T0) with { PushName = "Alice B." }, default);
@@ -120,7 +117,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task LidMappingStaysOneToOne()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
 
         await line.Store.SaveLidMappingAsync(AliceLid, Alice, default);
         await line.Store.SaveLidMappingAsync("90000000000002@lid", Alice, default);
@@ -134,7 +131,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task EditAndRevokeUpdateTheirTargetAndOnlyMessagesCountAsUnread()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveInboundAsync(null, Inbound("A1", Alice, T0), default);
         await line.Store.SaveInboundAsync(null, Inbound("A2", Alice, T0.AddSeconds(1)), default);
 
@@ -156,7 +153,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task AnEditOrRevokeTouchesOnlyItsOwnSidesMessage()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(1), default);
         await line.Store.SaveInboundAsync(null, Inbound("A1", Alice, T0), default);
 
@@ -172,7 +169,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task InboundJoinsTheSignalTransaction()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         var signal = new SqliteSignalStore(line.Database);
 
         await using (var transaction = await signal.BeginSqliteTransactionAsync(default))
@@ -199,7 +196,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task InboundRefusesAForeignTransaction()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await using var foreign = await new InMemorySignalStore().BeginTransactionAsync(default);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => line.Store.SaveInboundAsync(foreign, Inbound("A1", Alice, T0), default));
@@ -212,7 +209,7 @@ public sealed class SqliteMessageStoreTests
     public async Task OutboundQueuesInOrderAndCountsAttempts()
     {
         var clock = new FixedClock(T0.AddHours(1));
-        await using var line = await Line.OpenAsync(clock);
+        await using var line = await MessageStoreLine.OpenAsync(clock);
         await line.Store.SaveOutboundAsync(Own("M2", Bob, T0.AddSeconds(5)), Bob, T0.AddDays(1), default);
         await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(2), default);
         await line.Store.SaveOutboundAsync(Own("M3", Group, T0), Group, T0.AddDays(3), default);
@@ -241,7 +238,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task StatusWalksForwardAndEachStepIsJournaled()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(1), default);
 
         await line.Store.MarkSendingAsync("M1", T0.AddSeconds(1), default);
@@ -266,7 +263,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task FailureFromSendingLeavesTheQueueWithItsReason()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(1), default);
         await line.Store.MarkSendingAsync("M1", T0, default);
 
@@ -286,7 +283,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task SentButUnacknowledgedStaysQueuedUntilItExpires()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(1), default);
         await line.Store.MarkSendingAsync("M1", T0, default);
         await line.Store.UpdateStatusAsync("M1", MessageStatus.Sent, null, T0.AddSeconds(1), default);
@@ -302,7 +299,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task DuplicateOutboundIdThrowsAndWritesNothing()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(1), default);
 
         var sameChat = await Assert.ThrowsAsync<InvalidOperationException>(() => line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0, default));
@@ -319,7 +316,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task OwnIdSharedWithAnInboundMessageIsFoundOwnFirst()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveInboundAsync(null, Inbound("X", Bob, T0.AddSeconds(1)), default);
         await line.Store.SaveOutboundAsync(Own("X", Alice, T0), Alice, T0.AddDays(1), default);
 
@@ -332,7 +329,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task RacingStatusUpdatesEndAtTheHighestWithOneJournalRowPerChange()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         MessageStatus[] statuses =
         [
             MessageStatus.Sending, MessageStatus.Sent, MessageStatus.ServerAck, MessageStatus.DeliveryAck,
@@ -365,7 +362,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task MessagesOfTheSameTimeComeNewestStoredFirst()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveInboundAsync(null, Inbound("A1", Alice, T0), default);
         await line.Store.SaveInboundAsync(null, Inbound("B1", Bob, T0), default);
         await line.Store.SaveInboundAsync(null, Inbound("A2", Alice, T0), default);
@@ -379,7 +376,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task DeviceListsRoundTripAndAreForgotten()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveDeviceListAsync(new DeviceList(Alice, [0, 3, 12], T0), default);
         await line.Store.SaveDeviceListAsync(new DeviceList(Bob, [], T0), default);
         await line.Store.SaveDeviceListAsync(new DeviceList(Alice, [0, 7], T0.AddHours(1)), default);
@@ -397,7 +394,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task LimitsAreClampedAndBadArgumentsSayWhatIsWrong()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveInboundAsync(null, Inbound("A1", Alice, T0), default);
         await line.Store.SaveInboundAsync(null, Inbound("A2", Alice, T0.AddSeconds(1)), default);
 
@@ -426,7 +423,7 @@ public sealed class SqliteMessageStoreTests
     {
         const int Chats = 500;
         const int Messages = 100_000;
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await MessageSeed.InboundAsync(line.Database, Messages, Chats, T0, default);
 
         var chat = MessageSeed.ChatJid(7);
@@ -458,7 +455,7 @@ public sealed class SqliteMessageStoreTests
         await AssertIndexedAsync(line, OutboundStatus.CurrentStatusSql, "messages_", new { msgId = "x" });
     }
 
-    private static async Task AssertIndexedAsync(Line line, string sql, string index, object parameters)
+    private static async Task AssertIndexedAsync(MessageStoreLine line, string sql, string index, object parameters)
     {
         var plan = (await line.QueryAsync<string>("EXPLAIN QUERY PLAN " + sql, parameters, column: "detail")).ToList();
         var text = string.Join(" | ", plan);
@@ -491,68 +488,4 @@ public sealed class SqliteMessageStoreTests
         Timestamp = at,
         Status = MessageStatus.Queued,
     };
-
-    private sealed record JournalRow(string Event, string? ChatJid, string? MsgId, long? MessageSeq, string? Status, string? Detail, long CreatedAtMs);
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private sealed class Line : IAsyncDisposable
-    {
-        private readonly TempFolder _folder;
-
-        private Line(TempFolder folder, LineDatabase database, SqliteMessageStore store)
-        {
-            _folder = folder;
-            Database = database;
-            Store = store;
-        }
-
-        public LineDatabase Database { get; }
-
-        public SqliteMessageStore Store { get; }
-
-        public static async Task<Line> OpenAsync(TimeProvider? time = null)
-        {
-            var folder = new TempFolder();
-            var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), default);
-            return new Line(folder, database, new SqliteMessageStore(database, time));
-        }
-
-        public async Task<long> CountAsync(string sql)
-        {
-            await using var connection = await Database.OpenConnectionAsync(default);
-            return await connection.ExecuteScalarAsync<long>(sql);
-        }
-
-        public async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? parameters = null, string? column = null)
-        {
-            await using var connection = await Database.OpenConnectionAsync(default);
-            if (column is null)
-            {
-                return (await connection.QueryAsync<T>(sql, parameters)).ToList();
-            }
-
-            var rows = await connection.QueryAsync(sql, parameters);
-            return rows.Select(r => (T)((IDictionary<string, object>)r)[column]).ToList();
-        }
-
-        public async Task<IReadOnlyList<JournalRow>> JournalAsync()
-        {
-            await using var connection = await Database.OpenConnectionAsync(default);
-            return (await connection.QueryAsync<JournalRow>(
-                "SELECT event AS Event, chat_jid AS ChatJid, msg_id AS MsgId, message_seq AS MessageSeq, status AS Status, detail AS Detail, created_at_ms AS CreatedAtMs FROM line_events ORDER BY seq;"))
-                .ToList();
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Database.Dispose();
-            SqliteConnection.ClearAllPools();
-            _folder.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
 }
