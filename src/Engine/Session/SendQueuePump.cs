@@ -91,6 +91,15 @@ internal sealed partial class SendQueuePump(LineMessaging messaging, SendPlanner
         return pending.Count - expired;
     }
 
+    /// <summary>Fails every message still in the queue with <paramref name="reason"/> (the line can no longer send).</summary>
+    public async Task FailAllAsync(string reason, CancellationToken cancellationToken)
+    {
+        foreach (var entry in await messaging.Messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await messaging.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, reason, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Sending {MsgId} again: the server never acknowledged it on the previous connection")]
     private partial void LogResending(string msgId);
 

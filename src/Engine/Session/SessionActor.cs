@@ -24,7 +24,7 @@ namespace WaEngine.Engine.Session;
 /// <see cref="InvalidTransitionException"/> or <see cref="SessionException"/> (<see cref="SessionErrorKind.WrongState"/>).
 /// When the QR refs of a pair-device list run out the line ends in <c>failed</c> with reason <c>qr_refs_ended</c>.
 /// </summary>
-public sealed class SessionActor : IAsyncDisposable
+public sealed class SessionActor : IAsyncDisposable, ILinePort
 {
     private readonly SessionOptions _options;
     private readonly ICredentialStore _store;
@@ -45,10 +45,7 @@ public sealed class SessionActor : IAsyncDisposable
     private readonly LineMessaging _messaging;
     private readonly SendPlanner _planner;
     private readonly SendQueuePump _pump;
-    private bool _pumpRunning;
-    private bool _pumpAgain;
-    private bool _pumpAfterLogin;
-    private ITimer? _sweepTimer;
+    private readonly LineMessagingDriver _driver;
     private DeviceCredentials? _credentials;
     private volatile SessionConnection? _connection;
     private volatile bool _loggedIn;
@@ -91,6 +88,7 @@ public sealed class SessionActor : IAsyncDisposable
         _messaging = new LineMessaging(lineId, options, _signal, messages, _keys, _events, _time, _logger);
         _planner = new SendPlanner(options, _signal, messages, _time);
         _pump = new SendQueuePump(_messaging, _planner, _time, _logger);
+        _driver = new LineMessagingDriver(this, options, _messaging, _planner, _pump, _time, _logger);
         _mailbox = Channel.CreateBounded<SessionMessage>(new BoundedChannelOptions(options.MailboxCapacity) { SingleReader = true });
         _loop = Task.Run(RunAsync);
     }
@@ -117,6 +115,26 @@ public sealed class SessionActor : IAsyncDisposable
                 Volatile.Read(ref _reconnectCount));
         }
     }
+
+    SessionStatus ILinePort.Status => _machine.Current;
+
+    DeviceCredentials? ILinePort.Credentials => _credentials;
+
+    SessionConnection? ILinePort.Connection => _connection;
+
+    bool ILinePort.LoggedIn => _loggedIn;
+
+    int ILinePort.Generation => _generation;
+
+    CancellationToken ILinePort.Lifetime => _lifetime.Token;
+
+    bool ILinePort.TryPost(SessionMessage message) => _mailbox.Writer.TryWrite(message);
+
+    ValueTask ILinePort.PostAsync(SessionMessage message, CancellationToken cancellationToken) => PostAsync(message, cancellationToken);
+
+    void ILinePort.Track(string step, Func<Task> flow) => Track(step, flow);
+
+    Task ILinePort.SendAsync(Node node) => SendAsync(node);
 
     /// <summary>The line's messages, chats and contacts (reads are safe from any thread).</summary>
     public IMessageStore Messages => _messaging.Messages;
@@ -226,7 +244,7 @@ public sealed class SessionActor : IAsyncDisposable
             {
                 await EndConnectionAsync().ConfigureAwait(false);
                 _reconnectTimer?.Dispose();
-                _sweepTimer?.Dispose();
+                _driver.StopTimers();
                 _mailbox.Writer.TryComplete();
                 await FailLeftoversAsync().ConfigureAwait(false);
                 return;
@@ -283,16 +301,13 @@ public sealed class SessionActor : IAsyncDisposable
             case SessionMessage.PairingHelloAnswered m: OnPairingHelloAnswered(m); break;
             case SessionMessage.PreparePreKeyUpload m: await PreparePreKeyUploadAsync(m).ConfigureAwait(false); break;
             case SessionMessage.LogoutAnswered m: await CompleteLaterAsync(m.Done, () => OnLogoutAnsweredAsync(m)).ConfigureAwait(false); break;
-            case SessionMessage.QueueSend m: await QueueSendAsync(m).ConfigureAwait(false); break;
-            case SessionMessage.MarkRead m: await CompleteAsync(m.Done, () => MarkReadCoreAsync(m)).ConfigureAwait(false); break;
-            case SessionMessage.EncryptAndSend m: await EncryptAndSendAsync(m).ConfigureAwait(false); break;
-            case SessionMessage.RetryReady m when m.Generation == _generation: await ResendForRetryAsync(m).ConfigureAwait(false); break;
-            case SessionMessage.SendQueueIdle m: OnSendQueueIdle(m); break;
-            case SessionMessage.SweepSendQueue: SweepSendQueue(); break;
-            case SessionMessage.SweepFinished { Remaining: 0 } when !_loggedIn:
-                _sweepTimer?.Dispose();
-                _sweepTimer = null;
-                break;
+            case SessionMessage.QueueSend m: await _driver.QueueSendAsync(m).ConfigureAwait(false); break;
+            case SessionMessage.MarkRead m: await CompleteAsync(m.Done, () => _driver.MarkReadCoreAsync(m)).ConfigureAwait(false); break;
+            case SessionMessage.EncryptAndSend m: await _driver.EncryptAndSendAsync(m).ConfigureAwait(false); break;
+            case SessionMessage.RetryReady m when m.Generation == _generation: await _driver.ResendForRetryAsync(m).ConfigureAwait(false); break;
+            case SessionMessage.SendQueueIdle m: _driver.OnSendQueueIdle(m); break;
+            case SessionMessage.SweepSendQueue: _driver.SweepSendQueue(); break;
+            case SessionMessage.SweepFinished m: _driver.OnSweepFinished(m.Remaining); break;
             default: break;
         }
     }
@@ -346,7 +361,7 @@ public sealed class SessionActor : IAsyncDisposable
         BeginConnect("start");
 
         // Messages queued before a restart expire on schedule even if the line never logs in again.
-        KickSendQueue();
+        _driver.KickSendQueue();
     }
 
     private async Task<DeviceCredentials> CreateCredentialsAsync()
@@ -445,6 +460,9 @@ public sealed class SessionActor : IAsyncDisposable
         _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} was logged out ({reason})."));
         TransitionTo(SessionStatus.LoggedOut, reason);
         await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
+
+        // Nothing queued can leave a logged-out line: say so now rather than at expiry.
+        await _pump.FailAllAsync($"logged_out: the line was logged out ({reason}) before the message was sent", _lifetime.Token).ConfigureAwait(false);
     }
 
     private async Task FailAsync(string reason)
@@ -607,8 +625,8 @@ public sealed class SessionActor : IAsyncDisposable
                 case "failure": await OnFailureAsync(node).ConfigureAwait(false); break;
                 case "stream:error": await OnStreamErrorAsync(node).ConfigureAwait(false); break;
                 case "notification": await OnNotificationAsync(node).ConfigureAwait(false); break;
-                case "message": await OnMessageAsync(node).ConfigureAwait(false); break;
-                case "receipt": await OnReceiptAsync(node).ConfigureAwait(false); break;
+                case "message": await _driver.OnMessageAsync(node).ConfigureAwait(false); break;
+                case "receipt": await _driver.OnReceiptAsync(node).ConfigureAwait(false); break;
                 case "ack" when node.Attr("class") == "message": await _messaging.HandleMessageAckAsync(node, _lifetime.Token).ConfigureAwait(false); break;
                 case "ack": break;
                 case "xmlstreamend": await ScheduleReconnectAsync("stream_end").ConfigureAwait(false); break;
@@ -784,7 +802,7 @@ public sealed class SessionActor : IAsyncDisposable
 
             await connection.QueryAsync(ConnectionStanzas.BuildPassiveActive(connection.NextId()), _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
         });
-        KickSendQueue(afterLogin: true);
+        _driver.KickSendQueue(afterLogin: true);
     }
 
     private async Task UploadPreKeysAsync(SessionConnection connection, int generation, int serverCount)
@@ -871,221 +889,5 @@ public sealed class SessionActor : IAsyncDisposable
         {
             await ScheduleReconnectAsync($"stream_error_{error.Code ?? error.FirstChildTag ?? "unknown"}").ConfigureAwait(false);
         }
-    }
-
-    private async Task QueueSendAsync(SessionMessage.QueueSend message)
-    {
-        var status = _machine.Current;
-        if (_credentials is not { IsPaired: true } credentials || status is SessionStatus.Stopped or SessionStatus.LoggedOut or SessionStatus.Failed)
-        {
-            message.Done.TrySetException(new SessionException(SessionErrorKind.WrongState,
-                $"Line {LineId} cannot send while it is {status.ToName()}{(_credentials is { IsPaired: true } ? "" : " and not paired")}."));
-            return;
-        }
-
-        try
-        {
-            var record = await _messaging.QueueAsync(message.ToJid, message.Content, credentials, _lifetime.Token).ConfigureAwait(false);
-            message.Done.TrySetResult(record);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            message.Done.TrySetException(ex);
-            return;
-        }
-
-        KickSendQueue();
-    }
-
-    private void KickSendQueue(bool afterLogin = false)
-    {
-        if (!_loggedIn || _connection is not { } connection || _credentials is not { Me: { } me })
-        {
-            // Not able to send: queued messages wait, and expire on the sweep.
-            _sweepTimer ??= _time.CreateTimer(_ => _mailbox.Writer.TryWrite(new SessionMessage.SweepSendQueue()), null, _options.SendQueueSweepInterval, _options.SendQueueSweepInterval);
-            return;
-        }
-
-        if (_pumpRunning)
-        {
-            _pumpAgain = true;
-            _pumpAfterLogin |= afterLogin;
-            return;
-        }
-
-        _pumpRunning = true;
-        _pumpAgain = false;
-        afterLogin |= _pumpAfterLogin;
-        _pumpAfterLogin = false;
-        var generation = _generation;
-        var meJid = Jid.Parse(me);
-        Track("send_queue", async () =>
-        {
-            try
-            {
-                await _pump.RunAsync(connection, meJid, (entry, plan) => HandOffAsync(generation, entry, plan), afterLogin, _lifetime.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                _mailbox.Writer.TryWrite(new SessionMessage.SendQueueIdle(generation));
-            }
-        });
-    }
-
-    private async Task<bool> HandOffAsync(int generation, OutboundEntry entry, SendPlan plan)
-    {
-        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await PostAsync(new SessionMessage.EncryptAndSend(generation, entry, plan, done), _lifetime.Token).ConfigureAwait(false);
-        return await done.Task.WaitAsync(_lifetime.Token).ConfigureAwait(false);
-    }
-
-    private void OnSendQueueIdle(SessionMessage.SendQueueIdle message)
-    {
-        _pumpRunning = false;
-        if (_pumpAgain)
-        {
-            KickSendQueue();
-        }
-    }
-
-    private void SweepSendQueue()
-    {
-        if (_loggedIn)
-        {
-            _sweepTimer?.Dispose();
-            _sweepTimer = null;
-            KickSendQueue();
-            return;
-        }
-
-        Track("send_queue_sweep", async () =>
-        {
-            var remaining = await _pump.ExpireAsync(_lifetime.Token).ConfigureAwait(false);
-            _mailbox.Writer.TryWrite(new SessionMessage.SweepFinished(remaining));
-        });
-    }
-
-    private async Task EncryptAndSendAsync(SessionMessage.EncryptAndSend message)
-    {
-        if (message.Generation != _generation || _connection is not { } connection || _credentials is not { IsPaired: true } credentials)
-        {
-            message.Done.TrySetResult(false);
-            return;
-        }
-
-        var msgId = message.Entry.Message.MsgId;
-        try
-        {
-            var stanza = await _messaging.EncryptAsync(message.Entry, message.Plan, credentials, _lifetime.Token).ConfigureAwait(false);
-            await connection.SendAsync(stanza, _lifetime.Token).ConfigureAwait(false);
-            await _messaging.AdvanceAsync(msgId, message.Entry.Message.ChatJid, MessageStatus.Sent, null, _lifetime.Token).ConfigureAwait(false);
-            message.Done.TrySetResult(true);
-        }
-        catch (Exception ex) when (ex is SignalException or Crypto.CryptoException or InvalidProtocolBufferException)
-        {
-            await _messaging.AdvanceAsync(msgId, message.Entry.Message.ChatJid, MessageStatus.Failed, $"encryption failed: {ex.Message}", _lifetime.Token).ConfigureAwait(false);
-            message.Done.TrySetResult(true);
-        }
-        catch (Exception ex) when (ex is ChannelClosedException or SessionException)
-        {
-            message.Done.TrySetResult(false);
-        }
-    }
-
-    private async Task OnMessageAsync(Node node)
-    {
-        if (_credentials is not { IsPaired: true } credentials || _connection is null)
-        {
-            return;
-        }
-
-        IncomingMessage incoming;
-        try
-        {
-            incoming = MessageStanzas.Parse(node);
-        }
-        catch (StanzaException ex)
-        {
-            SessionLog.StanzaFailed(_logger, "message", ex.Message);
-            await SendAsync(ReceiptStanzas.BuildAck(node, 487)).ConfigureAwait(false);
-            return;
-        }
-
-        foreach (var answer in await _messaging.ReceiveAsync(incoming, credentials, _lifetime.Token).ConfigureAwait(false))
-        {
-            await SendAsync(answer).ConfigureAwait(false);
-        }
-    }
-
-    private async Task OnReceiptAsync(Node node)
-    {
-        IncomingReceipt receipt;
-        try
-        {
-            receipt = ReceiptStanzas.Parse(node);
-        }
-        catch (StanzaException ex)
-        {
-            SessionLog.StanzaFailed(_logger, "receipt", ex.Message);
-            await SendAsync(ReceiptStanzas.BuildAck(node)).ConfigureAwait(false);
-            return;
-        }
-
-        var (ack, retry) = await _messaging.HandleReceiptAsync(receipt, _lifetime.Token).ConfigureAwait(false);
-        await SendAsync(ack).ConfigureAwait(false);
-        if (retry is null || _connection is not { } connection)
-        {
-            return;
-        }
-
-        var generation = _generation;
-        Track("retry_bundle", async () =>
-        {
-            Signal.PreKeyBundle? bundle = null;
-            if (retry.Keys is null)
-            {
-                var deviceJid = (retry.Device.Device ?? 0) == 0 ? (retry.Device with { Device = null }).ToString() : retry.Device.ToString();
-                var fetched = await _planner.FetchBundlesAsync(connection, [deviceJid], _lifetime.Token).ConfigureAwait(false);
-                bundle = fetched.GetValueOrDefault(deviceJid);
-            }
-
-            await PostAsync(new SessionMessage.RetryReady(generation, retry, bundle), _lifetime.Token).ConfigureAwait(false);
-        });
-    }
-
-    private async Task ResendForRetryAsync(SessionMessage.RetryReady message)
-    {
-        if (_connection is not { } connection || _credentials is not { IsPaired: true } credentials)
-        {
-            return;
-        }
-
-        var stanza = await _messaging.EncryptRetryAsync(message.Request, message.Bundle, credentials, _lifetime.Token).ConfigureAwait(false);
-        await connection.SendAsync(stanza, _lifetime.Token).ConfigureAwait(false);
-    }
-
-    private async Task MarkReadCoreAsync(SessionMessage.MarkRead message)
-    {
-        if (!_loggedIn || _connection is not { } connection)
-        {
-            throw new SessionException(SessionErrorKind.WrongState, $"Line {LineId} is {_machine.Current.ToName()}: read receipts need a connected line.");
-        }
-
-        var inbound = new List<MessageRecord>();
-        foreach (var id in message.MessageIds)
-        {
-            if (await _messaging.Messages.FindInChatAsync(message.ChatJid, id, _lifetime.Token).ConfigureAwait(false) is { FromMe: false } found)
-            {
-                inbound.Add(found);
-            }
-        }
-
-        foreach (var bySender in inbound.GroupBy(m => m.SenderLid is not null && m.SenderJid is null ? m.SenderLid : m.ChatJid))
-        {
-            var receipt = ReceiptStanzas.BuildRead(bySender.Key, null, bySender.Select(m => m.MsgId).ToList(), _time.GetUtcNow());
-            await connection.SendAsync(receipt, _lifetime.Token).ConfigureAwait(false);
-        }
-
-        await _messaging.Messages.MarkChatReadAsync(message.ChatJid, _lifetime.Token).ConfigureAwait(false);
     }
 }

@@ -193,6 +193,23 @@ public sealed class DeliveryGuaranteeTests
         Assert.True((await world.Line.Messages.FindAsync(note.MsgId, None))!.Status >= MessageStatus.ServerAck);
     }
 
+    [Fact]
+    public async Task A_message_queued_while_reconnecting_fails_at_once_when_the_phone_unlinks_the_line()
+    {
+        await using var world = await MessagingWorld.StartAsync(tune: o => o with { Reconnect = new ReconnectPolicy(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)) });
+        await FaultAsync(world.Sandbox, AlicePhone + ":1@s.whatsapp.net", "drop");
+        await world.Line.WaitForStatusAsync(SessionStatus.Reconnecting);
+        var queued = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("never leaves"), None);
+        Assert.Equal(MessageStatus.Queued, queued.Status);
+        (await world.Sandbox.Http.DeleteAsync($"/sandbox/accounts/{AlicePhone}/devices/1")).EnsureSuccessStatusCode();
+
+        await world.Line.WaitForStatusAsync(SessionStatus.LoggedOut);
+        var failed = await world.Line.WaitForMessageStatusAsync(queued.MsgId, MessageStatus.Failed);
+        Assert.StartsWith("logged_out", failed.Error, StringComparison.Ordinal);
+        Assert.Empty(await world.Line.Messages.PendingOutboundAsync(None));
+        Assert.Equal("never leaves", (await world.Line.Messages.FindAsync(queued.MsgId, None))!.Body);
+    }
+
     private static async Task FaultAsync(RunningSandbox sandbox, string deviceJid, string kind, int? code = null)
     {
         var response = await sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = deviceJid, kind, code });
