@@ -43,6 +43,7 @@ public sealed class SendThroughKillsTests(ITestOutputHelper output)
             var (id, token) = await PairLineAsync(service, sandbox, data);
             var accepted = new List<string>();
             var kills = 0;
+            var inFlightAtKills = new List<string>();
             for (var i = 0; i < total; i++)
             {
                 var key = $"send-{i}";
@@ -66,6 +67,12 @@ public sealed class SendThroughKillsTests(ITestOutputHelper output)
                 if (i % 30 == 17)
                 {
                     // SIGKILL right after a burst: messages are queued, sending or sent-but-unacknowledged.
+                    using (var probe = Line(service, token))
+                    {
+                        var last = await probe.GetFromJsonAsync<JsonNode>($"/api/messages/{msgId}");
+                        inFlightAtKills.Add(last!["status"]!.GetValue<string>());
+                    }
+
                     await service.DisposeAsync();
                     kills++;
                     service = await ServiceProcess.StartAsync(data, environment: environment);
@@ -92,7 +99,7 @@ public sealed class SendThroughKillsTests(ITestOutputHelper output)
             var stored = await StoredOutboundAsync(Path.Combine(data, "lines", $"{id}.db"));
             Assert.Equal(total, stored.Count);
             Assert.Equal(accepted.Order(), stored.Order());
-            output.WriteLine($"{total} sends, {kills} SIGKILLs, {received.Count} distinct ids at the phone, {stored.Count} rows in the store");
+            output.WriteLine($"{total} sends, {kills} SIGKILLs (status of the last accepted send at each kill: {string.Join(", ", inFlightAtKills)}), {received.Count} distinct ids at the phone, {stored.Count} rows in the store");
         }
         finally
         {
