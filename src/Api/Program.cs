@@ -63,7 +63,6 @@ builder.Services.AddSingleton(services => new LineHost(
     dataFolder.Path,
     () => WhatsAppConnection.Options(services, builder.Configuration, sandbox),
     services.GetRequiredService<WebhookDispatcher>(),
-    services.GetRequiredService<TimeProvider>(),
     services.GetRequiredService<ILoggerFactory>(),
     services.GetRequiredService<ILogger<LineHost>>()));
 if (sandbox)

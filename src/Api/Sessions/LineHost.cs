@@ -19,7 +19,7 @@ namespace WaEngine.Api.Sessions;
 /// Status changes are appended to the line's journal as <c>session.status</c> events, and every journalled event
 /// wakes the line's webhook worker.
 /// </summary>
-public sealed partial class LineHost(SessionRegistry registry, string dataFolder, Func<SessionOptions> options, WebhookDispatcher webhooks, TimeProvider time, ILoggerFactory loggers, ILogger<LineHost> logger) : IAsyncDisposable
+public sealed partial class LineHost(SessionRegistry registry, string dataFolder, Func<SessionOptions> options, WebhookDispatcher webhooks, ILoggerFactory loggers, ILogger<LineHost> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, SessionLineStores> _stores = new();
     private readonly ConcurrentDictionary<string, QrCodeIssued> _qr = new();
@@ -183,7 +183,7 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
 
         try
         {
-            await new WebhookOutbox(database, lineId).AppendSessionStatusAsync(change.To.ToName(), change.Reason, time.GetUtcNow(), _stopping.Token).ConfigureAwait(false);
+            await new WebhookOutbox(database, lineId).AppendSessionStatusAsync(change.To.ToName(), change.Reason, change.At, _stopping.Token).ConfigureAwait(false);
             webhooks.Wake(long.Parse(lineId, System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (Microsoft.Data.Sqlite.SqliteException failed)

@@ -36,17 +36,7 @@ public sealed class WebhookEndToEndTests(ITestOutputHelper output)
             await sandbox.CreateAccountAsync(phone);
         }
 
-        var (wsUrl, rootKey) = await sandbox.InfoAsync();
-        var environment = new Dictionary<string, string>
-        {
-            ["WhatsApp__Url"] = wsUrl.ToString(),
-            ["WhatsApp__TrustedRootKey"] = Convert.ToBase64String(rootKey),
-            ["Webhooks__Timeout"] = "00:00:01",
-            ["Webhooks__BaseDelay"] = "00:00:00.050",
-            ["Webhooks__MaxDelay"] = "00:00:01",
-            ["Webhooks__PollInterval"] = "00:00:00.500",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var environment = await EnvironmentAsync(sandbox);
 
         await using var receiver = await ReceiverProcess.StartAsync(Path.Combine(folder.Path, "received.jsonl"), failEvery: 10, slowEvery: 37, slowMs: 1500);
         ServiceProcess? service = await ServiceProcess.StartAsync(data, environment: environment);
@@ -145,6 +135,89 @@ public sealed class WebhookEndToEndTests(ITestOutputHelper output)
                 await service.DisposeAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task Every_inbound_kind_from_a_virtual_phone_arrives_with_its_quoted_or_target_id_and_media_path()
+    {
+        using var folder = new TempFolder();
+        var data = Path.Combine(folder.Path, "service");
+        Directory.CreateDirectory(data);
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        await sandbox.CreateAccountAsync(LinePhone);
+        await sandbox.CreateAccountAsync(Senders[0]);
+        await using var receiver = await ReceiverProcess.StartAsync(Path.Combine(folder.Path, "received.jsonl"));
+        await using var service = await ServiceProcess.StartAsync(data, environment: await EnvironmentAsync(sandbox));
+        await PairLineAsync(service, sandbox, data, receiver.Url);
+        var chat = LinePhone + "@s.whatsapp.net";
+        var phone = Senders[0] + "@s.whatsapp.net";
+
+        var text = await PhoneSendsAsync(sandbox, new { text = "Can we meet tomorrow?" });
+        var reply = await PhoneSendsAsync(sandbox, new { message = new { extendedTextMessage = new { text = "At 10?", contextInfo = new { stanzaId = text, participant = phone, quotedMessage = new { conversation = "Can we meet tomorrow?" } } } } });
+        var reaction = await PhoneSendsAsync(sandbox, new { message = new { reactionMessage = new { key = new { remoteJid = chat, fromMe = true, id = text }, text = "👍", senderTimestampMs = "1779285889512" } } });
+        var edit = await PhoneSendsAsync(sandbox, new { message = new { protocolMessage = new { key = new { remoteJid = chat, fromMe = true, id = text }, type = "MESSAGE_EDIT", editedMessage = new { conversation = "Can we meet on Friday?" } } } });
+        var image = await PhoneSendsAsync(sandbox, new { message = new { imageMessage = new { url = "https://mmg.example/photo.enc", mimetype = "image/jpeg", caption = "The invoice", fileLength = "48213", directPath = "/photo.enc", mediaKey = Convert.ToBase64String(new byte[32]) } } });
+        var delete = await PhoneSendsAsync(sandbox, new { message = new { protocolMessage = new { key = new { remoteJid = chat, fromMe = true, id = reply }, type = "REVOKE" } } });
+
+        for (var i = 0; i < 300 && receiver.Requests().Count < 6; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var received = receiver.Requests().Where(r => r.Accepted).ToDictionary(r => DeliveryCheck.MessageIdOf(r.Json), r => r.Json["data"]!["messages"]!);
+        Assert.Equal([text, reply, reaction, edit, image, delete], receiver.Requests().Select(r => DeliveryCheck.MessageIdOf(r.Json)));
+        Assert.All(receiver.Requests(), r => Assert.True(r.SignatureValid(Secret)));
+        Assert.All(received.Values, m => Assert.Equal((phone, Senders[0], false), (m["key"]!["senderPn"]!.GetValue<string>(), m["key"]!["cleanedSenderPn"]!.GetValue<string>(), m["key"]!["fromMe"]!.GetValue<bool>())));
+        Assert.All(received.Values, m => Assert.Equal(phone, m["key"]!["remoteJid"]!.GetValue<string>()));
+
+        Assert.Equal(("text", "Can we meet tomorrow?", "Can we meet tomorrow?"), (Kind(received[text]), Body(received[text]), received[text]["message"]!["conversation"]!.GetValue<string>()));
+        Assert.Equal(("text", "At 10?", text), (Kind(received[reply]), Body(received[reply]), received[reply]["quotedMsgId"]!.GetValue<string>()));
+        Assert.Equal(("reaction", "👍", text), (Kind(received[reaction]), Body(received[reaction]), received[reaction]["targetMsgId"]!.GetValue<string>()));
+        Assert.Equal(("edit", "Can we meet on Friday?", text), (Kind(received[edit]), Body(received[edit]), received[edit]["targetMsgId"]!.GetValue<string>()));
+        Assert.Equal(("image", "The invoice", $"/api/media/{image}"), (Kind(received[image]), Body(received[image]), received[image]["mediaPath"]!.GetValue<string>()));
+        Assert.Equal("image/jpeg", received[image]["message"]!["imageMessage"]!["mimetype"]!.GetValue<string>());
+        Assert.Equal(("revoke", reply), (Kind(received[delete]), received[delete]["targetMsgId"]!.GetValue<string>()));
+        Assert.Null(received[delete]["messageBody"]);
+        Assert.Null(received[text]["quotedMsgId"]);
+        Assert.Null(received[text]["mediaPath"]);
+
+        static string Kind(JsonNode message) => message["messageType"]!.GetValue<string>();
+        static string Body(JsonNode message) => message["messageBody"]!.GetValue<string>();
+    }
+
+    private static async Task<string> PhoneSendsAsync(RunningSandbox sandbox, object content)
+    {
+        var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(content))!.AsObject();
+        body["to"] = "+" + LinePhone;
+        for (var attempt = 0; ; attempt++)
+        {
+            var answer = await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{Senders[0]}/messages", body);
+            if (answer.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 100)
+            {
+                // Just paired: the line has not published its prekeys yet.
+                await Task.Delay(200);
+                continue;
+            }
+
+            Assert.True(answer.IsSuccessStatusCode, $"{body.ToJsonString()}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+            return (await answer.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+        }
+    }
+
+    /// <summary>The service's settings: the standalone sandbox as its WhatsApp, and webhook timings a test can wait for.</summary>
+    private static async Task<Dictionary<string, string>> EnvironmentAsync(RunningSandbox sandbox)
+    {
+        var (wsUrl, rootKey) = await sandbox.InfoAsync();
+        return new Dictionary<string, string>
+        {
+            ["WhatsApp__Url"] = wsUrl.ToString(),
+            ["WhatsApp__TrustedRootKey"] = Convert.ToBase64String(rootKey),
+            ["Webhooks__Timeout"] = "00:00:01",
+            ["Webhooks__BaseDelay"] = "00:00:00.050",
+            ["Webhooks__MaxDelay"] = "00:00:01",
+            ["Webhooks__PollInterval"] = "00:00:00.500",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
     }
 
     private static async Task<long> PairLineAsync(ServiceProcess service, RunningSandbox sandbox, string data, Uri receiverUrl)
