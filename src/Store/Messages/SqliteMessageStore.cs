@@ -17,7 +17,7 @@ public sealed class SqliteMessageStore : IMessageStore
     /// <summary>The largest page any list query returns; larger limits are clamped to it.</summary>
     public const int MaxLimit = 1000;
 
-    /// <summary>One message by id, our own first (tests read this and the other queries' plans).</summary>
+    /// <summary>One message by id, our own first. (The tests check the plan of this and the other queries here.)</summary>
     internal const string FindSql =
         $"SELECT {MessageRow.Columns} FROM messages m WHERE m.msg_id = @msgId ORDER BY m.from_me DESC, m.seq DESC LIMIT 1;";
 
@@ -34,12 +34,12 @@ public sealed class SqliteMessageStore : IMessageStore
         $"SELECT {MessageRow.Columns} FROM messages m ORDER BY m.timestamp_ms DESC, m.seq DESC LIMIT @limit;";
 
     /// <summary>Chats by activity (index chats_by_activity).</summary>
-    internal const string ListChatsSql = """
-        SELECT jid AS Jid, name AS Name, is_group AS IsGroup, last_msg_at_ms AS LastMsgAtMs, unread AS Unread
+    internal const string ListChatsSql = $"""
+        SELECT {ChatRow.Columns}
         FROM chats ORDER BY last_msg_at_ms DESC, jid LIMIT @limit;
         """;
 
-    /// <summary>The send queue joined with its messages, oldest first.</summary>
+    /// <summary>The send queue joined with its messages, oldest first (sent but not acknowledged by the server included).</summary>
     internal const string PendingSql = $"""
         SELECT {MessageRow.Columns}, q.to_jid AS ToJid, q.expires_at_ms AS ExpiresAtMs, q.attempts AS Attempts
         FROM send_queue q JOIN messages m ON m.seq = q.queued_seq
@@ -47,30 +47,8 @@ public sealed class SqliteMessageStore : IMessageStore
         ORDER BY q.queued_seq;
         """;
 
-    /// <summary>Our own message's current status (index messages_own_by_id).</summary>
-    internal const string CurrentStatusSql = "SELECT seq AS Seq, chat_jid AS ChatJid, status AS Status FROM messages WHERE msg_id = @msgId AND from_me = 1;";
-
-    private const string InsertMessage = """
-        INSERT INTO messages (msg_id, chat_jid, from_me, sender_key, sender_jid, sender_pn, sender_lid, type, body, content,
-            target_msg_id, push_name, timestamp_ms, status, error, media_path, edited_at_ms, revoked, updated_at_ms)
-        VALUES (@MsgId, @ChatJid, @FromMe, @SenderKey, @SenderJid, @SenderPn, @SenderLid, @Type, @Body, @Content,
-            @TargetMsgId, @PushName, @TimestampMs, @Status, @Error, @MediaPath, @EditedAtMs, @Revoked, @UpdatedAtMs)
-        ON CONFLICT DO NOTHING
-        RETURNING seq;
-        """;
-
-    private const string UpsertChat = """
-        INSERT INTO chats (jid, name, is_group, last_msg_at_ms, unread) VALUES (@jid, @name, @isGroup, @at, @unread)
-        ON CONFLICT (jid) DO UPDATE SET
-            name = COALESCE(excluded.name, chats.name),
-            last_msg_at_ms = MAX(COALESCE(chats.last_msg_at_ms, excluded.last_msg_at_ms), excluded.last_msg_at_ms),
-            unread = chats.unread + excluded.unread;
-        """;
-
-    private const string AppendEvent = """
-        INSERT INTO line_events (event, chat_jid, msg_id, message_seq, status, detail, created_at_ms)
-        VALUES (@event, @chat, @msgId, @seq, @status, @detail, @at);
-        """;
+    /// <summary>How long a write waits for another connection's write lock before failing (SQLite's busy handler).</summary>
+    private const int BusyTimeoutMs = 30_000;
 
     private readonly LineDatabase _database;
     private readonly TimeProvider _time;
@@ -91,7 +69,7 @@ public sealed class SqliteMessageStore : IMessageStore
         ValidateMessage(message);
         if (transaction is SqliteSignalTransaction joint)
         {
-            return await WriteInboundAsync(joint.Connection, joint.Transaction, message, cancellationToken).ConfigureAwait(false);
+            return await InboundMessageWriter.WriteAsync(joint.Connection, joint.Transaction, message, NowMs(), cancellationToken).ConfigureAwait(false);
         }
 
         if (transaction is not null)
@@ -101,13 +79,13 @@ public sealed class SqliteMessageStore : IMessageStore
                 nameof(transaction));
         }
 
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var own = connection.BeginTransaction(deferred: false);
             await using (own.ConfigureAwait(false))
             {
-                var stored = await WriteInboundAsync(connection, own, message, cancellationToken).ConfigureAwait(false);
+                var stored = await InboundMessageWriter.WriteAsync(connection, own, message, NowMs(), cancellationToken).ConfigureAwait(false);
                 if (stored)
                 {
                     await own.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -134,15 +112,14 @@ public sealed class SqliteMessageStore : IMessageStore
                 $"Outbound message {message.MsgId} must be stored as {MessageStatus.Queued.ToName()}, not {message.Status.ToName()}.", nameof(message));
         }
 
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var now = NowMs();
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = connection.BeginTransaction(deferred: false);
             await using (transaction.ConfigureAwait(false))
             {
-                var seq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-                    InsertMessage, MessageParameters(message, "", now), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)
+                var seq = await MessageWrites.InsertAsync(connection, transaction, message, "", now, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException(
                         $"Outbound message {message.MsgId} (chat {message.ChatJid}) is already stored: our own message ids must be unique.");
                 await connection.ExecuteAsync(new CommandDefinition(
@@ -150,12 +127,9 @@ public sealed class SqliteMessageStore : IMessageStore
                     new { id = message.MsgId, to = toJid, seq, expires = expiresAt.ToUnixTimeMilliseconds() },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
-                await connection.ExecuteAsync(new CommandDefinition(
-                    UpsertChat,
-                    new { jid = message.ChatJid, name = (string?)null, isGroup = IsGroup(message.ChatJid), at = message.Timestamp.ToUnixTimeMilliseconds(), unread = 0L },
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                await JournalAsync(connection, transaction, "message.status", message.ChatJid, message.MsgId, seq, MessageStatus.Queued.ToName(), null, now, cancellationToken)
+                await MessageWrites.UpsertChatAsync(connection, transaction, message.ChatJid, null, message.Timestamp.ToUnixTimeMilliseconds(), 0, cancellationToken)
+                    .ConfigureAwait(false);
+                await MessageWrites.JournalAsync(connection, transaction, "message.status", message.ChatJid, message.MsgId, seq, MessageStatus.Queued.ToName(), null, now, cancellationToken)
                     .ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -184,7 +158,7 @@ public sealed class SqliteMessageStore : IMessageStore
     public async Task MarkSendingAsync(string msgId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(msgId);
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = connection.BeginTransaction(deferred: false);
@@ -198,7 +172,7 @@ public sealed class SqliteMessageStore : IMessageStore
                     throw new InvalidOperationException($"Message {msgId} is not in the send queue (unknown, already sent, or failed).");
                 }
 
-                await AdvanceAsync(connection, transaction, msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false);
+                await OutboundStatus.AdvanceAsync(connection, transaction, msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -213,13 +187,13 @@ public sealed class SqliteMessageStore : IMessageStore
             throw new ArgumentException($"Status {(int)status} is not a MessageStatus.", nameof(status));
         }
 
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = connection.BeginTransaction(deferred: false);
             await using (transaction.ConfigureAwait(false))
             {
-                var changed = await AdvanceAsync(connection, transaction, msgId, status, error, at, cancellationToken).ConfigureAwait(false);
+                var changed = await OutboundStatus.AdvanceAsync(connection, transaction, msgId, status, error, at, cancellationToken).ConfigureAwait(false);
                 if (changed)
                 {
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -308,7 +282,7 @@ public sealed class SqliteMessageStore : IMessageStore
     public async Task MarkChatReadAsync(string chatJid, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(chatJid);
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -321,10 +295,10 @@ public sealed class SqliteMessageStore : IMessageStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(lidJid);
         ArgumentException.ThrowIfNullOrWhiteSpace(pnJid);
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            await WriteLidMappingAsync(connection, null, lidJid, pnJid, cancellationToken).ConfigureAwait(false);
+            await MessageWrites.WriteLidMappingAsync(connection, null, lidJid, pnJid, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -381,7 +355,7 @@ public sealed class SqliteMessageStore : IMessageStore
             }
         }
 
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -400,7 +374,7 @@ public sealed class SqliteMessageStore : IMessageStore
     public async Task ForgetDeviceListAsync(string userJid, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userJid);
-        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -408,145 +382,24 @@ public sealed class SqliteMessageStore : IMessageStore
         }
     }
 
-    private async Task<bool> WriteInboundAsync(SqliteConnection connection, SqliteTransaction transaction, MessageRecord message, CancellationToken cancellationToken)
+    /// <summary>
+    /// A connection for a write. SQLite's own busy handler waits for another writer's lock in steps of a few
+    /// milliseconds; without it Microsoft.Data.Sqlite retries every 150 ms, which racing status updates feel.
+    /// </summary>
+    private async Task<SqliteConnection> OpenForWriteAsync(CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var senderKey = message.FromMe ? "" : string.IsNullOrEmpty(message.SenderJid) ? message.ChatJid : message.SenderJid;
-        var seq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            InsertMessage, MessageParameters(message, senderKey, now), transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (seq is null)
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            return false;
+            await connection.ExecuteAsync(new CommandDefinition($"PRAGMA busy_timeout = {BusyTimeoutMs};", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return connection;
         }
-
-        var isGroup = IsGroup(message.ChatJid);
-        var countsAsUnread = !message.FromMe && message.Type is not ("reaction" or "edit" or "revoke" or "protocol");
-        var hasPushName = !message.FromMe && !string.IsNullOrEmpty(message.PushName);
-        await connection.ExecuteAsync(new CommandDefinition(
-            UpsertChat,
-            new
-            {
-                jid = message.ChatJid,
-                name = hasPushName && !isGroup ? message.PushName : null,
-                isGroup,
-                at = message.Timestamp.ToUnixTimeMilliseconds(),
-                unread = countsAsUnread ? 1L : 0L,
-            },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-
-        if (hasPushName)
+        catch
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO contacts (jid, push_name, updated_at_ms) VALUES (@jid, @name, @now)
-                ON CONFLICT (jid) DO UPDATE SET push_name = excluded.push_name, updated_at_ms = excluded.updated_at_ms;
-                """,
-                new { jid = senderKey, name = message.PushName, now },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
-
-        if (!string.IsNullOrEmpty(message.SenderPn) && !string.IsNullOrEmpty(message.SenderLid))
-        {
-            await WriteLidMappingAsync(connection, transaction, message.SenderLid, message.SenderPn, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (message.TargetMsgId is { Length: > 0 } target && message.Type is "edit" or "revoke")
-        {
-            // The target is the same side's message (a peer cannot edit or delete ours, nor we theirs); in a group the
-            // sender's own message wins when two members' ids collide.
-            var sql = message.Type == "edit"
-                ? "UPDATE messages SET body = @body, edited_at_ms = @at, updated_at_ms = @now WHERE seq = (SELECT seq FROM messages WHERE chat_jid = @chat AND msg_id = @target AND from_me = @fromMe ORDER BY sender_key = @senderKey DESC, seq DESC LIMIT 1);"
-                : "UPDATE messages SET body = NULL, content = X'', revoked = 1, updated_at_ms = @now WHERE seq = (SELECT seq FROM messages WHERE chat_jid = @chat AND msg_id = @target AND from_me = @fromMe ORDER BY sender_key = @senderKey DESC, seq DESC LIMIT 1);";
-            await connection.ExecuteAsync(new CommandDefinition(
-                sql,
-                new
-                {
-                    body = message.Body,
-                    at = message.Timestamp.ToUnixTimeMilliseconds(),
-                    now,
-                    chat = message.ChatJid,
-                    target,
-                    fromMe = message.FromMe ? 1L : 0L,
-                    senderKey,
-                },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        await JournalAsync(connection, transaction, "messages.received", message.ChatJid, message.MsgId, seq.Value, MessageStatus.Received.ToName(), null, now, cancellationToken)
-            .ConfigureAwait(false);
-        return true;
     }
-
-    private static async Task<bool> AdvanceAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string msgId, MessageStatus status, string? error, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var current = await connection.QuerySingleOrDefaultAsync<CurrentRow>(new CommandDefinition(
-            CurrentStatusSql,
-            new { msgId },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (current is null || !MessageStatusNames.CanAdvance((MessageStatus)current.Status, status))
-        {
-            return false;
-        }
-
-        var atMs = at.ToUnixTimeMilliseconds();
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE messages SET status = @status, error = COALESCE(@error, error), updated_at_ms = @atMs WHERE seq = @seq;",
-            new { status = (long)status, error, atMs, seq = current.Seq },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        // A message written to a socket that died before the server's ack must go out again: it leaves the queue only
-        // once the server (or a receipt) confirms it, or when it fails.
-        if (status is >= MessageStatus.ServerAck and <= MessageStatus.Failed)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM send_queue WHERE msg_id = @msgId;", new { msgId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        await JournalAsync(connection, transaction, "message.status", current.ChatJid, msgId, current.Seq, status.ToName(), error, atMs, cancellationToken).ConfigureAwait(false);
-        return true;
-    }
-
-    private static Task JournalAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string @event, string chat, string msgId, long seq, string status, string? detail, long atMs,
-        CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            AppendEvent, new { @event, chat, msgId, seq, status, detail, at = atMs }, transaction, cancellationToken: cancellationToken));
-
-    /// <summary>REPLACE drops whatever row either side was paired with (both columns are unique): the mapping stays one to one.</summary>
-    private static Task WriteLidMappingAsync(SqliteConnection connection, SqliteTransaction? transaction, string lidJid, string pnJid, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "INSERT OR REPLACE INTO lid_mappings (lid_jid, pn_jid) VALUES (@lidJid, @pnJid);",
-            new { lidJid, pnJid },
-            transaction,
-            cancellationToken: cancellationToken));
-
-    private static object MessageParameters(MessageRecord m, string senderKey, long nowMs) => new
-    {
-        m.MsgId,
-        m.ChatJid,
-        FromMe = m.FromMe ? 1L : 0L,
-        SenderKey = senderKey,
-        m.SenderJid,
-        m.SenderPn,
-        m.SenderLid,
-        m.Type,
-        m.Body,
-        m.Content,
-        m.TargetMsgId,
-        m.PushName,
-        TimestampMs = m.Timestamp.ToUnixTimeMilliseconds(),
-        Status = (long)m.Status,
-        m.Error,
-        m.MediaPath,
-        EditedAtMs = m.EditedAt?.ToUnixTimeMilliseconds(),
-        Revoked = m.Revoked ? 1L : 0L,
-        UpdatedAtMs = nowMs,
-    };
 
     private static void ValidateMessage(MessageRecord message)
     {
@@ -577,7 +430,7 @@ public sealed class SqliteMessageStore : IMessageStore
         }
     }
 
-    private static bool IsGroup(string chatJid) => chatJid.EndsWith("@g.us", StringComparison.Ordinal);
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static int Clamp(int limit) => Math.Clamp(limit, 1, MaxLimit);
 
@@ -610,35 +463,10 @@ public sealed class SqliteMessageStore : IMessageStore
         public long Attempts { get; set; }
     }
 
-    private sealed class CurrentRow
-    {
-        public long Seq { get; set; }
-
-        public string ChatJid { get; set; } = "";
-
-        public long Status { get; set; }
-    }
-
     private sealed class DeviceListRow
     {
         public string DeviceIds { get; set; } = "";
 
         public long FetchedAtMs { get; set; }
-    }
-
-    private sealed class ChatRow
-    {
-        public string Jid { get; set; } = "";
-
-        public string? Name { get; set; }
-
-        public long IsGroup { get; set; }
-
-        public long? LastMsgAtMs { get; set; }
-
-        public long Unread { get; set; }
-
-        public ChatSummary ToSummary() => new(
-            Jid, Name, IsGroup != 0, LastMsgAtMs is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null, (int)Unread);
     }
 }

@@ -1,10 +1,7 @@
-using Dapper;
-using Microsoft.Data.Sqlite;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Storage;
 using WaEngine.Store.Messages;
 using WaEngine.Store.Signal;
-using WaEngine.TestKit;
 
 namespace WaEngine.Store.Tests.Messages;
 
@@ -19,7 +16,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task InboundIsStoredOnce()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         var message = Inbound("A1", Alice, T0);
 
         Assert.True(await line.Store.SaveInboundAsync(null, message, default));
@@ -37,7 +34,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task SameIdFromAnotherSenderOrChatIsAnotherMessage()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
 
         Assert.True(await line.Store.SaveInboundAsync(null, Inbound("X", Group, T0, sender: Alice), default));
         Assert.True(await line.Store.SaveInboundAsync(null, Inbound("X", Group, T0, sender: Bob), default));
@@ -51,7 +48,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task EveryFieldRoundTrips()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         var message = new MessageRecord
         {
             MsgId = "R1",
@@ -92,7 +89,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task InboundKeepsChatContactAndLidMapping()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
 
         await line.Store.SaveInboundAsync(null, Inbound("A1", Alice, T0.AddMinutes(5)) with { SenderPn = Alice, SenderLid = AliceLid }, default);
         await line.Store.SaveInboundAsync(null, Inbound("A2", Alice, T0) with { PushName = "Alice B." }, default);
@@ -120,7 +117,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task LidMappingStaysOneToOne()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
 
         await line.Store.SaveLidMappingAsync(AliceLid, Alice, default);
         await line.Store.SaveLidMappingAsync("90000000000002@lid", Alice, default);
@@ -134,7 +131,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task EditAndRevokeUpdateTheirTargetAndOnlyMessagesCountAsUnread()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveInboundAsync(null, Inbound("A1", Alice, T0), default);
         await line.Store.SaveInboundAsync(null, Inbound("A2", Alice, T0.AddSeconds(1)), default);
 
@@ -156,7 +153,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task AnEditOrRevokeTouchesOnlyItsOwnSidesMessage()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(1), default);
         await line.Store.SaveInboundAsync(null, Inbound("A1", Alice, T0), default);
 
@@ -172,7 +169,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task InboundJoinsTheSignalTransaction()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         var signal = new SqliteSignalStore(line.Database);
 
         await using (var transaction = await signal.BeginSqliteTransactionAsync(default))
@@ -199,7 +196,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task InboundRefusesAForeignTransaction()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await using var foreign = await new InMemorySignalStore().BeginTransactionAsync(default);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => line.Store.SaveInboundAsync(foreign, Inbound("A1", Alice, T0), default));
@@ -212,7 +209,7 @@ public sealed class SqliteMessageStoreTests
     public async Task OutboundQueuesInOrderAndCountsAttempts()
     {
         var clock = new FixedClock(T0.AddHours(1));
-        await using var line = await Line.OpenAsync(clock);
+        await using var line = await MessageStoreLine.OpenAsync(clock);
         await line.Store.SaveOutboundAsync(Own("M2", Bob, T0.AddSeconds(5)), Bob, T0.AddDays(1), default);
         await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(2), default);
         await line.Store.SaveOutboundAsync(Own("M3", Group, T0), Group, T0.AddDays(3), default);
@@ -241,7 +238,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task StatusWalksForwardAndEachStepIsJournaled()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(1), default);
 
         await line.Store.MarkSendingAsync("M1", T0.AddSeconds(1), default);
@@ -266,7 +263,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task FailureFromSendingLeavesTheQueueWithItsReason()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(1), default);
         await line.Store.MarkSendingAsync("M1", T0, default);
 
@@ -284,9 +281,25 @@ public sealed class SqliteMessageStoreTests
     }
 
     [Fact]
+    public async Task SentButUnacknowledgedStaysQueuedUntilItExpires()
+    {
+        await using var line = await MessageStoreLine.OpenAsync();
+        await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(1), default);
+        await line.Store.MarkSendingAsync("M1", T0, default);
+        await line.Store.UpdateStatusAsync("M1", MessageStatus.Sent, null, T0.AddSeconds(1), default);
+
+        var resend = Assert.Single(await line.Store.PendingOutboundAsync(default));
+        Assert.Equal((MessageStatus.Sent, 1), (resend.Message.Status, resend.Attempts));
+        Assert.True(await line.Store.UpdateStatusAsync("M1", MessageStatus.Failed, "expired", T0.AddDays(2), default));
+
+        Assert.Empty(await line.Store.PendingOutboundAsync(default));
+        Assert.Equal(0, await line.CountAsync("SELECT COUNT(*) FROM send_queue;"));
+    }
+
+    [Fact]
     public async Task DuplicateOutboundIdThrowsAndWritesNothing()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0.AddDays(1), default);
 
         var sameChat = await Assert.ThrowsAsync<InvalidOperationException>(() => line.Store.SaveOutboundAsync(Own("M1", Alice, T0), Alice, T0, default));
@@ -303,7 +316,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task OwnIdSharedWithAnInboundMessageIsFoundOwnFirst()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveInboundAsync(null, Inbound("X", Bob, T0.AddSeconds(1)), default);
         await line.Store.SaveOutboundAsync(Own("X", Alice, T0), Alice, T0.AddDays(1), default);
 
@@ -316,7 +329,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task RacingStatusUpdatesEndAtTheHighestWithOneJournalRowPerChange()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         MessageStatus[] statuses =
         [
             MessageStatus.Sending, MessageStatus.Sent, MessageStatus.ServerAck, MessageStatus.DeliveryAck,
@@ -327,12 +340,14 @@ public sealed class SqliteMessageStoreTests
         {
             var id = $"M{round}";
             await line.Store.SaveOutboundAsync(Own(id, Alice, T0), Alice, T0.AddDays(1), default);
-            using var start = new Barrier(statuses.Length);
-            var changes = await Task.WhenAll(statuses.Select(status => Task.Run(async () =>
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var racers = statuses.Select(status => Task.Run(async () =>
             {
-                start.SignalAndWait();
+                await start.Task;
                 return await line.Store.UpdateStatusAsync(id, status, null, T0, default);
-            })));
+            })).ToList();
+            start.SetResult();
+            var changes = await Task.WhenAll(racers);
 
             Assert.Equal(MessageStatus.Read, (await line.Store.FindAsync(id, default))!.Status);
             var journal = (await line.JournalAsync()).Where(j => j.MsgId == id && j.Status != "queued").ToList();
@@ -347,7 +362,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task MessagesOfTheSameTimeComeNewestStoredFirst()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveInboundAsync(null, Inbound("A1", Alice, T0), default);
         await line.Store.SaveInboundAsync(null, Inbound("B1", Bob, T0), default);
         await line.Store.SaveInboundAsync(null, Inbound("A2", Alice, T0), default);
@@ -361,7 +376,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task DeviceListsRoundTripAndAreForgotten()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveDeviceListAsync(new DeviceList(Alice, [0, 3, 12], T0), default);
         await line.Store.SaveDeviceListAsync(new DeviceList(Bob, [], T0), default);
         await line.Store.SaveDeviceListAsync(new DeviceList(Alice, [0, 7], T0.AddHours(1)), default);
@@ -379,7 +394,7 @@ public sealed class SqliteMessageStoreTests
     [Fact]
     public async Task LimitsAreClampedAndBadArgumentsSayWhatIsWrong()
     {
-        await using var line = await Line.OpenAsync();
+        await using var line = await MessageStoreLine.OpenAsync();
         await line.Store.SaveInboundAsync(null, Inbound("A1", Alice, T0), default);
         await line.Store.SaveInboundAsync(null, Inbound("A2", Alice, T0.AddSeconds(1)), default);
 
@@ -408,8 +423,8 @@ public sealed class SqliteMessageStoreTests
     {
         const int Chats = 500;
         const int Messages = 100_000;
-        await using var line = await Line.OpenAsync();
-        await MessageSeed.InboundAsync(line.Database, line.Store, Messages, Chats, T0, default);
+        await using var line = await MessageStoreLine.OpenAsync();
+        await MessageSeed.InboundAsync(line.Database, Messages, Chats, T0, default);
 
         var chat = MessageSeed.ChatJid(7);
         var history = await line.Store.HistoryAsync(chat, 50, default);
@@ -427,15 +442,20 @@ public sealed class SqliteMessageStoreTests
         Assert.Equal((MessageSeed.ChatJid(12_345 % Chats), MessageSeed.Timestamp(T0, 12_345)), (found.ChatJid, found.Timestamp));
         Assert.NotNull(await line.Store.FindInChatAsync(MessageSeed.ChatJid(12_345 % Chats), MessageSeed.MsgId(12_345), default));
 
+        Assert.False(await line.Store.SaveInboundAsync(null, Inbound(MessageSeed.MsgId(12_345), MessageSeed.ChatJid(12_345 % Chats), T0), default));
+        Assert.True(await line.Store.SaveInboundAsync(null, Inbound("NEW", chat, MessageSeed.Timestamp(T0, Messages)), default));
+        Assert.Equal("NEW", (await line.Store.HistoryAsync(chat, 1, default))[0].MsgId);
+        Assert.Equal((chat, Messages / Chats + 1), ((await line.Store.ListChatsAsync(1, default))[0].Jid, (await line.Store.ListChatsAsync(1, default))[0].Unread));
+
         await AssertIndexedAsync(line, SqliteMessageStore.HistorySql, "messages_by_chat_time", new { chatJid = chat, limit = 50 });
         await AssertIndexedAsync(line, SqliteMessageStore.RecentSql, "messages_by_time", new { limit = 20 });
         await AssertIndexedAsync(line, SqliteMessageStore.ListChatsSql, "chats_by_activity", new { limit = 100 });
         await AssertIndexedAsync(line, SqliteMessageStore.FindSql, "messages_by_id", new { msgId = "x" });
         await AssertIndexedAsync(line, SqliteMessageStore.FindInChatSql, "sqlite_autoindex_messages_1", new { chatJid = chat, msgId = "x" });
-        await AssertIndexedAsync(line, SqliteMessageStore.CurrentStatusSql, "messages_", new { msgId = "x" });
+        await AssertIndexedAsync(line, OutboundStatus.CurrentStatusSql, "messages_", new { msgId = "x" });
     }
 
-    private static async Task AssertIndexedAsync(Line line, string sql, string index, object parameters)
+    private static async Task AssertIndexedAsync(MessageStoreLine line, string sql, string index, object parameters)
     {
         var plan = (await line.QueryAsync<string>("EXPLAIN QUERY PLAN " + sql, parameters, column: "detail")).ToList();
         var text = string.Join(" | ", plan);
@@ -468,68 +488,4 @@ public sealed class SqliteMessageStoreTests
         Timestamp = at,
         Status = MessageStatus.Queued,
     };
-
-    private sealed record JournalRow(string Event, string? ChatJid, string? MsgId, long? MessageSeq, string? Status, string? Detail, long CreatedAtMs);
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    private sealed class Line : IAsyncDisposable
-    {
-        private readonly TempFolder _folder;
-
-        private Line(TempFolder folder, LineDatabase database, SqliteMessageStore store)
-        {
-            _folder = folder;
-            Database = database;
-            Store = store;
-        }
-
-        public LineDatabase Database { get; }
-
-        public SqliteMessageStore Store { get; }
-
-        public static async Task<Line> OpenAsync(TimeProvider? time = null)
-        {
-            var folder = new TempFolder();
-            var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), default);
-            return new Line(folder, database, new SqliteMessageStore(database, time));
-        }
-
-        public async Task<long> CountAsync(string sql)
-        {
-            await using var connection = await Database.OpenConnectionAsync(default);
-            return await connection.ExecuteScalarAsync<long>(sql);
-        }
-
-        public async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? parameters = null, string? column = null)
-        {
-            await using var connection = await Database.OpenConnectionAsync(default);
-            if (column is null)
-            {
-                return (await connection.QueryAsync<T>(sql, parameters)).ToList();
-            }
-
-            var rows = await connection.QueryAsync(sql, parameters);
-            return rows.Select(r => (T)((IDictionary<string, object>)r)[column]).ToList();
-        }
-
-        public async Task<IReadOnlyList<JournalRow>> JournalAsync()
-        {
-            await using var connection = await Database.OpenConnectionAsync(default);
-            return (await connection.QueryAsync<JournalRow>(
-                "SELECT event AS Event, chat_jid AS ChatJid, msg_id AS MsgId, message_seq AS MessageSeq, status AS Status, detail AS Detail, created_at_ms AS CreatedAtMs FROM line_events ORDER BY seq;"))
-                .ToList();
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Database.Dispose();
-            SqliteConnection.ClearAllPools();
-            _folder.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
 }
