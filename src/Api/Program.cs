@@ -1,6 +1,9 @@
 using WaEngine.Api.Auth;
+using WaEngine.Api.Docs;
 using WaEngine.Api.Endpoints;
 using WaEngine.Api.Hosting;
+using WaEngine.Api.Idempotency;
+using WaEngine.Api.RateLimiting;
 using WaEngine.Api.Sessions;
 using WaEngine.Api.Webhooks;
 using WaEngine.Sandbox.Hosting;
@@ -41,7 +44,11 @@ builder.Services.AddSingleton(new AdminKeyHolder(adminKey));
 builder.Services.AddSingleton(registry);
 builder.Services.AddSingleton<AdminKeyFilter>();
 builder.Services.AddSingleton<LineTokenFilter>();
+builder.Services.AddSingleton<IdempotencyFilter>();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddApiOptions(builder.Configuration);
+builder.Services.AddLineRateLimits();
+builder.Services.AddApiDocs();
 
 // The dispatcher opens line databases through the LineHost, resolved when first needed (the LineHost wakes the dispatcher).
 builder.Services.AddSingleton(services => new WebhookDispatcher(
@@ -69,10 +76,20 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 }
 
 var app = builder.Build();
+if (ApiOptionsSetup.Check(app.Services) is { } wrongOptions)
+{
+    await Console.Error.WriteLineAsync($"waengine: cannot start: {wrongOptions}");
+    return 2;
+}
+
 app.UseWebSockets();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok", sandbox }));
+app.UseRateLimiter();
+app.MapApiDocs();
+app.MapGet("/health", () => TypedResults.Ok(new HealthAnswer("ok", sandbox))).WithTags("Service").WithName("health").WithSummary("Liveness: the service answers");
 app.MapSessionEndpoints();
 app.MapLineEndpoints();
+app.MapMessageEndpoints();
+app.MapChatEndpoints();
 if (sandbox)
 {
     app.MapSandbox("/sandbox");

@@ -23,6 +23,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
+    private int _disposed;
+
     public Uri BaseAddress { get; }
 
     public HttpClient Http { get; }
@@ -90,6 +92,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Http.Dispose();
         if (!_process.HasExited)
         {

@@ -15,14 +15,14 @@ public sealed class AdminKeyFilter(AdminKeyHolder key) : IEndpointFilter
         const string scheme = "Bearer ";
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
         {
-            return ApiResults.Error(context.HttpContext, StatusCodes.Status401Unauthorized, "unauthorized", "The admin API needs Authorization: Bearer <admin key>.");
+            return ApiResults.Unauthorized(context.HttpContext, "The admin API needs Authorization: Bearer <admin key>.");
         }
 
         var given = Encoding.UTF8.GetBytes(header[scheme.Length..].Trim());
         var expected = Encoding.UTF8.GetBytes(key.Value);
         if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(given), SHA256.HashData(expected)))
         {
-            return ApiResults.Error(context.HttpContext, StatusCodes.Status401Unauthorized, "unauthorized", "The admin key is wrong.");
+            return ApiResults.Unauthorized(context.HttpContext, "The admin key is wrong.");
         }
 
         return await next(context);

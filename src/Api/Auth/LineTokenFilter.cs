@@ -15,13 +15,13 @@ public sealed class LineTokenFilter(SessionRegistry registry) : IEndpointFilter
         var token = context.HttpContext.Request.Headers["X-API-Token"].ToString();
         if (string.IsNullOrEmpty(token))
         {
-            return ApiResults.Error(context.HttpContext, StatusCodes.Status401Unauthorized, "unauthorized", "The line API needs the line's token in the X-API-Token header.");
+            return ApiResults.Unauthorized(context.HttpContext, "The line API needs the line's token in the X-API-Token header.");
         }
 
         var line = await registry.FindByTokenAsync(token, context.HttpContext.RequestAborted);
         if (line is null)
         {
-            return ApiResults.Error(context.HttpContext, StatusCodes.Status401Unauthorized, "unauthorized", "This token names no line (unknown, or rotated).");
+            return ApiResults.Unauthorized(context.HttpContext, "This token names no line (unknown, or rotated).");
         }
 
         context.HttpContext.Items[LineKey] = line;

@@ -1,7 +1,14 @@
+using Microsoft.Extensions.Options;
 using QRCoder;
 using WaEngine.Api.Auth;
+using WaEngine.Api.Docs;
 using WaEngine.Api.Errors;
+using WaEngine.Api.Hosting;
+using WaEngine.Api.Idempotency;
 using WaEngine.Api.Sessions;
+using WaEngine.Api.Sessions.Answers;
+using WaEngine.Api.Sessions.Bodies;
+using WaEngine.Api.Sessions.Events;
 using WaEngine.Api.Webhooks;
 using WaEngine.Engine;
 using WaEngine.Engine.Session;
@@ -15,22 +22,84 @@ public static class SessionEndpoints
     /// <summary>Maps <c>/api/sessions…</c>.</summary>
     public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/sessions").AddEndpointFilter<AdminKeyFilter>().WithTags("Sessions (admin)");
-        group.MapPost("", CreateAsync);
-        group.MapGet("", ListAsync);
-        group.MapGet("/{id:long}", GetAsync);
-        group.MapPost("/{id:long}/start", (HttpContext c, LineHost h, long id) => CommandAsync(c, h, id, (a, ct) => a.StartAsync(ct)));
-        group.MapPost("/{id:long}/stop", (HttpContext c, LineHost h, long id) => CommandAsync(c, h, id, (a, ct) => a.StopAsync(ct)));
-        group.MapPost("/{id:long}/restart", (HttpContext c, LineHost h, long id) => CommandAsync(c, h, id, (a, ct) => a.RestartAsync(ct)));
-        group.MapPost("/{id:long}/logout", (HttpContext c, LineHost h, long id) => CommandAsync(c, h, id, (a, ct) => a.LogoutAsync(ct)));
-        group.MapDelete("/{id:long}", DeleteAsync);
-        group.MapGet("/{id:long}/qr", QrAsync);
-        group.MapGet("/{id:long}/qr.png", QrPngAsync);
-        group.MapPost("/{id:long}/pairing-code", PairingCodeAsync);
-        group.MapPost("/{id:long}/token", RotateTokenAsync);
-        group.MapPut("/{id:long}/webhook", WebhookAsync);
-        group.MapWebhookDeliveryEndpoints();
+        var group = app.MapGroup("/api/sessions")
+            .AddEndpointFilter<AdminKeyFilter>()
+            .AddEndpointFilter<IdempotencyFilter>()
+            .WithTags("Sessions (admin)")
+            .WithMetadata(ApiAuth.Admin)
+            .ProducesErrors(StatusCodes.Status401Unauthorized);
+        group.MapPost("", CreateAsync)
+            .WithName("createSession").WithSummary("Create a line")
+            .WithDescription("Creates a line and, unless `start` is false, starts it toward scan_qr. The answer holds the line's token; it is shown only here.")
+            .Accepts<CreateSessionBody>("application/json")
+            .Produces<CreatedSession>(StatusCodes.Status201Created)
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("", ListAsync).WithName("listSessions").WithSummary("Every line").Produces<SessionView[]>();
+        group.MapGet("/{id:long}", GetAsync).WithName("getSession").WithSummary("One line").Produces<SessionView>().ProducesErrors(StatusCodes.Status404NotFound);
+        MapCommand(group, "start", "Start the line (log in, or show QR codes when not paired)", (a, ct) => a.StartAsync(ct));
+        MapCommand(group, "stop", "Stop the line (it stays stopped across restarts)", (a, ct) => a.StopAsync(ct));
+        MapCommand(group, "restart", "Stop and start the line", (a, ct) => a.RestartAsync(ct));
+        MapCommand(group, "logout", "Unlink the line from the phone and wipe its credentials", (a, ct) => a.LogoutAsync(ct));
+        group.MapDelete("/{id:long}", DeleteAsync)
+            .WithName("deleteSession").WithSummary("Delete a line (logging it out first when paired) and its data")
+            .Produces(StatusCodes.Status204NoContent).ProducesErrors(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:long}/qr", QrAsync)
+            .WithName("getQr").WithSummary("The QR to scan, while the status is scan_qr")
+            .Produces<QrAnswer>().ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        group.MapGet("/{id:long}/qr.png", QrPngAsync)
+            .WithName("getQrPng").WithSummary("The same QR as a PNG image")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png").ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        group.MapPost("/{id:long}/pairing-code", PairingCodeAsync)
+            .WithName("requestPairingCode").WithSummary("Pair by phone code instead of QR")
+            .WithDescription("Returns the 8-character code the user types on the phone (Linked devices → Link with phone number instead).")
+            .Accepts<PairingCodeBody>("application/json")
+            .Produces<PairingCodeAnswer>()
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/{id:long}/token", RotateTokenAsync)
+            .WithName("rotateToken").WithSummary("Issue a new token; the old one stops working at once")
+            .Produces<TokenAnswer>().ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        group.MapPut("/{id:long}/webhook", WebhookAsync)
+            .WithName("setWebhook").WithSummary("Set the line's webhook")
+            .Accepts<WebhookBody>("application/json")
+            .Produces<WebhookAnswer>().ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        group.MapGet("/{id:long}/events", EventsAsync)
+            .WithName("sessionEvents").WithSummary("The line's status and QR events as they happen (Server-Sent Events)")
+            .WithDescription("""
+                A `text/event-stream`. It opens with a `status` event holding the current status (and a `qr` event while
+                scan_qr), then sends each change: `event: status` with data `{id, status, from, reason, at}`, and
+                `event: qr` with data `{id, qr, expires_at}` for every new QR. Comment lines keep an idle stream open.
+                """)
+            .Produces(StatusCodes.Status200OK, contentType: LineEventStream.ContentType)
+            .ProducesErrors(StatusCodes.Status404NotFound);
+        group.MapDescribedWebhookDeliveryEndpoints();
         return app;
+    }
+
+    private static void MapCommand(RouteGroupBuilder group, string command, string summary, Func<SessionActor, CancellationToken, Task> action) =>
+        group.MapPost("/{id:long}/" + command, (HttpContext c, LineHost h, long id) => CommandAsync(c, h, id, action))
+            .WithName(command + "Session")
+            .WithSummary(summary)
+            .Produces<SessionView>()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+
+    private static async Task<IResult> EventsAsync(HttpContext context, LineHost host, TimeProvider time, IOptions<ApiOptions> options, long id)
+    {
+        if (await FindAsync(context, host, id) is null)
+        {
+            return Missing(context, id);
+        }
+
+        var actor = await host.ActorAsync(id, context.RequestAborted);
+        try
+        {
+            await LineEventStream.RunAsync(context.Response, id, actor, host, time, options.Value.EventsKeepAlive, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left.
+        }
+
+        return Results.Empty;
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, LineHost host, WebhookDispatcher webhooks)
@@ -62,7 +131,7 @@ public static class SessionEndpoints
             await actor.StartAsync(context.RequestAborted);
         }
 
-        return Results.Json(new { id = line.Id, name = line.Name, status = actor.Status.ToName(), token }, statusCode: StatusCodes.Status201Created);
+        return Results.Json(new CreatedSession(line.Id, line.Name, actor.Status.ToName(), token), statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, LineHost host)
@@ -133,7 +202,7 @@ public static class SessionEndpoints
 
         var actor = await host.ActorAsync(id, context.RequestAborted);
         return host.CurrentQr(id, actor.Status) is { } qr
-            ? Results.Ok(new { qr = qr.Qr, expires_at = qr.ExpiresAt })
+            ? Results.Ok(new QrAnswer(qr.Qr, qr.ExpiresAt))
             : ApiResults.Conflict(context, $"Line {id} shows no QR: its status is {actor.Status.ToName()} (a QR exists only in scan_qr).");
     }
 
@@ -183,7 +252,7 @@ public static class SessionEndpoints
         var actor = await host.ActorAsync(id, context.RequestAborted);
         try
         {
-            return Results.Ok(new { code = await actor.RequestPairingCodeAsync(digits, context.RequestAborted) });
+            return Results.Ok(new PairingCodeAnswer(await actor.RequestPairingCodeAsync(digits, context.RequestAborted)));
         }
         catch (WaEngineException ex) when (ex is InvalidTransitionException or SessionException)
         {
@@ -192,7 +261,7 @@ public static class SessionEndpoints
     }
 
     private static async Task<IResult> RotateTokenAsync(HttpContext context, LineHost host, long id) =>
-        await host.Registry.RotateTokenAsync(id, context.RequestAborted) is { } token ? Results.Ok(new { token }) : Missing(context, id);
+        await host.Registry.RotateTokenAsync(id, context.RequestAborted) is { } token ? Results.Ok(new TokenAnswer(token)) : Missing(context, id);
 
     private static async Task<IResult> WebhookAsync(HttpContext context, LineHost host, WebhookDispatcher webhooks, long id)
     {
@@ -215,7 +284,7 @@ public static class SessionEndpoints
 
         webhooks.Wake(id);
 
-        return Results.Ok(new { url, events = events.Split(','), has_secret = secret is not null });
+        return Results.Ok(new WebhookAnswer(url, events.Split(','), secret is not null));
     }
 
     private static (string? Url, string? Secret, string Events) ReadWebhook(JsonBody body, bool urlRequired)

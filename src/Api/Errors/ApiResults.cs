@@ -9,13 +9,24 @@ public static class ApiResults
 
     /// <summary>400: the request body or a parameter is wrong.</summary>
     public static IResult BadRequest(HttpContext context, string message, string? param = null) =>
-        Error(context, StatusCodes.Status400BadRequest, "invalid_request", message, param);
+        Error(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidRequest, message, param);
+
+    /// <summary>401: the credential is missing or names nobody.</summary>
+    public static IResult Unauthorized(HttpContext context, string message) =>
+        Error(context, StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, message);
 
     /// <summary>404: nothing with that id.</summary>
     public static IResult NotFound(HttpContext context, string message, string? param = null) =>
-        Error(context, StatusCodes.Status404NotFound, "not_found", message, param);
+        Error(context, StatusCodes.Status404NotFound, ErrorCodes.NotFound, message, param);
 
     /// <summary>409: the line is not in a state that allows this.</summary>
     public static IResult Conflict(HttpContext context, string message) =>
-        Error(context, StatusCodes.Status409Conflict, "wrong_state", message);
+        Error(context, StatusCodes.Status409Conflict, ErrorCodes.WrongState, message);
+
+    /// <summary>Any <see cref="ApiProblem"/> as its answer.</summary>
+    public static IResult From(HttpContext context, ApiProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return Error(context, problem.Status, problem.Code, problem.Message, problem.Param);
+    }
 }

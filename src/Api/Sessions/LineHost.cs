@@ -74,6 +74,16 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
         return new SessionView(line.Id, line.Name, actor.Status.ToName(), phone, me, line.CreatedAt);
     }
 
+    /// <summary>The line's own bare JID (<c>digits@s.whatsapp.net</c>) once it is paired, else null.</summary>
+    public async Task<string?> OwnJidAsync(long id, CancellationToken cancellationToken)
+    {
+        await ActorAsync(id, cancellationToken).ConfigureAwait(false);
+        var credentials = _stores.TryGetValue(LineId(id), out var stores)
+            ? await stores.Credentials.LoadAsync(cancellationToken).ConfigureAwait(false)
+            : null;
+        return credentials is { IsPaired: true, Me: { } me } && Jid.TryParse(me, out var jid) ? new Jid(jid.User, JidServers.WhatsApp).ToString() : null;
+    }
+
     /// <summary>The QR the line shows now, while it waits to be scanned.</summary>
     public QrCodeIssued? CurrentQr(long id, SessionStatus status) =>
         status == SessionStatus.ScanQr && _qr.TryGetValue(LineId(id), out var qr) ? qr : null;

@@ -20,7 +20,11 @@ public sealed class SessionRegistry
     {
         _connectionString = connectionString;
         _time = time;
+        Idempotency = new IdempotencyStore(connectionString);
     }
+
+    /// <summary>The first answers to <c>Idempotency-Key</c> requests, kept in the same database.</summary>
+    public IdempotencyStore Idempotency { get; }
 
     /// <summary>Opens (creating) the registry in <paramref name="dataFolder"/> and applies its migrations.</summary>
     public static async Task<SessionRegistry> OpenAsync(string dataFolder, TimeProvider time, CancellationToken cancellationToken)

@@ -1,0 +1,20 @@
+namespace WaEngine.Api.Hosting;
+
+/// <summary>
+/// The API's own settings, section <c>Api</c> of appsettings.json or environment variables such as
+/// <c>Api__RateLimit__SendsPerSecond=10</c>; checked at start by <see cref="ApiOptionsValidator"/>.
+/// </summary>
+public sealed record ApiOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Api";
+
+    /// <summary>Per-token request limits.</summary>
+    public RateLimitOptions RateLimit { get; init; } = new();
+
+    /// <summary>How long the first answer to an <c>Idempotency-Key</c> is kept and replayed (default 24 hours, at least 1 minute).</summary>
+    public TimeSpan IdempotencyRetention { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often an idle <c>/events</c> stream sends a comment line so proxies keep it open (default 15 s, 1 s to 5 min).</summary>
+    public TimeSpan EventsKeepAlive { get; init; } = TimeSpan.FromSeconds(15);
+}

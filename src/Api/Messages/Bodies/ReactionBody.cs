@@ -1,0 +1,23 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace WaEngine.Api.Messages.Bodies;
+
+/// <summary>Body of POST /api/messages/reaction.</summary>
+public sealed record ReactionBody
+{
+    /// <summary>The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits; groups are not supported yet).</summary>
+    [JsonPropertyName("to")]
+    [Description("The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits, country code first). Groups (@g.us) are not supported yet.")]
+    public required string To { get; init; }
+
+    /// <summary>One emoji, or empty to remove our reaction.</summary>
+    [JsonPropertyName("emoji")]
+    [Description("One emoji (skin tones, flags and ZWJ sequences count as one), or \"\" to remove our reaction.")]
+    public required string Emoji { get; init; }
+
+    /// <summary>The msg_id of a message of the same chat.</summary>
+    [JsonPropertyName("target_msg_id")]
+    [Description("The msg_id of a message of the same chat.")]
+    public required string TargetMsgId { get; init; }
+}

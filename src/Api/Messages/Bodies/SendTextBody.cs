@@ -1,0 +1,18 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace WaEngine.Api.Messages.Bodies;
+
+/// <summary>Body of POST /api/messages/send.</summary>
+public sealed record SendTextBody
+{
+    /// <summary>The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits; groups are not supported yet).</summary>
+    [JsonPropertyName("to")]
+    [Description("The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits, country code first). Groups (@g.us) are not supported yet.")]
+    public required string To { get; init; }
+
+    /// <summary>The text, 1 to 4,096 characters.</summary>
+    [JsonPropertyName("text")]
+    [Description("The text, 1 to 4,096 characters, not only spaces.")]
+    public required string Text { get; init; }
+}

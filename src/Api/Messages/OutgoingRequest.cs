@@ -1,0 +1,13 @@
+namespace WaEngine.Api.Messages;
+
+/// <summary>A send request after validation of its body: the fields its kind needs, <paramref name="To"/> normalised.</summary>
+/// <param name="Kind">What to send.</param>
+/// <param name="To">The chat JID (<c>digits@s.whatsapp.net</c> or <c>digits@lid</c>).</param>
+/// <param name="Text">The text (send, reply, edit).</param>
+/// <param name="Emoji">The reaction; empty removes ours (reaction).</param>
+/// <param name="TargetMsgId">The quoted or targeted message (reply, reaction, edit, delete).</param>
+public sealed record OutgoingRequest(OutgoingKind Kind, string To, string? Text = null, string? Emoji = null, string? TargetMsgId = null)
+{
+    /// <summary>The body field that names the target: <c>quoted_msg_id</c> for replies, else <c>target_msg_id</c>.</summary>
+    public string TargetParam => Kind == OutgoingKind.Reply ? "quoted_msg_id" : "target_msg_id";
+}

@@ -1,0 +1,21 @@
+using WaEngine.Engine.Session;
+
+namespace WaEngine.Api.Validation;
+
+/// <summary>
+/// Whether a line takes sends: it must be paired and starting, connecting, reconnecting or connected (a message
+/// accepted while not connected waits durably in the send queue). Otherwise 403 <c>not_connected</c> with a sentence.
+/// </summary>
+public static class LineReadiness
+{
+    /// <summary>Why line <paramref name="id"/> refuses sends now, or null when it takes them.</summary>
+    public static string? Refusal(long id, SessionStatus status, bool paired) => status switch
+    {
+        SessionStatus.Stopped => $"Line {id} is stopped; start it (POST /api/sessions/{id}/start) before sending.",
+        SessionStatus.LoggedOut => $"Line {id} is logged out; pair it again before sending.",
+        SessionStatus.Failed => $"Line {id} has failed; restart it (POST /api/sessions/{id}/restart) before sending.",
+        _ when !paired => $"Line {id} is not paired yet (status {status.ToName()}); pair it by QR or phone code before sending.",
+        SessionStatus.Starting or SessionStatus.Connecting or SessionStatus.Reconnecting or SessionStatus.Connected => null,
+        _ => $"Line {id} cannot send while it is {status.ToName()}.",
+    };
+}

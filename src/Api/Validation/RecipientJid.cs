@@ -1,0 +1,81 @@
+using System.Globalization;
+using WaEngine.Api.Errors;
+
+namespace WaEngine.Api.Validation;
+
+/// <summary>
+/// Reads a recipient as the contract accepts it: a user JID (<c>digits@s.whatsapp.net</c>, also <c>@c.us</c>), a LID
+/// (<c>digits@lid</c>), a group (<c>id@g.us</c>, refused as not supported yet), <c>+E.164</c> or bare digits (spaces, dashes,
+/// dots and parentheses between them are ignored). Phone numbers have 6 to 15 digits and become <c>digits@s.whatsapp.net</c>.
+/// </summary>
+public static class RecipientJid
+{
+    /// <summary>Fewest digits of a phone number.</summary>
+    public const int MinDigits = 6;
+
+    /// <summary>Most digits of a phone number (E.164).</summary>
+    public const int MaxDigits = 15;
+
+    /// <summary>The normalised chat JID of <paramref name="input"/>, or the problem with it (about <paramref name="param"/>).</summary>
+    public static (string? Jid, ApiProblem? Problem) Normalize(string input, string param)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var text = input.Trim();
+        if (text.Length == 0)
+        {
+            return (null, ApiProblem.Invalid(param, $"{param} must not be empty: give a JID, +E.164 or digits."));
+        }
+
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return Phone(text, param);
+        }
+
+        var user = text[..at];
+        var server = text[(at + 1)..].ToLowerInvariant();
+        switch (server)
+        {
+            case "s.whatsapp.net" or "c.us":
+                if (user.Contains(':', StringComparison.Ordinal))
+                {
+                    return (null, ApiProblem.Invalid(param, $"{param} '{input}' names one device; give the user's JID without ':<device>'."));
+                }
+
+                return AllDigits(user) && user.Length is >= MinDigits and <= MaxDigits
+                    ? (user + "@s.whatsapp.net", null)
+                    : (null, ApiProblem.Invalid(param, $"{param} '{input}' is not a phone-number JID: the part before @ must be {MinDigits} to {MaxDigits} digits."));
+            case "lid":
+                return AllDigits(user) && user.Length is >= 1 and <= 20
+                    ? (user + "@lid", null)
+                    : (null, ApiProblem.Invalid(param, $"{param} '{input}' is not a LID: the part before @lid must be digits."));
+            case "g.us":
+                return user.Length > 0 && user.All(c => char.IsAsciiDigit(c) || c == '-')
+                    ? (null, new ApiProblem(StatusCodes.Status400BadRequest, ErrorCodes.NotSupported, $"{param} '{input}' is a group; sending to groups is not supported yet.", param))
+                    : (null, ApiProblem.Invalid(param, $"{param} '{input}' is not a group JID."));
+            default:
+                return (null, ApiProblem.Invalid(param, $"{param} '{input}' is not a WhatsApp address: use digits@s.whatsapp.net, id@lid, +E.164 or digits."));
+        }
+    }
+
+    private static (string? Jid, ApiProblem? Problem) Phone(string text, string param)
+    {
+        var body = text.StartsWith('+') ? text[1..] : text;
+        if (body.Any(c => !char.IsAsciiDigit(c) && c is not (' ' or '-' or '.' or '(' or ')')))
+        {
+            return (null, ApiProblem.Invalid(param, $"{param} '{text}' is neither a JID nor a phone number: use digits@s.whatsapp.net, id@lid, +E.164 or digits."));
+        }
+
+        var digits = string.Concat(body.Where(char.IsAsciiDigit));
+        if (digits.Length is < MinDigits or > MaxDigits)
+        {
+            return (null, ApiProblem.Invalid(param, string.Create(CultureInfo.InvariantCulture, $"{param} '{text}' has {digits.Length} digits; a phone number has {MinDigits} to {MaxDigits} (country code first).")));
+        }
+
+        return digits.StartsWith('0')
+            ? (null, ApiProblem.Invalid(param, $"{param} '{text}' starts with 0: give the number in international form, country code first (e.g. +4915…)."))
+            : (digits + "@s.whatsapp.net", null);
+    }
+
+    private static bool AllDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);
+}
