@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Threading.Channels;
 using WaEngine.Store;
@@ -214,8 +213,10 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
         {
             // Stopping mid-attempt: the delivery stays pending and goes out again with the same id.
         }
-        catch (DbException failed)
+        catch (Exception failed)
         {
+            // Recording the outcome failed (a locked database, a disk error): the delivery stays pending and goes out
+            // again under the same id. The loop never sees an attempt fault.
             WebhookLog.RecordFailed(_logger, delivery.DeliveryId, failed);
         }
     }

@@ -1,36 +1,37 @@
-using Dapper;
 using Google.Protobuf;
+using WaEngine.Engine.Messaging;
 using WaEngine.Proto;
 using WaEngine.Store;
+using WaEngine.Store.Messages;
 
 namespace WaEngine.Api.Tests.Webhooks;
 
 /// <summary>
-/// Writes what the message store writes for an inbound message — the message row and its journal row, in one
-/// transaction — straight into a line database, for tests of the webhook outbox that need no WhatsApp traffic.
+/// Stores messages in a line database through the real message store, which journals each change in the same
+/// transaction — what the line actor does, for tests of the webhook outbox that need no WhatsApp traffic.
 /// </summary>
 internal static class JournalWriter
 {
-    public static async Task<long> InboundAsync(LineDatabase database, string chatJid, string msgId, Message message, string type, string? body, string? targetMsgId = null, DateTimeOffset? at = null)
+    public static async Task InboundAsync(LineDatabase database, string chatJid, string msgId, Message message, string type, string? body, string? targetMsgId = null)
     {
-        var when = (at ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenConnectionAsync(default);
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var seq = await connection.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO messages (msg_id, chat_jid, from_me, sender_key, sender_jid, sender_pn, type, body, content, target_msg_id, push_name, timestamp_ms, status, updated_at_ms)
-            VALUES (@msgId, @chatJid, 0, @chatJid, @chatJid, @chatJid, @type, @body, @content, @targetMsgId, 'Test Phone', @when, 7, @when) RETURNING seq;
-            """,
-            new { msgId, chatJid, type, body, content = message.ToByteArray(), targetMsgId, when },
-            transaction);
-        await connection.ExecuteAsync(
-            "INSERT INTO line_events (event, chat_jid, msg_id, message_seq, created_at_ms) VALUES ('messages.received', @chatJid, @msgId, @seq, @when);",
-            new { chatJid, msgId, seq, when },
-            transaction);
-        transaction.Commit();
-        return seq;
+        var stored = await new SqliteMessageStore(database).SaveInboundAsync(null, new MessageRecord
+        {
+            MsgId = msgId,
+            ChatJid = chatJid,
+            FromMe = false,
+            SenderJid = chatJid,
+            SenderPn = chatJid,
+            Type = type,
+            Body = body,
+            Content = message.ToByteArray(),
+            TargetMsgId = targetMsgId,
+            PushName = "Test Phone",
+            Timestamp = DateTimeOffset.UtcNow,
+            Status = MessageStatus.Received,
+        }, default);
+        Assert.True(stored, $"{msgId} in {chatJid} was stored already");
     }
 
-    public static Task<long> TextAsync(LineDatabase database, string chatJid, string msgId, string text) =>
+    public static Task TextAsync(LineDatabase database, string chatJid, string msgId, string text) =>
         InboundAsync(database, chatJid, msgId, new Message { Conversation = text }, "text", text);
 }

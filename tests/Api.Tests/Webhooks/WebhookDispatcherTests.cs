@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using Google.Protobuf;
+using WaEngine.Engine.Messaging;
+using WaEngine.Proto;
+using WaEngine.Store.Messages;
 using WaEngine.Store.Webhooks;
 using WaEngine.TestKit;
 using Xunit.Abstractions;
@@ -120,6 +124,42 @@ public sealed class WebhookDispatcherTests(ITestOutputHelper output)
         var request = Assert.Single(receiver.Requests());
         Assert.Equal("connected", request.Json["data"]!["status"]!.GetValue<string>());
         Assert.Equal($"wd_{id}_3", request.Delivery);
+    }
+
+    [Fact]
+    public async Task An_outbound_message_walking_its_statuses_is_reported_in_order_by_message_status()
+    {
+        using var records = new TempFolder();
+        await using var receiver = await ReceiverProcess.StartAsync(Path.Combine(records.Path, "received.jsonl"), failEvery: 2);
+        await using var rig = await DispatcherRig.StartAsync(DispatcherRig.Fast);
+        var (id, database) = await rig.AddLineAsync(receiver.Url, Secret, "message.status");
+        var store = new SqliteMessageStore(database);
+        var chat = "15550009999@s.whatsapp.net";
+        var now = DateTimeOffset.UtcNow;
+        await store.SaveOutboundAsync(new MessageRecord
+        {
+            MsgId = "3EB0OUT1",
+            ChatJid = chat,
+            FromMe = true,
+            Type = "text",
+            Body = "hi",
+            Content = new Message { Conversation = "hi" }.ToByteArray(),
+            Timestamp = now,
+            Status = MessageStatus.Queued,
+        }, chat, now.AddHours(1), default);
+        foreach (var status in (MessageStatus[])[MessageStatus.Sent, MessageStatus.ServerAck, MessageStatus.DeliveryAck, MessageStatus.Read])
+        {
+            Assert.True(await store.UpdateStatusAsync("3EB0OUT1", status, null, DateTimeOffset.UtcNow, default));
+        }
+
+        await JournalWriter.TextAsync(database, chat, "IN1", "messages.received is not asked for");
+        rig.Dispatcher.Wake(id);
+        await rig.SettledAsync(id, 5, TimeSpan.FromSeconds(20));
+        var accepted = receiver.Requests().Where(r => r.Accepted).ToList();
+        Assert.Equal(["queued", "sent", "server_ack", "delivery_ack", "read"], accepted.Select(r => r.Json["data"]!["status"]!.GetValue<string>()));
+        Assert.All(accepted, r => Assert.Equal(("message.status", "3EB0OUT1", chat, true), (r.Event, r.Json["data"]!["key"]!["id"]!.GetValue<string>(), r.Json["data"]!["key"]!["remoteJid"]!.GetValue<string>(), r.Json["data"]!["key"]!["fromMe"]!.GetValue<bool>())));
+        Assert.All(receiver.Requests(), r => Assert.True(r.SignatureValid(Secret)));
+        Assert.True(receiver.Requests().Count(r => r.Outcome == "fail") >= 4);
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -185,6 +185,54 @@ public sealed class WebhookEndToEndTests(ITestOutputHelper output)
         static string Body(JsonNode message) => message["messageBody"]!.GetValue<string>();
     }
 
+    [Fact]
+    public async Task An_outbound_message_sent_through_the_line_api_reports_each_status_in_order()
+    {
+        using var folder = new TempFolder();
+        var data = Path.Combine(folder.Path, "service");
+        Directory.CreateDirectory(data);
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        await sandbox.CreateAccountAsync(LinePhone);
+        await sandbox.CreateAccountAsync(Senders[0]);
+        await using var receiver = await ReceiverProcess.StartAsync(Path.Combine(folder.Path, "received.jsonl"), failEvery: 3);
+        await using var service = await ServiceProcess.StartAsync(data, environment: await EnvironmentAsync(sandbox));
+        var (_, token) = await PairLineAsync(service, sandbox, data, receiver.Url, ["message.status"]);
+        using var line = new HttpClient { BaseAddress = service.BaseAddress };
+        line.DefaultRequestHeaders.Add("X-API-Token", token);
+
+        string? msgId = null;
+        for (var attempt = 0; attempt < 100 && msgId is null; attempt++)
+        {
+            var sent = await line.PostAsJsonAsync("/api/messages/send", new { to = "+" + Senders[0], text = "Your order has shipped" });
+            if (sent.StatusCode == System.Net.HttpStatusCode.Accepted)
+            {
+                msgId = (await sent.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+            }
+            else
+            {
+                // Just connected: the line may still refuse sends for a moment.
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.NotNull(msgId);
+        await PollAsync(() => Task.FromResult(Statuses().Contains("delivery_ack") ? "ok" : null));
+        (await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{Senders[0]}/receipts", new { msg_ids = new[] { msgId }, type = "read" })).EnsureSuccessStatusCode();
+        await PollAsync(() => Task.FromResult(Statuses().Contains("read") ? "ok" : null));
+
+        var statuses = Statuses();
+        var order = new[] { "queued", "sending", "sent", "server_ack", "delivery_ack", "read" };
+        Assert.Equal(statuses.OrderBy(st => Array.IndexOf(order, st)), statuses);
+        // Statuses only move forward: a delivery receipt that beats the server's ack means no server_ack event.
+        Assert.Equal(("queued", "read"), (statuses[0], statuses[^1]));
+        Assert.Contains("delivery_ack", statuses);
+        Assert.Equal(statuses.Distinct(), statuses);
+        Assert.All(receiver.Requests(), r => Assert.True(r.SignatureValid(Secret)));
+        Assert.All(receiver.Requests(), r => Assert.Equal(("message.status", msgId, Senders[0] + "@s.whatsapp.net"), (r.Event, r.Json["data"]!["key"]!["id"]!.GetValue<string>(), r.Json["data"]!["key"]!["remoteJid"]!.GetValue<string>())));
+
+        List<string> Statuses() => receiver.Requests().Where(r => r.Accepted).GroupBy(r => r.Delivery).Select(g => g.First().Json["data"]!["status"]!.GetValue<string>()).ToList();
+    }
+
     private static async Task<string> PhoneSendsAsync(RunningSandbox sandbox, object content)
     {
         var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(content))!.AsObject();
@@ -220,14 +268,18 @@ public sealed class WebhookEndToEndTests(ITestOutputHelper output)
         };
     }
 
-    private static async Task<long> PairLineAsync(ServiceProcess service, RunningSandbox sandbox, string data, Uri receiverUrl)
+    private static async Task<long> PairLineAsync(ServiceProcess service, RunningSandbox sandbox, string data, Uri receiverUrl) =>
+        (await PairLineAsync(service, sandbox, data, receiverUrl, ["messages.received"])).Id;
+
+    private static async Task<(long Id, string Token)> PairLineAsync(ServiceProcess service, RunningSandbox sandbox, string data, Uri receiverUrl, string[] events)
     {
         using var admin = Admin(service, data);
         var created = await admin.PostAsJsonAsync("/api/sessions", new { name = "e2e", webhook_url = "", webhook_secret = Secret });
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, created.StatusCode);
-        created = await admin.PostAsJsonAsync("/api/sessions", new { name = "e2e", webhook_url = receiverUrl.ToString(), webhook_secret = Secret });
+        created = await admin.PostAsJsonAsync("/api/sessions", new { name = "e2e", webhook_url = receiverUrl.ToString(), webhook_secret = Secret, webhook_events = events });
         created.EnsureSuccessStatusCode();
-        var id = (await created.Content.ReadFromJsonAsync<JsonNode>())!["id"]!.GetValue<long>();
+        var line = (await created.Content.ReadFromJsonAsync<JsonNode>())!;
+        var id = line["id"]!.GetValue<long>();
         var qr = await PollAsync(async () =>
         {
             var answer = await admin.GetAsync($"/api/sessions/{id}/qr");
@@ -235,7 +287,7 @@ public sealed class WebhookEndToEndTests(ITestOutputHelper output)
         });
         await sandbox.ScanAsync(LinePhone, qr);
         await PollAsync(async () => (await admin.GetFromJsonAsync<JsonNode>($"/api/sessions/{id}"))!["status"]!.GetValue<string>() == "connected" ? "ok" : null);
-        return id;
+        return (id, line["token"]!.GetValue<string>());
     }
 
     private static async Task<Dictionary<string, List<string>>> StoredOrderAsync(string databasePath)
