@@ -11,11 +11,20 @@ namespace WaEngine.Store.Messages;
 internal static class OutboundStatus
 {
     /// <summary>Our own message's current status (ids of our own messages are unique, index messages_own_by_id).</summary>
-    internal const string CurrentStatusSql = "SELECT seq AS Seq, chat_jid AS ChatJid, status AS Status FROM messages WHERE msg_id = @msgId AND from_me = 1;";
+    internal const string CurrentStatusSql =
+        "SELECT seq AS Seq, chat_jid AS ChatJid, status AS Status, type AS Type, target_msg_id AS TargetMsgId, body AS Body FROM messages WHERE msg_id = @msgId AND from_me = 1;";
+
+    // Our edit or delete takes effect on our own target once the server accepted it.
+    private const string EditTarget =
+        "UPDATE messages SET body = @body, edited_at_ms = @atMs, updated_at_ms = @atMs WHERE chat_jid = @chat AND msg_id = @target AND from_me = 1;";
+
+    private const string RevokeTarget =
+        "UPDATE messages SET body = NULL, content = X'', revoked = 1, updated_at_ms = @atMs WHERE chat_jid = @chat AND msg_id = @target AND from_me = 1;";
 
     /// <summary>
     /// Applies <paramref name="status"/> (and <paramref name="error"/> when given) when allowed; a message the server
-    /// acknowledged, or that failed, leaves the send queue. Journals <c>message.status</c> at <paramref name="at"/>. False when nothing changed.
+    /// acknowledged, or that failed, leaves the send queue; once the server accepted our edit or delete, its target (our
+    /// own message in the same chat) shows the new text or is marked deleted. Journals <c>message.status</c> at <paramref name="at"/>. False when nothing changed.
     /// </summary>
     public static async Task<bool> AdvanceAsync(
         SqliteConnection connection,
@@ -47,6 +56,16 @@ internal static class OutboundStatus
                 "DELETE FROM send_queue WHERE msg_id = @msgId;", new { msgId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
+        var accepted = (MessageStatus)current.Status < MessageStatus.ServerAck && status is >= MessageStatus.ServerAck and <= MessageStatus.Read;
+        if (accepted && current.Type is "edit" or "revoke" && current.TargetMsgId is { Length: > 0 } target)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                current.Type == "edit" ? EditTarget : RevokeTarget,
+                new { body = current.Body, atMs, chat = current.ChatJid, target },
+                transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
         await MessageWrites.JournalAsync(connection, transaction, "message.status", current.ChatJid, msgId, current.Seq, status.ToName(), error, atMs, cancellationToken)
             .ConfigureAwait(false);
         return true;
@@ -59,5 +78,11 @@ internal static class OutboundStatus
         public string ChatJid { get; set; } = "";
 
         public long Status { get; set; }
+
+        public string Type { get; set; } = "";
+
+        public string? TargetMsgId { get; set; }
+
+        public string? Body { get; set; }
     }
 }

@@ -64,6 +64,7 @@ public class MessagingFlowTests
         Assert.Equal(("edit", "hello from the api, edited"), (edited["type"]!.GetValue<string>(), edited["body"]!.GetValue<string>()));
         Assert.Equal(text, edited["message"]!["protocolMessage"]!["key"]!["id"]!.GetValue<string>());
 
+        await StatusAsync(line, edit, "delivery_ack");
         var delete = await SendAsync(line, "delete", new { to = PeerJid, target_msg_id = reply });
         var deleted = await ArrivalAsync(service, delete);
         Assert.Equal("revoke", deleted["type"]!.GetValue<string>());
@@ -84,6 +85,10 @@ public class MessagingFlowTests
         Assert.Equal(times.OrderDescending(), times);
         var first = history.First(m => m!["msg_id"]!.GetValue<string>() == text)!;
         Assert.Equal(OwnerPhone + "@s.whatsapp.net", first["sender_jid"]!.GetValue<string>());
+
+        // Our accepted edit and delete took effect on their targets in our own history.
+        Assert.Equal("hello from the api, edited", first["body"]!.GetValue<string>());
+        Assert.Null(history.First(m => m!["msg_id"]!.GetValue<string>() == reply)!["body"]);
         Assert.Null(first["media_path"]);
         var editItem = history.First(m => m!["msg_id"]!.GetValue<string>() == edit)!;
         Assert.Equal(("edit", "hello from the api, edited"), (editItem["type"]!.GetValue<string>(), editItem["body"]!.GetValue<string>()));

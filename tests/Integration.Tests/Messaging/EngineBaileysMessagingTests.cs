@@ -58,6 +58,11 @@ public sealed class EngineBaileysMessagingTests
         Assert.Equal((int)Message.Types.ProtocolMessage.Types.Type.Revoke, revokeAtBob["message"]!["protocolMessage"]!["type"]?.GetValue<int>() ?? 0);
         Assert.Equal(reply.MsgId, revokeAtBob["message"]!["protocolMessage"]!["key"]!["id"]!.GetValue<string>());
 
+        await line.WaitForMessageStatusAsync(edit.MsgId, MessageStatus.DeliveryAck);
+        await line.WaitForMessageStatusAsync(revoke.MsgId, MessageStatus.DeliveryAck);
+        Assert.Equal("hello, edited", (await line.Messages.FindAsync(text.MsgId, None))!.Body);
+        Assert.True((await line.Messages.FindAsync(reply.MsgId, None))!.Revoked);
+
         var history = await line.Messages.HistoryAsync(BobJid, 50, None);
         Assert.Equal(6, history.Count);
         Assert.All(history, m => Assert.True(m.FromMe));
