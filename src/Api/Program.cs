@@ -10,7 +10,8 @@ using WaEngine.Sandbox.Hosting;
 using WaEngine.Store.Registry;
 
 var (sandbox, arguments) = SandboxMode.Detect(args);
-var builder = WebApplication.CreateBuilder(arguments);
+// appsettings.json is read from beside the program, whatever the working directory (./data stays relative to it).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = arguments, ContentRootPath = AppContext.BaseDirectory });
 var dataFolder = DataFolder.Prepare(builder.Configuration);
 var adminKey = AdminKey.EnsureAndAnnounce(dataFolder, builder.Configuration);
 var registry = await SessionRegistry.OpenAsync(dataFolder.Path, TimeProvider.System, CancellationToken.None);

@@ -1,0 +1,185 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace WaEngine.Api.Tests;
+
+/// <summary>
+/// Bad input against the real service, one row per case: who calls (<c>ready</c>, <c>stopped</c>, <c>unpaired</c> and
+/// <c>rotated</c> line tokens, <c>bogus</c>/<c>none</c> tokens, <c>admin</c>), the request, and the answer's status,
+/// <c>code</c> and <c>param</c>. Placeholders: <c>{inbound}</c> (a message from the peer), <c>{ours}</c> (a message of the
+/// line), <c>{stopped}</c> (the stopped line's id), <c>{peer}</c> (the peer's JID).
+/// </summary>
+[Collection(LineApiCollection.Name)]
+public class BadInputTests(LineApiFixture fixture)
+{
+    private static readonly string LongText = new('x', 4097);
+
+    public static TheoryData<string, string, string, string?, int, string, string?> Cases => new()
+    {
+        // Credentials.
+        { "none", "GET", "/api/status", null, 401, "unauthorized", null },
+        { "bogus", "GET", "/api/status", null, 401, "unauthorized", null },
+        { "rotated", "GET", "/api/status", null, 401, "unauthorized", null },
+        { "none", "POST", "/api/messages/send", """{"to":"{peer}","text":"hi"}""", 401, "unauthorized", null },
+        { "rotated", "POST", "/api/messages/send", """{"to":"{peer}","text":"hi"}""", 401, "unauthorized", null },
+        { "garbage", "GET", "/api/chats", null, 401, "unauthorized", null },
+        { "bogus", "GET", "/api/messages/recent", null, 401, "unauthorized", null },
+        { "none", "GET", "/api/sessions", null, 401, "unauthorized", null },
+        { "line-as-admin", "GET", "/api/sessions", null, 401, "unauthorized", null },
+        { "none", "GET", "/api/sessions/{stopped}/events", null, 401, "unauthorized", null },
+
+        // Malformed bodies.
+        { "ready", "POST", "/api/messages/send", """{"to":""", 400, "invalid_request", null },
+        { "ready", "POST", "/api/messages/send", "[]", 400, "invalid_request", null },
+        { "ready", "POST", "/api/messages/send", "", 400, "invalid_request", null },
+        { "ready", "POST", "/api/messages/send", "\"text\"", 400, "invalid_request", null },
+        { "ready", "POST", "/api/messages/send", "null", 400, "invalid_request", null },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}","text":"hi"} x""", 400, "invalid_request", null },
+        { "ready", "POST", "/api/messages/reply", "{'to':'x'}", 400, "invalid_request", null },
+
+        // Missing fields and wrong types.
+        { "ready", "POST", "/api/messages/send", "{}", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"text":"hi"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}"}""", 400, "invalid_request", "text" },
+        { "ready", "POST", "/api/messages/send", """{"to":15550002222,"text":"hi"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"to":null,"text":"hi"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}","text":5}""", 400, "invalid_request", "text" },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}","text":true}""", 400, "invalid_request", "text" },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}","text":{"a":1}}""", 400, "invalid_request", "text" },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}","text":""}""", 400, "invalid_request", "text" },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}","text":"   "}""", 400, "invalid_request", "text" },
+        { "ready", "POST", "/api/messages/send", $$"""{"to":"{peer}","text":"{{LongText}}"}""", 400, "invalid_request", "text" },
+
+        // Recipients.
+        { "ready", "POST", "/api/messages/send", """{"to":"abc","text":"hi"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"to":"","text":"hi"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"to":"12345","text":"hi"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"to":"1234567890123456","text":"hi"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"to":"015550002222","text":"hi"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"to":"15550002222@example.com","text":"hi"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"to":"15550002222:3@s.whatsapp.net","text":"hi"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"to":"x@lid","text":"hi"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/send", """{"to":"120363025246125888@g.us","text":"hi"}""", 400, "not_supported", "to" },
+
+        // Replies.
+        { "ready", "POST", "/api/messages/reply", """{"to":"{peer}","text":"re"}""", 400, "invalid_request", "quoted_msg_id" },
+        { "ready", "POST", "/api/messages/reply", """{"to":"{peer}","quoted_msg_id":"{inbound}"}""", 400, "invalid_request", "text" },
+        { "ready", "POST", "/api/messages/reply", """{"to":"{peer}","text":"re","quoted_msg_id":"NOPE0000"}""", 404, "not_found", "quoted_msg_id" },
+        { "ready", "POST", "/api/messages/reply", """{"to":"15550003333","text":"re","quoted_msg_id":"{inbound}"}""", 404, "not_found", "quoted_msg_id" },
+        { "ready", "POST", "/api/messages/reply", """{"to":"{peer}","text":"re","quoted_msg_id":42}""", 400, "invalid_request", "quoted_msg_id" },
+
+        // Reactions.
+        { "ready", "POST", "/api/messages/reaction", """{"to":"{peer}","target_msg_id":"{inbound}"}""", 400, "invalid_request", "emoji" },
+        { "ready", "POST", "/api/messages/reaction", """{"to":"{peer}","emoji":"ok","target_msg_id":"{inbound}"}""", 400, "invalid_request", "emoji" },
+        { "ready", "POST", "/api/messages/reaction", """{"to":"{peer}","emoji":"👍👍","target_msg_id":"{inbound}"}""", 400, "invalid_request", "emoji" },
+        { "ready", "POST", "/api/messages/reaction", """{"to":"{peer}","emoji":5,"target_msg_id":"{inbound}"}""", 400, "invalid_request", "emoji" },
+        { "ready", "POST", "/api/messages/reaction", """{"to":"{peer}","emoji":"👍","target_msg_id":"NOPE0000"}""", 404, "not_found", "target_msg_id" },
+        { "ready", "POST", "/api/messages/reaction", """{"to":"{peer}","emoji":"👍","target_msg_id":"a b"}""", 400, "invalid_request", "target_msg_id" },
+
+        // Edits and deletes.
+        { "ready", "POST", "/api/messages/edit", """{"to":"{peer}","text":"x"}""", 400, "invalid_request", "target_msg_id" },
+        { "ready", "POST", "/api/messages/edit", """{"to":"{peer}","target_msg_id":"{ours}"}""", 400, "invalid_request", "text" },
+        { "ready", "POST", "/api/messages/edit", """{"to":"{peer}","text":"x","target_msg_id":"{inbound}"}""", 400, "not_own_message", "target_msg_id" },
+        { "ready", "POST", "/api/messages/edit", """{"to":"{peer}","text":"x","target_msg_id":"NOPE0000"}""", 404, "not_found", "target_msg_id" },
+        { "ready", "POST", "/api/messages/edit", $$"""{"to":"{peer}","text":"{{LongText}}","target_msg_id":"{ours}"}""", 400, "invalid_request", "text" },
+        { "ready", "POST", "/api/messages/delete", """{"to":"{peer}","target_msg_id":"{inbound}"}""", 400, "not_own_message", "target_msg_id" },
+        { "ready", "POST", "/api/messages/delete", """{"to":"{peer}","target_msg_id":"NOPE0000"}""", 404, "not_found", "target_msg_id" },
+        { "ready", "POST", "/api/messages/delete", """{"to":"{peer}"}""", 400, "invalid_request", "target_msg_id" },
+        { "ready", "POST", "/api/messages/delete", """{"to":"{peer}","target_msg_id":7}""", 400, "invalid_request", "target_msg_id" },
+
+        // Lines that cannot send.
+        { "stopped", "POST", "/api/messages/send", """{"to":"{peer}","text":"hi"}""", 403, "not_connected", null },
+        { "unpaired", "POST", "/api/messages/send", """{"to":"{peer}","text":"hi"}""", 403, "not_connected", null },
+        { "stopped", "POST", "/api/messages/reaction", """{"to":"{peer}","emoji":"👍","target_msg_id":"X"}""", 403, "not_connected", null },
+        { "unpaired", "POST", "/api/messages/delete", """{"to":"{peer}","target_msg_id":"X"}""", 403, "not_connected", null },
+
+        // Reads.
+        { "ready", "GET", "/api/messages/NOPE0000", null, 404, "not_found", "msg_id" },
+        { "ready", "GET", "/api/messages/recent?limit=0", null, 400, "invalid_request", "limit" },
+        { "ready", "GET", "/api/messages/recent?limit=101", null, 400, "invalid_request", "limit" },
+        { "ready", "GET", "/api/messages/recent?limit=abc", null, 400, "invalid_request", "limit" },
+        { "ready", "GET", "/api/history", null, 400, "invalid_request", "jid" },
+        { "ready", "GET", "/api/history?jid=abc", null, 400, "invalid_request", "jid" },
+        { "ready", "GET", "/api/history?jid=15550002222&limit=501", null, 400, "invalid_request", "limit" },
+        { "ready", "GET", "/api/history?jid=15550002222&limit=-1", null, 400, "invalid_request", "limit" },
+        { "ready", "GET", "/api/history?jid=15559999999", null, 404, "not_found", "jid" },
+        { "ready", "GET", "/api/chats?limit=0", null, 400, "invalid_request", "limit" },
+        { "ready", "GET", "/api/chats?limit=x", null, 400, "invalid_request", "limit" },
+        { "ready", "GET", "/api/media/NOPE0000", null, 404, "not_found", "msg_id" },
+        { "ready", "GET", "/api/media/{inbound}", null, 404, "no_media", "msg_id" },
+
+        // Idempotency keys.
+        { "ready+key:has space", "POST", "/api/messages/send", """{"to":"{peer}","text":"hi"}""", 400, "invalid_request", "Idempotency-Key" },
+        { "ready+key:" + new string('k', 256), "POST", "/api/messages/send", """{"to":"{peer}","text":"hi"}""", 400, "invalid_request", "Idempotency-Key" },
+
+        // Admin API.
+        { "admin", "GET", "/api/sessions/999/events", null, 404, "not_found", "id" },
+        { "admin", "POST", "/api/sessions/{stopped}/pairing-code", """{"phone":"call me"}""", 400, "invalid_request", "phone" },
+        { "admin", "POST", "/api/sessions", """{"name":""}""", 400, "invalid_request", "name" },
+        { "admin", "POST", "/api/sessions/{stopped}/logout", null, 409, "wrong_state", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Bad_input_gets_the_contract_error(string caller, string method, string path, string? body, int status, string code, string? param)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), Fill(path));
+        Authorize(request, caller);
+        if (body is not null)
+        {
+            request.Content = new StringContent(Fill(body), Encoding.UTF8, "application/json");
+        }
+
+        var response = await fixture.Service.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == (int)response.StatusCode, $"{method} {path} {body}: expected {status}, got {(int)response.StatusCode} {text}");
+        var error = JsonNode.Parse(text)!;
+        Assert.Equal(code, error["code"]!.GetValue<string>());
+        Assert.Equal(param, error["param"]?.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(error["error"]!.GetValue<string>()));
+        Assert.False(string.IsNullOrWhiteSpace(error["request_id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void The_table_has_at_least_sixty_cases() => Assert.True(Cases.Count() >= 60, $"{Cases.Count()} cases");
+
+    [Fact]
+    public async Task Nothing_a_refused_send_carried_reached_the_peer()
+    {
+        var inbox = await ApiClients.PhoneInboxAsync(fixture.Service, LineApiFixture.PeerPhone);
+        Assert.All(inbox, m => Assert.Equal("hello peer", m!["body"]?.GetValue<string>()));
+        using var line = ApiClients.Line(fixture.Service, fixture.ReadyToken);
+        var recent = (await line.GetFromJsonAsync<JsonArray>("/api/messages/recent?limit=100"))!;
+        Assert.Single(recent, m => m!["from_me"]!.GetValue<bool>());
+    }
+
+    private string Fill(string text) => text
+        .Replace("{peer}", LineApiFixture.PeerJid, StringComparison.Ordinal)
+        .Replace("{inbound}", fixture.InboundMsgId, StringComparison.Ordinal)
+        .Replace("{ours}", fixture.OwnMsgId, StringComparison.Ordinal)
+        .Replace("{stopped}", fixture.StoppedId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    private void Authorize(HttpRequestMessage request, string caller)
+    {
+        var key = caller.Split("+key:", 2);
+        if (key.Length == 2)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key[1]);
+        }
+
+        switch (key[0])
+        {
+            case "ready": request.Headers.TryAddWithoutValidation("X-API-Token", fixture.ReadyToken); break;
+            case "stopped": request.Headers.TryAddWithoutValidation("X-API-Token", fixture.StoppedToken); break;
+            case "unpaired": request.Headers.TryAddWithoutValidation("X-API-Token", fixture.UnpairedToken); break;
+            case "rotated": request.Headers.TryAddWithoutValidation("X-API-Token", fixture.RotatedToken); break;
+            case "bogus": request.Headers.TryAddWithoutValidation("X-API-Token", "wae_" + new string('A', 43)); break;
+            case "garbage": request.Headers.TryAddWithoutValidation("X-API-Token", "not a token"); break;
+            case "line-as-admin": request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + fixture.ReadyToken); break;
+            case "admin": request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + File.ReadAllText(Path.Combine(fixture.DataFolder, "admin.key"))); break;
+            case "none": break;
+            default: throw new ArgumentException($"Unknown caller {caller}.", nameof(caller));
+        }
+    }
+}
