@@ -11,7 +11,7 @@ namespace WaEngine.Store.Webhooks;
 /// records the outcome of every attempt. A crash between any two calls loses nothing: a journal row is either still
 /// past the cursor or already a delivery, and a delivery stays pending until an attempt is recorded as delivered.
 /// </summary>
-/// <param name="database">The line's database (migration 0004 applied).</param>
+/// <param name="database">The line's database (migrations 0004 and 0005 applied).</param>
 /// <param name="lineId">The line's id, part of every delivery id.</param>
 public sealed class WebhookOutbox(LineDatabase database, string lineId)
 {
@@ -54,7 +54,9 @@ public sealed class WebhookOutbox(LineDatabase database, string lineId)
     }
 
     /// <summary>
-    /// Reads up to <paramref name="batchSize"/> journal rows past the cursor, stores a pending delivery for each one
+    /// Reads up to <paramref name="batchSize"/> journal rows past the cursor — a received message as it was when it was
+    /// journalled (migration 0005 keeps a copy of its body and content), not as later edits or deletes left it —
+    /// stores a pending delivery for each one
     /// <paramref name="render"/> turns into a draft (null skips the row: an event the session does not want), and moves
     /// the cursor past them, all in one transaction.
     /// </summary>
@@ -76,10 +78,14 @@ public sealed class WebhookOutbox(LineDatabase database, string lineId)
                     """
                     SELECT e.seq AS Seq, e.event AS Event, e.chat_jid AS ChatJid, e.msg_id AS MsgId, e.status AS Status, e.detail AS Detail,
                            e.created_at_ms AS CreatedAtMs, m.seq AS MSeq, m.msg_id AS MMsgId, m.chat_jid AS MChatJid, m.from_me AS MFromMe,
-                           m.sender_jid AS MSenderJid, m.sender_pn AS MSenderPn, m.sender_lid AS MSenderLid, m.type AS MType, m.body AS MBody,
-                           m.content AS MContent, m.target_msg_id AS MTargetMsgId, m.push_name AS MPushName, m.timestamp_ms AS MTimestampMs,
+                           m.sender_jid AS MSenderJid, m.sender_pn AS MSenderPn, m.sender_lid AS MSenderLid, m.type AS MType,
+                           CASE WHEN s.journal_seq IS NULL THEN m.body ELSE s.body END AS MBody,
+                           CASE WHEN s.journal_seq IS NULL THEN m.content ELSE s.content END AS MContent,
+                           m.target_msg_id AS MTargetMsgId, m.push_name AS MPushName, m.timestamp_ms AS MTimestampMs,
                            m.status AS MStatus, m.error AS MError, m.media_path AS MMediaPath, m.edited_at_ms AS MEditedAtMs, m.revoked AS MRevoked
-                    FROM line_events e LEFT JOIN messages m ON m.seq = e.message_seq
+                    FROM line_events e
+                    LEFT JOIN messages m ON m.seq = e.message_seq
+                    LEFT JOIN webhook_snapshots s ON s.journal_seq = e.seq
                     WHERE e.seq > @cursor ORDER BY e.seq LIMIT @batchSize;
                     """,
                     new { cursor, batchSize },
@@ -122,7 +128,10 @@ public sealed class WebhookOutbox(LineDatabase database, string lineId)
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE webhook_cursor SET journal_seq = @last WHERE id = 1;", new { last = rows[^1].Seq }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    "UPDATE webhook_cursor SET journal_seq = @last WHERE id = 1; DELETE FROM webhook_snapshots WHERE journal_seq <= @last;",
+                    new { last = rows[^1].Seq },
+                    transaction,
+                    cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return (rows.Count, queued);
             }

@@ -1,5 +1,9 @@
 using System.Text;
 using Dapper;
+using Google.Protobuf;
+using WaEngine.Engine.Messaging;
+using WaEngine.Proto;
+using WaEngine.Store.Messages;
 using WaEngine.Store.Webhooks;
 using WaEngine.TestKit;
 
@@ -108,7 +112,8 @@ public sealed class WebhookOutboxTests
         using (var database = await LineDatabase.OpenAsync(path, default))
         {
             await using var connection = await database.OpenConnectionAsync(default);
-            await connection.ExecuteAsync("DROP TABLE webhook_deliveries; DROP TABLE webhook_cursor; DELETE FROM schema_migrations WHERE version = 4;");
+            await connection.ExecuteAsync(
+                "DROP TRIGGER webhook_snapshot_received; DROP TABLE webhook_snapshots; DROP TABLE webhook_deliveries; DROP TABLE webhook_cursor; DELETE FROM schema_migrations WHERE version IN (4, 5);");
             await InsertInboundAsync(database, "a", "OLD", "before the upgrade");
         }
 
@@ -119,6 +124,55 @@ public sealed class WebhookOutboxTests
             await InsertInboundAsync(database, "a", "NEW", "after");
             Assert.Equal((1, 1), await outbox.TransferAsync(Draft, Now, TimeSpan.FromHours(1), 10, default));
         }
+    }
+
+    [Fact]
+    public async Task A_message_edited_and_then_deleted_before_its_event_is_transferred_goes_out_as_it_was_received()
+    {
+        using var folder = new TempFolder();
+        using var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), default);
+        var store = new SqliteMessageStore(database);
+        const string Chat = "15550001111@s.whatsapp.net";
+        var original = new Message { Conversation = "see you at 10" };
+        var target = new MessageKey { RemoteJid = Chat, FromMe = false, Id = "M1" };
+        await store.SaveInboundAsync(null, Inbound("M1", original), default);
+        await store.SaveInboundAsync(null, Inbound("M2", new Message
+        {
+            ProtocolMessage = new Message.Types.ProtocolMessage { Key = target, Type = Message.Types.ProtocolMessage.Types.Type.MessageEdit, EditedMessage = new Message { Conversation = "see you at 11" } },
+        }), default);
+        await store.SaveInboundAsync(null, Inbound("M3", new Message
+        {
+            ProtocolMessage = new Message.Types.ProtocolMessage { Key = target, Type = Message.Types.ProtocolMessage.Types.Type.Revoke },
+        }), default);
+        Assert.True((await store.FindInChatAsync(Chat, "M1", default))!.Revoked);
+
+        var outbox = new WebhookOutbox(database, "1");
+        var seen = new List<JournalEntry>();
+        await outbox.TransferAsync(entry => { seen.Add(entry); return Draft(entry); }, Now, TimeSpan.FromHours(1), 100, default);
+        Assert.Equal(["M1", "M2", "M3"], seen.Select(e => e.Message!.MsgId));
+        Assert.Equal("see you at 10", seen[0].Message!.Body);
+        Assert.Equal(original.ToByteArray(), seen[0].Message!.Content);
+        Assert.Equal(("edit", "M1", "see you at 11"), (seen[1].Message!.Type, seen[1].Message!.TargetMsgId, seen[1].Message!.Body));
+        Assert.Equal(("revoke", "M1"), (seen[2].Message!.Type, seen[2].Message!.TargetMsgId));
+
+        // The copies live only until their rows are transferred.
+        await using var connection = await database.OpenConnectionAsync(default);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM webhook_snapshots;"));
+
+        static MessageRecord Inbound(string id, Message content) => new()
+        {
+            MsgId = id,
+            ChatJid = Chat,
+            FromMe = false,
+            SenderJid = Chat,
+            SenderPn = Chat,
+            Type = MessageContent.KindOf(content),
+            Body = MessageContent.BodyOf(content),
+            Content = content.ToByteArray(),
+            TargetMsgId = MessageContent.TargetOf(content)?.Id,
+            Timestamp = Now,
+            Status = MessageStatus.Received,
+        };
     }
 
     private static WebhookDraft Draft(JournalEntry entry) => new(entry.ChatJid ?? "", Encoding.UTF8.GetBytes($"{{\"seq\":{entry.Seq}}}"));
