@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 using WaEngine.TestKit;
 using Xunit.Abstractions;
 
-namespace WaEngine.Api.Tests.Messaging;
+namespace WaEngine.Api.Tests.Messages;
 
 /// <summary>
 /// Outbound messages through SIGKILLs of the service: every send the API accepted reaches the phone, and the line's
