@@ -91,6 +91,7 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
                     {
                         nextPrune = _time.GetUtcNow() + PruneEvery;
                         var pruned = await outbox.PruneAsync(_time.GetUtcNow() - _options.Retention, cancellationToken).ConfigureAwait(false);
+                        pruned += await outbox.PruneJournalAsync(_time.GetUtcNow() - _options.Retention, cancellationToken).ConfigureAwait(false);
                         if (pruned > 0)
                         {
                             WebhookLog.Pruned(_logger, _lineId, pruned);

@@ -267,6 +267,23 @@ public sealed class WebhookOutbox(LineDatabase database, string lineId)
         }
     }
 
+    /// <summary>
+    /// Deletes journal rows written before <paramref name="before"/> that are already behind the cursor (turned into
+    /// deliveries, or skipped because nobody wanted them): the journal only has to hold what is not transferred yet.
+    /// </summary>
+    /// <returns>How many rows were deleted.</returns>
+    public async Task<int> PruneJournalAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM line_events WHERE seq <= (SELECT journal_seq FROM webhook_cursor WHERE id = 1) AND created_at_ms < @before;",
+                new { before = before.ToUnixTimeMilliseconds() },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
     private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     private sealed class JournalRow

@@ -105,6 +105,27 @@ public sealed class WebhookOutboxTests
     }
 
     [Fact]
+    public async Task The_journal_is_pruned_only_behind_the_cursor()
+    {
+        using var folder = new TempFolder();
+        using var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), default);
+        var outbox = new WebhookOutbox(database, "3");
+        await InsertInboundAsync(database, "a@s.whatsapp.net", "M1", "one");
+        await InsertInboundAsync(database, "a@s.whatsapp.net", "M2", "two");
+        Assert.Equal((2, 2), await outbox.TransferAsync(Draft, Now, TimeSpan.FromHours(25), 100, default));
+        await InsertInboundAsync(database, "a@s.whatsapp.net", "M3", "three");
+
+        Assert.Equal(2, await outbox.PruneJournalAsync(DateTimeOffset.UtcNow.AddDays(1), default));
+        Assert.Equal(0, await outbox.PruneJournalAsync(DateTimeOffset.UtcNow.AddDays(1), default));
+        await using var connection = await database.OpenConnectionAsync(default);
+        Assert.Equal(["M3"], await connection.QueryAsync<string>("SELECT msg_id FROM line_events"));
+
+        // The untransferred row still becomes a delivery, and the ones made before stay.
+        Assert.Equal((1, 1), await outbox.TransferAsync(Draft, Now, TimeSpan.FromHours(25), 100, default));
+        Assert.Equal(3, (await outbox.ListAsync(null, 10, null, default)).Count);
+    }
+
+    [Fact]
     public async Task A_database_with_journal_rows_from_before_webhooks_starts_its_cursor_at_the_end()
     {
         using var folder = new TempFolder();
