@@ -242,9 +242,11 @@ internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options
             }
         }
 
-        foreach (var bySender in inbound.GroupBy(m => m.SenderLid is not null && m.SenderJid is null ? m.SenderLid : m.ChatJid))
+        // One receipt per sender: in a one-to-one chat that is the peer; in a group each participant gets its own.
+        var isGroup = message.ChatJid.EndsWith("@g.us", StringComparison.Ordinal);
+        foreach (var bySender in inbound.GroupBy(m => isGroup ? m.SenderJid : null))
         {
-            var receipt = ReceiptStanzas.BuildRead(bySender.Key, null, bySender.Select(m => m.MsgId).ToList(), time.GetUtcNow());
+            var receipt = ReceiptStanzas.BuildRead(message.ChatJid, bySender.Key, bySender.Select(m => m.MsgId).ToList(), time.GetUtcNow());
             await connection.SendAsync(receipt, port.Lifetime).ConfigureAwait(false);
         }
 
