@@ -30,17 +30,21 @@ internal static class ApiClients
         return (line["id"]!.GetValue<long>(), line["token"]!.GetValue<string>());
     }
 
-    /// <summary>Creates a virtual phone (if new) and pairs the started line <paramref name="id"/> to it by QR, waiting until connected.</summary>
-    public static async Task PairAsync(ServiceProcess service, HttpClient admin, long id, string token, string phone)
+    /// <summary>
+    /// Creates a virtual phone (if new) and pairs the started line <paramref name="id"/> to it by QR, waiting until
+    /// connected; the sandbox is the service's own (--sandbox) unless <paramref name="sandbox"/> names another.
+    /// </summary>
+    public static async Task PairAsync(ServiceProcess service, HttpClient admin, long id, string token, string phone, HttpClient? sandbox = null)
     {
-        var account = await service.Http.PostAsJsonAsync("/sandbox/accounts", new { phone });
+        sandbox ??= service.Http;
+        var account = await sandbox.PostAsJsonAsync("/sandbox/accounts", new { phone });
         Assert.True(account.IsSuccessStatusCode || (int)account.StatusCode == 409, await account.Content.ReadAsStringAsync());
         var qr = await PollAsync(async () =>
         {
             var answer = await admin.GetAsync($"/api/sessions/{id}/qr");
             return answer.IsSuccessStatusCode ? (await answer.Content.ReadFromJsonAsync<JsonNode>())!["qr"]!.GetValue<string>() : null;
         });
-        var scan = await service.Http.PostAsJsonAsync($"/sandbox/accounts/{phone}/scan", new { qr });
+        var scan = await sandbox.PostAsJsonAsync($"/sandbox/accounts/{phone}/scan", new { qr });
         Assert.True(scan.IsSuccessStatusCode, await scan.Content.ReadAsStringAsync());
         using var line = Line(service, token);
         await PollAsync(async () => (await line.GetFromJsonAsync<JsonNode>("/api/status"))!["status"]!.GetValue<string>() == "connected" ? "ok" : null);
@@ -57,11 +61,11 @@ internal static class ApiClients
     public static async Task<JsonArray> PhoneInboxAsync(ServiceProcess service, string phone) =>
         (await service.Http.GetFromJsonAsync<JsonNode>($"/sandbox/accounts/{phone}/messages"))!.AsArray();
 
-    /// <summary>Polls <paramref name="probe"/> every 200 ms until it returns a value (30 s at most).</summary>
-    public static async Task<T> PollAsync<T>(Func<Task<T?>> probe, string? what = null)
+    /// <summary>Polls <paramref name="probe"/> every 200 ms until it returns a value (30 s at most, or <paramref name="seconds"/>).</summary>
+    public static async Task<T> PollAsync<T>(Func<Task<T?>> probe, string? what = null, int seconds = 30)
         where T : class
     {
-        for (var i = 0; i < 150; i++)
+        for (var i = 0; i < seconds * 5; i++)
         {
             if (await probe() is { } value)
             {
@@ -71,6 +75,6 @@ internal static class ApiClients
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"{what ?? "The condition"} did not hold within 30 s.");
+        throw new TimeoutException($"{what ?? "The condition"} did not hold within {seconds} s.");
     }
 }

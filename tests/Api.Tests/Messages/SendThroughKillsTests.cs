@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -40,7 +39,9 @@ public sealed class SendThroughKillsTests(ITestOutputHelper output)
         var service = await ServiceProcess.StartAsync(data, environment: environment);
         try
         {
-            var (id, token) = await PairLineAsync(service, sandbox, data);
+            using var admin = ApiClients.Admin(service, data);
+            var (id, token) = await ApiClients.CreateLineAsync(admin, "kills", start: true);
+            await ApiClients.PairAsync(service, admin, id, token, LinePhone, sandbox.Http);
             var accepted = new List<string>();
             var kills = 0;
             var inFlightAtKills = new List<string>();
@@ -67,7 +68,7 @@ public sealed class SendThroughKillsTests(ITestOutputHelper output)
                 if (i % 30 == 17)
                 {
                     // SIGKILL right after a burst: messages are queued, sending or sent-but-unacknowledged.
-                    using (var probe = Line(service, token))
+                    using (var probe = ApiClients.Line(service, token))
                     {
                         var last = await probe.GetFromJsonAsync<JsonNode>($"/api/messages/{msgId}");
                         inFlightAtKills.Add(last!["status"]!.GetValue<string>());
@@ -83,16 +84,15 @@ public sealed class SendThroughKillsTests(ITestOutputHelper output)
             var received = await WaitForPhoneAsync(sandbox, accepted);
             Assert.All(accepted, msgId => Assert.Contains(msgId, received));
 
-            using var line = Line(service, token);
+            using var line = ApiClients.Line(service, token);
             foreach (var msgId in accepted)
             {
-                var status = await PollAsync(async () =>
+                await ApiClients.PollAsync(async () =>
                 {
                     var view = await line.GetFromJsonAsync<JsonNode>($"/api/messages/{msgId}");
                     var name = view!["status"]!.GetValue<string>();
                     return name is "delivery_ack" or "read" ? name : null;
-                });
-                Assert.NotNull(status);
+                }, $"{msgId} delivered", seconds: 60);
             }
 
             await service.DisposeAsync();
@@ -149,46 +149,5 @@ public sealed class SendThroughKillsTests(ITestOutputHelper output)
         await using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         return (await connection.QueryAsync<string>("SELECT msg_id FROM messages WHERE from_me = 1")).ToList();
-    }
-
-    private static async Task<(long Id, string Token)> PairLineAsync(ServiceProcess service, RunningSandbox sandbox, string data)
-    {
-        using var admin = new HttpClient { BaseAddress = service.BaseAddress };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await File.ReadAllTextAsync(Path.Combine(data, "admin.key")));
-        var created = await admin.PostAsJsonAsync("/api/sessions", new { name = "kills" });
-        created.EnsureSuccessStatusCode();
-        var json = (await created.Content.ReadFromJsonAsync<JsonNode>())!;
-        var id = json["id"]!.GetValue<long>();
-        var qr = await PollAsync(async () =>
-        {
-            var answer = await admin.GetAsync($"/api/sessions/{id}/qr");
-            return answer.IsSuccessStatusCode ? (await answer.Content.ReadFromJsonAsync<JsonNode>())!["qr"]!.GetValue<string>() : null;
-        });
-        await sandbox.ScanAsync(LinePhone, qr!);
-        await PollAsync(async () => (await admin.GetFromJsonAsync<JsonNode>($"/api/sessions/{id}"))!["status"]!.GetValue<string>() == "connected" ? "ok" : null);
-        return (id, json["token"]!.GetValue<string>());
-    }
-
-    private static HttpClient Line(ServiceProcess service, string token)
-    {
-        var client = new HttpClient { BaseAddress = service.BaseAddress };
-        client.DefaultRequestHeaders.Add("X-API-Token", token);
-        return client;
-    }
-
-    private static async Task<string?> PollAsync(Func<Task<string?>> probe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return null;
     }
 }

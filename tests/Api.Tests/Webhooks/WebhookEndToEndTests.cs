@@ -113,7 +113,7 @@ public sealed class WebhookEndToEndTests(ITestOutputHelper output)
             var elapsed = clock.Elapsed;
 
             // The admin view agrees: nothing pending or failed among the line's deliveries.
-            using var admin = Admin(service, data);
+            using var admin = ApiClients.Admin(service, data);
             var failed = (await admin.GetFromJsonAsync<JsonArray>($"/api/sessions/{id}/webhook/deliveries?status=failed"))!;
             Assert.Empty(failed);
             await service.DisposeAsync();
@@ -216,9 +216,9 @@ public sealed class WebhookEndToEndTests(ITestOutputHelper output)
         }
 
         Assert.NotNull(msgId);
-        await PollAsync(() => Task.FromResult(Statuses().Contains("delivery_ack") ? "ok" : null));
+        await ApiClients.PollAsync(() => Task.FromResult(Statuses().Contains("delivery_ack") ? "ok" : null));
         (await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{Senders[0]}/receipts", new { msg_ids = new[] { msgId }, type = "read" })).EnsureSuccessStatusCode();
-        await PollAsync(() => Task.FromResult(Statuses().Contains("read") ? "ok" : null));
+        await ApiClients.PollAsync(() => Task.FromResult(Statuses().Contains("read") ? "ok" : null));
 
         var statuses = Statuses();
         var order = new[] { "queued", "sending", "sent", "server_ack", "delivery_ack", "read" };
@@ -273,21 +273,15 @@ public sealed class WebhookEndToEndTests(ITestOutputHelper output)
 
     private static async Task<(long Id, string Token)> PairLineAsync(ServiceProcess service, RunningSandbox sandbox, string data, Uri receiverUrl, string[] events)
     {
-        using var admin = Admin(service, data);
+        using var admin = ApiClients.Admin(service, data);
         var created = await admin.PostAsJsonAsync("/api/sessions", new { name = "e2e", webhook_url = "", webhook_secret = Secret });
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, created.StatusCode);
         created = await admin.PostAsJsonAsync("/api/sessions", new { name = "e2e", webhook_url = receiverUrl.ToString(), webhook_secret = Secret, webhook_events = events });
         created.EnsureSuccessStatusCode();
         var line = (await created.Content.ReadFromJsonAsync<JsonNode>())!;
-        var id = line["id"]!.GetValue<long>();
-        var qr = await PollAsync(async () =>
-        {
-            var answer = await admin.GetAsync($"/api/sessions/{id}/qr");
-            return answer.IsSuccessStatusCode ? (await answer.Content.ReadFromJsonAsync<JsonNode>())!["qr"]!.GetValue<string>() : null;
-        });
-        await sandbox.ScanAsync(LinePhone, qr);
-        await PollAsync(async () => (await admin.GetFromJsonAsync<JsonNode>($"/api/sessions/{id}"))!["status"]!.GetValue<string>() == "connected" ? "ok" : null);
-        return (id, line["token"]!.GetValue<string>());
+        var (id, token) = (line["id"]!.GetValue<long>(), line["token"]!.GetValue<string>());
+        await ApiClients.PairAsync(service, admin, id, token, LinePhone, sandbox.Http);
+        return (id, token);
     }
 
     private static async Task<Dictionary<string, List<string>>> StoredOrderAsync(string databasePath)
@@ -297,27 +291,5 @@ public sealed class WebhookEndToEndTests(ITestOutputHelper output)
         var rows = await connection.QueryAsync<(string ChatJid, string MsgId)>(
             "SELECT m.chat_jid, m.msg_id FROM line_events e JOIN messages m ON m.seq = e.message_seq WHERE e.event = 'messages.received' ORDER BY e.seq;");
         return rows.GroupBy(r => r.ChatJid).ToDictionary(g => g.Key, g => g.Select(r => r.MsgId).ToList());
-    }
-
-    private static HttpClient Admin(ServiceProcess service, string data)
-    {
-        var client = new HttpClient { BaseAddress = service.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(Path.Combine(data, "admin.key")));
-        return client;
-    }
-
-    private static async Task<string> PollAsync(Func<Task<string?>> probe)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("The condition did not hold within 60 s.");
     }
 }
