@@ -73,7 +73,7 @@ public static class MessageContent
 
         return message.ReactionMessage?.Key
             ?? message.ProtocolMessage?.Key
-            ?? (ContextOf(message)?.StanzaId is { Length: > 0 } quoted ? new MessageKey { Id = quoted, Participant = ContextOf(message)!.Participant } : null);
+            ?? (ContextOf(message) is { StanzaId.Length: > 0 } context ? new MessageKey { Id = context.StanzaId, Participant = context.Participant } : null);
     }
 
     /// <summary>The context info (reply, mentions) of the message's main part, or null.</summary>

@@ -29,19 +29,18 @@ internal sealed class SendPlanner(SessionOptions options, ISignalStore signal, I
 
         var targets = new List<SendTarget>();
         var peerLid = chat.Server == JidServers.Lid ? null : await messages.FindLidForPnAsync(chat.ToString(), cancellationToken).ConfigureAwait(false);
-        var useLid = false;
-        if (peerLid is not null && Jid.TryParse(peerLid, out var lidJid))
+        // A peer that addressed us by LID has its sessions under its LID: keep talking to those.
+        var peerUser = chat;
+        if (peerLid is not null && Jid.TryParse(peerLid, out var lidJid)
+            && await signal.Sessions.LoadSessionAsync(SignalAddress.ForUser(lidJid.User, SignalAddress.LidDomainType, 0), cancellationToken).ConfigureAwait(false) is { HasCurrentSession: true })
         {
-            // A peer that addressed us by LID has its sessions under its LID: keep talking to those.
-            useLid = await signal.Sessions.LoadSessionAsync(SignalAddress.ForUser(lidJid.User, SignalAddress.LidDomainType, 0), cancellationToken).ConfigureAwait(false) is { HasCurrentSession: true };
+            peerUser = new Jid(lidJid.User, JidServers.Lid);
         }
 
         var toSelf = chat.User == me.User;
         foreach (var device in toSelf ? [] : peer.DeviceIds)
         {
-            var target = useLid && Jid.TryParse(peerLid, out var lid)
-                ? new Jid(lid.User, JidServers.Lid, (ushort)device)
-                : chat with { Device = (ushort)device };
+            var target = peerUser with { Device = (ushort)device };
             targets.Add(new SendTarget(DeviceJidText(target), AddressOf(target), Own: false));
         }
 
