@@ -48,6 +48,15 @@ internal static class ApiClients
         Assert.True(scan.IsSuccessStatusCode, await scan.Content.ReadAsStringAsync());
         using var line = Line(service, token);
         await PollAsync(async () => (await line.GetFromJsonAsync<JsonNode>("/api/status"))!["status"]!.GetValue<string>() == "connected" ? "ok" : null);
+
+        // Connected is logged in; the line publishes its prekeys just after. Until then a phone cannot write to it.
+        await PollAsync(async () =>
+        {
+            var accounts = (await sandbox.GetFromJsonAsync<JsonNode>("/sandbox/accounts"))!.AsArray();
+            var account = accounts.Single(a => a!["phone"]!.GetValue<string>() == phone)!;
+            var reachable = account["reachable"]!.AsArray().Count;
+            return account["devices"]!.AsArray().Count > 1 && reachable == account["devices"]!.AsArray().Count ? "ok" : null;
+        }, "the paired line publishing its prekeys");
     }
 
     /// <summary>A virtual phone in the sandbox.</summary>

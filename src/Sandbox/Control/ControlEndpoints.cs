@@ -265,7 +265,22 @@ public static class ControlEndpoints
     private static async Task<Ok<List<AccountView>>> ListAccountsAsync(SandboxRuntime sandbox, CancellationToken cancellationToken)
     {
         var accounts = await sandbox.Accounts.ListAsync(cancellationToken);
-        return TypedResults.Ok(accounts.Select(a => new AccountView(a.Phone, a.Jid, a.LidJid, a.Devices.Select(d => d.Jid).ToList())).ToList());
+        var views = new List<AccountView>(accounts.Count);
+        foreach (var account in accounts)
+        {
+            var reachable = new List<string>();
+            foreach (var device in account.Devices)
+            {
+                if (await sandbox.Keys.FindAsync(device.Phone, device.DeviceId, cancellationToken) is not null)
+                {
+                    reachable.Add(device.Jid);
+                }
+            }
+
+            views.Add(new AccountView(account.Phone, account.Jid, account.LidJid, account.Devices.Select(d => d.Jid).ToList(), reachable));
+        }
+
+        return TypedResults.Ok(views);
     }
 
     private static IResult Problem(SandboxInputException ex) => JsonBody.Error(ex.Message, ex.StatusCode, ex.Param);

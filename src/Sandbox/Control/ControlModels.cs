@@ -21,12 +21,13 @@ public sealed record AccountCreated(
     [property: JsonPropertyName("jid")] string Jid,
     [property: JsonPropertyName("lid")] string Lid);
 
-/// <summary>One row of <c>GET /sandbox/accounts</c>.</summary>
+/// <summary>One row of <c>GET /sandbox/accounts</c>: its devices, and those of them that published keys (others can be paired but not yet written to).</summary>
 public sealed record AccountView(
     [property: JsonPropertyName("phone")] string Phone,
     [property: JsonPropertyName("jid")] string Jid,
     [property: JsonPropertyName("lid")] string Lid,
-    [property: JsonPropertyName("devices")] IReadOnlyList<string> Devices);
+    [property: JsonPropertyName("devices")] IReadOnlyList<string> Devices,
+    [property: JsonPropertyName("reachable")] IReadOnlyList<string> Reachable);
 
 /// <summary><c>POST /sandbox/accounts/{phone}/scan</c> body.</summary>
 public sealed record ScanRequest([property: JsonPropertyName("qr")] string? Qr);

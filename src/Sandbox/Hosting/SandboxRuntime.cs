@@ -34,6 +34,9 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
     /// <summary>The virtual phones' primary devices.</summary>
     public VirtualPhones Phones => Started.Phones;
 
+    /// <summary>The prekey bundles devices published.</summary>
+    public DeviceKeyStore Keys => Started.Keys;
+
     /// <summary>The HTTPS media host.</summary>
     public MediaHost Media => Started.Media;
 
@@ -54,15 +57,16 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
         var authority = MediaCertificateAuthority.LoadOrCreate(Path.Combine(options.DataFolder, "tls"), time);
         var media = await MediaHost.StartAsync(options, authority, loggerFactory, cancellationToken).ConfigureAwait(false);
         var accounts = new AccountRegistry(database, time);
-        var network = new SandboxNetwork(staticKey, chain, accounts, new DeviceKeyStore(database), new StanzaQueue(database, time), () => new MediaConnInfo(media.AuthToken, media.HostAndPort), time, loggerFactory);
-        var phones = new VirtualPhones(options.DataFolder, database, accounts, new DeviceKeyStore(database), network, time, loggerFactory.CreateLogger<VirtualPhones>());
+        var keys = new DeviceKeyStore(database);
+        var network = new SandboxNetwork(staticKey, chain, accounts, keys, new StanzaQueue(database, time), () => new MediaConnInfo(media.AuthToken, media.HostAndPort), time, loggerFactory);
+        var phones = new VirtualPhones(options.DataFolder, database, accounts, keys, network, time, loggerFactory.CreateLogger<VirtualPhones>());
         network.AttachPrimaryDevices(phones);
         foreach (var account in await accounts.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             await phones.EnsureKeysAsync(account, cancellationToken).ConfigureAwait(false);
         }
 
-        _parts = new Parts(database, root, staticKey, accounts, authority, media, network, phones);
+        _parts = new Parts(database, root, staticKey, accounts, keys, authority, media, network, phones);
     }
 
     /// <inheritdoc />
@@ -80,5 +84,5 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
-    private sealed record Parts(SandboxDatabase Database, KeyPair RootKey, KeyPair StaticKey, AccountRegistry Accounts, MediaCertificateAuthority Authority, MediaHost Media, SandboxNetwork Network, VirtualPhones Phones);
+    private sealed record Parts(SandboxDatabase Database, KeyPair RootKey, KeyPair StaticKey, AccountRegistry Accounts, DeviceKeyStore Keys, MediaCertificateAuthority Authority, MediaHost Media, SandboxNetwork Network, VirtualPhones Phones);
 }

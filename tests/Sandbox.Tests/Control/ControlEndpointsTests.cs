@@ -54,6 +54,7 @@ public class ControlEndpointsTests
             Assert.Equal(2, list.Count);
             Assert.Equal(lid, list[0]!["lid"]!.GetValue<string>());
             Assert.Equal(["15550001111@s.whatsapp.net"], list[0]!["devices"]!.AsArray().Select(d => d!.GetValue<string>()));
+            Assert.Equal(["15550001111@s.whatsapp.net"], list[0]!["reachable"]!.AsArray().Select(d => d!.GetValue<string>()));
             var account = await restarted.Runtime.Accounts.FindAsync("15550002222", CancellationToken.None);
             Assert.Equal(WaEngine.Sandbox.Accounts.AddressingMode.Lid, account!.Addressing);
         }

@@ -39,6 +39,8 @@ public class BaileysPairingTests
         // Baileys uploaded its prekeys on login (812 when the server had none).
         var count = await new Storage.DeviceKeyStore(await Storage.SandboxDatabase.OpenAsync(data.Path, CancellationToken.None)).CountAsync("15550001111", 1, CancellationToken.None);
         Assert.True(count >= 800, $"the server holds {count} prekeys for the companion");
+        var listed = (await sandbox.GetJsonAsync("/sandbox/accounts")).AsArray()[0]!;
+        Assert.Equal(["15550001111@s.whatsapp.net", "15550001111:1@s.whatsapp.net"], listed["reachable"]!.AsArray().Select(d => d!.GetValue<string>()));
     }
 
     [Fact]
