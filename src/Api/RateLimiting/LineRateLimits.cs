@@ -37,6 +37,8 @@ public static class LineRateLimits
         return services;
     }
 
+    private static readonly TimeSpan RefillSlack = TimeSpan.FromSeconds(0.5);
+
     /// <summary>The partition key of a token: its SHA-256 in hex.</summary>
     public static string PartitionKey(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
@@ -61,7 +63,10 @@ public static class LineRateLimits
     private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var http = rejected.HttpContext;
-        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 1;
+        // The limiter's hint counts whole replenishment periods from the last refill, which its timer performs up to a
+        // tick late; half a second on top means a client that waits exactly Retry-After finds a token.
+        var hint = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling((hint + RefillSlack).TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var what = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == Sends ? "sends" : "requests";
         await ApiResults.Error(http, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,

@@ -308,6 +308,9 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
             case SessionMessage.SendQueueIdle m: _driver.OnSendQueueIdle(m); break;
             case SessionMessage.SweepSendQueue: _driver.SweepSendQueue(); break;
             case SessionMessage.SweepFinished m: _driver.OnSweepFinished(m.Remaining); break;
+            case SessionMessage.LoginSettled m when m.Generation == _generation && _loggedIn && _machine.Current == SessionStatus.Connecting:
+                TransitionTo(SessionStatus.Connected, "logged_in");
+                break;
             default: break;
         }
     }
@@ -790,17 +793,29 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
 
         _loggedIn = true;
         _reconnectAttempt = 0;
-        TransitionTo(SessionStatus.Connected, "logged_in");
         var generation = _generation;
+
+        // Like WhatsApp clients, the line says it is connected only once its prekeys are on the server (a peer can
+        // then start a session with it) and it has left passive mode. If a step fails, it is logged and the line is
+        // connected all the same: the server asks for prekeys again when it runs low.
         Track("after_login", async () =>
         {
-            var count = await _preKeys.QueryServerCountAsync(connection, _lifetime.Token).ConfigureAwait(false);
-            if (count < _options.MinPreKeyCount)
+            try
             {
-                await UploadPreKeysAsync(connection, generation, count).ConfigureAwait(false);
+                var count = await _preKeys.QueryServerCountAsync(connection, _lifetime.Token).ConfigureAwait(false);
+                if (count < _options.MinPreKeyCount)
+                {
+                    await UploadPreKeysAsync(connection, generation, count).ConfigureAwait(false);
+                }
+
+                await connection.QueryAsync(ConnectionStanzas.BuildPassiveActive(connection.NextId()), _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WaEngineException or ChannelClosedException or IOException)
+            {
+                SessionLog.FlowFailed(_logger, "after_login", ex.Message);
             }
 
-            await connection.QueryAsync(ConnectionStanzas.BuildPassiveActive(connection.NextId()), _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
+            await PostAsync(new SessionMessage.LoginSettled(generation), _lifetime.Token).ConfigureAwait(false);
         });
         _driver.KickSendQueue(afterLogin: true);
     }

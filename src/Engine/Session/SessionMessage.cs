@@ -90,4 +90,7 @@ internal abstract record SessionMessage
     public sealed record SweepSendQueue : SessionMessage;
 
     public sealed record SweepFinished(int Remaining) : SessionMessage;
+
+    /// <summary>The steps after a login (prekeys published, passive mode left) are done, or gave up.</summary>
+    public sealed record LoginSettled(int Generation) : SessionMessage;
 }

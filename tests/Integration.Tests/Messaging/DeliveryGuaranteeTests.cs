@@ -27,7 +27,7 @@ public sealed class DeliveryGuaranteeTests
 
         // Baileys → engine: the engine cannot decrypt, sends a retry receipt, and Baileys resends.
         await FaultAsync(world.Sandbox, AlicePhone + ":1@s.whatsapp.net", "corrupt_next");
-        var id = (await MessagingWorld.UntilKeysAsync(() => world.Bob.SendTextAsync(AliceJid, "and back again")))["id"]!.GetValue<string>();
+        var id = (await world.Bob.SendTextAsync(AliceJid, "and back again"))["id"]!.GetValue<string>();
         var received = await line.WaitForMessageAsync(id, TimeSpan.FromSeconds(45));
         Assert.Equal("and back again", received.Message.Body);
         Assert.Single(await line.Messages.HistoryAsync(BobJid, 50, None), m => m.MsgId == id);
@@ -62,7 +62,7 @@ public sealed class DeliveryGuaranteeTests
             for (var i = 0; i < 4; i++)
             {
                 outbound.Add((await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text($"out {round}.{i}"), None)).MsgId);
-                inbound.Add((await MessagingWorld.UntilKeysAsync(() => world.Bob.SendTextAsync(AliceJid, $"in {round}.{i}")))["id"]!.GetValue<string>());
+                inbound.Add((await world.Bob.SendTextAsync(AliceJid, $"in {round}.{i}"))["id"]!.GetValue<string>());
             }
 
             if (round == 0)
@@ -144,7 +144,7 @@ public sealed class DeliveryGuaranteeTests
         Assert.Equal(BobJid, copy.ChatJid);
         Assert.Equal("seen on my other device", copy.Body);
 
-        var fromBob = (await MessagingWorld.UntilKeysAsync(() => world.Bob.SendTextAsync(AliceJid, "to both of you")))["id"]!.GetValue<string>();
+        var fromBob = (await world.Bob.SendTextAsync(AliceJid, "to both of you"))["id"]!.GetValue<string>();
         await world.Line.WaitForMessageAsync(fromBob);
         await twin.WaitForMessageAsync(fromBob);
     }

@@ -75,7 +75,7 @@ public sealed class EngineBaileysMessagingTests
         var line = world.Line;
         var bob = world.Bob;
 
-        var textId = (await MessagingWorld.UntilKeysAsync(() => bob.SendTextAsync(AliceJid, "hello from baileys")))["id"]!.GetValue<string>();
+        var textId = (await bob.SendTextAsync(AliceJid, "hello from baileys"))["id"]!.GetValue<string>();
         var text = (await line.WaitForMessageAsync(textId)).Message;
         Assert.Equal("text", text.Type);
         Assert.Equal("hello from baileys", text.Body);

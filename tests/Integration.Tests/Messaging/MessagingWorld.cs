@@ -58,25 +58,6 @@ internal sealed class MessagingWorld : IAsyncDisposable
         return new MessagingWorld(folder, sandbox, caFile, line, bob) { Options = options };
     }
 
-    /// <summary>
-    /// Runs a Baileys send, again while the server has no keys yet for a device that has just logged in (Baileys
-    /// refuses the send with item-not-found until the device's prekey upload lands, as it would on WhatsApp).
-    /// </summary>
-    public static async Task<JsonNode> UntilKeysAsync(Func<Task<JsonNode>> send)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await send();
-            }
-            catch (NodePeerException ex) when (attempt < 50 && ex.Message.Contains("item-not-found", StringComparison.Ordinal))
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
-
     /// <summary>Closes the line and opens it again on the same database (a process restart, as far as the line knows).</summary>
     public async Task ReopenLineAsync()
     {
