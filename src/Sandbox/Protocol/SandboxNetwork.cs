@@ -39,6 +39,7 @@ public sealed partial class SandboxNetwork
     private readonly ConcurrentDictionary<string, PendingPairing> _pendingByRef = new();
     private readonly ConcurrentDictionary<string, PendingCodePairing> _pendingByPhone = new();
     private readonly SemaphoreSlim _pairingGate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Creates the network over the sandbox's stores and keys.</summary>
     public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, TimeProvider time, ILoggerFactory loggerFactory)
@@ -61,6 +62,10 @@ public sealed partial class SandboxNetwork
     /// <summary>Ends every live connection (the sandbox is stopping), so clients see the server go away at once.</summary>
     public async Task CloseAllAsync()
     {
+        // First refuse and end every connection still coming in (Kestrel keeps accepting until it stops, after us):
+        // a client reconnecting quickly must not log in to a sandbox that is shutting down and hold a socket nobody
+        // will close.
+        await _stopping.CancelAsync().ConfigureAwait(false);
         var connections = _devices.All().Concat(_pendingByRef.Values.Select(p => p.Connection)).Distinct().ToList();
         await Task.WhenAll(connections.Select(c => c.CloseAsync(null))).ConfigureAwait(false);
     }
@@ -166,6 +171,18 @@ public sealed partial class SandboxNetwork
 
     /// <summary>Serves one client connection until it ends.</summary>
     public async Task RunConnectionAsync(IFrameTransport frames, CancellationToken cancellationToken)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            await frames.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        using var stoppingOrAborted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        await ServeAsync(frames, stoppingOrAborted.Token).ConfigureAwait(false);
+    }
+
+    private async Task ServeAsync(IFrameTransport frames, CancellationToken cancellationToken)
     {
         NoiseConnection noise;
         NoiseClientFinish finish;
