@@ -77,13 +77,14 @@ public sealed class FaultTests
         await PairingTests.PollAsync(() => line.Actor.Health.LastKeepaliveAnswered is not null, "the first ping was answered");
         Assert.Equal(SessionStatus.Connected, line.Actor.Status);
 
-        // An answer to the line's after-login queries may still land after the jump and count as a fresh frame; the
-        // next jump then finds the connection silent for certain.
+        // The server goes quiet without closing: pings get no answer, and nothing else arrives.
+        var me = (await line.Credentials.LoadAsync(CancellationToken.None))!.Me!;
+        await InjectAsync(sandbox, me, "mute", null, count: 1000);
         StatusChanged? reconnecting = null;
-        for (var jump = 0; jump < 3 && reconnecting is null; jump++)
+        for (var jump = 0; jump < 4 && reconnecting is null; jump++)
         {
-            time.Advance(TimeSpan.FromSeconds(36));
-            var deadline = DateTime.UtcNow.AddSeconds(5);
+            time.Advance(TimeSpan.FromSeconds(25));
+            var deadline = DateTime.UtcNow.AddSeconds(2);
             while (reconnecting is null && DateTime.UtcNow < deadline)
             {
                 reconnecting = line.Events.OfType<StatusChanged>().FirstOrDefault(e => e.Change.To == SessionStatus.Reconnecting);
@@ -94,9 +95,9 @@ public sealed class FaultTests
         Assert.Equal("keepalive_timeout", reconnecting?.Change.Reason);
     }
 
-    private static async Task InjectAsync(RunningSandbox sandbox, string deviceJid, string kind, string? code)
+    private static async Task InjectAsync(RunningSandbox sandbox, string deviceJid, string kind, string? code, int? count = null)
     {
-        var response = await sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = deviceJid, kind, code });
+        var response = await sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = deviceJid, kind, code, count });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 }

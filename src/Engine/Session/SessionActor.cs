@@ -105,7 +105,7 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         get
         {
             var connection = _connection;
-            var keepalive = Interlocked.Read(ref _lastKeepaliveTicks);
+            var keepalive = Math.Max(Interlocked.Read(ref _lastKeepaliveTicks), connection?.LastPingAnswered?.UtcTicks ?? 0);
             return new SessionHealth(
                 _machine.Current,
                 connection is not null,
@@ -521,8 +521,8 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         message.Connection.Start();
         var generation = message.Generation;
         _keepaliveTimer?.Dispose();
-        _keepaliveTimer = _time.CreateTimer(
-            _ => _mailbox.Writer.TryWrite(new SessionMessage.KeepaliveTick(generation)), null, _options.KeepAliveInterval, _options.KeepAliveInterval);
+        var connection = message.Connection;
+        _keepaliveTimer = _time.CreateTimer(_ => KeepaliveDue(connection, generation), null, _options.KeepAliveInterval, _options.KeepAliveInterval);
     }
 
     private async Task OnConnectFailedAsync(SessionMessage.ConnectFailed message)
@@ -574,24 +574,32 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         _reconnectTimer = _time.CreateTimer(_ => _mailbox.Writer.TryWrite(new SessionMessage.ReconnectDue(generation)), null, delay, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>
+    /// On the timer's thread: a connection that hears from the server gets its ping straight into its outbox; only a
+    /// silent one (or a full outbox) wakes the actor, which decides whether the connection is dead.
+    /// </summary>
+    private void KeepaliveDue(SessionConnection connection, int generation)
+    {
+        if (connection.LastPingAnswered is { } answered)
+        {
+            Interlocked.Exchange(ref _lastKeepaliveTicks, answered.UtcTicks);
+        }
+
+        if (IsSilent(connection) || !connection.TrySendPing())
+        {
+            _mailbox.Writer.TryWrite(new SessionMessage.KeepaliveTick(generation));
+        }
+    }
+
+    private bool IsSilent(SessionConnection connection) =>
+        _time.GetUtcNow() - connection.LastFrameReceived > _options.KeepAliveInterval + _options.KeepAliveSlack;
+
     private async Task OnKeepaliveAsync()
     {
-        if (_connection is not { } connection)
-        {
-            return;
-        }
-
-        if (_time.GetUtcNow() - connection.LastFrameReceived > _options.KeepAliveInterval + _options.KeepAliveSlack)
+        if (_connection is { } connection && IsSilent(connection))
         {
             await ScheduleReconnectAsync("keepalive_timeout").ConfigureAwait(false);
-            return;
         }
-
-        Track("keepalive", async () =>
-        {
-            await connection.QueryAsync(ConnectionStanzas.BuildPing(connection.NextId()), _options.KeepAliveInterval, _lifetime.Token).ConfigureAwait(false);
-            Interlocked.Exchange(ref _lastKeepaliveTicks, _time.GetUtcNow().UtcTicks);
-        });
     }
 
     private void Track(string step, Func<Task> flow)

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Noise;
 using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Stanzas.Connection;
 using WaEngine.Engine.Transport;
 
 namespace WaEngine.Engine.Session;
@@ -27,6 +28,8 @@ internal sealed class SessionConnection : IAsyncDisposable
     private readonly string _idPrefix = Convert.ToHexString(RandomNumberGenerator.GetBytes(3));
     private long _nextId;
     private long _lastFrameTicks;
+    private long _lastPingAnsweredTicks;
+    private string? _pingId;
     private Task _reader = Task.CompletedTask;
     private Task _writer = Task.CompletedTask;
     private int _disposed;
@@ -49,6 +52,21 @@ internal sealed class SessionConnection : IAsyncDisposable
     public int Generation { get; }
 
     public DateTimeOffset LastFrameReceived => new(Interlocked.Read(ref _lastFrameTicks), TimeSpan.Zero);
+
+    /// <summary>When the server last answered a keepalive ping on this connection, if it has.</summary>
+    public DateTimeOffset? LastPingAnswered => Interlocked.Read(ref _lastPingAnsweredTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>
+    /// Queues a keepalive ping without waiting for its answer: the reader records the answer when it comes, and
+    /// liveness is judged by <see cref="LastFrameReceived"/>. No pending entry, no timer, no task per ping — an idle
+    /// line's only regular work. False when the outbox is full or closed.
+    /// </summary>
+    public bool TrySendPing()
+    {
+        var id = NextId();
+        Volatile.Write(ref _pingId, id);
+        return _outbox.Writer.TryWrite(ConnectionStanzas.BuildPing(id));
+    }
 
     public void Start()
     {
@@ -126,9 +144,18 @@ internal sealed class SessionConnection : IAsyncDisposable
                 var frame = await _noise.ReceiveAsync(_stop.Token).ConfigureAwait(false);
                 Interlocked.Exchange(ref _lastFrameTicks, _time.GetUtcNow().UtcTicks);
                 var node = BinaryDecoder.Decode(frame);
-                if (node.Tag == "iq" && node.Attr("type") is "result" or "error" && _pending.TryComplete(node))
+                if (node.Tag == "iq" && node.Attr("type") is "result" or "error")
                 {
-                    continue;
+                    if (node.Attr("id") is { } id && id == Volatile.Read(ref _pingId))
+                    {
+                        Interlocked.Exchange(ref _lastPingAnsweredTicks, _time.GetUtcNow().UtcTicks);
+                        continue;
+                    }
+
+                    if (_pending.TryComplete(node))
+                    {
+                        continue;
+                    }
                 }
 
                 await _onNode(node, _stop.Token).ConfigureAwait(false);

@@ -10,6 +10,7 @@ internal sealed class DeviceFaults
     private int _errorAckCount;
     private int _errorAckCode = 463;
     private int _corruptCount;
+    private int _muteCount;
 
     public void Arm(FaultKind kind, int count, int ms, int? code)
     {
@@ -31,6 +32,9 @@ internal sealed class DeviceFaults
                 case FaultKind.CorruptNext:
                     _corruptCount = count;
                     break;
+                case FaultKind.Mute:
+                    _muteCount = count;
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a per-stanza fault.");
             }
@@ -48,6 +52,9 @@ internal sealed class DeviceFaults
 
     /// <summary>Whether to corrupt the next delivered message.</summary>
     public bool TakeCorrupt() => Take(ref _corruptCount);
+
+    /// <summary>Whether to ignore the next stanza the device sent.</summary>
+    public bool TakeMute() => Take(ref _muteCount);
 
     private bool Take(ref int counter)
     {

@@ -20,4 +20,7 @@ public enum FaultKind
 
     /// <summary>Corrupt the encrypted payload of the next <c>count</c> messages delivered to the device, so its decrypt fails.</summary>
     CorruptNext,
+
+    /// <summary>Ignore the next <c>count</c> stanzas the device sends (no answer, no ack): a server that has gone quiet without closing.</summary>
+    Mute,
 }

@@ -505,6 +505,11 @@ public sealed partial class SandboxNetwork
     private async ValueTask DispatchLoggedInAsync(ServerConnection connection, Node node)
     {
         var device = connection.Device!;
+        if (_devices.Faults(device.Account.Phone, device.DeviceId).TakeMute())
+        {
+            return;
+        }
+
         switch (node.Tag)
         {
             case "iq" when node.Attr("type") is "result" or "error":
