@@ -822,8 +822,14 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
             {
                 SessionLog.FlowFailed(_logger, "after_login", ex.Message);
             }
-
-            await PostAsync(new SessionMessage.LoginSettled(generation), _lifetime.Token).ConfigureAwait(false);
+            finally
+            {
+                // Whatever happened above, the line must not stay in connecting for it.
+                if (!_lifetime.IsCancellationRequested)
+                {
+                    await PostAsync(new SessionMessage.LoginSettled(generation), _lifetime.Token).ConfigureAwait(false);
+                }
+            }
         });
         _driver.KickSendQueue(afterLogin: true);
     }
