@@ -21,7 +21,7 @@ var data = settings.Data ?? Path.Combine(Path.GetTempPath(), "waengine-idle-" + 
 Directory.CreateDirectory(data);
 using var http = new HttpClient { BaseAddress = settings.Sandbox, Timeout = TimeSpan.FromSeconds(30) };
 var info = (await http.GetFromJsonAsync<JsonNode>("/sandbox/info"))!;
-var options = new SessionOptions
+var options = new LineOptions
 {
     ServerUrl = new Uri(info["ws_url"]!.GetValue<string>()),
     TrustedRootKey = Convert.FromBase64String(info["root_public_key"]!.GetValue<string>()),
@@ -35,10 +35,10 @@ if (settings.KeepAlive is { } keepAlive)
 // The process with the runtime up and nothing to do: what the lines are measured against.
 var baselineWindow = TimeSpan.FromSeconds(30);
 Console.Error.WriteLine($"idle: baseline without lines for {2 * baselineWindow.TotalSeconds:0} s");
-await using var supervisor = new SessionSupervisor(options, async (id, ct) =>
+await using var supervisor = new LineSupervisor(options, async (id, ct) =>
 {
     var database = await LineDatabase.OpenAsync(Path.Combine(data, id + ".db"), ct).ConfigureAwait(false);
-    return new SessionLineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), new SqliteMessageStore(database), database);
+    return new LineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), new SqliteMessageStore(database), database);
 }, NullLoggerFactory.Instance);
 await Task.Delay(baselineWindow);
 var baseline = Sample.Take();
@@ -53,7 +53,7 @@ var actors = await Task.WhenAll(Enumerable.Range(0, settings.Lines).Select(async
     await gate.WaitAsync();
     try
     {
-        var actor = await supervisor.GetOrCreateAsync($"idle{i:0000}", CancellationToken.None);
+        var actor = await supervisor.GetOrCreateAsync(new LineId(i + 1), CancellationToken.None);
         await PairAsync(http, actor, $"1555300{i:0000}");
         return actor;
     }
@@ -81,7 +81,7 @@ for (var elapsed = 0.0; elapsed < settings.Minutes; elapsed += 1)
 }
 
 var end = Sample.Take();
-var connected = actors.Count(a => a.Status == SessionStatus.Connected);
+var connected = actors.Count(a => a.Status == LineStatus.Connected);
 var reconnects = actors.Sum(a => a.Health.ReconnectCount);
 
 var baselineCpuPerMinute = (baselineEnd.Cpu - baseline.Cpu).TotalMilliseconds / baselineWindow.TotalMinutes;
@@ -119,7 +119,7 @@ return connected == settings.Lines ? 0 : 1;
 
 static double Round(double value) => Math.Round(value, 3);
 
-static async Task PairAsync(HttpClient sandbox, SessionActor actor, string phone)
+static async Task PairAsync(HttpClient sandbox, LineActor actor, string phone)
 {
     var created = await sandbox.PostAsJsonAsync("/sandbox/accounts", new { phone });
     if (!created.IsSuccessStatusCode && (int)created.StatusCode != 409)
@@ -130,7 +130,7 @@ static async Task PairAsync(HttpClient sandbox, SessionActor actor, string phone
     using var events = actor.Subscribe();
     await actor.StartAsync(CancellationToken.None);
     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-    while (actor.Status != SessionStatus.Connected)
+    while (actor.Status != LineStatus.Connected)
     {
         if (await events.Reader.ReadAsync(timeout.Token) is QrCodeIssued qr)
         {

@@ -14,7 +14,7 @@ var (sandbox, arguments) = SandboxMode.Detect(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = arguments, ContentRootPath = AppContext.BaseDirectory });
 var dataFolder = DataFolder.Prepare(builder.Configuration);
 var adminKey = AdminKey.EnsureAndAnnounce(dataFolder, builder.Configuration);
-var registry = await SessionRegistry.OpenAsync(dataFolder.Path, TimeProvider.System, CancellationToken.None);
+var registry = await LineRegistry.OpenAsync(dataFolder.Path, TimeProvider.System, CancellationToken.None);
 if (!sandbox)
 {
     // A wrong WhatsApp__Url or WhatsApp__TrustedRootKey stops the service at start with the reason, not at the first call.

@@ -45,14 +45,14 @@ public sealed class BaileysNeighbourTests
             Assert.Equal(baileysParts.Length, ourParts.Length);
             Assert.Equal(baileysParts[^1], ourParts[^1]);
             await sandbox.ScanAsync("15550009001", qr.Qr);
-            await line.WaitForStatusAsync(SessionStatus.Connected);
+            await line.WaitForStatusAsync(LineStatus.Connected);
             Assert.Equal(["starting", "scan_qr", "connecting", "connected"], line.Statuses);
         }
 
         await using (var again = await TestLine.OpenAsync(lines, "neighbour", TestLine.Options(url, root)))
         {
             await again.Actor.StartAsync(CancellationToken.None);
-            await again.WaitForStatusAsync(SessionStatus.Connected);
+            await again.WaitForStatusAsync(LineStatus.Connected);
             var me = Jid.Parse((await again.Credentials.LoadAsync(CancellationToken.None))!.Me!);
             Assert.Equal((ushort)2, me.Device);
             Assert.True(sandbox.Runtime.Network.IsOnline("15550009001", 1));

@@ -24,7 +24,7 @@ public sealed class FaultTests
 
         await InjectAsync(sandbox, me, kind, code);
 
-        await line.WaitForStatusAsync(SessionStatus.Connected, skip: 1);
+        await line.WaitForStatusAsync(LineStatus.Connected, skip: 1);
         Assert.Equal(["connected", .. between.Split(','), "connected"], line.Statuses.Skip(3));
     }
 
@@ -39,9 +39,9 @@ public sealed class FaultTests
 
         await InjectAsync(sandbox, (await line.Credentials.LoadAsync(CancellationToken.None))!.Me!, "stream_error", "conflict");
 
-        Assert.Equal("conflict", (await line.WaitForStatusAsync(SessionStatus.Failed)).Change.Reason);
+        Assert.Equal("conflict", (await line.WaitForStatusAsync(LineStatus.Failed)).Change.Reason);
         await Task.Delay(500);
-        Assert.Equal(SessionStatus.Failed, line.Actor.Status);
+        Assert.Equal(LineStatus.Failed, line.Actor.Status);
         Assert.NotNull(await line.Credentials.LoadAsync(CancellationToken.None));
     }
 
@@ -58,7 +58,7 @@ public sealed class FaultTests
         var response = await sandbox.Http.DeleteAsync($"/sandbox/accounts/{me.User}/devices/{me.Device}");
         response.EnsureSuccessStatusCode();
 
-        Assert.Equal("device_removed", (await line.WaitForStatusAsync(SessionStatus.LoggedOut)).Change.Reason);
+        Assert.Equal("device_removed", (await line.WaitForStatusAsync(LineStatus.LoggedOut)).Change.Reason);
         Assert.Null(await line.Credentials.LoadAsync(CancellationToken.None));
         Assert.Equal(0, await line.Signal.PreKeys.CountPreKeysAsync(CancellationToken.None));
     }
@@ -75,7 +75,7 @@ public sealed class FaultTests
 
         time.Advance(TimeSpan.FromSeconds(25));
         await PairingTests.PollAsync(() => line.Actor.Health.LastKeepaliveAnswered is not null, "the first ping was answered");
-        Assert.Equal(SessionStatus.Connected, line.Actor.Status);
+        Assert.Equal(LineStatus.Connected, line.Actor.Status);
 
         // The server goes quiet without closing: pings get no answer, and nothing else arrives.
         var me = (await line.Credentials.LoadAsync(CancellationToken.None))!.Me!;
@@ -87,7 +87,7 @@ public sealed class FaultTests
             var deadline = DateTime.UtcNow.AddSeconds(2);
             while (reconnecting is null && DateTime.UtcNow < deadline)
             {
-                reconnecting = line.Events.OfType<StatusChanged>().FirstOrDefault(e => e.Change.To == SessionStatus.Reconnecting);
+                reconnecting = line.Events.OfType<StatusChanged>().FirstOrDefault(e => e.Change.To == LineStatus.Reconnecting);
                 await Task.Delay(20);
             }
         }

@@ -82,7 +82,7 @@ public sealed class ForgedPairSuccessTests
         Assert.Equal("error", answer.Attr("type"));
         Assert.Equal("401", answer.RequiredChild("error").Attr("code"));
         Assert.Equal(expectedText, answer.RequiredChild("error").Attr("text"));
-        var failed = await line.WaitForStatusAsync(SessionStatus.Failed);
+        var failed = await line.WaitForStatusAsync(LineStatus.Failed);
         Assert.Equal($"pair_success_refused: {expectedText}", failed.Change.Reason);
         var stored = await line.Credentials.LoadAsync(CancellationToken.None);
         Assert.NotNull(stored);

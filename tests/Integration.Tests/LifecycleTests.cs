@@ -21,8 +21,8 @@ public sealed class LifecycleTests
 
         await line.Actor.LogoutAsync(CancellationToken.None);
 
-        Assert.Equal(SessionStatus.LoggedOut, line.Actor.Status);
-        Assert.Equal("logout", (await line.WaitForStatusAsync(SessionStatus.LoggedOut)).Change.Reason);
+        Assert.Equal(LineStatus.LoggedOut, line.Actor.Status);
+        Assert.Equal("logout", (await line.WaitForStatusAsync(LineStatus.LoggedOut)).Change.Reason);
         Assert.Null(await line.Credentials.LoadAsync(CancellationToken.None));
         Assert.Equal(0, await line.Signal.PreKeys.CountPreKeysAsync(CancellationToken.None));
         Assert.Null(await line.Signal.Identities.GetLocalIdentityAsync(CancellationToken.None));
@@ -40,7 +40,7 @@ public sealed class LifecycleTests
         await using var line = await TestLine.OpenAsync(folder.Path, "untrusted", TestLine.Options(url, otherRoot));
 
         await line.Actor.StartAsync(CancellationToken.None);
-        var failed = await line.WaitForStatusAsync(SessionStatus.Failed);
+        var failed = await line.WaitForStatusAsync(LineStatus.Failed);
 
         Assert.StartsWith("server_not_trusted", failed.Change.Reason, StringComparison.Ordinal);
         Assert.Empty(line.Events.OfType<QrCodeIssued>());
@@ -61,10 +61,10 @@ public sealed class LifecycleTests
             await PairAsync(sandbox, line, "15550004444");
 
             await sandbox.DisposeAsync();
-            await line.WaitForStatusAsync(SessionStatus.Reconnecting);
+            await line.WaitForStatusAsync(LineStatus.Reconnecting);
             sandbox = await RunningSandbox.StartAsync(sandboxFolder, port);
 
-            await line.WaitForStatusAsync(SessionStatus.Connected, skip: 1);
+            await line.WaitForStatusAsync(LineStatus.Connected, skip: 1);
             Assert.True(line.Actor.Health.ReconnectCount >= 1);
             Assert.Equal(["connected", "reconnecting"], line.Statuses.Skip(3).Take(2));
             Assert.Equal("connected", line.Statuses[^1]);
@@ -87,15 +87,15 @@ public sealed class LifecycleTests
         var copy = new InMemoryCredentialStore();
         await copy.SaveAsync((await line.Credentials.LoadAsync(CancellationToken.None))!, CancellationToken.None);
         using var twinDatabase = await WaEngine.Store.LineDatabase.OpenAsync(Path.Combine(folder.Path, "twin.db"), CancellationToken.None);
-        await using var twin = new SessionActor("twin", TestLine.Options(url, root), copy, new InMemorySignalStore(), new WaEngine.Store.Messages.SqliteMessageStore(twinDatabase),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<SessionActor>.Instance);
+        await using var twin = new LineActor(TestLine.IdOf("twin"), TestLine.Options(url, root), copy, new InMemorySignalStore(), new WaEngine.Store.Messages.SqliteMessageStore(twinDatabase),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LineActor>.Instance);
         await twin.StartAsync(CancellationToken.None);
 
-        var failed = await line.WaitForStatusAsync(SessionStatus.Failed);
+        var failed = await line.WaitForStatusAsync(LineStatus.Failed);
         Assert.Equal("conflict", failed.Change.Reason);
         await Task.Delay(500);
-        Assert.Equal(SessionStatus.Failed, line.Actor.Status);
-        Assert.Equal(SessionStatus.Connected, twin.Status);
+        Assert.Equal(LineStatus.Failed, line.Actor.Status);
+        Assert.Equal(LineStatus.Connected, twin.Status);
     }
 
     [Fact]
@@ -108,19 +108,19 @@ public sealed class LifecycleTests
 
         var stop = await Assert.ThrowsAsync<InvalidTransitionException>(() => line.Actor.StopAsync(CancellationToken.None));
         Assert.Contains("stopped", stop.Message, StringComparison.Ordinal);
-        var logout = await Assert.ThrowsAsync<SessionException>(() => line.Actor.LogoutAsync(CancellationToken.None));
-        Assert.Equal(SessionErrorKind.WrongState, logout.Kind);
+        var logout = await Assert.ThrowsAsync<LineException>(() => line.Actor.LogoutAsync(CancellationToken.None));
+        Assert.Equal(LineErrorKind.WrongState, logout.Kind);
 
         await PairAsync(sandbox, line, "15550006666");
         await Assert.ThrowsAsync<InvalidTransitionException>(() => line.Actor.StartAsync(CancellationToken.None));
-        var code = await Assert.ThrowsAsync<SessionException>(() => line.Actor.RequestPairingCodeAsync("15550006666", CancellationToken.None));
-        Assert.Equal(SessionErrorKind.WrongState, code.Kind);
+        var code = await Assert.ThrowsAsync<LineException>(() => line.Actor.RequestPairingCodeAsync("15550006666", CancellationToken.None));
+        Assert.Equal(LineErrorKind.WrongState, code.Kind);
 
         await line.Actor.StopAsync(CancellationToken.None);
-        Assert.Equal(SessionStatus.Stopped, line.Actor.Status);
+        Assert.Equal(LineStatus.Stopped, line.Actor.Status);
         Assert.False(line.Actor.Health.SocketConnected);
         await line.Actor.RestartAsync(CancellationToken.None);
-        await line.WaitForStatusAsync(SessionStatus.Connected, skip: 1);
+        await line.WaitForStatusAsync(LineStatus.Connected, skip: 1);
     }
 
     internal static async Task PairAsync(RunningSandbox sandbox, TestLine line, string phone)
@@ -129,6 +129,6 @@ public sealed class LifecycleTests
         await line.Actor.StartAsync(CancellationToken.None);
         var qr = await line.WaitForAsync<QrCodeIssued>();
         await sandbox.ScanAsync(phone, qr.Qr);
-        await line.WaitForStatusAsync(SessionStatus.Connected);
+        await line.WaitForStatusAsync(LineStatus.Connected);
     }
 }

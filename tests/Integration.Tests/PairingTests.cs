@@ -27,7 +27,7 @@ public sealed class PairingTests
             Assert.Equal(TimeSpan.FromSeconds(60), qr.ExpiresAt - qr.At);
 
             await sandbox.ScanAsync("15550001111", qr.Qr);
-            await line.WaitForStatusAsync(SessionStatus.Connected);
+            await line.WaitForStatusAsync(LineStatus.Connected);
             Assert.Equal(["starting", "scan_qr", "connecting", "connected"], line.Statuses);
 
             var credentials = await line.Credentials.LoadAsync(CancellationToken.None);
@@ -50,7 +50,7 @@ public sealed class PairingTests
         await using (var again = await TestLine.OpenAsync(lines, "qr", TestLine.Options(url, root)))
         {
             await again.Actor.StartAsync(CancellationToken.None);
-            await again.WaitForStatusAsync(SessionStatus.Connected);
+            await again.WaitForStatusAsync(LineStatus.Connected);
             Assert.Equal(["starting", "connecting", "connected"], again.Statuses);
             Assert.Empty(again.Events.OfType<QrCodeIssued>());
             await Task.Delay(300);
@@ -72,10 +72,10 @@ public sealed class PairingTests
         Assert.Equal(8, code.Length);
         var issued = await line.WaitForAsync<PairingCodeIssued>();
         Assert.Equal(code, issued.Code);
-        Assert.Equal(SessionStatus.PairingCode, line.Actor.Status);
+        Assert.Equal(LineStatus.PairingCode, line.Actor.Status);
 
         await sandbox.EnterLinkCodeAsync("15550002222", code);
-        await line.WaitForStatusAsync(SessionStatus.Connected);
+        await line.WaitForStatusAsync(LineStatus.Connected);
         Assert.Contains("pairing_code", line.Statuses);
         Assert.Equal(["connecting", "connected"], line.Statuses.TakeLast(2));
         var credentials = await line.Credentials.LoadAsync(CancellationToken.None);
@@ -112,7 +112,7 @@ public sealed class PairingTests
         }
 
         time.Advance(TimeSpan.FromSeconds(20));
-        var failed = await line.WaitForStatusAsync(SessionStatus.Failed);
+        var failed = await line.WaitForStatusAsync(LineStatus.Failed);
         Assert.Equal("qr_refs_ended", failed.Change.Reason);
         Assert.Equal(6, line.Events.OfType<QrCodeIssued>().Count());
         Assert.False(line.Actor.Health.SocketConnected);

@@ -1,5 +1,5 @@
 using WaEngine.Engine.Session;
-using SessionOptions = WaEngine.Engine.Session.SessionOptions;
+using LineOptions = WaEngine.Engine.Session.LineOptions;
 
 namespace WaEngine.Integration.Tests;
 
@@ -32,7 +32,7 @@ public sealed class QrRotationTests
     [Fact]
     public void OptionsAreValidatedWithTheirNames()
     {
-        var good = new SessionOptions { ServerUrl = new Uri("ws://127.0.0.1:1/ws"), TrustedRootKey = new byte[32] };
+        var good = new LineOptions { ServerUrl = new Uri("ws://127.0.0.1:1/ws"), TrustedRootKey = new byte[32] };
         good.Validate();
         Assert.Contains("TrustedRootKey", Assert.Throws<ArgumentException>(() => (good with { TrustedRootKey = new byte[31] }).Validate()).Message, StringComparison.Ordinal);
         Assert.Contains("ServerUrl", Assert.Throws<ArgumentException>(() => (good with { ServerUrl = new Uri("http://x/") }).Validate()).Message, StringComparison.Ordinal);

@@ -12,6 +12,10 @@ namespace WaEngine.Integration.Tests;
 /// <summary>The supervisor: restoring running lines after a process restart, and many lines in one process.</summary>
 public sealed class SupervisorTests(ITestOutputHelper output)
 {
+    private static readonly LineId Running = new(1);
+    private static readonly LineId Stopped = new(2);
+    private static readonly LineId New = new(3);
+
     [Fact]
     public async Task RestoresOnlyTheLinesThatWereRunning()
     {
@@ -22,20 +26,20 @@ public sealed class SupervisorTests(ITestOutputHelper output)
 
         await using (var supervisor = Create(url, root, lines))
         {
-            await PairAsync(sandbox, await supervisor.GetOrCreateAsync("running", CancellationToken.None), "15550007001");
-            var stopped = await supervisor.GetOrCreateAsync("stopped", CancellationToken.None);
+            await PairAsync(sandbox, await supervisor.GetOrCreateAsync(Running, CancellationToken.None), "15550007001");
+            var stopped = await supervisor.GetOrCreateAsync(Stopped, CancellationToken.None);
             await PairAsync(sandbox, stopped, "15550007002");
             await stopped.StopAsync(CancellationToken.None);
-            await supervisor.GetOrCreateAsync("new", CancellationToken.None);
+            await supervisor.GetOrCreateAsync(New, CancellationToken.None);
         }
 
         await using (var supervisor = Create(url, root, lines))
         {
-            Assert.Equal(1, await supervisor.RestoreAsync(["running", "stopped", "new"], CancellationToken.None));
-            var running = await supervisor.GetOrCreateAsync("running", CancellationToken.None);
-            await PairingTests.PollAsync(() => running.Status == SessionStatus.Connected, "the running line logged in again");
-            Assert.Equal(SessionStatus.Stopped, (await supervisor.GetOrCreateAsync("stopped", CancellationToken.None)).Status);
-            Assert.Equal(SessionStatus.Stopped, (await supervisor.GetOrCreateAsync("new", CancellationToken.None)).Status);
+            Assert.Equal(1, await supervisor.RestoreAsync([Running, Stopped, New], CancellationToken.None));
+            var running = await supervisor.GetOrCreateAsync(Running, CancellationToken.None);
+            await PairingTests.PollAsync(() => running.Status == LineStatus.Connected, "the running line logged in again");
+            Assert.Equal(LineStatus.Stopped, (await supervisor.GetOrCreateAsync(Stopped, CancellationToken.None)).Status);
+            Assert.Equal(LineStatus.Stopped, (await supervisor.GetOrCreateAsync(New, CancellationToken.None)).Status);
         }
     }
 
@@ -53,7 +57,7 @@ public sealed class SupervisorTests(ITestOutputHelper output)
             await using var supervisor = Create(url, root, Path.Combine(folder.Path, "lines"));
             var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
             var watch = Stopwatch.StartNew();
-            var ids = Enumerable.Range(0, count).Select(i => $"line{i:000}").ToList();
+            var ids = Enumerable.Range(0, count).Select(i => new LineId(i + 1)).ToList();
             using var gate = new SemaphoreSlim(8);
             await Task.WhenAll(ids.Select(async (id, i) =>
             {
@@ -69,7 +73,7 @@ public sealed class SupervisorTests(ITestOutputHelper output)
             }));
             var actors = await Task.WhenAll(ids.Select(id => supervisor.GetOrCreateAsync(id, CancellationToken.None)));
             output.WriteLine($"{count} lines paired and connected in {watch.Elapsed.TotalSeconds:0.0} s");
-            Assert.All(actors, a => Assert.Equal(SessionStatus.Connected, a.Status));
+            Assert.All(actors, a => Assert.Equal(LineStatus.Connected, a.Status));
 
             await Task.Delay(1000);
             var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
@@ -84,10 +88,10 @@ public sealed class SupervisorTests(ITestOutputHelper output)
                 + $"({cpu.TotalMilliseconds * 6 / count:0.00} ms per line per minute, engine and sandbox together, keepalive every 25 s)");
 
             await sandbox.DisposeAsync();
-            await PairingTests.PollAsync(() => actors.All(a => a.Status != SessionStatus.Connected), "every line noticed the drop");
+            await PairingTests.PollAsync(() => actors.All(a => a.Status != LineStatus.Connected), "every line noticed the drop");
             watch.Restart();
             sandbox = await RunningSandbox.StartAsync(sandboxFolder, port);
-            await PairingTests.PollAsync(() => actors.All(a => a.Status == SessionStatus.Connected), "every line reconnected", TimeSpan.FromSeconds(60));
+            await PairingTests.PollAsync(() => actors.All(a => a.Status == LineStatus.Connected), "every line reconnected", TimeSpan.FromSeconds(60));
             output.WriteLine($"{count} lines reconnected {watch.Elapsed.TotalSeconds:0.0} s after the sandbox came back");
             Assert.All(actors, a => Assert.True(a.Health.ReconnectCount >= 1));
         }
@@ -97,17 +101,17 @@ public sealed class SupervisorTests(ITestOutputHelper output)
         }
     }
 
-    private static SessionSupervisor Create(Uri url, byte[] root, string folder)
+    private static LineSupervisor Create(Uri url, byte[] root, string folder)
     {
         Directory.CreateDirectory(folder);
-        return new SessionSupervisor(TestLine.Options(url, root), async (id, ct) =>
+        return new LineSupervisor(TestLine.Options(url, root), async (id, ct) =>
         {
             var database = await LineDatabase.OpenAsync(Path.Combine(folder, id + ".db"), ct);
-            return new SessionLineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), new WaEngine.Store.Messages.SqliteMessageStore(database), database);
+            return new LineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), new WaEngine.Store.Messages.SqliteMessageStore(database), database);
         }, TestLine.Logs);
     }
 
-    private static async Task PairAsync(RunningSandbox sandbox, SessionActor actor, string phone)
+    private static async Task PairAsync(RunningSandbox sandbox, LineActor actor, string phone)
     {
         await sandbox.CreateAccountAsync(phone);
         using var events = actor.Subscribe();
@@ -120,7 +124,7 @@ public sealed class SupervisorTests(ITestOutputHelper output)
         }
 
         await sandbox.ScanAsync(phone, qr.Qr);
-        while (actor.Status != SessionStatus.Connected)
+        while (actor.Status != LineStatus.Connected)
         {
             await events.Reader.ReadAsync(timeout.Token);
         }

@@ -8,7 +8,7 @@ using WaEngine.Store;
 using WaEngine.Store.Credentials;
 using WaEngine.Store.Messages;
 using WaEngine.Store.Signal;
-using SessionOptions = WaEngine.Engine.Session.SessionOptions;
+using LineOptions = WaEngine.Engine.Session.LineOptions;
 
 namespace WaEngine.Integration.Tests;
 
@@ -16,12 +16,12 @@ namespace WaEngine.Integration.Tests;
 internal sealed class TestLine : IAsyncDisposable
 {
     private readonly LineDatabase _database;
-    private readonly SessionSubscription _subscription;
-    private readonly List<SessionEvent> _events = [];
+    private readonly LineSubscription _subscription;
+    private readonly List<LineEvent> _events = [];
     private readonly Lock _gate = new();
     private readonly Task _pump;
 
-    private TestLine(LineDatabase database, SessionActor actor, SqliteCredentialStore credentials, SqliteSignalStore signal, SqliteMessageStore messages)
+    private TestLine(LineDatabase database, LineActor actor, SqliteCredentialStore credentials, SqliteSignalStore signal, SqliteMessageStore messages)
     {
         Messages = messages;
         _database = database;
@@ -32,7 +32,7 @@ internal sealed class TestLine : IAsyncDisposable
         _pump = Task.Run(PumpAsync);
     }
 
-    public SessionActor Actor { get; }
+    public LineActor Actor { get; }
 
     public SqliteCredentialStore Credentials { get; }
 
@@ -46,7 +46,7 @@ internal sealed class TestLine : IAsyncDisposable
         ? LoggerFactory.Create(b => b.AddConsole().SetMinimumLevel(LogLevel.Debug))
         : NullLoggerFactory.Instance;
 
-    public static SessionOptions Options(Uri url, byte[] root) => new()
+    public static LineOptions Options(Uri url, byte[] root) => new()
     {
         ServerUrl = url,
         TrustedRootKey = root,
@@ -54,18 +54,32 @@ internal sealed class TestLine : IAsyncDisposable
         ConnectTimeout = TimeSpan.FromSeconds(10),
     };
 
-    public static async Task<TestLine> OpenAsync(string folder, string lineId, SessionOptions options, TimeProvider? time = null)
+    /// <summary>Opens the line kept in <c>folder/name.db</c>; its id is derived from the name (the same name, the same id).</summary>
+    public static async Task<TestLine> OpenAsync(string folder, string name, LineOptions options, TimeProvider? time = null)
     {
         Directory.CreateDirectory(folder);
-        var database = await LineDatabase.OpenAsync(Path.Combine(folder, lineId + ".db"), CancellationToken.None);
+        var lineId = IdOf(name);
+        var database = await LineDatabase.OpenAsync(Path.Combine(folder, name + ".db"), CancellationToken.None);
         var credentials = new SqliteCredentialStore(database);
         var signal = new SqliteSignalStore(database);
         var messages = new SqliteMessageStore(database, time);
-        var actor = new SessionActor(lineId, options, credentials, signal, messages, Logs.CreateLogger<SessionActor>(), time);
+        var actor = new LineActor(lineId, options, credentials, signal, messages, Logs.CreateLogger<LineActor>(), time);
         return new TestLine(database, actor, credentials, signal, messages);
     }
 
-    public IReadOnlyList<SessionEvent> Events
+    /// <summary>A positive id that depends only on <paramref name="name"/> (FNV-1a).</summary>
+    public static LineId IdOf(string name)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in name)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return new LineId((long)(hash >> 1) | 1);
+    }
+
+    public IReadOnlyList<LineEvent> Events
     {
         get
         {
@@ -79,7 +93,7 @@ internal sealed class TestLine : IAsyncDisposable
     public IReadOnlyList<string> Statuses => [.. Events.OfType<StatusChanged>().Select(e => e.Change.To.ToName())];
 
     public Task<T> WaitForAsync<T>(Func<T, bool>? match = null, int skip = 0, TimeSpan? timeout = null)
-        where T : SessionEvent =>
+        where T : LineEvent =>
         PollAsync(() => Events.OfType<T>().Where(e => match is null || match(e)).Skip(skip).FirstOrDefault(), timeout, typeof(T).Name);
 
     public Task<MessageStatusChanged> WaitForMessageStatusAsync(string msgId, MessageStatus status, TimeSpan? timeout = null) =>
@@ -88,7 +102,7 @@ internal sealed class TestLine : IAsyncDisposable
     public Task<MessageReceived> WaitForMessageAsync(string msgId, TimeSpan? timeout = null) =>
         WaitForAsync<MessageReceived>(e => e.Message.MsgId == msgId, timeout: timeout);
 
-    public Task<StatusChanged> WaitForStatusAsync(SessionStatus status, int skip = 0, TimeSpan? timeout = null) =>
+    public Task<StatusChanged> WaitForStatusAsync(LineStatus status, int skip = 0, TimeSpan? timeout = null) =>
         WaitForAsync<StatusChanged>(e => e.Change.To == status, skip, timeout);
 
     public async ValueTask DisposeAsync()

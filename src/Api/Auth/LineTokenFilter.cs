@@ -4,7 +4,7 @@ using WaEngine.Store.Registry;
 namespace WaEngine.Api.Auth;
 
 /// <summary>Resolves <c>X-API-Token</c> to its line (the token names the line); unknown or rotated tokens get 401.</summary>
-public sealed class LineTokenFilter(SessionRegistry registry) : IEndpointFilter
+public sealed class LineTokenFilter(LineRegistry registry) : IEndpointFilter
 {
     /// <summary>The key under which the resolved line is kept in <see cref="HttpContext.Items"/>.</summary>
     public const string LineKey = "waengine.line";
@@ -29,5 +29,5 @@ public sealed class LineTokenFilter(SessionRegistry registry) : IEndpointFilter
     }
 
     /// <summary>The line a filtered request is for.</summary>
-    public static SessionRecord LineOf(HttpContext context) => (SessionRecord)context.Items[LineKey]!;
+    public static LineRecord LineOf(HttpContext context) => (LineRecord)context.Items[LineKey]!;
 }

@@ -97,7 +97,7 @@ public static class MessageEndpoints
             var record = await actor.SendMessageAsync(composed!.ChatJid, composed.Content, context.RequestAborted);
             return Results.Json(new QueuedAnswer(true, record.MsgId), statusCode: StatusCodes.Status202Accepted);
         }
-        catch (SessionException ex) when (ex.Kind is SessionErrorKind.WrongState or SessionErrorKind.ShutDown)
+        catch (LineException ex) when (ex.Kind is LineErrorKind.WrongState or LineErrorKind.ShutDown)
         {
             // The line changed state between the check and the queueing.
             return ApiResults.Error(context, StatusCodes.Status403Forbidden, ErrorCodes.NotConnected, ex.Message);

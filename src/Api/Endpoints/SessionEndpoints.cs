@@ -75,7 +75,7 @@ public static class SessionEndpoints
         return app;
     }
 
-    private static void MapCommand(RouteGroupBuilder group, string command, string summary, Func<SessionActor, CancellationToken, Task> action) =>
+    private static void MapCommand(RouteGroupBuilder group, string command, string summary, Func<LineActor, CancellationToken, Task> action) =>
         group.MapPost("/{id:long}/" + command, (HttpContext c, LineHost h, long id) => CommandAsync(c, h, id, action))
             .WithName(command + "Session")
             .WithSummary(summary)
@@ -89,7 +89,7 @@ public static class SessionEndpoints
             return Missing(context, id);
         }
 
-        var actor = await host.ActorAsync(id, context.RequestAborted);
+        var actor = await host.ActorAsync(new LineId(id), context.RequestAborted);
         try
         {
             await LineEventStream.RunAsync(context.Response, id, actor, host, time, options.Value.EventsKeepAlive, context.RequestAborted);
@@ -131,7 +131,7 @@ public static class SessionEndpoints
             await actor.StartAsync(context.RequestAborted);
         }
 
-        return Results.Json(new CreatedSession(line.Id, line.Name, actor.Status.ToName(), token), statusCode: StatusCodes.Status201Created);
+        return Results.Json(new CreatedSession(line.Id.Value, line.Name, actor.Status.ToName(), token), statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, LineHost host)
@@ -148,19 +148,19 @@ public static class SessionEndpoints
     private static async Task<IResult> GetAsync(HttpContext context, LineHost host, long id) =>
         await FindAsync(context, host, id) is { } line ? Results.Ok(await host.ViewAsync(line, context.RequestAborted)) : Missing(context, id);
 
-    private static async Task<IResult> CommandAsync(HttpContext context, LineHost host, long id, Func<SessionActor, CancellationToken, Task> command)
+    private static async Task<IResult> CommandAsync(HttpContext context, LineHost host, long id, Func<LineActor, CancellationToken, Task> command)
     {
         if (await FindAsync(context, host, id) is not { } line)
         {
             return Missing(context, id);
         }
 
-        var actor = await host.ActorAsync(id, context.RequestAborted);
+        var actor = await host.ActorAsync(new LineId(id), context.RequestAborted);
         try
         {
             await command(actor, context.RequestAborted);
         }
-        catch (WaEngineException ex) when (ex is InvalidTransitionException or SessionException)
+        catch (WaEngineException ex) when (ex is InvalidTransitionException or LineException)
         {
             return ApiResults.Conflict(context, ex.Message);
         }
@@ -175,21 +175,21 @@ public static class SessionEndpoints
             return Missing(context, id);
         }
 
-        var actor = await host.ActorAsync(id, context.RequestAborted);
-        if (actor.Status is SessionStatus.Connected or SessionStatus.Connecting or SessionStatus.Reconnecting)
+        var actor = await host.ActorAsync(new LineId(id), context.RequestAborted);
+        if (actor.Status is LineStatus.Connected or LineStatus.Connecting or LineStatus.Reconnecting)
         {
             try
             {
                 await actor.LogoutAsync(context.RequestAborted);
             }
-            catch (WaEngineException ex) when (ex is InvalidTransitionException or SessionException)
+            catch (WaEngineException ex) when (ex is InvalidTransitionException or LineException)
             {
                 // Deleting goes on: the line's credentials are removed with its data either way.
                 context.Response.Headers["X-WaEngine-Warning"] = "logout-failed: " + ex.Message.ReplaceLineEndings(" ");
             }
         }
 
-        await host.DeleteAsync(id, context.RequestAborted);
+        await host.DeleteAsync(new LineId(id), context.RequestAborted);
         return Results.NoContent();
     }
 
@@ -200,8 +200,8 @@ public static class SessionEndpoints
             return Missing(context, id);
         }
 
-        var actor = await host.ActorAsync(id, context.RequestAborted);
-        return host.CurrentQr(id, actor.Status) is { } qr
+        var actor = await host.ActorAsync(new LineId(id), context.RequestAborted);
+        return host.CurrentQr(new LineId(id), actor.Status) is { } qr
             ? Results.Ok(new QrAnswer(qr.Qr, qr.ExpiresAt))
             : ApiResults.Conflict(context, $"Line {id} shows no QR: its status is {actor.Status.ToName()} (a QR exists only in scan_qr).");
     }
@@ -213,8 +213,8 @@ public static class SessionEndpoints
             return Missing(context, id);
         }
 
-        var actor = await host.ActorAsync(id, context.RequestAborted);
-        if (host.CurrentQr(id, actor.Status) is not { } qr)
+        var actor = await host.ActorAsync(new LineId(id), context.RequestAborted);
+        if (host.CurrentQr(new LineId(id), actor.Status) is not { } qr)
         {
             return ApiResults.Conflict(context, $"Line {id} shows no QR: its status is {actor.Status.ToName()}.");
         }
@@ -249,19 +249,19 @@ public static class SessionEndpoints
             return invalid;
         }
 
-        var actor = await host.ActorAsync(id, context.RequestAborted);
+        var actor = await host.ActorAsync(new LineId(id), context.RequestAborted);
         try
         {
             return Results.Ok(new PairingCodeAnswer(await actor.RequestPairingCodeAsync(digits, context.RequestAborted)));
         }
-        catch (WaEngineException ex) when (ex is InvalidTransitionException or SessionException)
+        catch (WaEngineException ex) when (ex is InvalidTransitionException or LineException)
         {
             return ApiResults.Conflict(context, ex.Message);
         }
     }
 
     private static async Task<IResult> RotateTokenAsync(HttpContext context, LineHost host, long id) =>
-        await host.Registry.RotateTokenAsync(id, context.RequestAborted) is { } token ? Results.Ok(new TokenAnswer(token)) : Missing(context, id);
+        await host.Registry.RotateTokenAsync(new LineId(id), context.RequestAborted) is { } token ? Results.Ok(new TokenAnswer(token)) : Missing(context, id);
 
     private static async Task<IResult> WebhookAsync(HttpContext context, LineHost host, WebhookDispatcher webhooks, long id)
     {
@@ -277,12 +277,12 @@ public static class SessionEndpoints
             return invalid;
         }
 
-        if (!await host.Registry.SetWebhookAsync(id, url, secret, events, context.RequestAborted))
+        if (!await host.Registry.SetWebhookAsync(new LineId(id), url, secret, events, context.RequestAborted))
         {
             return Missing(context, id);
         }
 
-        webhooks.Wake(id);
+        webhooks.Wake(new LineId(id));
 
         return Results.Ok(new WebhookAnswer(url, events.Split(','), secret is not null));
     }
@@ -306,7 +306,7 @@ public static class SessionEndpoints
         return (url, string.IsNullOrEmpty(secret) ? null : secret, string.Join(',', events.Distinct()));
     }
 
-    private static Task<SessionRecord?> FindAsync(HttpContext context, LineHost host, long id) => host.Registry.FindAsync(id, context.RequestAborted);
+    private static Task<LineRecord?> FindAsync(HttpContext context, LineHost host, long id) => host.Registry.FindAsync(new LineId(id), context.RequestAborted);
 
     private static IResult Missing(HttpContext context, long id) => ApiResults.NotFound(context, $"There is no session {id}.", "id");
 }

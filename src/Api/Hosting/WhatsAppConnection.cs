@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using WaEngine.Engine.Noise;
 using WaEngine.Sandbox.Hosting;
-using SessionOptions = WaEngine.Engine.Session.SessionOptions;
+using LineOptions = WaEngine.Engine.Session.LineOptions;
 
 namespace WaEngine.Api.Hosting;
 
@@ -16,14 +16,14 @@ public static class WhatsAppConnection
     public const string DefaultUrl = "wss://web.whatsapp.com/ws/chat";
 
     /// <summary>Session options for this service; call once the server listens (sandbox mode needs its address).</summary>
-    public static SessionOptions Options(IServiceProvider services, IConfiguration configuration, bool sandbox)
+    public static LineOptions Options(IServiceProvider services, IConfiguration configuration, bool sandbox)
     {
         if (sandbox)
         {
             var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                 ?? throw new InvalidOperationException("The service has no listen address yet; lines start after it listens.");
             var url = new UriBuilder(address) { Scheme = address.StartsWith("https", StringComparison.Ordinal) ? "wss" : "ws", Path = "/sandbox/ws/chat" }.Uri;
-            return new SessionOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey };
+            return new LineOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey };
         }
 
         return FromConfiguration(configuration);
@@ -32,7 +32,7 @@ public static class WhatsAppConnection
     /// <summary>Checks the WhatsApp settings; throws <see cref="InvalidOperationException"/> saying what is wrong.</summary>
     public static void Validate(IConfiguration configuration) => FromConfiguration(configuration);
 
-    private static SessionOptions FromConfiguration(IConfiguration configuration)
+    private static LineOptions FromConfiguration(IConfiguration configuration)
     {
         var configuredUrl = configuration["WhatsApp:Url"];
         var configuredRoot = configuration["WhatsApp:TrustedRootKey"];
@@ -56,6 +56,6 @@ public static class WhatsAppConnection
             throw new InvalidOperationException($"WhatsApp__Url '{configuredUrl}' is not a ws:// or wss:// URL.");
         }
 
-        return new SessionOptions { ServerUrl = server, TrustedRootKey = root };
+        return new LineOptions { ServerUrl = server, TrustedRootKey = root };
     }
 }

@@ -17,7 +17,7 @@ namespace WaEngine.Api.Idempotency;
 /// request may reuse its key. Keys belong to their caller: the admin, or one line (surviving token rotation).
 /// Runs after the authentication filter, so keys of unauthenticated requests are never looked at.
 /// </summary>
-public sealed partial class IdempotencyFilter(SessionRegistry registry, IOptions<ApiOptions> options, TimeProvider time, ILogger<IdempotencyFilter> logger) : IEndpointFilter
+public sealed partial class IdempotencyFilter(LineRegistry registry, IOptions<ApiOptions> options, TimeProvider time, ILogger<IdempotencyFilter> logger) : IEndpointFilter
 {
     /// <summary>The request header.</summary>
     public const string Header = "Idempotency-Key";
@@ -45,7 +45,7 @@ public sealed partial class IdempotencyFilter(SessionRegistry registry, IOptions
             return ApiResults.BadRequest(http, wrong, Header);
         }
 
-        var scope = http.Items[LineTokenFilter.LineKey] is SessionRecord line ? $"line:{line.Id}" : "admin";
+        var scope = http.Items[LineTokenFilter.LineKey] is LineRecord line ? $"line:{line.Id}" : "admin";
         var hash = await HashAsync(http).ConfigureAwait(false);
         var stored = await registry.Idempotency.FindAsync(scope, key, time.GetUtcNow(), http.RequestAborted).ConfigureAwait(false);
         if (stored is not null)

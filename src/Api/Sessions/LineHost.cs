@@ -9,7 +9,7 @@ using WaEngine.Store.Messages;
 using WaEngine.Store.Registry;
 using WaEngine.Store.Signal;
 using WaEngine.Store.Webhooks;
-using SessionOptions = WaEngine.Engine.Session.SessionOptions;
+using LineOptions = WaEngine.Engine.Session.LineOptions;
 
 namespace WaEngine.Api.Sessions;
 
@@ -19,22 +19,22 @@ namespace WaEngine.Api.Sessions;
 /// Status changes are appended to the line's journal as <c>session.status</c> events, and every journalled event
 /// wakes the line's webhook worker.
 /// </summary>
-public sealed partial class LineHost(SessionRegistry registry, string dataFolder, Func<SessionOptions> options, WebhookDispatcher webhooks, ILoggerFactory loggers, ILogger<LineHost> logger) : IAsyncDisposable
+public sealed partial class LineHost(LineRegistry registry, string dataFolder, Func<LineOptions> options, WebhookDispatcher webhooks, ILoggerFactory loggers, ILogger<LineHost> logger) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, SessionLineStores> _stores = new();
-    private readonly ConcurrentDictionary<string, QrCodeIssued> _qr = new();
-    private readonly ConcurrentDictionary<string, Lazy<Task>> _pumps = new();
+    private readonly ConcurrentDictionary<LineId, LineStores> _stores = new();
+    private readonly ConcurrentDictionary<LineId, QrCodeIssued> _qr = new();
+    private readonly ConcurrentDictionary<LineId, Lazy<Task>> _pumps = new();
     private readonly CancellationTokenSource _stopping = new();
-    private SessionSupervisor? _created;
+    private LineSupervisor? _created;
     private readonly Lock _gate = new();
 
     /// <summary>The registry of lines.</summary>
-    public SessionRegistry Registry => registry;
+    public LineRegistry Registry => registry;
 
     /// <summary>The actor of a line, created (stopped) on first use, with its events followed.</summary>
-    public async Task<SessionActor> ActorAsync(long id, CancellationToken cancellationToken)
+    public async Task<LineActor> ActorAsync(LineId id, CancellationToken cancellationToken)
     {
-        var lineId = LineId(id);
+        var lineId = id;
         var actor = await Supervisor().GetOrCreateAsync(lineId, cancellationToken).ConfigureAwait(false);
         // Lazy: two requests racing for a new line must not start two pumps (GetOrAdd may run its factory twice).
         _ = _pumps.GetOrAdd(lineId, _ => new Lazy<Task>(() => PumpAsync(lineId, actor.Subscribe(256)))).Value;
@@ -42,10 +42,10 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
     }
 
     /// <summary>The line's database (opening the line, stopped, when needed).</summary>
-    public async Task<LineDatabase> DatabaseAsync(long id, CancellationToken cancellationToken)
+    public async Task<LineDatabase> DatabaseAsync(LineId id, CancellationToken cancellationToken)
     {
         await ActorAsync(id, cancellationToken).ConfigureAwait(false);
-        return _stores.TryGetValue(LineId(id), out var stores) && stores.Resources is LineDatabase database
+        return _stores.TryGetValue(id, out var stores) && stores.Resources is LineDatabase database
             ? database
             : throw new InvalidOperationException($"Line {id} has no open database.");
     }
@@ -59,39 +59,39 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
             await ActorAsync(line.Id, cancellationToken).ConfigureAwait(false);
         }
 
-        return await Supervisor().RestoreAsync(lines.Select(l => LineId(l.Id)), cancellationToken).ConfigureAwait(false);
+        return await Supervisor().RestoreAsync(lines.Select(l => l.Id), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The line as the API shows it.</summary>
-    public async Task<SessionView> ViewAsync(SessionRecord line, CancellationToken cancellationToken)
+    public async Task<SessionView> ViewAsync(LineRecord line, CancellationToken cancellationToken)
     {
         var actor = await ActorAsync(line.Id, cancellationToken).ConfigureAwait(false);
-        var credentials = _stores.TryGetValue(LineId(line.Id), out var stores)
+        var credentials = _stores.TryGetValue(line.Id, out var stores)
             ? await stores.Credentials.LoadAsync(cancellationToken).ConfigureAwait(false)
             : null;
         MeView? me = credentials?.Me is { } jid ? new MeView(jid, credentials.Lid, credentials.Platform) : null;
         string? phone = me is not null && Jid.TryParse(me.Jid, out var parsed) ? $"{parsed.User}@s.whatsapp.net" : null;
-        return new SessionView(line.Id, line.Name, actor.Status.ToName(), phone, me, line.CreatedAt);
+        return new SessionView(line.Id.Value, line.Name, actor.Status.ToName(), phone, me, line.CreatedAt);
     }
 
     /// <summary>The line's own bare JID (<c>digits@s.whatsapp.net</c>) once it is paired, else null.</summary>
-    public async Task<string?> OwnJidAsync(long id, CancellationToken cancellationToken)
+    public async Task<string?> OwnJidAsync(LineId id, CancellationToken cancellationToken)
     {
         await ActorAsync(id, cancellationToken).ConfigureAwait(false);
-        var credentials = _stores.TryGetValue(LineId(id), out var stores)
+        var credentials = _stores.TryGetValue(id, out var stores)
             ? await stores.Credentials.LoadAsync(cancellationToken).ConfigureAwait(false)
             : null;
         return credentials is { IsPaired: true, Me: { } me } && Jid.TryParse(me, out var jid) ? new Jid(jid.User, JidServers.WhatsApp).ToString() : null;
     }
 
     /// <summary>The QR the line shows now, while it waits to be scanned.</summary>
-    public QrCodeIssued? CurrentQr(long id, SessionStatus status) =>
-        status == SessionStatus.ScanQr && _qr.TryGetValue(LineId(id), out var qr) ? qr : null;
+    public QrCodeIssued? CurrentQr(LineId id, LineStatus status) =>
+        status == LineStatus.ScanQr && _qr.TryGetValue(id, out var qr) ? qr : null;
 
     /// <summary>Closes a line's actor and removes its data (after a logout when it was paired).</summary>
-    public async Task DeleteAsync(long id, CancellationToken cancellationToken)
+    public async Task DeleteAsync(LineId id, CancellationToken cancellationToken)
     {
-        var lineId = LineId(id);
+        var lineId = id;
         await webhooks.RemoveLineAsync(id).ConfigureAwait(false);
         await Supervisor().CloseAsync(lineId).ConfigureAwait(false);
         _stores.TryRemove(lineId, out _);
@@ -119,26 +119,24 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
 
     private string LinesFolder => Path.Combine(dataFolder, "lines");
 
-    private static string LineId(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    private SessionSupervisor Supervisor()
+    private LineSupervisor Supervisor()
     {
         lock (_gate)
         {
-            return _created ??= new SessionSupervisor(options(), OpenAsync, loggers);
+            return _created ??= new LineSupervisor(options(), OpenAsync, loggers);
         }
     }
 
-    private async Task<SessionLineStores> OpenAsync(string lineId, CancellationToken cancellationToken)
+    private async Task<LineStores> OpenAsync(LineId lineId, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(LinesFolder);
         var database = await LineDatabase.OpenAsync(Path.Combine(LinesFolder, lineId + ".db"), cancellationToken).ConfigureAwait(false);
-        var stores = new SessionLineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), new SqliteMessageStore(database), database);
+        var stores = new LineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), new SqliteMessageStore(database), database);
         _stores[lineId] = stores;
         return stores;
     }
 
-    private async Task PumpAsync(string lineId, SessionSubscription subscription)
+    private async Task PumpAsync(LineId lineId, LineSubscription subscription)
     {
         using (subscription)
         {
@@ -152,7 +150,7 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
                             _qr[lineId] = qr;
                             break;
                         case StatusChanged changed:
-                            if (changed.Change.To != SessionStatus.ScanQr)
+                            if (changed.Change.To != LineStatus.ScanQr)
                             {
                                 _qr.TryRemove(lineId, out _);
                             }
@@ -161,7 +159,7 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
                             break;
                         case MessageReceived or MessageStatusChanged:
                             // Stored and journalled by the message store already: the webhook worker can pick it up.
-                            webhooks.Wake(long.Parse(lineId, System.Globalization.CultureInfo.InvariantCulture));
+                            webhooks.Wake(lineId);
                             break;
                     }
                 }
@@ -174,7 +172,7 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
     }
 
     /// <summary>Appends a <c>session.status</c> row to the line's journal (the webhook outbox reads it) and wakes its worker.</summary>
-    private async Task JournalStatusAsync(string lineId, SessionStatusChanged change)
+    private async Task JournalStatusAsync(LineId lineId, LineStatusChange change)
     {
         if (!_stores.TryGetValue(lineId, out var stores) || stores.Resources is not LineDatabase database)
         {
@@ -184,7 +182,7 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
         try
         {
             await new WebhookOutbox(database, lineId).AppendSessionStatusAsync(change.To.ToName(), change.Reason, change.At, _stopping.Token).ConfigureAwait(false);
-            webhooks.Wake(long.Parse(lineId, System.Globalization.CultureInfo.InvariantCulture));
+            webhooks.Wake(lineId);
         }
         catch (Microsoft.Data.Sqlite.SqliteException failed)
         {
@@ -193,8 +191,8 @@ public sealed partial class LineHost(SessionRegistry registry, string dataFolder
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Line {LineId}: status {Status} could not be journalled for webhooks")]
-    private partial void LogStatusNotJournalled(string lineId, string status, Exception exception);
+    private partial void LogStatusNotJournalled(LineId lineId, string status, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Line {LineId}: event pump stopped")]
-    private partial void LogPumpStopped(string lineId);
+    private partial void LogPumpStopped(LineId lineId);
 }

@@ -9,13 +9,13 @@ namespace WaEngine.Api.Validation;
 public static class LineReadiness
 {
     /// <summary>Why line <paramref name="id"/> refuses sends now, or null when it takes them.</summary>
-    public static string? Refusal(long id, SessionStatus status, bool paired) => status switch
+    public static string? Refusal(long id, LineStatus status, bool paired) => status switch
     {
-        SessionStatus.Stopped => $"Line {id} is stopped; start it (POST /api/sessions/{id}/start) before sending.",
-        SessionStatus.LoggedOut => $"Line {id} is logged out; pair it again before sending.",
-        SessionStatus.Failed => $"Line {id} has failed; restart it (POST /api/sessions/{id}/restart) before sending.",
+        LineStatus.Stopped => $"Line {id} is stopped; start it (POST /api/sessions/{id}/start) before sending.",
+        LineStatus.LoggedOut => $"Line {id} is logged out; pair it again before sending.",
+        LineStatus.Failed => $"Line {id} has failed; restart it (POST /api/sessions/{id}/restart) before sending.",
         _ when !paired => $"Line {id} is not paired yet (status {status.ToName()}); pair it by QR or phone code before sending.",
-        SessionStatus.Starting or SessionStatus.Connecting or SessionStatus.Reconnecting or SessionStatus.Connected => null,
+        LineStatus.Starting or LineStatus.Connecting or LineStatus.Reconnecting or LineStatus.Connected => null,
         _ => $"Line {id} cannot send while it is {status.ToName()}.",
     };
 }

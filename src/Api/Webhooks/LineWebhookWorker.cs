@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using System.Globalization;
 using System.Threading.Channels;
 using WaEngine.Store;
@@ -18,9 +19,9 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
     private const int HeadsToRead = 256;
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
 
-    private readonly long _lineId;
-    private readonly SessionRegistry _registry;
-    private readonly Func<long, CancellationToken, Task<LineDatabase>> _openLine;
+    private readonly LineId _lineId;
+    private readonly LineRegistry _registry;
+    private readonly Func<LineId, CancellationToken, Task<LineDatabase>> _openLine;
     private readonly WebhookSender _sender;
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
@@ -31,9 +32,9 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
     private readonly Task _loop;
 
     public LineWebhookWorker(
-        long lineId,
-        SessionRegistry registry,
-        Func<long, CancellationToken, Task<LineDatabase>> openLine,
+        LineId lineId,
+        LineRegistry registry,
+        Func<LineId, CancellationToken, Task<LineDatabase>> openLine,
         WebhookSender sender,
         WebhookOptions options,
         TimeProvider time,
@@ -69,7 +70,6 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
     {
         WebhookLog.WorkerStarted(_logger, _lineId);
         var inFlight = new Dictionary<string, Task>(StringComparer.Ordinal);
-        var lineKey = _lineId.ToString(CultureInfo.InvariantCulture);
         WebhookOutbox? outbox = null;
         var nextPrune = DateTimeOffset.MinValue;
         try
@@ -79,7 +79,7 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
                 DateTimeOffset? nextDue = null;
                 try
                 {
-                    outbox ??= new WebhookOutbox(await _openLine(_lineId, cancellationToken).ConfigureAwait(false), lineKey);
+                    outbox ??= new WebhookOutbox(await _openLine(_lineId, cancellationToken).ConfigureAwait(false), _lineId);
                     var line = await _registry.FindAsync(_lineId, cancellationToken).ConfigureAwait(false);
                     if (line is null)
                     {
@@ -126,7 +126,7 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
         }
     }
 
-    private async Task TransferAsync(WebhookOutbox outbox, SessionRecord line, CancellationToken cancellationToken)
+    private async Task TransferAsync(WebhookOutbox outbox, LineRecord line, CancellationToken cancellationToken)
     {
         // Without a URL nothing is queued: events that happen while a session has no webhook are not kept for later.
         var wanted = line.WebhookUrl is null
@@ -145,7 +145,7 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
     }
 
     /// <summary>Starts an attempt for every due head whose chat has nothing in flight; returns when the next head is due.</summary>
-    private async Task<DateTimeOffset?> StartDueAsync(WebhookOutbox outbox, SessionRecord line, Dictionary<string, Task> inFlight, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> StartDueAsync(WebhookOutbox outbox, LineRecord line, Dictionary<string, Task> inFlight, CancellationToken cancellationToken)
     {
         if (line.WebhookUrl is null)
         {

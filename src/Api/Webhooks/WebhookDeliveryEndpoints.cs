@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using System.Globalization;
 using WaEngine.Api.Errors;
 using WaEngine.Api.Sessions;
@@ -73,19 +74,19 @@ public static class WebhookDeliveryEndpoints
             return UnknownDelivery(context, id, deliveryId);
         }
 
-        dispatcher.Wake(id);
+        dispatcher.Wake(new LineId(id));
         return Results.Json(WebhookDeliveryView.Of(delivery, withBody: false), statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<WebhookOutbox?> OutboxAsync(HttpContext context, LineHost host, long id)
     {
-        if (await host.Registry.FindAsync(id, context.RequestAborted) is null)
+        if (await host.Registry.FindAsync(new LineId(id), context.RequestAborted) is null)
         {
             return null;
         }
 
-        var database = await host.DatabaseAsync(id, context.RequestAborted);
-        return new WebhookOutbox(database, id.ToString(CultureInfo.InvariantCulture));
+        var database = await host.DatabaseAsync(new LineId(id), context.RequestAborted);
+        return new WebhookOutbox(database, new LineId(id));
     }
 
     private static IResult Missing(HttpContext context, long id) => ApiResults.NotFound(context, $"There is no session {id}.", "id");

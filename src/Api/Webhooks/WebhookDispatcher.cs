@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using System.Net;
 using System.Threading.Channels;
 using WaEngine.Store;
@@ -12,8 +13,8 @@ namespace WaEngine.Api.Webhooks;
 /// </summary>
 public sealed class WebhookDispatcher : IHostedLifecycleService, IAsyncDisposable
 {
-    private readonly SessionRegistry _registry;
-    private readonly Func<long, CancellationToken, Task<LineDatabase>> _openLine;
+    private readonly LineRegistry _registry;
+    private readonly Func<LineId, CancellationToken, Task<LineDatabase>> _openLine;
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
@@ -21,8 +22,8 @@ public sealed class WebhookDispatcher : IHostedLifecycleService, IAsyncDisposabl
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly HttpClient _http;
     private readonly WebhookSender _sender;
-    private readonly Dictionary<long, LineWebhookWorker> _workers = [];
-    private readonly HashSet<long> _removed = [];
+    private readonly Dictionary<LineId, LineWebhookWorker> _workers = [];
+    private readonly HashSet<LineId> _removed = [];
     private readonly Lock _gate = new();
     private readonly Channel<bool> _reconcile = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
@@ -37,8 +38,8 @@ public sealed class WebhookDispatcher : IHostedLifecycleService, IAsyncDisposabl
     /// <param name="handler">The HTTP handler (a fresh <see cref="SocketsHttpHandler"/> by default).</param>
     /// <param name="random">Uniform numbers in [0, 1) for the backoff's jitter.</param>
     public WebhookDispatcher(
-        SessionRegistry registry,
-        Func<long, CancellationToken, Task<LineDatabase>> openLine,
+        LineRegistry registry,
+        Func<LineId, CancellationToken, Task<LineDatabase>> openLine,
         WebhookOptions options,
         TimeProvider time,
         ILoggerFactory loggers,
@@ -72,7 +73,7 @@ public sealed class WebhookDispatcher : IHostedLifecycleService, IAsyncDisposabl
     public WebhookOptions Options => _options;
 
     /// <summary>Makes a line's worker look at its outbox now (a new journal row, a retry, a new URL, a new line).</summary>
-    public void Wake(long lineId)
+    public void Wake(LineId lineId)
     {
         LineWebhookWorker? worker;
         lock (_gate)
@@ -91,7 +92,7 @@ public sealed class WebhookDispatcher : IHostedLifecycleService, IAsyncDisposabl
     }
 
     /// <summary>Stops a line's worker for good, before its data is deleted.</summary>
-    public async Task RemoveLineAsync(long lineId)
+    public async Task RemoveLineAsync(LineId lineId)
     {
         LineWebhookWorker? worker;
         lock (_gate)

@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -22,16 +23,16 @@ public static class WebhookPayload
     public const string MessageStatus = "message.status";
 
     /// <summary>The line's status changed.</summary>
-    public const string SessionStatus = "session.status";
+    public const string LineStatus = "session.status";
 
     /// <summary>Every event a session can ask for.</summary>
-    public static IReadOnlyList<string> Events { get; } = [MessagesReceived, MessageStatus, SessionStatus];
+    public static IReadOnlyList<string> Events { get; } = [MessagesReceived, MessageStatus, LineStatus];
 
     // Text stays readable UTF-8 (emoji, accents); the body is JSON for machines, never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The draft for <paramref name="entry"/>, or null when the session does not want its event.</summary>
-    public static WebhookDraft? Render(long sessionId, JournalEntry entry, IReadOnlySet<string> wanted)
+    public static WebhookDraft? Render(LineId sessionId, JournalEntry entry, IReadOnlySet<string> wanted)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(wanted);
@@ -44,7 +45,7 @@ public static class WebhookPayload
         {
             MessagesReceived => new WebhookDraft(entry.ChatJid ?? entry.Message?.ChatJid ?? "", Write(sessionId, entry, WriteMessage)),
             MessageStatus => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WriteMessageStatus)),
-            SessionStatus => new WebhookDraft("", Write(sessionId, entry, WriteSessionStatus)),
+            LineStatus => new WebhookDraft("", Write(sessionId, entry, WriteSessionStatus)),
             _ => null,
         };
     }
@@ -77,7 +78,7 @@ public static class WebhookPayload
         return count == 0 ? null : new string(digits[..count]);
     }
 
-    private static byte[] Write(long sessionId, JournalEntry entry, Action<Utf8JsonWriter, JournalEntry> data)
+    private static byte[] Write(LineId sessionId, JournalEntry entry, Action<Utf8JsonWriter, JournalEntry> data)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
@@ -86,7 +87,7 @@ public static class WebhookPayload
             writer.WriteString("event", entry.Event);
             writer.WriteNumber("timestamp", entry.CreatedAt.ToUnixTimeSeconds());
             writer.WriteStartObject("session");
-            writer.WriteNumber("id", sessionId);
+            writer.WriteNumber("id", sessionId.Value);
             writer.WriteEndObject();
             writer.WritePropertyName("data");
             writer.WriteStartObject();

@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using WaEngine.Engine.Messaging;
 
 namespace WaEngine.Engine.Events;
@@ -6,4 +7,4 @@ namespace WaEngine.Engine.Events;
 /// <param name="LineId">The line.</param>
 /// <param name="At">When it was stored.</param>
 /// <param name="Message">The stored message.</param>
-public sealed record MessageReceived(string LineId, DateTimeOffset At, MessageRecord Message) : SessionEvent(LineId, At);
+public sealed record MessageReceived(LineId LineId, DateTimeOffset At, MessageRecord Message) : LineEvent(LineId, At);

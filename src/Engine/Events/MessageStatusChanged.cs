@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using WaEngine.Engine.Messaging;
 
 namespace WaEngine.Engine.Events;
@@ -9,4 +10,4 @@ namespace WaEngine.Engine.Events;
 /// <param name="ChatJid">Its chat.</param>
 /// <param name="Status">The new status.</param>
 /// <param name="Error">For <see cref="MessageStatus.Failed"/>: why, with the server's code when there was one.</param>
-public sealed record MessageStatusChanged(string LineId, DateTimeOffset At, string MsgId, string ChatJid, MessageStatus Status, string? Error) : SessionEvent(LineId, At);
+public sealed record MessageStatusChanged(LineId LineId, DateTimeOffset At, string MsgId, string ChatJid, MessageStatus Status, string? Error) : LineEvent(LineId, At);

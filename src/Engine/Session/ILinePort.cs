@@ -11,16 +11,16 @@ namespace WaEngine.Engine.Session;
 internal interface ILinePort
 {
     /// <summary>The line's id.</summary>
-    string LineId { get; }
+    LineId LineId { get; }
 
     /// <summary>The current status.</summary>
-    SessionStatus Status { get; }
+    LineStatus Status { get; }
 
     /// <summary>The line's credentials, or null before they are loaded.</summary>
     DeviceCredentials? Credentials { get; }
 
     /// <summary>The current connection, or null.</summary>
-    SessionConnection? Connection { get; }
+    LineConnection? Connection { get; }
 
     /// <summary>True once the current connection logged in.</summary>
     bool LoggedIn { get; }
@@ -32,10 +32,10 @@ internal interface ILinePort
     CancellationToken Lifetime { get; }
 
     /// <summary>Posts to the mailbox without waiting (timers); false when it is full or closed.</summary>
-    bool TryPost(SessionMessage message);
+    bool TryPost(LineMail message);
 
     /// <summary>Posts to the mailbox, waiting for room.</summary>
-    ValueTask PostAsync(SessionMessage message, CancellationToken cancellationToken);
+    ValueTask PostAsync(LineMail message, CancellationToken cancellationToken);
 
     /// <summary>Runs a background step the actor awaits on shutdown; its failures are logged.</summary>
     void Track(string step, Func<Task> flow);

@@ -4,7 +4,7 @@ namespace WaEngine.Engine.Session;
 public sealed class InvalidTransitionException : WaEngineException
 {
     /// <summary>Creates the exception for a refused move.</summary>
-    public InvalidTransitionException(SessionStatus from, SessionStatus to, string reason)
+    public InvalidTransitionException(LineStatus from, LineStatus to, string reason)
         : base($"A line cannot go from {from.ToName()} to {to.ToName()} (asked because: {reason}).")
     {
         From = from;
@@ -12,8 +12,8 @@ public sealed class InvalidTransitionException : WaEngineException
     }
 
     /// <summary>The status the line is in.</summary>
-    public SessionStatus From { get; }
+    public LineStatus From { get; }
 
     /// <summary>The status that was asked for.</summary>
-    public SessionStatus To { get; }
+    public LineStatus To { get; }
 }

@@ -22,7 +22,7 @@ namespace WaEngine.Engine.Session;
 /// Every decrypt commits its ratchet step together with the stored message, and only then is the message receipted,
 /// so a crash before the commit means the server redelivers and a crash after means the store dedupes.
 /// </summary>
-internal sealed partial class LineMessaging(string lineId, SessionOptions options, ISignalStore signal, IMessageStore messages, SignalKeyGenerator keys, SessionEventHub events, TimeProvider time, ILogger logger)
+internal sealed partial class LineMessaging(LineId lineId, LineOptions options, ISignalStore signal, IMessageStore messages, SignalKeyGenerator keys, LineEventHub events, TimeProvider time, ILogger logger)
 {
     private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesSent = new(StringComparer.Ordinal);

@@ -15,7 +15,7 @@ namespace WaEngine.Engine.Session;
 /// sweep timer for expiry while the line cannot send), encrypting and writing what the pump planned, and answering
 /// incoming messages, receipts and retries through <see cref="LineMessaging"/>.
 /// </summary>
-internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options, LineMessaging messaging, SendPlanner planner, SendQueuePump pump, TimeProvider time, ILogger logger)
+internal sealed class LineMessagingDriver(ILinePort port, LineOptions options, LineMessaging messaging, SendPlanner planner, SendQueuePump pump, TimeProvider time, ILogger logger)
 {
     private bool _pumpRunning;
     private bool _pumpAgain;
@@ -35,12 +35,12 @@ internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options
         }
     }
 
-    public async Task QueueSendAsync(SessionMessage.QueueSend message)
+    public async Task QueueSendAsync(LineMail.QueueSend message)
     {
         var status = port.Status;
-        if (port.Credentials is not { IsPaired: true } credentials || status is SessionStatus.Stopped or SessionStatus.LoggedOut or SessionStatus.Failed)
+        if (port.Credentials is not { IsPaired: true } credentials || status is LineStatus.Stopped or LineStatus.LoggedOut or LineStatus.Failed)
         {
-            message.Done.TrySetException(new SessionException(SessionErrorKind.WrongState,
+            message.Done.TrySetException(new LineException(LineErrorKind.WrongState,
                 $"Line {port.LineId} cannot send while it is {status.ToName()}{(port.Credentials is { IsPaired: true } ? "" : " and not paired")}."));
             return;
         }
@@ -64,7 +64,7 @@ internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options
         if (!port.LoggedIn || port.Connection is not { } connection || port.Credentials is not { Me: { } me })
         {
             // Not able to send: queued messages wait, and expire on the sweep.
-            _sweepTimer ??= time.CreateTimer(_ => port.TryPost(new SessionMessage.SweepSendQueue()), null, options.SendQueueSweepInterval, options.SendQueueSweepInterval);
+            _sweepTimer ??= time.CreateTimer(_ => port.TryPost(new LineMail.SweepSendQueue()), null, options.SendQueueSweepInterval, options.SendQueueSweepInterval);
             return;
         }
 
@@ -89,7 +89,7 @@ internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options
             }
             finally
             {
-                port.TryPost(new SessionMessage.SendQueueIdle(generation));
+                port.TryPost(new LineMail.SendQueueIdle(generation));
             }
         });
     }
@@ -97,11 +97,11 @@ internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options
     private async Task<bool> HandOffAsync(int generation, OutboundEntry entry, SendPlan plan)
     {
         var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await port.PostAsync(new SessionMessage.EncryptAndSend(generation, entry, plan, done), port.Lifetime).ConfigureAwait(false);
+        await port.PostAsync(new LineMail.EncryptAndSend(generation, entry, plan, done), port.Lifetime).ConfigureAwait(false);
         return await done.Task.WaitAsync(port.Lifetime).ConfigureAwait(false);
     }
 
-    public void OnSendQueueIdle(SessionMessage.SendQueueIdle message)
+    public void OnSendQueueIdle(LineMail.SendQueueIdle message)
     {
         _pumpRunning = false;
         if (_pumpAgain)
@@ -123,11 +123,11 @@ internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options
         port.Track("send_queue_sweep", async () =>
         {
             var remaining = await pump.ExpireAsync(port.Lifetime).ConfigureAwait(false);
-            port.TryPost(new SessionMessage.SweepFinished(remaining));
+            port.TryPost(new LineMail.SweepFinished(remaining));
         });
     }
 
-    public async Task EncryptAndSendAsync(SessionMessage.EncryptAndSend message)
+    public async Task EncryptAndSendAsync(LineMail.EncryptAndSend message)
     {
         if (message.Generation != port.Generation || port.Connection is not { } connection || port.Credentials is not { IsPaired: true } credentials)
         {
@@ -148,7 +148,7 @@ internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options
             await messaging.AdvanceAsync(msgId, message.Entry.Message.ChatJid, MessageStatus.Failed, $"encryption failed: {ex.Message}", port.Lifetime).ConfigureAwait(false);
             message.Done.TrySetResult(true);
         }
-        catch (Exception ex) when (ex is ChannelClosedException or SessionException)
+        catch (Exception ex) when (ex is ChannelClosedException or LineException)
         {
             message.Done.TrySetResult(false);
         }
@@ -168,7 +168,7 @@ internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options
         }
         catch (StanzaException ex)
         {
-            SessionLog.StanzaFailed(logger, "message", ex.Message);
+            LineLog.StanzaFailed(logger, "message", ex.Message);
             await port.SendAsync(ReceiptStanzas.BuildAck(node, 487)).ConfigureAwait(false);
             return;
         }
@@ -188,7 +188,7 @@ internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options
         }
         catch (StanzaException ex)
         {
-            SessionLog.StanzaFailed(logger, "receipt", ex.Message);
+            LineLog.StanzaFailed(logger, "receipt", ex.Message);
             await port.SendAsync(ReceiptStanzas.BuildAck(node)).ConfigureAwait(false);
             return;
         }
@@ -211,11 +211,11 @@ internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options
                 bundle = fetched.GetValueOrDefault(deviceJid);
             }
 
-            await port.PostAsync(new SessionMessage.RetryReady(generation, retry, bundle), port.Lifetime).ConfigureAwait(false);
+            await port.PostAsync(new LineMail.RetryReady(generation, retry, bundle), port.Lifetime).ConfigureAwait(false);
         });
     }
 
-    public async Task ResendForRetryAsync(SessionMessage.RetryReady message)
+    public async Task ResendForRetryAsync(LineMail.RetryReady message)
     {
         if (port.Connection is not { } connection || port.Credentials is not { IsPaired: true } credentials)
         {
@@ -226,11 +226,11 @@ internal sealed class LineMessagingDriver(ILinePort port, SessionOptions options
         await connection.SendAsync(stanza, port.Lifetime).ConfigureAwait(false);
     }
 
-    public async Task MarkReadCoreAsync(SessionMessage.MarkRead message)
+    public async Task MarkReadCoreAsync(LineMail.MarkRead message)
     {
         if (!port.LoggedIn || port.Connection is not { } connection)
         {
-            throw new SessionException(SessionErrorKind.WrongState, $"Line {port.LineId} is {port.Status.ToName()}: read receipts need a connected line.");
+            throw new LineException(LineErrorKind.WrongState, $"Line {port.LineId} is {port.Status.ToName()}: read receipts need a connected line.");
         }
 
         var inbound = new List<MessageRecord>();

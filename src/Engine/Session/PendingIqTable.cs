@@ -6,12 +6,12 @@ namespace WaEngine.Engine.Session;
 
 /// <summary>
 /// Our iqs waiting for an answer, by id. The connection's reader completes them; on disconnect every one fails with
-/// <see cref="SessionErrorKind.Disconnected"/>.
+/// <see cref="LineErrorKind.Disconnected"/>.
 /// </summary>
 internal sealed class PendingIqTable
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Node>> _pending = new(StringComparer.Ordinal);
-    private volatile SessionException? _closed;
+    private volatile LineException? _closed;
 
     public Task<Node> Register(string id)
     {
@@ -48,7 +48,7 @@ internal sealed class PendingIqTable
 
     public void Forget(string id) => _pending.TryRemove(id, out _);
 
-    public void FailAll(SessionException reason)
+    public void FailAll(LineException reason)
     {
         _closed = reason;
         foreach (var id in _pending.Keys)

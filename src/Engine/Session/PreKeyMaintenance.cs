@@ -7,9 +7,9 @@ using WaEngine.Engine.Storage;
 namespace WaEngine.Engine.Session;
 
 /// <summary>Keeps the server's one-time prekeys topped up: asks the count, makes and stores new keys, builds the upload.</summary>
-internal sealed class PreKeyMaintenance(SessionOptions options, SignalKeyGenerator keys, ISignalStore signal, ICredentialStore store)
+internal sealed class PreKeyMaintenance(LineOptions options, SignalKeyGenerator keys, ISignalStore signal, ICredentialStore store)
 {
-    public async Task<int> QueryServerCountAsync(SessionConnection connection, CancellationToken cancellationToken)
+    public async Task<int> QueryServerCountAsync(LineConnection connection, CancellationToken cancellationToken)
     {
         var answer = await connection.QueryAsync(ConnectionStanzas.BuildPreKeyCount(connection.NextId()), options.IqTimeout, cancellationToken).ConfigureAwait(false);
         var reader = new AttributeReader(answer.RequiredChild("count"));
@@ -18,7 +18,7 @@ internal sealed class PreKeyMaintenance(SessionOptions options, SignalKeyGenerat
         return (int)Math.Clamp(value, 0, int.MaxValue);
     }
 
-    /// <summary>Makes <see cref="SessionOptions.PreKeyUploadCount"/> keys, stores them and the advanced next id, and builds the upload iq.</summary>
+    /// <summary>Makes <see cref="LineOptions.PreKeyUploadCount"/> keys, stores them and the advanced next id, and builds the upload iq.</summary>
     public async Task<(DeviceCredentials Credentials, Node Upload)> PrepareUploadAsync(DeviceCredentials credentials, string iqId, CancellationToken cancellationToken)
     {
         var preKeys = keys.GeneratePreKeys(credentials.NextPreKeyId, options.PreKeyUploadCount);

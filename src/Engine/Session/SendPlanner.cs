@@ -11,12 +11,12 @@ namespace WaEngine.Engine.Session;
 /// or stale) and prekey bundles for devices without a session. It only reads Signal state; sessions are built and
 /// messages encrypted in the loop.
 /// </summary>
-internal sealed class SendPlanner(SessionOptions options, ISignalStore signal, IMessageStore messages, TimeProvider time)
+internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMessageStore messages, TimeProvider time)
 {
     /// <summary>The devices to encrypt <paramref name="chatJid"/>'s message for: the peer's, and our own others.</summary>
-    /// <exception cref="SessionException">An iq failed or timed out (the message stays queued).</exception>
+    /// <exception cref="LineException">An iq failed or timed out (the message stays queued).</exception>
     /// <exception cref="SendRefusedException">The recipient has no devices (not on WhatsApp).</exception>
-    public async Task<SendPlan> PlanAsync(SessionConnection connection, string chatJid, Jid me, CancellationToken cancellationToken)
+    public async Task<SendPlan> PlanAsync(LineConnection connection, string chatJid, Jid me, CancellationToken cancellationToken)
     {
         var chat = Jid.Parse(chatJid);
         var ownUser = new Jid(me.User, JidServers.WhatsApp).ToString();
@@ -87,7 +87,7 @@ internal sealed class SendPlanner(SessionOptions options, ISignalStore signal, I
     }
 
     /// <summary>Fetches the prekey bundles of <paramref name="deviceJids"/>.</summary>
-    public async Task<IReadOnlyDictionary<string, PreKeyBundle?>> FetchBundlesAsync(SessionConnection connection, IEnumerable<string> deviceJids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, PreKeyBundle?>> FetchBundlesAsync(LineConnection connection, IEnumerable<string> deviceJids, CancellationToken cancellationToken)
     {
         var answer = await connection.QueryAsync(DeviceStanzas.BuildBundleQuery(connection.NextId(), deviceJids), options.IqTimeout, cancellationToken).ConfigureAwait(false);
         return DeviceStanzas.ParseBundles(answer);
@@ -99,7 +99,7 @@ internal sealed class SendPlanner(SessionOptions options, ISignalStore signal, I
 
     private static string DeviceJidText(Jid device) => (device.Device ?? 0) == 0 ? (device with { Device = null }).ToString() : device.ToString();
 
-    private async Task<Dictionary<string, DeviceList>> DevicesAsync(SessionConnection connection, IReadOnlyList<string> users, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, DeviceList>> DevicesAsync(LineConnection connection, IReadOnlyList<string> users, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, DeviceList>(StringComparer.Ordinal);
         var stale = new List<string>();

@@ -20,7 +20,7 @@ internal sealed partial class SendQueuePump(LineMessaging messaging, SendPlanner
     /// acknowledged go out again too (same id). Later passes leave sent messages to their acks.
     /// </param>
     /// <param name="cancellationToken">Cancels the pass.</param>
-    public async Task RunAsync(SessionConnection connection, Jid me, Func<OutboundEntry, SendPlan, Task<bool>> handOff, bool afterLogin, CancellationToken cancellationToken)
+    public async Task RunAsync(LineConnection connection, Jid me, Func<OutboundEntry, SendPlan, Task<bool>> handOff, bool afterLogin, CancellationToken cancellationToken)
     {
         var resendUnacknowledged = afterLogin;
         while (!cancellationToken.IsCancellationRequested)

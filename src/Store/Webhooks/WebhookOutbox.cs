@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -13,7 +14,7 @@ namespace WaEngine.Store.Webhooks;
 /// </summary>
 /// <param name="database">The line's database (migrations 0004 and 0005 applied).</param>
 /// <param name="lineId">The line's id, part of every delivery id.</param>
-public sealed class WebhookOutbox(LineDatabase database, string lineId)
+public sealed class WebhookOutbox(LineDatabase database, LineId lineId)
 {
     private const string DeliveryColumns = """
         journal_seq AS JournalSeq, delivery_id AS DeliveryId, event AS Event, chat_key AS ChatKey, msg_id AS MsgId, body AS Body,
@@ -23,7 +24,7 @@ public sealed class WebhookOutbox(LineDatabase database, string lineId)
         """;
 
     /// <summary>The line this outbox belongs to.</summary>
-    public string LineId => lineId;
+    public LineId LineId => lineId;
 
     /// <summary>The delivery id of the journal row <paramref name="journalSeq"/>: stable across attempts and restarts.</summary>
     public string DeliveryIdOf(long journalSeq) => string.Create(CultureInfo.InvariantCulture, $"wd_{lineId}_{journalSeq}");

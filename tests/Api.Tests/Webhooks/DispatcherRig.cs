@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,8 +14,8 @@ namespace WaEngine.Api.Tests.Webhooks;
 internal sealed class DispatcherRig : IAsyncDisposable
 {
     private readonly TempFolder _folder = new();
-    private readonly ConcurrentDictionary<long, Lazy<Task<LineDatabase>>> _lines = new();
-    private SessionRegistry? _registry;
+    private readonly ConcurrentDictionary<LineId, Lazy<Task<LineDatabase>>> _lines = new();
+    private LineRegistry? _registry;
 
     private DispatcherRig()
     {
@@ -31,20 +32,20 @@ internal sealed class DispatcherRig : IAsyncDisposable
 
     public string Folder => _folder.Path;
 
-    public SessionRegistry Registry => _registry!;
+    public LineRegistry Registry => _registry!;
 
     public WebhookDispatcher Dispatcher { get; private set; } = null!;
 
     public static async Task<DispatcherRig> StartAsync(WebhookOptions options, ILoggerFactory? loggers = null)
     {
         var rig = new DispatcherRig();
-        rig._registry = await SessionRegistry.OpenAsync(rig.Folder, TimeProvider.System, default);
+        rig._registry = await LineRegistry.OpenAsync(rig.Folder, TimeProvider.System, default);
         rig.Dispatcher = new WebhookDispatcher(rig.Registry, (id, _) => rig.LineAsync(id), options, TimeProvider.System, loggers ?? NullLoggerFactory.Instance);
         await rig.Dispatcher.StartedAsync(default);
         return rig;
     }
 
-    public async Task<(long Id, LineDatabase Database)> AddLineAsync(Uri? url, string? secret, string events = "messages.received")
+    public async Task<(LineId Id, LineDatabase Database)> AddLineAsync(Uri? url, string? secret, string events = "messages.received")
     {
         var (line, _) = await Registry.CreateAsync("line", url?.ToString(), secret, events, default);
         var database = await LineAsync(line.Id);
@@ -52,13 +53,13 @@ internal sealed class DispatcherRig : IAsyncDisposable
         return (line.Id, database);
     }
 
-    public Task<LineDatabase> LineAsync(long id) =>
+    public Task<LineDatabase> LineAsync(LineId id) =>
         _lines.GetOrAdd(id, _ => new Lazy<Task<LineDatabase>>(() => LineDatabase.OpenAsync(Path.Combine(Folder, $"line-{id}.db"), default))).Value;
 
-    public async Task<WebhookOutbox> OutboxAsync(long id) => new(await LineAsync(id), id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public async Task<WebhookOutbox> OutboxAsync(LineId id) => new(await LineAsync(id), id);
 
     /// <summary>Waits until the line has <paramref name="count"/> deliveries and none is pending.</summary>
-    public async Task<IReadOnlyList<WebhookDelivery>> SettledAsync(long id, int count, TimeSpan within)
+    public async Task<IReadOnlyList<WebhookDelivery>> SettledAsync(LineId id, int count, TimeSpan within)
     {
         var outbox = await OutboxAsync(id);
         var deadline = DateTime.UtcNow + within;

@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using System.Diagnostics;
 using Google.Protobuf;
 using WaEngine.Engine.Messaging;

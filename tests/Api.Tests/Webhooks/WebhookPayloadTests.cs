@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using System.Text;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
@@ -15,7 +16,7 @@ namespace WaEngine.Api.Tests.Webhooks;
 /// </summary>
 public sealed class WebhookPayloadTests
 {
-    private const long Session = 8;
+    private static readonly LineId Session = new(8);
     private const string Chat = "15550001111@s.whatsapp.net";
     private static readonly DateTimeOffset Sent = DateTimeOffset.FromUnixTimeSeconds(1_779_285_890);
     private static readonly DateTimeOffset Stored = DateTimeOffset.FromUnixTimeSeconds(1_779_285_900);

@@ -92,7 +92,7 @@ public sealed class LineMessagingTests
             Credentials = credentials;
             Store = store;
             Signal = signal;
-            Messaging = new LineMessaging("line", new SessionOptions { ServerUrl = new Uri("ws://127.0.0.1:1/"), TrustedRootKey = new byte[32] }, signal, store, new SignalKeyGenerator(), Events, TimeProvider.System, NullLogger.Instance);
+            Messaging = new LineMessaging(new LineId(1), new LineOptions { ServerUrl = new Uri("ws://127.0.0.1:1/"), TrustedRootKey = new byte[32] }, signal, store, new SignalKeyGenerator(), Events, TimeProvider.System, NullLogger.Instance);
         }
 
         public DeviceCredentials Credentials { get; }
@@ -101,7 +101,7 @@ public sealed class LineMessagingTests
 
         public SqliteSignalStore Signal { get; }
 
-        public SessionEventHub Events { get; } = new();
+        public LineEventHub Events { get; } = new();
 
         public LineMessaging Messaging { get; }
 

@@ -136,7 +136,7 @@ public sealed class DeliveryGuaranteeTests
         await using var twin = await TestLine.OpenAsync(Path.Combine(world.Folder.Path, "lines"), "alice-twin", world.Options);
         await twin.Actor.StartAsync(None);
         await world.Sandbox.ScanAsync(AlicePhone, (await twin.WaitForAsync<QrCodeIssued>()).Qr);
-        await twin.WaitForStatusAsync(SessionStatus.Connected);
+        await twin.WaitForStatusAsync(LineStatus.Connected);
 
         var sent = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("seen on my other device"), None);
         var copy = (await twin.WaitForMessageAsync(sent.MsgId, TimeSpan.FromSeconds(30))).Message;
@@ -198,12 +198,12 @@ public sealed class DeliveryGuaranteeTests
     {
         await using var world = await MessagingWorld.StartAsync(tune: o => o with { Reconnect = new ReconnectPolicy(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)) });
         await FaultAsync(world.Sandbox, AlicePhone + ":1@s.whatsapp.net", "drop");
-        await world.Line.WaitForStatusAsync(SessionStatus.Reconnecting);
+        await world.Line.WaitForStatusAsync(LineStatus.Reconnecting);
         var queued = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("never leaves"), None);
         Assert.Equal(MessageStatus.Queued, queued.Status);
         (await world.Sandbox.Http.DeleteAsync($"/sandbox/accounts/{AlicePhone}/devices/1")).EnsureSuccessStatusCode();
 
-        await world.Line.WaitForStatusAsync(SessionStatus.LoggedOut);
+        await world.Line.WaitForStatusAsync(LineStatus.LoggedOut);
         var failed = await world.Line.WaitForMessageStatusAsync(queued.MsgId, MessageStatus.Failed);
         Assert.StartsWith("logged_out", failed.Error, StringComparison.Ordinal);
         Assert.Empty(await world.Line.Messages.PendingOutboundAsync(None));

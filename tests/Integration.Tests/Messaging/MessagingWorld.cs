@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using WaEngine.Engine.Session;
 using WaEngine.TestKit;
-using SessionOptions = WaEngine.Engine.Session.SessionOptions;
+using LineOptions = WaEngine.Engine.Session.LineOptions;
 
 namespace WaEngine.Integration.Tests.Messaging;
 
@@ -36,9 +36,9 @@ internal sealed class MessagingWorld : IAsyncDisposable
 
     public BaileysPeer Bob { get; }
 
-    public SessionOptions Options { get; private set; } = null!;
+    public LineOptions Options { get; private set; } = null!;
 
-    public static async Task<MessagingWorld> StartAsync(string bobAddressing = "pn", Func<SessionOptions, SessionOptions>? tune = null)
+    public static async Task<MessagingWorld> StartAsync(string bobAddressing = "pn", Func<LineOptions, LineOptions>? tune = null)
     {
         var folder = new TempFolder();
         var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
@@ -54,7 +54,7 @@ internal sealed class MessagingWorld : IAsyncDisposable
         await line.Actor.StartAsync(CancellationToken.None);
         var qr = await line.WaitForAsync<Engine.Events.QrCodeIssued>();
         await sandbox.ScanAsync(AlicePhone, qr.Qr);
-        await line.WaitForStatusAsync(SessionStatus.Connected);
+        await line.WaitForStatusAsync(LineStatus.Connected);
         return new MessagingWorld(folder, sandbox, caFile, line, bob) { Options = options };
     }
 
@@ -65,7 +65,7 @@ internal sealed class MessagingWorld : IAsyncDisposable
         await Line.DisposeAsync();
         Line = await TestLine.OpenAsync(System.IO.Path.GetDirectoryName(path)!, "alice", Options);
         await Line.Actor.StartAsync(CancellationToken.None);
-        await Line.WaitForStatusAsync(SessionStatus.Connected);
+        await Line.WaitForStatusAsync(LineStatus.Connected);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,11 +11,11 @@ public class IdempotencyStoreTests
     public async Task A_kept_answer_survives_a_reopen_within_its_scope_until_it_expires()
     {
         using var data = new TempFolder();
-        var registry = await SessionRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
+        var registry = await LineRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
         var record = new IdempotencyRecord("hash-1", 202, "application/json; charset=utf-8", "{\"queued\":true}"u8.ToArray(), Now, Now.AddHours(24));
         await registry.Idempotency.SaveAsync("line:1", "key-1", record, CancellationToken.None);
 
-        var reopened = await SessionRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
+        var reopened = await LineRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
         var found = await reopened.Idempotency.FindAsync("line:1", "key-1", Now.AddHours(23), CancellationToken.None);
         Assert.NotNull(found);
         Assert.Equal(("hash-1", 202, "application/json; charset=utf-8"), (found.RequestHash, found.Status, found.ContentType));
@@ -31,7 +31,7 @@ public class IdempotencyStoreTests
     public async Task Saving_replaces_an_expired_record_and_sweeps_expired_ones()
     {
         using var data = new TempFolder();
-        var registry = await SessionRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
+        var registry = await LineRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
         await registry.Idempotency.SaveAsync("admin", "old", new IdempotencyRecord("a", 201, null, [1], Now, Now.AddMinutes(1)), CancellationToken.None);
         await registry.Idempotency.SaveAsync("admin", "k", new IdempotencyRecord("a", 201, null, [1], Now, Now.AddMinutes(1)), CancellationToken.None);
         var later = Now.AddMinutes(2);

@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using System.Text;
 using Dapper;
 using Google.Protobuf;
@@ -18,7 +19,7 @@ public sealed class WebhookOutboxTests
     {
         using var folder = new TempFolder();
         using var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), default);
-        var outbox = new WebhookOutbox(database, "7");
+        var outbox = new WebhookOutbox(database, new LineId(7));
         await InsertInboundAsync(database, "a@s.whatsapp.net", "M1", "one");
         await InsertInboundAsync(database, "b@s.whatsapp.net", "M2", "two");
         await outbox.AppendSessionStatusAsync("connected", "login", Now, default);
@@ -48,7 +49,7 @@ public sealed class WebhookOutboxTests
     {
         using var folder = new TempFolder();
         using var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), default);
-        var outbox = new WebhookOutbox(database, "1");
+        var outbox = new WebhookOutbox(database, new LineId(1));
         for (var i = 0; i < 5; i++)
         {
             await InsertInboundAsync(database, "a@s.whatsapp.net", $"M{i}", $"text {i}");
@@ -70,7 +71,7 @@ public sealed class WebhookOutboxTests
     {
         using var folder = new TempFolder();
         using var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), default);
-        var outbox = new WebhookOutbox(database, "1");
+        var outbox = new WebhookOutbox(database, new LineId(1));
         await InsertInboundAsync(database, "a", "A1", "x");
         await InsertInboundAsync(database, "b", "B1", "x");
         await InsertInboundAsync(database, "a", "A2", "x");
@@ -109,7 +110,7 @@ public sealed class WebhookOutboxTests
     {
         using var folder = new TempFolder();
         using var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), default);
-        var outbox = new WebhookOutbox(database, "3");
+        var outbox = new WebhookOutbox(database, new LineId(3));
         await InsertInboundAsync(database, "a@s.whatsapp.net", "M1", "one");
         await InsertInboundAsync(database, "a@s.whatsapp.net", "M2", "two");
         Assert.Equal((2, 2), await outbox.TransferAsync(Draft, Now, TimeSpan.FromHours(25), 100, default));
@@ -140,7 +141,7 @@ public sealed class WebhookOutboxTests
 
         using (var database = await LineDatabase.OpenAsync(path, default))
         {
-            var outbox = new WebhookOutbox(database, "1");
+            var outbox = new WebhookOutbox(database, new LineId(1));
             Assert.False(await outbox.HasUntransferredAsync(default));
             await InsertInboundAsync(database, "a", "NEW", "after");
             Assert.Equal((1, 1), await outbox.TransferAsync(Draft, Now, TimeSpan.FromHours(1), 10, default));
@@ -167,7 +168,7 @@ public sealed class WebhookOutboxTests
         }), default);
         Assert.True((await store.FindInChatAsync(Chat, "M1", default))!.Revoked);
 
-        var outbox = new WebhookOutbox(database, "1");
+        var outbox = new WebhookOutbox(database, new LineId(1));
         var seen = new List<JournalEntry>();
         await outbox.TransferAsync(entry => { seen.Add(entry); return Draft(entry); }, Now, TimeSpan.FromHours(1), 100, default);
         Assert.Equal(["M1", "M2", "M3"], seen.Select(e => e.Message!.MsgId));

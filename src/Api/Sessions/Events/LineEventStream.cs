@@ -18,7 +18,7 @@ public static class LineEventStream
     private static readonly byte[] KeepAliveLine = ": keep-alive\n\n"u8.ToArray();
 
     /// <summary>Streams line <paramref name="id"/>'s events to <paramref name="response"/> until <paramref name="cancellationToken"/> fires or the line goes.</summary>
-    public static async Task RunAsync(HttpResponse response, long id, SessionActor actor, LineHost host, TimeProvider time, TimeSpan keepAlive, CancellationToken cancellationToken)
+    public static async Task RunAsync(HttpResponse response, long id, LineActor actor, LineHost host, TimeProvider time, TimeSpan keepAlive, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(actor);
@@ -30,7 +30,7 @@ public static class LineEventStream
         response.Headers["X-Accel-Buffering"] = "no";
         var status = actor.Status;
         await WriteAsync(response, "status", new StatusEventData(id, status.ToName(), null, null, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-        if (host.CurrentQr(id, status) is { } current)
+        if (host.CurrentQr(new LineId(id), status) is { } current)
         {
             await WriteAsync(response, "qr", new QrEventData(id, current.Qr, current.ExpiresAt), cancellationToken).ConfigureAwait(false);
         }

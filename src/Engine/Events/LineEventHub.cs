@@ -7,22 +7,22 @@ namespace WaEngine.Engine.Events;
 /// Fans a line's events out to subscribers. Each subscriber has its own bounded channel that drops its oldest event
 /// when full, so a slow subscriber never stalls the actor.
 /// </summary>
-public sealed class SessionEventHub
+public sealed class LineEventHub
 {
-    private ImmutableArray<Channel<SessionEvent>> _subscribers = [];
+    private ImmutableArray<Channel<LineEvent>> _subscribers = [];
 
     /// <summary>Subscribes; dispose the subscription to stop receiving.</summary>
     /// <param name="capacity">Events kept for this subscriber before the oldest are dropped.</param>
-    public SessionSubscription Subscribe(int capacity = 64)
+    public LineSubscription Subscribe(int capacity = 64)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        var channel = Channel.CreateBounded<SessionEvent>(new BoundedChannelOptions(capacity)
+        var channel = Channel.CreateBounded<LineEvent>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleWriter = true,
         });
         ImmutableInterlocked.Update(ref _subscribers, list => list.Add(channel));
-        return new SessionSubscription(channel.Reader, () =>
+        return new LineSubscription(channel.Reader, () =>
         {
             ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(channel));
             channel.Writer.TryComplete();
@@ -30,7 +30,7 @@ public sealed class SessionEventHub
     }
 
     /// <summary>Hands <paramref name="sessionEvent"/> to every current subscriber (never blocks).</summary>
-    public void Publish(SessionEvent sessionEvent)
+    public void Publish(LineEvent sessionEvent)
     {
         foreach (var subscriber in _subscribers)
         {

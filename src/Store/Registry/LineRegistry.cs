@@ -1,3 +1,4 @@
+using WaEngine.Engine.Session;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -10,13 +11,13 @@ namespace WaEngine.Store.Registry;
 /// should run is kept by the line itself). Tokens are 256-bit random strings shown once; only their SHA-256 is kept, so a lookup by token
 /// compares hashes and never the secret itself.
 /// </summary>
-public sealed class SessionRegistry
+public sealed class LineRegistry
 {
     private const string TokenPrefix = "wae_";
     private readonly string _connectionString;
     private readonly TimeProvider _time;
 
-    private SessionRegistry(string connectionString, TimeProvider time)
+    private LineRegistry(string connectionString, TimeProvider time)
     {
         _connectionString = connectionString;
         _time = time;
@@ -27,19 +28,19 @@ public sealed class SessionRegistry
     public IdempotencyStore Idempotency { get; }
 
     /// <summary>Opens (creating) the registry in <paramref name="dataFolder"/> and applies its migrations.</summary>
-    public static async Task<SessionRegistry> OpenAsync(string dataFolder, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<LineRegistry> OpenAsync(string dataFolder, TimeProvider time, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(dataFolder);
         var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataFolder, "waengine.db"), Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true };
-        var registry = new SessionRegistry(builder.ToString(), time);
+        var registry = new LineRegistry(builder.ToString(), time);
         await using var connection = await registry.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
-        await Migrations.ApplyAsync(connection, typeof(SessionRegistry).Assembly, "WaEngine.Store.Registry.Migrations.", cancellationToken).ConfigureAwait(false);
+        await Migrations.ApplyAsync(connection, typeof(LineRegistry).Assembly, "WaEngine.Store.Registry.Migrations.", cancellationToken).ConfigureAwait(false);
         return registry;
     }
 
     /// <summary>Creates a line and returns it with its token (the only time the token is seen).</summary>
-    public async Task<(SessionRecord Session, string Token)> CreateAsync(string name, string? webhookUrl, string? webhookSecret, string webhookEvents, CancellationToken cancellationToken)
+    public async Task<(LineRecord Session, string Token)> CreateAsync(string name, string? webhookUrl, string? webhookSecret, string webhookEvents, CancellationToken cancellationToken)
     {
         var token = NewToken();
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -49,25 +50,25 @@ public sealed class SessionRegistry
             VALUES (@name, @hash, @webhookUrl, @webhookSecret, @webhookEvents, @now) RETURNING id
             """,
             new { name, hash = Hash(token), webhookUrl, webhookSecret, webhookEvents, now = _time.GetUtcNow().ToUnixTimeSeconds() }).ConfigureAwait(false);
-        return ((await FindAsync(id, cancellationToken).ConfigureAwait(false))!, token);
+        return ((await FindAsync(new LineId(id), cancellationToken).ConfigureAwait(false))!, token);
     }
 
     /// <summary>Every line, oldest first.</summary>
-    public async Task<IReadOnlyList<SessionRecord>> ListAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LineRecord>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<Row>("SELECT * FROM sessions ORDER BY id").ConfigureAwait(false)).Select(r => r.ToRecord()).ToList();
     }
 
     /// <summary>The line with this id, or null.</summary>
-    public async Task<SessionRecord?> FindAsync(long id, CancellationToken cancellationToken)
+    public async Task<LineRecord?> FindAsync(LineId id, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return (await connection.QuerySingleOrDefaultAsync<Row>("SELECT * FROM sessions WHERE id = @id", new { id }).ConfigureAwait(false))?.ToRecord();
+        return (await connection.QuerySingleOrDefaultAsync<Row>("SELECT * FROM sessions WHERE id = @id", new { id = id.Value }).ConfigureAwait(false))?.ToRecord();
     }
 
     /// <summary>The line a token names, or null for a missing, malformed, unknown or rotated token.</summary>
-    public async Task<SessionRecord?> FindByTokenAsync(string? token, CancellationToken cancellationToken)
+    public async Task<LineRecord?> FindByTokenAsync(string? token, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 200 || !token.StartsWith(TokenPrefix, StringComparison.Ordinal))
         {
@@ -79,28 +80,28 @@ public sealed class SessionRegistry
     }
 
     /// <summary>Issues a new token for a line; the old one stops working at once. Null if the line does not exist.</summary>
-    public async Task<string?> RotateTokenAsync(long id, CancellationToken cancellationToken)
+    public async Task<string?> RotateTokenAsync(LineId id, CancellationToken cancellationToken)
     {
         var token = NewToken();
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var changed = await connection.ExecuteAsync("UPDATE sessions SET token_hash = @hash WHERE id = @id", new { id, hash = Hash(token) }).ConfigureAwait(false);
+        var changed = await connection.ExecuteAsync("UPDATE sessions SET token_hash = @hash WHERE id = @id", new { id = id.Value, hash = Hash(token) }).ConfigureAwait(false);
         return changed == 1 ? token : null;
     }
 
     /// <summary>Sets a line's webhook; false if the line does not exist.</summary>
-    public async Task<bool> SetWebhookAsync(long id, string? url, string? secret, string events, CancellationToken cancellationToken)
+    public async Task<bool> SetWebhookAsync(LineId id, string? url, string? secret, string events, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(
             "UPDATE sessions SET webhook_url = @url, webhook_secret = @secret, webhook_events = @events WHERE id = @id",
-            new { id, url, secret, events }).ConfigureAwait(false) == 1;
+            new { id = id.Value, url, secret, events }).ConfigureAwait(false) == 1;
     }
 
     /// <summary>Removes a line from the registry; false if it did not exist.</summary>
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(LineId id, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync("DELETE FROM sessions WHERE id = @id", new { id }).ConfigureAwait(false) == 1;
+        return await connection.ExecuteAsync("DELETE FROM sessions WHERE id = @id", new { id = id.Value }).ConfigureAwait(false) == 1;
     }
 
     private static string NewToken() => TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -117,7 +118,7 @@ public sealed class SessionRegistry
 #pragma warning disable IDE1006 // Dapper maps the snake_case columns by name.
     private sealed record Row(long id, string name, string token_hash, string? webhook_url, string? webhook_secret, string webhook_events, long created_at)
     {
-        public SessionRecord ToRecord() => new(id, name, webhook_url, webhook_secret, webhook_events, DateTimeOffset.FromUnixTimeSeconds(created_at));
+        public LineRecord ToRecord() => new(new LineId(id), name, webhook_url, webhook_secret, webhook_events, DateTimeOffset.FromUnixTimeSeconds(created_at));
     }
 #pragma warning restore IDE1006
 }

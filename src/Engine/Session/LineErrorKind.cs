@@ -1,7 +1,7 @@
 namespace WaEngine.Engine.Session;
 
-/// <summary>Why a <see cref="SessionException"/> was thrown.</summary>
-public enum SessionErrorKind
+/// <summary>Why a <see cref="LineException"/> was thrown.</summary>
+public enum LineErrorKind
 {
     /// <summary>The connection closed (or was replaced) before the answer came; every pending request gets this.</summary>
     Disconnected,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace WaEngine.Engine.Session;
 
 /// <summary>The session actor's log lines (source-generated).</summary>
-internal static partial class SessionLog
+internal static partial class LineLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Status {From} -> {To} ({Reason})")]
     public static partial void StatusChanged(ILogger logger, string from, string to, string reason);

@@ -11,7 +11,7 @@ using WaEngine.Engine.Transport;
 namespace WaEngine.Engine.Session;
 
 /// <summary>Opens one connection: websocket, Noise handshake against the trusted root, with the registration or login payload.</summary>
-internal static class SessionConnector
+internal static class LineConnector
 {
     /// <summary>Exceptions that mean "this attempt failed" (as opposed to a bug).</summary>
     public static bool IsConnectFailure(Exception ex) =>
@@ -35,8 +35,8 @@ internal static class SessionConnector
             credentials.SignedPreKey.Signature)).ToByteArray();
     }
 
-    /// <summary>Connects within <see cref="SessionOptions.ConnectTimeout"/>; the caller disposes the result.</summary>
-    public static async Task<NoiseConnection> ConnectAsync(SessionOptions options, TimeProvider time, KeyPair noiseKey, byte[] payload, CancellationToken cancellationToken)
+    /// <summary>Connects within <see cref="LineOptions.ConnectTimeout"/>; the caller disposes the result.</summary>
+    public static async Task<NoiseConnection> ConnectAsync(LineOptions options, TimeProvider time, KeyPair noiseKey, byte[] payload, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;

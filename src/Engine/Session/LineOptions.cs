@@ -3,7 +3,7 @@ using WaEngine.Engine.Pairing;
 namespace WaEngine.Engine.Session;
 
 /// <summary>How one line connects and stays connected. Immutable; checked by <see cref="Validate"/> when an actor is made.</summary>
-public sealed record SessionOptions
+public sealed record LineOptions
 {
     /// <summary>The chat websocket (WhatsApp: <c>wss://web.whatsapp.com/ws/chat</c>; the sandbox's <c>ws_url</c>).</summary>
     public required Uri ServerUrl { get; init; }

@@ -7,4 +7,4 @@ namespace WaEngine.Engine.Session;
 /// <param name="Signal">The line's Signal keys and sessions.</param>
 /// <param name="Messages">The line's messages, chats and send queue.</param>
 /// <param name="Resources">Disposed after the actor (e.g. the line's database), or null.</param>
-public sealed record SessionLineStores(ICredentialStore Credentials, ISignalStore Signal, IMessageStore Messages, IDisposable? Resources = null);
+public sealed record LineStores(ICredentialStore Credentials, ISignalStore Signal, IMessageStore Messages, IDisposable? Resources = null);

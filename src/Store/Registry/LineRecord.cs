@@ -1,3 +1,5 @@
+using WaEngine.Engine.Session;
+
 namespace WaEngine.Store.Registry;
 
 /// <summary>A line as the service registry keeps it (never its token, only the token's hash).</summary>
@@ -7,4 +9,4 @@ namespace WaEngine.Store.Registry;
 /// <param name="WebhookSecret">The HMAC secret for webhook signatures, if any.</param>
 /// <param name="WebhookEvents">The events wanted, comma-separated.</param>
 /// <param name="CreatedAt">When it was created.</param>
-public sealed record SessionRecord(long Id, string Name, string? WebhookUrl, string? WebhookSecret, string WebhookEvents, DateTimeOffset CreatedAt);
+public sealed record LineRecord(LineId Id, string Name, string? WebhookUrl, string? WebhookSecret, string WebhookEvents, DateTimeOffset CreatedAt);

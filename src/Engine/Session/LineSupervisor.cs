@@ -8,14 +8,14 @@ namespace WaEngine.Engine.Session;
 /// desired-running flag was set when the process stopped; <see cref="DisposeAsync"/> closes every line (connections
 /// closed, background steps awaited) and then its stores.
 /// </summary>
-public sealed class SessionSupervisor : IAsyncDisposable
+public sealed class LineSupervisor : IAsyncDisposable
 {
-    private readonly SessionOptions _options;
-    private readonly Func<string, CancellationToken, Task<SessionLineStores>> _open;
+    private readonly LineOptions _options;
+    private readonly Func<LineId, CancellationToken, Task<LineStores>> _open;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, Lazy<Task<Line>>> _lines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<LineId, Lazy<Task<Line>>> _lines = new();
     private int _disposed;
 
     /// <summary>Creates the supervisor.</summary>
@@ -23,7 +23,7 @@ public sealed class SessionSupervisor : IAsyncDisposable
     /// <param name="open">Opens a line's stores by id (creating them when new).</param>
     /// <param name="loggers">Loggers for the actors.</param>
     /// <param name="time">Time for the actors; the system clock by default.</param>
-    public SessionSupervisor(SessionOptions options, Func<string, CancellationToken, Task<SessionLineStores>> open, ILoggerFactory loggers, TimeProvider? time = null)
+    public LineSupervisor(LineOptions options, Func<LineId, CancellationToken, Task<LineStores>> open, ILoggerFactory loggers, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -31,16 +31,16 @@ public sealed class SessionSupervisor : IAsyncDisposable
         _open = open ?? throw new ArgumentNullException(nameof(open));
         _loggers = loggers ?? throw new ArgumentNullException(nameof(loggers));
         _time = time ?? TimeProvider.System;
-        _logger = loggers.CreateLogger<SessionSupervisor>();
+        _logger = loggers.CreateLogger<LineSupervisor>();
     }
 
     /// <summary>The ids of the lines this supervisor holds.</summary>
-    public IReadOnlyCollection<string> LineIds => [.. _lines.Keys];
+    public IReadOnlyCollection<LineId> LineIds => [.. _lines.Keys];
 
     /// <summary>The actor of <paramref name="lineId"/>, opening its stores and creating it (stopped) when needed.</summary>
-    public async Task<SessionActor> GetOrCreateAsync(string lineId, CancellationToken cancellationToken)
+    public async Task<LineActor> GetOrCreateAsync(LineId lineId, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(lineId);
+        
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var entry = _lines.GetOrAdd(lineId, id => new Lazy<Task<Line>>(() => OpenAsync(id, cancellationToken)));
         try
@@ -49,14 +49,14 @@ public sealed class SessionSupervisor : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            _lines.TryRemove(new KeyValuePair<string, Lazy<Task<Line>>>(lineId, entry));
+            _lines.TryRemove(new KeyValuePair<LineId, Lazy<Task<Line>>>(lineId, entry));
             throw;
         }
     }
 
     /// <summary>Opens every line in <paramref name="lineIds"/> and starts those that were running when the process stopped.</summary>
     /// <returns>How many lines were started.</returns>
-    public async Task<int> RestoreAsync(IEnumerable<string> lineIds, CancellationToken cancellationToken)
+    public async Task<int> RestoreAsync(IEnumerable<LineId> lineIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lineIds);
         var started = 0;
@@ -64,7 +64,7 @@ public sealed class SessionSupervisor : IAsyncDisposable
         {
             var actor = await GetOrCreateAsync(lineId, cancellationToken).ConfigureAwait(false);
             var line = await _lines[lineId].Value.ConfigureAwait(false);
-            if (actor.Status == SessionStatus.Stopped && await line.Stores.Credentials.GetDesiredRunningAsync(cancellationToken).ConfigureAwait(false))
+            if (actor.Status == LineStatus.Stopped && await line.Stores.Credentials.GetDesiredRunningAsync(cancellationToken).ConfigureAwait(false))
             {
                 await actor.StartAsync(cancellationToken).ConfigureAwait(false);
                 started++;
@@ -75,7 +75,7 @@ public sealed class SessionSupervisor : IAsyncDisposable
     }
 
     /// <summary>Closes one line (its actor and stores) and forgets it; its data stays.</summary>
-    public async Task CloseAsync(string lineId)
+    public async Task CloseAsync(LineId lineId)
     {
         if (_lines.TryRemove(lineId, out var entry))
         {
@@ -105,7 +105,7 @@ public sealed class SessionSupervisor : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            SessionLog.FlowFailed(_logger, "close of a line that never opened", ex.Message);
+            LineLog.FlowFailed(_logger, "close of a line that never opened", ex.Message);
             return;
         }
 
@@ -113,12 +113,12 @@ public sealed class SessionSupervisor : IAsyncDisposable
         line.Stores.Resources?.Dispose();
     }
 
-    private async Task<Line> OpenAsync(string lineId, CancellationToken cancellationToken)
+    private async Task<Line> OpenAsync(LineId lineId, CancellationToken cancellationToken)
     {
         var stores = await _open(lineId, cancellationToken).ConfigureAwait(false);
-        var actor = new SessionActor(lineId, _options, stores.Credentials, stores.Signal, stores.Messages, _loggers.CreateLogger<SessionActor>(), _time);
+        var actor = new LineActor(lineId, _options, stores.Credentials, stores.Signal, stores.Messages, _loggers.CreateLogger<LineActor>(), _time);
         return new Line(actor, stores);
     }
 
-    private sealed record Line(SessionActor Actor, SessionLineStores Stores);
+    private sealed record Line(LineActor Actor, LineStores Stores);
 }

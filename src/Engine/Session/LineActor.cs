@@ -21,12 +21,12 @@ namespace WaEngine.Engine.Session;
 /// One WhatsApp line: owns its connection, pairing, login, keepalive and reconnects. Every change of its state goes
 /// through one bounded mailbox processed by one loop; background steps (connecting, iq round trips) run as tasks that
 /// report back through the mailbox. Commands in a state that does not allow them fail with
-/// <see cref="InvalidTransitionException"/> or <see cref="SessionException"/> (<see cref="SessionErrorKind.WrongState"/>).
+/// <see cref="InvalidTransitionException"/> or <see cref="LineException"/> (<see cref="LineErrorKind.WrongState"/>).
 /// When the QR refs of a pair-device list run out the line ends in <c>failed</c> with reason <c>qr_refs_ended</c>.
 /// </summary>
-public sealed class SessionActor : IAsyncDisposable, ILinePort
+public sealed class LineActor : IAsyncDisposable, ILinePort
 {
-    private readonly SessionOptions _options;
+    private readonly LineOptions _options;
     private readonly ICredentialStore _store;
     private readonly ISignalStore _signal;
     private readonly ILogger _logger;
@@ -34,22 +34,22 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
     private readonly Func<double> _random;
     private readonly SignalKeyGenerator _keys = new();
     private readonly ClientPayloadBuilder _payloads;
-    private readonly SessionStateMachine _machine;
-    private readonly SessionEventHub _events = new();
-    private readonly Channel<SessionMessage> _mailbox;
+    private readonly LineStateMachine _machine;
+    private readonly LineEventHub _events = new();
+    private readonly Channel<LineMail> _mailbox;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly List<Task> _flows = [];
     private readonly Task _loop;
-    private readonly SessionPairing _pairing;
+    private readonly LinePairing _pairing;
     private readonly PreKeyMaintenance _preKeys;
     private readonly LineMessaging _messaging;
     private readonly SendPlanner _planner;
     private readonly SendQueuePump _pump;
     private readonly LineMessagingDriver _driver;
     private DeviceCredentials? _credentials;
-    private volatile SessionConnection? _connection;
+    private volatile LineConnection? _connection;
     private volatile bool _loggedIn;
-    private volatile SessionHealth? _lastHealth;
+    private volatile LineHealth? _lastHealth;
     private bool _loggingOut;
     private int _generation;
     private int _reconnectAttempt;
@@ -68,10 +68,9 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
     /// <param name="logger">The logger.</param>
     /// <param name="time">Time and timers; the system clock by default.</param>
     /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> by default.</param>
-    public SessionActor(string lineId, SessionOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ILogger<SessionActor> logger, TimeProvider? time = null, Func<double>? random = null)
+    public LineActor(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ILogger<LineActor> logger, TimeProvider? time = null, Func<double>? random = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(lineId);
-        ArgumentNullException.ThrowIfNull(options);
+                ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         LineId = lineId;
         _options = options;
@@ -81,32 +80,32 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         _time = time ?? TimeProvider.System;
         _random = random ?? Random.Shared.NextDouble;
         _payloads = new ClientPayloadBuilder(options.ClientPayload);
-        _machine = new SessionStateMachine(_time);
-        _pairing = new SessionPairing(options, _time);
+        _machine = new LineStateMachine(_time);
+        _pairing = new LinePairing(options, _time);
         _preKeys = new PreKeyMaintenance(options, _keys, _signal, _store);
         ArgumentNullException.ThrowIfNull(messages);
         _messaging = new LineMessaging(lineId, options, _signal, messages, _keys, _events, _time, _logger);
         _planner = new SendPlanner(options, _signal, messages, _time);
         _pump = new SendQueuePump(_messaging, _planner, _time, _logger);
         _driver = new LineMessagingDriver(this, options, _messaging, _planner, _pump, _time, _logger);
-        _mailbox = Channel.CreateBounded<SessionMessage>(new BoundedChannelOptions(options.MailboxCapacity) { SingleReader = true });
+        _mailbox = Channel.CreateBounded<LineMail>(new BoundedChannelOptions(options.MailboxCapacity) { SingleReader = true });
         _loop = Task.Run(RunAsync);
     }
 
     /// <summary>The line's id.</summary>
-    public string LineId { get; }
+    public LineId LineId { get; }
 
     /// <summary>The current status.</summary>
-    public SessionStatus Status => _machine.Current;
+    public LineStatus Status => _machine.Current;
 
     /// <summary>Connection health as data (socket, login, last frame, last keepalive answer, reconnects).</summary>
-    public SessionHealth Health
+    public LineHealth Health
     {
         get
         {
             var connection = _connection;
             var keepalive = Math.Max(Interlocked.Read(ref _lastKeepaliveTicks), connection?.LastPingAnswered?.UtcTicks ?? 0);
-            return new SessionHealth(
+            return new LineHealth(
                 _machine.Current,
                 connection is not null,
                 connection is not null && _loggedIn,
@@ -116,11 +115,11 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         }
     }
 
-    SessionStatus ILinePort.Status => _machine.Current;
+    LineStatus ILinePort.Status => _machine.Current;
 
     DeviceCredentials? ILinePort.Credentials => _credentials;
 
-    SessionConnection? ILinePort.Connection => _connection;
+    LineConnection? ILinePort.Connection => _connection;
 
     bool ILinePort.LoggedIn => _loggedIn;
 
@@ -128,9 +127,9 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
 
     CancellationToken ILinePort.Lifetime => _lifetime.Token;
 
-    bool ILinePort.TryPost(SessionMessage message) => _mailbox.Writer.TryWrite(message);
+    bool ILinePort.TryPost(LineMail message) => _mailbox.Writer.TryWrite(message);
 
-    ValueTask ILinePort.PostAsync(SessionMessage message, CancellationToken cancellationToken) => PostAsync(message, cancellationToken);
+    ValueTask ILinePort.PostAsync(LineMail message, CancellationToken cancellationToken) => PostAsync(message, cancellationToken);
 
     void ILinePort.Track(string step, Func<Task> flow) => Track(step, flow);
 
@@ -145,7 +144,7 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
     /// paired line that is not logged out or failed.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="toJid"/> is not a user JID (groups are not supported yet).</exception>
-    /// <exception cref="SessionException">WrongState when the line is not paired, or is stopped, logged out or failed.</exception>
+    /// <exception cref="LineException">WrongState when the line is not paired, or is stopped, logged out or failed.</exception>
     public async Task<MessageRecord> SendMessageAsync(string toJid, Proto.Message content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -155,12 +154,12 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         }
 
         var done = new TaskCompletionSource<MessageRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await PostAsync(new SessionMessage.QueueSend(to.ToString(), content, done), cancellationToken).ConfigureAwait(false);
+        await PostAsync(new LineMail.QueueSend(to.ToString(), content, done), cancellationToken).ConfigureAwait(false);
         return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends a read receipt for inbound messages of one chat (all from the same sender) and resets its unread count.</summary>
-    /// <exception cref="SessionException">WrongState when the line is not connected.</exception>
+    /// <exception cref="LineException">WrongState when the line is not connected.</exception>
     public async Task MarkReadAsync(string chatJid, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
@@ -170,33 +169,33 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         }
 
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await PostAsync(new SessionMessage.MarkRead(chatJid, messageIds, done), cancellationToken).ConfigureAwait(false);
+        await PostAsync(new LineMail.MarkRead(chatJid, messageIds, done), cancellationToken).ConfigureAwait(false);
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Subscribes to the line's events (status changes, QR codes, pairing codes, messages and their statuses).</summary>
-    public SessionSubscription Subscribe(int capacity = 64) => _events.Subscribe(capacity);
+    public LineSubscription Subscribe(int capacity = 64) => _events.Subscribe(capacity);
 
     /// <summary>Starts the line: logs in with stored credentials, or registers and shows QR codes.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) => AskAsync(done => new SessionMessage.Start(done), cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) => AskAsync(done => new LineMail.Start(done), cancellationToken);
 
     /// <summary>Stops the line: closes its connection, status <c>stopped</c>.</summary>
-    public Task StopAsync(CancellationToken cancellationToken) => AskAsync(done => new SessionMessage.Stop(done), cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) => AskAsync(done => new LineMail.Stop(done), cancellationToken);
 
     /// <summary>Stops (unless stopped) and starts again.</summary>
-    public Task RestartAsync(CancellationToken cancellationToken) => AskAsync(done => new SessionMessage.Restart(done), cancellationToken);
+    public Task RestartAsync(CancellationToken cancellationToken) => AskAsync(done => new LineMail.Restart(done), cancellationToken);
 
-    /// <summary>Tells the server to remove this device (waiting at most <see cref="SessionOptions.LogoutTimeout"/>), wipes credentials and keys, status <c>logged_out</c>.</summary>
-    public Task LogoutAsync(CancellationToken cancellationToken) => AskAsync(done => new SessionMessage.Logout(done), cancellationToken);
+    /// <summary>Tells the server to remove this device (waiting at most <see cref="LineOptions.LogoutTimeout"/>), wipes credentials and keys, status <c>logged_out</c>.</summary>
+    public Task LogoutAsync(CancellationToken cancellationToken) => AskAsync(done => new LineMail.Logout(done), cancellationToken);
 
     /// <summary>Asks to pair by phone code instead of QR; returns the 8-character code once the server accepted the request.</summary>
     /// <param name="phone">The phone number (digits, or E.164 with +).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     public async Task<string> RequestPairingCodeAsync(string phone, CancellationToken cancellationToken)
     {
-        var digits = SessionPairing.NormalizePhone(phone);
+        var digits = LinePairing.NormalizePhone(phone);
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await PostAsync(new SessionMessage.RequestPairingCode(digits, done), cancellationToken).ConfigureAwait(false);
+        await PostAsync(new LineMail.RequestPairingCode(digits, done), cancellationToken).ConfigureAwait(false);
         return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -208,7 +207,7 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
             return;
         }
 
-        _mailbox.Writer.TryWrite(new SessionMessage.Shutdown());
+        _mailbox.Writer.TryWrite(new LineMail.Shutdown());
         await _loop.ConfigureAwait(false);
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_flows).ConfigureAwait(false);
@@ -216,14 +215,14 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         _lifetime.Dispose();
     }
 
-    private async Task AskAsync(Func<TaskCompletionSource, SessionMessage> make, CancellationToken cancellationToken)
+    private async Task AskAsync(Func<TaskCompletionSource, LineMail> make, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await PostAsync(make(done), cancellationToken).ConfigureAwait(false);
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask PostAsync(SessionMessage message, CancellationToken cancellationToken)
+    private async ValueTask PostAsync(LineMail message, CancellationToken cancellationToken)
     {
         try
         {
@@ -231,16 +230,16 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         }
         catch (ChannelClosedException ex)
         {
-            throw new SessionException(SessionErrorKind.ShutDown, $"Line {LineId} is shut down.", ex);
+            throw new LineException(LineErrorKind.ShutDown, $"Line {LineId} is shut down.", ex);
         }
     }
 
     private async Task RunAsync()
     {
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = LineId });
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["LineId"] = LineId });
         await foreach (var message in _mailbox.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (message is SessionMessage.Shutdown)
+            if (message is LineMail.Shutdown)
             {
                 await EndConnectionAsync().ConfigureAwait(false);
                 _reconnectTimer?.Dispose();
@@ -256,18 +255,18 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                SessionLog.Unexpected(_logger, message.GetType().Name, ex);
+                LineLog.Unexpected(_logger, message.GetType().Name, ex);
             }
         }
     }
 
     private async Task FailLeftoversAsync()
     {
-        var shutDown = new SessionException(SessionErrorKind.ShutDown, $"Line {LineId} is shut down.");
+        var shutDown = new LineException(LineErrorKind.ShutDown, $"Line {LineId} is shut down.");
         while (_mailbox.Reader.TryRead(out var left))
         {
             left.Fail(shutDown);
-            if (left is SessionMessage.Connected orphan)
+            if (left is LineMail.Connected orphan)
             {
                 await orphan.Connection.DisposeAsync().ConfigureAwait(false);
             }
@@ -276,40 +275,40 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         _pairing.FailDeferred(shutDown);
     }
 
-    private async Task HandleAsync(SessionMessage message)
+    private async Task HandleAsync(LineMail message)
     {
         switch (message)
         {
-            case SessionMessage.Start m: await CompleteAsync(m.Done, StartAsync).ConfigureAwait(false); break;
-            case SessionMessage.Stop m: await CompleteAsync(m.Done, () => StopCoreAsync(persist: true)).ConfigureAwait(false); break;
-            case SessionMessage.Restart m: await CompleteAsync(m.Done, RestartCoreAsync).ConfigureAwait(false); break;
-            case SessionMessage.Logout m: await CompleteLaterAsync(m.Done, () => LogoutCoreAsync(m.Done)).ConfigureAwait(false); break;
-            case SessionMessage.RequestPairingCode m: RequestPairingCode(m); break;
-            case SessionMessage.Connected m: OnConnected(m); break;
-            case SessionMessage.ConnectFailed m: await OnConnectFailedAsync(m).ConfigureAwait(false); break;
-            case SessionMessage.Received m when m.Generation == _generation: await OnNodeAsync(m.Node).ConfigureAwait(false); break;
-            case SessionMessage.Closed m when m.Generation == _generation:
-                SessionLog.ConnectionClosed(_logger, m.Generation, m.Error?.Message ?? "closed");
+            case LineMail.Start m: await CompleteAsync(m.Done, StartAsync).ConfigureAwait(false); break;
+            case LineMail.Stop m: await CompleteAsync(m.Done, () => StopCoreAsync(persist: true)).ConfigureAwait(false); break;
+            case LineMail.Restart m: await CompleteAsync(m.Done, RestartCoreAsync).ConfigureAwait(false); break;
+            case LineMail.Logout m: await CompleteLaterAsync(m.Done, () => LogoutCoreAsync(m.Done)).ConfigureAwait(false); break;
+            case LineMail.RequestPairingCode m: RequestPairingCode(m); break;
+            case LineMail.Connected m: OnConnected(m); break;
+            case LineMail.ConnectFailed m: await OnConnectFailedAsync(m).ConfigureAwait(false); break;
+            case LineMail.Received m when m.Generation == _generation: await OnNodeAsync(m.Node).ConfigureAwait(false); break;
+            case LineMail.Closed m when m.Generation == _generation:
+                LineLog.ConnectionClosed(_logger, m.Generation, m.Error?.Message ?? "closed");
                 await ScheduleReconnectAsync("connection_lost").ConfigureAwait(false);
                 break;
-            case SessionMessage.KeepaliveTick m when m.Generation == _generation: await OnKeepaliveAsync().ConfigureAwait(false); break;
-            case SessionMessage.QrExpired m when m.Generation == _generation && _pairing.IsCurrentQr(m.Sequence): await ShowNextQrAsync().ConfigureAwait(false); break;
-            case SessionMessage.ReconnectDue m when m.Generation == _generation && _machine.Current == SessionStatus.Reconnecting:
+            case LineMail.KeepaliveTick m when m.Generation == _generation: await OnKeepaliveAsync().ConfigureAwait(false); break;
+            case LineMail.QrExpired m when m.Generation == _generation && _pairing.IsCurrentQr(m.Sequence): await ShowNextQrAsync().ConfigureAwait(false); break;
+            case LineMail.ReconnectDue m when m.Generation == _generation && _machine.Current == LineStatus.Reconnecting:
                 Interlocked.Increment(ref _reconnectCount);
                 BeginConnect("reconnect");
                 break;
-            case SessionMessage.PairingHelloAnswered m: OnPairingHelloAnswered(m); break;
-            case SessionMessage.PreparePreKeyUpload m: await PreparePreKeyUploadAsync(m).ConfigureAwait(false); break;
-            case SessionMessage.LogoutAnswered m: await CompleteLaterAsync(m.Done, () => OnLogoutAnsweredAsync(m)).ConfigureAwait(false); break;
-            case SessionMessage.QueueSend m: await _driver.QueueSendAsync(m).ConfigureAwait(false); break;
-            case SessionMessage.MarkRead m: await CompleteAsync(m.Done, () => _driver.MarkReadCoreAsync(m)).ConfigureAwait(false); break;
-            case SessionMessage.EncryptAndSend m: await _driver.EncryptAndSendAsync(m).ConfigureAwait(false); break;
-            case SessionMessage.RetryReady m when m.Generation == _generation: await _driver.ResendForRetryAsync(m).ConfigureAwait(false); break;
-            case SessionMessage.SendQueueIdle m: _driver.OnSendQueueIdle(m); break;
-            case SessionMessage.SweepSendQueue: _driver.SweepSendQueue(); break;
-            case SessionMessage.SweepFinished m: _driver.OnSweepFinished(m.Remaining); break;
-            case SessionMessage.LoginSettled m when m.Generation == _generation && _loggedIn && _machine.Current == SessionStatus.Connecting:
-                TransitionTo(SessionStatus.Connected, "logged_in");
+            case LineMail.PairingHelloAnswered m: OnPairingHelloAnswered(m); break;
+            case LineMail.PreparePreKeyUpload m: await PreparePreKeyUploadAsync(m).ConfigureAwait(false); break;
+            case LineMail.LogoutAnswered m: await CompleteLaterAsync(m.Done, () => OnLogoutAnsweredAsync(m)).ConfigureAwait(false); break;
+            case LineMail.QueueSend m: await _driver.QueueSendAsync(m).ConfigureAwait(false); break;
+            case LineMail.MarkRead m: await CompleteAsync(m.Done, () => _driver.MarkReadCoreAsync(m)).ConfigureAwait(false); break;
+            case LineMail.EncryptAndSend m: await _driver.EncryptAndSendAsync(m).ConfigureAwait(false); break;
+            case LineMail.RetryReady m when m.Generation == _generation: await _driver.ResendForRetryAsync(m).ConfigureAwait(false); break;
+            case LineMail.SendQueueIdle m: _driver.OnSendQueueIdle(m); break;
+            case LineMail.SweepSendQueue: _driver.SweepSendQueue(); break;
+            case LineMail.SweepFinished m: _driver.OnSweepFinished(m.Remaining); break;
+            case LineMail.LoginSettled m when m.Generation == _generation && _loggedIn && _machine.Current == LineStatus.Connecting:
+                TransitionTo(LineStatus.Connected, "logged_in");
                 break;
             default: break;
         }
@@ -340,16 +339,16 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         }
     }
 
-    private void TransitionTo(SessionStatus next, string reason)
+    private void TransitionTo(LineStatus next, string reason)
     {
         var change = _machine.TransitionTo(next, reason);
-        SessionLog.StatusChanged(_logger, change.From.ToName(), change.To.ToName(), reason);
+        LineLog.StatusChanged(_logger, change.From.ToName(), change.To.ToName(), reason);
         _events.Publish(new StatusChanged(LineId, change));
     }
 
     private async Task StartAsync()
     {
-        TransitionTo(SessionStatus.Starting, "start");
+        TransitionTo(LineStatus.Starting, "start");
         try
         {
             await _store.SetDesiredRunningAsync(true, _lifetime.Token).ConfigureAwait(false);
@@ -378,16 +377,16 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
 
     private async Task StopCoreAsync(bool persist)
     {
-        if (!SessionStateMachine.CanMove(_machine.Current, SessionStatus.Stopped))
+        if (!LineStateMachine.CanMove(_machine.Current, LineStatus.Stopped))
         {
-            throw new InvalidTransitionException(_machine.Current, SessionStatus.Stopped, "stop");
+            throw new InvalidTransitionException(_machine.Current, LineStatus.Stopped, "stop");
         }
 
         await EndConnectionAsync().ConfigureAwait(false);
         _reconnectTimer?.Dispose();
-        _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} was stopped before the pairing code was issued."));
+        _pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} was stopped before the pairing code was issued."));
         _loggingOut = false;
-        TransitionTo(SessionStatus.Stopped, "stop");
+        TransitionTo(LineStatus.Stopped, "stop");
         if (persist)
         {
             await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
@@ -396,7 +395,7 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
 
     private async Task RestartCoreAsync()
     {
-        if (_machine.Current != SessionStatus.Stopped)
+        if (_machine.Current != LineStatus.Stopped)
         {
             await StopCoreAsync(persist: false).ConfigureAwait(false);
         }
@@ -409,13 +408,13 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         var connection = _connection;
         if (_credentials is not { IsPaired: true } paired)
         {
-            done.TrySetException(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} is not paired (status {_machine.Current.ToName()}): nothing to log out."));
+            done.TrySetException(new LineException(LineErrorKind.WrongState, $"Line {LineId} is not paired (status {_machine.Current.ToName()}): nothing to log out."));
             return;
         }
 
-        if (!SessionStateMachine.CanMove(_machine.Current, SessionStatus.LoggedOut))
+        if (!LineStateMachine.CanMove(_machine.Current, LineStatus.LoggedOut))
         {
-            done.TrySetException(new InvalidTransitionException(_machine.Current, SessionStatus.LoggedOut, "logout"));
+            done.TrySetException(new InvalidTransitionException(_machine.Current, LineStatus.LoggedOut, "logout"));
             return;
         }
 
@@ -434,18 +433,18 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
             {
                 await connection.QueryAsync(ConnectionStanzas.BuildRemoveCompanionDevice(connection.NextId(), paired.Me!), _options.LogoutTimeout, _lifetime.Token).ConfigureAwait(false);
             }
-            catch (SessionException ex)
+            catch (LineException ex)
             {
-                SessionLog.FlowFailed(_logger, "logout", ex.Message);
+                LineLog.FlowFailed(_logger, "logout", ex.Message);
             }
 
-            await PostAsync(new SessionMessage.LogoutAnswered(generation, done), _lifetime.Token).ConfigureAwait(false);
+            await PostAsync(new LineMail.LogoutAnswered(generation, done), _lifetime.Token).ConfigureAwait(false);
         });
     }
 
-    private async Task OnLogoutAnsweredAsync(SessionMessage.LogoutAnswered message)
+    private async Task OnLogoutAnsweredAsync(LineMail.LogoutAnswered message)
     {
-        if (_machine.Current != SessionStatus.LoggedOut)
+        if (_machine.Current != LineStatus.LoggedOut)
         {
             await LoggedOutAsync("logout").ConfigureAwait(false);
         }
@@ -460,8 +459,8 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         await _store.WipeAsync(_lifetime.Token).ConfigureAwait(false);
         _credentials = null;
         _loggingOut = false;
-        _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} was logged out ({reason})."));
-        TransitionTo(SessionStatus.LoggedOut, reason);
+        _pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} was logged out ({reason})."));
+        TransitionTo(LineStatus.LoggedOut, reason);
         await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
 
         // Nothing queued can leave a logged-out line: say so now rather than at expiry.
@@ -472,43 +471,43 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
     {
         await EndConnectionAsync().ConfigureAwait(false);
         _reconnectTimer?.Dispose();
-        _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, $"Line {LineId} failed ({reason}) before the pairing code was issued."));
-        TransitionTo(SessionStatus.Failed, reason);
+        _pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} failed ({reason}) before the pairing code was issued."));
+        TransitionTo(LineStatus.Failed, reason);
     }
 
     private void BeginConnect(string reason)
     {
         var credentials = _credentials ?? throw new InvalidOperationException("Connecting without credentials.");
         var generation = ++_generation;
-        if (credentials.IsPaired && _machine.Current != SessionStatus.Connecting)
+        if (credentials.IsPaired && _machine.Current != LineStatus.Connecting)
         {
-            TransitionTo(SessionStatus.Connecting, reason);
+            TransitionTo(LineStatus.Connecting, reason);
         }
 
-        var payload = SessionConnector.BuildPayload(_payloads, credentials);
+        var payload = LineConnector.BuildPayload(_payloads, credentials);
         Track("connect", async () =>
         {
-            SessionMessage result;
+            LineMail result;
             try
             {
-                var noise = await SessionConnector.ConnectAsync(_options, _time, credentials.NoiseKey, payload, _lifetime.Token).ConfigureAwait(false);
-                result = new SessionMessage.Connected(generation, new SessionConnection(
+                var noise = await LineConnector.ConnectAsync(_options, _time, credentials.NoiseKey, payload, _lifetime.Token).ConfigureAwait(false);
+                result = new LineMail.Connected(generation, new LineConnection(
                     noise,
                     generation,
                     _time,
-                    (node, ct) => _mailbox.Writer.WriteAsync(new SessionMessage.Received(generation, node), ct),
-                    (error, ct) => _mailbox.Writer.WriteAsync(new SessionMessage.Closed(generation, error), ct)));
+                    (node, ct) => _mailbox.Writer.WriteAsync(new LineMail.Received(generation, node), ct),
+                    (error, ct) => _mailbox.Writer.WriteAsync(new LineMail.Closed(generation, error), ct)));
             }
-            catch (Exception ex) when (SessionConnector.IsConnectFailure(ex) && !_lifetime.IsCancellationRequested)
+            catch (Exception ex) when (LineConnector.IsConnectFailure(ex) && !_lifetime.IsCancellationRequested)
             {
-                result = new SessionMessage.ConnectFailed(generation, ex);
+                result = new LineMail.ConnectFailed(generation, ex);
             }
 
             await PostAsync(result, _lifetime.Token).ConfigureAwait(false);
         });
     }
 
-    private void OnConnected(SessionMessage.Connected message)
+    private void OnConnected(LineMail.Connected message)
     {
         if (message.Generation != _generation)
         {
@@ -525,14 +524,14 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         _keepaliveTimer = _time.CreateTimer(_ => KeepaliveDue(connection, generation), null, _options.KeepAliveInterval, _options.KeepAliveInterval);
     }
 
-    private async Task OnConnectFailedAsync(SessionMessage.ConnectFailed message)
+    private async Task OnConnectFailedAsync(LineMail.ConnectFailed message)
     {
         if (message.Generation != _generation)
         {
             return;
         }
 
-        SessionLog.ConnectFailed(_logger, message.Generation, message.Error.Message);
+        LineLog.ConnectFailed(_logger, message.Generation, message.Error.Message);
         if (message.Error is NoiseHandshakeException)
         {
             await FailAsync($"server_not_trusted: {message.Error.Message}").ConfigureAwait(false);
@@ -561,24 +560,24 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
     private async Task ScheduleReconnectAsync(string reason)
     {
         await EndConnectionAsync().ConfigureAwait(false);
-        if (_machine.Current != SessionStatus.Reconnecting)
+        if (_machine.Current != LineStatus.Reconnecting)
         {
-            TransitionTo(SessionStatus.Reconnecting, reason);
+            TransitionTo(LineStatus.Reconnecting, reason);
         }
 
         var attempt = _reconnectAttempt++;
         var delay = _options.Reconnect.DelayFor(attempt, _random());
-        SessionLog.ReconnectScheduled(_logger, delay, attempt + 1);
+        LineLog.ReconnectScheduled(_logger, delay, attempt + 1);
         var generation = _generation;
         _reconnectTimer?.Dispose();
-        _reconnectTimer = _time.CreateTimer(_ => _mailbox.Writer.TryWrite(new SessionMessage.ReconnectDue(generation)), null, delay, Timeout.InfiniteTimeSpan);
+        _reconnectTimer = _time.CreateTimer(_ => _mailbox.Writer.TryWrite(new LineMail.ReconnectDue(generation)), null, delay, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>
     /// On the timer's thread: a connection that hears from the server gets its ping straight into its outbox; only a
     /// silent one (or a full outbox) wakes the actor, which decides whether the connection is dead.
     /// </summary>
-    private void KeepaliveDue(SessionConnection connection, int generation)
+    private void KeepaliveDue(LineConnection connection, int generation)
     {
         if (connection.LastPingAnswered is { } answered)
         {
@@ -587,11 +586,11 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
 
         if (IsSilent(connection) || !connection.TrySendPing())
         {
-            _mailbox.Writer.TryWrite(new SessionMessage.KeepaliveTick(generation));
+            _mailbox.Writer.TryWrite(new LineMail.KeepaliveTick(generation));
         }
     }
 
-    private bool IsSilent(SessionConnection connection) =>
+    private bool IsSilent(LineConnection connection) =>
         _time.GetUtcNow() - connection.LastFrameReceived > _options.KeepAliveInterval + _options.KeepAliveSlack;
 
     private async Task OnKeepaliveAsync()
@@ -610,18 +609,18 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
 
     private async Task RunFlowAsync(string step, Func<Task> flow)
     {
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["SessionId"] = LineId });
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["LineId"] = LineId });
         try
         {
             await flow().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {
-            SessionLog.FlowFailed(_logger, step, "shut down");
+            LineLog.FlowFailed(_logger, step, "shut down");
         }
         catch (Exception ex) when (ex is WaEngineException or ChannelClosedException or IOException)
         {
-            SessionLog.FlowFailed(_logger, step, ex.Message);
+            LineLog.FlowFailed(_logger, step, ex.Message);
         }
     }
 
@@ -641,12 +640,12 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
                 case "ack" when node.Attr("class") == "message": await _messaging.HandleMessageAckAsync(node, _lifetime.Token).ConfigureAwait(false); break;
                 case "ack": break;
                 case "xmlstreamend": await ScheduleReconnectAsync("stream_end").ConfigureAwait(false); break;
-                default: SessionLog.Ignored(_logger, node.Tag); break;
+                default: LineLog.Ignored(_logger, node.Tag); break;
             }
         }
         catch (Exception ex) when (ex is StanzaException or PairingException or Crypto.CryptoException)
         {
-            SessionLog.StanzaFailed(_logger, node.Tag, ex.Message);
+            LineLog.StanzaFailed(_logger, node.Tag, ex.Message);
         }
     }
 
@@ -686,7 +685,7 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
                 await OnPairSuccessAsync(iq).ConfigureAwait(false);
                 break;
             default:
-                SessionLog.Ignored(_logger, $"iq {iq.Attr("type")} {child?.Tag}");
+                LineLog.Ignored(_logger, $"iq {iq.Attr("type")} {child?.Tag}");
                 break;
         }
     }
@@ -694,33 +693,33 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
     private async Task ShowNextQrAsync()
     {
         var generation = _generation;
-        if (_pairing.NextQr(_credentials!, sequence => _mailbox.Writer.TryWrite(new SessionMessage.QrExpired(generation, sequence))) is not { } next)
+        if (_pairing.NextQr(_credentials!, sequence => _mailbox.Writer.TryWrite(new LineMail.QrExpired(generation, sequence))) is not { } next)
         {
             await FailAsync("qr_refs_ended").ConfigureAwait(false);
             return;
         }
 
-        if (_machine.Current != SessionStatus.ScanQr)
+        if (_machine.Current != LineStatus.ScanQr)
         {
-            TransitionTo(SessionStatus.ScanQr, "qr");
+            TransitionTo(LineStatus.ScanQr, "qr");
         }
 
         _events.Publish(new QrCodeIssued(LineId, next.IssuedAt, next.Qr, next.ExpiresAt));
     }
 
-    private void RequestPairingCode(SessionMessage.RequestPairingCode request)
+    private void RequestPairingCode(LineMail.RequestPairingCode request)
     {
         var status = _machine.Current;
-        if (_credentials is { IsPaired: true } || status is not (SessionStatus.Starting or SessionStatus.Reconnecting or SessionStatus.ScanQr or SessionStatus.PairingCode))
+        if (_credentials is { IsPaired: true } || status is not (LineStatus.Starting or LineStatus.Reconnecting or LineStatus.ScanQr or LineStatus.PairingCode))
         {
-            request.Done.TrySetException(new SessionException(SessionErrorKind.WrongState,
+            request.Done.TrySetException(new LineException(LineErrorKind.WrongState,
                 $"A pairing code needs an unpaired line that is starting or showing a QR code (line {LineId} is {status.ToName()})."));
             return;
         }
 
         if (_connection is not { } connection || !_pairing.HasRefs)
         {
-            _pairing.FailDeferred(new SessionException(SessionErrorKind.WrongState, "A newer pairing-code request replaced this one."));
+            _pairing.FailDeferred(new LineException(LineErrorKind.WrongState, "A newer pairing-code request replaced this one."));
             _pairing.Deferred = request;
             return;
         }
@@ -734,20 +733,20 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
             {
                 await connection.QueryAsync(hello, _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
             }
-            catch (SessionException ex)
+            catch (LineException ex)
             {
                 error = ex;
             }
 
-            await PostAsync(new SessionMessage.PairingHelloAnswered(generation, pairing.Phone, pairing.Code, error, request.Done), _lifetime.Token).ConfigureAwait(false);
+            await PostAsync(new LineMail.PairingHelloAnswered(generation, pairing.Phone, pairing.Code, error, request.Done), _lifetime.Token).ConfigureAwait(false);
         });
     }
 
-    private void OnPairingHelloAnswered(SessionMessage.PairingHelloAnswered message)
+    private void OnPairingHelloAnswered(LineMail.PairingHelloAnswered message)
     {
         if (message.Generation != _generation || _pairing.Code?.Code != message.Code)
         {
-            message.Done.TrySetException(message.Error ?? new SessionException(SessionErrorKind.Disconnected, "The connection changed before the pairing code was accepted."));
+            message.Done.TrySetException(message.Error ?? new LineException(LineErrorKind.Disconnected, "The connection changed before the pairing code was accepted."));
             return;
         }
 
@@ -758,9 +757,9 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
             return;
         }
 
-        if (_machine.Current != SessionStatus.PairingCode)
+        if (_machine.Current != LineStatus.PairingCode)
         {
-            TransitionTo(SessionStatus.PairingCode, "pairing_code");
+            TransitionTo(LineStatus.PairingCode, "pairing_code");
         }
 
         _events.Publish(new PairingCodeIssued(LineId, _time.GetUtcNow(), message.Code, message.Phone));
@@ -770,10 +769,10 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
     private async Task OnPairSuccessAsync(Node iq)
     {
         var success = PairSuccess.Parse(iq);
-        var (paired, reply, refusal) = SessionPairing.AcceptPairSuccess(success, _credentials!);
+        var (paired, reply, refusal) = LinePairing.AcceptPairSuccess(success, _credentials!);
         if (paired is null)
         {
-            SessionLog.PairSuccessRefused(_logger, refusal!);
+            LineLog.PairSuccessRefused(_logger, refusal!);
             await SendAsync(reply).ConfigureAwait(false);
             await FailAsync($"pair_success_refused: {reply.RequiredChild("error").Attr("text")}").ConfigureAwait(false);
             return;
@@ -782,7 +781,7 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
         await _store.SaveAsync(paired, _lifetime.Token).ConfigureAwait(false);
         _credentials = paired;
         _pairing.Reset();
-        SessionLog.Paired(_logger, success.DeviceJid);
+        LineLog.Paired(_logger, success.DeviceJid);
         await SendAsync(reply).ConfigureAwait(false);
     }
 
@@ -820,34 +819,34 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
             }
             catch (Exception ex) when (ex is WaEngineException or ChannelClosedException or IOException)
             {
-                SessionLog.FlowFailed(_logger, "after_login", ex.Message);
+                LineLog.FlowFailed(_logger, "after_login", ex.Message);
             }
             finally
             {
                 // Whatever happened above, the line must not stay in connecting for it.
                 if (!_lifetime.IsCancellationRequested)
                 {
-                    await PostAsync(new SessionMessage.LoginSettled(generation), _lifetime.Token).ConfigureAwait(false);
+                    await PostAsync(new LineMail.LoginSettled(generation), _lifetime.Token).ConfigureAwait(false);
                 }
             }
         });
         _driver.KickSendQueue(afterLogin: true);
     }
 
-    private async Task UploadPreKeysAsync(SessionConnection connection, int generation, int serverCount)
+    private async Task UploadPreKeysAsync(LineConnection connection, int generation, int serverCount)
     {
-        SessionLog.UploadingPreKeys(_logger, _options.PreKeyUploadCount, serverCount);
+        LineLog.UploadingPreKeys(_logger, _options.PreKeyUploadCount, serverCount);
         var done = new TaskCompletionSource<Node>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await PostAsync(new SessionMessage.PreparePreKeyUpload(generation, done), _lifetime.Token).ConfigureAwait(false);
+        await PostAsync(new LineMail.PreparePreKeyUpload(generation, done), _lifetime.Token).ConfigureAwait(false);
         var upload = await done.Task.WaitAsync(_lifetime.Token).ConfigureAwait(false);
         await connection.QueryAsync(upload, _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
     }
 
-    private async Task PreparePreKeyUploadAsync(SessionMessage.PreparePreKeyUpload message)
+    private async Task PreparePreKeyUploadAsync(LineMail.PreparePreKeyUpload message)
     {
         if (message.Generation != _generation || _connection is not { } connection || _credentials is not { } credentials)
         {
-            message.Done.TrySetException(new SessionException(SessionErrorKind.Disconnected, "The connection changed before the prekey upload."));
+            message.Done.TrySetException(new LineException(LineErrorKind.Disconnected, "The connection changed before the prekey upload."));
             return;
         }
 
@@ -880,7 +879,7 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
                 await _messaging.Messages.ForgetDeviceListAsync((user with { Device = null, Agent = null }).ToString(), _lifetime.Token).ConfigureAwait(false);
                 break;
             default:
-                SessionLog.Ignored(_logger, $"notification {notification.Attr("type")}");
+                LineLog.Ignored(_logger, $"notification {notification.Attr("type")}");
                 break;
         }
     }
@@ -900,7 +899,7 @@ public sealed class SessionActor : IAsyncDisposable, ILinePort
     private async Task OnStreamErrorAsync(Node node)
     {
         var error = StreamErrorInfo.Parse(node);
-        SessionLog.StreamError(_logger, error.ToString());
+        LineLog.StreamError(_logger, error.ToString());
         if (error.IsRestartRequired)
         {
             await EndConnectionAsync().ConfigureAwait(false);

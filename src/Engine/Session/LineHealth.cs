@@ -7,8 +7,8 @@ namespace WaEngine.Engine.Session;
 /// <param name="LastFrameReceived">When the last frame of any kind arrived, or null.</param>
 /// <param name="LastKeepaliveAnswered">When the server last answered a keepalive ping, or null.</param>
 /// <param name="ReconnectCount">Reconnect attempts since the actor was made.</param>
-public sealed record SessionHealth(
-    SessionStatus Status,
+public sealed record LineHealth(
+    LineStatus Status,
     bool SocketConnected,
     bool LoggedIn,
     DateTimeOffset? LastFrameReceived,

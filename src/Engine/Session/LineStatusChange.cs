@@ -5,4 +5,4 @@ namespace WaEngine.Engine.Session;
 /// <param name="To">The status now.</param>
 /// <param name="Reason">A short machine-readable reason (e.g. <c>stream_error_515</c>, <c>qr_refs_ended</c>, <c>device_removed</c>).</param>
 /// <param name="At">When it happened.</param>
-public sealed record SessionStatusChanged(SessionStatus From, SessionStatus To, string Reason, DateTimeOffset At);
+public sealed record LineStatusChange(LineStatus From, LineStatus To, string Reason, DateTimeOffset At);

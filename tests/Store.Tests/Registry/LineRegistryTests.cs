@@ -1,15 +1,16 @@
+using WaEngine.Engine.Session;
 using WaEngine.Store.Registry;
 using WaEngine.TestKit;
 
 namespace WaEngine.Store.Tests.Registry;
 
-public class SessionRegistryTests
+public class LineRegistryTests
 {
     [Fact]
     public async Task A_token_names_its_line_until_rotated_and_only_its_hash_is_stored()
     {
         using var data = new TempFolder();
-        var registry = await SessionRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
+        var registry = await LineRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
         var (a, tokenA) = await registry.CreateAsync("sales", null, null, "messages.received", CancellationToken.None);
         var (b, tokenB) = await registry.CreateAsync("support", "https://example.test/hook", "s3cret", "messages.received,message.status", CancellationToken.None);
 
@@ -25,7 +26,7 @@ public class SessionRegistryTests
         Assert.NotNull(rotated);
         Assert.Null(await registry.FindByTokenAsync(tokenA, CancellationToken.None));
         Assert.Equal(a.Id, (await registry.FindByTokenAsync(rotated, CancellationToken.None))!.Id);
-        Assert.Null(await registry.RotateTokenAsync(999, CancellationToken.None));
+        Assert.Null(await registry.RotateTokenAsync(new LineId(999), CancellationToken.None));
 
         var bytes = await File.ReadAllBytesAsync(Path.Combine(data.Path, "waengine.db"));
         var text = System.Text.Encoding.ASCII.GetString(bytes);
@@ -37,12 +38,12 @@ public class SessionRegistryTests
     public async Task Lines_and_their_settings_survive_a_reopen_and_can_be_deleted()
     {
         using var data = new TempFolder();
-        var registry = await SessionRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
+        var registry = await LineRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
         var (line, token) = await registry.CreateAsync("ops", null, null, "messages.received", CancellationToken.None);
         Assert.True(await registry.SetWebhookAsync(line.Id, "http://127.0.0.1:5678/webhook", "k", "messages.received,session.status", CancellationToken.None));
-        Assert.False(await registry.SetWebhookAsync(12345, "http://x", null, "messages.received", CancellationToken.None));
+        Assert.False(await registry.SetWebhookAsync(new LineId(12345), "http://x", null, "messages.received", CancellationToken.None));
 
-        var reopened = await SessionRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
+        var reopened = await LineRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
         var found = (await reopened.FindByTokenAsync(token, CancellationToken.None))!;
         Assert.Equal("ops", found.Name);
         Assert.Equal("http://127.0.0.1:5678/webhook", found.WebhookUrl);

@@ -15,7 +15,7 @@ namespace WaEngine.Engine.Session;
 /// straight to the pending table, everything else to the actor), a writer task draining a bounded outbox.
 /// Disposing it cancels both, fails every pending iq and closes the socket.
 /// </summary>
-internal sealed class SessionConnection : IAsyncDisposable
+internal sealed class LineConnection : IAsyncDisposable
 {
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(1);
     private readonly NoiseConnection _noise;
@@ -34,7 +34,7 @@ internal sealed class SessionConnection : IAsyncDisposable
     private Task _writer = Task.CompletedTask;
     private int _disposed;
 
-    public SessionConnection(
+    public LineConnection(
         NoiseConnection noise,
         int generation,
         TimeProvider time,
@@ -90,7 +90,7 @@ internal sealed class SessionConnection : IAsyncDisposable
             if (node.Attr("type") == "error")
             {
                 var error = node.Child("error");
-                throw new SessionException(SessionErrorKind.ServerError,
+                throw new LineException(LineErrorKind.ServerError,
                     $"The server refused iq {id} ({iq.Attr("xmlns")}): error {error?.Attr("code")} {error?.Attr("text")}.");
             }
 
@@ -98,11 +98,11 @@ internal sealed class SessionConnection : IAsyncDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new SessionException(SessionErrorKind.Timeout, $"No answer to iq {id} ({iq.Attr("xmlns")}) within {timeout.TotalSeconds:0.#} s.", ex);
+            throw new LineException(LineErrorKind.Timeout, $"No answer to iq {id} ({iq.Attr("xmlns")}) within {timeout.TotalSeconds:0.#} s.", ex);
         }
         catch (ChannelClosedException ex)
         {
-            throw new SessionException(SessionErrorKind.Disconnected, $"The connection closed before iq {id} was sent.", ex);
+            throw new LineException(LineErrorKind.Disconnected, $"The connection closed before iq {id} was sent.", ex);
         }
         finally
         {
@@ -128,7 +128,7 @@ internal sealed class SessionConnection : IAsyncDisposable
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        _pending.FailAll(new SessionException(SessionErrorKind.Disconnected, "The connection was closed by the line."));
+        _pending.FailAll(new LineException(LineErrorKind.Disconnected, "The connection was closed by the line."));
         await Task.WhenAll(_reader, _writer).ConfigureAwait(false);
         await _noise.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
@@ -171,7 +171,7 @@ internal sealed class SessionConnection : IAsyncDisposable
             reason = ex;
         }
 
-        _pending.FailAll(new SessionException(SessionErrorKind.Disconnected, $"The connection closed: {reason?.Message}", reason!));
+        _pending.FailAll(new LineException(LineErrorKind.Disconnected, $"The connection closed: {reason?.Message}", reason!));
         if (!_stop.IsCancellationRequested)
         {
             try
@@ -201,7 +201,7 @@ internal sealed class SessionConnection : IAsyncDisposable
         }
         catch (Exception ex) when (ex is TransportClosedException or NoiseTransportException or WebSocketException or ObjectDisposedException or IOException)
         {
-            _pending.FailAll(new SessionException(SessionErrorKind.Disconnected, $"Sending failed: {ex.Message}", ex));
+            _pending.FailAll(new LineException(LineErrorKind.Disconnected, $"Sending failed: {ex.Message}", ex));
         }
     }
 }

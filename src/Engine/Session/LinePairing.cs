@@ -13,7 +13,7 @@ namespace WaEngine.Engine.Session;
 /// The pairing part of one connection's state, owned by the actor's loop: the QR refs being shown and their timer,
 /// a phone-code request waiting for the connection, and the one in progress.
 /// </summary>
-internal sealed class SessionPairing(SessionOptions options, TimeProvider time)
+internal sealed class LinePairing(LineOptions options, TimeProvider time)
 {
     private QrRotation? _qr;
     private ITimer? _qrTimer;
@@ -23,7 +23,7 @@ internal sealed class SessionPairing(SessionOptions options, TimeProvider time)
     public CodePairing? Code { get; private set; }
 
     /// <summary>A pairing-code request that arrived before the server's pair-device iq.</summary>
-    public SessionMessage.RequestPairingCode? Deferred { get; set; }
+    public LineMail.RequestPairingCode? Deferred { get; set; }
 
     /// <summary>True once the server's pair-device list arrived on this connection.</summary>
     public bool HasRefs => _qr is not null;

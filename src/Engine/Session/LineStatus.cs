@@ -1,7 +1,7 @@
 namespace WaEngine.Engine.Session;
 
 /// <summary>The life of a line, as the API reports it (CONTRACT.md §2; lower-case snake in JSON).</summary>
-public enum SessionStatus
+public enum LineStatus
 {
     /// <summary>Not running; nothing connected.</summary>
     Stopped,

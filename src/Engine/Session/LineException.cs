@@ -1,22 +1,22 @@
 namespace WaEngine.Engine.Session;
 
 /// <summary>A session request failed: the connection went away, the server answered with an error, or the line is in the wrong state.</summary>
-public sealed class SessionException : WaEngineException
+public sealed class LineException : WaEngineException
 {
     /// <summary>Creates the exception.</summary>
-    public SessionException(SessionErrorKind kind, string message)
+    public LineException(LineErrorKind kind, string message)
         : base(message)
     {
         Kind = kind;
     }
 
     /// <summary>Creates the exception with its cause.</summary>
-    public SessionException(SessionErrorKind kind, string message, Exception innerException)
+    public LineException(LineErrorKind kind, string message, Exception innerException)
         : base(message, innerException)
     {
         Kind = kind;
     }
 
     /// <summary>What went wrong.</summary>
-    public SessionErrorKind Kind { get; }
+    public LineErrorKind Kind { get; }
 }
