@@ -54,6 +54,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
     private int _generation;
     private int _reconnectAttempt;
     private int _reconnectCount;
+    private readonly Queue<DateTimeOffset> _reconnectTimes = new();
     private long _lastKeepaliveTicks;
     private ITimer? _keepaliveTimer;
     private ITimer? _reconnectTimer;
@@ -105,13 +106,29 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         {
             var connection = _connection;
             var keepalive = Math.Max(Interlocked.Read(ref _lastKeepaliveTicks), connection?.LastPingAnswered?.UtcTicks ?? 0);
+            var machine = _machine;
+            var now = _time.GetUtcNow();
+            int recent;
+            lock (_reconnectTimes)
+            {
+                while (_reconnectTimes.Count > 0 && now - _reconnectTimes.Peek() > TimeSpan.FromHours(24))
+                {
+                    _reconnectTimes.Dequeue();
+                }
+
+                recent = _reconnectTimes.Count;
+            }
+
             return new LineHealth(
-                _machine.Current,
+                machine.Current,
+                machine.LastReason,
+                machine.Since,
                 connection is not null,
                 connection is not null && _loggedIn,
                 connection?.LastFrameReceived ?? _lastHealth?.LastFrameReceived,
                 keepalive == 0 ? null : new DateTimeOffset(keepalive, TimeSpan.Zero),
-                Volatile.Read(ref _reconnectCount));
+                Volatile.Read(ref _reconnectCount),
+                recent);
         }
     }
 
@@ -295,6 +312,11 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
             case LineMail.QrExpired m when m.Generation == _generation && _pairing.IsCurrentQr(m.Sequence): await ShowNextQrAsync().ConfigureAwait(false); break;
             case LineMail.ReconnectDue m when m.Generation == _generation && _machine.Current == LineStatus.Reconnecting:
                 Interlocked.Increment(ref _reconnectCount);
+                lock (_reconnectTimes)
+                {
+                    _reconnectTimes.Enqueue(_time.GetUtcNow());
+                }
+
                 BeginConnect("reconnect");
                 break;
             case LineMail.PairingHelloAnswered m: OnPairingHelloAnswered(m); break;
