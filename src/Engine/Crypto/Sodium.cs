@@ -1,11 +1,11 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace WaEngine.Engine.Crypto;
 
 /// <summary>
-/// The few libsodium functions WaEngine needs (Debian's libsodium23), bound with source-generated P/Invoke.
-/// All curve arithmetic on secret data happens inside libsodium.
+/// The few libsodium functions WaEngine needs, bound with source-generated P/Invoke. The native library is the
+/// one the <c>libsodium</c> NuGet package ships (<c>runtimes/&lt;rid&gt;/native</c>), found through the app's
+/// deps.json, so no system package is needed. All curve arithmetic on secret data happens inside libsodium.
 /// </summary>
 internal static partial class Sodium
 {
@@ -13,35 +13,16 @@ internal static partial class Sodium
 
     static Sodium()
     {
-        NativeLibrary.SetDllImportResolver(typeof(Sodium).Assembly, Resolve);
         if (sodium_init() < 0)
         {
             throw new CryptoException("libsodium failed to initialise (sodium_init returned an error).");
         }
     }
 
-    /// <summary>Makes sure the library is loaded and initialised; throws <see cref="CryptoException"/> if it is missing.</summary>
+    /// <summary>Makes sure the library is loaded and initialised before the first call.</summary>
     public static void EnsureLoaded()
     {
         // Touching the type runs the static constructor once.
-    }
-
-    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
-    {
-        if (name != Library)
-        {
-            return IntPtr.Zero;
-        }
-
-        foreach (var candidate in (string[])["libsodium.so.23", "libsodium.so.26", "libsodium.so", "libsodium.dylib", "libsodium"])
-        {
-            if (NativeLibrary.TryLoad(candidate, assembly, searchPath, out var handle))
-            {
-                return handle;
-            }
-        }
-
-        throw new DllNotFoundException("libsodium is not installed: install Debian's libsodium23 (apt-get install libsodium23).");
     }
 
     [LibraryImport(Library)]
