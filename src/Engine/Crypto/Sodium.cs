@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace WaEngine.Engine.Crypto;
 
 /// <summary>
-/// The few libsodium functions WaEngine needs, bound with source-generated P/Invoke. The native library is the
-/// one the <c>libsodium</c> NuGet package ships (<c>runtimes/&lt;rid&gt;/native</c>), found through the app's
-/// deps.json, so no system package is needed. All curve arithmetic on secret data happens inside libsodium.
+/// The raw libsodium functions XEdDSA signing needs and NSec does not expose: Ed25519 scalar arithmetic and
+/// the unclamped base-point multiplication. Everything else goes through NSec. The native library is the one
+/// the <c>libsodium</c> NuGet package ships (<c>runtimes/&lt;rid&gt;/native</c>), found through the app's
+/// deps.json like NSec's own imports, so no system package is needed.
 /// </summary>
 internal static partial class Sodium
 {
@@ -29,12 +30,6 @@ internal static partial class Sodium
     private static partial int sodium_init();
 
     [LibraryImport(Library)]
-    public static partial int crypto_scalarmult_curve25519(Span<byte> q, ReadOnlySpan<byte> n, ReadOnlySpan<byte> p);
-
-    [LibraryImport(Library)]
-    public static partial int crypto_scalarmult_curve25519_base(Span<byte> q, ReadOnlySpan<byte> n);
-
-    [LibraryImport(Library)]
     public static partial int crypto_scalarmult_ed25519_base_noclamp(Span<byte> q, ReadOnlySpan<byte> n);
 
     [LibraryImport(Library)]
@@ -45,10 +40,4 @@ internal static partial class Sodium
 
     [LibraryImport(Library)]
     public static partial void crypto_core_ed25519_scalar_add(Span<byte> z, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y);
-
-    [LibraryImport(Library)]
-    public static partial int crypto_sign_ed25519_verify_detached(ReadOnlySpan<byte> sig, ReadOnlySpan<byte> m, ulong mlen, ReadOnlySpan<byte> pk);
-
-    [LibraryImport(Library)]
-    public static partial void sodium_memzero(Span<byte> pnt, nuint len);
 }
