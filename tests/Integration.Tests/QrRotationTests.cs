@@ -1,4 +1,5 @@
 using WaEngine.Engine.Session;
+using WaEngine.Engine.Stanzas.Pairing;
 using LineOptions = WaEngine.Engine.Session.LineOptions;
 
 namespace WaEngine.Integration.Tests;

@@ -1,6 +1,8 @@
+using WaEngine.Engine.Transport;
+using WaEngine.Engine.Storage;
 using System.Threading.Channels;
 
-namespace WaEngine.Engine.Transport;
+namespace WaEngine.TestKit;
 
 /// <summary>
 /// One end of an in-memory connection that behaves like the websocket: outgoing frames are length-prefixed
