@@ -1,3 +1,4 @@
+using WaEngine.TestKit;
 using WaEngine.Engine.Session;
 using WaEngine.Engine.Stanzas.Pairing;
 using LineOptions = WaEngine.Engine.Session.LineOptions;

@@ -285,7 +285,7 @@ public sealed class LineActor : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies what a handler decided, in order: credentials, replies, the decision, events, work, timer, completion.</summary>
+    /// <summary>Applies what a handler decided, in order: credentials, replies, the decision, timer, work, events, completion.</summary>
     private async Task ApplyAsync(StanzaOutcome outcome)
     {
         if (outcome.Credentials is { } credentials)
@@ -306,9 +306,10 @@ public sealed class LineActor : IAsyncDisposable
             await DecideAsync(decision).ConfigureAwait(false);
         }
 
-        foreach (var published in outcome.Events)
+        // Timers first: whoever reacts to an event (a QR shown) must find its timer already running.
+        if (outcome.Timer is { } timer)
         {
-            _events.Publish(published);
+            _chores.Schedule(timer);
         }
 
         foreach (var work in outcome.Work)
@@ -316,9 +317,9 @@ public sealed class LineActor : IAsyncDisposable
             _chores.Track(work);
         }
 
-        if (outcome.Timer is { } timer)
+        foreach (var published in outcome.Events)
         {
-            _chores.Schedule(timer);
+            _events.Publish(published);
         }
 
         outcome.Completed?.Invoke();
