@@ -9,7 +9,7 @@ namespace WaEngine.Engine.Noise;
 /// The server role's certificate issuer (sandbox only): a root key pair signs an intermediate certificate,
 /// whose key pair signs a leaf certificate for the server's static Noise key. Clients trust <see cref="RootPublicKey"/>.
 /// </summary>
-public sealed class NoiseCertificateAuthority
+internal sealed class NoiseCertificateAuthority
 {
     private readonly KeyPair _root;
     private readonly KeyPair _intermediate;

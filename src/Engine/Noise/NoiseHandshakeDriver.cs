@@ -3,7 +3,7 @@ using WaEngine.Engine.Transport;
 namespace WaEngine.Engine.Noise;
 
 /// <summary>Runs a handshake state machine over a frame transport, for either role.</summary>
-public static class NoiseHandshakeDriver
+internal static class NoiseHandshakeDriver
 {
     /// <summary>Client: ClientHello → ServerHello → ClientFinish, then the encrypted connection.</summary>
     /// <param name="frames">The transport (it adds the intro header to the first frame).</param>

@@ -10,7 +10,7 @@ namespace WaEngine.Engine.Noise;
 /// its encrypted static key and encrypted certificate chain, reads ClientFinish. Call in order
 /// <see cref="ReadClientHello"/>, <see cref="CreateServerHello"/>, <see cref="ReadClientFinish"/>, <see cref="Split"/>.
 /// </summary>
-public sealed class NoiseServerHandshake
+internal sealed class NoiseServerHandshake
 {
     private readonly KeyPair _static;
     private readonly KeyPair _ephemeral;

@@ -11,7 +11,7 @@ namespace WaEngine.Engine.Pairing;
 /// (<c>pair-success</c>); the companion checks both, counter-signs with its own identity key and answers
 /// (<c>pair-device-sign</c>), leaving the account key out.
 /// </summary>
-public static class AdvIdentity
+internal static class AdvIdentity
 {
     private static readonly byte[] AccountPrefix = [6, 0];
     private static readonly byte[] HostedAccountPrefix = [6, 5];

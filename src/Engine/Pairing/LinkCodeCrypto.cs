@@ -15,7 +15,7 @@ namespace WaEngine.Engine.Pairing;
 /// <item>Both derive the ADV secret: <c>HKDF(ephShared || identityShared || advRandom, no salt, "adv_secret")</c>.</item>
 /// </list>
 /// </summary>
-public static class LinkCodeCrypto
+internal static class LinkCodeCrypto
 {
     /// <summary>PBKDF2 iterations (2 &lt;&lt; 16).</summary>
     public const int Iterations = 2 << 16;

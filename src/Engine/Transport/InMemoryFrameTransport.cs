@@ -8,7 +8,7 @@ namespace WaEngine.Engine.Transport;
 /// <see cref="FrameDecoder"/>. With a seed, each outgoing message is cut into random pieces, so tests exercise
 /// arbitrary chunking; a receiver drains every piece already queued, so several frames can arrive at once.
 /// </summary>
-public sealed class InMemoryFrameTransport : IFrameTransport
+internal sealed class InMemoryFrameTransport : IFrameTransport
 {
     private readonly ChannelWriter<byte[]> _outgoing;
     private readonly ChannelReader<byte[]> _incoming;

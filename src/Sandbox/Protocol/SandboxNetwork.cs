@@ -170,7 +170,7 @@ public sealed partial class SandboxNetwork
     };
 
     /// <summary>Serves one client connection until it ends.</summary>
-    public async Task RunConnectionAsync(IFrameTransport frames, CancellationToken cancellationToken)
+    internal async Task RunConnectionAsync(IFrameTransport frames, CancellationToken cancellationToken)
     {
         if (_stopping.IsCancellationRequested)
         {
