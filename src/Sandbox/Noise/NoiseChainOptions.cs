@@ -1,4 +1,6 @@
-namespace WaEngine.Engine.Noise;
+using WaEngine.Engine.Noise;
+
+namespace WaEngine.Sandbox.Noise;
 
 /// <summary>
 /// What a sandbox server puts in the certificate chain it issues. The defaults make a valid chain; tests

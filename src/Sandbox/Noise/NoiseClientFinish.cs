@@ -1,4 +1,4 @@
-namespace WaEngine.Engine.Noise;
+namespace WaEngine.Sandbox.Noise;
 
 /// <summary>What a server learns from a client's ClientFinish.</summary>
 /// <param name="ClientStaticKey">The client's long-term noise public key (32 bytes), which identifies a paired device.</param>
