@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Noise;
+using WaEngine.Sandbox.Noise;
 
 namespace WaEngine.Bench;
 

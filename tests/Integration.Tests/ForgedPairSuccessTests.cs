@@ -10,12 +10,14 @@ using WaEngine.Engine.Session;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Transport;
 using WaEngine.Proto;
+using WaEngine.Sandbox.Noise;
+using WaEngine.Sandbox.Pairing;
 using WaEngine.TestKit;
 
 namespace WaEngine.Integration.Tests;
 
 /// <summary>
-/// A tiny fake server (real Noise over a loopback websocket) that sends a pair-success the line must refuse:
+/// A tiny fake server (real Noise over a loopback websocket, the sandbox's server role and pair-success builder) that sends a pair-success the line must refuse:
 /// an HMAC keyed by another ADV secret, or an account signature over another identity key.
 /// </summary>
 public sealed class ForgedPairSuccessTests
@@ -40,14 +42,14 @@ public sealed class ForgedPairSuccessTests
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var frames = WebSocketFrameTransport.ForServer(socket);
-            var (connection, finish) = await NoiseHandshakeDriver.RunServerAsync(frames, new NoiseServerHandshake(serverKey, authority.IssueChain(serverKey.PublicKey)), context.RequestAborted);
+            var (connection, finish) = await new NoiseServerHandshake(serverKey, authority.IssueChain(serverKey.PublicKey)).RunAsync(frames, context.RequestAborted);
             var companionIdentity = ClientPayload.Parser.ParseFrom(finish.Payload).DevicePairingData.EIdent.ToByteArray();
             await SendAsync(connection, new Node("iq", NodeAttributes.Of(("from", "@s.whatsapp.net"), ("type", "set"), ("id", "s1"), ("xmlns", "md")),
                 [new Node("pair-device", null, [new Node("ref", null, "2@forged"u8.ToArray())])]));
             var qr = QrPairingData.Parse(await qrShown.Task);
             var advSecret = wrongAdvSecret ? Curve25519.GenerateKeyPair().PublicKey : qr.AdvSecret;
             var signedIdentity = wrongAdvSecret ? companionIdentity : Curve25519.GenerateKeyPair().PublicKey;
-            var identity = AdvIdentity.CreatePairSuccess(Curve25519.GenerateKeyPair(), signedIdentity, advSecret, 1, DateTimeOffset.UtcNow);
+            var identity = PrimaryAdvIdentity.CreatePairSuccess(Curve25519.GenerateKeyPair(), signedIdentity, advSecret, 1, DateTimeOffset.UtcNow);
             await SendAsync(connection, new Node("iq", NodeAttributes.Of(("from", "@s.whatsapp.net"), ("type", "set"), ("id", "s2")), [
                 new Node("pair-success", null, [
                     new Node("device-identity", NodeAttributes.Of(("key-index", "1")), identity),

@@ -9,7 +9,7 @@ namespace WaEngine.Engine.Binary;
 /// <c>1234:2@s.whatsapp.net</c>, <c>5678@lid</c>); an AD_JID with an unknown domain type keeps it as the agent
 /// (<c>user_7:3@s.whatsapp.net</c>) where Baileys drops it. Bad input raises <see cref="BinaryFormatException"/> and nothing else.
 /// </summary>
-public static class BinaryDecoder
+internal static class BinaryDecoder
 {
     /// <summary>The deepest nesting accepted, counting nodes and JID parts.</summary>
     public const int MaxDepth = 64;

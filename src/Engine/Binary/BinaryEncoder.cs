@@ -8,7 +8,7 @@ namespace WaEngine.Engine.Binary;
 /// string Baileys can round-trip; strings Baileys would mangle (a JID with a device on a server without a domain type,
 /// an agent without a device, several '@') are written raw instead and decode unchanged.
 /// </summary>
-public static class BinaryEncoder
+internal static class BinaryEncoder
 {
     /// <summary>The flag byte of an uncompressed payload, the only one clients send.</summary>
     public const byte UncompressedFlag = 0x00;

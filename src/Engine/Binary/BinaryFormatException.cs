@@ -6,7 +6,7 @@ namespace WaEngine.Engine.Binary;
 /// inflate, or output beyond <see cref="BinaryDecoder.MaxDecompressedBytes"/>. It is the only exception the decoder
 /// raises for bad input.
 /// </summary>
-public sealed class BinaryFormatException : WaEngineException
+internal sealed class BinaryFormatException : WaEngineException
 {
     /// <summary>Creates the exception for a problem found at <paramref name="offset"/> of the decoded body.</summary>
     public BinaryFormatException(string message, int offset)

@@ -1,7 +1,7 @@
 namespace WaEngine.Engine.Binary;
 
 /// <summary>The tag bytes of the binary node format (token indices 1..235 are the single-byte tokens).</summary>
-public static class BinaryTags
+internal static class BinaryTags
 {
     /// <summary>An empty list, or a null string.</summary>
     public const byte ListEmpty = 0;

@@ -8,7 +8,7 @@ namespace WaEngine.Engine.Binary;
 /// The token tables of dictionary version 3, loaded once from the embedded <c>tokens.json</c> (extracted from
 /// baileys@7.0.0-rc14 by tests/interop/extract-tokens.mjs; see Binary/README.md for provenance and hashes).
 /// </summary>
-public static class TokenDictionary
+internal static class TokenDictionary
 {
     private const string ResourceName = "WaEngine.Engine.Binary.tokens.json";
 

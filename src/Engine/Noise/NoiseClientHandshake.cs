@@ -10,7 +10,7 @@ namespace WaEngine.Engine.Noise;
 /// Call in order <see cref="CreateClientHello"/>, <see cref="ReadServerHello"/>, <see cref="CreateClientFinish"/>,
 /// <see cref="Split"/>. Messages are serialized HandshakeMessage protobufs without frame header or intro.
 /// </summary>
-public sealed class NoiseClientHandshake
+internal sealed class NoiseClientHandshake
 {
     private readonly KeyPair _static;
     private readonly KeyPair _ephemeral;

@@ -6,7 +6,7 @@ namespace WaEngine.Engine.Noise;
 /// An encrypted frame connection after the handshake: plaintext in, encrypted frame out, and back.
 /// One sender and one receiver at a time (the session actor's loops); the counters are not shared across threads.
 /// </summary>
-public sealed class NoiseConnection : IAsyncDisposable
+internal sealed class NoiseConnection : IAsyncDisposable
 {
     private readonly IFrameTransport _frames;
     private readonly NoiseTransport _cipher;

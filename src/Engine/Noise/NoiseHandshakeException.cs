@@ -4,7 +4,7 @@ namespace WaEngine.Engine.Noise;
 /// The Noise handshake failed: a malformed or out-of-order handshake message, a payload that does not
 /// decrypt, or a server certificate chain that does not verify. The message names the check that failed.
 /// </summary>
-public sealed class NoiseHandshakeException : WaEngineException
+internal sealed class NoiseHandshakeException : WaEngineException
 {
     /// <summary>Creates the exception.</summary>
     public NoiseHandshakeException(string message)

@@ -8,7 +8,7 @@ namespace WaEngine.Engine.Noise;
 /// receiving. Nonce = 8 zero bytes + big-endian counter; no associated data. A counter advances for every
 /// frame it is used on, including one that fails to decrypt. Owned by one session loop: not thread-safe.
 /// </summary>
-public sealed class NoiseTransport : IDisposable
+internal sealed class NoiseTransport : IDisposable
 {
     /// <summary>Length of the authentication tag appended to every frame.</summary>
     public const int TagLength = 16;

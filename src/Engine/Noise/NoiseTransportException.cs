@@ -4,7 +4,7 @@ namespace WaEngine.Engine.Noise;
 /// A frame after the handshake could not be decrypted (altered, replayed, out of order, or the wrong key),
 /// or a nonce counter is exhausted. The connection cannot continue after it.
 /// </summary>
-public sealed class NoiseTransportException : WaEngineException
+internal sealed class NoiseTransportException : WaEngineException
 {
     /// <summary>Creates the exception.</summary>
     public NoiseTransportException(string message)

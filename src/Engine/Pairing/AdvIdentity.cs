@@ -6,44 +6,21 @@ using WaEngine.Proto;
 namespace WaEngine.Engine.Pairing;
 
 /// <summary>
-/// The account/device identity ("ADV") exchange that ends pairing, for both ends:
+/// The companion's side of the account/device identity ("ADV") exchange that ends pairing:
 /// the primary phone signs the companion's identity key with the account key and HMACs the result with the ADV secret
 /// (<c>pair-success</c>); the companion checks both, counter-signs with its own identity key and answers
-/// (<c>pair-device-sign</c>), leaving the account key out.
+/// (<c>pair-device-sign</c>), leaving the account key out. The primary's side is the sandbox's
+/// (<c>WaEngine.Sandbox.Pairing.PrimaryAdvIdentity</c>); the signature prefixes are shared with it.
 /// </summary>
-public static class AdvIdentity
+internal static class AdvIdentity
 {
-    private static readonly byte[] AccountPrefix = [6, 0];
-    private static readonly byte[] HostedAccountPrefix = [6, 5];
-    private static readonly byte[] DevicePrefix = [6, 1];
+    /// <summary>Prefix of what the account key signs: the device details and the companion's identity key.</summary>
+    internal static readonly byte[] AccountPrefix = [6, 0];
 
-    /// <summary>
-    /// Primary side: the <c>device-identity</c> payload of <c>pair-success</c> for a companion whose identity key is
-    /// <paramref name="companionIdentityPublic"/>.
-    /// </summary>
-    public static byte[] CreatePairSuccess(KeyPair account, ReadOnlySpan<byte> companionIdentityPublic, ReadOnlySpan<byte> advSecret, uint keyIndex, DateTimeOffset now)
-    {
-        var details = new ADVDeviceIdentity
-        {
-            RawId = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue),
-            Timestamp = (ulong)now.ToUnixTimeSeconds(),
-            KeyIndex = keyIndex,
-            AccountType = ADVEncryptionType.E2Ee,
-            DeviceType = ADVEncryptionType.E2Ee,
-        }.ToByteArray();
-        var signed = new ADVSignedDeviceIdentity
-        {
-            Details = ByteString.CopyFrom(details),
-            AccountSignatureKey = ByteString.CopyFrom(account.PublicKey),
-            AccountSignature = ByteString.CopyFrom(Curve25519.Sign(account.PrivateKey, Concat(AccountPrefix, details, companionIdentityPublic))),
-        }.ToByteArray();
-        return new ADVSignedDeviceIdentityHMAC
-        {
-            Details = ByteString.CopyFrom(signed),
-            Hmac = ByteString.CopyFrom(HMACSHA256.HashData(advSecret, signed)),
-            AccountType = ADVEncryptionType.E2Ee,
-        }.ToByteArray();
-    }
+    private static readonly byte[] HostedAccountPrefix = [6, 5];
+
+    /// <summary>Prefix of what the companion counter-signs: the device details, its identity key and the account key.</summary>
+    internal static readonly byte[] DevicePrefix = [6, 1];
 
     /// <summary>
     /// Companion side: checks the HMAC (keyed by our ADV secret) and the account's signature over our identity key,
@@ -90,28 +67,8 @@ public static class AdvIdentity
         return (kept, details, reply.ToByteArray());
     }
 
-    /// <summary>Primary side: checks the companion's counter-signature in its <c>pair-device-sign</c> answer.</summary>
-    public static ADVDeviceIdentity VerifyDeviceSignature(ReadOnlySpan<byte> reply, ReadOnlySpan<byte> accountPublic, ReadOnlySpan<byte> companionIdentityPublic)
-    {
-        ADVSignedDeviceIdentity signed;
-        try
-        {
-            signed = ADVSignedDeviceIdentity.Parser.ParseFrom(reply);
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new PairingException("The pair-device-sign identity is not a valid ADV protobuf.", ex);
-        }
-
-        if (!Curve25519.Verify(companionIdentityPublic, Concat(DevicePrefix, signed.Details.Span, [.. companionIdentityPublic, .. accountPublic]), signed.DeviceSignature.Span))
-        {
-            throw new PairingException("The companion's device signature does not verify.");
-        }
-
-        return ADVDeviceIdentity.Parser.ParseFrom(signed.Details);
-    }
-
-    private static byte[] Concat(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c)
+    /// <summary>The three parts one after the other (what a signature or HMAC covers).</summary>
+    internal static byte[] Concat(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c)
     {
         var result = new byte[a.Length + b.Length + c.Length];
         a.CopyTo(result);

@@ -11,7 +11,7 @@ namespace WaEngine.Engine.Pairing;
 /// Builds the ClientPayload a client encrypts into its Noise ClientFinish: the registration form for a device
 /// not yet paired (with its Signal keys and DeviceProps), the login form for a paired one.
 /// </summary>
-public sealed class ClientPayloadBuilder
+internal sealed class ClientPayloadBuilder
 {
     private const byte DjbKeyType = 0x05;
     private const uint HistoryStorageQuotaMb = 10240;

@@ -6,7 +6,7 @@ namespace WaEngine.Engine.Pairing;
 /// <param name="SignedPreKeyId">Signed pre-key id (sent as 3 bytes big-endian, so below 2^24).</param>
 /// <param name="SignedPreKeyPublic">Signed pre-key public key, 32 raw bytes.</param>
 /// <param name="SignedPreKeySignature">XEdDSA signature by the identity key over 0x05 || signed pre-key public (64 bytes).</param>
-public sealed record ClientPayloadRegistration(
+internal sealed record ClientPayloadRegistration(
     uint RegistrationId,
     byte[] IdentityPublicKey,
     uint SignedPreKeyId,

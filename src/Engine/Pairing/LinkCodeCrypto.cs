@@ -5,8 +5,8 @@ using WaEngine.Engine.Crypto;
 namespace WaEngine.Engine.Pairing;
 
 /// <summary>
-/// The cryptography of pairing by phone code, for both ends: the companion (the engine) and the primary
-/// phone (the sandbox's virtual phone).
+/// The cryptography of pairing by phone code: what both ends share, and the companion's side (the engine). The
+/// primary phone's side (opening the key bundle) is the sandbox's <c>WaEngine.Sandbox.Pairing.PrimaryLinkCode</c>.
 /// <list type="number">
 /// <item>Each side wraps a fresh ephemeral public key under a key derived from the code:
 /// <c>salt(32) || iv(16) || AES-256-CTR(PBKDF2-SHA256(code, salt, 131072), iv, pub)</c> — 80 bytes.</item>
@@ -15,7 +15,7 @@ namespace WaEngine.Engine.Pairing;
 /// <item>Both derive the ADV secret: <c>HKDF(ephShared || identityShared || advRandom, no salt, "adv_secret")</c>.</item>
 /// </list>
 /// </summary>
-public static class LinkCodeCrypto
+internal static class LinkCodeCrypto
 {
     /// <summary>PBKDF2 iterations (2 &lt;&lt; 16).</summary>
     public const int Iterations = 2 << 16;
@@ -26,7 +26,9 @@ public static class LinkCodeCrypto
     /// <summary>Size of the wrapped key bundle: salt, nonce, 96 bytes of plaintext, GCM tag.</summary>
     public const int WrappedBundleLength = 32 + 12 + 96 + 16;
 
-    private const string BundleInfo = "link_code_pairing_key_bundle_encryption_key";
+    /// <summary>HKDF info of the key that encrypts the key bundle.</summary>
+    internal const string BundleInfo = "link_code_pairing_key_bundle_encryption_key";
+
     private const string AdvInfo = "adv_secret";
 
     /// <summary>The AES key for wrapping an ephemeral key under <paramref name="code"/> (the 8 characters, no dash).</summary>
@@ -99,45 +101,8 @@ public static class LinkCodeCrypto
         return (wrapped, AdvSecret(ephemeralShared, identityShared, advRandom));
     }
 
-    /// <summary>
-    /// Primary side, on <c>companion_finish</c>: opens the key bundle, checks that it names the companion's identity
-    /// (as sent beside it) and this phone's identity, and derives the same ADV secret the companion did.
-    /// </summary>
-    public static byte[] PrimaryOpenBundle(
-        KeyPair primaryIdentity, KeyPair primaryEphemeral, ReadOnlySpan<byte> companionEphemeralPublic, ReadOnlySpan<byte> companionIdentityPublic, ReadOnlySpan<byte> wrappedBundle)
-    {
-        if (wrappedBundle.Length != WrappedBundleLength)
-        {
-            throw new PairingException($"Wrapped key bundle has {wrappedBundle.Length} bytes (expected {WrappedBundleLength}).");
-        }
-
-        var ephemeralShared = Curve25519.SharedSecret(primaryEphemeral.PrivateKey, companionEphemeralPublic);
-        var bundleKey = Hkdf.DeriveSha256(ephemeralShared, wrappedBundle[..32], BundleInfo, 32);
-        byte[] plaintext;
-        try
-        {
-            plaintext = AesGcmCipher.Decrypt(bundleKey, wrappedBundle.Slice(32, 12), wrappedBundle[44..], []);
-        }
-        catch (CryptoException ex)
-        {
-            throw new PairingException("The key bundle does not decrypt: the code or the ephemeral keys do not match.", ex);
-        }
-
-        if (!plaintext.AsSpan(0, 32).SequenceEqual(companionIdentityPublic))
-        {
-            throw new PairingException("The key bundle names another companion identity than the one sent with it.");
-        }
-
-        if (!plaintext.AsSpan(32, 32).SequenceEqual(primaryIdentity.PublicKey))
-        {
-            throw new PairingException("The key bundle names another primary identity than this phone's.");
-        }
-
-        var identityShared = Curve25519.SharedSecret(primaryIdentity.PrivateKey, companionIdentityPublic);
-        return AdvSecret(ephemeralShared, identityShared, plaintext.AsSpan(64, 32));
-    }
-
-    private static byte[] AdvSecret(ReadOnlySpan<byte> ephemeralShared, ReadOnlySpan<byte> identityShared, ReadOnlySpan<byte> advRandom)
+    /// <summary>The ADV secret both sides derive: <c>HKDF(ephShared || identityShared || advRandom, no salt, "adv_secret")</c>.</summary>
+    internal static byte[] AdvSecret(ReadOnlySpan<byte> ephemeralShared, ReadOnlySpan<byte> identityShared, ReadOnlySpan<byte> advRandom)
     {
         var input = new byte[96];
         ephemeralShared.CopyTo(input);

@@ -6,7 +6,7 @@ namespace WaEngine.Engine.Pairing;
 /// The 8-character code a user types on the phone to link a companion: 5 random bytes in base32 over the
 /// alphabet <c>123456789ABCDEFGHJKLMNPQRSTVWXYZ</c> (no 0, I, O, U), most significant bits first.
 /// </summary>
-public static class PairingCode
+internal static class PairingCode
 {
     /// <summary>Length of a code.</summary>
     public const int Length = 8;

@@ -4,7 +4,7 @@ namespace WaEngine.Engine.Pairing;
 /// Pairing could not go on: a malformed QR string or pairing code, a wrapped key of the wrong size,
 /// a key bundle naming other identities than expected, or a pair-success that does not verify.
 /// </summary>
-public sealed class PairingException : WaEngineException
+internal sealed class PairingException : WaEngineException
 {
     /// <summary>Creates the exception.</summary>
     public PairingException(string message)

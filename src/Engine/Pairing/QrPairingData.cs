@@ -10,7 +10,7 @@ namespace WaEngine.Engine.Pairing;
 /// <param name="IdentityPublicKey">The companion's Signal identity public key (32 bytes).</param>
 /// <param name="AdvSecret">The secret the pair-success HMAC is keyed with (32 bytes).</param>
 /// <param name="PlatformId">The companion client type: "1" Chrome, "2" Edge, "3" Firefox, … "9" other web client.</param>
-public sealed record QrPairingData(string Ref, byte[] NoisePublicKey, byte[] IdentityPublicKey, byte[] AdvSecret, string PlatformId)
+internal sealed record QrPairingData(string Ref, byte[] NoisePublicKey, byte[] IdentityPublicKey, byte[] AdvSecret, string PlatformId)
 {
     /// <summary>The fixed prefix of every QR string.</summary>
     public const string Prefix = "https://wa.me/settings/linked_devices#";

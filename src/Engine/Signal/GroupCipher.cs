@@ -10,7 +10,7 @@ namespace WaEngine.Engine.Signal;
 /// SenderKeyMessage encryption signed with the sender's signing key, and decryption of other members' messages.
 /// Like <see cref="SessionCipher"/>, every call returns the new state for the caller to commit.
 /// </summary>
-public sealed class GroupCipher
+internal sealed class GroupCipher
 {
     private const int SignatureLength = 64;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace WaEngine.Engine.Signal;
 
 /// <summary>The operating system's cryptographic random source.</summary>
-public sealed class SecureRandomSource : IRandomSource
+internal sealed class SecureRandomSource : IRandomSource
 {
     /// <summary>A shared instance (stateless).</summary>
     public static SecureRandomSource Instance { get; } = new();

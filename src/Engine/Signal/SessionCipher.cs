@@ -12,7 +12,7 @@ namespace WaEngine.Engine.Signal;
 /// Calls for one line must not overlap (the line's actor serializes them), and a change must be committed before
 /// the next call for the same address.
 /// </summary>
-public sealed class SessionCipher
+internal sealed class SessionCipher
 {
     private readonly ISignalStore _store;
     private readonly SignalKeyGenerator _keys;

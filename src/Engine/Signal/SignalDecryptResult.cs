@@ -5,4 +5,4 @@ namespace WaEngine.Engine.Signal;
 /// <summary>A plaintext and the state its decryption advanced; commit <see cref="Changes"/> together with the message handoff.</summary>
 /// <param name="Plaintext">The decrypted bytes (still WhatsApp-padded).</param>
 /// <param name="Changes">The advanced state and consumed prekey to commit.</param>
-public sealed record SignalDecryptResult(byte[] Plaintext, SignalStateChange Changes);
+internal sealed record SignalDecryptResult(byte[] Plaintext, SignalStateChange Changes);

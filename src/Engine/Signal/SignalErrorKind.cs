@@ -1,7 +1,7 @@
 namespace WaEngine.Engine.Signal;
 
 /// <summary>What went wrong in a Signal operation.</summary>
-public enum SignalErrorKind
+internal enum SignalErrorKind
 {
     /// <summary>No session (or sender key state) exists to encrypt or decrypt with.</summary>
     NoSession,

@@ -1,7 +1,7 @@
 namespace WaEngine.Engine.Signal;
 
 /// <summary>A Signal encrypt, decrypt or session setup failed; <see cref="Kind"/> says why.</summary>
-public sealed class SignalException : WaEngineException
+internal sealed class SignalException : WaEngineException
 {
     /// <summary>Creates the exception.</summary>
     public SignalException(SignalErrorKind kind, string message, SignalAddress? address = null, byte[]? identityKey = null)

@@ -3,7 +3,7 @@ namespace WaEngine.Engine.Signal;
 /// <summary>
 /// WhatsApp's plaintext padding inside every pairwise and group ciphertext: N bytes of value N, N random in 1..16.
 /// </summary>
-public static class WhatsAppPadding
+internal static class WhatsAppPadding
 {
     /// <summary>Appends 1 to 16 bytes, each equal to their count.</summary>
     public static byte[] Pad(ReadOnlySpan<byte> plaintext, IRandomSource random)

@@ -7,7 +7,7 @@ namespace WaEngine.Engine.Transport;
 /// optionally preceded by an edge-routing block <c>45 44 00 01 | 3-byte length | routing info</c>.
 /// Only the 4-byte WA part is the Noise prologue.
 /// </summary>
-public static class ConnectionHeader
+internal static class ConnectionHeader
 {
     /// <summary>Length of the WA header.</summary>
     public const int Length = 4;

@@ -5,7 +5,7 @@ namespace WaEngine.Engine.Transport;
 /// <summary>
 /// WhatsApp's websocket framing: every frame is a 3-byte big-endian length followed by that many bytes.
 /// </summary>
-public static class FrameCodec
+internal static class FrameCodec
 {
     /// <summary>Length of the length prefix.</summary>
     public const int HeaderLength = 3;

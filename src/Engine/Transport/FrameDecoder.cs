@@ -7,7 +7,7 @@ namespace WaEngine.Engine.Transport;
 /// spread over many, or a header cut in two. Memory grows only with bytes actually received, never with a
 /// length a peer merely announces. Not thread-safe: one reader owns it.
 /// </summary>
-public sealed class FrameDecoder : IDisposable
+internal sealed class FrameDecoder : IDisposable
 {
     private const int InitialCapacity = 4096;
 

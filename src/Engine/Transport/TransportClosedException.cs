@@ -1,7 +1,7 @@
 namespace WaEngine.Engine.Transport;
 
 /// <summary>The connection under the frames closed (cleanly, on a frame boundary) while a frame was awaited or sent.</summary>
-public sealed class TransportClosedException : WaEngineException
+internal sealed class TransportClosedException : WaEngineException
 {
     /// <summary>Creates the exception.</summary>
     public TransportClosedException(string message)

@@ -8,7 +8,7 @@ namespace WaEngine.Engine.Transport;
 /// frame (a client's first one behind the intro header). Received messages are re-split with a
 /// <see cref="FrameDecoder"/>, since one message may carry several frames or part of one; text messages are ignored.
 /// </summary>
-public sealed class WebSocketFrameTransport : IFrameTransport
+internal sealed class WebSocketFrameTransport : IFrameTransport
 {
     private const int ReceiveChunk = 16 * 1024;
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);

@@ -1,7 +1,7 @@
 using WaEngine.Engine.Crypto;
-using WaEngine.Engine.Noise;
 using WaEngine.Sandbox.Accounts;
 using WaEngine.Sandbox.Media;
+using WaEngine.Sandbox.Noise;
 using WaEngine.Sandbox.Phone;
 using WaEngine.Sandbox.Protocol;
 using WaEngine.Sandbox.Storage;

@@ -10,6 +10,8 @@ using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Transport;
 using WaEngine.Proto;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Noise;
+using WaEngine.Sandbox.Pairing;
 using WaEngine.Sandbox.Storage;
 using static WaEngine.Sandbox.Protocol.ServerNodes;
 
@@ -190,7 +192,7 @@ public sealed partial class SandboxNetwork
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(HandshakeTimeout);
-            (noise, finish) = await NoiseHandshakeDriver.RunServerAsync(frames, new NoiseServerHandshake(_staticKey, _certificateChain), timeout.Token).ConfigureAwait(false);
+            (noise, finish) = await new NoiseServerHandshake(_staticKey, _certificateChain).RunAsync(frames, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NoiseHandshakeException or FrameException or TransportClosedException or OperationCanceledException or Engine.Crypto.CryptoException)
         {
@@ -311,7 +313,7 @@ public sealed partial class SandboxNetwork
                 throw new PairingException("The companion finished with another identity key than it registered with.");
             }
 
-            advSecret = LinkCodeCrypto.PrimaryOpenBundle(accountKey, primaryEphemeral, companionEphemeral, companionIdentity, registration.RequiredChildBytes("link_code_pairing_wrapped_key_bundle"));
+            advSecret = PrimaryLinkCode.OpenBundle(accountKey, primaryEphemeral, companionEphemeral, companionIdentity, registration.RequiredChildBytes("link_code_pairing_wrapped_key_bundle"));
         }
         catch (Exception ex) when (ex is PairingException or StanzaException or CryptoException)
         {
@@ -331,7 +333,7 @@ public sealed partial class SandboxNetwork
         {
             var (deviceId, keyIndex) = await _accounts.NextCompanionSlotAsync(account.Phone, cancellationToken).ConfigureAwait(false);
             var accountKey = new KeyPair(account.IdentityPublic, account.IdentityPrivate);
-            var identity = AdvIdentity.CreatePairSuccess(accountKey, pending.IdentityKey, advSecret, (uint)keyIndex, _time.GetUtcNow());
+            var identity = PrimaryAdvIdentity.CreatePairSuccess(accountKey, pending.IdentityKey, advSecret, (uint)keyIndex, _time.GetUtcNow());
             var deviceJid = $"{account.Phone}:{deviceId}@s.whatsapp.net";
             var iq = new Node("iq", NodeAttributes.Of(("from", ServerJid), ("type", "set"), ("id", pending.Connection.NextId()), ("t", Now())), [
                 new Node("pair-success", null, [
@@ -359,7 +361,7 @@ public sealed partial class SandboxNetwork
 
             try
             {
-                AdvIdentity.VerifyDeviceSignature(signed.ContentBytes().Span, account.IdentityPublic, pending.IdentityKey);
+                PrimaryAdvIdentity.VerifyDeviceSignature(signed.ContentBytes().Span, account.IdentityPublic, pending.IdentityKey);
             }
             catch (PairingException ex)
             {

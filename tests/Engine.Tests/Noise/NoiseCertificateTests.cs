@@ -1,5 +1,6 @@
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Noise;
+using WaEngine.Sandbox.Noise;
 
 namespace WaEngine.Engine.Tests.Noise;
 

@@ -4,6 +4,7 @@ using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Noise;
 using WaEngine.Engine.Transport;
 using WaEngine.Proto;
+using WaEngine.Sandbox.Noise;
 
 namespace WaEngine.Engine.Tests.Noise;
 
@@ -24,7 +25,7 @@ public class NoiseHandshakeTests
 
         var client = new NoiseClientHandshake(clientStatic, new NoiseCertificateVerifier(authority.RootPublicKey, new FixedTimeProvider(Now)));
         var server = new NoiseServerHandshake(serverStatic, authority.IssueChain(serverStatic.PublicKey));
-        var serverTask = NoiseHandshakeDriver.RunServerAsync(serverFrames, server, CancellationToken.None);
+        var serverTask = server.RunAsync(serverFrames, CancellationToken.None);
         await using var clientConnection = await NoiseHandshakeDriver.RunClientAsync(clientFrames, client, payload, CancellationToken.None);
         var (serverConnection, finish) = await serverTask;
         await using var serverConnectionScope = serverConnection;

@@ -2,10 +2,12 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Pairing;
+using WaEngine.Sandbox.Pairing;
 using WaEngine.TestKit;
 
 namespace WaEngine.Engine.Tests.Pairing;
 
+/// <summary>The companion's side of the ADV exchange; the sandbox's virtual phone (<see cref="PrimaryAdvIdentity"/>) and Baileys play the primary.</summary>
 public class AdvIdentityTests
 {
     private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(bytes);
@@ -17,13 +19,13 @@ public class AdvIdentityTests
         var companion = Curve25519.GenerateKeyPair();
         var adv = RandomNumberGenerator.GetBytes(32);
 
-        var pairSuccess = AdvIdentity.CreatePairSuccess(account, companion.PublicKey, adv, 2, DateTimeOffset.UtcNow);
+        var pairSuccess = PrimaryAdvIdentity.CreatePairSuccess(account, companion.PublicKey, adv, 2, DateTimeOffset.UtcNow);
         var (kept, details, reply) = AdvIdentity.VerifyAndCounterSign(pairSuccess, adv, companion);
 
         Assert.Equal(2u, details.KeyIndex);
         Assert.Equal(account.PublicKey, kept.AccountSignatureKey.ToByteArray());
-        Assert.Equal(2u, AdvIdentity.VerifyDeviceSignature(reply, account.PublicKey, companion.PublicKey).KeyIndex);
-        Assert.Throws<PairingException>(() => AdvIdentity.VerifyDeviceSignature(reply, account.PublicKey, Curve25519.GenerateKeyPair().PublicKey));
+        Assert.Equal(2u, PrimaryAdvIdentity.VerifyDeviceSignature(reply, account.PublicKey, companion.PublicKey).KeyIndex);
+        Assert.Throws<PairingException>(() => PrimaryAdvIdentity.VerifyDeviceSignature(reply, account.PublicKey, Curve25519.GenerateKeyPair().PublicKey));
     }
 
     [Fact]
@@ -33,46 +35,13 @@ public class AdvIdentityTests
         var companion = Curve25519.GenerateKeyPair();
         var adv = RandomNumberGenerator.GetBytes(32);
 
-        var wrongSecret = AdvIdentity.CreatePairSuccess(account, companion.PublicKey, RandomNumberGenerator.GetBytes(32), 1, DateTimeOffset.UtcNow);
+        var wrongSecret = PrimaryAdvIdentity.CreatePairSuccess(account, companion.PublicKey, RandomNumberGenerator.GetBytes(32), 1, DateTimeOffset.UtcNow);
         Assert.Contains("hmac-mismatch", Assert.Throws<PairingException>(() => AdvIdentity.VerifyAndCounterSign(wrongSecret, adv, companion)).Message);
 
-        var signedForSomeoneElse = AdvIdentity.CreatePairSuccess(account, Curve25519.GenerateKeyPair().PublicKey, adv, 1, DateTimeOffset.UtcNow);
+        var signedForSomeoneElse = PrimaryAdvIdentity.CreatePairSuccess(account, Curve25519.GenerateKeyPair().PublicKey, adv, 1, DateTimeOffset.UtcNow);
         Assert.Contains("signature-mismatch", Assert.Throws<PairingException>(() => AdvIdentity.VerifyAndCounterSign(signedForSomeoneElse, adv, companion)).Message);
 
         Assert.Contains("not a valid ADV protobuf", Assert.Throws<PairingException>(() => AdvIdentity.VerifyAndCounterSign([0xFF, 0xFF, 0xFF], adv, companion)).Message);
-    }
-
-    [Fact]
-    public async Task Baileys_accepts_our_pair_success_and_we_accept_its_counter_signature()
-    {
-        var account = Curve25519.GenerateKeyPair();
-        var companion = Curve25519.GenerateKeyPair();
-        var adv = RandomNumberGenerator.GetBytes(32);
-        var pairSuccess = AdvIdentity.CreatePairSuccess(account, companion.PublicKey, adv, 1, DateTimeOffset.UtcNow);
-
-        await using var peer = NodeProcess.Start("pairing-peer.mjs");
-        var answer = await peer.CallAsync(new JsonObject
-        {
-            ["op"] = "configure-pairing",
-            ["identity"] = Hex(pairSuccess),
-            ["adv"] = Hex(adv),
-            ["identityPub"] = Hex(companion.PublicKey),
-            ["identityPriv"] = Hex(companion.PrivateKey),
-        });
-        Assert.Equal("1", answer["keyIndex"]!.GetValue<string>());
-        var reply = Convert.FromHexString(answer["reply"]!.GetValue<string>());
-        Assert.Equal(1u, AdvIdentity.VerifyDeviceSignature(reply, account.PublicKey, companion.PublicKey).KeyIndex);
-
-        var forged = AdvIdentity.CreatePairSuccess(account, companion.PublicKey, RandomNumberGenerator.GetBytes(32), 1, DateTimeOffset.UtcNow);
-        var refusal = await Assert.ThrowsAsync<NodePeerException>(() => peer.CallAsync(new JsonObject
-        {
-            ["op"] = "configure-pairing",
-            ["identity"] = Hex(forged),
-            ["adv"] = Hex(adv),
-            ["identityPub"] = Hex(companion.PublicKey),
-            ["identityPriv"] = Hex(companion.PrivateKey),
-        }));
-        Assert.Contains("Invalid account signature", refusal.Message);
     }
 
     [Fact]

@@ -107,36 +107,6 @@ public class PairingTests
     }
 
     [Fact]
-    public async Task Our_primary_pairs_with_baileys_as_the_companion()
-    {
-        var code = PairingCode.Generate();
-        var primaryIdentity = Curve25519.GenerateKeyPair();
-        var primaryEphemeral = Curve25519.GenerateKeyPair();
-        await using var peer = NodeProcess.Start("pairing-peer.mjs");
-
-        var hello = await peer.CallAsync(new JsonObject { ["op"] = "companion-hello", ["code"] = code });
-        var companionEphemeral = LinkCodeCrypto.UnwrapEphemeral(code, Convert.FromHexString(hello["wrapped"]!.GetValue<string>()));
-        var companionIdentity = Convert.FromHexString(hello["identity"]!.GetValue<string>());
-
-        var finish = await peer.CallAsync(new JsonObject
-        {
-            ["op"] = "companion-finish",
-            ["wrappedPrimary"] = Convert.ToHexStringLower(LinkCodeCrypto.WrapEphemeral(code, primaryEphemeral.PublicKey)),
-            ["primaryIdentity"] = Convert.ToHexStringLower(primaryIdentity.PublicKey),
-        });
-        var bundle = Convert.FromHexString(finish["bundle"]!.GetValue<string>());
-        var adv = LinkCodeCrypto.PrimaryOpenBundle(primaryIdentity, primaryEphemeral, companionEphemeral, companionIdentity, bundle);
-        Assert.Equal(finish["adv"]!.GetValue<string>(), Convert.ToHexStringLower(adv));
-
-        var otherIdentity = Curve25519.GenerateKeyPair().PublicKey;
-        Assert.Contains("another companion identity",
-            Assert.Throws<PairingException>(() => LinkCodeCrypto.PrimaryOpenBundle(primaryIdentity, primaryEphemeral, companionEphemeral, otherIdentity, bundle)).Message);
-        bundle[^1] ^= 1;
-        Assert.Contains("does not decrypt",
-            Assert.Throws<PairingException>(() => LinkCodeCrypto.PrimaryOpenBundle(primaryIdentity, primaryEphemeral, companionEphemeral, companionIdentity, bundle)).Message);
-    }
-
-    [Fact]
     public void A_wrong_code_yields_a_different_key_and_bad_sizes_are_refused()
     {
         var ephemeral = Curve25519.GenerateKeyPair();

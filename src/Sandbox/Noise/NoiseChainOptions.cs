@@ -1,10 +1,12 @@
-namespace WaEngine.Engine.Noise;
+using WaEngine.Engine.Noise;
+
+namespace WaEngine.Sandbox.Noise;
 
 /// <summary>
 /// What a sandbox server puts in the certificate chain it issues. The defaults make a valid chain; tests
 /// change single fields to produce each kind of invalid chain.
 /// </summary>
-public sealed record NoiseChainOptions
+internal sealed record NoiseChainOptions
 {
     /// <summary>The intermediate certificate's own serial (default 1).</summary>
     public uint IntermediateSerial { get; init; } = 1;

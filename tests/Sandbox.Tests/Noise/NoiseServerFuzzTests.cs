@@ -2,8 +2,9 @@ using Google.Protobuf;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Noise;
 using WaEngine.Proto;
+using WaEngine.Sandbox.Noise;
 
-namespace WaEngine.Engine.Tests.Noise;
+namespace WaEngine.Sandbox.Tests.Noise;
 
 public class NoiseServerFuzzTests
 {

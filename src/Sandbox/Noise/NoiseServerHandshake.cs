@@ -1,16 +1,19 @@
 using Google.Protobuf;
 using WaEngine.Engine.Crypto;
+using WaEngine.Engine.Noise;
 using WaEngine.Engine.Transport;
 using WaEngine.Proto;
 
-namespace WaEngine.Engine.Noise;
+namespace WaEngine.Sandbox.Noise;
 
 /// <summary>
-/// The server (responder) side of the handshake, for the sandbox: reads ClientHello, answers ServerHello with
+/// The server (responder) side of the handshake, the sandbox's role: reads ClientHello, answers ServerHello with
 /// its encrypted static key and encrypted certificate chain, reads ClientFinish. Call in order
-/// <see cref="ReadClientHello"/>, <see cref="CreateServerHello"/>, <see cref="ReadClientFinish"/>, <see cref="Split"/>.
+/// <see cref="ReadClientHello"/>, <see cref="CreateServerHello"/>, <see cref="ReadClientFinish"/>, <see cref="Split"/>,
+/// or let <see cref="RunAsync"/> do all four over a frame transport. It shares the engine's symmetric state
+/// (<see cref="NoiseHandshakeState"/>), so the two roles cannot drift apart.
 /// </summary>
-public sealed class NoiseServerHandshake
+internal sealed class NoiseServerHandshake
 {
     private readonly KeyPair _static;
     private readonly KeyPair _ephemeral;
@@ -38,6 +41,19 @@ public sealed class NoiseServerHandshake
         Finish,
         Split,
         Done,
+    }
+
+    /// <summary>Runs the whole handshake over <paramref name="frames"/>: reads ClientHello, answers ServerHello, reads ClientFinish.</summary>
+    /// <returns>The encrypted connection and what the client sent (static key, ClientPayload bytes).</returns>
+    /// <exception cref="NoiseHandshakeException">The client's messages are invalid.</exception>
+    public async Task<(NoiseConnection Connection, NoiseClientFinish Finish)> RunAsync(IFrameTransport frames, CancellationToken cancellationToken)
+    {
+        var clientHello = await frames.ReceiveFrameAsync(cancellationToken).ConfigureAwait(false);
+        ReadClientHello(clientHello);
+        await frames.SendFrameAsync(CreateServerHello(), cancellationToken).ConfigureAwait(false);
+        var clientFinish = await frames.ReceiveFrameAsync(cancellationToken).ConfigureAwait(false);
+        var finish = ReadClientFinish(clientFinish);
+        return (new NoiseConnection(frames, Split()), finish);
     }
 
     /// <summary>Reads ClientHello{ephemeral} (the intro header and frame length already stripped).</summary>

@@ -3,13 +3,13 @@ using WaEngine.Engine.Crypto;
 using WaEngine.Proto;
 using Details = WaEngine.Proto.CertChain.Types.NoiseCertificate.Types.Details;
 
-namespace WaEngine.Engine.Noise;
+namespace WaEngine.Sandbox.Noise;
 
 /// <summary>
-/// The server role's certificate issuer (sandbox only): a root key pair signs an intermediate certificate,
+/// The server role's certificate issuer: a root key pair signs an intermediate certificate,
 /// whose key pair signs a leaf certificate for the server's static Noise key. Clients trust <see cref="RootPublicKey"/>.
 /// </summary>
-public sealed class NoiseCertificateAuthority
+internal sealed class NoiseCertificateAuthority
 {
     private readonly KeyPair _root;
     private readonly KeyPair _intermediate;

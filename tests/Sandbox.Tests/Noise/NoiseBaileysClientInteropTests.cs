@@ -3,9 +3,10 @@ using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Noise;
 using WaEngine.Engine.Transport;
 using WaEngine.Proto;
+using WaEngine.Sandbox.Noise;
 using WaEngine.TestKit;
 
-namespace WaEngine.Engine.Tests.Noise;
+namespace WaEngine.Sandbox.Tests.Noise;
 
 /// <summary>Interop 1: the unmodified Baileys noise handler as client against our server role (tests/interop/noise-baileys-client.mjs).</summary>
 public class NoiseBaileysClientInteropTests

@@ -1,6 +1,6 @@
-namespace WaEngine.Engine.Noise;
+namespace WaEngine.Sandbox.Noise;
 
 /// <summary>What a server learns from a client's ClientFinish.</summary>
 /// <param name="ClientStaticKey">The client's long-term noise public key (32 bytes), which identifies a paired device.</param>
 /// <param name="Payload">The decrypted ClientPayload bytes (registration or login).</param>
-public sealed record NoiseClientFinish(byte[] ClientStaticKey, byte[] Payload);
+internal sealed record NoiseClientFinish(byte[] ClientStaticKey, byte[] Payload);
