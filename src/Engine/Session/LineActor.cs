@@ -29,6 +29,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
     private readonly LineOptions _options;
     private readonly ICredentialStore _store;
     private readonly ISignalStore _signal;
+    private readonly IStatusJournal _statusJournal;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
@@ -66,10 +67,11 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
     /// <param name="credentials">The line's credential store.</param>
     /// <param name="signal">The line's Signal store (prekeys go there).</param>
     /// <param name="messages">The line's messages, chats and send queue.</param>
+    /// <param name="statusJournal">Where every status change is journalled (on the loop, before it is published).</param>
     /// <param name="logger">The logger.</param>
     /// <param name="time">Time and timers; the system clock by default.</param>
     /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> by default.</param>
-    public LineActor(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ILogger<LineActor> logger, TimeProvider? time = null, Func<double>? random = null)
+    public LineActor(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, IStatusJournal statusJournal, ILogger<LineActor> logger, TimeProvider? time = null, Func<double>? random = null)
     {
                 ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -77,6 +79,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         _options = options;
         _store = credentials ?? throw new ArgumentNullException(nameof(credentials));
         _signal = signal ?? throw new ArgumentNullException(nameof(signal));
+        _statusJournal = statusJournal ?? throw new ArgumentNullException(nameof(statusJournal));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
         _random = random ?? Random.Shared.NextDouble;
@@ -317,9 +320,9 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
                     _reconnectTimes.Enqueue(_time.GetUtcNow());
                 }
 
-                BeginConnect("reconnect");
+                await BeginConnectAsync("reconnect").ConfigureAwait(false);
                 break;
-            case LineMail.PairingHelloAnswered m: OnPairingHelloAnswered(m); break;
+            case LineMail.PairingHelloAnswered m: await OnPairingHelloAnsweredAsync(m).ConfigureAwait(false); break;
             case LineMail.PreparePreKeyUpload m: await PreparePreKeyUploadAsync(m).ConfigureAwait(false); break;
             case LineMail.LogoutAnswered m: await CompleteLaterAsync(m.Done, () => OnLogoutAnsweredAsync(m)).ConfigureAwait(false); break;
             case LineMail.QueueSend m: await _driver.QueueSendAsync(m).ConfigureAwait(false); break;
@@ -330,7 +333,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
             case LineMail.SweepSendQueue: _driver.SweepSendQueue(); break;
             case LineMail.SweepFinished m: _driver.OnSweepFinished(m.Remaining); break;
             case LineMail.LoginSettled m when m.Generation == _generation && _loggedIn && _machine.Current == LineStatus.Connecting:
-                TransitionTo(LineStatus.Connected, "logged_in");
+                await TransitionToAsync(LineStatus.Connected, "logged_in").ConfigureAwait(false);
                 break;
             default: break;
         }
@@ -361,16 +364,26 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         }
     }
 
-    private void TransitionTo(LineStatus next, string reason)
+    private async Task TransitionToAsync(LineStatus next, string reason)
     {
         var change = _machine.TransitionTo(next, reason);
         LineLog.StatusChanged(_logger, change.From.ToName(), change.To.ToName(), reason);
+        try
+        {
+            // Journalled in the line's own store before anyone hears of it: a crash after this loses no status change.
+            await _statusJournal.AppendAsync(change, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LineLog.FlowFailed(_logger, "status journal", ex.Message);
+        }
+
         _events.Publish(new StatusChanged(LineId, change));
     }
 
     private async Task StartAsync()
     {
-        TransitionTo(LineStatus.Starting, "start");
+        await TransitionToAsync(LineStatus.Starting, "start").ConfigureAwait(false);
         try
         {
             await _store.SetDesiredRunningAsync(true, _lifetime.Token).ConfigureAwait(false);
@@ -382,7 +395,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
             throw;
         }
 
-        BeginConnect("start");
+        await BeginConnectAsync("start").ConfigureAwait(false);
 
         // Messages queued before a restart expire on schedule even if the line never logs in again.
         _driver.KickSendQueue();
@@ -408,7 +421,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         _reconnectTimer?.Dispose();
         _pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} was stopped before the pairing code was issued."));
         _loggingOut = false;
-        TransitionTo(LineStatus.Stopped, "stop");
+        await TransitionToAsync(LineStatus.Stopped, "stop").ConfigureAwait(false);
         if (persist)
         {
             await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
@@ -482,7 +495,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         _credentials = null;
         _loggingOut = false;
         _pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} was logged out ({reason})."));
-        TransitionTo(LineStatus.LoggedOut, reason);
+        await TransitionToAsync(LineStatus.LoggedOut, reason).ConfigureAwait(false);
         await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
 
         // Nothing queued can leave a logged-out line: say so now rather than at expiry.
@@ -494,16 +507,16 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         await EndConnectionAsync().ConfigureAwait(false);
         _reconnectTimer?.Dispose();
         _pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} failed ({reason}) before the pairing code was issued."));
-        TransitionTo(LineStatus.Failed, reason);
+        await TransitionToAsync(LineStatus.Failed, reason).ConfigureAwait(false);
     }
 
-    private void BeginConnect(string reason)
+    private async Task BeginConnectAsync(string reason)
     {
         var credentials = _credentials ?? throw new InvalidOperationException("Connecting without credentials.");
         var generation = ++_generation;
         if (credentials.IsPaired && _machine.Current != LineStatus.Connecting)
         {
-            TransitionTo(LineStatus.Connecting, reason);
+            await TransitionToAsync(LineStatus.Connecting, reason).ConfigureAwait(false);
         }
 
         var payload = LineConnector.BuildPayload(_payloads, credentials);
@@ -584,7 +597,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         await EndConnectionAsync().ConfigureAwait(false);
         if (_machine.Current != LineStatus.Reconnecting)
         {
-            TransitionTo(LineStatus.Reconnecting, reason);
+            await TransitionToAsync(LineStatus.Reconnecting, reason).ConfigureAwait(false);
         }
 
         var attempt = _reconnectAttempt++;
@@ -723,7 +736,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
 
         if (_machine.Current != LineStatus.ScanQr)
         {
-            TransitionTo(LineStatus.ScanQr, "qr");
+            await TransitionToAsync(LineStatus.ScanQr, "qr").ConfigureAwait(false);
         }
 
         _events.Publish(new QrCodeIssued(LineId, next.IssuedAt, next.Qr, next.ExpiresAt));
@@ -764,7 +777,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         });
     }
 
-    private void OnPairingHelloAnswered(LineMail.PairingHelloAnswered message)
+    private async Task OnPairingHelloAnsweredAsync(LineMail.PairingHelloAnswered message)
     {
         if (message.Generation != _generation || _pairing.Code?.Code != message.Code)
         {
@@ -781,7 +794,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
 
         if (_machine.Current != LineStatus.PairingCode)
         {
-            TransitionTo(LineStatus.PairingCode, "pairing_code");
+            await TransitionToAsync(LineStatus.PairingCode, "pairing_code").ConfigureAwait(false);
         }
 
         _events.Publish(new PairingCodeIssued(LineId, _time.GetUtcNow(), message.Code, message.Phone));
@@ -925,7 +938,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         if (error.IsRestartRequired)
         {
             await EndConnectionAsync().ConfigureAwait(false);
-            BeginConnect("restart_required");
+            await BeginConnectAsync("restart_required").ConfigureAwait(false);
         }
         else if (error.IsDeviceRemoved)
         {
