@@ -21,6 +21,7 @@ internal sealed class TestLine : IAsyncDisposable
     private readonly List<LineEvent> _events = [];
     private readonly Lock _gate = new();
     private readonly Task _pump;
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TestLine(LineDatabase database, LineActor actor, SqliteCredentialStore credentials, SqliteSignalStore signal, SqliteMessageStore messages)
     {
@@ -114,31 +115,48 @@ internal sealed class TestLine : IAsyncDisposable
         _database.Dispose();
     }
 
+    /// <summary>Waits for an event <paramref name="find"/> recognises: woken by each new event, under one timeout (no polling).</summary>
     private async Task<T> PollAsync<T>(Func<T?> find, TimeSpan? timeout, string what)
         where T : class
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (DateTime.UtcNow < deadline)
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
         {
+            Task arrived;
+            lock (_gate)
+            {
+                arrived = _arrived.Task;
+            }
+
             if (find() is { } found)
             {
                 return found;
             }
 
-            await Task.Delay(20);
+            try
+            {
+                await arrived.WaitAsync(limit.Token);
+            }
+            catch (OperationCanceledException) when (limit.IsCancellationRequested)
+            {
+                throw new TimeoutException($"No {what} within the limit; statuses so far: {string.Join(" → ", Statuses)}; last reason: {Events.OfType<StatusChanged>().LastOrDefault()?.Change.Reason}.");
+            }
         }
-
-        throw new TimeoutException($"No {what} within the limit; statuses so far: {string.Join(" → ", Statuses)}; last reason: {Events.OfType<StatusChanged>().LastOrDefault()?.Change.Reason}.");
     }
 
     private async Task PumpAsync()
     {
         await foreach (var e in _subscription.Reader.ReadAllAsync())
         {
+            TaskCompletionSource woken;
             lock (_gate)
             {
                 _events.Add(e);
+                woken = _arrived;
+                _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
+
+            woken.TrySetResult();
         }
     }
 }

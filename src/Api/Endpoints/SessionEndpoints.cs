@@ -1,3 +1,4 @@
+using WaEngine.Engine.Binary;
 using Microsoft.Extensions.Options;
 using QRCoder;
 using WaEngine.Api.Auth;
@@ -242,10 +243,10 @@ public static class SessionEndpoints
         }
 
         var phone = body.String("phone", required: true, maxLength: 32);
-        var digits = phone is null ? "" : new string(phone.Where(char.IsAsciiDigit).ToArray());
-        if (phone is not null && (digits.Length is < 7 or > 15 || phone.Any(c => !char.IsAsciiDigit(c) && c is not ('+' or ' ' or '-' or '(' or ')'))))
+        var digits = "";
+        if (phone is not null && !PhoneNumber.TryNormalize(phone, out digits, out var problem))
         {
-            body.Fail("phone", $"phone '{phone}' is not a phone number: use digits or +E.164 (7 to 15 digits).");
+            body.Fail("phone", $"phone: {problem}");
         }
 
         if (body.ErrorResult(context) is { } invalid)

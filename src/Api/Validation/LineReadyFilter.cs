@@ -1,10 +1,11 @@
+using WaEngine.Engine.Session;
 using WaEngine.Api.Auth;
 using WaEngine.Api.Errors;
 using WaEngine.Api.Sessions;
 
 namespace WaEngine.Api.Validation;
 
-/// <summary>Lets a send through only when its line takes sends (<see cref="LineReadiness"/>); 403 <c>not_connected</c> otherwise.</summary>
+/// <summary>Lets a send through only when its line takes sends (<see cref="SendReadiness"/>); 403 <c>not_connected</c> otherwise.</summary>
 public sealed class LineReadyFilter(LineHost host) : IEndpointFilter
 {
     private const string OwnJidKey = "waengine.own-jid";
@@ -18,7 +19,7 @@ public sealed class LineReadyFilter(LineHost host) : IEndpointFilter
         var line = LineTokenFilter.LineOf(http);
         var actor = await host.ActorAsync(line.Id, http.RequestAborted).ConfigureAwait(false);
         var own = await host.OwnJidAsync(line.Id, http.RequestAborted).ConfigureAwait(false);
-        if (LineReadiness.Refusal(line.Id.Value, actor.Status, own is not null) is { } refusal)
+        if (SendReadiness.Refusal(line.Id, actor.Status, own is not null) is { } refusal)
         {
             return ApiResults.Error(http, StatusCodes.Status403Forbidden, ErrorCodes.NotConnected, refusal);
         }

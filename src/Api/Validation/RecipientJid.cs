@@ -1,5 +1,6 @@
 using System.Globalization;
 using WaEngine.Api.Errors;
+using WaEngine.Engine.Binary;
 
 namespace WaEngine.Api.Validation;
 
@@ -11,10 +12,10 @@ namespace WaEngine.Api.Validation;
 public static class RecipientJid
 {
     /// <summary>Fewest digits of a phone number.</summary>
-    public const int MinDigits = 6;
+    public const int MinDigits = PhoneNumber.MinDigits;
 
     /// <summary>Most digits of a phone number (E.164).</summary>
-    public const int MaxDigits = 15;
+    public const int MaxDigits = PhoneNumber.MaxDigits;
 
     /// <summary>The normalised chat JID of <paramref name="input"/>, or the problem with it (about <paramref name="param"/>).</summary>
     public static (string? Jid, ApiProblem? Problem) Normalize(string input, string param)
@@ -60,21 +61,14 @@ public static class RecipientJid
 
     private static (string? Jid, ApiProblem? Problem) Phone(string text, string param)
     {
-        var body = text.StartsWith('+') ? text[1..] : text;
-        if (body.Any(c => !char.IsAsciiDigit(c) && c is not (' ' or '-' or '.' or '(' or ')')))
+        if (text.Any(c => char.IsAsciiLetter(c) || c == '@'))
         {
             return (null, ApiProblem.Invalid(param, $"{param} '{text}' is neither a JID nor a phone number: use digits@s.whatsapp.net, id@lid, +E.164 or digits."));
         }
 
-        var digits = string.Concat(body.Where(char.IsAsciiDigit));
-        if (digits.Length is < MinDigits or > MaxDigits)
-        {
-            return (null, ApiProblem.Invalid(param, string.Create(CultureInfo.InvariantCulture, $"{param} '{text}' has {digits.Length} digits; a phone number has {MinDigits} to {MaxDigits} (country code first).")));
-        }
-
-        return digits.StartsWith('0')
-            ? (null, ApiProblem.Invalid(param, $"{param} '{text}' starts with 0: give the number in international form, country code first (e.g. +4915…)."))
-            : (digits + "@s.whatsapp.net", null);
+        return PhoneNumber.TryNormalize(text, out var digits, out var problem)
+            ? (digits + "@s.whatsapp.net", null)
+            : (null, ApiProblem.Invalid(param, $"{param}: {problem}"));
     }
 
     private static bool AllDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);

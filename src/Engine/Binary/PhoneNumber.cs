@@ -3,8 +3,9 @@ using System.Text;
 namespace WaEngine.Engine.Binary;
 
 /// <summary>
-/// The one rule for a phone number given by a person: digits, optionally written with <c>+</c>, spaces, dashes and
-/// parentheses; 6 to 15 digits with the country code first (E.164). Used by the engine, the API and the sandbox.
+/// The one rule for a phone number given by a person: digits, optionally behind a <c>+</c> and written with spaces,
+/// dashes, dots and parentheses; 6 to 15 digits with the country code first (E.164, so never a leading 0). Used by the
+/// engine, the API and the sandbox.
 /// </summary>
 public static class PhoneNumber
 {
@@ -32,27 +33,34 @@ public static class PhoneNumber
         digits = "";
         if (string.IsNullOrWhiteSpace(phone))
         {
-            problem = "The phone number is empty.";
+            problem = "A phone number is required.";
             return false;
         }
 
         var builder = new StringBuilder(phone.Length);
-        foreach (var c in phone)
+        var body = phone.Trim();
+        foreach (var c in body.StartsWith('+') ? body[1..] : body)
         {
             if (char.IsAsciiDigit(c))
             {
                 builder.Append(c);
             }
-            else if (c is not ('+' or ' ' or '-' or '(' or ')'))
+            else if (c is not (' ' or '-' or '.' or '(' or ')'))
             {
-                problem = $"The phone number \"{phone}\" has a character that is not a digit: '{c}'.";
+                problem = $"The phone number \"{phone}\" contains '{c}': use digits or +E.164.";
                 return false;
             }
         }
 
         if (builder.Length is < MinDigits or > MaxDigits)
         {
-            problem = $"The phone number \"{phone}\" has {builder.Length} digits (expected {MinDigits} to {MaxDigits}).";
+            problem = $"The phone number \"{phone}\" has {builder.Length} digits; a phone number has {MinDigits} to {MaxDigits} digits (country code first).";
+            return false;
+        }
+
+        if (builder[0] == '0')
+        {
+            problem = $"The phone number \"{phone}\" must not start with 0: give it in international form, country code first (e.g. +4915…).";
             return false;
         }
 

@@ -87,17 +87,7 @@ public sealed class LineActor : IAsyncDisposable
     public IMessageStore Messages => _messages;
 
     /// <summary>Connection health as data (status and why, socket, login, last frame, reconnects).</summary>
-    public LineHealth Health
-    {
-        get
-        {
-            var link = _link;
-            var connection = link.Connection;
-            return new LineHealth(
-                _machine.Current, _machine.LastReason, _machine.Since, connection is not null, connection is not null && link.LoggedIn,
-                connection?.LastFrameReceived ?? _vitals.LastFrame, connection?.LastPingAnswered, _vitals.Total, _vitals.InLastDay());
-        }
-    }
+    public LineHealth Health => _vitals.Snapshot(_machine, _link);
 
     /// <summary>
     /// Queues <paramref name="content"/> for <paramref name="toJid"/> (a user JID, phone-number or LID form) and returns the
@@ -203,17 +193,8 @@ public sealed class LineActor : IAsyncDisposable
             {
                 await EndConnectionAsync().ConfigureAwait(false);
                 _chores.CancelAll();
-                _mailbox.Close();
                 var shutDown = new LineException(LineErrorKind.ShutDown, $"Line {LineId} is shut down.");
-                while (_mailbox.Reader.TryRead(out var left))
-                {
-                    left.Fail(shutDown);
-                    if (left is LineMail.Connected orphan)
-                    {
-                        await orphan.Connection.DisposeAsync().ConfigureAwait(false);
-                    }
-                }
-
+                await _mailbox.CloseAndFailAsync(shutDown).ConfigureAwait(false);
                 _parts.Pairing.FailDeferred(shutDown);
                 return;
             }
@@ -238,13 +219,13 @@ public sealed class LineActor : IAsyncDisposable
         var current = _link;
         switch (mail)
         {
-            case LineMail.Start m: await CompleteAsync(m.Done, StartCoreAsync).ConfigureAwait(false); break;
-            case LineMail.Stop m: await CompleteAsync(m.Done, () => StopCoreAsync(persist: true)).ConfigureAwait(false); break;
-            case LineMail.Restart m: await CompleteAsync(m.Done, RestartCoreAsync).ConfigureAwait(false); break;
+            case LineMail.Start m: await m.RunAsync(StartCoreAsync).ConfigureAwait(false); break;
+            case LineMail.Stop m: await m.RunAsync(() => StopCoreAsync(persist: true)).ConfigureAwait(false); break;
+            case LineMail.Restart m: await m.RunAsync(RestartCoreAsync).ConfigureAwait(false); break;
             case LineMail.Logout m: await LogoutCoreAsync(m.Done).ConfigureAwait(false); break;
-            case LineMail.LogoutAnswered m: await CompleteAsync(m.Done, () => _machine.Current == LineStatus.LoggedOut ? Task.CompletedTask : LoggedOutAsync("logout")).ConfigureAwait(false); break;
-            case LineMail.MarkRead m: await CompleteAsync(m.Done, async () => await ApplyAsync(await _parts.Receipts.SendReadAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false)).ConfigureAwait(false); break;
-            case LineMail.QueueSend m: await QueueSendAsync(m).ConfigureAwait(false); break;
+            case LineMail.LogoutAnswered m: await m.RunAsync(() => _machine.Current == LineStatus.LoggedOut ? Task.CompletedTask : LoggedOutAsync("logout")).ConfigureAwait(false); break;
+            case LineMail.MarkRead m: await m.RunAsync(async () => await ApplyAsync(await _parts.Receipts.SendReadAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false)).ConfigureAwait(false); break;
+            case LineMail.QueueSend m: await ApplyAsync(await _parts.Outbound.EnqueueAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.RequestPairingCode m: await ApplyAsync(_parts.Pairing.RequestCode(m, Context)).ConfigureAwait(false); break;
             case LineMail.PairingHelloAnswered m: await ApplyAsync(_parts.Pairing.HandleHelloAnswered(m, Context)).ConfigureAwait(false); break;
             case LineMail.Connected m: await OnConnectedAsync(m).ConfigureAwait(false); break;
@@ -254,7 +235,7 @@ public sealed class LineActor : IAsyncDisposable
                 LineLog.ConnectionClosed(_logger, m.Generation, m.Error?.Message ?? "closed");
                 await ReconnectLaterAsync("connection_lost").ConfigureAwait(false);
                 break;
-            case LineMail.KeepaliveTick m when current.IsCurrent(m.Generation) && current.Connection is { } connection && IsSilent(connection):
+            case LineMail.KeepaliveTick m when current.IsCurrent(m.Generation) && current.Connection is { } connection && connection.IsSilent(SilenceLimit):
                 await ReconnectLaterAsync("keepalive_timeout").ConfigureAwait(false);
                 break;
             case LineMail.ReconnectDue m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Reconnecting:
@@ -272,19 +253,6 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.SweepFinished m: await ApplyAsync(_parts.Outbound.HandleSweepFinished(m, Context)).ConfigureAwait(false); break;
             case LineMail.RetryReady m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.Receipts.HandleRetryReadyAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             default: break;
-        }
-    }
-
-    private static async Task CompleteAsync(TaskCompletionSource done, Func<Task> action)
-    {
-        try
-        {
-            await action().ConfigureAwait(false);
-            done.TrySetResult();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            done.TrySetException(ex);
         }
     }
 
@@ -356,23 +324,6 @@ public sealed class LineActor : IAsyncDisposable
         }
     }
 
-    private async Task QueueSendAsync(LineMail.QueueSend mail)
-    {
-        StanzaOutcome outcome;
-        try
-        {
-            (var record, outcome) = await _parts.Outbound.EnqueueAsync(mail.ToJid, mail.Content, Context).ConfigureAwait(false);
-            mail.Done.TrySetResult(record);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            mail.Done.TrySetException(ex);
-            return;
-        }
-
-        await ApplyAsync(outcome).ConfigureAwait(false);
-    }
-
     private async Task TransitionToAsync(LineStatus next, string reason)
     {
         var change = _machine.TransitionTo(next, reason);
@@ -440,7 +391,7 @@ public sealed class LineActor : IAsyncDisposable
 
     private async Task LogoutCoreAsync(TaskCompletionSource done)
     {
-        if (_credentials is not { IsPaired: true } paired)
+        if (_credentials is not { IsPaired: true })
         {
             done.TrySetException(new LineException(LineErrorKind.WrongState, $"Line {LineId} is not paired (status {_machine.Current.ToName()}): nothing to log out."));
             return;
@@ -453,26 +404,14 @@ public sealed class LineActor : IAsyncDisposable
         }
 
         var link = _link;
-        if (link is not { Connection: { } connection, LoggedIn: true })
+        if (link is not { Connection: not null, LoggedIn: true })
         {
-            await CompleteAsync(done, () => LoggedOutAsync("logout")).ConfigureAwait(false);
+            await LineMail.Command.RunAsync(done, () => LoggedOutAsync("logout")).ConfigureAwait(false);
             return;
         }
 
         _loggingOut = true;
-        _chores.Track(new BackgroundWork("logout", async (mailbox, cancellationToken) =>
-        {
-            try
-            {
-                await connection.QueryAsync(ConnectionStanzas.BuildRemoveCompanionDevice(connection.NextId(), paired.Me!), _options.LogoutTimeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (LineException ex)
-            {
-                LineLog.FlowFailed(_logger, "logout", ex.Message);
-            }
-
-            await mailbox.PostAsync(new LineMail.LogoutAnswered(link.Generation, done), cancellationToken).ConfigureAwait(false);
-        }));
+        await ApplyAsync(_parts.Connection.RemoveThisDevice(Context, done)).ConfigureAwait(false);
     }
 
     private async Task LoggedOutAsync(string reason)
@@ -524,7 +463,15 @@ public sealed class LineActor : IAsyncDisposable
         var connection = mail.Connection;
         _link = _link with { Connection = connection, LoggedIn = false };
         connection.Start();
-        _chores.Repeat(KeepaliveSlot, _options.KeepAliveInterval, () => KeepaliveDue(connection, mail.Generation));
+        // On the timer's thread: a connection that hears from the server gets its ping straight into its outbox; only
+        // a silent one (or a full outbox) wakes the loop, which decides whether the connection is dead.
+        _chores.Repeat(KeepaliveSlot, _options.KeepAliveInterval, () =>
+        {
+            if (connection.IsSilent(SilenceLimit) || !connection.TrySendPing())
+            {
+                _mailbox.TryPost(new LineMail.KeepaliveTick(mail.Generation));
+            }
+        });
     }
 
     private async Task OnConnectFailedAsync(LineMail.ConnectFailed mail)
@@ -568,20 +515,7 @@ public sealed class LineActor : IAsyncDisposable
         _chores.Schedule(new ScheduledMail(ReconnectSlot, delay, new LineMail.ReconnectDue(_link.Generation)));
     }
 
-    /// <summary>
-    /// On the timer's thread: a connection that hears from the server gets its ping straight into its outbox; only a
-    /// silent one (or a full outbox) wakes the loop, which decides whether the connection is dead.
-    /// </summary>
-    private void KeepaliveDue(LineConnection connection, int generation)
-    {
-        if (IsSilent(connection) || !connection.TrySendPing())
-        {
-            _mailbox.TryPost(new LineMail.KeepaliveTick(generation));
-        }
-    }
-
-    private bool IsSilent(LineConnection connection) =>
-        _time.GetUtcNow() - connection.LastFrameReceived > _options.KeepAliveInterval + _options.KeepAliveSlack;
+    private TimeSpan SilenceLimit => _options.KeepAliveInterval + _options.KeepAliveSlack;
 
     private const string ReconnectSlot = "reconnect";
     private const string KeepaliveSlot = "keepalive";

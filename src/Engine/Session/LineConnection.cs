@@ -68,6 +68,9 @@ internal sealed class LineConnection : IAsyncDisposable
         return _outbox.Writer.TryWrite(ConnectionStanzas.BuildPing(id));
     }
 
+    /// <summary>True when nothing arrived from the server for longer than <paramref name="limit"/>.</summary>
+    public bool IsSilent(TimeSpan limit) => _time.GetUtcNow() - LastFrameReceived > limit;
+
     public void Start()
     {
         _reader = Task.Run(ReadLoopAsync);

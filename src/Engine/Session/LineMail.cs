@@ -21,6 +21,23 @@ internal abstract record LineMail
     public abstract record Command(TaskCompletionSource Done) : LineMail
     {
         public override void Fail(Exception reason) => Done.TrySetException(reason);
+
+        /// <summary>Runs <paramref name="action"/> and completes the caller's wait with its result or its exception.</summary>
+        public Task RunAsync(Func<Task> action) => RunAsync(Done, action);
+
+        /// <summary>Runs <paramref name="action"/> and completes <paramref name="done"/> with its result or its exception.</summary>
+        public static async Task RunAsync(TaskCompletionSource done, Func<Task> action)
+        {
+            try
+            {
+                await action().ConfigureAwait(false);
+                done.TrySetResult();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                done.TrySetException(ex);
+            }
+        }
     }
 
     public sealed record Start(TaskCompletionSource Done) : Command(Done);
@@ -70,10 +87,7 @@ internal abstract record LineMail
     /// <summary>The steps after a login (prekeys published, passive mode left) are done, or gave up.</summary>
     public sealed record LoginSettled(int Generation) : LineMail;
 
-    public sealed record LogoutAnswered(int Generation, TaskCompletionSource Done) : LineMail
-    {
-        public override void Fail(Exception reason) => Done.TrySetException(reason);
-    }
+    public sealed record LogoutAnswered(int Generation, TaskCompletionSource Done) : Command(Done);
 
     /// <summary>A queued message is planned (devices, bundles): encrypt and write it on the loop. Done says whether it was written.</summary>
     public sealed record PlanReady(int Generation, OutboundEntry Entry, SendPlan Plan, TaskCompletionSource<bool> Done) : LineMail

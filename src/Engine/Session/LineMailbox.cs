@@ -21,4 +21,21 @@ internal sealed class LineMailbox(int capacity)
 
     /// <summary>Refuses further mail.</summary>
     public void Close() => _channel.Writer.TryComplete();
+
+    /// <summary>
+    /// Closes the mailbox and fails every mail still in it with <paramref name="reason"/>; a connection that opened too
+    /// late to be used is disposed.
+    /// </summary>
+    public async Task CloseAndFailAsync(Exception reason)
+    {
+        Close();
+        while (_channel.Reader.TryRead(out var left))
+        {
+            left.Fail(reason);
+            if (left is LineMail.Connected orphan)
+            {
+                await orphan.Connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 }

@@ -16,6 +16,7 @@ namespace WaEngine.Engine.Session;
 /// <summary>The handlers of one line, one per stanza family, and the router built from them.</summary>
 internal sealed record LineParts(
     StanzaRouter Router,
+    ConnectionHandler Connection,
     PairingHandler Pairing,
     PreKeyHandler PreKeys,
     ReceiptHandler Receipts,
@@ -60,6 +61,6 @@ internal sealed record LineParts(
             ["encrypt"] = (node, context) => new(preKeys.HandleEncryptNotificationAsync(node, context)),
             ["devices"] = (node, context) => new(notifications.HandleDevicesAsync(node, context)),
         };
-        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), pairing, preKeys, receipts, outbound);
+        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound);
     }
 }

@@ -42,4 +42,13 @@ internal sealed class LineVitals(TimeProvider time)
             return _reconnects.Count;
         }
     }
+
+    /// <summary>The line's health now, from its state machine and connection state.</summary>
+    public LineHealth Snapshot(LineStateMachine machine, LineLink link)
+    {
+        var connection = link.Connection;
+        return new LineHealth(
+            machine.Current, machine.LastReason, machine.Since, connection is not null, connection is not null && link.LoggedIn,
+            connection?.LastFrameReceived ?? LastFrame, connection?.LastPingAnswered, Total, InLastDay());
+    }
 }

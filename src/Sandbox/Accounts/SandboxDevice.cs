@@ -1,8 +1,9 @@
+using WaEngine.Engine.Binary;
 namespace WaEngine.Sandbox.Accounts;
 
 /// <summary>One device of an account: 0 is the primary phone, higher ids are paired companions.</summary>
 public sealed record SandboxDevice(string Phone, int DeviceId, int KeyIndex, string? Platform)
 {
     /// <summary>The device JID, e.g. <c>15550001111:1@s.whatsapp.net</c> (no device part for the primary).</summary>
-    public string Jid => DeviceId == 0 ? $"{Phone}@s.whatsapp.net" : $"{Phone}:{DeviceId}@s.whatsapp.net";
+    public string Jid => DeviceJid.Format(Phone, DeviceId);
 }

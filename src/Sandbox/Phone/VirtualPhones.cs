@@ -239,7 +239,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
 
         var encrypted = await cipher.EncryptAsync(address, WhatsAppPadding.Pad(plain, SecureRandomSource.Instance), cancellationToken).ConfigureAwait(false);
         await store.CommitAsync(encrypted.Changes, cancellationToken).ConfigureAwait(false);
-        var deviceJid = deviceId == 0 ? to.Jid : $"{to.Phone}:{deviceId}@s.whatsapp.net";
+        var deviceJid = DeviceJid.Format(to.Phone, deviceId);
         var type = encrypted.Type == SignalMessageType.PreKey ? "pkmsg" : "msg";
         return new Node("to", NodeAttributes.Of(("jid", deviceJid)), [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", type)), encrypted.Ciphertext)]);
     }

@@ -1,3 +1,4 @@
+using WaEngine.Engine.Binary;
 using WaEngine.Sandbox.Accounts;
 
 namespace WaEngine.Sandbox.Protocol;
@@ -6,8 +7,8 @@ namespace WaEngine.Sandbox.Protocol;
 public sealed record ConnectedDevice(SandboxAccount Account, int DeviceId)
 {
     /// <summary>The device's phone-number JID (<c>phone:device@s.whatsapp.net</c>, no device part for the primary).</summary>
-    public string Jid => DeviceId == 0 ? Account.Jid : $"{Account.Phone}:{DeviceId}@s.whatsapp.net";
+    public string Jid => DeviceJid.Format(Account.Phone, DeviceId);
 
     /// <summary>The device's LID JID.</summary>
-    public string LidJid => DeviceId == 0 ? Account.LidJid : $"{Account.Lid}:{DeviceId}@lid";
+    public string LidJid => DeviceJid.Format(Account.Lid, DeviceId, JidServers.Lid);
 }

@@ -185,11 +185,7 @@ public sealed class DeliveryGuaranteeTests
         }
 
         Assert.Equal("note to self", got?["body"]?.GetValue<string>());
-        while ((await world.Line.Messages.FindAsync(note.MsgId, None))!.Status < MessageStatus.ServerAck && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
+        await world.Line.WaitForAsync<MessageStatusChanged>(e => e.MsgId == note.MsgId && e.Status >= MessageStatus.ServerAck);
         Assert.True((await world.Line.Messages.FindAsync(note.MsgId, None))!.Status >= MessageStatus.ServerAck);
     }
 

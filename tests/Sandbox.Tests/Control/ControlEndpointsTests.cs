@@ -65,7 +65,7 @@ public class ControlEndpointsTests
     [InlineData("null", 400, null, "not null")]
     [InlineData("{}", 400, "phone", "required")]
     [InlineData("{\"phone\":\"12ab\"}", 400, "phone", "contains 'a'")]
-    [InlineData("{\"phone\":\"123\"}", 400, "phone", "7 to 15 digits")]
+    [InlineData("{\"phone\":\"123\"}", 400, "phone", "6 to 15 digits")]
     [InlineData("{\"phone\":\"05550001111\"}", 400, "phone", "not start with 0")]
     [InlineData("{\"phone\":\"15550003333\",\"addressing\":\"email\"}", 400, "addressing", "\"pn\" or \"lid\"")]
     [InlineData("{\"phone\":15550003333}", 400, null, "not valid JSON")]

@@ -62,6 +62,33 @@ internal sealed class ConnectionHandler(LineOptions options, ICredentialStore st
         };
     }
 
+    /// <summary>
+    /// Logout: asks the server to remove this companion (waiting at most <see cref="LineOptions.LogoutTimeout"/>; a
+    /// refusal or silence is logged), then reports <see cref="LineMail.LogoutAnswered"/> so the line wipes itself.
+    /// </summary>
+    public StanzaOutcome RemoveThisDevice(LineContext context, TaskCompletionSource done)
+    {
+        if (context.Paired is not { Me: { } me } || context.Connection is not { } connection)
+        {
+            return StanzaOutcome.None;
+        }
+
+        var generation = context.Generation;
+        return StanzaOutcome.Run("logout", async (mailbox, cancellationToken) =>
+        {
+            try
+            {
+                await connection.QueryAsync(ConnectionStanzas.BuildRemoveCompanionDevice(connection.NextId(), me), options.LogoutTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LineException ex)
+            {
+                LineLog.FlowFailed(logger, "logout", ex.Message);
+            }
+
+            await mailbox.PostAsync(new LineMail.LogoutAnswered(generation, done), cancellationToken).ConfigureAwait(false);
+        });
+    }
+
     /// <summary><c>failure</c>: 401, 403 and 406 mean this device is gone; anything else is worth another attempt.</summary>
     public static StanzaOutcome HandleFailure(Node failure)
     {

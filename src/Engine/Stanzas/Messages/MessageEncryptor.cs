@@ -70,7 +70,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         var plain = own ? DeviceSentCopy(content, retry.Message.ChatJid).ToByteArray() : retry.Message.Content;
         var encrypted = await cipher.EncryptAsync(address, WhatsAppPadding.Pad(plain, SecureRandomSource.Instance), cancellationToken).ConfigureAwait(false);
         await signal.CommitAsync(encrypted.Changes, cancellationToken).ConfigureAwait(false);
-        var deviceJid = SendPlanner.DeviceJidText(retry.Device);
+        var deviceJid = DeviceJid.Format(retry.Device);
         LineLog.RetryResent(logger, retry.Message.MsgId, deviceJid, retry.Count);
         return MessageStanzas.BuildRetryResend(
             retry.Message.MsgId, deviceJid, own ? retry.Message.ChatJid : null, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content),

@@ -32,14 +32,30 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     private bool _resendAfterLogin;
     private bool _sweeping;
 
-    /// <summary>Stores a new outbound message as queued and publishes it; a pass starts when the line can send.</summary>
-    /// <exception cref="LineException">WrongState when the line is not paired, or is stopped, logged out or failed.</exception>
-    public async Task<(MessageRecord Record, StanzaOutcome Outcome)> EnqueueAsync(string chatJid, Proto.Message content, LineContext context)
+    /// <summary>
+    /// A send command: the message is stored as queued and the caller gets it back (or why not: WrongState when the
+    /// line is not paired, or is stopped, logged out or failed); a pass starts when the line can send.
+    /// </summary>
+    public async Task<StanzaOutcome> EnqueueAsync(LineMail.QueueSend mail, LineContext context)
     {
-        if (context.Paired is not { } credentials || context.Status is LineStatus.Stopped or LineStatus.LoggedOut or LineStatus.Failed)
+        try
         {
-            throw new LineException(LineErrorKind.WrongState,
-                $"Line {context.LineId} cannot send while it is {context.Status.ToName()}{(context.Paired is null ? " and not paired" : "")}.");
+            var record = await StoreAsync(mail.ToJid, mail.Content, context).ConfigureAwait(false);
+            return Kick(context) with { Completed = () => mail.Done.TrySetResult(record) };
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            mail.Done.TrySetException(ex);
+            return StanzaOutcome.None;
+        }
+    }
+
+    private async Task<MessageRecord> StoreAsync(string chatJid, Proto.Message content, LineContext context)
+    {
+        var refusal = SendReadiness.Refusal(context.LineId, context.Status, context.Paired is not null);
+        if (refusal is not null || context.Paired is not { } credentials)
+        {
+            throw new LineException(LineErrorKind.WrongState, refusal ?? $"Line {context.LineId} is not paired.");
         }
 
         var me = Jid.Parse(credentials.Me!);
@@ -61,7 +77,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         };
         await messages.SaveOutboundAsync(record, chatJid, now + options.OutboundExpiry, context.Lifetime).ConfigureAwait(false);
         statuses.Publish(record.MsgId, chatJid, MessageStatus.Queued, null);
-        return (record, Kick(context));
+        return record;
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
         foreach (var device in toSelf ? [] : peer.DeviceIds)
         {
             var target = peerUser with { Device = (ushort)device };
-            targets.Add(new SendTarget(DeviceJidText(target), AddressOf(target), Own: false));
+            targets.Add(new SendTarget(DeviceJid.Format(target), AddressOf(target), Own: false));
         }
 
         if (lists.GetValueOrDefault(ownUser) is { } own)
@@ -50,7 +50,7 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
             foreach (var device in own.DeviceIds.Where(d => d != (me.Device ?? 0)))
             {
                 var target = new Jid(me.User, JidServers.WhatsApp, (ushort)device);
-                targets.Add(new SendTarget(DeviceJidText(target), AddressOf(target), Own: true));
+                targets.Add(new SendTarget(DeviceJid.Format(target), AddressOf(target), Own: true));
             }
         }
 
@@ -97,9 +97,6 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
     /// <summary>The Signal address of a device JID (LID devices live in the LID domain).</summary>
     public static SignalAddress AddressOf(Jid device) =>
         SignalAddress.ForUser(device.User, device.Server == JidServers.Lid ? SignalAddress.LidDomainType : 0, device.Device ?? 0);
-
-    /// <summary>A device JID as stanzas name it: device 0 (the phone) is the bare user JID.</summary>
-    public static string DeviceJidText(Jid device) => (device.Device ?? 0) == 0 ? (device with { Device = null }).ToString() : device.ToString();
 
     private async Task<Dictionary<string, DeviceList>> DevicesAsync(LineConnection connection, IReadOnlyList<string> users, CancellationToken cancellationToken)
     {

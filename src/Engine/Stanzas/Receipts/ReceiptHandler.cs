@@ -70,7 +70,7 @@ internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages
                     PreKeyBundle? bundle = null;
                     if (retry.Keys is null)
                     {
-                        var deviceJid = SendPlanner.DeviceJidText(retry.Device);
+                        var deviceJid = DeviceJid.Format(retry.Device);
                         var fetched = await planner.FetchBundlesAsync(connection, [deviceJid], cancellationToken).ConfigureAwait(false);
                         bundle = fetched.GetValueOrDefault(deviceJid);
                     }

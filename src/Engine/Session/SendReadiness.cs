@@ -1,15 +1,14 @@
-using WaEngine.Engine.Session;
-
-namespace WaEngine.Api.Validation;
+namespace WaEngine.Engine.Session;
 
 /// <summary>
-/// Whether a line takes sends: it must be paired and starting, connecting, reconnecting or connected (a message
-/// accepted while not connected waits durably in the send queue). Otherwise 403 <c>not_connected</c> with a sentence.
+/// The one rule for whether a line takes sends: it must be paired and starting, connecting, reconnecting or connected
+/// (a message accepted while not connected waits durably in the send queue). The engine refuses with it and the API
+/// answers 403 <c>not_connected</c> with the same sentence.
 /// </summary>
-public static class LineReadiness
+public static class SendReadiness
 {
     /// <summary>Why line <paramref name="id"/> refuses sends now, or null when it takes them.</summary>
-    public static string? Refusal(long id, LineStatus status, bool paired) => status switch
+    public static string? Refusal(LineId id, LineStatus status, bool paired) => status switch
     {
         LineStatus.Stopped => $"Line {id} is stopped; start it (POST /api/sessions/{id}/start) before sending.",
         LineStatus.LoggedOut => $"Line {id} is logged out; pair it again before sending.",

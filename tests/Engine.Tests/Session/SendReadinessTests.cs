@@ -1,16 +1,15 @@
-using WaEngine.Api.Validation;
 using WaEngine.Engine.Session;
 
-namespace WaEngine.Api.Tests.Validation;
+namespace WaEngine.Engine.Tests.Session;
 
-public class LineReadinessTests
+public class SendReadinessTests
 {
     [Theory]
     [InlineData(LineStatus.Starting)]
     [InlineData(LineStatus.Connecting)]
     [InlineData(LineStatus.Reconnecting)]
     [InlineData(LineStatus.Connected)]
-    public void A_paired_line_on_its_way_or_connected_takes_sends(LineStatus status) => Assert.Null(LineReadiness.Refusal(7, status, paired: true));
+    public void A_paired_line_on_its_way_or_connected_takes_sends(LineStatus status) => Assert.Null(SendReadiness.Refusal(new LineId(7), status, paired: true));
 
     [Theory]
     [InlineData(LineStatus.Stopped, true, "stopped")]
@@ -22,7 +21,7 @@ public class LineReadinessTests
     [InlineData(LineStatus.Stopped, false, "stopped")]
     public void Other_lines_refuse_with_a_sentence_naming_the_status(LineStatus status, bool paired, string words)
     {
-        var refusal = LineReadiness.Refusal(7, status, paired);
+        var refusal = SendReadiness.Refusal(new LineId(7), status, paired);
         Assert.NotNull(refusal);
         Assert.Contains(words, refusal, StringComparison.Ordinal);
         Assert.Contains("Line 7", refusal, StringComparison.Ordinal);
