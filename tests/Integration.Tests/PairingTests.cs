@@ -39,8 +39,8 @@ public sealed class PairingTests
             Assert.NotNull(credentials.AccountIdentity);
 
             // Connected means reachable: the prekeys are already on the server.
-            Assert.Equal(50, SandboxPreKeyCount(sandbox, me));
-            Assert.Equal(50, await line.Signal.PreKeys.CountPreKeysAsync(CancellationToken.None));
+            Assert.Equal(812, SandboxPreKeyCount(sandbox, me));
+            Assert.Equal(812, await line.Signal.PreKeys.CountPreKeysAsync(CancellationToken.None));
             var health = line.Actor.Health;
             Assert.True(health.SocketConnected);
             Assert.True(health.LoggedIn);
@@ -54,7 +54,7 @@ public sealed class PairingTests
             Assert.Equal(["starting", "connecting", "connected"], again.Statuses);
             Assert.Empty(again.Events.OfType<QrCodeIssued>());
             await Task.Delay(300);
-            Assert.Equal(50, SandboxPreKeyCount(sandbox, me));
+            Assert.Equal(812, SandboxPreKeyCount(sandbox, me));
         }
     }
 

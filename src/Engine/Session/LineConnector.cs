@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using Google.Protobuf;
@@ -68,11 +69,20 @@ internal static class LineConnector
         }
     }
 
-    /// <summary>The default transport: a websocket to <paramref name="server"/>.</summary>
+    /// <summary>The <c>Origin</c> WhatsApp Web's upgrade request carries (SERVER-RULES R10).</summary>
+    public const string Origin = "https://web.whatsapp.com";
+
+    /// <summary>
+    /// The default transport: a websocket to <paramref name="server"/>. The upgrade request carries the browser's
+    /// <c>Origin</c> and nothing a browser would not send: the ambient activity of whatever started the connect (an
+    /// API request) is dropped for this flow, so .NET adds no <c>traceparent</c> (R10).
+    /// </summary>
     public static async Task<IFrameTransport> ConnectWebSocketAsync(Uri server, CancellationToken cancellationToken)
     {
+        Activity.Current = null;
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        socket.Options.SetRequestHeader("Origin", Origin);
         try
         {
             await socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);

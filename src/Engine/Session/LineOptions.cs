@@ -44,6 +44,12 @@ public sealed record LineOptions
     /// <summary>How many one-time prekeys one upload carries. Default 50 (whatsmeow's wanted count).</summary>
     public int PreKeyUploadCount { get; init; } = 50;
 
+    /// <summary>
+    /// Prekeys uploaded when the server holds none (a new line, or one whose keys were all taken): 812, as WhatsApp
+    /// clients do (SERVER-RULES R11).
+    /// </summary>
+    public int InitialPreKeyUploadCount { get; init; } = 812;
+
     /// <summary>What the ClientPayload says about this client (version, OS name, platform).</summary>
     public ClientPayloadOptions ClientPayload { get; init; } = new();
 
@@ -98,6 +104,7 @@ public sealed record LineOptions
         Reconnect.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(MinPreKeyCount, nameof(MinPreKeyCount));
         ArgumentOutOfRangeException.ThrowIfLessThan(PreKeyUploadCount, 1, nameof(PreKeyUploadCount));
+        ArgumentOutOfRangeException.ThrowIfLessThan(InitialPreKeyUploadCount, 1, nameof(InitialPreKeyUploadCount));
         ArgumentOutOfRangeException.ThrowIfLessThan(MailboxCapacity, 8, nameof(MailboxCapacity));
         RequirePositive(OutboundExpiry, nameof(OutboundExpiry));
         RequirePositive(DeviceListTtl, nameof(DeviceListTtl));

@@ -4,6 +4,7 @@ using WaEngine.Engine.Session;
 using WaEngine.Sandbox.Protocol;
 using WaEngine.Store;
 using WaEngine.Store.Credentials;
+using WaEngine.Store.Journal;
 using WaEngine.Store.Messages;
 using WaEngine.Store.Signal;
 using WaEngine.TestKit;
@@ -23,6 +24,7 @@ public sealed class LineActorTests : IAsyncLifetime
     private LineActor _line = null!;
     private EventWaiter _events = null!;
     private LineOptions _options = null!;
+    private string _me = "";
 
     public async Task InitializeAsync()
     {
@@ -41,7 +43,7 @@ public sealed class LineActorTests : IAsyncLifetime
             KeepAliveInterval = TimeSpan.FromMinutes(30),
         };
         _database = await LineDatabase.OpenAsync(Path.Combine(_folder.Path, "line.db"), CancellationToken.None);
-        _line = new LineActor(new LineId(1), _options, new SqliteCredentialStore(_database), new SqliteSignalStore(_database), new SqliteMessageStore(_database, _time),
+        _line = new LineActor(new LineId(1), _options, new SqliteCredentialStore(_database), new SqliteSignalStore(_database), new SqliteMessageStore(_database, _time), new SqliteStatusJournal(_database),
             NullLogger<LineActor>.Instance, _time, () => 0.5);
         _events = new EventWaiter(_line.Subscribe(256));
     }
@@ -156,6 +158,31 @@ public sealed class LineActorTests : IAsyncLifetime
         Assert.DoesNotContain(device, devices);
     }
 
+    [Fact]
+    public async Task The_first_upload_is_812_prekeys_and_a_low_server_is_topped_up_at_the_next_login()
+    {
+        await PairAsync("15550009006");
+        var keys = _sandbox.Runtime.Keys;
+        var first = await keys.CountAsync("15550009006", DeviceId(), CancellationToken.None);
+        Assert.Equal(_options.InitialPreKeyUploadCount, first);
+
+        // Peers took bundles until the server holds fewer than the line's minimum.
+        for (var taken = 0; taken <= first - _options.MinPreKeyCount; taken++)
+        {
+            Assert.NotNull(await keys.TakeBundleAsync("15550009006", DeviceId(), CancellationToken.None));
+        }
+
+        var low = await keys.CountAsync("15550009006", DeviceId(), CancellationToken.None);
+        Assert.InRange(low, 1, _options.MinPreKeyCount - 1);
+        await _sandbox.Runtime.Network.InjectFaultAsync(_me, FaultKind.StreamError, "515", 0, 1, CancellationToken.None);
+        await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Connecting);
+        await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Connected);
+
+        Assert.Equal(low + _options.PreKeyUploadCount, await keys.CountAsync("15550009006", DeviceId(), CancellationToken.None));
+    }
+
+    private int DeviceId() => int.Parse(_me.Split(':', '@')[1], System.Globalization.CultureInfo.InvariantCulture);
+
     private async Task<string> PairAsync(string phone)
     {
         await _sandbox.CreateAccountAsync(phone);
@@ -164,6 +191,7 @@ public sealed class LineActorTests : IAsyncLifetime
         await _sandbox.ScanAsync(phone, qr.Qr);
         await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Connected);
         var credentials = await new SqliteCredentialStore(_database).LoadAsync(CancellationToken.None);
-        return credentials!.Me!;
+        _me = credentials!.Me!;
+        return _me;
     }
 }

@@ -27,8 +27,10 @@ internal sealed class PreKeyHandler(LineOptions options, SignalKeyGenerator keys
         DeviceCredentials? next = null;
         if (mail.Count < options.MinPreKeyCount)
         {
-            LineLog.UploadingPreKeys(logger, options.PreKeyUploadCount, mail.Count);
-            (next, upload) = await PrepareUploadAsync(credentials, connection.NextId(), context.Lifetime).ConfigureAwait(false);
+            // A server that holds none gets the first batch WhatsApp clients upload (R11); a low one is topped up.
+            var count = mail.Count == 0 ? options.InitialPreKeyUploadCount : options.PreKeyUploadCount;
+            LineLog.UploadingPreKeys(logger, count, mail.Count);
+            (next, upload) = await PrepareUploadAsync(credentials, count, connection.NextId(), context.Lifetime).ConfigureAwait(false);
         }
 
         if (upload is null && !mail.AfterLogin)
@@ -85,9 +87,9 @@ internal sealed class PreKeyHandler(LineOptions options, SignalKeyGenerator keys
         return await HandleCountAsync(new LineMail.PreKeyCountKnown(context.Generation, (int)Math.Clamp(value, 0, int.MaxValue), AfterLogin: false), context).ConfigureAwait(false);
     }
 
-    private async Task<(DeviceCredentials Credentials, Node Upload)> PrepareUploadAsync(DeviceCredentials credentials, string iqId, CancellationToken cancellationToken)
+    private async Task<(DeviceCredentials Credentials, Node Upload)> PrepareUploadAsync(DeviceCredentials credentials, int count, string iqId, CancellationToken cancellationToken)
     {
-        var preKeys = keys.GeneratePreKeys(credentials.NextPreKeyId, options.PreKeyUploadCount);
+        var preKeys = keys.GeneratePreKeys(credentials.NextPreKeyId, count);
         await signal.PreKeys.StorePreKeysAsync(preKeys, cancellationToken).ConfigureAwait(false);
         var next = credentials with { NextPreKeyId = SignalKeyGenerator.NextPreKeyId(preKeys[^1].Id) };
         await store.SaveAsync(next, cancellationToken).ConfigureAwait(false);
