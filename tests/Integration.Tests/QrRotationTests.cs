@@ -1,4 +1,6 @@
+using WaEngine.TestKit;
 using WaEngine.Engine.Session;
+using WaEngine.Engine.Stanzas.Pairing;
 using LineOptions = WaEngine.Engine.Session.LineOptions;
 
 namespace WaEngine.Integration.Tests;

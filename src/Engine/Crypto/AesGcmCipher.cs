@@ -2,7 +2,12 @@ using System.Security.Cryptography;
 
 namespace WaEngine.Engine.Crypto;
 
-/// <summary>AES-256-GCM with a 12-byte nonce and the 16-byte tag appended to the ciphertext.</summary>
+/// <summary>
+/// AES-256-GCM with a 12-byte nonce and the 16-byte tag appended to the ciphertext, on the platform's
+/// <see cref="AesGcm"/> like the Noise transport. NSec's <c>Aes256Gcm</c> is not used: it needs AES and
+/// carry-less multiply instructions (and throws <see cref="PlatformNotSupportedException"/> without them), so
+/// this path would have to stay as its fallback, and it copies every key into guarded libsodium memory per call.
+/// </summary>
 public static class AesGcmCipher
 {
     /// <summary>Length of the authentication tag.</summary>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using NSec.Cryptography;
 
 namespace WaEngine.Engine.Crypto;
 
@@ -7,6 +8,8 @@ namespace WaEngine.Engine.Crypto;
 /// X25519 key agreement and XEdDSA signatures ("curve25519 signatures") bit-compatible with libsignal:
 /// a signature is made with the Montgomery private key as an Ed25519 scalar, and carries the sign bit of
 /// the matching Edwards public key in bit 7 of its last byte, so a verifier needs only the Montgomery key.
+/// X25519 and the final Ed25519 verification run through NSec; only the scalar arithmetic of XEdDSA signing,
+/// which NSec does not expose, calls libsodium directly (<see cref="Sodium"/>).
 /// </summary>
 public static class Curve25519
 {
@@ -27,14 +30,8 @@ public static class Curve25519
         RequireLength(privateKey, KeyLength, "private key");
         var clamped = privateKey.ToArray();
         Clamp(clamped);
-        var publicKey = new byte[KeyLength];
-        Sodium.EnsureLoaded();
-        if (Sodium.crypto_scalarmult_curve25519_base(publicKey, clamped) != 0)
-        {
-            throw new CryptoException("Could not derive a Curve25519 public key from the private key.");
-        }
-
-        return new KeyPair(publicKey, clamped);
+        using var key = Key.Import(KeyAgreementAlgorithm.X25519, clamped, KeyBlobFormat.RawPrivateKey);
+        return new KeyPair(key.PublicKey.Export(KeyBlobFormat.RawPublicKey), clamped);
     }
 
     /// <summary>X25519: the 32-byte shared secret of our private key and their public key.</summary>
@@ -43,14 +40,13 @@ public static class Curve25519
     {
         RequireLength(privateKey, KeyLength, "private key");
         RequireLength(publicKey, KeyLength, "public key");
-        var secret = new byte[KeyLength];
-        Sodium.EnsureLoaded();
-        if (Sodium.crypto_scalarmult_curve25519(secret, privateKey, publicKey) != 0)
-        {
-            throw new CryptoException("X25519 agreement produced the all-zero secret: the peer's public key has small order.");
-        }
-
-        return secret;
+        using var key = Key.Import(KeyAgreementAlgorithm.X25519, privateKey, KeyBlobFormat.RawPrivateKey);
+        var peer = PublicKey.Import(KeyAgreementAlgorithm.X25519, publicKey, KeyBlobFormat.RawPublicKey);
+        // NSec keeps a shared secret sealed unless asked; the protocols here feed the raw 32 bytes to HKDF.
+        var exportable = new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
+        using var secret = KeyAgreementAlgorithm.X25519.Agree(key, peer, exportable)
+            ?? throw new CryptoException("X25519 agreement produced the all-zero secret: the peer's public key has small order.");
+        return secret.Export(SharedSecretBlobFormat.RawSharedSecret);
     }
 
     /// <summary>XEdDSA-signs <paramref name="message"/> with a Curve25519 private key, with fresh random nonce material.</summary>
@@ -144,8 +140,8 @@ public static class Curve25519
         signature.CopyTo(edSignature);
         edSignature[63] &= 0x7F;
 
-        Sodium.EnsureLoaded();
-        return Sodium.crypto_sign_ed25519_verify_detached(edSignature, message, (ulong)message.Length, edPublic) == 0;
+        var edKey = PublicKey.Import(SignatureAlgorithm.Ed25519, edPublic, KeyBlobFormat.RawPublicKey);
+        return SignatureAlgorithm.Ed25519.Verify(edKey, message, edSignature);
     }
 
     /// <summary>Verifies and throws <see cref="CryptoException"/> naming <paramref name="what"/> when the signature is bad.</summary>

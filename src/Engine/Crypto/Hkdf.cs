@@ -2,7 +2,11 @@ using System.Security.Cryptography;
 
 namespace WaEngine.Engine.Crypto;
 
-/// <summary>HKDF-SHA256 (RFC 5869), the key derivation used by Noise, Signal, media and pairing.</summary>
+/// <summary>
+/// HKDF-SHA256 (RFC 5869), the key derivation used by Noise, Signal, media and pairing. Built on the platform's
+/// HMAC and HKDF rather than NSec's <c>HkdfSha256</c>, which wraps the same platform HKDF and also refuses the
+/// empty input key material Noise's final split passes.
+/// </summary>
 public static class Hkdf
 {
     private const int HashLength = 32;

@@ -1,11 +1,12 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace WaEngine.Engine.Crypto;
 
 /// <summary>
-/// The few libsodium functions WaEngine needs (Debian's libsodium23), bound with source-generated P/Invoke.
-/// All curve arithmetic on secret data happens inside libsodium.
+/// The raw libsodium functions XEdDSA signing needs and NSec does not expose: Ed25519 scalar arithmetic and
+/// the unclamped base-point multiplication. Everything else goes through NSec. The native library is the one
+/// the <c>libsodium</c> NuGet package ships (<c>runtimes/&lt;rid&gt;/native</c>), found through the app's
+/// deps.json like NSec's own imports, so no system package is needed.
 /// </summary>
 internal static partial class Sodium
 {
@@ -13,45 +14,20 @@ internal static partial class Sodium
 
     static Sodium()
     {
-        NativeLibrary.SetDllImportResolver(typeof(Sodium).Assembly, Resolve);
         if (sodium_init() < 0)
         {
             throw new CryptoException("libsodium failed to initialise (sodium_init returned an error).");
         }
     }
 
-    /// <summary>Makes sure the library is loaded and initialised; throws <see cref="CryptoException"/> if it is missing.</summary>
+    /// <summary>Makes sure the library is loaded and initialised before the first call.</summary>
     public static void EnsureLoaded()
     {
         // Touching the type runs the static constructor once.
     }
 
-    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
-    {
-        if (name != Library)
-        {
-            return IntPtr.Zero;
-        }
-
-        foreach (var candidate in (string[])["libsodium.so.23", "libsodium.so.26", "libsodium.so", "libsodium.dylib", "libsodium"])
-        {
-            if (NativeLibrary.TryLoad(candidate, assembly, searchPath, out var handle))
-            {
-                return handle;
-            }
-        }
-
-        throw new DllNotFoundException("libsodium is not installed: install Debian's libsodium23 (apt-get install libsodium23).");
-    }
-
     [LibraryImport(Library)]
     private static partial int sodium_init();
-
-    [LibraryImport(Library)]
-    public static partial int crypto_scalarmult_curve25519(Span<byte> q, ReadOnlySpan<byte> n, ReadOnlySpan<byte> p);
-
-    [LibraryImport(Library)]
-    public static partial int crypto_scalarmult_curve25519_base(Span<byte> q, ReadOnlySpan<byte> n);
 
     [LibraryImport(Library)]
     public static partial int crypto_scalarmult_ed25519_base_noclamp(Span<byte> q, ReadOnlySpan<byte> n);
@@ -64,10 +40,4 @@ internal static partial class Sodium
 
     [LibraryImport(Library)]
     public static partial void crypto_core_ed25519_scalar_add(Span<byte> z, ReadOnlySpan<byte> x, ReadOnlySpan<byte> y);
-
-    [LibraryImport(Library)]
-    public static partial int crypto_sign_ed25519_verify_detached(ReadOnlySpan<byte> sig, ReadOnlySpan<byte> m, ulong mlen, ReadOnlySpan<byte> pk);
-
-    [LibraryImport(Library)]
-    public static partial void sodium_memzero(Span<byte> pnt, nuint len);
 }

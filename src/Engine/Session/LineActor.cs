@@ -1,6 +1,4 @@
-using System.Net.WebSockets;
 using System.Threading.Channels;
-using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Events;
@@ -10,54 +8,40 @@ using WaEngine.Engine.Pairing;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Connection;
-using WaEngine.Engine.Stanzas.Messages;
-using WaEngine.Engine.Stanzas.Receipts;
+using WaEngine.Engine.Stanzas.Pairing;
 using WaEngine.Engine.Storage;
-using WaEngine.Engine.Transport;
 
 namespace WaEngine.Engine.Session;
 
 /// <summary>
-/// One WhatsApp line: owns its connection, pairing, login, keepalive and reconnects. Every change of its state goes
-/// through one bounded mailbox processed by one loop; background steps (connecting, iq round trips) run as tasks that
-/// report back through the mailbox. Commands in a state that does not allow them fail with
-/// <see cref="InvalidTransitionException"/> or <see cref="LineException"/> (<see cref="LineErrorKind.WrongState"/>).
-/// When the QR refs of a pair-device list run out the line ends in <c>failed</c> with reason <c>qr_refs_ended</c>.
+/// One WhatsApp line's lifecycle: its public commands, one mailbox processed by one loop, every status move, connect,
+/// reconnect, keepalive, start, stop and logout. What the server sends goes through the <see cref="StanzaRouter"/> to
+/// the handler of its family, which answers with a <see cref="StanzaOutcome"/> that only this loop applies. Commands
+/// in a state that does not allow them fail with <see cref="InvalidTransitionException"/> or <see cref="LineException"/>
+/// (<see cref="LineErrorKind.WrongState"/>). When the QR refs run out the line ends in <c>failed</c> (<c>qr_refs_ended</c>).
 /// </summary>
-public sealed class LineActor : IAsyncDisposable, ILinePort
+public sealed class LineActor : IAsyncDisposable
 {
     private readonly LineOptions _options;
     private readonly ICredentialStore _store;
     private readonly ISignalStore _signal;
+    private readonly IMessageStore _messages;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
-    private readonly SignalKeyGenerator _keys = new();
     private readonly ClientPayloadBuilder _payloads;
     private readonly LineStateMachine _machine;
     private readonly LineEventHub _events = new();
-    private readonly Channel<LineMail> _mailbox;
+    private readonly LineMailbox _mailbox;
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly List<Task> _flows = [];
+    private readonly LineChores _chores;
+    private readonly LineVitals _vitals;
+    private readonly LineParts _parts;
     private readonly Task _loop;
-    private readonly LinePairing _pairing;
-    private readonly PreKeyMaintenance _preKeys;
-    private readonly LineMessaging _messaging;
-    private readonly SendPlanner _planner;
-    private readonly SendQueuePump _pump;
-    private readonly LineMessagingDriver _driver;
     private DeviceCredentials? _credentials;
-    private volatile LineConnection? _connection;
-    private volatile bool _loggedIn;
-    private volatile LineHealth? _lastHealth;
+    private volatile LineLink _link = LineLink.None;
     private bool _loggingOut;
-    private int _generation;
     private int _reconnectAttempt;
-    private int _reconnectCount;
-    private readonly Queue<DateTimeOffset> _reconnectTimes = new();
-    private long _lastKeepaliveTicks;
-    private ITimer? _keepaliveTimer;
-    private ITimer? _reconnectTimer;
     private int _disposed;
 
     /// <summary>Creates the actor (status <c>stopped</c>) and starts its mailbox loop.</summary>
@@ -71,25 +55,22 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
     /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> by default.</param>
     public LineActor(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ILogger<LineActor> logger, TimeProvider? time = null, Func<double>? random = null)
     {
-                ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         LineId = lineId;
         _options = options;
         _store = credentials ?? throw new ArgumentNullException(nameof(credentials));
         _signal = signal ?? throw new ArgumentNullException(nameof(signal));
+        _messages = messages ?? throw new ArgumentNullException(nameof(messages));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
         _random = random ?? Random.Shared.NextDouble;
         _payloads = new ClientPayloadBuilder(options.ClientPayload);
         _machine = new LineStateMachine(_time);
-        _pairing = new LinePairing(options, _time);
-        _preKeys = new PreKeyMaintenance(options, _keys, _signal, _store);
-        ArgumentNullException.ThrowIfNull(messages);
-        _messaging = new LineMessaging(lineId, options, _signal, messages, _keys, _events, _time, _logger);
-        _planner = new SendPlanner(options, _signal, messages, _time);
-        _pump = new SendQueuePump(_messaging, _planner, _time, _logger);
-        _driver = new LineMessagingDriver(this, options, _messaging, _planner, _pump, _time, _logger);
-        _mailbox = Channel.CreateBounded<LineMail>(new BoundedChannelOptions(options.MailboxCapacity) { SingleReader = true });
+        _parts = LineParts.Compose(lineId, options, _store, _signal, _messages, _events, _time, _logger);
+        _mailbox = new LineMailbox(options.MailboxCapacity);
+        _chores = new LineChores(lineId, _mailbox, _time, _logger, _lifetime.Token);
+        _vitals = new LineVitals(_time);
         _loop = Task.Run(RunAsync);
     }
 
@@ -99,66 +80,25 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
     /// <summary>The current status.</summary>
     public LineStatus Status => _machine.Current;
 
-    /// <summary>Connection health as data (socket, login, last frame, last keepalive answer, reconnects).</summary>
+    /// <summary>The line's messages, chats and contacts (reads are safe from any thread).</summary>
+    public IMessageStore Messages => _messages;
+
+    /// <summary>Connection health as data (status and why, socket, login, last frame, reconnects).</summary>
     public LineHealth Health
     {
         get
         {
-            var connection = _connection;
-            var keepalive = Math.Max(Interlocked.Read(ref _lastKeepaliveTicks), connection?.LastPingAnswered?.UtcTicks ?? 0);
-            var machine = _machine;
-            var now = _time.GetUtcNow();
-            int recent;
-            lock (_reconnectTimes)
-            {
-                while (_reconnectTimes.Count > 0 && now - _reconnectTimes.Peek() > TimeSpan.FromHours(24))
-                {
-                    _reconnectTimes.Dequeue();
-                }
-
-                recent = _reconnectTimes.Count;
-            }
-
+            var link = _link;
+            var connection = link.Connection;
             return new LineHealth(
-                machine.Current,
-                machine.LastReason,
-                machine.Since,
-                connection is not null,
-                connection is not null && _loggedIn,
-                connection?.LastFrameReceived ?? _lastHealth?.LastFrameReceived,
-                keepalive == 0 ? null : new DateTimeOffset(keepalive, TimeSpan.Zero),
-                Volatile.Read(ref _reconnectCount),
-                recent);
+                _machine.Current, _machine.LastReason, _machine.Since, connection is not null, connection is not null && link.LoggedIn,
+                connection?.LastFrameReceived ?? _vitals.LastFrame, connection?.LastPingAnswered, _vitals.Total, _vitals.InLastDay());
         }
     }
 
-    LineStatus ILinePort.Status => _machine.Current;
-
-    DeviceCredentials? ILinePort.Credentials => _credentials;
-
-    LineConnection? ILinePort.Connection => _connection;
-
-    bool ILinePort.LoggedIn => _loggedIn;
-
-    int ILinePort.Generation => _generation;
-
-    CancellationToken ILinePort.Lifetime => _lifetime.Token;
-
-    bool ILinePort.TryPost(LineMail message) => _mailbox.Writer.TryWrite(message);
-
-    ValueTask ILinePort.PostAsync(LineMail message, CancellationToken cancellationToken) => PostAsync(message, cancellationToken);
-
-    void ILinePort.Track(string step, Func<Task> flow) => Track(step, flow);
-
-    Task ILinePort.SendAsync(Node node) => SendAsync(node);
-
-    /// <summary>The line's messages, chats and contacts (reads are safe from any thread).</summary>
-    public IMessageStore Messages => _messaging.Messages;
-
     /// <summary>
     /// Queues <paramref name="content"/> for <paramref name="toJid"/> (a user JID, phone-number or LID form) and returns the
-    /// stored message (status <c>queued</c>) once it is durable; the actor sends it when the line is logged in. Needs a
-    /// paired line that is not logged out or failed.
+    /// stored message (status <c>queued</c>) once it is durable; it is sent when the line is logged in.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="toJid"/> is not a user JID (groups are not supported yet).</exception>
     /// <exception cref="LineException">WrongState when the line is not paired, or is stopped, logged out or failed.</exception>
@@ -175,9 +115,9 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends a read receipt for inbound messages of one chat (all from the same sender) and resets its unread count.</summary>
+    /// <summary>Sends read receipts for inbound messages of one chat and resets its unread count.</summary>
     /// <exception cref="LineException">WrongState when the line is not connected.</exception>
-    public async Task MarkReadAsync(string chatJid, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    public Task MarkReadAsync(string chatJid, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
         if (messageIds.Count == 0)
@@ -185,9 +125,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
             throw new ArgumentException("No message ids to mark read.", nameof(messageIds));
         }
 
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await PostAsync(new LineMail.MarkRead(chatJid, messageIds, done), cancellationToken).ConfigureAwait(false);
-        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return AskAsync(done => new LineMail.MarkRead(chatJid, messageIds, done), cancellationToken);
     }
 
     /// <summary>Subscribes to the line's events (status changes, QR codes, pairing codes, messages and their statuses).</summary>
@@ -210,7 +148,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
     /// <param name="cancellationToken">Cancels the wait.</param>
     public async Task<string> RequestPairingCodeAsync(string phone, CancellationToken cancellationToken)
     {
-        var digits = LinePairing.NormalizePhone(phone);
+        var digits = PhoneNumber.Normalize(phone);
         var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await PostAsync(new LineMail.RequestPairingCode(digits, done), cancellationToken).ConfigureAwait(false);
         return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -224,13 +162,15 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
             return;
         }
 
-        _mailbox.Writer.TryWrite(new LineMail.Shutdown());
+        _mailbox.TryPost(new LineMail.Shutdown());
         await _loop.ConfigureAwait(false);
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_flows).ConfigureAwait(false);
+        await _chores.WhenAllAsync().ConfigureAwait(false);
         _events.Complete();
         _lifetime.Dispose();
     }
+
+    private LineContext Context => new(LineId, _machine.Current, _credentials, _link, _lifetime.Token);
 
     private async Task AskAsync(Func<TaskCompletionSource, LineMail> make, CancellationToken cancellationToken)
     {
@@ -239,11 +179,11 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask PostAsync(LineMail message, CancellationToken cancellationToken)
+    private async ValueTask PostAsync(LineMail mail, CancellationToken cancellationToken)
     {
         try
         {
-            await _mailbox.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            await _mailbox.PostAsync(mail, cancellationToken).ConfigureAwait(false);
         }
         catch (ChannelClosedException ex)
         {
@@ -253,85 +193,81 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
 
     private async Task RunAsync()
     {
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["LineId"] = LineId });
-        await foreach (var message in _mailbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["LineId"] = LineId.ToString() });
+        await foreach (var mail in _mailbox.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (message is LineMail.Shutdown)
+            if (mail is LineMail.Shutdown)
             {
                 await EndConnectionAsync().ConfigureAwait(false);
-                _reconnectTimer?.Dispose();
-                _driver.StopTimers();
-                _mailbox.Writer.TryComplete();
-                await FailLeftoversAsync().ConfigureAwait(false);
+                _chores.CancelAll();
+                _mailbox.Close();
+                var shutDown = new LineException(LineErrorKind.ShutDown, $"Line {LineId} is shut down.");
+                while (_mailbox.Reader.TryRead(out var left))
+                {
+                    left.Fail(shutDown);
+                    if (left is LineMail.Connected orphan)
+                    {
+                        await orphan.Connection.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+
+                _parts.Pairing.FailDeferred(shutDown);
                 return;
             }
 
             try
             {
-                await HandleAsync(message).ConfigureAwait(false);
+                await HandleAsync(mail).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is StanzaException or PairingException or Crypto.CryptoException)
+            {
+                LineLog.StanzaFailed(_logger, (mail as LineMail.Received)?.Node.Tag ?? mail.GetType().Name, ex.Message);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                LineLog.Unexpected(_logger, message.GetType().Name, ex);
+                LineLog.Unexpected(_logger, mail.GetType().Name, ex);
             }
         }
     }
 
-    private async Task FailLeftoversAsync()
+    private async Task HandleAsync(LineMail mail)
     {
-        var shutDown = new LineException(LineErrorKind.ShutDown, $"Line {LineId} is shut down.");
-        while (_mailbox.Reader.TryRead(out var left))
+        var current = _link;
+        switch (mail)
         {
-            left.Fail(shutDown);
-            if (left is LineMail.Connected orphan)
-            {
-                await orphan.Connection.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        _pairing.FailDeferred(shutDown);
-    }
-
-    private async Task HandleAsync(LineMail message)
-    {
-        switch (message)
-        {
-            case LineMail.Start m: await CompleteAsync(m.Done, StartAsync).ConfigureAwait(false); break;
+            case LineMail.Start m: await CompleteAsync(m.Done, StartCoreAsync).ConfigureAwait(false); break;
             case LineMail.Stop m: await CompleteAsync(m.Done, () => StopCoreAsync(persist: true)).ConfigureAwait(false); break;
             case LineMail.Restart m: await CompleteAsync(m.Done, RestartCoreAsync).ConfigureAwait(false); break;
-            case LineMail.Logout m: await CompleteLaterAsync(m.Done, () => LogoutCoreAsync(m.Done)).ConfigureAwait(false); break;
-            case LineMail.RequestPairingCode m: RequestPairingCode(m); break;
-            case LineMail.Connected m: OnConnected(m); break;
-            case LineMail.ConnectFailed m: await OnConnectFailedAsync(m).ConfigureAwait(false); break;
-            case LineMail.Received m when m.Generation == _generation: await OnNodeAsync(m.Node).ConfigureAwait(false); break;
-            case LineMail.Closed m when m.Generation == _generation:
+            case LineMail.Logout m: await LogoutCoreAsync(m.Done).ConfigureAwait(false); break;
+            case LineMail.LogoutAnswered m: await CompleteAsync(m.Done, () => _machine.Current == LineStatus.LoggedOut ? Task.CompletedTask : LoggedOutAsync("logout")).ConfigureAwait(false); break;
+            case LineMail.MarkRead m: await CompleteAsync(m.Done, async () => await ApplyAsync(await _parts.Receipts.SendReadAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false)).ConfigureAwait(false); break;
+            case LineMail.QueueSend m: await QueueSendAsync(m).ConfigureAwait(false); break;
+            case LineMail.RequestPairingCode m: await ApplyAsync(_parts.Pairing.RequestCode(m, Context)).ConfigureAwait(false); break;
+            case LineMail.PairingHelloAnswered m: await ApplyAsync(_parts.Pairing.HandleHelloAnswered(m, Context)).ConfigureAwait(false); break;
+            case LineMail.Connected m: await OnConnectedAsync(m).ConfigureAwait(false); break;
+            case LineMail.ConnectFailed m when current.IsCurrent(m.Generation): await OnConnectFailedAsync(m).ConfigureAwait(false); break;
+            case LineMail.Received m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.Router.RouteAsync(m.Node, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
+            case LineMail.Closed m when current.IsCurrent(m.Generation):
                 LineLog.ConnectionClosed(_logger, m.Generation, m.Error?.Message ?? "closed");
-                await ScheduleReconnectAsync("connection_lost").ConfigureAwait(false);
+                await ReconnectLaterAsync("connection_lost").ConfigureAwait(false);
                 break;
-            case LineMail.KeepaliveTick m when m.Generation == _generation: await OnKeepaliveAsync().ConfigureAwait(false); break;
-            case LineMail.QrExpired m when m.Generation == _generation && _pairing.IsCurrentQr(m.Sequence): await ShowNextQrAsync().ConfigureAwait(false); break;
-            case LineMail.ReconnectDue m when m.Generation == _generation && _machine.Current == LineStatus.Reconnecting:
-                Interlocked.Increment(ref _reconnectCount);
-                lock (_reconnectTimes)
-                {
-                    _reconnectTimes.Enqueue(_time.GetUtcNow());
-                }
-
+            case LineMail.KeepaliveTick m when current.IsCurrent(m.Generation) && current.Connection is { } connection && IsSilent(connection):
+                await ReconnectLaterAsync("keepalive_timeout").ConfigureAwait(false);
+                break;
+            case LineMail.ReconnectDue m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Reconnecting:
+                _vitals.Reconnected();
                 BeginConnect("reconnect");
                 break;
-            case LineMail.PairingHelloAnswered m: OnPairingHelloAnswered(m); break;
-            case LineMail.PreparePreKeyUpload m: await PreparePreKeyUploadAsync(m).ConfigureAwait(false); break;
-            case LineMail.LogoutAnswered m: await CompleteLaterAsync(m.Done, () => OnLogoutAnsweredAsync(m)).ConfigureAwait(false); break;
-            case LineMail.QueueSend m: await _driver.QueueSendAsync(m).ConfigureAwait(false); break;
-            case LineMail.MarkRead m: await CompleteAsync(m.Done, () => _driver.MarkReadCoreAsync(m)).ConfigureAwait(false); break;
-            case LineMail.EncryptAndSend m: await _driver.EncryptAndSendAsync(m).ConfigureAwait(false); break;
-            case LineMail.RetryReady m when m.Generation == _generation: await _driver.ResendForRetryAsync(m).ConfigureAwait(false); break;
-            case LineMail.SendQueueIdle m: _driver.OnSendQueueIdle(m); break;
-            case LineMail.SweepSendQueue: _driver.SweepSendQueue(); break;
-            case LineMail.SweepFinished m: _driver.OnSweepFinished(m.Remaining); break;
-            case LineMail.LoginSettled m when m.Generation == _generation && _loggedIn && _machine.Current == LineStatus.Connecting:
+            case LineMail.QrExpired m when current.IsCurrent(m.Generation): await ApplyAsync(_parts.Pairing.HandleQrExpired(m, Context)).ConfigureAwait(false); break;
+            case LineMail.PreKeyCountKnown m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.PreKeys.HandleCountAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
+            case LineMail.LoginSettled m when current.IsCurrent(m.Generation) && current.LoggedIn && _machine.Current == LineStatus.Connecting:
                 TransitionTo(LineStatus.Connected, "logged_in");
                 break;
+            case LineMail.PlanReady m: await _parts.Outbound.HandlePlanReadyAsync(m, Context).ConfigureAwait(false); break;
+            case LineMail.SendPassEnded: await ApplyAsync(_parts.Outbound.HandlePassEnded(Context)).ConfigureAwait(false); break;
+            case LineMail.SweepDue: await ApplyAsync(_parts.Outbound.HandleSweepDue(Context)).ConfigureAwait(false); break;
+            case LineMail.SweepFinished m: await ApplyAsync(_parts.Outbound.HandleSweepFinished(m, Context)).ConfigureAwait(false); break;
+            case LineMail.RetryReady m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.Receipts.HandleRetryReadyAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             default: break;
         }
     }
@@ -349,16 +285,89 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         }
     }
 
-    private static async Task CompleteLaterAsync(TaskCompletionSource done, Func<Task> action)
+    /// <summary>Applies what a handler decided, in order: credentials, replies, the decision, timer, work, events, completion.</summary>
+    private async Task ApplyAsync(StanzaOutcome outcome)
     {
+        if (outcome.Credentials is { } credentials)
+        {
+            _credentials = credentials;
+        }
+
+        if (outcome.Replies.Count > 0 && _link.Connection is { } connection)
+        {
+            foreach (var reply in outcome.Replies)
+            {
+                await connection.SendAsync(reply, _lifetime.Token).ConfigureAwait(false);
+            }
+        }
+
+        if (outcome.Decision is { } decision)
+        {
+            await DecideAsync(decision).ConfigureAwait(false);
+        }
+
+        // Timers first: whoever reacts to an event (a QR shown) must find its timer already running.
+        if (outcome.Timer is { } timer)
+        {
+            _chores.Schedule(timer);
+        }
+
+        foreach (var work in outcome.Work)
+        {
+            _chores.Track(work);
+        }
+
+        foreach (var published in outcome.Events)
+        {
+            _events.Publish(published);
+        }
+
+        outcome.Completed?.Invoke();
+    }
+
+    private async Task DecideAsync(LineDecision decision)
+    {
+        switch (decision)
+        {
+            case LineDecision.Reconnect d: await ReconnectLaterAsync(d.Reason).ConfigureAwait(false); break;
+            case LineDecision.RestartNow d:
+                await EndConnectionAsync().ConfigureAwait(false);
+                BeginConnect(d.Reason);
+                break;
+            case LineDecision.LoggedOut d: await LoggedOutAsync(_loggingOut && d.Reason == "device_removed" ? "logout" : d.Reason).ConfigureAwait(false); break;
+            case LineDecision.Failed d: await FailAsync(d.Reason).ConfigureAwait(false); break;
+            case LineDecision.LoggedIn:
+                _link = _link with { LoggedIn = true };
+                _reconnectAttempt = 0;
+                await ApplyAsync(_parts.Outbound.Kick(Context, afterLogin: true)).ConfigureAwait(false);
+                break;
+            case LineDecision.Enter d when _machine.Current != d.Status:
+                if (d.Status is LineStatus.ScanQr or LineStatus.PairingCode)
+                {
+                    _reconnectAttempt = 0;
+                }
+
+                TransitionTo(d.Status, d.Reason);
+                break;
+            default: break;
+        }
+    }
+
+    private async Task QueueSendAsync(LineMail.QueueSend mail)
+    {
+        StanzaOutcome outcome;
         try
         {
-            await action().ConfigureAwait(false);
+            (var record, outcome) = await _parts.Outbound.EnqueueAsync(mail.ToJid, mail.Content, Context).ConfigureAwait(false);
+            mail.Done.TrySetResult(record);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            done.TrySetException(ex);
+            mail.Done.TrySetException(ex);
+            return;
         }
+
+        await ApplyAsync(outcome).ConfigureAwait(false);
     }
 
     private void TransitionTo(LineStatus next, string reason)
@@ -368,13 +377,13 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         _events.Publish(new StatusChanged(LineId, change));
     }
 
-    private async Task StartAsync()
+    private async Task StartCoreAsync()
     {
         TransitionTo(LineStatus.Starting, "start");
         try
         {
             await _store.SetDesiredRunningAsync(true, _lifetime.Token).ConfigureAwait(false);
-            _credentials = await _store.LoadAsync(_lifetime.Token).ConfigureAwait(false) ?? await CreateCredentialsAsync().ConfigureAwait(false);
+            _credentials = await _store.LoadAsync(_lifetime.Token).ConfigureAwait(false) ?? await PairingHandler.RegisterAsync(_store, _signal, _lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or WaEngineException))
         {
@@ -385,16 +394,7 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         BeginConnect("start");
 
         // Messages queued before a restart expire on schedule even if the line never logs in again.
-        _driver.KickSendQueue();
-    }
-
-    private async Task<DeviceCredentials> CreateCredentialsAsync()
-    {
-        var created = DeviceCredentials.Create(_keys);
-        await _signal.Identities.SaveLocalIdentityAsync(created.SignalIdentity, _lifetime.Token).ConfigureAwait(false);
-        await _signal.SignedPreKeys.StoreSignedPreKeyAsync(created.SignedPreKey, _lifetime.Token).ConfigureAwait(false);
-        await _store.SaveAsync(created, _lifetime.Token).ConfigureAwait(false);
-        return created;
+        await ApplyAsync(_parts.Outbound.Kick(Context)).ConfigureAwait(false);
     }
 
     private async Task StopCoreAsync(bool persist)
@@ -405,8 +405,8 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         }
 
         await EndConnectionAsync().ConfigureAwait(false);
-        _reconnectTimer?.Dispose();
-        _pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} was stopped before the pairing code was issued."));
+        _chores.Cancel(ReconnectSlot);
+        _parts.Pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} was stopped before the pairing code was issued."));
         _loggingOut = false;
         TransitionTo(LineStatus.Stopped, "stop");
         if (persist)
@@ -422,12 +422,11 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
             await StopCoreAsync(persist: false).ConfigureAwait(false);
         }
 
-        await StartAsync().ConfigureAwait(false);
+        await StartCoreAsync().ConfigureAwait(false);
     }
 
     private async Task LogoutCoreAsync(TaskCompletionSource done)
     {
-        var connection = _connection;
         if (_credentials is not { IsPaired: true } paired)
         {
             done.TrySetException(new LineException(LineErrorKind.WrongState, $"Line {LineId} is not paired (status {_machine.Current.ToName()}): nothing to log out."));
@@ -440,146 +439,109 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
             return;
         }
 
-        if (connection is null || !_loggedIn)
+        var link = _link;
+        if (link is not { Connection: { } connection, LoggedIn: true })
         {
-            await LoggedOutAsync("logout").ConfigureAwait(false);
-            done.TrySetResult();
+            await CompleteAsync(done, () => LoggedOutAsync("logout")).ConfigureAwait(false);
             return;
         }
 
-        var generation = _generation;
         _loggingOut = true;
-        Track("logout", async () =>
+        _chores.Track(new BackgroundWork("logout", async (mailbox, cancellationToken) =>
         {
             try
             {
-                await connection.QueryAsync(ConnectionStanzas.BuildRemoveCompanionDevice(connection.NextId(), paired.Me!), _options.LogoutTimeout, _lifetime.Token).ConfigureAwait(false);
+                await connection.QueryAsync(ConnectionStanzas.BuildRemoveCompanionDevice(connection.NextId(), paired.Me!), _options.LogoutTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (LineException ex)
             {
                 LineLog.FlowFailed(_logger, "logout", ex.Message);
             }
 
-            await PostAsync(new LineMail.LogoutAnswered(generation, done), _lifetime.Token).ConfigureAwait(false);
-        });
-    }
-
-    private async Task OnLogoutAnsweredAsync(LineMail.LogoutAnswered message)
-    {
-        if (_machine.Current != LineStatus.LoggedOut)
-        {
-            await LoggedOutAsync("logout").ConfigureAwait(false);
-        }
-
-        message.Done.TrySetResult();
+            await mailbox.PostAsync(new LineMail.LogoutAnswered(link.Generation, done), cancellationToken).ConfigureAwait(false);
+        }));
     }
 
     private async Task LoggedOutAsync(string reason)
     {
         await EndConnectionAsync().ConfigureAwait(false);
-        _reconnectTimer?.Dispose();
+        _chores.Cancel(ReconnectSlot);
         await _store.WipeAsync(_lifetime.Token).ConfigureAwait(false);
         _credentials = null;
         _loggingOut = false;
-        _pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} was logged out ({reason})."));
+        _parts.Pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} was logged out ({reason})."));
         TransitionTo(LineStatus.LoggedOut, reason);
         await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
 
         // Nothing queued can leave a logged-out line: say so now rather than at expiry.
-        await _pump.FailAllAsync($"logged_out: the line was logged out ({reason}) before the message was sent", _lifetime.Token).ConfigureAwait(false);
+        await _parts.Outbound.FailAllAsync($"logged_out: the line was logged out ({reason}) before the message was sent", _lifetime.Token).ConfigureAwait(false);
     }
 
     private async Task FailAsync(string reason)
     {
         await EndConnectionAsync().ConfigureAwait(false);
-        _reconnectTimer?.Dispose();
-        _pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} failed ({reason}) before the pairing code was issued."));
+        _chores.Cancel(ReconnectSlot);
+        _parts.Pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} failed ({reason}) before the pairing code was issued."));
         TransitionTo(LineStatus.Failed, reason);
     }
 
     private void BeginConnect(string reason)
     {
         var credentials = _credentials ?? throw new InvalidOperationException("Connecting without credentials.");
-        var generation = ++_generation;
+        _link = _link.Next();
+        var generation = _link.Generation;
         if (credentials.IsPaired && _machine.Current != LineStatus.Connecting)
         {
             TransitionTo(LineStatus.Connecting, reason);
         }
 
         var payload = LineConnector.BuildPayload(_payloads, credentials);
-        Track("connect", async () =>
-        {
-            LineMail result;
-            try
-            {
-                var noise = await LineConnector.ConnectAsync(_options, _time, credentials.NoiseKey, payload, _lifetime.Token).ConfigureAwait(false);
-                result = new LineMail.Connected(generation, new LineConnection(
-                    noise,
-                    generation,
-                    _time,
-                    (node, ct) => _mailbox.Writer.WriteAsync(new LineMail.Received(generation, node), ct),
-                    (error, ct) => _mailbox.Writer.WriteAsync(new LineMail.Closed(generation, error), ct)));
-            }
-            catch (Exception ex) when (LineConnector.IsConnectFailure(ex) && !_lifetime.IsCancellationRequested)
-            {
-                result = new LineMail.ConnectFailed(generation, ex);
-            }
-
-            await PostAsync(result, _lifetime.Token).ConfigureAwait(false);
-        });
+        _chores.Track(new BackgroundWork("connect", async (mailbox, cancellationToken) =>
+            await mailbox.PostAsync(await LineConnector.ConnectAsync(_options, _time, credentials.NoiseKey, payload, generation, mailbox, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)));
     }
 
-    private void OnConnected(LineMail.Connected message)
+    private async Task OnConnectedAsync(LineMail.Connected mail)
     {
-        if (message.Generation != _generation)
+        if (!_link.IsCurrent(mail.Generation))
         {
-            Track("discard", async () => await message.Connection.DisposeAsync().ConfigureAwait(false));
+            await mail.Connection.DisposeAsync().ConfigureAwait(false);
             return;
         }
 
-        _connection = message.Connection;
-        _loggedIn = false;
-        message.Connection.Start();
-        var generation = message.Generation;
-        _keepaliveTimer?.Dispose();
-        var connection = message.Connection;
-        _keepaliveTimer = _time.CreateTimer(_ => KeepaliveDue(connection, generation), null, _options.KeepAliveInterval, _options.KeepAliveInterval);
+        var connection = mail.Connection;
+        _link = _link with { Connection = connection, LoggedIn = false };
+        connection.Start();
+        _chores.Repeat(KeepaliveSlot, _options.KeepAliveInterval, () => KeepaliveDue(connection, mail.Generation));
     }
 
-    private async Task OnConnectFailedAsync(LineMail.ConnectFailed message)
+    private async Task OnConnectFailedAsync(LineMail.ConnectFailed mail)
     {
-        if (message.Generation != _generation)
+        LineLog.ConnectFailed(_logger, mail.Generation, mail.Error.Message);
+        if (mail.Error is NoiseHandshakeException)
         {
+            await FailAsync($"server_not_trusted: {mail.Error.Message}").ConfigureAwait(false);
             return;
         }
 
-        LineLog.ConnectFailed(_logger, message.Generation, message.Error.Message);
-        if (message.Error is NoiseHandshakeException)
-        {
-            await FailAsync($"server_not_trusted: {message.Error.Message}").ConfigureAwait(false);
-            return;
-        }
-
-        await ScheduleReconnectAsync($"connect_failed: {message.Error.Message}").ConfigureAwait(false);
+        await ReconnectLaterAsync($"connect_failed: {mail.Error.Message}").ConfigureAwait(false);
     }
 
+    /// <summary>Ends the current connection (if any) and starts a new generation, so whatever the old one left in flight is stale.</summary>
     private async Task EndConnectionAsync()
     {
-        _generation++;
-        _keepaliveTimer?.Dispose();
-        _keepaliveTimer = null;
-        _pairing.Reset();
-        _loggedIn = false;
-        var connection = _connection;
-        _connection = null;
-        if (connection is not null)
+        var ended = _link;
+        _link = ended.Next();
+        _chores.Cancel(KeepaliveSlot);
+        _chores.Cancel(QrSlot);
+        _parts.Pairing.Reset();
+        if (ended.Connection is { } connection)
         {
-            _lastHealth = Health with { LastFrameReceived = connection.LastFrameReceived };
+            _vitals.ConnectionEnded(connection.LastFrameReceived);
             await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task ScheduleReconnectAsync(string reason)
+    private async Task ReconnectLaterAsync(string reason)
     {
         await EndConnectionAsync().ConfigureAwait(false);
         if (_machine.Current != LineStatus.Reconnecting)
@@ -590,354 +552,25 @@ public sealed class LineActor : IAsyncDisposable, ILinePort
         var attempt = _reconnectAttempt++;
         var delay = _options.Reconnect.DelayFor(attempt, _random());
         LineLog.ReconnectScheduled(_logger, delay, attempt + 1);
-        var generation = _generation;
-        _reconnectTimer?.Dispose();
-        _reconnectTimer = _time.CreateTimer(_ => _mailbox.Writer.TryWrite(new LineMail.ReconnectDue(generation)), null, delay, Timeout.InfiniteTimeSpan);
+        _chores.Schedule(new ScheduledMail(ReconnectSlot, delay, new LineMail.ReconnectDue(_link.Generation)));
     }
 
     /// <summary>
     /// On the timer's thread: a connection that hears from the server gets its ping straight into its outbox; only a
-    /// silent one (or a full outbox) wakes the actor, which decides whether the connection is dead.
+    /// silent one (or a full outbox) wakes the loop, which decides whether the connection is dead.
     /// </summary>
     private void KeepaliveDue(LineConnection connection, int generation)
     {
-        if (connection.LastPingAnswered is { } answered)
-        {
-            Interlocked.Exchange(ref _lastKeepaliveTicks, answered.UtcTicks);
-        }
-
         if (IsSilent(connection) || !connection.TrySendPing())
         {
-            _mailbox.Writer.TryWrite(new LineMail.KeepaliveTick(generation));
+            _mailbox.TryPost(new LineMail.KeepaliveTick(generation));
         }
     }
 
     private bool IsSilent(LineConnection connection) =>
         _time.GetUtcNow() - connection.LastFrameReceived > _options.KeepAliveInterval + _options.KeepAliveSlack;
 
-    private async Task OnKeepaliveAsync()
-    {
-        if (_connection is { } connection && IsSilent(connection))
-        {
-            await ScheduleReconnectAsync("keepalive_timeout").ConfigureAwait(false);
-        }
-    }
-
-    private void Track(string step, Func<Task> flow)
-    {
-        _flows.RemoveAll(t => t.IsCompleted);
-        _flows.Add(RunFlowAsync(step, flow));
-    }
-
-    private async Task RunFlowAsync(string step, Func<Task> flow)
-    {
-        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["LineId"] = LineId });
-        try
-        {
-            await flow().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
-        {
-            LineLog.FlowFailed(_logger, step, "shut down");
-        }
-        catch (Exception ex) when (ex is WaEngineException or ChannelClosedException or IOException)
-        {
-            LineLog.FlowFailed(_logger, step, ex.Message);
-        }
-    }
-
-    private async Task OnNodeAsync(Node node)
-    {
-        try
-        {
-            switch (node.Tag)
-            {
-                case "iq": await OnServerIqAsync(node).ConfigureAwait(false); break;
-                case "success": await OnSuccessAsync(node).ConfigureAwait(false); break;
-                case "failure": await OnFailureAsync(node).ConfigureAwait(false); break;
-                case "stream:error": await OnStreamErrorAsync(node).ConfigureAwait(false); break;
-                case "notification": await OnNotificationAsync(node).ConfigureAwait(false); break;
-                case "message": await _driver.OnMessageAsync(node).ConfigureAwait(false); break;
-                case "receipt": await _driver.OnReceiptAsync(node).ConfigureAwait(false); break;
-                case "ack" when node.Attr("class") == "message": await _messaging.HandleMessageAckAsync(node, _lifetime.Token).ConfigureAwait(false); break;
-                case "ack": break;
-                case "xmlstreamend": await ScheduleReconnectAsync("stream_end").ConfigureAwait(false); break;
-                default: LineLog.Ignored(_logger, node.Tag); break;
-            }
-        }
-        catch (Exception ex) when (ex is StanzaException or PairingException or Crypto.CryptoException)
-        {
-            LineLog.StanzaFailed(_logger, node.Tag, ex.Message);
-        }
-    }
-
-    private async Task SendAsync(Node node)
-    {
-        if (_connection is { } connection)
-        {
-            await connection.SendAsync(node, _lifetime.Token).ConfigureAwait(false);
-        }
-    }
-
-    private async Task OnServerIqAsync(Node iq)
-    {
-        var id = iq.Attr("id") ?? "";
-        var child = iq.FirstChild();
-        switch (iq.Attr("type"), child?.Tag)
-        {
-            case ("get", "ping"):
-                await SendAsync(ConnectionStanzas.BuildIqResult(id)).ConfigureAwait(false);
-                break;
-            case ("set", "pair-device") when _credentials is { IsPaired: false }:
-                await SendAsync(ConnectionStanzas.BuildIqResult(id)).ConfigureAwait(false);
-                _pairing.SetRefs(child!);
-                _reconnectAttempt = 0;
-                if (_pairing.Deferred is { } deferred)
-                {
-                    _pairing.Deferred = null;
-                    RequestPairingCode(deferred);
-                }
-                else
-                {
-                    await ShowNextQrAsync().ConfigureAwait(false);
-                }
-
-                break;
-            case ("set", "pair-success") when _credentials is { IsPaired: false }:
-                await OnPairSuccessAsync(iq).ConfigureAwait(false);
-                break;
-            default:
-                LineLog.Ignored(_logger, $"iq {iq.Attr("type")} {child?.Tag}");
-                break;
-        }
-    }
-
-    private async Task ShowNextQrAsync()
-    {
-        var generation = _generation;
-        if (_pairing.NextQr(_credentials!, sequence => _mailbox.Writer.TryWrite(new LineMail.QrExpired(generation, sequence))) is not { } next)
-        {
-            await FailAsync("qr_refs_ended").ConfigureAwait(false);
-            return;
-        }
-
-        if (_machine.Current != LineStatus.ScanQr)
-        {
-            TransitionTo(LineStatus.ScanQr, "qr");
-        }
-
-        _events.Publish(new QrCodeIssued(LineId, next.IssuedAt, next.Qr, next.ExpiresAt));
-    }
-
-    private void RequestPairingCode(LineMail.RequestPairingCode request)
-    {
-        var status = _machine.Current;
-        if (_credentials is { IsPaired: true } || status is not (LineStatus.Starting or LineStatus.Reconnecting or LineStatus.ScanQr or LineStatus.PairingCode))
-        {
-            request.Done.TrySetException(new LineException(LineErrorKind.WrongState,
-                $"A pairing code needs an unpaired line that is starting or showing a QR code (line {LineId} is {status.ToName()})."));
-            return;
-        }
-
-        if (_connection is not { } connection || !_pairing.HasRefs)
-        {
-            _pairing.FailDeferred(new LineException(LineErrorKind.WrongState, "A newer pairing-code request replaced this one."));
-            _pairing.Deferred = request;
-            return;
-        }
-
-        var (pairing, hello) = _pairing.BeginCode(request.Phone, _credentials!, connection.NextId());
-        var generation = _generation;
-        Track("companion_hello", async () =>
-        {
-            Exception? error = null;
-            try
-            {
-                await connection.QueryAsync(hello, _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
-            }
-            catch (LineException ex)
-            {
-                error = ex;
-            }
-
-            await PostAsync(new LineMail.PairingHelloAnswered(generation, pairing.Phone, pairing.Code, error, request.Done), _lifetime.Token).ConfigureAwait(false);
-        });
-    }
-
-    private void OnPairingHelloAnswered(LineMail.PairingHelloAnswered message)
-    {
-        if (message.Generation != _generation || _pairing.Code?.Code != message.Code)
-        {
-            message.Done.TrySetException(message.Error ?? new LineException(LineErrorKind.Disconnected, "The connection changed before the pairing code was accepted."));
-            return;
-        }
-
-        if (message.Error is not null)
-        {
-            _pairing.CancelCode();
-            message.Done.TrySetException(message.Error);
-            return;
-        }
-
-        if (_machine.Current != LineStatus.PairingCode)
-        {
-            TransitionTo(LineStatus.PairingCode, "pairing_code");
-        }
-
-        _events.Publish(new PairingCodeIssued(LineId, _time.GetUtcNow(), message.Code, message.Phone));
-        message.Done.TrySetResult(message.Code);
-    }
-
-    private async Task OnPairSuccessAsync(Node iq)
-    {
-        var success = PairSuccess.Parse(iq);
-        var (paired, reply, refusal) = LinePairing.AcceptPairSuccess(success, _credentials!);
-        if (paired is null)
-        {
-            LineLog.PairSuccessRefused(_logger, refusal!);
-            await SendAsync(reply).ConfigureAwait(false);
-            await FailAsync($"pair_success_refused: {reply.RequiredChild("error").Attr("text")}").ConfigureAwait(false);
-            return;
-        }
-
-        await _store.SaveAsync(paired, _lifetime.Token).ConfigureAwait(false);
-        _credentials = paired;
-        _pairing.Reset();
-        LineLog.Paired(_logger, success.DeviceJid);
-        await SendAsync(reply).ConfigureAwait(false);
-    }
-
-    private async Task OnSuccessAsync(Node success)
-    {
-        if (_credentials is not { IsPaired: true } credentials || _connection is not { } connection)
-        {
-            return;
-        }
-
-        if (success.Attr("lid") is { Length: > 0 } lid && lid != credentials.Lid)
-        {
-            _credentials = credentials with { Lid = lid };
-            await _store.SaveAsync(_credentials, _lifetime.Token).ConfigureAwait(false);
-        }
-
-        _loggedIn = true;
-        _reconnectAttempt = 0;
-        var generation = _generation;
-
-        // Like WhatsApp clients, the line says it is connected only once its prekeys are on the server (a peer can
-        // then start a session with it) and it has left passive mode. If a step fails, it is logged and the line is
-        // connected all the same: the server asks for prekeys again when it runs low.
-        Track("after_login", async () =>
-        {
-            try
-            {
-                var count = await _preKeys.QueryServerCountAsync(connection, _lifetime.Token).ConfigureAwait(false);
-                if (count < _options.MinPreKeyCount)
-                {
-                    await UploadPreKeysAsync(connection, generation, count).ConfigureAwait(false);
-                }
-
-                await connection.QueryAsync(ConnectionStanzas.BuildPassiveActive(connection.NextId()), _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is WaEngineException or ChannelClosedException or IOException)
-            {
-                LineLog.FlowFailed(_logger, "after_login", ex.Message);
-            }
-            finally
-            {
-                // Whatever happened above, the line must not stay in connecting for it.
-                if (!_lifetime.IsCancellationRequested)
-                {
-                    await PostAsync(new LineMail.LoginSettled(generation), _lifetime.Token).ConfigureAwait(false);
-                }
-            }
-        });
-        _driver.KickSendQueue(afterLogin: true);
-    }
-
-    private async Task UploadPreKeysAsync(LineConnection connection, int generation, int serverCount)
-    {
-        LineLog.UploadingPreKeys(_logger, _options.PreKeyUploadCount, serverCount);
-        var done = new TaskCompletionSource<Node>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await PostAsync(new LineMail.PreparePreKeyUpload(generation, done), _lifetime.Token).ConfigureAwait(false);
-        var upload = await done.Task.WaitAsync(_lifetime.Token).ConfigureAwait(false);
-        await connection.QueryAsync(upload, _options.IqTimeout, _lifetime.Token).ConfigureAwait(false);
-    }
-
-    private async Task PreparePreKeyUploadAsync(LineMail.PreparePreKeyUpload message)
-    {
-        if (message.Generation != _generation || _connection is not { } connection || _credentials is not { } credentials)
-        {
-            message.Done.TrySetException(new LineException(LineErrorKind.Disconnected, "The connection changed before the prekey upload."));
-            return;
-        }
-
-        (_credentials, var upload) = await _preKeys.PrepareUploadAsync(credentials, connection.NextId(), _lifetime.Token).ConfigureAwait(false);
-        message.Done.TrySetResult(upload);
-    }
-
-    private async Task OnNotificationAsync(Node notification)
-    {
-        await SendAsync(ConnectionStanzas.BuildNotificationAck(notification)).ConfigureAwait(false);
-        switch (notification.Attr("type"))
-        {
-            case "link_code_companion_reg" when _connection is { } connection && _credentials is { IsPaired: false } credentials:
-                var (advSecret, finish) = _pairing.FinishCode(notification, credentials, connection.NextId());
-                _credentials = credentials with { AdvSecret = advSecret };
-                await SendAsync(finish).ConfigureAwait(false);
-                break;
-            case "encrypt" when notification.Child("count") is { } count && _connection is { } connection && _loggedIn:
-                var reader = new AttributeReader(count);
-                var value = reader.Int64("value");
-                reader.ThrowIfInvalid();
-                if (value < _options.MinPreKeyCount)
-                {
-                    var generation = _generation;
-                    Track("prekey_top_up", () => UploadPreKeysAsync(connection, generation, (int)value));
-                }
-
-                break;
-            case "devices" when notification.Attr("from") is { } from && Jid.TryParse(from, out var user):
-                await _messaging.Messages.ForgetDeviceListAsync((user with { Device = null, Agent = null }).ToString(), _lifetime.Token).ConfigureAwait(false);
-                break;
-            default:
-                LineLog.Ignored(_logger, $"notification {notification.Attr("type")}");
-                break;
-        }
-    }
-
-    private async Task OnFailureAsync(Node failure)
-    {
-        var reason = failure.Attr("reason") ?? "unknown";
-        if (reason is "401" or "403" or "406")
-        {
-            await LoggedOutAsync($"failure_{reason}").ConfigureAwait(false);
-            return;
-        }
-
-        await ScheduleReconnectAsync($"failure_{reason}").ConfigureAwait(false);
-    }
-
-    private async Task OnStreamErrorAsync(Node node)
-    {
-        var error = StreamErrorInfo.Parse(node);
-        LineLog.StreamError(_logger, error.ToString());
-        if (error.IsRestartRequired)
-        {
-            await EndConnectionAsync().ConfigureAwait(false);
-            BeginConnect("restart_required");
-        }
-        else if (error.IsDeviceRemoved)
-        {
-            await LoggedOutAsync(_loggingOut ? "logout" : "device_removed").ConfigureAwait(false);
-        }
-        else if (error.IsReplaced)
-        {
-            await FailAsync("conflict").ConfigureAwait(false);
-        }
-        else
-        {
-            await ScheduleReconnectAsync($"stream_error_{error.Code ?? error.FirstChildTag ?? "unknown"}").ConfigureAwait(false);
-        }
-    }
+    private const string ReconnectSlot = "reconnect";
+    private const string KeepaliveSlot = "keepalive";
+    private const string QrSlot = "qr";
 }

@@ -35,19 +35,48 @@ internal static class LineConnector
             credentials.SignedPreKey.Signature)).ToByteArray();
     }
 
-    /// <summary>Connects within <see cref="LineOptions.ConnectTimeout"/>; the caller disposes the result.</summary>
-    public static async Task<NoiseConnection> ConnectAsync(LineOptions options, TimeProvider time, KeyPair noiseKey, byte[] payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects within <see cref="LineOptions.ConnectTimeout"/> over the options' transport and runs the Noise handshake;
+    /// the answer is the mail for the line's loop: the connection (its frames then go to <paramref name="mailbox"/>
+    /// stamped with <paramref name="generation"/>), or why it failed.
+    /// </summary>
+    public static async Task<LineMail> ConnectAsync(LineOptions options, TimeProvider time, KeyPair noiseKey, byte[] payload, int generation, LineMailbox mailbox, CancellationToken cancellationToken)
+    {
+        IFrameTransport? frames = null;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.ConnectTimeout);
+            frames = await (options.Transport ?? ConnectWebSocketAsync)(options.ServerUrl, timeout.Token).ConfigureAwait(false);
+            var handshake = new NoiseClientHandshake(noiseKey, new NoiseCertificateVerifier(options.TrustedRootKey, time));
+            var noise = await NoiseHandshakeDriver.RunClientAsync(frames, handshake, payload, timeout.Token).ConfigureAwait(false);
+            return new LineMail.Connected(generation, new LineConnection(
+                noise,
+                generation,
+                time,
+                (node, ct) => mailbox.PostAsync(new LineMail.Received(generation, node), ct),
+                (error, ct) => mailbox.PostAsync(new LineMail.Closed(generation, error), ct)));
+        }
+        catch (Exception ex) when (IsConnectFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            if (frames is not null)
+            {
+                await frames.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return new LineMail.ConnectFailed(generation, ex);
+        }
+    }
+
+    /// <summary>The default transport: a websocket to <paramref name="server"/>.</summary>
+    public static async Task<IFrameTransport> ConnectWebSocketAsync(Uri server, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.ConnectTimeout);
-            await socket.ConnectAsync(options.ServerUrl, timeout.Token).ConfigureAwait(false);
-            var frames = WebSocketFrameTransport.ForClient(socket);
-            var handshake = new NoiseClientHandshake(noiseKey, new NoiseCertificateVerifier(options.TrustedRootKey, time));
-            return await NoiseHandshakeDriver.RunClientAsync(frames, handshake, payload, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
+            return WebSocketFrameTransport.ForClient(socket);
         }
         catch (Exception ex) when (IsConnectFailure(ex))
         {

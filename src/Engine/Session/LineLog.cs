@@ -40,4 +40,28 @@ internal static partial class LineLog
 
     [LoggerMessage(Level = LogLevel.Trace, Message = "Ignored <{Tag}>")]
     public static partial void Ignored(ILogger logger, string tag);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The identity key of {Address} changed; the new key is trusted")]
+    public static partial void IdentityChanged(ILogger logger, string address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not decrypt message {Id} from {Sender} ({Reason}); sent retry receipt {Count}")]
+    public static partial void DecryptFailed(ILogger logger, string id, string sender, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gave up on message {Id} from {Sender} after the last retry: {Reason}")]
+    public static partial void GaveUp(ILogger logger, string id, string sender, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {Id} has a part of unknown type {Type}; skipped")]
+    public static partial void UnknownPart(ILogger logger, string id, string type);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resent message {Id} to {Device} (retry {Count})")]
+    public static partial void RetryResent(ILogger logger, string id, string device, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a retry receipt for {Id} from {Device}: {Reason}")]
+    public static partial void RetryIgnored(ILogger logger, string id, string device, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sending {MsgId} again: the server never acknowledged it on the previous connection")]
+    public static partial void Resending(ILogger logger, string msgId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Send queue pass ended before {MsgId} (connection changed); it stays queued")]
+    public static partial void PassEnded(ILogger logger, string msgId);
 }

@@ -1,38 +1,44 @@
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas.Messages;
+using WaEngine.Engine.Stanzas.Receipts;
 
 namespace WaEngine.Engine.Session;
 
-/// <summary>What the actor's mailbox carries: commands from callers and events from its connection, timers and flows.</summary>
+/// <summary>
+/// What a line's mailbox carries: commands from callers, events from its connection and timers, and the results of
+/// background steps. Everything stamped with a generation is dropped when that generation is no longer current.
+/// </summary>
 internal abstract record LineMail
 {
-    /// <summary>Fails whoever waits on this message (the actor shut down before handling it).</summary>
+    /// <summary>Fails whoever waits on this mail (the actor shut down before handling it).</summary>
     public virtual void Fail(Exception reason)
     {
     }
 
-    public sealed record Start(TaskCompletionSource Done) : LineMail
+    /// <summary>A command whose caller waits for it to finish.</summary>
+    public abstract record Command(TaskCompletionSource Done) : LineMail
     {
         public override void Fail(Exception reason) => Done.TrySetException(reason);
     }
 
-    public sealed record Stop(TaskCompletionSource Done) : LineMail
-    {
-        public override void Fail(Exception reason) => Done.TrySetException(reason);
-    }
+    public sealed record Start(TaskCompletionSource Done) : Command(Done);
 
-    public sealed record Restart(TaskCompletionSource Done) : LineMail
-    {
-        public override void Fail(Exception reason) => Done.TrySetException(reason);
-    }
+    public sealed record Stop(TaskCompletionSource Done) : Command(Done);
 
-    public sealed record Logout(TaskCompletionSource Done) : LineMail
-    {
-        public override void Fail(Exception reason) => Done.TrySetException(reason);
-    }
+    public sealed record Restart(TaskCompletionSource Done) : Command(Done);
+
+    public sealed record Logout(TaskCompletionSource Done) : Command(Done);
+
+    public sealed record MarkRead(string ChatJid, IReadOnlyList<string> MessageIds, TaskCompletionSource Done) : Command(Done);
 
     public sealed record RequestPairingCode(string Phone, TaskCompletionSource<string> Done) : LineMail
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
+
+    public sealed record QueueSend(string ToJid, Proto.Message Content, TaskCompletionSource<MessageRecord> Done) : LineMail
     {
         public override void Fail(Exception reason) => Done.TrySetException(reason);
     }
@@ -49,48 +55,41 @@ internal abstract record LineMail
 
     public sealed record KeepaliveTick(int Generation) : LineMail;
 
-    public sealed record QrExpired(int Generation, int Sequence) : LineMail;
-
     public sealed record ReconnectDue(int Generation) : LineMail;
+
+    public sealed record QrExpired(int Generation, int Sequence) : LineMail;
 
     public sealed record PairingHelloAnswered(int Generation, string Phone, string Code, Exception? Error, TaskCompletionSource<string> Done) : LineMail
     {
         public override void Fail(Exception reason) => Done.TrySetException(reason);
     }
 
-    public sealed record PreparePreKeyUpload(int Generation, TaskCompletionSource<Node> Done) : LineMail
-    {
-        public override void Fail(Exception reason) => Done.TrySetException(reason);
-    }
+    /// <summary>The server's prekey count, asked after a login (<paramref name="AfterLogin"/>) or on its notification.</summary>
+    public sealed record PreKeyCountKnown(int Generation, int Count, bool AfterLogin) : LineMail;
+
+    /// <summary>The steps after a login (prekeys published, passive mode left) are done, or gave up.</summary>
+    public sealed record LoginSettled(int Generation) : LineMail;
 
     public sealed record LogoutAnswered(int Generation, TaskCompletionSource Done) : LineMail
     {
         public override void Fail(Exception reason) => Done.TrySetException(reason);
     }
 
-    public sealed record QueueSend(string ToJid, Proto.Message Content, TaskCompletionSource<MessageRecord> Done) : LineMail
+    /// <summary>A queued message is planned (devices, bundles): encrypt and write it on the loop. Done says whether it was written.</summary>
+    public sealed record PlanReady(int Generation, OutboundEntry Entry, SendPlan Plan, TaskCompletionSource<bool> Done) : LineMail
     {
         public override void Fail(Exception reason) => Done.TrySetException(reason);
     }
 
-    public sealed record MarkRead(string ChatJid, IReadOnlyList<string> MessageIds, TaskCompletionSource Done) : LineMail
-    {
-        public override void Fail(Exception reason) => Done.TrySetException(reason);
-    }
+    /// <summary>A pass over the send queue ended.</summary>
+    public sealed record SendPassEnded(int Generation) : LineMail;
 
-    public sealed record EncryptAndSend(int Generation, OutboundEntry Entry, SendPlan Plan, TaskCompletionSource<bool> Done) : LineMail
-    {
-        public override void Fail(Exception reason) => Done.TrySetException(reason);
-    }
+    /// <summary>Time to expire queued messages while the line cannot send.</summary>
+    public sealed record SweepDue : LineMail;
 
-    public sealed record RetryReady(int Generation, RetryRequest Request, PreKeyBundle? Bundle) : LineMail;
-
-    public sealed record SendQueueIdle(int Generation) : LineMail;
-
-    public sealed record SweepSendQueue : LineMail;
-
+    /// <summary>The sweep finished; <paramref name="Remaining"/> messages still wait.</summary>
     public sealed record SweepFinished(int Remaining) : LineMail;
 
-    /// <summary>The steps after a login (prekeys published, passive mode left) are done, or gave up.</summary>
-    public sealed record LoginSettled(int Generation) : LineMail;
+    /// <summary>A retry receipt's resend is ready to encrypt (with a fresh bundle when the receipt carried no keys).</summary>
+    public sealed record RetryReady(int Generation, RetryRequest Request, PreKeyBundle? Bundle) : LineMail;
 }

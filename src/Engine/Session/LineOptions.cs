@@ -53,6 +53,12 @@ public sealed record LineOptions
     /// <summary>The platform text shown on the phone for phone-code pairing. Default "Chrome (Mac OS)".</summary>
     public string PlatformDisplay { get; init; } = "Chrome (Mac OS)";
 
+    /// <summary>
+    /// Opens the frame transport to the server; null (the default) means a websocket to <see cref="ServerUrl"/>. Tests
+    /// hand in an in-memory pair whose server half a sandbox serves.
+    /// </summary>
+    public Func<Uri, CancellationToken, Task<Transport.IFrameTransport>>? Transport { get; init; }
+
     /// <summary>Capacity of the actor's mailbox (commands and connection events). Default 256.</summary>
     public int MailboxCapacity { get; init; } = 256;
 

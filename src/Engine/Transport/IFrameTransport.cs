@@ -5,7 +5,7 @@ namespace WaEngine.Engine.Transport;
 /// an in-memory pair in tests. Implementations add the length prefix, and on a client the intro header before
 /// the first frame; a server implementation checks and strips that intro.
 /// </summary>
-internal interface IFrameTransport : IAsyncDisposable
+public interface IFrameTransport : IAsyncDisposable
 {
     /// <summary>Sends one frame.</summary>
     ValueTask SendFrameAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);

@@ -72,7 +72,7 @@ public static class ControlEndpoints
 
         try
         {
-            var device = await sandbox.Network.Pairing.ScanAsync(phone, body.Qr, cancellationToken);
+            var device = await sandbox.Network.ScanAsync(phone, body.Qr, cancellationToken);
             return TypedResults.Ok(new { paired = true, device_jid = device });
         }
         catch (SandboxInputException ex)
@@ -96,7 +96,7 @@ public static class ControlEndpoints
 
         try
         {
-            var device = await sandbox.Network.Pairing.EnterLinkCodeAsync(phone, body.Code, cancellationToken);
+            var device = await sandbox.Network.EnterLinkCodeAsync(phone, body.Code, cancellationToken);
             return TypedResults.Ok(new { paired = true, device_jid = device });
         }
         catch (SandboxInputException ex)
@@ -195,7 +195,7 @@ public static class ControlEndpoints
     {
         try
         {
-            return await sandbox.Network.Pairing.RemoveDeviceAsync(phone, device, cancellationToken)
+            return await sandbox.Network.RemoveDeviceAsync(phone, device, cancellationToken)
                 ? TypedResults.NoContent()
                 : JsonBody.Error($"Account {phone} has no device {device}.", 404, "device");
         }
@@ -241,7 +241,7 @@ public static class ControlEndpoints
 
         try
         {
-            await sandbox.Network.Faults.InjectAsync(body.DeviceJid ?? "", kind.Value, body.CodeText, body.Ms ?? 0, body.Count ?? 1, cancellationToken);
+            await sandbox.Network.InjectFaultAsync(body.DeviceJid ?? "", kind.Value, body.CodeText, body.Ms ?? 0, body.Count ?? 1, cancellationToken);
             return TypedResults.Ok(new { injected = body.Kind, device_jid = body.DeviceJid });
         }
         catch (SandboxInputException ex)
@@ -260,7 +260,7 @@ public static class ControlEndpoints
         }
 
         var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await sandbox.Network.Acceptor.RunConnectionAsync(WaEngine.Engine.Transport.WebSocketFrameTransport.ForServer(socket), context.RequestAborted);
+        await sandbox.Network.RunConnectionAsync(WaEngine.Engine.Transport.WebSocketFrameTransport.ForServer(socket), context.RequestAborted);
     }
 
     private static async Task<Ok<List<AccountView>>> ListAccountsAsync(SandboxRuntime sandbox, CancellationToken cancellationToken)

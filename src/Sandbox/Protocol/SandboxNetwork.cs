@@ -1,50 +1,63 @@
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Crypto;
+using WaEngine.Engine.Transport;
 using WaEngine.Sandbox.Accounts;
 using WaEngine.Sandbox.Storage;
 
 namespace WaEngine.Sandbox.Protocol;
 
 /// <summary>
-/// The server side of the network, one instance per sandbox. It wires the parts that share the directory of connected
-/// devices — <see cref="ConnectionAcceptor"/> (Noise responder), <see cref="CompanionPairing"/> (linking and unlinking
-/// companions), <see cref="LoginDispatcher"/> (logged-in devices and what they send), <see cref="FaultInjector"/> — and
-/// is where the virtual phones' primary devices plug in.
+/// The server side of the network, one instance per sandbox, and the one door to it (control API, virtual phones,
+/// tests). The work is done by four parts that share the directory of connected devices:
+/// <see cref="ConnectionAcceptor"/> (Noise responder), <see cref="CompanionPairing"/> (linking and unlinking companions),
+/// <see cref="LoginDispatcher"/> (logged-in devices and what they send) and <see cref="FaultInjector"/>.
 /// </summary>
 public sealed class SandboxNetwork
 {
     private readonly DeviceDirectory _devices = new();
     private readonly MessageRouter _router;
+    private readonly ConnectionAcceptor _acceptor;
+    private readonly CompanionPairing _pairing;
+    private readonly FaultInjector _faults;
 
     /// <summary>Creates the network over the sandbox's stores and keys.</summary>
     public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _router = new MessageRouter(accounts, queue, _devices, time, loggerFactory.CreateLogger<MessageRouter>());
-        Pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>());
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn), _router, Pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
-        Acceptor = new ConnectionAcceptor(staticKey, certificateChain, Pairing, login, loggerFactory);
-        Faults = new FaultInjector(accounts, _devices);
+        _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>());
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
+        _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory);
+        _faults = new FaultInjector(accounts, _devices);
     }
-
-    /// <summary>Accepts client connections (control API: the websocket endpoint).</summary>
-    internal ConnectionAcceptor Acceptor { get; }
-
-    /// <summary>Links and unlinks companions (control API: scan, link-code, unlink).</summary>
-    internal CompanionPairing Pairing { get; }
-
-    /// <summary>Injects faults on devices (control API: faults).</summary>
-    internal FaultInjector Faults { get; }
 
     /// <summary>Whether the device has a live connection.</summary>
     public bool IsOnline(string phone, int deviceId) => _devices.Find(phone, deviceId) is not null;
 
-    /// <summary>Ends every live connection (the sandbox is stopping), so clients see the server go away at once.</summary>
+    /// <summary>Serves one client connection until it ends (see <see cref="ConnectionAcceptor"/>).</summary>
+    public Task RunConnectionAsync(IFrameTransport frames, CancellationToken cancellationToken) => _acceptor.RunConnectionAsync(frames, cancellationToken);
+
+    /// <summary>Ends every live connection and refuses new ones (the sandbox is stopping), so clients see the server go away at once.</summary>
     public async Task CloseAllAsync()
     {
-        await Acceptor.StopAsync().ConfigureAwait(false);
-        var connections = _devices.All().Concat(Pairing.PendingConnections).Distinct().ToList();
+        await _acceptor.StopAsync().ConfigureAwait(false);
+        var connections = _devices.All().Concat(_pairing.PendingConnections).Distinct().ToList();
         await Task.WhenAll(connections.Select(c => c.CloseAsync(null))).ConfigureAwait(false);
     }
+
+    /// <summary>The virtual phone <paramref name="phone"/> scans <paramref name="qr"/> (see <see cref="CompanionPairing.ScanAsync"/>).</summary>
+    /// <returns>The new device's JID.</returns>
+    public Task<string> ScanAsync(string phone, string qr, CancellationToken cancellationToken) => _pairing.ScanAsync(phone, qr, cancellationToken);
+
+    /// <summary>The user types <paramref name="code"/> on the virtual phone <paramref name="phone"/> (see <see cref="CompanionPairing.EnterLinkCodeAsync"/>).</summary>
+    /// <returns>The new device's JID.</returns>
+    public Task<string> EnterLinkCodeAsync(string phone, string code, CancellationToken cancellationToken) => _pairing.EnterLinkCodeAsync(phone, code, cancellationToken);
+
+    /// <summary>The phone unlinks a companion (see <see cref="CompanionPairing.RemoveDeviceAsync"/>); false if it had no such device.</summary>
+    public Task<bool> RemoveDeviceAsync(string phone, int deviceId, CancellationToken cancellationToken) => _pairing.RemoveDeviceAsync(phone, deviceId, cancellationToken);
+
+    /// <summary>Injects a fault on a device (control API <c>POST /sandbox/faults</c>; see <see cref="FaultInjector"/>).</summary>
+    public Task InjectFaultAsync(string deviceJid, FaultKind kind, string? code, int ms, int count, CancellationToken cancellationToken) =>
+        _faults.InjectAsync(deviceJid, kind, code, ms, count, cancellationToken);
 
     /// <summary>Plugs in the virtual phones' primary devices.</summary>
     public void AttachPrimaryDevices(IPrimaryDevice primary) => _router.Primary = primary;

@@ -1,3 +1,4 @@
+using WaEngine.TestKit;
 using Google.Protobuf;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Noise;

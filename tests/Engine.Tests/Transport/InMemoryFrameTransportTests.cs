@@ -1,3 +1,4 @@
+using WaEngine.TestKit;
 using WaEngine.Engine.Transport;
 
 namespace WaEngine.Engine.Tests.Transport;

@@ -34,7 +34,7 @@ public class CompanionPairingTests
 
         var adv = RandomNumberGenerator.GetBytes(32);
         var qr = new QrPairingData(refs[2], noiseKey.PublicKey, identity.PublicKey, adv, "1").ToString();
-        var scan = sandbox.Runtime.Network.Pairing.ScanAsync("15550001111", qr, CancellationToken.None);
+        var scan = sandbox.Runtime.Network.ScanAsync("15550001111", qr, CancellationToken.None);
         var iq = await companion.ReceiveAsync();
         var success = iq.RequiredChild("pair-success");
         var (_, details, reply) = AdvIdentity.VerifyAndCounterSign(success.RequiredChild("device-identity").ContentBytes().Span, adv, identity);
@@ -47,7 +47,7 @@ public class CompanionPairingTests
         Assert.Equal("515", restart.Attr("code"));
         Assert.Contains((await sandbox.Runtime.Accounts.FindAsync("15550001111", CancellationToken.None))!.Devices, d => d.DeviceId == 1);
 
-        var again = await Assert.ThrowsAsync<SandboxInputException>(() => sandbox.Runtime.Network.Pairing.ScanAsync("15550001111", qr, CancellationToken.None));
+        var again = await Assert.ThrowsAsync<SandboxInputException>(() => sandbox.Runtime.Network.ScanAsync("15550001111", qr, CancellationToken.None));
         Assert.Equal(404, again.StatusCode);
         Assert.Equal("qr", again.Param);
     }
@@ -59,10 +59,10 @@ public class CompanionPairingTests
         await using var sandbox = await RunningSandbox.StartAsync(data.Path);
         await sandbox.CreateAccountAsync("15550001111");
 
-        var phoneItself = await Assert.ThrowsAsync<SandboxInputException>(() => sandbox.Runtime.Network.Pairing.RemoveDeviceAsync("15550001111", 0, CancellationToken.None));
+        var phoneItself = await Assert.ThrowsAsync<SandboxInputException>(() => sandbox.Runtime.Network.RemoveDeviceAsync("15550001111", 0, CancellationToken.None));
         Assert.Equal((400, "device"), (phoneItself.StatusCode, phoneItself.Param));
-        var unknown = await Assert.ThrowsAsync<SandboxInputException>(() => sandbox.Runtime.Network.Pairing.RemoveDeviceAsync("15550009999", 1, CancellationToken.None));
+        var unknown = await Assert.ThrowsAsync<SandboxInputException>(() => sandbox.Runtime.Network.RemoveDeviceAsync("15550009999", 1, CancellationToken.None));
         Assert.Equal((404, "phone"), (unknown.StatusCode, unknown.Param));
-        Assert.False(await sandbox.Runtime.Network.Pairing.RemoveDeviceAsync("15550001111", 4, CancellationToken.None));
+        Assert.False(await sandbox.Runtime.Network.RemoveDeviceAsync("15550001111", 4, CancellationToken.None));
     }
 }

@@ -31,7 +31,7 @@ public class ConnectionAcceptorTests
         await sandbox.Runtime.Network.CloseAllAsync();
 
         var (clientFrames, serverFrames) = InMemoryFrameTransport.CreatePair();
-        await sandbox.Runtime.Network.Acceptor.RunConnectionAsync(serverFrames, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await sandbox.Runtime.Network.RunConnectionAsync(serverFrames, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         var handshake = new NoiseClientHandshake(Curve25519.GenerateKeyPair(), new NoiseCertificateVerifier(sandbox.Runtime.RootKey.PublicKey));
 
         await Assert.ThrowsAsync<TransportClosedException>(() =>

@@ -3,7 +3,6 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Noise;
 using WaEngine.Engine.Pairing;
-using WaEngine.Engine.Transport;
 using WaEngine.Proto;
 using WaEngine.TestKit;
 
@@ -39,7 +38,7 @@ internal sealed class InMemoryClient : IAsyncDisposable
     public static async Task<InMemoryClient> ConnectAsync(RunningSandbox sandbox, byte[] payload, KeyPair? noiseKey = null)
     {
         var (clientFrames, serverFrames) = InMemoryFrameTransport.CreatePair();
-        var served = sandbox.Runtime.Network.Acceptor.RunConnectionAsync(serverFrames, CancellationToken.None);
+        var served = sandbox.Runtime.Network.RunConnectionAsync(serverFrames, CancellationToken.None);
         var handshake = new NoiseClientHandshake(noiseKey ?? Curve25519.GenerateKeyPair(), new NoiseCertificateVerifier(sandbox.Runtime.RootKey.PublicKey));
         var connection = await NoiseHandshakeDriver.RunClientAsync(clientFrames, handshake, payload, Timeout());
         return new InMemoryClient(connection, served);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using WaEngine.Engine.Noise;
-using WaEngine.Engine.Transport;
 using WaEngine.Sandbox.Protocol;
+using WaEngine.TestKit;
 
 namespace WaEngine.Sandbox.Tests.Protocol;
 

@@ -1,3 +1,4 @@
+using WaEngine.TestKit;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Storage;
 using WaEngine.Store.Messages;

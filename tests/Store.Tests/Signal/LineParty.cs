@@ -1,3 +1,4 @@
+using WaEngine.TestKit;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Storage;
 

@@ -1,4 +1,4 @@
-namespace WaEngine.Engine.Session;
+namespace WaEngine.Engine.Stanzas.Pairing;
 
 /// <summary>
 /// The refs of one pair-device list, shown one after the other: the first for <c>first</c>, each later one for

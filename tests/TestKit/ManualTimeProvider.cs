@@ -1,7 +1,7 @@
-namespace WaEngine.Integration.Tests;
+namespace WaEngine.TestKit;
 
 /// <summary>A clock that moves only when told; its timers fire during <see cref="Advance"/>.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];

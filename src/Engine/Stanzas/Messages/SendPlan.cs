@@ -1,6 +1,6 @@
 using WaEngine.Engine.Signal;
 
-namespace WaEngine.Engine.Session;
+namespace WaEngine.Engine.Stanzas.Messages;
 
 /// <summary>What the sender learned before encrypting: the devices to send to and bundles for those without a session.</summary>
 /// <param name="Targets">Every device to encrypt for.</param>

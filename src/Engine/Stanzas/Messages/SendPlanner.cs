@@ -2,9 +2,10 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas.Devices;
+using WaEngine.Engine.Session;
 using WaEngine.Engine.Storage;
 
-namespace WaEngine.Engine.Session;
+namespace WaEngine.Engine.Stanzas.Messages;
 
 /// <summary>
 /// The I/O half of sending, run outside the actor loop: device lists (cached per line, fetched by usync when missing
@@ -97,7 +98,8 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
     public static SignalAddress AddressOf(Jid device) =>
         SignalAddress.ForUser(device.User, device.Server == JidServers.Lid ? SignalAddress.LidDomainType : 0, device.Device ?? 0);
 
-    private static string DeviceJidText(Jid device) => (device.Device ?? 0) == 0 ? (device with { Device = null }).ToString() : device.ToString();
+    /// <summary>A device JID as stanzas name it: device 0 (the phone) is the bare user JID.</summary>
+    public static string DeviceJidText(Jid device) => (device.Device ?? 0) == 0 ? (device with { Device = null }).ToString() : device.ToString();
 
     private async Task<Dictionary<string, DeviceList>> DevicesAsync(LineConnection connection, IReadOnlyList<string> users, CancellationToken cancellationToken)
     {

@@ -1,6 +1,8 @@
+using WaEngine.Engine.Transport;
+using WaEngine.Engine.Storage;
 using System.Threading.Channels;
 
-namespace WaEngine.Engine.Transport;
+namespace WaEngine.TestKit;
 
 /// <summary>
 /// One end of an in-memory connection that behaves like the websocket: outgoing frames are length-prefixed
@@ -8,7 +10,7 @@ namespace WaEngine.Engine.Transport;
 /// <see cref="FrameDecoder"/>. With a seed, each outgoing message is cut into random pieces, so tests exercise
 /// arbitrary chunking; a receiver drains every piece already queued, so several frames can arrive at once.
 /// </summary>
-internal sealed class InMemoryFrameTransport : IFrameTransport
+public sealed class InMemoryFrameTransport : IFrameTransport
 {
     private readonly ChannelWriter<byte[]> _outgoing;
     private readonly ChannelReader<byte[]> _incoming;

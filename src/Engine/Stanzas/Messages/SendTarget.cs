@@ -1,6 +1,6 @@
 using WaEngine.Engine.Signal;
 
-namespace WaEngine.Engine.Session;
+namespace WaEngine.Engine.Stanzas.Messages;
 
 /// <summary>One device a message is encrypted for.</summary>
 /// <param name="DeviceJid">The device JID the <c>&lt;to&gt;</c> names.</param>

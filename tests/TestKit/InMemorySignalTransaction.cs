@@ -1,4 +1,6 @@
-namespace WaEngine.Engine.Storage;
+using WaEngine.Engine.Transport;
+using WaEngine.Engine.Storage;
+namespace WaEngine.TestKit;
 
 /// <summary>Stages changes and writes them to the <see cref="InMemorySignalStore"/> only on commit.</summary>
 internal sealed class InMemorySignalTransaction : ISignalStoreTransaction

@@ -13,10 +13,10 @@ using WaEngine.Store.Messages;
 using WaEngine.Store.Signal;
 using WaEngine.TestKit;
 
-namespace WaEngine.Engine.Tests.Session;
+namespace WaEngine.Engine.Tests.Stanzas.Messages;
 
 /// <summary>The receive path on a real line database: atomic decrypt-and-store, and group messages with their sender key.</summary>
-public sealed class LineMessagingTests
+public sealed class MessageDecryptorTests
 {
     private const string Me = "15550000001:2@s.whatsapp.net";
     private const string Peer = "15550000009";
@@ -92,7 +92,7 @@ public sealed class LineMessagingTests
             Credentials = credentials;
             Store = store;
             Signal = signal;
-            Messaging = new LineMessaging(new LineId(1), new LineOptions { ServerUrl = new Uri("ws://127.0.0.1:1/"), TrustedRootKey = new byte[32] }, signal, store, new SignalKeyGenerator(), Events, TimeProvider.System, NullLogger.Instance);
+            Messaging = new MessageDecryptor(new LineId(1), new LineOptions { ServerUrl = new Uri("ws://127.0.0.1:1/"), TrustedRootKey = new byte[32] }, signal, store, new SignalKeyGenerator(), new IdentityTrust(signal, NullLogger.Instance), Events, TimeProvider.System, NullLogger.Instance);
         }
 
         public DeviceCredentials Credentials { get; }
@@ -103,7 +103,7 @@ public sealed class LineMessagingTests
 
         public LineEventHub Events { get; } = new();
 
-        public LineMessaging Messaging { get; }
+        public MessageDecryptor Messaging { get; }
 
         public PreKeyRecord PreKey { get; private set; } = null!;
 

@@ -1,4 +1,6 @@
-namespace WaEngine.Engine.Storage;
+using WaEngine.Engine.Transport;
+using WaEngine.Engine.Storage;
+namespace WaEngine.TestKit;
 
 /// <summary>
 /// Credentials kept in memory, for tests. <see cref="WipeAsync"/> forgets the credentials and calls the optional

@@ -2,7 +2,7 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Signal;
 
-namespace WaEngine.Engine.Session;
+namespace WaEngine.Engine.Stanzas.Receipts;
 
 /// <summary>A device asked (with a retry receipt) for one of our messages again.</summary>
 /// <param name="Message">Our stored message.</param>

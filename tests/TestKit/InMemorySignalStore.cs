@@ -1,7 +1,9 @@
+using WaEngine.Engine.Transport;
+using WaEngine.Engine.Storage;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Signal;
 
-namespace WaEngine.Engine.Storage;
+namespace WaEngine.TestKit;
 
 /// <summary>
 /// Signal state of one line kept in memory (tests, tools). Records are kept serialized, so every load returns a fresh

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Events;
+using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas.Connection;
+using WaEngine.Engine.Stanzas.Messages;
+using WaEngine.Engine.Stanzas.Notifications;
+using WaEngine.Engine.Stanzas.Pairing;
+using WaEngine.Engine.Stanzas.PreKeys;
+using WaEngine.Engine.Stanzas.Receipts;
+using WaEngine.Engine.Storage;
+
+namespace WaEngine.Engine.Session;
+
+/// <summary>The handlers of one line, one per stanza family, and the router built from them.</summary>
+internal sealed record LineParts(
+    StanzaRouter Router,
+    PairingHandler Pairing,
+    PreKeyHandler PreKeys,
+    ReceiptHandler Receipts,
+    OutboundQueue Outbound)
+{
+    /// <summary>Builds every handler of a line and the routing tables over them.</summary>
+    public static LineParts Compose(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, LineEventHub events, TimeProvider time, ILogger logger)
+    {
+        var keys = new SignalKeyGenerator();
+        var trust = new IdentityTrust(signal, logger);
+        var statuses = new StatusPublisher(lineId, messages, events, time);
+        var planner = new SendPlanner(options, signal, messages, time);
+        var encryptor = new MessageEncryptor(signal, keys, trust, logger);
+        var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger);
+        var connection = new ConnectionHandler(options, credentials, logger);
+        var pairing = new PairingHandler(options, credentials, time, logger);
+        var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
+        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, time, logger);
+        var notifications = new NotificationHandler(messages);
+        var outbound = new OutboundQueue(options, messages, planner, encryptor, statuses, time, logger);
+
+        var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
+        {
+            ["success"] = (node, context) => new(connection.HandleSuccessAsync(node, context)),
+            ["failure"] = (node, _) => ValueTask.FromResult(ConnectionHandler.HandleFailure(node)),
+            ["stream:error"] = (node, _) => ValueTask.FromResult(connection.HandleStreamError(node)),
+            ["xmlstreamend"] = (_, _) => ValueTask.FromResult(ConnectionHandler.HandleStreamEnd()),
+            ["message"] = (node, context) => new(decryptor.HandleAsync(node, context)),
+            ["receipt"] = (node, context) => new(receipts.HandleReceiptAsync(node, context)),
+            ["ib"] = (_, _) => ValueTask.FromResult(StanzaOutcome.None),
+            ["ack"] = (node, context) => node.Attr("class") == "message" ? new(receipts.HandleMessageAckAsync(node, context)) : ValueTask.FromResult(StanzaOutcome.None),
+        };
+        var iqs = new Dictionary<(string Type, string Child), StanzaHandler>
+        {
+            [("get", "ping")] = (node, _) => ValueTask.FromResult(ConnectionHandler.HandlePing(node)),
+            [("set", "pair-device")] = (node, context) => ValueTask.FromResult(context.Credentials is { IsPaired: false } ? pairing.HandlePairDevice(node, context) : StanzaOutcome.None),
+            [("set", "pair-success")] = (node, context) => new(pairing.HandlePairSuccessAsync(node, context)),
+        };
+        var byType = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
+        {
+            ["link_code_companion_reg"] = (node, context) => ValueTask.FromResult(pairing.HandleCompanionRegistration(node, context)),
+            ["encrypt"] = (node, context) => new(preKeys.HandleEncryptNotificationAsync(node, context)),
+            ["devices"] = (node, context) => new(notifications.HandleDevicesAsync(node, context)),
+        };
+        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), pairing, preKeys, receipts, outbound);
+    }
+}

@@ -1,0 +1,45 @@
+namespace WaEngine.Engine.Session;
+
+/// <summary>A line's reconnect counts and last frame seen, kept for <see cref="LineHealth"/>. Thread-safe.</summary>
+internal sealed class LineVitals(TimeProvider time)
+{
+    private static readonly TimeSpan Window = TimeSpan.FromHours(24);
+    private readonly Queue<DateTimeOffset> _reconnects = new();
+    private readonly Lock _gate = new();
+    private int _total;
+    private long _lastFrameTicks;
+
+    /// <summary>Reconnect attempts since the line was made.</summary>
+    public int Total => Volatile.Read(ref _total);
+
+    /// <summary>The last frame of an ended connection, or null.</summary>
+    public DateTimeOffset? LastFrame => Interlocked.Read(ref _lastFrameTicks) is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>Counts one reconnect attempt now.</summary>
+    public void Reconnected()
+    {
+        Interlocked.Increment(ref _total);
+        lock (_gate)
+        {
+            _reconnects.Enqueue(time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Remembers when a connection that just ended last heard from the server.</summary>
+    public void ConnectionEnded(DateTimeOffset lastFrame) => Interlocked.Exchange(ref _lastFrameTicks, lastFrame.UtcTicks);
+
+    /// <summary>Reconnect attempts in the last 24 hours.</summary>
+    public int InLastDay()
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            while (_reconnects.Count > 0 && now - _reconnects.Peek() > Window)
+            {
+                _reconnects.Dequeue();
+            }
+
+            return _reconnects.Count;
+        }
+    }
+}

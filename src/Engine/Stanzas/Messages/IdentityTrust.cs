@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+using WaEngine.Engine.Session;
+using WaEngine.Engine.Signal;
+using WaEngine.Engine.Storage;
+
+namespace WaEngine.Engine.Stanzas.Messages;
+
+/// <summary>
+/// The one rule for a peer whose identity key changed (reinstall, new phone): the new key is trusted, as WhatsApp
+/// clients do (they show "security code changed"), and the cipher step runs once more.
+/// </summary>
+internal sealed class IdentityTrust(ISignalStore signal, ILogger logger)
+{
+    /// <summary>Runs <paramref name="step"/>, trusting a changed identity once.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> step, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await step().ConfigureAwait(false);
+        }
+        catch (SignalException ex) when (ex is { Kind: SignalErrorKind.UntrustedIdentity, Address: { } address, IdentityKey: { } key })
+        {
+            LineLog.IdentityChanged(logger, address.ToString());
+            await signal.CommitAsync(SignalStateChange.TrustIdentity(address, key), cancellationToken).ConfigureAwait(false);
+            return await step().ConfigureAwait(false);
+        }
+    }
+}

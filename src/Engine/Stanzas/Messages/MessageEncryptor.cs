@@ -1,0 +1,95 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Messaging;
+using WaEngine.Engine.Session;
+using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas.Receipts;
+using WaEngine.Engine.Storage;
+using WaEngine.Proto;
+
+namespace WaEngine.Engine.Stanzas.Messages;
+
+/// <summary>
+/// The sending half of the Signal work: builds sessions from a plan's bundles, encrypts one message for every target
+/// (our own devices get it wrapped as device-sent) and commits each ratchet step; re-encrypts for a device that sent a
+/// retry receipt. Called only on the line's loop, like <see cref="MessageDecryptor"/>, with which it shares the Signal
+/// state.
+/// </summary>
+internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator keys, IdentityTrust trust, ILogger logger)
+{
+    /// <summary>
+    /// Builds sessions from the plan's bundles, encrypts <paramref name="entry"/> for every target (our own devices get
+    /// it wrapped as device-sent), commits the ratchet steps, and returns the stanza to send.
+    /// </summary>
+    public async Task<Node> EncryptAsync(OutboundEntry entry, SendPlan plan, DeviceCredentials credentials, CancellationToken cancellationToken)
+    {
+        var cipher = new SessionCipher(signal, keys);
+        var content = Message.Parser.ParseFrom(entry.Message.Content);
+        var plain = WhatsAppPadding.Pad(entry.Message.Content, SecureRandomSource.Instance);
+        var sentCopy = WhatsAppPadding.Pad(DeviceSentCopy(content, entry.ToJid).ToByteArray(), SecureRandomSource.Instance);
+        var hide = entry.Message.Type is "reaction" or "edit" or "revoke";
+        var participants = new List<Node>(plan.Targets.Count);
+        var setup = new SignalStateChange();
+        foreach (var (address, bundle) in plan.Bundles)
+        {
+            setup.Merge(await trust.RunAsync(() => cipher.ProcessPreKeyBundleAsync(address, bundle, cancellationToken), cancellationToken).ConfigureAwait(false));
+        }
+
+        // Sessions built from fresh bundles must be visible to the encrypts below: commit them first.
+        if (!setup.IsEmpty)
+        {
+            await signal.CommitAsync(setup, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var target in plan.Targets)
+        {
+            var encrypted = await cipher.EncryptAsync(target.Address, target.Own ? sentCopy : plain, cancellationToken).ConfigureAwait(false);
+            await signal.CommitAsync(encrypted.Changes, cancellationToken).ConfigureAwait(false);
+            participants.Add(MessageStanzas.BuildParticipant(target.DeviceJid, encrypted, MediaTypeOf(content), hide));
+        }
+
+        return MessageStanzas.BuildMessage(
+            entry.Message.MsgId, entry.ToJid, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content), participants, credentials.AccountIdentity);
+    }
+
+    /// <summary>Re-encrypts our message for the one device that asked (building a new session from its keys or a fresh bundle).</summary>
+    public async Task<Node> EncryptRetryAsync(RetryRequest retry, PreKeyBundle? bundle, DeviceCredentials credentials, CancellationToken cancellationToken)
+    {
+        var cipher = new SessionCipher(signal, keys);
+        var address = SendPlanner.AddressOf(retry.Device);
+        if ((retry.Keys ?? bundle) is { } fresh)
+        {
+            var setup = await trust.RunAsync(() => cipher.ProcessPreKeyBundleAsync(address, fresh, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await signal.CommitAsync(setup, cancellationToken).ConfigureAwait(false);
+        }
+
+        var me = Jid.Parse(credentials.Me!);
+        var own = retry.Device.User == me.User;
+        var content = Message.Parser.ParseFrom(retry.Message.Content);
+        var plain = own ? DeviceSentCopy(content, retry.Message.ChatJid).ToByteArray() : retry.Message.Content;
+        var encrypted = await cipher.EncryptAsync(address, WhatsAppPadding.Pad(plain, SecureRandomSource.Instance), cancellationToken).ConfigureAwait(false);
+        await signal.CommitAsync(encrypted.Changes, cancellationToken).ConfigureAwait(false);
+        var deviceJid = SendPlanner.DeviceJidText(retry.Device);
+        LineLog.RetryResent(logger, retry.Message.MsgId, deviceJid, retry.Count);
+        return MessageStanzas.BuildRetryResend(
+            retry.Message.MsgId, deviceJid, own ? retry.Message.ChatJid : null, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content),
+            encrypted, Math.Max(retry.Count, 1), credentials.AccountIdentity);
+    }
+
+    private static Message DeviceSentCopy(Message content, string destination) => new()
+    {
+        DeviceSentMessage = new Message.Types.DeviceSentMessage { DestinationJid = destination, Message = content },
+        MessageContextInfo = content.MessageContextInfo,
+    };
+
+    private static string? MediaTypeOf(Message content) => MessageContent.KindOf(content) switch
+    {
+        "image" => "image",
+        "video" => "video",
+        "audio" => content.AudioMessage?.Ptt == true ? "ptt" : "audio",
+        "document" => "document",
+        "sticker" => "sticker",
+        _ => null,
+    };
+}

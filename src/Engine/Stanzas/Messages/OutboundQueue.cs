@@ -1,0 +1,285 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Messaging;
+using WaEngine.Engine.Session;
+using WaEngine.Engine.Signal;
+using WaEngine.Engine.Storage;
+
+namespace WaEngine.Engine.Stanzas.Messages;
+
+/// <summary>
+/// The line's durable send queue, end to end. Enqueueing stores a message as <c>queued</c>. While the line is logged
+/// in, one pass at a time walks the queue oldest first in the background: expired messages fail, the rest are marked
+/// <c>sending</c> and planned (device lists, bundles), and each plan goes to the line's loop as
+/// <see cref="LineMail.PlanReady"/>, where it is encrypted and written (<see cref="HandlePlanReadyAsync"/>). Up to
+/// <see cref="InFlight"/> planned messages wait for the loop at once; the loop takes them in queue order, so the order
+/// within every chat is kept. A lost connection ends the pass; what was not written stays queued and goes out after
+/// the next login (same id, so peers dedupe). While the line cannot send, a sweep timer expires what waits too long.
+/// Everything but the pass itself runs on the line's loop.
+/// </summary>
+internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, StatusPublisher statuses, TimeProvider time, ILogger logger)
+{
+    /// <summary>Planned messages that may wait for the loop at once.</summary>
+    public const int InFlight = 32;
+
+    private const string Expired = "expired: not sent within the queue's time limit";
+    private bool _passRunning;
+    private bool _passAgain;
+    private bool _resendAfterLogin;
+    private bool _sweeping;
+
+    /// <summary>Stores a new outbound message as queued and publishes it; a pass starts when the line can send.</summary>
+    /// <exception cref="LineException">WrongState when the line is not paired, or is stopped, logged out or failed.</exception>
+    public async Task<(MessageRecord Record, StanzaOutcome Outcome)> EnqueueAsync(string chatJid, Proto.Message content, LineContext context)
+    {
+        if (context.Paired is not { } credentials || context.Status is LineStatus.Stopped or LineStatus.LoggedOut or LineStatus.Failed)
+        {
+            throw new LineException(LineErrorKind.WrongState,
+                $"Line {context.LineId} cannot send while it is {context.Status.ToName()}{(context.Paired is null ? " and not paired" : "")}.");
+        }
+
+        var me = Jid.Parse(credentials.Me!);
+        var now = time.GetUtcNow();
+        var record = new MessageRecord
+        {
+            MsgId = NewMessageId(me.User),
+            ChatJid = chatJid,
+            FromMe = true,
+            SenderJid = new Jid(me.User, JidServers.WhatsApp).ToString(),
+            SenderPn = new Jid(me.User, JidServers.WhatsApp).ToString(),
+            SenderLid = credentials.Lid is { } lid && Jid.TryParse(lid, out var lidJid) ? (lidJid with { Device = null }).ToString() : null,
+            Type = MessageContent.KindOf(content),
+            Body = MessageContent.BodyOf(content),
+            Content = content.ToByteArray(),
+            TargetMsgId = MessageContent.TargetOf(content)?.Id,
+            Timestamp = now,
+            Status = MessageStatus.Queued,
+        };
+        await messages.SaveOutboundAsync(record, chatJid, now + options.OutboundExpiry, context.Lifetime).ConfigureAwait(false);
+        statuses.Publish(record.MsgId, chatJid, MessageStatus.Queued, null);
+        return (record, Kick(context));
+    }
+
+    /// <summary>
+    /// Starts a pass when the line can send (or marks that another is needed), else makes sure the expiry sweep runs.
+    /// <paramref name="afterLogin"/>: the first pass on a new connection also resends what an earlier socket took but
+    /// the server never acknowledged.
+    /// </summary>
+    public StanzaOutcome Kick(LineContext context, bool afterLogin = false)
+    {
+        _resendAfterLogin |= afterLogin;
+        if (!context.LoggedIn || context.Paired is not { Me: { } me } || context.Connection is not { } connection)
+        {
+            if (_sweeping)
+            {
+                return StanzaOutcome.None;
+            }
+
+            _sweeping = true;
+            return new StanzaOutcome { Timer = new ScheduledMail("send_queue_sweep", options.SendQueueSweepInterval, new LineMail.SweepDue()) };
+        }
+
+        _sweeping = false;
+        if (_passRunning)
+        {
+            _passAgain = true;
+            return StanzaOutcome.None;
+        }
+
+        _passRunning = true;
+        _passAgain = false;
+        var resend = _resendAfterLogin;
+        _resendAfterLogin = false;
+        var generation = context.Generation;
+        var meJid = Jid.Parse(me);
+        return StanzaOutcome.Run("send_queue", async (mailbox, cancellationToken) =>
+        {
+            try
+            {
+                await PassAsync(connection, generation, meJid, resend, mailbox, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                mailbox.TryPost(new LineMail.SendPassEnded(generation));
+            }
+        });
+    }
+
+    /// <summary>A pass ended: start the next one if more was queued meanwhile.</summary>
+    public StanzaOutcome HandlePassEnded(LineContext context)
+    {
+        _passRunning = false;
+        return _passAgain ? Kick(context) : StanzaOutcome.None;
+    }
+
+    /// <summary>Encrypts one planned message and writes it; true once it is on the socket (then <c>sent</c>).</summary>
+    public async Task HandlePlanReadyAsync(LineMail.PlanReady mail, LineContext context)
+    {
+        if (!context.Link.IsCurrent(mail.Generation) || context.Connection is not { } connection || context.Paired is not { } credentials)
+        {
+            mail.Done.TrySetResult(false);
+            return;
+        }
+
+        var message = mail.Entry.Message;
+        try
+        {
+            var stanza = await encryptor.EncryptAsync(mail.Entry, mail.Plan, credentials, context.Lifetime).ConfigureAwait(false);
+            await connection.SendAsync(stanza, context.Lifetime).ConfigureAwait(false);
+            await statuses.AdvanceAsync(message.MsgId, message.ChatJid, MessageStatus.Sent, null, context.Lifetime).ConfigureAwait(false);
+            mail.Done.TrySetResult(true);
+        }
+        catch (Exception ex) when (ex is SignalException or Crypto.CryptoException or InvalidProtocolBufferException)
+        {
+            await statuses.AdvanceAsync(message.MsgId, message.ChatJid, MessageStatus.Failed, $"encryption failed: {ex.Message}", context.Lifetime).ConfigureAwait(false);
+            mail.Done.TrySetResult(true);
+        }
+        catch (Exception ex) when (ex is System.Threading.Channels.ChannelClosedException or LineException)
+        {
+            mail.Done.TrySetResult(false);
+        }
+    }
+
+    /// <summary>The sweep timer fired: expire what waited too long (in the background), or start a pass if the line can send again.</summary>
+    public StanzaOutcome HandleSweepDue(LineContext context)
+    {
+        if (context.LoggedIn)
+        {
+            _sweeping = false;
+            return Kick(context);
+        }
+
+        return StanzaOutcome.Run("send_queue_sweep", async (mailbox, cancellationToken) =>
+        {
+            var remaining = await ExpireAsync(cancellationToken).ConfigureAwait(false);
+            await mailbox.PostAsync(new LineMail.SweepFinished(remaining), cancellationToken).ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>The sweep finished: run it again later while messages wait and the line cannot send.</summary>
+    public StanzaOutcome HandleSweepFinished(LineMail.SweepFinished mail, LineContext context)
+    {
+        _sweeping = false;
+        return mail.Remaining == 0 || context.LoggedIn ? StanzaOutcome.None : Kick(context);
+    }
+
+    /// <summary>Fails every message still queued with <paramref name="reason"/> (the line can no longer send).</summary>
+    public async Task FailAllAsync(string reason, CancellationToken cancellationToken)
+    {
+        foreach (var entry in await messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, reason, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PassAsync(LineConnection connection, int generation, Jid me, bool resendUnacknowledged, LineMailbox mailbox, CancellationToken cancellationToken)
+    {
+        var window = new Queue<(OutboundEntry Entry, Task<bool> Written)>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var pending = (await messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false))
+                .Where(e => resendUnacknowledged || e.Message.Status != MessageStatus.Sent)
+                .ToList();
+            resendUnacknowledged = false;
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var entry in pending)
+            {
+                if (entry.ExpiresAt <= time.GetUtcNow())
+                {
+                    await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, Expired, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (entry.Message.Status == MessageStatus.Sent)
+                {
+                    LineLog.Resending(logger, entry.Message.MsgId);
+                }
+                else
+                {
+                    await messages.MarkSendingAsync(entry.Message.MsgId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (entry.Message.Status == MessageStatus.Queued)
+                {
+                    statuses.Publish(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Sending, null);
+                }
+
+                SendPlan plan;
+                try
+                {
+                    plan = await planner.PlanAsync(connection, entry.ToJid, me, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SendRefusedException ex)
+                {
+                    await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, ex.Message, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                await mailbox.PostAsync(new LineMail.PlanReady(generation, entry, plan, written), cancellationToken).ConfigureAwait(false);
+                window.Enqueue((entry, written.Task));
+                if (window.Count >= InFlight && !await DrainOldestAsync(window, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
+            while (window.Count > 0)
+            {
+                if (!await DrainOldestAsync(window, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<bool> DrainOldestAsync(Queue<(OutboundEntry Entry, Task<bool> Written)> window, CancellationToken cancellationToken)
+    {
+        var (entry, written) = window.Dequeue();
+        if (await written.WaitAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        // The connection changed: the rest of the window is refused by the loop as well; all stay queued.
+        window.Clear();
+        LineLog.PassEnded(logger, entry.Message.MsgId);
+        return false;
+    }
+
+    private async Task<int> ExpireAsync(CancellationToken cancellationToken)
+    {
+        var pending = await messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var expired = 0;
+        foreach (var entry in pending.Where(e => e.ExpiresAt <= now))
+        {
+            await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, Expired, cancellationToken).ConfigureAwait(false);
+            expired++;
+        }
+
+        return pending.Count - expired;
+    }
+
+    /// <summary>A new message id in WhatsApp's format (<c>3EB0</c> + 18 uppercase hex digits).</summary>
+    private string NewMessageId(string ownUser)
+    {
+        Span<byte> input = stackalloc byte[8 + 64 + 16];
+        BinaryPrimitives.WriteUInt64BigEndian(input, (ulong)time.GetUtcNow().ToUnixTimeSeconds());
+        var user = Encoding.UTF8.GetBytes(ownUser + "@c.us");
+        var userLength = Math.Min(user.Length, 64);
+        user.AsSpan(0, userLength).CopyTo(input[8..]);
+        RandomNumberGenerator.Fill(input.Slice(8 + userLength, 16));
+        var hash = SHA256.HashData(input[..(8 + userLength + 16)]);
+        return "3EB0" + Convert.ToHexString(hash, 0, 9);
+    }
+}

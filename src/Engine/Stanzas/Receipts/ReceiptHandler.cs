@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Logging;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Messaging;
+using WaEngine.Engine.Session;
+using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas.Messages;
+using WaEngine.Engine.Storage;
+
+namespace WaEngine.Engine.Stanzas.Receipts;
+
+/// <summary>
+/// Receipts, in one place: the server's acks of our messages, delivery and read receipts moving their status, retry
+/// receipts answered with a resend, and the read receipts we send. Called only on the line's loop.
+/// </summary>
+internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages, StatusPublisher statuses, MessageEncryptor encryptor, SendPlanner planner, TimeProvider time, ILogger logger)
+{
+    private const int RetryBookkeepingLimit = 4096;
+    private readonly Dictionary<string, int> _retriesHonored = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A receipt for messages we sent: delivered and read advance their status; a retry gets a resend (a fresh bundle
+    /// fetched in the background when the receipt carried no keys). Every receipt is acked.
+    /// </summary>
+    public async Task<StanzaOutcome> HandleReceiptAsync(Node node, LineContext context)
+    {
+        IncomingReceipt receipt;
+        try
+        {
+            receipt = ReceiptStanzas.Parse(node);
+        }
+        catch (StanzaException ex)
+        {
+            LineLog.StanzaFailed(logger, "receipt", ex.Message);
+            return StanzaOutcome.Reply(ReceiptStanzas.BuildAck(node));
+        }
+
+        var ack = ReceiptStanzas.BuildAck(receipt.Node);
+        var status = receipt.Type switch
+        {
+            null or "" or "inactive" => MessageStatus.DeliveryAck,
+            "read" or "read-self" or "played" or "played-self" => MessageStatus.Read,
+            _ => (MessageStatus?)null,
+        };
+        if (status is { } next)
+        {
+            foreach (var id in receipt.MessageIds)
+            {
+                if (await messages.FindAsync(id, context.Lifetime).ConfigureAwait(false) is { FromMe: true } ours)
+                {
+                    await statuses.AdvanceAsync(id, ours.ChatJid, next, null, context.Lifetime).ConfigureAwait(false);
+                }
+            }
+
+            return StanzaOutcome.Reply(ack);
+        }
+
+        if (receipt.Type != "retry" || await RetryOfAsync(receipt, context.Lifetime).ConfigureAwait(false) is not { } retry || context.Connection is not { } connection)
+        {
+            return StanzaOutcome.Reply(ack);
+        }
+
+        var generation = context.Generation;
+        return new StanzaOutcome
+        {
+            Replies = [ack],
+            Work =
+            [
+                new BackgroundWork("retry_bundle", async (mailbox, cancellationToken) =>
+                {
+                    PreKeyBundle? bundle = null;
+                    if (retry.Keys is null)
+                    {
+                        var deviceJid = SendPlanner.DeviceJidText(retry.Device);
+                        var fetched = await planner.FetchBundlesAsync(connection, [deviceJid], cancellationToken).ConfigureAwait(false);
+                        bundle = fetched.GetValueOrDefault(deviceJid);
+                    }
+
+                    await mailbox.PostAsync(new LineMail.RetryReady(generation, retry, bundle), cancellationToken).ConfigureAwait(false);
+                }),
+            ],
+        };
+    }
+
+    /// <summary>The resend for a retry receipt, encrypted for the one device that asked.</summary>
+    public async Task<StanzaOutcome> HandleRetryReadyAsync(LineMail.RetryReady mail, LineContext context)
+    {
+        if (context.Connection is null || context.Paired is not { } credentials)
+        {
+            return StanzaOutcome.None;
+        }
+
+        return StanzaOutcome.Reply(await encryptor.EncryptRetryAsync(mail.Request, mail.Bundle, credentials, context.Lifetime).ConfigureAwait(false));
+    }
+
+    /// <summary>The server's ack of a message we sent: server_ack, or failed with its error code.</summary>
+    public async Task<StanzaOutcome> HandleMessageAckAsync(Node ack, LineContext context)
+    {
+        if (ack.Attr("id") is not { } id || await messages.FindAsync(id, context.Lifetime).ConfigureAwait(false) is not { FromMe: true } ours)
+        {
+            return StanzaOutcome.None;
+        }
+
+        if (ack.Attr("error") is { } code)
+        {
+            await statuses.AdvanceAsync(id, ours.ChatJid, MessageStatus.Failed, $"server error {code}: {ServerErrors.Describe(code)}", context.Lifetime).ConfigureAwait(false);
+        }
+        else
+        {
+            await statuses.AdvanceAsync(id, ours.ChatJid, MessageStatus.ServerAck, null, context.Lifetime).ConfigureAwait(false);
+        }
+
+        return StanzaOutcome.None;
+    }
+
+    /// <summary>
+    /// Read receipts for inbound messages of one chat — one per sender (in a group each participant gets its own) —
+    /// and the chat's unread count reset.
+    /// </summary>
+    /// <exception cref="LineException">WrongState when the line is not connected.</exception>
+    public async Task<StanzaOutcome> SendReadAsync(LineMail.MarkRead mail, LineContext context)
+    {
+        if (!context.LoggedIn)
+        {
+            throw new LineException(LineErrorKind.WrongState, $"Line {context.LineId} is {context.Status.ToName()}: read receipts need a connected line.");
+        }
+
+        var inbound = new List<MessageRecord>();
+        foreach (var id in mail.MessageIds)
+        {
+            if (await messages.FindInChatAsync(mail.ChatJid, id, context.Lifetime).ConfigureAwait(false) is { FromMe: false } found)
+            {
+                inbound.Add(found);
+            }
+        }
+
+        var isGroup = mail.ChatJid.EndsWith("@g.us", StringComparison.Ordinal);
+        var receipts = inbound
+            .GroupBy(m => isGroup ? m.SenderJid : null)
+            .Select(bySender => ReceiptStanzas.BuildRead(mail.ChatJid, bySender.Key, bySender.Select(m => m.MsgId).ToList(), time.GetUtcNow()))
+            .ToArray();
+        await messages.MarkChatReadAsync(mail.ChatJid, context.Lifetime).ConfigureAwait(false);
+        return StanzaOutcome.Reply(receipts);
+    }
+
+    private async Task<RetryRequest?> RetryOfAsync(IncomingReceipt receipt, CancellationToken cancellationToken)
+    {
+        var msgId = receipt.MessageIds[0];
+        var original = await messages.FindAsync(msgId, cancellationToken).ConfigureAwait(false);
+        var key = msgId + "/" + receipt.Device;
+        var honored = _retriesHonored.GetValueOrDefault(key);
+        if (original is not { FromMe: true } || honored >= options.MaxRetries)
+        {
+            LineLog.RetryIgnored(logger, msgId, receipt.Device.ToString(), original is null ? "unknown message" : "too many retries");
+            return null;
+        }
+
+        // Bounded bookkeeping: a long-running line must not grow it forever (a reset only allows a few extra retries).
+        if (_retriesHonored.Count >= RetryBookkeepingLimit)
+        {
+            _retriesHonored.Clear();
+        }
+
+        _retriesHonored[key] = honored + 1;
+        return new RetryRequest(original, receipt.Device, receipt.Keys, receipt.RetryCount);
+    }
+}

@@ -1,0 +1,169 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using WaEngine.Engine.Events;
+using WaEngine.Engine.Session;
+using WaEngine.Sandbox.Protocol;
+using WaEngine.Store;
+using WaEngine.Store.Credentials;
+using WaEngine.Store.Messages;
+using WaEngine.Store.Signal;
+using WaEngine.TestKit;
+
+namespace WaEngine.Engine.Tests.Session;
+
+/// <summary>
+/// The line's lifecycle as a component: a <see cref="LineActor"/> on a manual clock, connected to an in-process
+/// sandbox through an in-memory transport. Time moves only when a test says so; every wait is on the line's events.
+/// </summary>
+public sealed class LineActorTests : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private readonly ManualTimeProvider _time = new();
+    private RunningSandbox _sandbox = null!;
+    private LineDatabase _database = null!;
+    private LineActor _line = null!;
+    private EventWaiter _events = null!;
+    private LineOptions _options = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sandbox = await RunningSandbox.StartAsync(Path.Combine(_folder.Path, "sandbox"));
+        var (url, root) = await _sandbox.InfoAsync();
+        _options = new LineOptions
+        {
+            ServerUrl = url,
+            TrustedRootKey = root,
+            Transport = InProcessTransport.To(_sandbox),
+            Reconnect = new ReconnectPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)),
+
+            // Longer than any other step a test takes on the clock, so only the keepalive test meets the keepalive:
+            // the server's answers arrive on real time, so one jump of the manual clock past a whole interval would
+            // otherwise look like silence.
+            KeepAliveInterval = TimeSpan.FromMinutes(30),
+        };
+        _database = await LineDatabase.OpenAsync(Path.Combine(_folder.Path, "line.db"), CancellationToken.None);
+        _line = new LineActor(new LineId(1), _options, new SqliteCredentialStore(_database), new SqliteSignalStore(_database), new SqliteMessageStore(_database, _time),
+            NullLogger<LineActor>.Instance, _time, () => 0.5);
+        _events = new EventWaiter(_line.Subscribe(256));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _line.DisposeAsync();
+        _events.Dispose();
+        _database.Dispose();
+        await _sandbox.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task QR_codes_rotate_on_the_clock_and_the_line_fails_when_the_refs_run_out()
+    {
+        await _line.StartAsync(CancellationToken.None);
+        var first = await _events.NextAsync<QrCodeIssued>();
+        Assert.Equal(first.At + _options.FirstQrTimeout, first.ExpiresAt);
+        Assert.Equal(LineStatus.ScanQr, _line.Status);
+
+        _time.Advance(_options.FirstQrTimeout);
+        var second = await _events.NextAsync<QrCodeIssued>();
+        Assert.NotEqual(first.Qr, second.Qr);
+        Assert.Equal(second.At + _options.NextQrTimeout, second.ExpiresAt);
+
+        var shown = 2;
+        StatusChanged? failed = null;
+        while (failed is null)
+        {
+            _time.Advance(_options.NextQrTimeout);
+            var next = await _events.NextAsync<LineEvent>(e => e is QrCodeIssued || e is StatusChanged { Change.To: LineStatus.Failed });
+            if (next is StatusChanged changed)
+            {
+                failed = changed;
+            }
+            else
+            {
+                shown++;
+            }
+
+            Assert.True(shown < 100, "the QR codes never ran out");
+        }
+
+        Assert.Equal("qr_refs_ended", failed.Change.Reason);
+        Assert.True(shown >= 2);
+    }
+
+    [Fact]
+    public async Task A_silent_server_is_noticed_by_the_keepalive_and_the_line_reconnects()
+    {
+        var device = await PairAsync("15550009001");
+        await _sandbox.Runtime.Network.InjectFaultAsync(device, FaultKind.Mute, null, 0, 1000, CancellationToken.None);
+
+        // One interval: the ping goes unanswered but the silence is not yet longer than interval + slack. A frame the
+        // server sent before the mute may still land (on real time) and be stamped with the advanced clock, so the
+        // silence is only certain one interval later: by the third tick at the latest.
+        _time.Advance(_options.KeepAliveInterval);
+        Assert.Equal(LineStatus.Connected, _line.Status);
+        _time.Advance(_options.KeepAliveInterval);
+        _time.Advance(_options.KeepAliveInterval);
+        var lost = await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Reconnecting);
+        Assert.Equal("keepalive_timeout", lost.Change.Reason);
+    }
+
+    [Fact]
+    public async Task Stream_error_515_reconnects_at_once_and_logs_in_again()
+    {
+        var device = await PairAsync("15550009002");
+        await _sandbox.Runtime.Network.InjectFaultAsync(device, FaultKind.StreamError, "515", 0, 1, CancellationToken.None);
+
+        var restart = await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Connecting);
+        Assert.Equal("restart_required", restart.Change.Reason);
+        await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Connected);
+    }
+
+    [Fact]
+    public async Task A_device_removed_by_the_phone_is_logged_out_and_its_keys_wiped()
+    {
+        var device = await PairAsync("15550009003");
+        Assert.True(await _sandbox.Runtime.Network.RemoveDeviceAsync("15550009003", int.Parse(device.Split(':', '@')[1], System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None));
+
+        var removed = await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.LoggedOut);
+        Assert.Equal("device_removed", removed.Change.Reason);
+        Assert.Null(await new SqliteCredentialStore(_database).LoadAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_replaced_connection_fails_without_reconnecting()
+    {
+        var device = await PairAsync("15550009004");
+        await _sandbox.Runtime.Network.InjectFaultAsync(device, FaultKind.StreamError, "conflict", 0, 1, CancellationToken.None);
+
+        var replaced = await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Failed);
+        Assert.Equal("conflict", replaced.Change.Reason);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(LineStatus.Failed, _line.Status);
+    }
+
+    [Fact]
+    public async Task Logout_tells_the_server_and_ends_logged_out()
+    {
+        var device = await PairAsync("15550009005");
+        await _line.LogoutAsync(CancellationToken.None);
+
+        var loggedOut = await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.LoggedOut);
+        Assert.Equal("logout", loggedOut.Change.Reason);
+        var devices = (await _sandbox.GetJsonAsync("/sandbox/accounts")).AsArray()
+            .Where(a => (string)a!["phone"]! == "15550009005")
+            .SelectMany(a => a!["devices"]!.AsArray())
+            .Select(d => (string)d!);
+        Assert.DoesNotContain(device, devices);
+    }
+
+    private async Task<string> PairAsync(string phone)
+    {
+        await _sandbox.CreateAccountAsync(phone);
+        await _line.StartAsync(CancellationToken.None);
+        var qr = await _events.NextAsync<QrCodeIssued>();
+        await _sandbox.ScanAsync(phone, qr.Qr);
+        await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Connected);
+        var credentials = await new SqliteCredentialStore(_database).LoadAsync(CancellationToken.None);
+        return credentials!.Me!;
+    }
+}
