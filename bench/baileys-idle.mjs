@@ -1,10 +1,11 @@
 // Idle cost of connected Baileys clients, the counterpart of bench/Idle: pairs N unmodified Baileys 7 clients in this
 // one node process against a standalone sandbox, lets them settle, then measures this process's CPU time and memory
-// over some minutes of staying connected. A baseline of the process with Baileys loaded and no client comes first.
+// over some minutes of staying connected (utime + stime and VmRSS from /proc/self, as bench/Idle reads the service).
+// A baseline of the process with Baileys loaded and no client comes first.
 // The only runtime change to Baileys: WA_CERT_DETAILS.PUBLIC_KEY is the sandbox's root key.
-//   node bench/baileys-idle.mjs --sandbox http://127.0.0.1:PORT [--clients 20] [--minutes 3] [--settle 90]
+//   node bench/baileys-idle.mjs --sandbox http://127.0.0.1:PORT [--clients 20] [--minutes 3] [--settle 90] [--clk-tck 100]
 // Prints one JSON object on stdout; progress goes to stderr.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importInterop } from './interop-modules.mjs';
@@ -15,6 +16,7 @@ const clients = Number(args.clients ?? 20);
 const minutes = Number(args.minutes ?? 3);
 const settleMs = Number(args.settle ?? 90) * 1000;
 const sandbox = args.sandbox.replace(/\/$/, '');
+const clockTicks = Number(args['clk-tck'] ?? 100);
 const log = (text) => process.stderr.write(`baileys-idle: ${text}\n`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -29,11 +31,19 @@ async function call(path, body) {
   return text ? JSON.parse(text) : {};
 }
 
+/** CPU time (utime + stime) and VmRSS of this process as /proc reports them, the source bench/Idle reads for the service. */
+function proc() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuMs = ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1000;
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+  return { cpuMs, rss: rssKiB * 1024 };
+}
+
 function sample() {
   global.gc?.();
-  const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
-  return { cpuMs: (cpu.user + cpu.system) / 1000, heap: memory.heapUsed + memory.external + memory.arrayBuffers, rss: memory.rss };
+  return { ...proc(), heap: memory.heapUsed + memory.external + memory.arrayBuffers };
 }
 
 const info = await call('/sandbox/info');
@@ -101,7 +111,7 @@ let minuteStart = start.cpuMs;
 for (let elapsed = 0; elapsed < minutes; elapsed += 1) {
   const step = Math.min(1, minutes - elapsed);
   await sleep(step * 60_000);
-  const now = (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+  const now = proc().cpuMs;
   byMinute.push(Math.round((now - minuteStart) / step));
   minuteStart = now;
 }

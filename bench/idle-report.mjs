@@ -1,28 +1,40 @@
-// Writes bench/results/idle.md from the JSON of bench/Idle and bench/baileys-idle.mjs (bench/idle runs it).
-//   node bench/idle-report.mjs ENGINE.json BAILEYS.json OUT.md
+// Writes bench/results/idle.md from the JSON of bench/Idle (one or more builds of the service) and
+// bench/baileys-idle.mjs (bench/idle runs it; LOAD_START, LOAD_END, BEFORE_REF and AFTER_REF come from there).
+//   node bench/idle-report.mjs SERVICES.json BAILEYS.json OUT.md
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 const [engine, baileys] = [2, 3].map((i) => JSON.parse(readFileSync(process.argv[i], 'utf8')));
-const net = (total, baseline, count) => Math.round(((total - baseline) / count) * 1000) / 1000;
+const round = (value, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const label = (s) => (s.name === 'before' && process.env.BEFORE_REF ? `service before (${process.env.BEFORE_REF})`
+  : s.name === 'after' && process.env.AFTER_REF ? `service after (${process.env.AFTER_REF})` : `service ${s.name}`);
+const services = engine.services;
+const baileysAbove = (baileys.cpu_ms_per_min - baileys.baseline_cpu_ms_per_min) / baileys.clients;
+const row = (title, cells, budget = '') => `| ${title} | ${cells.join(' | ')} | ${budget} |`;
 const text = [
-  `# Idle connected lines — ${new Date().toISOString().slice(0, 10)}`,
+  `# Idle connected lines, the whole service — ${new Date().toISOString().slice(0, 10)}`,
   '',
-  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, node ${process.version}; both sides on the same standalone sandbox (a third process).`,
-  'Each side in its own process, measured after its lines settled. CPU per line: the whole process over the window divided by the lines (its no-line baseline included), and above that baseline. Memory per line: growth over the no-line baseline, divided by the lines.',
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, node ${process.version}; `
+    + `load average (1, 5, 15 min) ${process.env.LOAD_START ?? '?'} at the start and ${process.env.LOAD_END ?? '?'} at the end (the machine is shared).`,
+  'Each build of the service (src/Api as users run it, every hosted service on, pointed at a standalone sandbox through `WhatsApp__Url` and '
+    + '`WhatsApp__TrustedRootKey`) runs in a process of its own; its lines are created and paired through its REST API and the sandbox\'s '
+    + 'control API, each with a webhook (messages, statuses and line status) to a receiver that answers 204. The Baileys 7 clients run in '
+    + 'one node process on the same sandbox at the same time. Every process is read from /proc: CPU = utime + stime, memory = VmRSS.',
+  'CPU per line: the process over the measured window divided by its lines (its no-line baseline included), and above that baseline. '
+    + 'Memory per line: VmRSS growth over the no-line baseline, divided by the lines.',
   '',
-  '| | WaEngine | Baileys 7 | budget |',
-  '|---|---|---|---|',
-  `| lines measured | ${engine.lines} (${engine.connected_at_end} connected at the end, ${engine.reconnects} reconnects) | ${baileys.clients} (${baileys.open_at_end} open at the end) | |`,
-  `| keepalive interval | ${engine.keepalive_seconds} s | ${baileys.keepalive_seconds} s | |`,
-  `| CPU per line per minute, whole process | ${engine.cpu_ms_per_line_per_min} ms | ${baileys.cpu_ms_per_client_per_min} ms | 1 ms |`,
-  `| CPU per line per minute, above the no-line baseline | ${net(engine.cpu_ms_per_min, engine.baseline_cpu_ms_per_min, engine.lines)} ms | ${net(baileys.cpu_ms_per_min, baileys.baseline_cpu_ms_per_min, baileys.clients)} ms | |`,
-  `| managed / JS heap per line | ${engine.heap_kib_per_line} KiB | ${baileys.heap_kib_per_client} KiB | 512 KiB |`,
-  `| resident memory per line | ${engine.working_set_kib_per_line} KiB | ${baileys.rss_kib_per_client} KiB | |`,
-  `| process with no line | ${engine.baseline_cpu_ms_per_min} ms CPU/min | ${baileys.baseline_cpu_ms_per_min} ms CPU/min | |`,
-  `| time to pair all | ${engine.pair_seconds} s | ${baileys.pair_seconds} s | |`,
+  `| | ${services.map(label).join(' | ')} | Baileys 7 | budget |`,
+  `|---|${services.map(() => '---').join('|')}|---|---|`,
+  row('lines measured', [...services.map((s) => `${s.lines} (${s.connected_at_end} connected at the end)`), `${baileys.clients} (${baileys.open_at_end} open at the end)`]),
+  row('CPU per line per minute, whole process', [...services.map((s) => `${round(s.cpu_ms_per_line_per_min)} ms`), `${round(baileys.cpu_ms_per_client_per_min)} ms`], '3 ms'),
+  row('CPU per line per minute, above the no-line baseline', [...services.map((s) => `${round(s.cpu_ms_per_line_per_min_above_baseline)} ms`), `${round(baileysAbove)} ms`]),
+  row('resident memory per line', [...services.map((s) => `${round(s.rss_kib_per_line, 0)} KiB`), `${round(baileys.rss_kib_per_client, 0)} KiB`]),
+  row('process with no line: CPU per minute, VmRSS', [...services.map((s) => `${round(s.baseline_cpu_ms_per_min, 0)} ms, ${round(s.baseline_rss_kib / 1024, 0)} MiB`), `${round(baileys.baseline_cpu_ms_per_min, 0)} ms, –`]),
+  row('CPU per minute of the window, minute by minute', [...services.map((s) => s.cpu_ms_by_minute.map((m) => round(m, 0)).join(', ') + ' ms'), baileys.cpu_ms_by_minute.join(', ') + ' ms']),
+  row('time to pair all', [...services.map((s) => `${round(s.pair_seconds, 0)} s`), `${round(baileys.pair_seconds, 0)} s`]),
   '',
-  `Measured over ${engine.minutes} min each. Raw: engine ${JSON.stringify(engine)}; Baileys ${JSON.stringify(baileys)}.`,
+  `Measured over ${engine.minutes} min after ${engine.settle_seconds} s of settling; ${engine.webhook_posts} webhook posts reached the receiver in all (pairing's status changes). `
+    + `Raw: services ${JSON.stringify(engine)}; Baileys ${JSON.stringify(baileys)}.`,
   '',
 ];
 writeFileSync(process.argv[4], text.join('\n'));

@@ -1,192 +1,149 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
-using WaEngine.Engine.Events;
-using WaEngine.Engine.Session;
-using WaEngine.Store;
-using WaEngine.Store.Credentials;
-using WaEngine.Store.Messages;
-using WaEngine.Store.Signal;
 
-// Idle cost of connected lines, in a process that holds nothing but the engine: pairs N lines against a standalone
-// sandbox (another process), lets them settle, then measures this process's CPU time and memory over some minutes of
-// doing nothing but staying connected (keepalives). A baseline of the same process with no line is measured first.
-//   dotnet Idle.dll --sandbox http://127.0.0.1:PORT [--lines 100] [--minutes 3] [--settle 90] [--data DIR] [--keepalive SECONDS]
+// Idle cost of connected lines in the service as users run it: starts each given build of src/Api in a process of its
+// own (every hosted service on: webhook dispatcher included), pointed at a standalone sandbox (another process); creates
+// and pairs N lines in each through the REST API and the sandbox's control API, each line with a webhook to a receiver
+// here; lets them settle; then reads each service's CPU time (utime + stime) and resident memory (VmRSS) from /proc over
+// some minutes of the lines doing nothing but staying connected. A no-line baseline of each process is read first.
+// Several builds (e.g. before=… after=…) run side by side, with the same sandbox, in the same minutes.
+//   dotnet Idle.dll --sandbox http://127.0.0.1:PORT --service NAME=PATH/WaEngine.Api.dll [--service …]
+//                   [--lines 200] [--minutes 3] [--settle 90] [--data DIR] [--clk-tck 100]
 // Prints one JSON object on stdout; progress goes to stderr.
 var settings = Settings.Parse(args);
+ProcSample.TicksPerSecond = settings.ClockTicks;
 var data = settings.Data ?? Path.Combine(Path.GetTempPath(), "waengine-idle-" + Environment.ProcessId);
-Directory.CreateDirectory(data);
-using var http = new HttpClient { BaseAddress = settings.Sandbox, Timeout = TimeSpan.FromSeconds(30) };
-var info = (await http.GetFromJsonAsync<JsonNode>("/sandbox/info"))!;
-var options = new LineOptions
-{
-    ServerUrl = new Uri(info["ws_url"]!.GetValue<string>()),
-    TrustedRootKey = Convert.FromBase64String(info["root_public_key"]!.GetValue<string>()),
-};
-if (settings.KeepAlive is { } keepAlive)
-{
-    options = options with { KeepAliveInterval = keepAlive };
-}
+using var sandbox = new HttpClient { BaseAddress = settings.Sandbox, Timeout = TimeSpan.FromSeconds(60) };
+var info = (await sandbox.GetFromJsonAsync<JsonNode>("/sandbox/info"))!;
+var wsUrl = new Uri(info["ws_url"]!.GetValue<string>());
+var rootKey = info["root_public_key"]!.GetValue<string>();
+await using var sink = new WebhookSink();
 
-
-// The process with the runtime up and nothing to do: what the lines are measured against.
-var baselineWindow = TimeSpan.FromSeconds(30);
-Console.Error.WriteLine($"idle: baseline without lines for {2 * baselineWindow.TotalSeconds:0} s");
-await using var supervisor = new LineSupervisor(options, async (id, ct) =>
-{
-    var database = await LineDatabase.OpenAsync(Path.Combine(data, id + ".db"), ct).ConfigureAwait(false);
-    return new LineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), new SqliteMessageStore(database), database);
-}, NullLoggerFactory.Instance);
-await Task.Delay(baselineWindow);
-var baseline = Sample.Take();
-await Task.Delay(baselineWindow);
-var baselineEnd = Sample.Take();
-
-Console.Error.WriteLine($"idle: pairing {settings.Lines} lines");
-var pairing = Stopwatch.StartNew();
-using var gate = new SemaphoreSlim(8);
-var actors = await Task.WhenAll(Enumerable.Range(0, settings.Lines).Select(async i =>
-{
-    await gate.WaitAsync();
-    try
-    {
-        var actor = await supervisor.GetOrCreateAsync(new LineId(i + 1), CancellationToken.None);
-        await PairAsync(http, actor, $"1555300{i:0000}");
-        return actor;
-    }
-    finally
-    {
-        gate.Release();
-    }
-}));
-var pairSeconds = pairing.Elapsed.TotalSeconds;
-Console.Error.WriteLine($"idle: {settings.Lines} lines connected in {pairSeconds:0.0} s; settling {settings.Settle.TotalSeconds:0} s");
-
-await Task.Delay(settings.Settle);
-var start = Sample.Take();
-Console.Error.WriteLine($"idle: measuring {settings.Minutes:0.#} min");
-var byMinute = new JsonArray();
-var minuteStart = start.Cpu;
-for (var elapsed = 0.0; elapsed < settings.Minutes; elapsed += 1)
-{
-    var step = Math.Min(1, settings.Minutes - elapsed);
-    await Task.Delay(TimeSpan.FromMinutes(step));
-    using var process = Process.GetCurrentProcess();
-    var now = process.TotalProcessorTime;
-    byMinute.Add(Round((now - minuteStart).TotalMilliseconds / step));
-    minuteStart = now;
-}
-
-var end = Sample.Take();
-var connected = actors.Count(a => a.Status == LineStatus.Connected);
-var reconnects = actors.Sum(a => a.Health.ReconnectCount);
-
-var baselineCpuPerMinute = (baselineEnd.Cpu - baseline.Cpu).TotalMilliseconds / baselineWindow.TotalMinutes;
-var cpuPerMinute = (end.Cpu - start.Cpu).TotalMilliseconds / settings.Minutes;
-var result = new JsonObject
+var results = await Task.WhenAll(settings.Services.Select((service, index) => MeasureAsync(service.Name, service.Assembly, index)));
+var output = new JsonObject
 {
     ["lines"] = settings.Lines,
-    ["connected_at_end"] = connected,
-    ["reconnects"] = reconnects,
     ["minutes"] = settings.Minutes,
-    ["keepalive_seconds"] = options.KeepAliveInterval.TotalSeconds,
-    ["baseline_cpu_ms_per_min"] = Round(baselineCpuPerMinute),
-    ["cpu_ms_per_min"] = Round(cpuPerMinute),
-    ["cpu_ms_by_minute"] = byMinute,
-    ["cpu_ms_per_line_per_min"] = Round(cpuPerMinute / settings.Lines),
-    ["heap_kib_per_line"] = Round((end.Heap - baselineEnd.Heap) / 1024.0 / settings.Lines),
-    ["working_set_kib_per_line"] = Round((end.WorkingSet - baselineEnd.WorkingSet) / 1024.0 / settings.Lines),
-    ["gen0_collections"] = end.Gen0 - start.Gen0,
-    ["work_items_per_line_per_min"] = Round((end.WorkItems - start.WorkItems - (baselineEnd.WorkItems - baseline.WorkItems) * settings.Minutes / baselineWindow.TotalMinutes) / settings.Lines / settings.Minutes),
-    ["timers_per_line"] = Round((end.Timers - baselineEnd.Timers) / (double)settings.Lines),
-    ["pair_seconds"] = Round(pairSeconds),
+    ["settle_seconds"] = settings.Settle.TotalSeconds,
+    ["webhook_posts"] = sink.Received,
+    ["services"] = new JsonArray([.. results]),
 };
-Console.WriteLine(result.ToJsonString());
-foreach (var actor in actors)
-{
-    await actor.StopAsync(CancellationToken.None);
-}
-
+Console.WriteLine(output.ToJsonString());
 if (settings.Data is null)
 {
     Directory.Delete(data, recursive: true);
 }
 
-return connected == settings.Lines ? 0 : 1;
+return results.All(r => r["connected_at_end"]!.GetValue<int>() == settings.Lines) ? 0 : 1;
+
+async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
+{
+    void Say(string text) => Console.Error.WriteLine($"idle [{name}]: {text}");
+    await using var service = await ServiceUnderTest.StartAsync(name, assembly, Path.Combine(data, name), wsUrl, rootKey);
+    var baselineWindow = TimeSpan.FromSeconds(30);
+    Say($"started (pid {service.Pid}); baseline without lines for {2 * baselineWindow.TotalSeconds:0} s");
+    await Task.Delay(baselineWindow);
+    var baseline = ProcSample.Take(service.Pid);
+    await Task.Delay(baselineWindow);
+    var baselineEnd = ProcSample.Take(service.Pid);
+
+    Say($"pairing {settings.Lines} lines");
+    var pairing = Stopwatch.StartNew();
+    using var gate = new SemaphoreSlim(4);
+    await Task.WhenAll(Enumerable.Range(0, settings.Lines).Select(async i =>
+    {
+        await gate.WaitAsync();
+        try
+        {
+            await service.PairLineAsync(sandbox, string.Create(CultureInfo.InvariantCulture, $"1555{5 + index}00{i:0000}"), sink.Url);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }));
+    var pairSeconds = pairing.Elapsed.TotalSeconds;
+    Say($"{settings.Lines} lines connected in {pairSeconds:0.0} s; settling {settings.Settle.TotalSeconds:0} s");
+    await Task.Delay(settings.Settle);
+
+    var start = ProcSample.Take(service.Pid);
+    Say($"measuring {settings.Minutes:0.#} min");
+    var byMinute = new JsonArray();
+    var minuteStart = start;
+    for (var elapsed = 0.0; elapsed < settings.Minutes; elapsed += 1)
+    {
+        var step = Math.Min(1, settings.Minutes - elapsed);
+        await Task.Delay(TimeSpan.FromMinutes(step));
+        var now = ProcSample.Take(service.Pid);
+        byMinute.Add(Round((now.Cpu - minuteStart.Cpu).TotalMilliseconds / step));
+        minuteStart = now;
+    }
+
+    var end = ProcSample.Take(service.Pid);
+    var connected = await service.ConnectedAsync();
+    var baselinePerMinute = (baselineEnd.Cpu - baseline.Cpu).TotalMilliseconds / baselineWindow.TotalMinutes;
+    var perMinute = (end.Cpu - start.Cpu).TotalMilliseconds / settings.Minutes;
+    Say($"{perMinute / settings.Lines:0.00} ms CPU per line per minute; {connected} of {settings.Lines} connected");
+    return new JsonObject
+    {
+        ["name"] = name,
+        ["lines"] = settings.Lines,
+        ["connected_at_end"] = connected,
+        ["minutes"] = settings.Minutes,
+        ["baseline_cpu_ms_per_min"] = Round(baselinePerMinute),
+        ["baseline_rss_kib"] = baselineEnd.RssKiB,
+        ["cpu_ms_per_min"] = Round(perMinute),
+        ["cpu_ms_by_minute"] = byMinute,
+        ["cpu_ms_per_line_per_min"] = Round(perMinute / settings.Lines),
+        ["cpu_ms_per_line_per_min_above_baseline"] = Round((perMinute - baselinePerMinute) / settings.Lines),
+        ["rss_kib"] = end.RssKiB,
+        ["rss_kib_per_line"] = Round((end.RssKiB - baselineEnd.RssKiB) / (double)settings.Lines),
+        ["pair_seconds"] = Round(pairSeconds),
+    };
+}
 
 static double Round(double value) => Math.Round(value, 3);
 
-static async Task PairAsync(HttpClient sandbox, LineActor actor, string phone)
-{
-    var created = await sandbox.PostAsJsonAsync("/sandbox/accounts", new { phone });
-    if (!created.IsSuccessStatusCode && (int)created.StatusCode != 409)
-    {
-        throw new InvalidOperationException($"creating {phone}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
-    }
-
-    using var events = actor.Subscribe();
-    await actor.StartAsync(CancellationToken.None);
-    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-    while (actor.Status != LineStatus.Connected)
-    {
-        if (await events.Reader.ReadAsync(timeout.Token) is QrCodeIssued qr)
-        {
-            var scan = await sandbox.PostAsJsonAsync($"/sandbox/accounts/{phone}/scan", new { qr = qr.Qr }, timeout.Token);
-            if (!scan.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"scan for {phone}: {(int)scan.StatusCode} {await scan.Content.ReadAsStringAsync()}");
-            }
-        }
-    }
-}
-
-/// <summary>This process's CPU time and memory at one moment (after a full collection).</summary>
-internal sealed record Sample(TimeSpan Cpu, long Heap, long WorkingSet, int Gen0, long WorkItems, long Timers)
-{
-    public static Sample Take()
-    {
-        var gen0 = GC.CollectionCount(0);
-        var heap = GC.GetTotalMemory(forceFullCollection: true);
-        using var process = Process.GetCurrentProcess();
-        return new Sample(process.TotalProcessorTime, heap, process.WorkingSet64, gen0, ThreadPool.CompletedWorkItemCount, Timer.ActiveCount);
-    }
-}
-
-internal sealed record Settings(Uri Sandbox, int Lines, double Minutes, TimeSpan Settle, string? Data, TimeSpan? KeepAlive)
+/// <summary>The driver's arguments.</summary>
+internal sealed record Settings(Uri Sandbox, IReadOnlyList<(string Name, string Assembly)> Services, int Lines, double Minutes, TimeSpan Settle, string? Data, long ClockTicks)
 {
     public static Settings Parse(string[] args)
     {
         Uri? sandbox = null;
-        int lines = 100;
+        var services = new List<(string, string)>();
+        var lines = 200;
         double minutes = 3;
         var settle = TimeSpan.FromSeconds(90);
         string? data = null;
-        TimeSpan? keepAlive = null;
+        long clockTicks = 100;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
             switch (args[i])
             {
                 case "--sandbox": sandbox = new Uri(value); break;
+                case "--service":
+                    var parts = value.Split('=', 2);
+                    services.Add(parts.Length == 2 && File.Exists(parts[1]) ? (parts[0], parts[1]) : throw new ArgumentException($"--service takes NAME=PATH to WaEngine.Api.dll; '{value}' is not one."));
+                    break;
                 case "--lines": lines = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--minutes": minutes = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--settle": settle = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
                 case "--data": data = value; break;
-                case "--keepalive": keepAlive = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
+                case "--clk-tck": clockTicks = long.Parse(value, CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument {args[i]}.");
             }
 
             i++;
         }
 
-        if (sandbox is null || lines < 1 || minutes <= 0)
+        if (sandbox is null || services.Count == 0 || lines < 1 || minutes <= 0 || clockTicks < 1)
         {
-            throw new ArgumentException("Usage: Idle --sandbox URL [--lines N>0] [--minutes M>0] [--settle SECONDS] [--data DIR] [--keepalive SECONDS]");
+            throw new ArgumentException("Usage: Idle --sandbox URL --service NAME=PATH [--service …] [--lines N>0] [--minutes M>0] [--settle SECONDS] [--data DIR] [--clk-tck N]");
         }
 
-        return new Settings(sandbox, lines, minutes, settle, data, keepAlive);
+        return new Settings(sandbox, services, lines, minutes, settle, data, clockTicks);
     }
 }

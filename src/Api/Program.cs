@@ -7,6 +7,7 @@ using WaEngine.Api.RateLimiting;
 using WaEngine.Api.Sessions;
 using WaEngine.Api.Webhooks;
 using WaEngine.Sandbox.Hosting;
+using WaEngine.Store;
 using WaEngine.Store.Registry;
 
 var (sandbox, arguments) = SandboxMode.Detect(args);
@@ -51,20 +52,26 @@ builder.Services.AddApiOptions(builder.Configuration);
 builder.Services.AddLineRateLimits();
 builder.Services.AddApiDocs();
 
-// The dispatcher opens line databases through the LineHost, resolved when first needed (the LineHost wakes the dispatcher).
+// Line databases are opened once, by their own service; the node's line owner holds each line's actor over its
+// database; the dispatcher delivers from the databases and hears from them when something was journalled.
+builder.Services.AddSingleton(_ => new LineDatabases(Path.Combine(dataFolder.Path, "lines")));
+builder.Services.AddSingleton<ILineOwner>(services => new LocalLineOwner(
+    services.GetRequiredService<LineDatabases>(),
+    () => WhatsAppConnection.Options(services, builder.Configuration, sandbox),
+    services.GetRequiredService<ILoggerFactory>(),
+    services.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton(services => new WebhookDispatcher(
     registry,
-    (id, cancellationToken) => services.GetRequiredService<LineHost>().DatabaseAsync(id, cancellationToken),
+    services.GetRequiredService<LineDatabases>(),
     webhookOptions,
     services.GetRequiredService<TimeProvider>(),
     services.GetRequiredService<ILoggerFactory>()));
 builder.Services.AddHostedService(services => services.GetRequiredService<WebhookDispatcher>());
 builder.Services.AddSingleton(services => new LineHost(
     registry,
-    dataFolder.Path,
-    () => WhatsAppConnection.Options(services, builder.Configuration, sandbox),
+    services.GetRequiredService<ILineOwner>(),
+    services.GetRequiredService<LineDatabases>(),
     services.GetRequiredService<WebhookDispatcher>(),
-    services.GetRequiredService<ILoggerFactory>(),
     services.GetRequiredService<ILogger<LineHost>>()));
 if (sandbox)
 {

@@ -4,7 +4,9 @@ namespace WaEngine.Store;
 
 /// <summary>
 /// The SQLite database file of one line. Opening it applies the numbered migrations (each in a transaction) and
-/// turns on WAL; every operation then takes a pooled connection for its own duration.
+/// turns on WAL; every operation then takes a pooled connection for its own duration. The stores that append to the
+/// line's event journal (<c>line_events</c>) raise <see cref="Journalled"/> after their commit, so a reader of the
+/// journal (the webhook worker) sleeps until there is something to read instead of polling.
 /// </summary>
 public sealed class LineDatabase : IDisposable
 {
@@ -25,6 +27,12 @@ public sealed class LineDatabase : IDisposable
 
     /// <summary>The database file.</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// Raised on the committing thread after a transaction that appended at least one journal row has committed (never
+    /// for a rollback). Handlers must be quick and must not throw: the writer is often the line's actor loop.
+    /// </summary>
+    public event Action? Journalled;
 
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and brings its schema up to date.</summary>
     public static async Task<LineDatabase> OpenAsync(string path, CancellationToken cancellationToken)
@@ -60,6 +68,9 @@ public sealed class LineDatabase : IDisposable
             throw;
         }
     }
+
+    /// <summary>Tells <see cref="Journalled"/>'s handlers that a commit journalled an event.</summary>
+    internal void OnJournalled() => Journalled?.Invoke();
 
     /// <summary>Releases the pooled connections to the file.</summary>
     public void Dispose()

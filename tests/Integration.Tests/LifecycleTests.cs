@@ -88,7 +88,7 @@ public sealed class LifecycleTests
         await copy.SaveAsync((await line.Credentials.LoadAsync(CancellationToken.None))!, CancellationToken.None);
         using var twinDatabase = await WaEngine.Store.LineDatabase.OpenAsync(Path.Combine(folder.Path, "twin.db"), CancellationToken.None);
         await using var twin = new LineActor(TestLine.IdOf("twin"), TestLine.Options(url, root), copy, new InMemorySignalStore(), new WaEngine.Store.Messages.SqliteMessageStore(twinDatabase),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<LineActor>.Instance);
+            new WaEngine.Store.Journal.SqliteStatusJournal(twinDatabase), Microsoft.Extensions.Logging.Abstractions.NullLogger<LineActor>.Instance);
         await twin.StartAsync(CancellationToken.None);
 
         var failed = await line.WaitForStatusAsync(LineStatus.Failed);

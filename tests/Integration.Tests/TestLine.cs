@@ -6,6 +6,7 @@ using WaEngine.Engine.Session;
 using WaEngine.Engine.Storage;
 using WaEngine.Store;
 using WaEngine.Store.Credentials;
+using WaEngine.Store.Journal;
 using WaEngine.Store.Messages;
 using WaEngine.Store.Signal;
 using LineOptions = WaEngine.Engine.Session.LineOptions;
@@ -63,7 +64,7 @@ internal sealed class TestLine : IAsyncDisposable
         var credentials = new SqliteCredentialStore(database);
         var signal = new SqliteSignalStore(database);
         var messages = new SqliteMessageStore(database, time);
-        var actor = new LineActor(lineId, options, credentials, signal, messages, Logs.CreateLogger<LineActor>(), time);
+        var actor = new LineActor(lineId, options, credentials, signal, messages, new SqliteStatusJournal(database), Logs.CreateLogger<LineActor>(), time);
         return new TestLine(database, actor, credentials, signal, messages);
     }
 

@@ -62,6 +62,10 @@ public static class SessionEndpoints
             .WithName("setWebhook").WithSummary("Set the line's webhook")
             .Accepts<WebhookBody>("application/json")
             .Produces<WebhookAnswer>().ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        group.MapDelete("/{id:long}/webhook", ClearWebhookAsync)
+            .WithName("clearWebhook").WithSummary("Clear the line's webhook")
+            .WithDescription("Removes the URL and secret: nothing is delivered, and events that happen from now on are not queued. Deliveries still pending wait until a URL is set again.")
+            .Produces(StatusCodes.Status204NoContent).ProducesErrors(StatusCodes.Status404NotFound);
         group.MapGet("/{id:long}/events", EventsAsync)
             .WithName("sessionEvents").WithSummary("The line's status and QR events as they happen (Server-Sent Events)")
             .WithDescription("""
@@ -125,7 +129,7 @@ public static class SessionEndpoints
 
         var (line, token) = await host.Registry.CreateAsync(name!.Trim(), url, secret, events, context.RequestAborted);
         var actor = await host.ActorAsync(line.Id, context.RequestAborted);
-        webhooks.Wake(line.Id);
+        await webhooks.WebhookChangedAsync(line.Id, context.RequestAborted);
         if (start)
         {
             await actor.StartAsync(context.RequestAborted);
@@ -282,9 +286,20 @@ public static class SessionEndpoints
             return Missing(context, id);
         }
 
-        webhooks.Wake(new LineId(id));
-
+        await webhooks.WebhookChangedAsync(new LineId(id), context.RequestAborted);
         return Results.Ok(new WebhookAnswer(url, events.Split(','), secret is not null));
+    }
+
+    private static async Task<IResult> ClearWebhookAsync(HttpContext context, LineHost host, WebhookDispatcher webhooks, long id)
+    {
+        if (await FindAsync(context, host, id) is not { } line
+            || !await host.Registry.SetWebhookAsync(line.Id, null, null, line.WebhookEvents, context.RequestAborted))
+        {
+            return Missing(context, id);
+        }
+
+        await webhooks.WebhookChangedAsync(line.Id, context.RequestAborted);
+        return Results.NoContent();
     }
 
     private static (string? Url, string? Secret, string Events) ReadWebhook(JsonBody body, bool urlRequired)

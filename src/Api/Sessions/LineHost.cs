@@ -4,83 +4,60 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Events;
 using WaEngine.Engine.Session;
 using WaEngine.Store;
-using WaEngine.Store.Credentials;
-using WaEngine.Store.Messages;
 using WaEngine.Store.Registry;
-using WaEngine.Store.Signal;
-using WaEngine.Store.Webhooks;
-using LineOptions = WaEngine.Engine.Session.LineOptions;
 
 namespace WaEngine.Api.Sessions;
 
 /// <summary>
-/// The service's lines: the registry row of each, its session actor (through the supervisor), and what the API needs
-/// to show from the actor's events (the current QR). Each line keeps its own SQLite file in <c>data/lines/&lt;id&gt;.db</c>.
-/// Status changes are appended to the line's journal as <c>session.status</c> events, and every journalled event
-/// wakes the line's webhook worker.
+/// The service's lines as the API sees them: the registry row of each, its actor and database through the node's
+/// <see cref="ILineOwner"/> (the only holder of a line's actor), and what the API shows from the actor's events (the
+/// current QR). Each line keeps its own SQLite file in <c>data/lines/&lt;id&gt;.db</c>. The line journals its own status
+/// changes and its messages in that file; the webhook dispatcher hears of them from the store, not from here.
 /// </summary>
-public sealed partial class LineHost(LineRegistry registry, string dataFolder, Func<LineOptions> options, WebhookDispatcher webhooks, ILoggerFactory loggers, ILogger<LineHost> logger) : IAsyncDisposable
+public sealed partial class LineHost(LineRegistry registry, ILineOwner lines, LineDatabases databases, WebhookDispatcher webhooks, ILogger<LineHost> logger) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<LineId, LineStores> _stores = new();
     private readonly ConcurrentDictionary<LineId, QrCodeIssued> _qr = new();
     private readonly ConcurrentDictionary<LineId, Lazy<Task>> _pumps = new();
     private readonly CancellationTokenSource _stopping = new();
-    private LineSupervisor? _created;
-    private readonly Lock _gate = new();
 
     /// <summary>The registry of lines.</summary>
     public LineRegistry Registry => registry;
 
-    /// <summary>The actor of a line, created (stopped) on first use, with its events followed.</summary>
-    public async Task<LineActor> ActorAsync(LineId id, CancellationToken cancellationToken)
-    {
-        var lineId = id;
-        var actor = await Supervisor().GetOrCreateAsync(lineId, cancellationToken).ConfigureAwait(false);
-        // Lazy: two requests racing for a new line must not start two pumps (GetOrAdd may run its factory twice).
-        _ = _pumps.GetOrAdd(lineId, _ => new Lazy<Task>(() => PumpAsync(lineId, actor.Subscribe(256)))).Value;
-        return actor;
-    }
+    /// <summary>The actor of a line, created (stopped) on first use, with its QR codes followed.</summary>
+    public async Task<LineActor> ActorAsync(LineId id, CancellationToken cancellationToken) =>
+        (await LineAsync(id, cancellationToken).ConfigureAwait(false)).Actor;
 
-    /// <summary>The line's database (opening the line, stopped, when needed).</summary>
-    public async Task<LineDatabase> DatabaseAsync(LineId id, CancellationToken cancellationToken)
-    {
-        await ActorAsync(id, cancellationToken).ConfigureAwait(false);
-        return _stores.TryGetValue(id, out var stores) && stores.Resources is LineDatabase database
-            ? database
-            : throw new InvalidOperationException($"Line {id} has no open database.");
-    }
+    /// <summary>The line's database (opened when needed; its actor is not created for that).</summary>
+    public Task<LineDatabase> DatabaseAsync(LineId id, CancellationToken cancellationToken) => databases.OpenAsync(id, cancellationToken);
 
     /// <summary>Starts every line that was running when the service stopped.</summary>
     public async Task<int> RestoreAsync(CancellationToken cancellationToken)
     {
-        var lines = await registry.ListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var line in lines)
+        var ids = (await registry.ListAsync(cancellationToken).ConfigureAwait(false)).Select(l => l.Id).ToList();
+        foreach (var id in ids)
         {
-            await ActorAsync(line.Id, cancellationToken).ConfigureAwait(false);
+            await LineAsync(id, cancellationToken).ConfigureAwait(false);
         }
 
-        return await Supervisor().RestoreAsync(lines.Select(l => l.Id), cancellationToken).ConfigureAwait(false);
+        return await lines.RestoreAsync(ids, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The line as the API shows it.</summary>
     public async Task<SessionView> ViewAsync(LineRecord line, CancellationToken cancellationToken)
     {
-        var actor = await ActorAsync(line.Id, cancellationToken).ConfigureAwait(false);
-        var credentials = _stores.TryGetValue(line.Id, out var stores)
-            ? await stores.Credentials.LoadAsync(cancellationToken).ConfigureAwait(false)
-            : null;
+        ArgumentNullException.ThrowIfNull(line);
+        var owned = await LineAsync(line.Id, cancellationToken).ConfigureAwait(false);
+        var credentials = await owned.Credentials.LoadAsync(cancellationToken).ConfigureAwait(false);
         MeView? me = credentials?.Me is { } jid ? new MeView(jid, credentials.Lid, credentials.Platform) : null;
         string? phone = me is not null && Jid.TryParse(me.Jid, out var parsed) ? $"{parsed.User}@s.whatsapp.net" : null;
-        return new SessionView(line.Id.Value, line.Name, actor.Status.ToName(), phone, me, line.CreatedAt);
+        return new SessionView(line.Id.Value, line.Name, owned.Actor.Status.ToName(), phone, me, line.CreatedAt);
     }
 
     /// <summary>The line's own bare JID (<c>digits@s.whatsapp.net</c>) once it is paired, else null.</summary>
     public async Task<string?> OwnJidAsync(LineId id, CancellationToken cancellationToken)
     {
-        await ActorAsync(id, cancellationToken).ConfigureAwait(false);
-        var credentials = _stores.TryGetValue(id, out var stores)
-            ? await stores.Credentials.LoadAsync(cancellationToken).ConfigureAwait(false)
-            : null;
+        var owned = await LineAsync(id, cancellationToken).ConfigureAwait(false);
+        var credentials = await owned.Credentials.LoadAsync(cancellationToken).ConfigureAwait(false);
         return credentials is { IsPaired: true, Me: { } me } && Jid.TryParse(me, out var jid) ? new Jid(jid.User, JidServers.WhatsApp).ToString() : null;
     }
 
@@ -88,54 +65,34 @@ public sealed partial class LineHost(LineRegistry registry, string dataFolder, F
     public QrCodeIssued? CurrentQr(LineId id, LineStatus status) =>
         status == LineStatus.ScanQr && _qr.TryGetValue(id, out var qr) ? qr : null;
 
-    /// <summary>Closes a line's actor and removes its data (after a logout when it was paired).</summary>
+    /// <summary>Closes a line's actor and webhook worker and removes its data (after a logout when it was paired).</summary>
     public async Task DeleteAsync(LineId id, CancellationToken cancellationToken)
     {
-        var lineId = id;
         await webhooks.RemoveLineAsync(id).ConfigureAwait(false);
-        await Supervisor().CloseAsync(lineId).ConfigureAwait(false);
-        _stores.TryRemove(lineId, out _);
-        _qr.TryRemove(lineId, out _);
-        _pumps.TryRemove(lineId, out _);
+        await lines.CloseAsync(id).ConfigureAwait(false);
+        _qr.TryRemove(id, out _);
+        _pumps.TryRemove(id, out _);
         await registry.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
-        foreach (var file in Directory.EnumerateFiles(LinesFolder, lineId + ".db*"))
-        {
-            File.Delete(file);
-        }
+        await databases.DeleteAsync(id).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_created is { } supervisor)
-        {
-            await supervisor.DisposeAsync().ConfigureAwait(false);
-        }
-
         await Task.WhenAll(_pumps.Values.Where(p => p.IsValueCreated).Select(p => p.Value)).ConfigureAwait(false);
         _stopping.Dispose();
     }
 
-    private string LinesFolder => Path.Combine(dataFolder, "lines");
-
-    private LineSupervisor Supervisor()
+    private async Task<OwnedLine> LineAsync(LineId id, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            return _created ??= new LineSupervisor(options(), OpenAsync, loggers);
-        }
+        var owned = await lines.OpenAsync(id, cancellationToken).ConfigureAwait(false);
+        // Lazy: two requests racing for a new line must not start two pumps (GetOrAdd may run its factory twice).
+        _ = _pumps.GetOrAdd(id, lineId => new Lazy<Task>(() => PumpAsync(lineId, owned.Actor.Subscribe(256)))).Value;
+        return owned;
     }
 
-    private async Task<LineStores> OpenAsync(LineId lineId, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(LinesFolder);
-        var database = await LineDatabase.OpenAsync(Path.Combine(LinesFolder, lineId + ".db"), cancellationToken).ConfigureAwait(false);
-        var stores = new LineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), new SqliteMessageStore(database), database);
-        _stores[lineId] = stores;
-        return stores;
-    }
-
+    /// <summary>Keeps the line's current QR code for <see cref="CurrentQr"/> (a lost event only loses a QR that a newer one replaces).</summary>
     private async Task PumpAsync(LineId lineId, LineSubscription subscription)
     {
         using (subscription)
@@ -149,17 +106,8 @@ public sealed partial class LineHost(LineRegistry registry, string dataFolder, F
                         case QrCodeIssued qr:
                             _qr[lineId] = qr;
                             break;
-                        case StatusChanged changed:
-                            if (changed.Change.To != LineStatus.ScanQr)
-                            {
-                                _qr.TryRemove(lineId, out _);
-                            }
-
-                            await JournalStatusAsync(lineId, changed.Change).ConfigureAwait(false);
-                            break;
-                        case MessageReceived or MessageStatusChanged:
-                            // Stored and journalled by the message store already: the webhook worker can pick it up.
-                            webhooks.Wake(lineId);
+                        case StatusChanged { Change.To: not LineStatus.ScanQr }:
+                            _qr.TryRemove(lineId, out _);
                             break;
                     }
                 }
@@ -170,28 +118,6 @@ public sealed partial class LineHost(LineRegistry registry, string dataFolder, F
             }
         }
     }
-
-    /// <summary>Appends a <c>session.status</c> row to the line's journal (the webhook outbox reads it) and wakes its worker.</summary>
-    private async Task JournalStatusAsync(LineId lineId, LineStatusChange change)
-    {
-        if (!_stores.TryGetValue(lineId, out var stores) || stores.Resources is not LineDatabase database)
-        {
-            return;
-        }
-
-        try
-        {
-            await new WebhookOutbox(database, lineId).AppendSessionStatusAsync(change.To.ToName(), change.Reason, change.At, _stopping.Token).ConfigureAwait(false);
-            webhooks.Wake(lineId);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException failed)
-        {
-            LogStatusNotJournalled(lineId, change.To.ToName(), failed);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Line {LineId}: status {Status} could not be journalled for webhooks")]
-    private partial void LogStatusNotJournalled(LineId lineId, string status, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Line {LineId}: event pump stopped")]
     private partial void LogPumpStopped(LineId lineId);

@@ -11,7 +11,9 @@ namespace WaEngine.Api.Webhooks;
 /// Delivers one line's outbox: one loop (a task awaited on stop) that moves new journal rows into deliveries, starts
 /// an attempt for the head of each chat that is due (at most <see cref="WebhookOptions.Parallelism"/> chats at once,
 /// never two of one chat), records each outcome, and sleeps until the next delivery is due, an attempt ends, or it is
-/// woken. Each line has its own worker, so a slow receiver only ever holds up its own line.
+/// woken — by the dispatcher when the line's store journals an event, or by hand — and otherwise only after
+/// <see cref="WebhookOptions.PollInterval"/> (a long safety net): an idle line's worker reads nothing. Only a line with
+/// a webhook URL has a worker, and each has its own, so a slow receiver only ever holds up its own line.
 /// </summary>
 internal sealed class LineWebhookWorker : IAsyncDisposable
 {
@@ -21,7 +23,7 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
 
     private readonly LineId _lineId;
     private readonly LineRegistry _registry;
-    private readonly Func<LineId, CancellationToken, Task<LineDatabase>> _openLine;
+    private readonly LineDatabases _databases;
     private readonly WebhookSender _sender;
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
@@ -30,11 +32,13 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private long _passes;
+    private volatile bool _waiting;
 
     public LineWebhookWorker(
         LineId lineId,
         LineRegistry registry,
-        Func<LineId, CancellationToken, Task<LineDatabase>> openLine,
+        LineDatabases databases,
         WebhookSender sender,
         WebhookOptions options,
         TimeProvider time,
@@ -43,7 +47,7 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
     {
         _lineId = lineId;
         _registry = registry;
-        _openLine = openLine;
+        _databases = databases;
         _sender = sender;
         _options = options;
         _time = time;
@@ -54,6 +58,12 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
 
     /// <summary>The loop's task: it ends when the worker is disposed or the line no longer exists.</summary>
     public Task Completion => _loop;
+
+    /// <summary>How many times the loop has read the registry and the outbox.</summary>
+    internal long Passes => Interlocked.Read(ref _passes);
+
+    /// <summary>Whether the loop is asleep with no attempt in flight (only a wake-up or a due time can move it).</summary>
+    internal bool Idle => _waiting;
 
     /// <summary>Makes the loop look at the outbox now (new journal rows, a retry by hand, a new URL).</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
@@ -72,14 +82,16 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
         var inFlight = new Dictionary<string, Task>(StringComparer.Ordinal);
         WebhookOutbox? outbox = null;
         var nextPrune = DateTimeOffset.MinValue;
+        var failures = 0;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
                 DateTimeOffset? nextDue = null;
+                Interlocked.Increment(ref _passes);
                 try
                 {
-                    outbox ??= new WebhookOutbox(await _openLine(_lineId, cancellationToken).ConfigureAwait(false), _lineId);
+                    outbox ??= new WebhookOutbox(await _databases.OpenAsync(_lineId, cancellationToken).ConfigureAwait(false), _lineId);
                     var line = await _registry.FindAsync(_lineId, cancellationToken).ConfigureAwait(false);
                     if (line is null)
                     {
@@ -99,12 +111,15 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
                     }
 
                     nextDue = await StartDueAsync(outbox, line, inFlight, cancellationToken).ConfigureAwait(false);
+                    failures = 0;
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    // The loop outlives any one failure (a locked or missing database, a line that cannot open): it tries again.
-                    WebhookLog.StepFailed(_logger, _lineId, _options.PollInterval, ex);
-                    nextDue = _time.GetUtcNow() + _options.PollInterval;
+                    // The loop outlives any one failure (a locked or missing database, a line that cannot open): it
+                    // tries again after a backoff, not after the long safety-net interval.
+                    var delay = WebhookBackoff.Delay(++failures, _options.BaseDelay, _options.MaxDelay, _random());
+                    WebhookLog.StepFailed(_logger, _lineId, delay, ex);
+                    nextDue = _time.GetUtcNow() + delay;
                 }
 
                 await WaitAsync(inFlight, nextDue, cancellationToken).ConfigureAwait(false);
@@ -239,7 +254,9 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
                 _wake.Reader.WaitToReadAsync(waiting.Token).AsTask(),
                 Task.Delay(delay, _time, waiting.Token),
             };
+            _waiting = inFlight.Count == 0;
             await Task.WhenAny(wakeUps).ConfigureAwait(false);
+            _waiting = false;
             await waiting.CancelAsync().ConfigureAwait(false);
         }
 

@@ -4,7 +4,7 @@ namespace WaEngine.Api.Webhooks;
 /// <summary>The webhook dispatcher's log lines. Never a secret, a body or a URL's path and query (they may hold tokens).</summary>
 internal static partial class WebhookLog
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhooks: dispatcher started (timeout {Timeout}, max age {MaxAge}, backoff {BaseDelay}..{MaxDelay}, poll {PollInterval})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhooks: dispatcher started (timeout {Timeout}, max age {MaxAge}, backoff {BaseDelay}..{MaxDelay}, safety-net pass every {PollInterval})")]
     public static partial void Started(ILogger logger, TimeSpan timeout, TimeSpan maxAge, TimeSpan baseDelay, TimeSpan maxDelay, TimeSpan pollInterval);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhooks: line {LineId} worker started")]
@@ -34,7 +34,7 @@ internal static partial class WebhookLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhooks: recording attempt of {DeliveryId} failed; it stays pending and goes out again")]
     public static partial void RecordFailed(ILogger logger, string deliveryId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Webhooks: listing the lines failed; trying again in {Delay}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhooks: reading the lines' webhook settings or passing over a journal failed; trying again in {Delay}")]
     public static partial void ReconcileFailed(ILogger logger, TimeSpan delay, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhooks: line {LineId} pruned {Count} old deliveries")]

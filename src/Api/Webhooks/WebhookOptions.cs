@@ -21,8 +21,12 @@ public sealed record WebhookOptions
     /// <summary>The backoff's largest ceiling. Default 10 min.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How often each line's outbox is looked at when nothing wakes it (new events wake it at once). Default 5 s.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// The safety net: how long a line's worker sleeps when nothing wakes it (a journalled event wakes it at once, a
+    /// retry when it is due), and how often the dispatcher goes through every line's webhook settings and prunes the
+    /// journals of lines without a URL. Default 1 h.
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>How many chats of one line may have a delivery in flight at once (one per chat, always). Default 4.</summary>
     public int Parallelism { get; init; } = 4;
@@ -57,7 +61,7 @@ public sealed record WebhookOptions
         Check(MaxAge > TimeSpan.Zero, $"{Section}__MaxAge is {MaxAge}; it must be above 0.");
         Check(BaseDelay > TimeSpan.Zero, $"{Section}__BaseDelay is {BaseDelay}; it must be above 0.");
         Check(MaxDelay >= BaseDelay, $"{Section}__MaxDelay is {MaxDelay}; it must be at least BaseDelay ({BaseDelay}).");
-        Check(PollInterval > TimeSpan.Zero && PollInterval <= TimeSpan.FromMinutes(10), $"{Section}__PollInterval is {PollInterval}; it must be above 0 and at most 10 minutes.");
+        Check(PollInterval > TimeSpan.Zero && PollInterval <= TimeSpan.FromDays(1), $"{Section}__PollInterval is {PollInterval}; it must be above 0 and at most 1 day.");
         Check(Parallelism is >= 1 and <= 64, $"{Section}__Parallelism is {Parallelism}; it must be 1 to 64.");
         Check(Retention > TimeSpan.Zero, $"{Section}__Retention is {Retention}; it must be above 0.");
         if (problems.Count > 0)

@@ -26,6 +26,7 @@ public sealed class LineActor : IAsyncDisposable
     private readonly ICredentialStore _store;
     private readonly ISignalStore _signal;
     private readonly IMessageStore _messages;
+    private readonly IStatusJournal _statusJournal;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
@@ -50,10 +51,11 @@ public sealed class LineActor : IAsyncDisposable
     /// <param name="credentials">The line's credential store.</param>
     /// <param name="signal">The line's Signal store (prekeys go there).</param>
     /// <param name="messages">The line's messages, chats and send queue.</param>
+    /// <param name="statusJournal">Where the line records each status change before publishing it.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="time">Time and timers; the system clock by default.</param>
     /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> by default.</param>
-    public LineActor(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ILogger<LineActor> logger, TimeProvider? time = null, Func<double>? random = null)
+    public LineActor(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, IStatusJournal statusJournal, ILogger<LineActor> logger, TimeProvider? time = null, Func<double>? random = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -62,6 +64,7 @@ public sealed class LineActor : IAsyncDisposable
         _store = credentials ?? throw new ArgumentNullException(nameof(credentials));
         _signal = signal ?? throw new ArgumentNullException(nameof(signal));
         _messages = messages ?? throw new ArgumentNullException(nameof(messages));
+        _statusJournal = statusJournal ?? throw new ArgumentNullException(nameof(statusJournal));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
         _random = random ?? Random.Shared.NextDouble;
@@ -256,12 +259,12 @@ public sealed class LineActor : IAsyncDisposable
                 break;
             case LineMail.ReconnectDue m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Reconnecting:
                 _vitals.Reconnected();
-                BeginConnect("reconnect");
+                await BeginConnectAsync("reconnect").ConfigureAwait(false);
                 break;
             case LineMail.QrExpired m when current.IsCurrent(m.Generation): await ApplyAsync(_parts.Pairing.HandleQrExpired(m, Context)).ConfigureAwait(false); break;
             case LineMail.PreKeyCountKnown m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.PreKeys.HandleCountAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.LoginSettled m when current.IsCurrent(m.Generation) && current.LoggedIn && _machine.Current == LineStatus.Connecting:
-                TransitionTo(LineStatus.Connected, "logged_in");
+                await TransitionToAsync(LineStatus.Connected, "logged_in").ConfigureAwait(false);
                 break;
             case LineMail.PlanReady m: await _parts.Outbound.HandlePlanReadyAsync(m, Context).ConfigureAwait(false); break;
             case LineMail.SendPassEnded: await ApplyAsync(_parts.Outbound.HandlePassEnded(Context)).ConfigureAwait(false); break;
@@ -332,7 +335,7 @@ public sealed class LineActor : IAsyncDisposable
             case LineDecision.Reconnect d: await ReconnectLaterAsync(d.Reason).ConfigureAwait(false); break;
             case LineDecision.RestartNow d:
                 await EndConnectionAsync().ConfigureAwait(false);
-                BeginConnect(d.Reason);
+                await BeginConnectAsync(d.Reason).ConfigureAwait(false);
                 break;
             case LineDecision.LoggedOut d: await LoggedOutAsync(_loggingOut && d.Reason == "device_removed" ? "logout" : d.Reason).ConfigureAwait(false); break;
             case LineDecision.Failed d: await FailAsync(d.Reason).ConfigureAwait(false); break;
@@ -347,7 +350,7 @@ public sealed class LineActor : IAsyncDisposable
                     _reconnectAttempt = 0;
                 }
 
-                TransitionTo(d.Status, d.Reason);
+                await TransitionToAsync(d.Status, d.Reason).ConfigureAwait(false);
                 break;
             default: break;
         }
@@ -370,16 +373,26 @@ public sealed class LineActor : IAsyncDisposable
         await ApplyAsync(outcome).ConfigureAwait(false);
     }
 
-    private void TransitionTo(LineStatus next, string reason)
+    private async Task TransitionToAsync(LineStatus next, string reason)
     {
         var change = _machine.TransitionTo(next, reason);
         LineLog.StatusChanged(_logger, change.From.ToName(), change.To.ToName(), reason);
+        try
+        {
+            // Journalled in the line's own store before anyone hears of it: a crash after this loses no status change.
+            await _statusJournal.AppendAsync(change, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LineLog.FlowFailed(_logger, "status journal", ex.Message);
+        }
+
         _events.Publish(new StatusChanged(LineId, change));
     }
 
     private async Task StartCoreAsync()
     {
-        TransitionTo(LineStatus.Starting, "start");
+        await TransitionToAsync(LineStatus.Starting, "start").ConfigureAwait(false);
         try
         {
             await _store.SetDesiredRunningAsync(true, _lifetime.Token).ConfigureAwait(false);
@@ -391,7 +404,7 @@ public sealed class LineActor : IAsyncDisposable
             throw;
         }
 
-        BeginConnect("start");
+        await BeginConnectAsync("start").ConfigureAwait(false);
 
         // Messages queued before a restart expire on schedule even if the line never logs in again.
         await ApplyAsync(_parts.Outbound.Kick(Context)).ConfigureAwait(false);
@@ -408,7 +421,7 @@ public sealed class LineActor : IAsyncDisposable
         _chores.Cancel(ReconnectSlot);
         _parts.Pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} was stopped before the pairing code was issued."));
         _loggingOut = false;
-        TransitionTo(LineStatus.Stopped, "stop");
+        await TransitionToAsync(LineStatus.Stopped, "stop").ConfigureAwait(false);
         if (persist)
         {
             await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
@@ -470,7 +483,7 @@ public sealed class LineActor : IAsyncDisposable
         _credentials = null;
         _loggingOut = false;
         _parts.Pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} was logged out ({reason})."));
-        TransitionTo(LineStatus.LoggedOut, reason);
+        await TransitionToAsync(LineStatus.LoggedOut, reason).ConfigureAwait(false);
         await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
 
         // Nothing queued can leave a logged-out line: say so now rather than at expiry.
@@ -482,17 +495,17 @@ public sealed class LineActor : IAsyncDisposable
         await EndConnectionAsync().ConfigureAwait(false);
         _chores.Cancel(ReconnectSlot);
         _parts.Pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} failed ({reason}) before the pairing code was issued."));
-        TransitionTo(LineStatus.Failed, reason);
+        await TransitionToAsync(LineStatus.Failed, reason).ConfigureAwait(false);
     }
 
-    private void BeginConnect(string reason)
+    private async Task BeginConnectAsync(string reason)
     {
         var credentials = _credentials ?? throw new InvalidOperationException("Connecting without credentials.");
         _link = _link.Next();
         var generation = _link.Generation;
         if (credentials.IsPaired && _machine.Current != LineStatus.Connecting)
         {
-            TransitionTo(LineStatus.Connecting, reason);
+            await TransitionToAsync(LineStatus.Connecting, reason).ConfigureAwait(false);
         }
 
         var payload = LineConnector.BuildPayload(_payloads, credentials);
@@ -546,7 +559,7 @@ public sealed class LineActor : IAsyncDisposable
         await EndConnectionAsync().ConfigureAwait(false);
         if (_machine.Current != LineStatus.Reconnecting)
         {
-            TransitionTo(LineStatus.Reconnecting, reason);
+            await TransitionToAsync(LineStatus.Reconnecting, reason).ConfigureAwait(false);
         }
 
         var attempt = _reconnectAttempt++;

@@ -11,6 +11,7 @@ namespace WaEngine.Store.Messages;
 /// A line's messages, chats, contacts, LID mappings, device lists and send queue in its SQLite database (migration
 /// 0003). Each change to a message appends its <c>line_events</c> row in the same transaction. Writes that read before
 /// they write take the database's write lock first (<c>BEGIN IMMEDIATE</c>), so concurrent status updates serialize.
+/// Every commit that journalled raises <see cref="LineDatabase.Journalled"/> after it committed.
 /// </summary>
 public sealed class SqliteMessageStore : IMessageStore
 {
@@ -69,7 +70,13 @@ public sealed class SqliteMessageStore : IMessageStore
         ValidateMessage(message);
         if (transaction is SqliteSignalTransaction joint)
         {
-            return await InboundMessageWriter.WriteAsync(joint.Connection, joint.Transaction, message, NowMs(), cancellationToken).ConfigureAwait(false);
+            var written = await InboundMessageWriter.WriteAsync(joint.Connection, joint.Transaction, message, NowMs(), cancellationToken).ConfigureAwait(false);
+            if (written)
+            {
+                joint.MarkJournalled();
+            }
+
+            return written;
         }
 
         if (transaction is not null)
@@ -89,6 +96,7 @@ public sealed class SqliteMessageStore : IMessageStore
                 if (stored)
                 {
                     await own.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    _database.OnJournalled();
                 }
 
                 return stored;
@@ -132,6 +140,7 @@ public sealed class SqliteMessageStore : IMessageStore
                 await MessageWrites.JournalAsync(connection, transaction, "message.status", message.ChatJid, message.MsgId, seq, MessageStatus.Queued.ToName(), null, now, cancellationToken)
                     .ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                _database.OnJournalled();
             }
         }
     }
@@ -172,8 +181,12 @@ public sealed class SqliteMessageStore : IMessageStore
                     throw new InvalidOperationException($"Message {msgId} is not in the send queue (unknown, already sent, or failed).");
                 }
 
-                await OutboundStatus.AdvanceAsync(connection, transaction, msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false);
+                var journalled = await OutboundStatus.AdvanceAsync(connection, transaction, msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                if (journalled)
+                {
+                    _database.OnJournalled();
+                }
             }
         }
     }
@@ -197,6 +210,7 @@ public sealed class SqliteMessageStore : IMessageStore
                 if (changed)
                 {
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    _database.OnJournalled();
                 }
 
                 return changed;

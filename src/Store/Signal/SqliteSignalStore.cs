@@ -45,7 +45,7 @@ public sealed class SqliteSignalStore : ISignalStore
         try
         {
             var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            return new SqliteSignalTransaction(connection, transaction);
+            return new SqliteSignalTransaction(_database, connection, transaction);
         }
         catch
         {

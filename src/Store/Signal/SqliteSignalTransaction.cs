@@ -6,12 +6,17 @@ namespace WaEngine.Store.Signal;
 /// <summary>
 /// A SQLite transaction carrying a cipher call's state change. Other writes that must land atomically with it
 /// (the decrypted message handoff, an outbox row) go through <see cref="Connection"/> and <see cref="Transaction"/>.
-/// Disposing without <see cref="CommitAsync"/> rolls everything back.
+/// Disposing without <see cref="CommitAsync"/> rolls everything back. A transaction that journalled an event (a stored
+/// inbound message) raises the line database's <see cref="LineDatabase.Journalled"/> once it has committed.
 /// </summary>
 public sealed class SqliteSignalTransaction : ISignalStoreTransaction
 {
-    internal SqliteSignalTransaction(SqliteConnection connection, SqliteTransaction transaction)
+    private readonly LineDatabase _database;
+    private bool _journalled;
+
+    internal SqliteSignalTransaction(LineDatabase database, SqliteConnection connection, SqliteTransaction transaction)
     {
+        _database = database;
         Connection = connection;
         Transaction = transaction;
     }
@@ -47,7 +52,18 @@ public sealed class SqliteSignalTransaction : ISignalStoreTransaction
     }
 
     /// <inheritdoc />
-    public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (_journalled)
+        {
+            _journalled = false;
+            _database.OnJournalled();
+        }
+    }
+
+    /// <summary>Notes that a write through this transaction appended a journal row (signalled after the commit).</summary>
+    internal void MarkJournalled() => _journalled = true;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -29,19 +29,6 @@ public sealed class WebhookOutbox(LineDatabase database, LineId lineId)
     /// <summary>The delivery id of the journal row <paramref name="journalSeq"/>: stable across attempts and restarts.</summary>
     public string DeliveryIdOf(long journalSeq) => string.Create(CultureInfo.InvariantCulture, $"wd_{lineId}_{journalSeq}");
 
-    /// <summary>Appends a <c>session.status</c> row to the line's journal.</summary>
-    public async Task AppendSessionStatusAsync(string status, string? reason, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO line_events (event, status, detail, created_at_ms) VALUES ('session.status', @status, @reason, @at);",
-                new { status, reason, at = at.ToUnixTimeMilliseconds() },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Whether the journal has rows past the cursor (a cheap read, no write lock).</summary>
     public async Task<bool> HasUntransferredAsync(CancellationToken cancellationToken)
     {

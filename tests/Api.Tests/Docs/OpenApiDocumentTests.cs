@@ -13,7 +13,7 @@ public class OpenApiDocumentTests(LineApiFixture fixture)
         "post /api/sessions", "get /api/sessions", "get /api/sessions/{id}", "delete /api/sessions/{id}",
         "post /api/sessions/{id}/start", "post /api/sessions/{id}/stop", "post /api/sessions/{id}/restart", "post /api/sessions/{id}/logout",
         "get /api/sessions/{id}/qr", "get /api/sessions/{id}/qr.png", "post /api/sessions/{id}/pairing-code", "post /api/sessions/{id}/token",
-        "put /api/sessions/{id}/webhook", "get /api/sessions/{id}/events",
+        "put /api/sessions/{id}/webhook", "delete /api/sessions/{id}/webhook", "get /api/sessions/{id}/events",
         "get /api/me", "get /api/status",
         "post /api/messages/send", "post /api/messages/reply", "post /api/messages/reaction", "post /api/messages/edit", "post /api/messages/delete",
         "get /api/messages/{msg_id}", "get /api/messages/recent", "get /api/chats", "get /api/history", "get /api/media/{msg_id}",

@@ -1,5 +1,4 @@
 using WaEngine.Engine.Session;
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WaEngine.Api.Webhooks;
@@ -14,8 +13,8 @@ namespace WaEngine.Api.Tests.Webhooks;
 internal sealed class DispatcherRig : IAsyncDisposable
 {
     private readonly TempFolder _folder = new();
-    private readonly ConcurrentDictionary<LineId, Lazy<Task<LineDatabase>>> _lines = new();
     private LineRegistry? _registry;
+    private Func<WebhookDispatcher> _start = null!;
 
     private DispatcherRig()
     {
@@ -26,7 +25,6 @@ internal sealed class DispatcherRig : IAsyncDisposable
         Timeout = TimeSpan.FromMilliseconds(500),
         BaseDelay = TimeSpan.FromMilliseconds(20),
         MaxDelay = TimeSpan.FromMilliseconds(300),
-        PollInterval = TimeSpan.FromMilliseconds(200),
         MaxAge = TimeSpan.FromHours(1),
     };
 
@@ -36,25 +34,38 @@ internal sealed class DispatcherRig : IAsyncDisposable
 
     public WebhookDispatcher Dispatcher { get; private set; } = null!;
 
-    public static async Task<DispatcherRig> StartAsync(WebhookOptions options, ILoggerFactory? loggers = null)
+    public LineDatabases Databases { get; private set; } = null!;
+
+    public static async Task<DispatcherRig> StartAsync(WebhookOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null)
     {
         var rig = new DispatcherRig();
         rig._registry = await LineRegistry.OpenAsync(rig.Folder, TimeProvider.System, default);
-        rig.Dispatcher = new WebhookDispatcher(rig.Registry, (id, _) => rig.LineAsync(id), options, TimeProvider.System, loggers ?? NullLoggerFactory.Instance);
+        rig.Databases = new LineDatabases(Path.Combine(rig.Folder, "lines"));
+        rig._start = () => new WebhookDispatcher(rig.Registry, rig.Databases, options, time ?? TimeProvider.System, loggers ?? NullLoggerFactory.Instance);
+        rig.Dispatcher = rig._start();
         await rig.Dispatcher.StartedAsync(default);
         return rig;
+    }
+
+    /// <summary>Stops the dispatcher (as the service does when it stops) and returns once every worker has ended.</summary>
+    public async Task StopDispatcherAsync() => await Dispatcher.DisposeAsync();
+
+    /// <summary>A new dispatcher over the same registry and line databases, started: what a restarted service runs.</summary>
+    public async Task StartDispatcherAsync()
+    {
+        Dispatcher = _start();
+        await Dispatcher.StartedAsync(default);
     }
 
     public async Task<(LineId Id, LineDatabase Database)> AddLineAsync(Uri? url, string? secret, string events = "messages.received")
     {
         var (line, _) = await Registry.CreateAsync("line", url?.ToString(), secret, events, default);
         var database = await LineAsync(line.Id);
-        Dispatcher.Wake(line.Id);
+        await Dispatcher.WebhookChangedAsync(line.Id, default);
         return (line.Id, database);
     }
 
-    public Task<LineDatabase> LineAsync(LineId id) =>
-        _lines.GetOrAdd(id, _ => new Lazy<Task<LineDatabase>>(() => LineDatabase.OpenAsync(Path.Combine(Folder, $"line-{id}.db"), default))).Value;
+    public Task<LineDatabase> LineAsync(LineId id) => Databases.OpenAsync(id, default);
 
     public async Task<WebhookOutbox> OutboxAsync(LineId id) => new(await LineAsync(id), id);
 
@@ -83,11 +94,7 @@ internal sealed class DispatcherRig : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Dispatcher.DisposeAsync();
-        foreach (var line in _lines.Values)
-        {
-            (await line.Value).Dispose();
-        }
-
+        Databases.Dispose();
         _folder.Dispose();
     }
 }

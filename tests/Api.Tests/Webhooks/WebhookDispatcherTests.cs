@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Google.Protobuf;
 using WaEngine.Engine.Messaging;
 using WaEngine.Proto;
+using WaEngine.Store.Journal;
 using WaEngine.Store.Messages;
 using WaEngine.Store.Webhooks;
 using WaEngine.TestKit;
@@ -118,7 +119,7 @@ public sealed class WebhookDispatcherTests(ITestOutputHelper output)
 
         await rig.Registry.SetWebhookAsync(id, receiver.Url.ToString(), null, "session.status", default);
         await JournalWriter.TextAsync(database, "1@s.whatsapp.net", "UNWANTED", "messages.received is not asked for now");
-        await outbox.AppendSessionStatusAsync("connected", "login", DateTimeOffset.UtcNow, default);
+        await new SqliteStatusJournal(database).AppendAsync(new LineStatusChange(LineStatus.Connecting, LineStatus.Connected, "login", DateTimeOffset.UtcNow), default);
         rig.Dispatcher.Wake(id);
         var delivered = await rig.SettledAsync(id, 1, TimeSpan.FromSeconds(10));
         Assert.Equal("session.status", Assert.Single(delivered).Event);

@@ -247,7 +247,6 @@ public sealed class WebhookEndToEndTests(ITestOutputHelper output)
             ["Webhooks__Timeout"] = "00:00:01",
             ["Webhooks__BaseDelay"] = "00:00:00.050",
             ["Webhooks__MaxDelay"] = "00:00:01",
-            ["Webhooks__PollInterval"] = "00:00:00.500",
             ["Logging__LogLevel__Default"] = "Warning",
         };
     }

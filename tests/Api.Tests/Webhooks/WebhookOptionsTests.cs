@@ -13,7 +13,7 @@ public sealed class WebhookOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(10), options.Timeout);
         Assert.Equal(TimeSpan.FromHours(25), options.MaxAge);
         Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)), (options.BaseDelay, options.MaxDelay));
-        Assert.Equal(TimeSpan.FromSeconds(5), options.PollInterval);
+        Assert.Equal(TimeSpan.FromHours(1), options.PollInterval);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class WebhookServiceTests
         using var data = new TempFolder();
         using var records = new TempFolder();
         await using var receiver = await ReceiverProcess.StartAsync(Path.Combine(records.Path, "received.jsonl"));
-        await using var service = await ServiceProcess.StartAsync(data.Path, ["--sandbox"], new Dictionary<string, string> { ["Webhooks__PollInterval"] = "00:00:00.500" });
+        await using var service = await ServiceProcess.StartAsync(data.Path, ["--sandbox"]);
         using var admin = Admin(service, data.Path);
         var created = await admin.PostAsJsonAsync("/api/sessions", new { name = "hooked", webhook_url = receiver.Url.ToString(), webhook_secret = Secret, webhook_events = new[] { "session.status" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -81,6 +81,7 @@ public sealed class WebhookServiceTests
             (HttpMethod.Get, $"/api/sessions/{id}/webhook/deliveries?limit=ten", null, 400, "limit", "1 to 500"),
             (HttpMethod.Get, $"/api/sessions/{id}/webhook/deliveries/wd_{id}_42", null, 404, "delivery_id", "no webhook delivery"),
             (HttpMethod.Post, $"/api/sessions/{id}/webhook/deliveries/wd_{id}_42/retry", null, 404, "delivery_id", "no webhook delivery"),
+            (HttpMethod.Delete, "/api/sessions/999/webhook", null, 404, "id", "no session 999"),
         };
         foreach (var (method, path, body, status, param, says) in cases)
         {
@@ -100,6 +101,8 @@ public sealed class WebhookServiceTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await service.Http.GetAsync($"/api/sessions/{id}/webhook/deliveries")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/sessions/{id}/webhook", new { url = "http://[::1]:5678/webhook" })).StatusCode);
+        Assert.Empty((await admin.GetFromJsonAsync<JsonArray>($"/api/sessions/{id}/webhook/deliveries"))!);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/sessions/{id}/webhook")).StatusCode);
         Assert.Empty((await admin.GetFromJsonAsync<JsonArray>($"/api/sessions/{id}/webhook/deliveries"))!);
     }
 

@@ -4,6 +4,7 @@ using Dapper;
 using Google.Protobuf;
 using WaEngine.Engine.Messaging;
 using WaEngine.Proto;
+using WaEngine.Store.Journal;
 using WaEngine.Store.Messages;
 using WaEngine.Store.Webhooks;
 using WaEngine.TestKit;
@@ -22,7 +23,7 @@ public sealed class WebhookOutboxTests
         var outbox = new WebhookOutbox(database, new LineId(7));
         await InsertInboundAsync(database, "a@s.whatsapp.net", "M1", "one");
         await InsertInboundAsync(database, "b@s.whatsapp.net", "M2", "two");
-        await outbox.AppendSessionStatusAsync("connected", "login", Now, default);
+        await new SqliteStatusJournal(database).AppendAsync(new LineStatusChange(LineStatus.Connecting, LineStatus.Connected, "login", Now), default);
         Assert.True(await outbox.HasUntransferredAsync(default));
 
         var seen = new List<JournalEntry>();

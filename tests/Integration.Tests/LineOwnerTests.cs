@@ -1,16 +1,15 @@
 using System.Diagnostics;
 using WaEngine.Engine.Events;
 using WaEngine.Engine.Session;
+using WaEngine.Api.Sessions;
 using WaEngine.Store;
-using WaEngine.Store.Credentials;
-using WaEngine.Store.Signal;
 using WaEngine.TestKit;
 using Xunit.Abstractions;
 
 namespace WaEngine.Integration.Tests;
 
-/// <summary>The supervisor: restoring running lines after a process restart, and many lines in one process.</summary>
-public sealed class SupervisorTests(ITestOutputHelper output)
+/// <summary>The service's line owner (one actor per line over its database): restoring running lines after a process restart, and many lines in one process.</summary>
+public sealed class LineOwnerTests(ITestOutputHelper output)
 {
     private static readonly LineId Running = new(1);
     private static readonly LineId Stopped = new(2);
@@ -24,22 +23,31 @@ public sealed class SupervisorTests(ITestOutputHelper output)
         var (url, root) = await sandbox.InfoAsync();
         var lines = Path.Combine(folder.Path, "lines");
 
-        await using (var supervisor = Create(url, root, lines))
+        using (var databases = new LineDatabases(lines))
+        await using (var owner = Create(url, root, databases))
         {
-            await PairAsync(sandbox, await supervisor.GetOrCreateAsync(Running, CancellationToken.None), "15550007001");
-            var stopped = await supervisor.GetOrCreateAsync(Stopped, CancellationToken.None);
+            await PairAsync(sandbox, await ActorAsync(owner, Running), "15550007001");
+            var stopped = await ActorAsync(owner, Stopped);
             await PairAsync(sandbox, stopped, "15550007002");
             await stopped.StopAsync(CancellationToken.None);
-            await supervisor.GetOrCreateAsync(New, CancellationToken.None);
+            await ActorAsync(owner, New);
         }
 
-        await using (var supervisor = Create(url, root, lines))
+        using (var databases = new LineDatabases(lines))
+        await using (var owner = Create(url, root, databases))
         {
-            Assert.Equal(1, await supervisor.RestoreAsync([Running, Stopped, New], CancellationToken.None));
-            var running = await supervisor.GetOrCreateAsync(Running, CancellationToken.None);
+            Assert.Equal(1, await owner.RestoreAsync([Running, Stopped, New], CancellationToken.None));
+            Assert.Equal([Running, Stopped, New], owner.Lines.Order());
+            var running = await ActorAsync(owner, Running);
             await PairingTests.PollAsync(() => running.Status == LineStatus.Connected, "the running line logged in again");
-            Assert.Equal(LineStatus.Stopped, (await supervisor.GetOrCreateAsync(Stopped, CancellationToken.None)).Status);
-            Assert.Equal(LineStatus.Stopped, (await supervisor.GetOrCreateAsync(New, CancellationToken.None)).Status);
+            Assert.Equal(LineStatus.Stopped, (await ActorAsync(owner, Stopped)).Status);
+            Assert.Equal(LineStatus.Stopped, (await ActorAsync(owner, New)).Status);
+            Assert.Same(running, await ActorAsync(owner, Running));
+            Assert.Same(await databases.OpenAsync(Running, CancellationToken.None), (await owner.OpenAsync(Running, CancellationToken.None)).Database);
+
+            await owner.CloseAsync(Running);
+            Assert.DoesNotContain(Running, owner.Lines);
+            Assert.NotSame(running, await ActorAsync(owner, Running));
         }
     }
 
@@ -54,7 +62,8 @@ public sealed class SupervisorTests(ITestOutputHelper output)
         try
         {
             var (url, root) = await sandbox.InfoAsync();
-            await using var supervisor = Create(url, root, Path.Combine(folder.Path, "lines"));
+            using var databases = new LineDatabases(Path.Combine(folder.Path, "lines"));
+            await using var owner = Create(url, root, databases);
             var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
             var watch = Stopwatch.StartNew();
             var ids = Enumerable.Range(0, count).Select(i => new LineId(i + 1)).ToList();
@@ -64,14 +73,14 @@ public sealed class SupervisorTests(ITestOutputHelper output)
                 await gate.WaitAsync();
                 try
                 {
-                    await PairAsync(sandbox, await supervisor.GetOrCreateAsync(id, CancellationToken.None), $"1555100{i:0000}");
+                    await PairAsync(sandbox, await ActorAsync(owner, id), $"1555100{i:0000}");
                 }
                 finally
                 {
                     gate.Release();
                 }
             }));
-            var actors = await Task.WhenAll(ids.Select(id => supervisor.GetOrCreateAsync(id, CancellationToken.None)));
+            var actors = await Task.WhenAll(ids.Select(id => ActorAsync(owner, id)));
             output.WriteLine($"{count} lines paired and connected in {watch.Elapsed.TotalSeconds:0.0} s");
             Assert.All(actors, a => Assert.Equal(LineStatus.Connected, a.Status));
 
@@ -101,15 +110,9 @@ public sealed class SupervisorTests(ITestOutputHelper output)
         }
     }
 
-    private static LineSupervisor Create(Uri url, byte[] root, string folder)
-    {
-        Directory.CreateDirectory(folder);
-        return new LineSupervisor(TestLine.Options(url, root), async (id, ct) =>
-        {
-            var database = await LineDatabase.OpenAsync(Path.Combine(folder, id + ".db"), ct);
-            return new LineStores(new SqliteCredentialStore(database), new SqliteSignalStore(database), new WaEngine.Store.Messages.SqliteMessageStore(database), database);
-        }, TestLine.Logs);
-    }
+    private static LocalLineOwner Create(Uri url, byte[] root, LineDatabases databases) => new(databases, () => TestLine.Options(url, root), TestLine.Logs);
+
+    private static async Task<LineActor> ActorAsync(ILineOwner owner, LineId id) => (await owner.OpenAsync(id, CancellationToken.None)).Actor;
 
     private static async Task PairAsync(RunningSandbox sandbox, LineActor actor, string phone)
     {

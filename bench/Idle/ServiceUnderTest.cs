@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+/// <summary>
+/// One build of the service (src/Api, as users run it: every hosted service on) in a process of its own, pointed at
+/// the standalone sandbox through <c>WhatsApp__Url</c> and <c>WhatsApp__TrustedRootKey</c>; its lines are created and
+/// paired through its REST API and the sandbox's control API, with a webhook each.
+/// </summary>
+internal sealed class ServiceUnderTest : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly HttpClient _admin;
+
+    private ServiceUnderTest(string name, Process process, Uri baseAddress, string adminKey)
+    {
+        Name = name;
+        _process = process;
+        _admin = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+    }
+
+    public string Name { get; }
+
+    public int Pid => _process.Id;
+
+    public static async Task<ServiceUnderTest> StartAsync(string name, string assembly, string data, Uri wsUrl, string rootKey)
+    {
+        int port;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        Directory.CreateDirectory(data);
+        var adminKey = Convert.ToHexString(Guid.NewGuid().ToByteArray());
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = data };
+        start.ArgumentList.Add(assembly);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.Environment["WAENGINE_DATA"] = data;
+        start.Environment["WAENGINE_ADMIN_KEY"] = adminKey;
+        start.Environment["WhatsApp__Url"] = wsUrl.ToString();
+        start.Environment["WhatsApp__TrustedRootKey"] = rootKey;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment.Remove("WAENGINE_SANDBOX");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name}: dotnet did not start.");
+        var log = new StreamWriter(Path.Combine(data, "service.log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var service = new ServiceUnderTest(name, process, new Uri($"http://127.0.0.1:{port}"), adminKey);
+        for (var i = 0; i < 300; i++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{name}: the service exited with {process.ExitCode}; see {data}/service.log.");
+            }
+
+            try
+            {
+                if ((await service._admin.GetAsync("/health")).IsSuccessStatusCode)
+                {
+                    return service;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{name}: no answer on /health within 60 s.");
+    }
+
+    /// <summary>Creates a line with a webhook, lets the sandbox's virtual phone <paramref name="phone"/> scan its QR, and waits until it is connected.</summary>
+    public async Task PairLineAsync(HttpClient sandbox, string phone, Uri webhook)
+    {
+        var account = await sandbox.PostAsJsonAsync("/sandbox/accounts", new { phone });
+        if (!account.IsSuccessStatusCode && account.StatusCode != HttpStatusCode.Conflict)
+        {
+            throw new InvalidOperationException($"{Name}: creating {phone}: {(int)account.StatusCode} {await account.Content.ReadAsStringAsync()}");
+        }
+
+        var created = await _admin.PostAsJsonAsync("/api/sessions", new
+        {
+            name = "idle " + phone,
+            webhook_url = webhook.ToString(),
+            webhook_events = new[] { "messages.received", "message.status", "session.status" },
+        });
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<JsonNode>())!["id"]!.GetValue<long>();
+        var qr = await UntilAsync(async () =>
+        {
+            var answer = await _admin.GetAsync($"/api/sessions/{id}/qr");
+            return answer.IsSuccessStatusCode ? (await answer.Content.ReadFromJsonAsync<JsonNode>())!["qr"]!.GetValue<string>() : null;
+        }, $"line {id} showing a QR");
+        var scan = await sandbox.PostAsJsonAsync($"/sandbox/accounts/{phone}/scan", new { qr });
+        if (!scan.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{Name}: scan for {phone}: {(int)scan.StatusCode} {await scan.Content.ReadAsStringAsync()}");
+        }
+
+        await UntilAsync(async () => await StatusAsync(id) == "connected" ? "connected" : null, $"line {id} connected");
+    }
+
+    /// <summary>How many of the service's lines are connected now.</summary>
+    public async Task<int> ConnectedAsync()
+    {
+        var lines = (await _admin.GetFromJsonAsync<JsonArray>("/api/sessions"))!;
+        return lines.Count(l => l!["status"]!.GetValue<string>() == "connected");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _admin.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is not null)
+        {
+            lock (log)
+            {
+                log.WriteLine(line);
+            }
+        }
+    }
+
+    private async Task<string?> StatusAsync(long id) =>
+        (await _admin.GetFromJsonAsync<JsonNode>(string.Create(CultureInfo.InvariantCulture, $"/api/sessions/{id}")))!["status"]!.GetValue<string>();
+
+    private async Task<string> UntilAsync(Func<Task<string?>> probe, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{Name}: no {what} within 120 s.");
+    }
+}
