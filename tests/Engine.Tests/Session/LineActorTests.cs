@@ -4,6 +4,7 @@ using WaEngine.Engine.Session;
 using WaEngine.Sandbox.Protocol;
 using WaEngine.Store;
 using WaEngine.Store.Credentials;
+using WaEngine.Store.Journal;
 using WaEngine.Store.Messages;
 using WaEngine.Store.Signal;
 using WaEngine.TestKit;
@@ -41,7 +42,7 @@ public sealed class LineActorTests : IAsyncLifetime
             KeepAliveInterval = TimeSpan.FromMinutes(30),
         };
         _database = await LineDatabase.OpenAsync(Path.Combine(_folder.Path, "line.db"), CancellationToken.None);
-        _line = new LineActor(new LineId(1), _options, new SqliteCredentialStore(_database), new SqliteSignalStore(_database), new SqliteMessageStore(_database, _time),
+        _line = new LineActor(new LineId(1), _options, new SqliteCredentialStore(_database), new SqliteSignalStore(_database), new SqliteMessageStore(_database, _time), new SqliteStatusJournal(_database),
             NullLogger<LineActor>.Instance, _time, () => 0.5);
         _events = new EventWaiter(_line.Subscribe(256));
     }
