@@ -1,9 +1,12 @@
 using WaEngine.Sandbox.Hosting;
 
 // Standalone sandbox: dotnet run --project src/Sandbox -- --urls http://127.0.0.1:PORT [--data DIR]
-var builder = WebApplication.CreateBuilder(args);
-var data = builder.Configuration["data"] ?? builder.Configuration["WAENGINE_SANDBOX_DATA"] ?? Path.Combine("data", "sandbox");
-builder.Services.AddSandbox(new SandboxOptions(Path.GetFullPath(data)));
+// Settings files are read from beside the program; the data folder is resolved against the working directory (which
+// `dotnet run` keeps as the directory it was started from: RunWorkingDirectory in Sandbox.csproj), never the source tree.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var dataArgument = new ConfigurationBuilder().AddCommandLine(args).Build()["data"];
+var data = SandboxDataFolder.Resolve(dataArgument, builder.Configuration["WAENGINE_SANDBOX_DATA"], builder.Configuration["WAENGINE_DATA"], Environment.CurrentDirectory);
+builder.Services.AddSandbox(new SandboxOptions(data));
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:8090");

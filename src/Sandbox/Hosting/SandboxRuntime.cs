@@ -12,8 +12,9 @@ namespace WaEngine.Sandbox.Hosting;
 /// One running sandbox: its database, server keys, accounts and media host. Started by the host
 /// (<see cref="IHostedService"/>) before requests are served, stopped on shutdown.
 /// </summary>
-public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory loggerFactory, TimeProvider time) : IHostedService, IAsyncDisposable
+public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactory loggerFactory, TimeProvider time) : IHostedService, IAsyncDisposable
 {
+    private readonly ILogger<SandboxRuntime> _logger = loggerFactory.CreateLogger<SandboxRuntime>();
     private Parts? _parts;
 
     /// <summary>The options it runs with.</summary>
@@ -49,6 +50,7 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         options.Validate();
+        LogDataFolder(options.DataFolder);
         var database = await SandboxDatabase.OpenAsync(options.DataFolder, cancellationToken).ConfigureAwait(false);
         var root = await ServerKeyStore.LoadOrCreateAsync(database, "root", cancellationToken).ConfigureAwait(false);
         var intermediate = await ServerKeyStore.LoadOrCreateAsync(database, "intermediate", cancellationToken).ConfigureAwait(false);
@@ -83,6 +85,9 @@ public sealed class SandboxRuntime(SandboxOptions options, ILoggerFactory logger
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox data folder {Folder}")]
+    private partial void LogDataFolder(string folder);
 
     private sealed record Parts(SandboxDatabase Database, KeyPair RootKey, KeyPair StaticKey, AccountRegistry Accounts, DeviceKeyStore Keys, MediaCertificateAuthority Authority, MediaHost Media, SandboxNetwork Network, VirtualPhones Phones);
 }

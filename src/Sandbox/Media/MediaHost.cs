@@ -47,7 +47,8 @@ public sealed partial class MediaHost : IAsyncDisposable
             port = previous;
         }
 
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        // Nothing is read from the content root; it is pinned beside the program so the working directory never matters.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>

@@ -4,6 +4,7 @@ using WaEngine.Sandbox.Noise;
 
 namespace WaEngine.Engine.Tests.Noise;
 
+/// <summary>The engine's certificate-chain check; the sandbox's certificate authority issues the chains, good and bad.</summary>
 public class NoiseCertificateTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);

@@ -8,6 +8,7 @@ using WaEngine.Sandbox.Noise;
 
 namespace WaEngine.Engine.Tests.Noise;
 
+/// <summary>The engine's client handshake against the sandbox's server role (responder and certificate authority).</summary>
 public class NoiseHandshakeTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);

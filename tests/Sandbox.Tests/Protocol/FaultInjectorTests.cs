@@ -7,7 +7,7 @@ using WaEngine.TestKit;
 
 namespace WaEngine.Sandbox.Tests.Protocol;
 
-public class FaultTests
+public class FaultInjectorTests
 {
     [Fact]
     public async Task An_armed_error_ack_answers_the_next_message_to_someone_else_and_routes_nothing()

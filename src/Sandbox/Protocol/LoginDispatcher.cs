@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Stanzas;
+using WaEngine.Proto;
+using WaEngine.Sandbox.Accounts;
+using static WaEngine.Sandbox.Protocol.ServerNodes;
+
+namespace WaEngine.Sandbox.Protocol;
+
+/// <summary>
+/// Logs a paired device in (its Noise key must be the one it paired with; a second login replaces the first) and
+/// dispatches what it sends until it goes away: iq answers to their waiters, iqs to <see cref="IqHandler"/>, messages,
+/// receipts and acks to the <see cref="MessageRouter"/>, and the offline queue once the device says it is active.
+/// </summary>
+internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDirectory devices, IqHandler iqs, MessageRouter router, CompanionPairing pairing, TimeProvider time, ILogger<LoginDispatcher> logger)
+{
+    /// <summary>Logs the device in and serves its connection until it ends; an unknown device or key gets <c>failure 401</c>.</summary>
+    public async Task RunLoginAsync(ServerConnection connection, byte[] noiseKey, ClientPayload payload, CancellationToken cancellationToken)
+    {
+        var phone = payload.HasUsername ? payload.Username.ToString(CultureInfo.InvariantCulture) : "";
+        var deviceId = (int)payload.Device;
+        var account = phone.Length == 0 ? null : await accounts.FindAsync(phone, cancellationToken).ConfigureAwait(false);
+        var storedKey = account is null ? null : await accounts.FindNoiseKeyAsync(account.Phone, deviceId, cancellationToken).ConfigureAwait(false);
+        if (account is null || storedKey is null || !CryptographicOperations.FixedTimeEquals(storedKey, noiseKey))
+        {
+            LogLoginRefused(phone, deviceId);
+            await connection.CloseAsync(new Node("failure", NodeAttributes.Of(("reason", "401")))).ConfigureAwait(false);
+            return;
+        }
+
+        var device = new ConnectedDevice(account, deviceId);
+        connection.Device = device;
+        if (devices.Replace(account.Phone, deviceId, connection) is { } previous)
+        {
+            await previous.CloseAsync(ServerConnection.StreamError(null, "conflict", ("type", "replaced"))).ConfigureAwait(false);
+        }
+
+        LogLoggedIn(device.Jid);
+        connection.Send(new Node("success", NodeAttributes.Of(("t", Now()), ("lid", device.LidJid), ("location", "sandbox"), ("props", "0"), ("abprops", "0"))));
+        try
+        {
+            await connection.RunAsync(DispatchAsync, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            devices.Remove(account.Phone, deviceId, connection);
+        }
+    }
+
+    private async ValueTask DispatchAsync(ServerConnection connection, Node node)
+    {
+        var device = connection.Device!;
+        if (devices.Faults(device.Account.Phone, device.DeviceId).TakeMute())
+        {
+            return;
+        }
+
+        switch (node.Tag)
+        {
+            case "iq" when node.Attr("type") is "result" or "error":
+                connection.TryCompleteQuery(node);
+                break;
+            case "iq" when node.Attr("xmlns") == "md" && node.FirstChild()?.Tag == "remove-companion-device":
+                connection.Send(Result(node));
+                LogLoggedOut(device.Jid);
+                await pairing.RemoveDeviceAsync(device.Account.Phone, device.DeviceId, connection.Closed).ConfigureAwait(false);
+                break;
+            case "iq":
+                connection.Send(await iqs.HandleAsync(device, node, connection.Closed).ConfigureAwait(false));
+                if (node.Attr("xmlns") == "passive" && node.FirstChild()?.Tag == "active" && !connection.CaughtUp)
+                {
+                    var replayed = await router.ReplayAsync(connection, device, connection.Closed).ConfigureAwait(false);
+                    connection.Send(new Node("ib", null, [Leaf("offline", ("count", replayed.ToString(CultureInfo.InvariantCulture)))]));
+                }
+
+                break;
+            case "message":
+                await router.RouteMessageAsync(device, node, reply => connection.Send(reply), connection.Closed).ConfigureAwait(false);
+                break;
+            case "receipt":
+                await router.RouteReceiptAsync(device, node, reply => connection.Send(reply), connection.Closed).ConfigureAwait(false);
+                break;
+            case "ack":
+                await router.AcknowledgeAsync(device, node, connection.Closed).ConfigureAwait(false);
+                break;
+            default:
+                LogIgnored(device.Jid, node.Tag);
+                break;
+        }
+    }
+
+    private string Now() => time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox refused login of {Phone}:{Device} (unknown device or noise key)")]
+    private partial void LogLoginRefused(string phone, int device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox device {Device} logged in")]
+    private partial void LogLoggedIn(string device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox device {Device} logged out")]
+    private partial void LogLoggedOut(string device);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sandbox device {Device}: <{Tag}> not handled yet")]
+    private partial void LogIgnored(string device, string tag);
+}
