@@ -34,6 +34,8 @@ public sealed class WebhookServiceTests
         Assert.Equal(id, requests[0].Json["session"]!["id"]!.GetValue<long>());
         Assert.Equal(requests.Select(r => r.Delivery).Order(StringComparer.Ordinal), requests.Select(r => r.Delivery).Distinct().Order(StringComparer.Ordinal));
 
+        // The receiver has its answer before the service has recorded it: wait for the record, then look at it.
+        await PollAsync(async () => (await admin.GetFromJsonAsync<JsonArray>($"/api/sessions/{id}/webhook/deliveries"))![0]!["status"]!.GetValue<string>() == "delivered");
         var list = (await admin.GetFromJsonAsync<JsonArray>($"/api/sessions/{id}/webhook/deliveries"))!;
         var newest = list[0]!;
         Assert.Equal(requests[^1].Delivery, newest["delivery_id"]!.GetValue<string>());
