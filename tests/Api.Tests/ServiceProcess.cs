@@ -61,33 +61,16 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
 
         var service = new ServiceProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (service._process.HasExited)
-            {
-                // The parameterless wait returns only once the redirected output has been read to its end.
-                service._process.WaitForExit();
-                throw new InvalidOperationException($"The service exited with {service._process.ExitCode}: {service.Output}");
-            }
-
-            try
-            {
-                if ((await service.Http.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
-                {
-                    return service;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
+            await HealthProbe.WaitAsync(service._process, service.Http, "service", () => service.Output);
+            return service;
         }
-
-        await service.DisposeAsync();
-        throw new TimeoutException($"The service did not answer /health within 60 s: {service.Output}");
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            await service.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

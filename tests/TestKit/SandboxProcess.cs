@@ -103,33 +103,16 @@ public sealed class SandboxProcess : IAsyncDisposable
         }
 
         var sandbox = new SandboxProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (sandbox._process.HasExited)
-            {
-                // The parameterless wait returns only once the redirected output has been read to its end.
-                sandbox._process.WaitForExit();
-                throw new InvalidOperationException($"The sandbox exited with {sandbox._process.ExitCode}: {sandbox.Output}");
-            }
-
-            try
-            {
-                if ((await sandbox.Http.GetAsync("/health")).StatusCode == HttpStatusCode.OK)
-                {
-                    return sandbox;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
+            await HealthProbe.WaitAsync(sandbox._process, sandbox.Http, "sandbox", () => sandbox.Output);
+            return sandbox;
         }
-
-        await sandbox.DisposeAsync();
-        throw new TimeoutException($"The sandbox did not answer /health within 60 s: {sandbox.Output}");
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            await sandbox.DisposeAsync();
+            throw;
+        }
     }
 
     private static string SandboxAssembly()
