@@ -23,6 +23,7 @@ public sealed partial class LineHost(LineRegistry registry, string dataFolder, F
 {
     private readonly ConcurrentDictionary<LineId, LineStores> _stores = new();
     private readonly ConcurrentDictionary<LineId, QrCodeIssued> _qr = new();
+    private readonly ConcurrentDictionary<LineId, PairingCodeIssued> _codes = new();
     private readonly ConcurrentDictionary<LineId, Lazy<Task>> _pumps = new();
     private readonly CancellationTokenSource _stopping = new();
     private LineSupervisor? _created;
@@ -71,7 +72,21 @@ public sealed partial class LineHost(LineRegistry registry, string dataFolder, F
             : null;
         MeView? me = credentials?.Me is { } jid ? new MeView(jid, credentials.Lid, credentials.Platform) : null;
         string? phone = me is not null && Jid.TryParse(me.Jid, out var parsed) ? $"{parsed.User}@s.whatsapp.net" : null;
-        return new SessionView(line.Id.Value, line.Name, actor.Status.ToName(), phone, me, line.CreatedAt);
+        var health = actor.Health;
+        var (queue, backlog) = await BacklogAsync(line.Id, cancellationToken).ConfigureAwait(false);
+        return new SessionView(line.Id.Value, line.Name, health.Status.ToName(), phone, me, line.CreatedAt, SessionReason.Of(health.Status, health.Reason), SessionHealthView.Of(health, queue, backlog));
+    }
+
+    /// <summary>The line's send queue size and webhook backlog (zeros while its database is not open).</summary>
+    public async Task<(int SendQueue, int WebhookBacklog)> BacklogAsync(LineId id, CancellationToken cancellationToken)
+    {
+        if (!_stores.TryGetValue(id, out var stores) || stores.Resources is not LineDatabase database || stores.Messages is not SqliteMessageStore messages)
+        {
+            return (0, 0);
+        }
+
+        return (await messages.PendingOutboundCountAsync(cancellationToken).ConfigureAwait(false),
+            await new WebhookOutbox(database, id).BacklogAsync(cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The line's own bare JID (<c>digits@s.whatsapp.net</c>) once it is paired, else null.</summary>
@@ -88,6 +103,10 @@ public sealed partial class LineHost(LineRegistry registry, string dataFolder, F
     public QrCodeIssued? CurrentQr(LineId id, LineStatus status) =>
         status == LineStatus.ScanQr && _qr.TryGetValue(id, out var qr) ? qr : null;
 
+    /// <summary>The pairing code the line shows now, while it waits for it to be typed on the phone.</summary>
+    public PairingCodeIssued? CurrentPairingCode(LineId id, LineStatus status) =>
+        status == LineStatus.PairingCode && _codes.TryGetValue(id, out var code) ? code : null;
+
     /// <summary>Closes a line's actor and removes its data (after a logout when it was paired).</summary>
     public async Task DeleteAsync(LineId id, CancellationToken cancellationToken)
     {
@@ -96,6 +115,7 @@ public sealed partial class LineHost(LineRegistry registry, string dataFolder, F
         await Supervisor().CloseAsync(lineId).ConfigureAwait(false);
         _stores.TryRemove(lineId, out _);
         _qr.TryRemove(lineId, out _);
+        _codes.TryRemove(lineId, out _);
         _pumps.TryRemove(lineId, out _);
         await registry.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         foreach (var file in Directory.EnumerateFiles(LinesFolder, lineId + ".db*"))
@@ -149,10 +169,18 @@ public sealed partial class LineHost(LineRegistry registry, string dataFolder, F
                         case QrCodeIssued qr:
                             _qr[lineId] = qr;
                             break;
+                        case PairingCodeIssued code:
+                            _codes[lineId] = code;
+                            break;
                         case StatusChanged changed:
                             if (changed.Change.To != LineStatus.ScanQr)
                             {
                                 _qr.TryRemove(lineId, out _);
+                            }
+
+                            if (changed.Change.To != LineStatus.PairingCode)
+                            {
+                                _codes.TryRemove(lineId, out _);
                             }
 
                             await JournalStatusAsync(lineId, changed.Change).ConfigureAwait(false);
