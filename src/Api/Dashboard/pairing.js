@@ -71,6 +71,8 @@ export function pairingPanel(ctx, id) {
     codeText.setAttribute("aria-label", `Pairing code ${groupCode(value).split("").join(" ")}`);
     codeBox.hidden = false;
     qrBox.hidden = true;
+    codeForm.hidden = true;
+    toggle.setAttribute("aria-expanded", "false");
     announce(`Pairing code ${groupCode(value)}. Type it on the phone.`);
   }
 
@@ -78,7 +80,7 @@ export function pairingPanel(ctx, id) {
     const mine = ++loadToken;
     showError(qrError, null);
     // The API's current QR can trail the stream by a moment: wait until it is the one the event announced.
-    for (let attempt = 0; attempt < 20 && mine === loadToken; attempt++) {
+    for (let attempt = 0; attempt < 40 && mine === loadToken; attempt++) {
       try {
         const current = await ctx.api.get(`/api/sessions/${id}/qr`);
         if (current.qr === expected) {
@@ -87,6 +89,11 @@ export function pairingPanel(ctx, id) {
           if (imageUrl) URL.revokeObjectURL(imageUrl);
           imageUrl = URL.createObjectURL(blob);
           image.src = imageUrl;
+          // An image the browser cannot decode shows its alt text; the size below then stays the default.
+          await image.decode().catch(() => null);
+          // Whole screen pixels per module (the PNG's size divided by a whole number): crisp edges a camera reads well.
+          image.width = Math.round(image.naturalWidth / Math.max(1, Math.round(image.naturalWidth / 264)));
+          image.removeAttribute("height");
           image.alt = "QR code to scan with WhatsApp on the phone";
           image.hidden = false;
           qrNote.textContent = "Scan this code.";
@@ -99,6 +106,9 @@ export function pairingPanel(ctx, id) {
         }
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    if (mine === loadToken) {
+      showError(qrError, new Error("The QR could not be loaded. Restart the line for a fresh one."));
     }
   }
 

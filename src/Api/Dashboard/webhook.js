@@ -104,11 +104,11 @@ export function webhookPanel(ctx, id) {
     return h("tr", { "data-delivery": delivery.delivery_id, "data-status": delivery.status },
       h("td", {}, h("span", { class: "event" }, delivery.event), h("br"), h("code", { class: "small" }, delivery.delivery_id)),
       h("td", {}, h("span", { class: `pill ${delivery.status === "delivered" ? "good" : delivery.status === "failed" ? "bad" : "busy"}` }, delivery.status)),
-      h("td", {}, String(delivery.attempts)),
-      h("td", {}, delivery.last_attempt_at
+      h("td", { "data-label": "Attempts" }, String(delivery.attempts)),
+      h("td", { "data-label": "Last attempt" }, delivery.last_attempt_at
         ? h("time", { datetime: delivery.last_attempt_at, title: when(delivery.last_attempt_at), "data-ago": delivery.last_attempt_at }, ago(delivery.last_attempt_at))
         : "—"),
-      h("td", { class: "last-error" }, lastError),
+      h("td", { class: "last-error", "data-label": "Last error" }, lastError),
       h("td", {}, retry));
   }
 

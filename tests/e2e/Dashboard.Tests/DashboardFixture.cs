@@ -28,6 +28,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(ScreenshotFolder);
+
+        // Two shared cores: give assertions the same patience as actions.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _service = await ServiceProcess.StartAsync(_data.Path, ["--sandbox"]);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -71,9 +71,11 @@ public class QrPairingTests(DashboardFixture fixture)
     /// <summary>Reads the QR the page shows, waiting briefly while a new image is still being put in place.</summary>
     internal static async Task<string> ReadShownQrAsync(ILocator image)
     {
+        var shown = Array.Empty<byte>();
         for (var i = 0; i < 20; i++)
         {
-            if (await QrImage.ReadAsync(image) is { } text)
+            shown = await image.ScreenshotAsync();
+            if (QrImage.Decode(shown) is { } text)
             {
                 return text;
             }
@@ -81,7 +83,9 @@ public class QrPairingTests(DashboardFixture fixture)
             await Task.Delay(250);
         }
 
-        throw new InvalidOperationException("The QR image the page shows cannot be read.");
+        var kept = Path.Combine(DashboardFixture.ScreenshotFolder, $"unreadable-qr-{Guid.NewGuid():N}.png");
+        await File.WriteAllBytesAsync(kept, shown);
+        throw new InvalidOperationException($"The QR image the page shows cannot be read (kept as {kept}).");
     }
 
     internal static async Task<string> ApiQrAsync(HttpClient admin, long id) =>

@@ -16,6 +16,8 @@ public static class LineEventStream
     /// <summary>The stream's content type.</summary>
     public const string ContentType = "text/event-stream";
 
+    private static readonly TimeSpan OpeningQrWait = TimeSpan.FromSeconds(2);
+
     private static readonly byte[] KeepAliveLine = ": keep-alive\n\n"u8.ToArray();
 
     /// <summary>Streams line <paramref name="id"/>'s events to <paramref name="response"/> until <paramref name="cancellationToken"/> fires or the line goes.</summary>
@@ -39,7 +41,7 @@ public static class LineEventStream
             await WriteAsync(response, "reason", new ReasonEventData(id, status.ToName(), reason, now), cancellationToken).ConfigureAwait(false);
         }
 
-        if (host.CurrentQr(new LineId(id), status) is { } current)
+        if (await OpeningQrAsync(id, actor, host, time, cancellationToken).ConfigureAwait(false) is { } current)
         {
             await WriteAsync(response, "qr", new QrEventData(id, current.Qr, current.ExpiresAt), cancellationToken).ConfigureAwait(false);
         }
@@ -95,6 +97,33 @@ public static class LineEventStream
                         break;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The QR a new stream opens with. The host records each QR from its own subscription, which can trail the actor by a
+    /// moment (it journals the status change first); a QR issued just before this stream subscribed would otherwise
+    /// reach neither the opening nor the stream, and the client would wait for the next ref (up to a minute). So while
+    /// the line is in scan_qr without a recorded QR, this waits for the host to record it (2 s at most).
+    /// </summary>
+    private static async Task<QrCodeIssued?> OpeningQrAsync(long id, LineActor actor, LineHost host, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var lineId = new LineId(id);
+        var deadline = time.GetUtcNow() + OpeningQrWait;
+        while (true)
+        {
+            var status = actor.Status;
+            if (host.CurrentQr(lineId, status) is { } current)
+            {
+                return current;
+            }
+
+            if (status != LineStatus.ScanQr || time.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
         }
     }
 
