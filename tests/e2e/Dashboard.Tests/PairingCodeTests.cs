@@ -32,6 +32,9 @@ public class PairingCodeTests(DashboardFixture fixture)
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code to scan with WhatsApp on the phone" })).ToBeHiddenAsync();
         var shown = (await code.TextContentAsync())!;
         await session.ShotAsync("code");
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await session.ShotAsync("code-dark");
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
 
         // The virtual phone types what the page shows (grouping dash and all, as a person would).
         var typed = await fixture.Service.Http.PostAsJsonAsync($"/sandbox/accounts/{Phone}/link-code", new { code = shown });
