@@ -11,15 +11,17 @@ namespace WaEngine.Dashboard.Tests;
 /// </summary>
 internal sealed partial class DashboardSession : IAsyncDisposable
 {
-    private readonly DashboardFixture _fixture;
+    private readonly Uri _baseAddress;
+    private readonly string _adminKey;
     private readonly string _name;
     private readonly ConcurrentQueue<IRequest> _requests = new();
     private readonly ConcurrentQueue<string> _problems = new();
     private int _shots;
 
-    private DashboardSession(DashboardFixture fixture, string name, IBrowserContext context, IPage page)
+    private DashboardSession(Uri baseAddress, string adminKey, string name, IBrowserContext context, IPage page)
     {
-        _fixture = fixture;
+        _baseAddress = baseAddress;
+        _adminKey = adminKey;
         _name = name;
         Context = context;
         Page = page;
@@ -29,24 +31,26 @@ internal sealed partial class DashboardSession : IAsyncDisposable
 
     public IPage Page { get; }
 
-    public string Origin => _fixture.BaseAddress.GetLeftPart(UriPartial.Authority);
+    public string Origin => _baseAddress.GetLeftPart(UriPartial.Authority);
 
     public IReadOnlyCollection<IRequest> Requests => _requests;
 
-    public static async Task<DashboardSession> OpenAsync(DashboardFixture fixture, string name, int width = 1280, int height = 900)
+    /// <summary>A session on the fixture's service, or on <paramref name="service"/> (with its <paramref name="adminKey"/>).</summary>
+    public static async Task<DashboardSession> OpenAsync(DashboardFixture fixture, string name, int width = 1280, int height = 900, ServiceProcess? service = null, string? adminKey = null)
     {
+        var baseAddress = service?.BaseAddress ?? fixture.BaseAddress;
         var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
-            BaseURL = fixture.BaseAddress.ToString(),
+            BaseURL = baseAddress.ToString(),
             Locale = "en-US",
             TimezoneId = "UTC",
             ServiceWorkers = ServiceWorkerPolicy.Block,
         });
         context.SetDefaultTimeout(20_000);
-        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = fixture.BaseAddress.GetLeftPart(UriPartial.Authority) });
+        await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new BrowserContextGrantPermissionsOptions { Origin = baseAddress.GetLeftPart(UriPartial.Authority) });
         var page = await context.NewPageAsync();
-        var session = new DashboardSession(fixture, name, context, page);
+        var session = new DashboardSession(baseAddress, adminKey ?? fixture.AdminKey, name, context, page);
         var origin = session.Origin;
         await context.RouteAsync("**/*", async route =>
         {
@@ -83,7 +87,7 @@ internal sealed partial class DashboardSession : IAsyncDisposable
     public async Task SignInAsync()
     {
         await Page.GotoAsync("/");
-        await Page.GetByLabel("Admin key").FillAsync(_fixture.AdminKey);
+        await Page.GetByLabel("Admin key").FillAsync(_adminKey);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Lines", Level = 1 })).ToBeVisibleAsync();
     }
