@@ -37,9 +37,11 @@ export function renderLine(main, ctx, id) {
     });
     return button;
   };
+  // The command's own answer can trail the stream (it says "starting" when the stream already said "scan_qr"): the
+  // page shows a fresh view read after it instead.
   const command = (name) => async () => {
-    view = await ctx.api.post(`/api/sessions/${id}/${name}`);
-    draw();
+    await ctx.api.post(`/api/sessions/${id}/${name}`);
+    await refreshView();
   };
   const start = action("Start", command("start"));
   const stop = action("Stop", command("stop"));
@@ -97,9 +99,15 @@ export function renderLine(main, ctx, id) {
     sandbox?.update(view);
   }
 
+  // Status changes come fast (connecting → connected): answers to earlier refreshes can arrive after later ones, so
+  // only the answer to the latest refresh is drawn — it was asked for after the latest event, so it is never older.
+  let refreshes = 0;
   async function refreshView() {
+    const mine = ++refreshes;
     try {
-      view = await ctx.api.get(`/api/sessions/${id}`);
+      const fresh = await ctx.api.get(`/api/sessions/${id}`);
+      if (mine !== refreshes) return;
+      view = fresh;
       draw();
     } catch (failure) {
       if (failure.status === 404) {

@@ -85,13 +85,19 @@ function lineItem(ctx, view, live, stops) {
   draw(view);
   if (live) {
     let current = view;
+    let refreshes = 0;
     stops.push(followLine(ctx.api, view.id, async (name, data) => {
       if (name === "status" || name === "reason") {
         current = { ...current, status: data.status, reason: name === "reason" ? data.reason : current.reason };
         draw(current);
+        // Only the latest refresh is drawn: an earlier answer arriving late would show an older status.
+        const mine = ++refreshes;
         try {
-          current = await ctx.api.get(`/api/sessions/${view.id}`);
-          draw(current);
+          const fresh = await ctx.api.get(`/api/sessions/${view.id}`);
+          if (mine === refreshes) {
+            current = fresh;
+            draw(current);
+          }
         } catch {
           // The stream says what matters; the figures catch up with the next event.
         }

@@ -68,6 +68,9 @@ public sealed class DashboardFixture : IAsyncLifetime
         if (_service is not null)
         {
             await _service.DisposeAsync();
+
+            // The service's own log beside the screenshots: what the lines did while the page watched.
+            await File.WriteAllTextAsync(Path.Combine(ScreenshotFolder, "service.log"), _service.Output);
         }
 
         _data.Dispose();
