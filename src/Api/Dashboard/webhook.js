@@ -71,9 +71,13 @@ export function webhookPanel(ctx, id) {
         h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")))),
       rows));
 
+  // Only the answer to the latest read is drawn (an earlier one arriving late would show an older list).
+  let reads = 0;
   async function loadDeliveries() {
+    const mine = ++reads;
     try {
       const deliveries = await ctx.api.get(`/api/sessions/${id}/webhook/deliveries?limit=20`);
+      if (mine !== reads) return;
       showError(deliveriesError, null);
       if (deliveries.length === 0) {
         fill(rows, h("tr", {}, h("td", { colspan: "6", class: "muted" }, "No deliveries yet.")));
