@@ -93,6 +93,7 @@ if (ApiOptionsSetup.Check(app.Services) is { } wrongOptions)
 app.UseWebSockets();
 app.UseRateLimiter();
 app.MapApiDocs();
+app.MapDashboard();
 app.MapGet("/health", () => TypedResults.Ok(new HealthAnswer("ok", sandbox))).WithTags("Service").WithName("health").WithSummary("Liveness: the service answers");
 app.MapSessionEndpoints();
 app.MapLineEndpoints();

@@ -67,12 +67,19 @@ public static class SessionEndpoints
             .WithName("clearWebhook").WithSummary("Clear the line's webhook")
             .WithDescription("Removes the URL and secret: nothing is delivered, and events that happen from now on are not queued. Deliveries still pending wait until a URL is set again.")
             .Produces(StatusCodes.Status204NoContent).ProducesErrors(StatusCodes.Status404NotFound);
+        group.MapGet("/{id:long}/webhook", GetWebhookAsync)
+            .WithName("getWebhook").WithSummary("The line's webhook settings (the secret is never shown)")
+            .Produces<WebhookAnswer>().ProducesErrors(StatusCodes.Status404NotFound);
         group.MapGet("/{id:long}/events", EventsAsync)
-            .WithName("sessionEvents").WithSummary("The line's status and QR events as they happen (Server-Sent Events)")
+            .WithName("sessionEvents").WithSummary("The line's status, reason, QR and pairing-code events as they happen (Server-Sent Events)")
             .WithDescription("""
-                A `text/event-stream`. It opens with a `status` event holding the current status (and a `qr` event while
-                scan_qr), then sends each change: `event: status` with data `{id, status, from, reason, at}`, and
-                `event: qr` with data `{id, qr, expires_at}` for every new QR. Comment lines keep an idle stream open.
+                A `text/event-stream`. It opens with a `status` event holding the current status (then a `reason` event
+                when the session view has a reason, a `qr` event while scan_qr, a `pairing_code` event while pairing_code),
+                then sends each change: `event: status` with data `{id, status, from, reason, at}` (`reason`: why it
+                changed); `event: reason` with data `{id, status, reason, at}` whenever the session view's `reason`
+                changes (to null too); `event: qr` with data `{id, qr, expires_at}` for every new QR; and
+                `event: pairing_code` with data `{id, code, phone, at}` when a pairing code is issued. Comment lines keep
+                an idle stream open.
                 """)
             .Produces(StatusCodes.Status200OK, contentType: LineEventStream.ContentType)
             .ProducesErrors(StatusCodes.Status404NotFound);
@@ -302,6 +309,11 @@ public static class SessionEndpoints
         await webhooks.WebhookChangedAsync(line.Id, context.RequestAborted);
         return Results.NoContent();
     }
+
+    private static async Task<IResult> GetWebhookAsync(HttpContext context, LineHost host, long id) =>
+        await FindAsync(context, host, id) is { } line
+            ? Results.Ok(new WebhookAnswer(line.WebhookUrl, line.WebhookEvents.Split(',', StringSplitOptions.RemoveEmptyEntries), line.WebhookSecret is not null))
+            : Missing(context, id);
 
     private static (string? Url, string? Secret, string Events) ReadWebhook(JsonBody body, bool urlRequired)
     {

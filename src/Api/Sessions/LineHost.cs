@@ -4,7 +4,9 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Events;
 using WaEngine.Engine.Session;
 using WaEngine.Store;
+using WaEngine.Store.Messages;
 using WaEngine.Store.Registry;
+using WaEngine.Store.Webhooks;
 
 namespace WaEngine.Api.Sessions;
 
@@ -17,6 +19,7 @@ namespace WaEngine.Api.Sessions;
 public sealed partial class LineHost(LineRegistry registry, ILineOwner lines, LineDatabases databases, WebhookDispatcher webhooks, ILogger<LineHost> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<LineId, QrCodeIssued> _qr = new();
+    private readonly ConcurrentDictionary<LineId, PairingCodeIssued> _codes = new();
     private readonly ConcurrentDictionary<LineId, Lazy<Task>> _pumps = new();
     private readonly CancellationTokenSource _stopping = new();
 
@@ -50,7 +53,17 @@ public sealed partial class LineHost(LineRegistry registry, ILineOwner lines, Li
         var credentials = await owned.Credentials.LoadAsync(cancellationToken).ConfigureAwait(false);
         MeView? me = credentials?.Me is { } jid ? new MeView(jid, credentials.Lid, credentials.Platform) : null;
         string? phone = me is not null && Jid.TryParse(me.Jid, out var parsed) ? $"{parsed.User}@s.whatsapp.net" : null;
-        return new SessionView(line.Id.Value, line.Name, owned.Actor.Status.ToName(), phone, me, line.CreatedAt);
+        var health = owned.Actor.Health;
+        var (queue, backlog) = await BacklogAsync(line.Id, cancellationToken).ConfigureAwait(false);
+        return new SessionView(line.Id.Value, line.Name, health.Status.ToName(), phone, me, line.CreatedAt, SessionReason.Of(health.Status, health.Reason), SessionHealthView.Of(health, queue, backlog));
+    }
+
+    /// <summary>The line's send queue size and webhook backlog.</summary>
+    public async Task<(int SendQueue, int WebhookBacklog)> BacklogAsync(LineId id, CancellationToken cancellationToken)
+    {
+        var owned = await LineAsync(id, cancellationToken).ConfigureAwait(false);
+        var queue = owned.Actor.Messages is SqliteMessageStore messages ? await messages.PendingOutboundCountAsync(cancellationToken).ConfigureAwait(false) : 0;
+        return (queue, await new WebhookOutbox(owned.Database, id).BacklogAsync(cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>The line's own bare JID (<c>digits@s.whatsapp.net</c>) once it is paired, else null.</summary>
@@ -65,12 +78,17 @@ public sealed partial class LineHost(LineRegistry registry, ILineOwner lines, Li
     public QrCodeIssued? CurrentQr(LineId id, LineStatus status) =>
         status == LineStatus.ScanQr && _qr.TryGetValue(id, out var qr) ? qr : null;
 
+    /// <summary>The pairing code the line shows now, while it waits for it to be typed on the phone.</summary>
+    public PairingCodeIssued? CurrentPairingCode(LineId id, LineStatus status) =>
+        status == LineStatus.PairingCode && _codes.TryGetValue(id, out var code) ? code : null;
+
     /// <summary>Closes a line's actor and webhook worker and removes its data (after a logout when it was paired).</summary>
     public async Task DeleteAsync(LineId id, CancellationToken cancellationToken)
     {
         await webhooks.RemoveLineAsync(id).ConfigureAwait(false);
         await lines.CloseAsync(id).ConfigureAwait(false);
         _qr.TryRemove(id, out _);
+        _codes.TryRemove(id, out _);
         _pumps.TryRemove(id, out _);
         await registry.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         await databases.DeleteAsync(id).ConfigureAwait(false);
@@ -106,8 +124,20 @@ public sealed partial class LineHost(LineRegistry registry, ILineOwner lines, Li
                         case QrCodeIssued qr:
                             _qr[lineId] = qr;
                             break;
-                        case StatusChanged { Change.To: not LineStatus.ScanQr }:
-                            _qr.TryRemove(lineId, out _);
+                        case PairingCodeIssued code:
+                            _codes[lineId] = code;
+                            break;
+                        case StatusChanged changed:
+                            if (changed.Change.To != LineStatus.ScanQr)
+                            {
+                                _qr.TryRemove(lineId, out _);
+                            }
+
+                            if (changed.Change.To != LineStatus.PairingCode)
+                            {
+                                _codes.TryRemove(lineId, out _);
+                            }
+
                             break;
                     }
                 }

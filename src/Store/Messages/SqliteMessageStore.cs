@@ -48,6 +48,12 @@ public sealed class SqliteMessageStore : IMessageStore
         ORDER BY q.queued_seq;
         """;
 
+    /// <summary>The size of the send queue, counted as <see cref="PendingSql"/> lists it.</summary>
+    internal const string PendingCountSql = """
+        SELECT COUNT(*) FROM send_queue q JOIN messages m ON m.seq = q.queued_seq
+        WHERE m.status IN (@queued, @sending, @sent);
+        """;
+
     /// <summary>How long a write waits for another connection's write lock before failing (SQLite's busy handler).</summary>
     private const int BusyTimeoutMs = 30_000;
 
@@ -160,6 +166,19 @@ public sealed class SqliteMessageStore : IMessageStore
                     message.ToRecord(), queue.ToJid, DateTimeOffset.FromUnixTimeMilliseconds(queue.ExpiresAtMs), (int)queue.Attempts),
                 splitOn: "ToJid").ConfigureAwait(false);
             return entries.AsList();
+        }
+    }
+
+    /// <summary>How many outbound messages wait in the send queue (the same rows <see cref="PendingOutboundAsync"/> lists).</summary>
+    public async Task<int> PendingOutboundCountAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                PendingCountSql,
+                new { queued = (long)MessageStatus.Queued, sending = (long)MessageStatus.Sending, sent = (long)MessageStatus.Sent },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
     }
 

@@ -272,6 +272,24 @@ public sealed class WebhookOutbox(LineDatabase database, LineId lineId)
         }
     }
 
+    /// <summary>
+    /// What the line still owes its webhook: pending deliveries plus journal rows not yet turned into deliveries (rows
+    /// nobody wants are skipped when transferred, so they count only until then).
+    /// </summary>
+    public async Task<int> BacklogAsync(CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                """
+                SELECT (SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending')
+                     + (SELECT COUNT(*) FROM line_events WHERE seq > (SELECT journal_seq FROM webhook_cursor WHERE id = 1));
+                """,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
     private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     private sealed class JournalRow

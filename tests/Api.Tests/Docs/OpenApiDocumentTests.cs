@@ -13,7 +13,7 @@ public class OpenApiDocumentTests(LineApiFixture fixture)
         "post /api/sessions", "get /api/sessions", "get /api/sessions/{id}", "delete /api/sessions/{id}",
         "post /api/sessions/{id}/start", "post /api/sessions/{id}/stop", "post /api/sessions/{id}/restart", "post /api/sessions/{id}/logout",
         "get /api/sessions/{id}/qr", "get /api/sessions/{id}/qr.png", "post /api/sessions/{id}/pairing-code", "post /api/sessions/{id}/token",
-        "put /api/sessions/{id}/webhook", "delete /api/sessions/{id}/webhook", "get /api/sessions/{id}/events",
+        "put /api/sessions/{id}/webhook", "get /api/sessions/{id}/webhook", "delete /api/sessions/{id}/webhook", "get /api/sessions/{id}/events",
         "get /api/me", "get /api/status",
         "post /api/messages/send", "post /api/messages/reply", "post /api/messages/reaction", "post /api/messages/edit", "post /api/messages/delete",
         "get /api/messages/{msg_id}", "get /api/messages/recent", "get /api/chats", "get /api/history", "get /api/media/{msg_id}",
@@ -50,6 +50,12 @@ public class OpenApiDocumentTests(LineApiFixture fixture)
         var schemas = document["components"]!["schemas"]!;
         Assert.Equal(["to", "text", "quoted_msg_id"], schemas["ReplyBody"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.NotNull(schemas["ApiError"]!["properties"]!["request_id"]);
+        Assert.Equal(
+            ["id", "name", "status", "phone_jid", "me", "created_at", "reason", "health"],
+            schemas["SessionView"]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(
+            ["connected_since", "last_frame_at", "reconnects_24h", "send_queue", "webhook_backlog"],
+            schemas["SessionHealthView"]!["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal("X-API-Token", document["components"]!["securitySchemes"]!["lineToken"]!["name"]!.GetValue<string>());
     }
 

@@ -6,7 +6,7 @@ namespace WaEngine.Api.Sessions.Events;
 /// <param name="Id">The line.</param>
 /// <param name="Status">The status now.</param>
 /// <param name="From">The status before, or null for the first event of a stream (the current status).</param>
-/// <param name="Reason">Why it changed (e.g. start, qr_refs_ended, device_removed), or null.</param>
+/// <param name="Reason">Why it changed (e.g. start, qr_refs_ended, device_removed); in the first event of a stream, the reason of the line's last move.</param>
 /// <param name="At">When.</param>
 public sealed record StatusEventData(
     [property: JsonPropertyName("id")] long Id,

@@ -1,0 +1,19 @@
+using WaEngine.Engine.Session;
+
+namespace WaEngine.Api.Sessions;
+
+/// <summary>
+/// The <c>reason</c> a session view shows: why the line is where it is when that needs saying — it is reconnecting,
+/// logged out or failed, or stopped by something other than a stop by hand. On the way to connected, connected, and
+/// stopped by hand (or never started) there is nothing to explain, and the reason is null.
+/// </summary>
+public static class SessionReason
+{
+    /// <summary>The reason to show for a line in <paramref name="status"/> whose last move had <paramref name="lastReason"/>.</summary>
+    public static string? Of(LineStatus status, string lastReason) => status switch
+    {
+        LineStatus.Reconnecting or LineStatus.LoggedOut or LineStatus.Failed => lastReason,
+        LineStatus.Stopped when lastReason is not ("stop" or "created") => lastReason,
+        _ => null,
+    };
+}
