@@ -248,7 +248,7 @@ public sealed class LineActor : IAsyncDisposable
                 await TransitionToAsync(LineStatus.Connected, "logged_in").ConfigureAwait(false);
                 break;
             case LineMail.PlanReady m: await _parts.Outbound.HandlePlanReadyAsync(m, Context).ConfigureAwait(false); break;
-            case LineMail.SendPassEnded: await ApplyAsync(_parts.Outbound.HandlePassEnded(Context)).ConfigureAwait(false); break;
+            case LineMail.SendPassEnded: await ApplyAsync(await _parts.Outbound.HandlePassEndedAsync(Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.SweepDue: await ApplyAsync(_parts.Outbound.HandleSweepDue(Context)).ConfigureAwait(false); break;
             case LineMail.SweepFinished m: await ApplyAsync(_parts.Outbound.HandleSweepFinished(m, Context)).ConfigureAwait(false); break;
             case LineMail.RetryReady m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.Receipts.HandleRetryReadyAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
@@ -422,11 +422,12 @@ public sealed class LineActor : IAsyncDisposable
         _credentials = null;
         _loggingOut = false;
         _parts.Pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} was logged out ({reason})."));
-        await TransitionToAsync(LineStatus.LoggedOut, reason).ConfigureAwait(false);
         await _store.SetDesiredRunningAsync(false, _lifetime.Token).ConfigureAwait(false);
 
-        // Nothing queued can leave a logged-out line: say so now rather than at expiry.
+        // Nothing queued can leave a logged-out line: say so now rather than at expiry, and before the line says it is
+        // logged out, so whoever reacts to that finds the queue already settled.
         await _parts.Outbound.FailAllAsync($"logged_out: the line was logged out ({reason}) before the message was sent", _lifetime.Token).ConfigureAwait(false);
+        await TransitionToAsync(LineStatus.LoggedOut, reason).ConfigureAwait(false);
     }
 
     private async Task FailAsync(string reason)

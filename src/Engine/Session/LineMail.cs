@@ -89,8 +89,12 @@ internal abstract record LineMail
 
     public sealed record LogoutAnswered(int Generation, TaskCompletionSource Done) : Command(Done);
 
-    /// <summary>A queued message is planned (devices, bundles): encrypt and write it on the loop. Done says whether it was written.</summary>
-    public sealed record PlanReady(int Generation, OutboundEntry Entry, SendPlan Plan, TaskCompletionSource<bool> Done) : LineMail
+    /// <summary>
+    /// A queued message is planned (devices, bundles): encrypt and write it on the loop. Done says whether it was
+    /// written. <paramref name="FlushAfter"/>: the pass waits after this one, so the <c>sent</c> statuses gathered so far
+    /// are written now (one transaction for the batch).
+    /// </summary>
+    public sealed record PlanReady(int Generation, OutboundEntry Entry, SendPlan Plan, TaskCompletionSource<bool> Done, bool FlushAfter) : LineMail
     {
         public override void Fail(Exception reason) => Done.TrySetException(reason);
     }

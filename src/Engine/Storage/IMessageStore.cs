@@ -37,6 +37,22 @@ public interface IMessageStore
     /// </summary>
     Task<bool> UpdateStatusAsync(string msgId, MessageStatus status, string? error, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="UpdateStatusAsync"/> for several messages; a store may write them in one transaction. Returns, per
+    /// update and in order, whether it changed anything.
+    /// </summary>
+    async Task<IReadOnlyList<bool>> UpdateStatusesAsync(IReadOnlyList<StatusUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        var changed = new List<bool>(updates.Count);
+        foreach (var update in updates)
+        {
+            changed.Add(await UpdateStatusAsync(update.MsgId, update.Status, update.Error, update.At, cancellationToken).ConfigureAwait(false));
+        }
+
+        return changed;
+    }
+
     /// <summary>One message by id (our own first, when an inbound one shares the id), or null.</summary>
     Task<MessageRecord?> FindAsync(string msgId, CancellationToken cancellationToken);
 

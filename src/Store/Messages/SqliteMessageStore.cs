@@ -238,6 +238,39 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<bool>> UpdateStatusesAsync(IReadOnlyList<StatusUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        var changed = new List<bool>(updates.Count);
+        if (updates.Count == 0)
+        {
+            return changed;
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                foreach (var update in updates)
+                {
+                    ArgumentException.ThrowIfNullOrWhiteSpace(update.MsgId);
+                    changed.Add(await OutboundStatus.AdvanceAsync(connection, transaction, update.MsgId, update.Status, update.Error, update.At, cancellationToken).ConfigureAwait(false));
+                }
+
+                if (changed.Contains(true))
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    _database.OnJournalled();
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    /// <inheritdoc />
     public async Task<MessageRecord?> FindAsync(string msgId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(msgId);

@@ -17,7 +17,7 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// <c>sending</c> and planned (device lists, bundles), and each plan goes to the line's loop as
 /// <see cref="LineMail.PlanReady"/>, where it is encrypted and written (<see cref="HandlePlanReadyAsync"/>). Up to
 /// <see cref="InFlight"/> planned messages wait for the loop at once; the loop takes them in queue order, so the order
-/// within every chat is kept. A lost connection ends the pass; what was not written stays queued and goes out after
+/// within every chat is kept, and their <c>sent</c> statuses are stored in one transaction per batch. A lost connection ends the pass; what was not written stays queued and goes out after
 /// the next login (same id, so peers dedupe). While the line cannot send, a sweep timer expires what waits too long.
 /// Everything but the pass itself runs on the line's loop.
 /// </summary>
@@ -31,6 +31,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     private bool _passAgain;
     private bool _resendAfterLogin;
     private bool _sweeping;
+    private readonly List<StatusUpdate> _sent = [];
 
     /// <summary>
     /// A send command: the message is stored as queued and the caller gets it back (or why not: WrongState when the
@@ -125,9 +126,10 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         });
     }
 
-    /// <summary>A pass ended: start the next one if more was queued meanwhile.</summary>
-    public StanzaOutcome HandlePassEnded(LineContext context)
+    /// <summary>A pass ended: store what its last batch left, then start the next pass if more was queued meanwhile.</summary>
+    public async Task<StanzaOutcome> HandlePassEndedAsync(LineContext context)
     {
+        await FlushAsync(context.Lifetime).ConfigureAwait(false);
         _passRunning = false;
         return _passAgain ? Kick(context) : StanzaOutcome.None;
     }
@@ -146,18 +148,41 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         {
             var stanza = await encryptor.EncryptAsync(mail.Entry, mail.Plan, credentials, context.Lifetime).ConfigureAwait(false);
             await connection.SendAsync(stanza, context.Lifetime).ConfigureAwait(false);
-            await statuses.AdvanceAsync(message.MsgId, message.ChatJid, MessageStatus.Sent, null, context.Lifetime).ConfigureAwait(false);
+
+            // Written: its sent status joins the batch. Should the line die before the batch is stored, the message is
+            // still "sending" and goes out again (same id) after the next login.
+            _sent.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Sent, null, time.GetUtcNow()));
             mail.Done.TrySetResult(true);
         }
         catch (Exception ex) when (ex is SignalException or Crypto.CryptoException or InvalidProtocolBufferException)
         {
-            await statuses.AdvanceAsync(message.MsgId, message.ChatJid, MessageStatus.Failed, $"encryption failed: {ex.Message}", context.Lifetime).ConfigureAwait(false);
+            _sent.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Failed, $"encryption failed: {ex.Message}", time.GetUtcNow()));
             mail.Done.TrySetResult(true);
         }
         catch (Exception ex) when (ex is System.Threading.Channels.ChannelClosedException or LineException)
         {
             mail.Done.TrySetResult(false);
+            await FlushAsync(context.Lifetime).ConfigureAwait(false);
+            return;
         }
+
+        if (mail.FlushAfter || _sent.Count >= InFlight)
+        {
+            await FlushAsync(context.Lifetime).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the gathered statuses of written messages in one transaction.</summary>
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_sent.Count == 0)
+        {
+            return;
+        }
+
+        var batch = _sent.ToArray();
+        _sent.Clear();
+        await statuses.AdvanceAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The sweep timer fired: expire what waited too long (in the background), or start a pass if the line can send again.</summary>
@@ -240,7 +265,8 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 }
 
                 var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                await mailbox.PostAsync(new LineMail.PlanReady(generation, entry, plan, written), cancellationToken).ConfigureAwait(false);
+                var last = ReferenceEquals(entry, pending[^1]) || window.Count + 1 >= InFlight;
+                await mailbox.PostAsync(new LineMail.PlanReady(generation, entry, plan, written, FlushAfter: last), cancellationToken).ConfigureAwait(false);
                 window.Enqueue((entry, written.Task));
                 if (window.Count >= InFlight && !await DrainOldestAsync(window, cancellationToken).ConfigureAwait(false))
                 {

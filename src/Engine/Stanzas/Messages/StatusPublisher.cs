@@ -24,4 +24,17 @@ internal sealed class StatusPublisher(LineId lineId, IMessageStore messages, Lin
     /// <summary>Publishes a change the store already recorded.</summary>
     public void Publish(string msgId, string chatJid, MessageStatus status, string? error) =>
         events.Publish(new MessageStatusChanged(lineId, time.GetUtcNow(), msgId, chatJid, status, error));
+
+    /// <summary>Moves several messages at once (one store transaction) and publishes each change that happened.</summary>
+    public async Task AdvanceAsync(IReadOnlyList<StatusUpdate> updates, CancellationToken cancellationToken)
+    {
+        var changed = await messages.UpdateStatusesAsync(updates, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < updates.Count; i++)
+        {
+            if (changed[i])
+            {
+                events.Publish(new MessageStatusChanged(lineId, updates[i].At, updates[i].MsgId, updates[i].ChatJid, updates[i].Status, updates[i].Error));
+            }
+        }
+    }
 }
