@@ -152,7 +152,7 @@ internal sealed partial class CompanionPairing(AccountRegistry accounts, DeviceK
 
         if (removed)
         {
-            NotifyDevicesChanged(account, "remove", $"{account.Phone}:{deviceId}@s.whatsapp.net");
+            NotifyDevicesChanged(account, "remove", DeviceJid.Format(account.Phone, deviceId));
         }
 
         return removed;
@@ -196,12 +196,12 @@ internal sealed partial class CompanionPairing(AccountRegistry accounts, DeviceK
             var (deviceId, keyIndex) = await accounts.NextCompanionSlotAsync(account.Phone, cancellationToken).ConfigureAwait(false);
             var accountKey = new KeyPair(account.IdentityPublic, account.IdentityPrivate);
             var identity = PrimaryAdvIdentity.CreatePairSuccess(accountKey, pending.IdentityKey, advSecret, (uint)keyIndex, time.GetUtcNow());
-            var deviceJid = $"{account.Phone}:{deviceId}@s.whatsapp.net";
+            var deviceJid = DeviceJid.Format(account.Phone, deviceId);
             var iq = new Node("iq", NodeAttributes.Of(("from", ServerJid), ("type", "set"), ("id", pending.Connection.NextId()), ("t", Now())), [
                 new Node("pair-success", null, [
                     new Node("device-identity", NodeAttributes.Of(("key-index", keyIndex.ToString(CultureInfo.InvariantCulture))), identity),
                     Leaf("platform", ("name", "android")),
-                    Leaf("device", ("jid", deviceJid), ("lid", $"{account.Lid}:{deviceId}@lid")),
+                    Leaf("device", ("jid", deviceJid), ("lid", DeviceJid.Format(account.Lid, deviceId, JidServers.Lid))),
                 ]),
             ]);
 
