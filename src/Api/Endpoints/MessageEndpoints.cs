@@ -67,7 +67,7 @@ public static class MessageEndpoints
     private static void MapSend<TBody>(RouteGroupBuilder group, string pattern, OutgoingKind kind, string summary, string description)
         where TBody : notnull =>
         group.MapPost(pattern, SendAsync)
-            .AddEndpointFilter(new OutgoingRequestFilter(kind))
+            .AddEndpointFilter(new OutgoingRequestFilter(kind, BodyContract.Of<TBody>()))
             .AddEndpointFilter<LineReadyFilter>()
             .RequireRateLimiting(LineRateLimits.Sends)
             .WithName("send" + kind)

@@ -3,8 +3,8 @@ using WaEngine.Api.Messages;
 
 namespace WaEngine.Api.Validation;
 
-/// <summary>Reads and checks the body of one kind of send (<see cref="OutgoingRequestReader"/>); 400 before anything else happens.</summary>
-public sealed class OutgoingRequestFilter(OutgoingKind kind) : IEndpointFilter
+/// <summary>Reads and checks the body of one kind of send against its body record (<see cref="OutgoingRequestReader"/>, <see cref="BodyContract"/>); 400 before anything else happens.</summary>
+public sealed class OutgoingRequestFilter(OutgoingKind kind, BodyContract contract) : IEndpointFilter
 {
     private const string RequestKey = "waengine.outgoing";
 
@@ -20,7 +20,7 @@ public sealed class OutgoingRequestFilter(OutgoingKind kind) : IEndpointFilter
             return error;
         }
 
-        var (request, problem) = OutgoingRequestReader.Read(body, kind);
+        var (request, problem) = OutgoingRequestReader.Read(body, kind, contract);
         if (problem is not null)
         {
             return ApiResults.From(http, problem);

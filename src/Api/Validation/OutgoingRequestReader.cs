@@ -14,21 +14,36 @@ public static class OutgoingRequestReader
     /// <summary>Longest message id accepted.</summary>
     public const int MaxMsgIdLength = 128;
 
-    /// <summary>The validated request, or the problem with the body.</summary>
-    public static (OutgoingRequest? Request, ApiProblem? Problem) Read(JsonBody body, OutgoingKind kind)
+    /// <summary>
+    /// The validated request, or the problem with the body. Which fields there are, which are required and how long each
+    /// may be come from the body record of the endpoint (<paramref name="contract"/>); what each one means is checked here.
+    /// </summary>
+    public static (OutgoingRequest? Request, ApiProblem? Problem) Read(JsonBody body, OutgoingKind kind, BodyContract contract)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var to = body.String("to", required: true, maxLength: 128);
-        var text = kind is OutgoingKind.Text or OutgoingKind.Reply or OutgoingKind.Edit ? body.String("text", required: true, maxLength: MessageBuilder.MaxTextLength) : null;
-        var emoji = kind == OutgoingKind.Reaction ? body.String("emoji", required: true, maxLength: EmojiText.MaxLength) : null;
+        ArgumentNullException.ThrowIfNull(contract);
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var field in contract.Fields)
+        {
+            values[field.Name] = body.String(field.Name, field.Required, field.MaxLength);
+        }
+
+        var to = values.GetValueOrDefault("to");
+        var text = values.GetValueOrDefault("text");
+        var emoji = values.GetValueOrDefault("emoji");
         var targetParam = kind == OutgoingKind.Reply ? "quoted_msg_id" : "target_msg_id";
-        var target = kind == OutgoingKind.Text ? null : body.String(targetParam, required: true, maxLength: MaxMsgIdLength);
+        var target = values.GetValueOrDefault(targetParam);
         if (body.Problem is { } typed)
         {
             return (null, ApiProblem.Invalid(typed.Param, typed.Message));
         }
 
-        var (jid, wrongTo) = RecipientJid.Normalize(to!, "to");
+        if (to is null)
+        {
+            return (null, ApiProblem.Invalid("to", "to is required."));
+        }
+
+        var (jid, wrongTo) = RecipientJid.Normalize(to, "to");
         if (wrongTo is not null)
         {
             return (null, wrongTo);

@@ -17,6 +17,9 @@ public static class RecipientJid
     /// <summary>Most digits of a phone number (E.164).</summary>
     public const int MaxDigits = PhoneNumber.MaxDigits;
 
+    /// <summary>Longest <c>to</c> (or <c>jid</c>) accepted as written.</summary>
+    public const int MaxInputLength = 128;
+
     /// <summary>The normalised chat JID of <paramref name="input"/>, or the problem with it (about <paramref name="param"/>).</summary>
     public static (string? Jid, ApiProblem? Problem) Normalize(string input, string param)
     {

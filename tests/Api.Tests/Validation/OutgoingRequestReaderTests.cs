@@ -1,3 +1,4 @@
+using WaEngine.Api.Messages.Bodies;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using WaEngine.Api.Errors;
@@ -64,6 +65,16 @@ public class OutgoingRequestReaderTests
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
         var (body, error) = await JsonBody.ReadAsync(context);
         Assert.Null(error);
-        return OutgoingRequestReader.Read(body!, kind);
+        return OutgoingRequestReader.Read(body!, kind, ContractOf(kind));
     }
+
+    internal static BodyContract ContractOf(OutgoingKind kind) => kind switch
+    {
+        OutgoingKind.Text => BodyContract.Of<SendTextBody>(),
+        OutgoingKind.Reply => BodyContract.Of<ReplyBody>(),
+        OutgoingKind.Reaction => BodyContract.Of<ReactionBody>(),
+        OutgoingKind.Edit => BodyContract.Of<EditBody>(),
+        OutgoingKind.Delete => BodyContract.Of<DeleteBody>(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
 }

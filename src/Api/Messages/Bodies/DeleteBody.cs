@@ -1,5 +1,7 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using WaEngine.Api.Validation;
 
 namespace WaEngine.Api.Messages.Bodies;
 
@@ -8,11 +10,13 @@ public sealed record DeleteBody
 {
     /// <summary>The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits; groups are not supported yet).</summary>
     [JsonPropertyName("to")]
+    [MaxLength(RecipientJid.MaxInputLength)]
     [Description("The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits, country code first). Groups (@g.us) are not supported yet.")]
     public required string To { get; init; }
 
     /// <summary>The msg_id of a message of the same chat.</summary>
     [JsonPropertyName("target_msg_id")]
+    [MaxLength(OutgoingRequestReader.MaxMsgIdLength)]
     [Description("The msg_id of a message of the same chat. Edits and deletes: one of our own messages; edits within 15 minutes of sending.")]
     public required string TargetMsgId { get; init; }
 }

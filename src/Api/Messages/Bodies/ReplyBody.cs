@@ -1,5 +1,8 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using WaEngine.Api.Validation;
+using WaEngine.Engine.Messaging;
 
 namespace WaEngine.Api.Messages.Bodies;
 
@@ -8,16 +11,19 @@ public sealed record ReplyBody
 {
     /// <summary>The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits; groups are not supported yet).</summary>
     [JsonPropertyName("to")]
+    [MaxLength(RecipientJid.MaxInputLength)]
     [Description("The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits, country code first). Groups (@g.us) are not supported yet.")]
     public required string To { get; init; }
 
     /// <summary>The text, 1 to 4,096 characters.</summary>
     [JsonPropertyName("text")]
+    [MaxLength(MessageBuilder.MaxTextLength)]
     [Description("The text, 1 to 4,096 characters, not only spaces.")]
     public required string Text { get; init; }
 
     /// <summary>The msg_id of the message replied to (same chat).</summary>
     [JsonPropertyName("quoted_msg_id")]
+    [MaxLength(OutgoingRequestReader.MaxMsgIdLength)]
     [Description("The msg_id of the message replied to, in the same chat (ours or theirs).")]
     public required string QuotedMsgId { get; init; }
 }

@@ -1,5 +1,8 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using WaEngine.Api.Validation;
+using WaEngine.Engine.Messaging;
 
 namespace WaEngine.Api.Messages.Bodies;
 
@@ -8,11 +11,13 @@ public sealed record SendTextBody
 {
     /// <summary>The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits; groups are not supported yet).</summary>
     [JsonPropertyName("to")]
+    [MaxLength(RecipientJid.MaxInputLength)]
     [Description("The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits, country code first). Groups (@g.us) are not supported yet.")]
     public required string To { get; init; }
 
     /// <summary>The text, 1 to 4,096 characters.</summary>
     [JsonPropertyName("text")]
+    [MaxLength(MessageBuilder.MaxTextLength)]
     [Description("The text, 1 to 4,096 characters, not only spaces.")]
     public required string Text { get; init; }
 }
