@@ -12,11 +12,9 @@ public class SessionEventsTests(LineApiFixture fixture)
         using var admin = ApiClients.Admin(fixture.Service, fixture.DataFolder);
         var (id, _) = await ApiClients.CreateLineAsync(admin, "watched", start: false);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var response = await admin.GetAsync($"/api/sessions/{id}/events", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        using var reader = await EventStreamReader.OpenAsync(admin, id, timeout.Token);
 
-        var (name, data) = await NextEventAsync(reader, timeout.Token);
+        var (name, data) = await reader.NextAsync(timeout.Token);
         Assert.Equal("status", name);
         Assert.Equal((id, "stopped"), (data["id"]!.GetValue<long>(), data["status"]!.GetValue<string>()));
         Assert.Null(data["from"]);
@@ -26,7 +24,7 @@ public class SessionEventsTests(LineApiFixture fixture)
         JsonNode? qr = null;
         while (qr is null)
         {
-            (name, data) = await NextEventAsync(reader, timeout.Token);
+            (name, data) = await reader.NextAsync(timeout.Token);
             if (name == "qr")
             {
                 qr = data;
@@ -47,31 +45,7 @@ public class SessionEventsTests(LineApiFixture fixture)
             return current.IsSuccessStatusCode && (await current.Content.ReadFromJsonAsync<JsonNode>())!["qr"]!.GetValue<string>() == qr["qr"]!.GetValue<string>() ? "same" : null;
         }, "GET /qr showing the streamed QR");
         Assert.True((await admin.PostAsync($"/api/sessions/{id}/stop", null)).IsSuccessStatusCode);
-        (name, data) = await NextEventAsync(reader, timeout.Token);
+        (name, data) = await reader.NextAsync(timeout.Token);
         Assert.Equal(("status", "stopped"), (name, data["status"]!.GetValue<string>()));
-    }
-
-    private static async Task<(string Name, JsonNode Data)> NextEventAsync(StreamReader reader, CancellationToken cancellationToken)
-    {
-        string? name = null;
-        string? data = null;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.Length == 0 && name is not null)
-            {
-                return (name, JsonNode.Parse(data!)!);
-            }
-
-            if (line.StartsWith("event: ", StringComparison.Ordinal))
-            {
-                name = line[7..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                data = line[6..];
-            }
-        }
-
-        throw new EndOfStreamException("The event stream ended.");
     }
 }

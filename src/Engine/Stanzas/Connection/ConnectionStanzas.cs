@@ -85,16 +85,5 @@ public static class ConnectionStanzas
             ]),
         ]);
 
-    /// <summary>Acknowledges a notification.</summary>
-    public static Node BuildNotificationAck(Node notification)
-    {
-        ArgumentNullException.ThrowIfNull(notification);
-        return new Node("ack", NodeAttributes.Of(
-            ("id", notification.Attr("id") ?? ""),
-            ("class", "notification"),
-            ("type", notification.Attr("type") ?? ""),
-            ("to", notification.Attr("from") ?? ServerJid)));
-    }
-
     private static byte[] Id24(uint id) => [(byte)(id >> 16), (byte)(id >> 8), (byte)id];
 }
