@@ -47,8 +47,26 @@ internal sealed class StanzaRouter
     /// <summary>The notification types with a handler.</summary>
     public IReadOnlyCollection<string> NotificationTypes => [.. _notifications.Keys];
 
-    /// <summary>Handles one stanza.</summary>
+    /// <summary>
+    /// Handles one stanza. A handler that finds the stanza malformed (it throws) is logged, and the stanza is still
+    /// acked when it carries an id: a stanza left unacked is replayed at every login (R6).
+    /// </summary>
     public async ValueTask<StanzaOutcome> RouteAsync(Node stanza, LineContext context)
+    {
+        try
+        {
+            return await DispatchAsync(stanza, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StanzaException or Pairing.PairingException or Crypto.CryptoException)
+        {
+            LineLog.StanzaFailed(_logger, stanza.Tag, ex.Message);
+            return NeedsAck(stanza) ? StanzaOutcome.Reply(ReceiptStanzas.BuildAck(stanza)) : StanzaOutcome.None;
+        }
+    }
+
+    private static bool NeedsAck(Node stanza) => stanza.Attr("id") is not null && stanza.Tag is not ("ack" or "iq");
+
+    private async ValueTask<StanzaOutcome> DispatchAsync(Node stanza, LineContext context)
     {
         switch (stanza.Tag)
         {
@@ -79,9 +97,7 @@ internal sealed class StanzaRouter
                 }
 
                 LineLog.Ignored(_logger, stanza.Tag);
-                return stanza.Attr("id") is not null && stanza.Tag is not "ack"
-                    ? StanzaOutcome.Reply(ReceiptStanzas.BuildAck(stanza))
-                    : StanzaOutcome.None;
+                return NeedsAck(stanza) ? StanzaOutcome.Reply(ReceiptStanzas.BuildAck(stanza)) : StanzaOutcome.None;
         }
     }
 }

@@ -78,6 +78,24 @@ public sealed class StanzaRouterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stanza_its_handler_finds_malformed_is_still_acked()
+    {
+        StanzaHandler refuses = (node, _) => throw new StanzaException($"<{node.Tag}> lacks a child it needs.");
+        var router = new StanzaRouter(
+            new Dictionary<string, StanzaHandler> { ["call"] = refuses },
+            new Dictionary<(string Type, string Child), StanzaHandler>(),
+            new Dictionary<string, StanzaHandler> { ["encrypt"] = refuses },
+            NullLogger.Instance);
+
+        var notification = new Node("notification", NodeAttributes.Of(("id", "L1"), ("from", "s.whatsapp.net"), ("type", "encrypt")));
+        var ack = Assert.Single((await router.RouteAsync(notification, Context())).Replies);
+        Assert.Equal(("L1", "notification", "encrypt"), (ack.Attr("id"), ack.Attr("class"), ack.Attr("type")));
+
+        var call = new Node("call", NodeAttributes.Of(("id", "C9"), ("from", "15550001111@s.whatsapp.net")));
+        Assert.Equal(("C9", "call"), (Assert.Single((await router.RouteAsync(call, Context())).Replies).Attr("id"), "call"));
+    }
+
+    [Fact]
     public async Task An_ack_without_id_or_an_ib_is_not_answered()
     {
         var router = Router();
