@@ -75,7 +75,7 @@ builder.Services.AddSingleton(services => new LineHost(
     services.GetRequiredService<ILogger<LineHost>>()));
 if (sandbox)
 {
-    builder.Services.AddSandbox(new SandboxOptions(Path.Combine(dataFolder.Path, "sandbox")));
+    builder.Services.AddSandbox(SandboxOptions.FromConfiguration(Path.Combine(dataFolder.Path, "sandbox"), builder.Configuration));
 }
 
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using WaEngine.Sandbox.Accounts;
 using WaEngine.Sandbox.Hosting;
 using WaEngine.Sandbox.Protocol;
+using WaEngine.Sandbox.Rules;
 
 namespace WaEngine.Sandbox.Control;
 
@@ -21,6 +22,7 @@ public static class ControlEndpoints
         group.MapGet("/accounts/{phone}/messages", PhoneReceivedAsync);
         group.MapPost("/accounts/{phone}/receipts", PhoneReceiptsAsync);
         group.MapPost("/faults", FaultAsync);
+        group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches())));
         group.Map("/ws/chat", AcceptWebSocketAsync);
         return group;
     }
@@ -259,8 +261,37 @@ public static class ControlEndpoints
             return;
         }
 
+        if (UpgradeBreach(context.Request) is { } breach && sandbox.Rules.Breach(ServerRule.R10, context.Connection.RemoteIpAddress?.ToString() ?? "client", breach))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
         var socket = await context.WebSockets.AcceptWebSocketAsync();
         await sandbox.Network.RunConnectionAsync(WaEngine.Engine.Transport.WebSocketFrameTransport.ForServer(socket), context.RequestAborted);
+    }
+
+    /// <summary>
+    /// What is wrong with a websocket upgrade as WhatsApp's edge sees it (SERVER-RULES R10): WhatsApp Web's origin must be
+    /// there, and nothing a browser would not send (tracing headers added by server-side HTTP stacks); null when fine.
+    /// </summary>
+    private static string? UpgradeBreach(HttpRequest request)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (origin != "https://web.whatsapp.com")
+        {
+            return origin.Length == 0 ? "the upgrade has no Origin header" : $"the upgrade's Origin is '{origin}', not https://web.whatsapp.com";
+        }
+
+        foreach (var header in (string[])["traceparent", "tracestate", "Request-Id", "Correlation-Context", "baggage"])
+        {
+            if (request.Headers.ContainsKey(header))
+            {
+                return $"the upgrade carries a {header} header, which no browser sends";
+            }
+        }
+
+        return null;
     }
 
     private static async Task<Ok<List<AccountView>>> ListAccountsAsync(SandboxRuntime sandbox, CancellationToken cancellationToken)

@@ -62,3 +62,8 @@ public sealed record PhoneSendRequest(
 public sealed record PhoneReceiptsRequest(
     [property: JsonPropertyName("msg_ids")] IReadOnlyList<string>? MsgIds,
     [property: JsonPropertyName("type")] string? Type);
+
+/// <summary><c>GET /sandbox/rules</c>: whether the sandbox refuses rule breaches, and how often each rule was broken since it started.</summary>
+public sealed record RulesView(
+    [property: JsonPropertyName("strict")] bool Strict,
+    [property: JsonPropertyName("breaches")] IReadOnlyDictionary<string, long> Breaches);

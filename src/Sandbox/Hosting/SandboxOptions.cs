@@ -6,6 +6,34 @@ namespace WaEngine.Sandbox.Hosting;
 /// <param name="MediaPort">Port of the media host; 0 picks a free one.</param>
 public sealed record SandboxOptions(string DataFolder, string MediaListenAddress = "127.0.0.1", int MediaPort = 0)
 {
+    /// <summary>
+    /// Whether the sandbox refuses what the real WhatsApp server refuses (SERVER-RULES R1–R19), as an ack error, a
+    /// <c>failure</c> or a stream error, logging the rule id. True by default; false (<c>--lenient</c>,
+    /// <c>Sandbox__Strict=false</c>) only logs and counts breaches, for demos.
+    /// </summary>
+    public bool Strict { get; init; } = true;
+
+    /// <summary>
+    /// The options for a sandbox keeping its data in <paramref name="dataFolder"/>, with <c>Sandbox:Strict</c> read from
+    /// <paramref name="configuration"/> (<c>Sandbox__Strict</c> in the environment); <paramref name="lenient"/> (the
+    /// <c>--lenient</c> switch) wins over it.
+    /// </summary>
+    public static SandboxOptions FromConfiguration(string dataFolder, IConfiguration configuration, bool lenient = false)
+    {
+        var strictSetting = configuration["Sandbox:Strict"];
+        bool strict;
+        if (string.IsNullOrWhiteSpace(strictSetting))
+        {
+            strict = true;
+        }
+        else if (!bool.TryParse(strictSetting, out strict))
+        {
+            throw new ArgumentException($"Sandbox:Strict is '{strictSetting}': it must be true or false.", nameof(configuration));
+        }
+
+        return new SandboxOptions(dataFolder) { Strict = strict && !lenient };
+    }
+
     /// <summary>Checks the options and says what is wrong.</summary>
     public void Validate()
     {

@@ -4,6 +4,7 @@ using WaEngine.Sandbox.Media;
 using WaEngine.Sandbox.Noise;
 using WaEngine.Sandbox.Phone;
 using WaEngine.Sandbox.Protocol;
+using WaEngine.Sandbox.Rules;
 using WaEngine.Sandbox.Storage;
 
 namespace WaEngine.Sandbox.Hosting;
@@ -15,10 +16,14 @@ namespace WaEngine.Sandbox.Hosting;
 public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactory loggerFactory, TimeProvider time) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger<SandboxRuntime> _logger = loggerFactory.CreateLogger<SandboxRuntime>();
+    private readonly RuleBook _rules = new(options.Strict, loggerFactory.CreateLogger<RuleBook>());
     private Parts? _parts;
 
     /// <summary>The options it runs with.</summary>
     public SandboxOptions Options => options;
+
+    /// <summary>The server rules: whether they are enforced, and how often each was broken.</summary>
+    public RuleBook Rules => _rules;
 
     /// <summary>The root key pair whose public half clients trust for the Noise certificate chain.</summary>
     public KeyPair RootKey => Started.RootKey;
@@ -51,6 +56,7 @@ public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactor
     {
         options.Validate();
         LogDataFolder(options.DataFolder);
+        LogStrictness(options.Strict ? "strict: refuses what WhatsApp refuses" : "lenient: rule breaches are logged, not refused");
         var database = await SandboxDatabase.OpenAsync(options.DataFolder, cancellationToken).ConfigureAwait(false);
         var root = await ServerKeyStore.LoadOrCreateAsync(database, "root", cancellationToken).ConfigureAwait(false);
         var intermediate = await ServerKeyStore.LoadOrCreateAsync(database, "intermediate", cancellationToken).ConfigureAwait(false);
@@ -60,7 +66,7 @@ public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactor
         var media = await MediaHost.StartAsync(options, authority, loggerFactory, cancellationToken).ConfigureAwait(false);
         var accounts = new AccountRegistry(database, time);
         var keys = new DeviceKeyStore(database);
-        var network = new SandboxNetwork(staticKey, chain, accounts, keys, new StanzaQueue(database, time), () => new MediaConnInfo(media.AuthToken, media.HostAndPort), time, loggerFactory);
+        var network = new SandboxNetwork(staticKey, chain, accounts, keys, new StanzaQueue(database, time), () => new MediaConnInfo(media.AuthToken, media.HostAndPort), _rules, time, loggerFactory);
         var phones = new VirtualPhones(options.DataFolder, database, accounts, keys, network, time, loggerFactory.CreateLogger<VirtualPhones>());
         network.AttachPrimaryDevices(phones);
         foreach (var account in await accounts.ListAsync(cancellationToken).ConfigureAwait(false))
@@ -88,6 +94,9 @@ public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactor
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox data folder {Folder}")]
     private partial void LogDataFolder(string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox rules {Mode}")]
+    private partial void LogStrictness(string mode);
 
     private sealed record Parts(SandboxDatabase Database, KeyPair RootKey, KeyPair StaticKey, AccountRegistry Accounts, DeviceKeyStore Keys, MediaCertificateAuthority Authority, MediaHost Media, SandboxNetwork Network, VirtualPhones Phones);
 }

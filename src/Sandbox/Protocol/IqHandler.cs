@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Rules;
 using WaEngine.Sandbox.Storage;
 using static WaEngine.Sandbox.Protocol.ServerNodes;
 
@@ -13,8 +14,11 @@ namespace WaEngine.Sandbox.Protocol;
 /// props, blocklist, privacy, media_conn, usync and app state. Every iq gets an answer: an unknown one gets
 /// <c>501 feature-not-implemented</c>, a malformed one <c>400 bad-request</c>, never silence.
 /// </summary>
-public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Func<MediaConnInfo> mediaConn)
+public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Func<MediaConnInfo> mediaConn, RuleBook rules)
 {
+    /// <summary>How many one-time prekeys a device's first upload must hold (SERVER-RULES R11; WhatsApp Web uploads 812).</summary>
+    public const int InitialPreKeyCount = 812;
+
     /// <summary>The answer to <paramref name="iq"/> from <paramref name="device"/>.</summary>
     public async Task<Node> HandleAsync(ConnectedDevice device, Node iq, CancellationToken cancellationToken)
     {
@@ -67,6 +71,13 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
         foreach (var key in iq.Child("list")?.ChildrenNamed("key") ?? [])
         {
             preKeys.Add((ReadId(key.RequiredChildBytes("id")), key.RequiredChildBytes("value", 32)));
+        }
+
+        var firstUpload = await keys.FindAsync(device.Account.Phone, device.DeviceId, cancellationToken).ConfigureAwait(false) is null;
+        if (firstUpload && preKeys.Count < InitialPreKeyCount
+            && rules.Breach(ServerRule.R11, device.Jid, $"first prekey upload holds {preKeys.Count} keys, not {InitialPreKeyCount}"))
+        {
+            return Error(iq, 406, "not-acceptable");
         }
 
         await keys.UploadAsync(device.Account.Phone, device.DeviceId, uploaded, preKeys, cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Transport;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Rules;
 using WaEngine.Sandbox.Storage;
 
 namespace WaEngine.Sandbox.Protocol;
@@ -21,14 +22,18 @@ public sealed class SandboxNetwork
     private readonly FaultInjector _faults;
 
     /// <summary>Creates the network over the sandbox's stores and keys.</summary>
-    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, TimeProvider time, ILoggerFactory loggerFactory)
+    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory)
     {
+        Rules = rules;
         _router = new MessageRouter(accounts, queue, _devices, time, loggerFactory.CreateLogger<MessageRouter>());
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>());
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory);
         _faults = new FaultInjector(accounts, _devices);
     }
+
+    /// <summary>The server rules every part checks clients against.</summary>
+    public RuleBook Rules { get; }
 
     /// <summary>Whether the device has a live connection.</summary>
     public bool IsOnline(string phone, int deviceId) => _devices.Find(phone, deviceId) is not null;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using WaEngine.Sandbox.Rules;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Stanzas;
@@ -15,6 +17,7 @@ public sealed class IqHandlerTests : IAsyncLifetime, IDisposable
     private AccountRegistry _accounts = null!;
     private DeviceKeyStore _keys = null!;
     private IqHandler _handler = null!;
+    private RuleBook _rules = null!;
     private ConnectedDevice _alice = null!;
     private SandboxAccount _bob = null!;
 
@@ -23,7 +26,8 @@ public sealed class IqHandlerTests : IAsyncLifetime, IDisposable
         var database = await SandboxDatabase.OpenAsync(_data.Path, CancellationToken.None);
         _accounts = new AccountRegistry(database, TimeProvider.System);
         _keys = new DeviceKeyStore(database);
-        _handler = new IqHandler(_accounts, _keys, () => new MediaConnInfo("auth-token", "127.0.0.1:4443"));
+        _rules = new RuleBook(strict: true, NullLogger<RuleBook>.Instance);
+        _handler = new IqHandler(_accounts, _keys, () => new MediaConnInfo("auth-token", "127.0.0.1:4443"), _rules);
         _alice = new ConnectedDevice(await _accounts.CreateAsync("15550001111", "Alice", null, CancellationToken.None), 0);
         _bob = await _accounts.CreateAsync("15550002222", "Bob", "lid", CancellationToken.None);
     }
@@ -37,16 +41,10 @@ public sealed class IqHandlerTests : IAsyncLifetime, IDisposable
     {
         var identity = Curve25519.GenerateKeyPair();
         var signed = Curve25519.GenerateKeyPair();
-        var signature = Curve25519.Sign(identity.PrivateKey, signed.SignalPublicKey);
-        var upload = Iq("set", "encrypt",
-            Bytes("registration", Id32(4242)),
-            Bytes("type", new byte[] { 5 }),
-            Bytes("identity", identity.PublicKey),
-            new Node("list", null, Enumerable.Range(1, 3).Select(i => new Node("key", null, [Bytes("id", Id24(i)), Bytes("value", Curve25519.GenerateKeyPair().PublicKey)]))),
-            new Node("skey", null, [Bytes("id", Id24(7)), Bytes("value", signed.PublicKey), Bytes("signature", signature)]));
+        var upload = PreKeyUpload(identity, signed, 4242, IqHandler.InitialPreKeyCount);
 
         AssertResult(await HandleAsync(_alice, upload));
-        Assert.Equal("3", (await HandleAsync(_alice, Iq("get", "encrypt", Leaf("count")))).Child("count")!.Attr("value"));
+        Assert.Equal("812", (await HandleAsync(_alice, Iq("get", "encrypt", Leaf("count")))).Child("count")!.Attr("value"));
 
         var fetch = Iq("get", "encrypt", new Node("key", null, [Leaf("user", ("jid", "15550001111@s.whatsapp.net"), ("reason", "identity"))]));
         var user = (await HandleAsync(_alice, fetch)).RequiredChild("list").RequiredChild("user");
@@ -55,7 +53,7 @@ public sealed class IqHandlerTests : IAsyncLifetime, IDisposable
         Assert.Equal(identity.PublicKey, user.RequiredChildBytes("identity"));
         Assert.True(Curve25519.Verify(identity.PublicKey, SignalKey.Prefix(user.RequiredChild("skey").RequiredChildBytes("value")), user.RequiredChild("skey").RequiredChildBytes("signature")));
         Assert.Equal(Id24(1), user.RequiredChild("key").RequiredChildBytes("id"));
-        Assert.Equal("2", (await HandleAsync(_alice, Iq("get", "encrypt", Leaf("count")))).Child("count")!.Attr("value"));
+        Assert.Equal("811", (await HandleAsync(_alice, Iq("get", "encrypt", Leaf("count")))).Child("count")!.Attr("value"));
 
         var digest = (await HandleAsync(_alice, Iq("get", "encrypt", Leaf("digest")))).RequiredChild("digest");
         Assert.Equal(identity.PublicKey, digest.RequiredChildBytes("identity"));
@@ -107,6 +105,40 @@ public sealed class IqHandlerTests : IAsyncLifetime, IDisposable
             Assert.Equal("501", answer.RequiredChild("error").Attr("code"));
         }
     }
+
+    [Fact]
+    public async Task R11_a_first_upload_of_fewer_than_812_prekeys_is_refused_and_stores_nothing()
+    {
+        var identity = Curve25519.GenerateKeyPair();
+        var answer = await HandleAsync(_alice, PreKeyUpload(identity, Curve25519.GenerateKeyPair(), 1, 50));
+
+        Assert.Equal("406", answer.RequiredChild("error").Attr("code"));
+        Assert.Null(await _keys.FindAsync(_alice.Account.Phone, 0, CancellationToken.None));
+        Assert.Equal(1, _rules.BreachCount(ServerRule.R11));
+
+        // Once the first upload held 812, top-ups of any size are fine.
+        AssertResult(await HandleAsync(_alice, PreKeyUpload(identity, Curve25519.GenerateKeyPair(), 1, IqHandler.InitialPreKeyCount)));
+        AssertResult(await HandleAsync(_alice, PreKeyUpload(identity, Curve25519.GenerateKeyPair(), 1, 50, firstKeyId: 2000)));
+        Assert.Equal(1, _rules.BreachCount(ServerRule.R11));
+    }
+
+    [Fact]
+    public async Task R11_a_lenient_sandbox_counts_a_short_first_upload_and_takes_it()
+    {
+        var lenient = new IqHandler(_accounts, _keys, () => new MediaConnInfo("auth-token", "127.0.0.1:4443"), new RuleBook(strict: false, NullLogger<RuleBook>.Instance));
+        var identity = Curve25519.GenerateKeyPair();
+
+        AssertResult(await lenient.HandleAsync(_alice, PreKeyUpload(identity, Curve25519.GenerateKeyPair(), 1, 50), CancellationToken.None));
+        Assert.Equal(50, await _keys.CountAsync(_alice.Account.Phone, 0, CancellationToken.None));
+    }
+
+    private static Node PreKeyUpload(KeyPair identity, KeyPair signed, int registrationId, int count, int firstKeyId = 1) =>
+        Iq("set", "encrypt",
+            Bytes("registration", Id32(registrationId)),
+            Bytes("type", new byte[] { 5 }),
+            Bytes("identity", identity.PublicKey),
+            new Node("list", null, Enumerable.Range(firstKeyId, count).Select(i => new Node("key", null, [Bytes("id", Id24(i)), Bytes("value", Curve25519.GenerateKeyPair().PublicKey)]))),
+            new Node("skey", null, [Bytes("id", Id24(7)), Bytes("value", signed.PublicKey), Bytes("signature", Curve25519.Sign(identity.PrivateKey, signed.SignalPublicKey))]));
 
     [Fact]
     public async Task A_malformed_upload_is_a_bad_request_and_stores_nothing()

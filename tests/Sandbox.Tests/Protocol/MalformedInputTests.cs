@@ -50,9 +50,17 @@ public class MalformedInputTests
         Assert.Equal("pair-device", BinaryDecoder.Decode(await fresh.ReceiveAsync(Timeout())).FirstChild()?.Tag);
     }
 
+    /// <summary>A websocket whose upgrade carries WhatsApp Web's origin, as the strict sandbox requires (R10).</summary>
+    private static ClientWebSocket NewSocket()
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Origin", "https://web.whatsapp.com");
+        return socket;
+    }
+
     private static async Task<string> GarbageBeforeHandshakeAsync(Uri url, Random random)
     {
-        using var socket = new ClientWebSocket();
+        using var socket = NewSocket();
         await socket.ConnectAsync(url, Timeout());
         var garbage = new byte[random.Next(8, 400)];
         random.NextBytes(garbage);
@@ -83,7 +91,7 @@ public class MalformedInputTests
 
     private static async Task<string> UndecryptableFrameAsync(Uri url, byte[] root, Random random)
     {
-        using var socket = new ClientWebSocket();
+        using var socket = NewSocket();
         await socket.ConnectAsync(url, Timeout());
         var frames = WebSocketFrameTransport.ForClient(socket);
         var connection = await Handshake(frames, root);
@@ -113,7 +121,7 @@ public class MalformedInputTests
 
     private static async Task<NoiseConnection> RegisterAsync(Uri url, byte[] root)
     {
-        var socket = new ClientWebSocket();
+        var socket = NewSocket();
         await socket.ConnectAsync(url, Timeout());
         return await Handshake(WebSocketFrameTransport.ForClient(socket), root);
     }
