@@ -60,6 +60,9 @@ public sealed class BaileysNeighbourTests
         }
 
         await baileys.CallAsync(new JsonObject { ["op"] = "stop" }, TimeSpan.FromSeconds(5));
+
+        // The referee: Baileys (its own upgrade, its 812 prekeys) and the engine both passed the strict sandbox.
+        Assert.Equal(0, sandbox.Runtime.Rules.Breaches().Values.Sum());
     }
 
     private static Task<JsonNode> WaitAsync(NodeProcess baileys, string type, JsonObject? match = null, long after = 0) =>

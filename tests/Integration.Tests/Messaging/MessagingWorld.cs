@@ -58,6 +58,11 @@ internal sealed class MessagingWorld : IAsyncDisposable
         return new MessagingWorld(folder, sandbox, caFile, line, bob) { Options = options };
     }
 
+    /// <summary>
+    /// Rules a test breaks on purpose (a deliberately wrong client); every other rule must end the test unbroken.
+    /// </summary>
+    public HashSet<string> ExpectedBreaches { get; } = [];
+
     /// <summary>Closes the line and opens it again on the same database (a process restart, as far as the line knows).</summary>
     public async Task ReopenLineAsync()
     {
@@ -68,11 +73,17 @@ internal sealed class MessagingWorld : IAsyncDisposable
         await Line.WaitForStatusAsync(LineStatus.Connected);
     }
 
+    /// <summary>
+    /// Ends the world, then makes the referee check: neither the engine nor Baileys broke a server rule the strict sandbox
+    /// knows (SERVER-RULES), refused or merely counted, other than those in <see cref="ExpectedBreaches"/>.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await Line.DisposeAsync();
         await Bob.DisposeAsync();
+        var broken = Sandbox.Runtime.Rules.Breaches().Where(b => b.Value > 0 && !ExpectedBreaches.Contains(b.Key)).ToList();
         await Sandbox.DisposeAsync();
         Folder.Dispose();
+        Assert.True(broken.Count == 0, "Server rules broken during the test (see the sandbox log for which client): " + string.Join(", ", broken.Select(b => $"{b.Key} ×{b.Value}")));
     }
 }
