@@ -3,6 +3,7 @@ using WaEngine.Api.Docs;
 using WaEngine.Api.Endpoints;
 using WaEngine.Api.Hosting;
 using WaEngine.Api.Idempotency;
+using WaEngine.Api.Observability;
 using WaEngine.Api.RateLimiting;
 using WaEngine.Api.Sessions;
 using WaEngine.Api.Webhooks;
@@ -51,6 +52,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddApiOptions(builder.Configuration);
 builder.Services.AddLineRateLimits();
 builder.Services.AddApiDocs();
+builder.Services.AddServiceMetrics();
 
 // Line databases are opened once, by their own service; the node's line owner holds each line's actor over its
 // database; the dispatcher delivers from the databases and hears from them when something was journalled.
@@ -91,6 +93,7 @@ if (ApiOptionsSetup.Check(app.Services) is { } wrongOptions)
 }
 
 app.UseWebSockets();
+app.UseServiceMetrics(open: string.Equals(builder.Configuration["Metrics:Open"], "true", StringComparison.OrdinalIgnoreCase));
 app.UseRateLimiter();
 app.MapApiDocs();
 app.MapDashboard();

@@ -15,6 +15,9 @@ public interface ILineOwner : IAsyncDisposable
     /// <summary>The lines this node holds open now.</summary>
     IReadOnlyCollection<LineId> Lines { get; }
 
+    /// <summary>The lines this node holds open now whose actor is ready (those still opening are left out), without waiting.</summary>
+    IReadOnlyCollection<(LineId Id, OwnedLine Line)> Opened { get; }
+
     /// <summary>The line, owned here from now on: its database opened and its actor created (stopped) when needed.</summary>
     Task<OwnedLine> OpenAsync(LineId lineId, CancellationToken cancellationToken);
 

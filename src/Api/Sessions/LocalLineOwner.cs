@@ -47,6 +47,10 @@ public sealed partial class LocalLineOwner : ILineOwner
     public IReadOnlyCollection<LineId> Lines => [.. _lines.Keys];
 
     /// <inheritdoc />
+    public IReadOnlyCollection<(LineId Id, OwnedLine Line)> Opened =>
+        [.. _lines.Where(entry => entry.Value is { IsValueCreated: true, Value.IsCompletedSuccessfully: true }).Select(entry => (entry.Key, entry.Value.Value.Result))];
+
+    /// <inheritdoc />
     public async Task<OwnedLine> OpenAsync(LineId lineId, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -1,6 +1,7 @@
-using WaEngine.Engine.Session;
 using System.Globalization;
 using System.Threading.Channels;
+using WaEngine.Api.Observability;
+using WaEngine.Engine.Session;
 using WaEngine.Store;
 using WaEngine.Store.Registry;
 using WaEngine.Store.Webhooks;
@@ -210,12 +211,14 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
             {
                 await outbox.MarkDeliveredAsync(delivery.JournalSeq, result.StatusCode ?? 200, at, CancellationToken.None).ConfigureAwait(false);
                 WebhookLog.Delivered(_logger, delivery.DeliveryId, delivery.Event, target, result.StatusCode, attempt);
+                ServiceMetrics.DeliveryAttempted(_lineId, "delivered");
                 return;
             }
 
             var delay = WebhookBackoff.Delay(attempt, _options.BaseDelay, _options.MaxDelay, _random());
             var error = result.Error ?? "failed";
             var status = await outbox.MarkAttemptFailedAsync(delivery.JournalSeq, result.StatusCode, error, at, at + delay, CancellationToken.None).ConfigureAwait(false);
+            ServiceMetrics.DeliveryAttempted(_lineId, status == WebhookDeliveryStatus.Failed ? "failed" : "retrying");
             if (status == WebhookDeliveryStatus.Failed)
             {
                 WebhookLog.GaveUp(_logger, delivery.DeliveryId, delivery.Event, attempt, target, error);

@@ -11,6 +11,9 @@ public sealed class LineEventHub
 {
     private ImmutableArray<Channel<LineEvent>> _subscribers = [];
 
+    /// <summary>Totals of everything published (exact, whatever subscribers drop).</summary>
+    public LineTally Tally { get; } = new();
+
     /// <summary>Subscribes; dispose the subscription to stop receiving.</summary>
     /// <param name="capacity">Events kept for this subscriber before the oldest are dropped.</param>
     public LineSubscription Subscribe(int capacity = 64)
@@ -32,6 +35,7 @@ public sealed class LineEventHub
     /// <summary>Hands <paramref name="sessionEvent"/> to every current subscriber (never blocks).</summary>
     public void Publish(LineEvent sessionEvent)
     {
+        Tally.Count(sessionEvent);
         foreach (var subscriber in _subscribers)
         {
             subscriber.Writer.TryWrite(sessionEvent);

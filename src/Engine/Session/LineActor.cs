@@ -121,6 +121,9 @@ public sealed class LineActor : IAsyncDisposable
         return AskAsync(done => new LineMail.MarkRead(chatJid, messageIds, done), cancellationToken);
     }
 
+    /// <summary>Totals of the line's published events (messages received, sent, failed by reason), for metrics.</summary>
+    public LineTally Tally => _events.Tally;
+
     /// <summary>Subscribes to the line's events (status changes, QR codes, pairing codes, messages and their statuses).</summary>
     public LineSubscription Subscribe(int capacity = 64) => _events.Subscribe(capacity);
 
@@ -497,13 +500,14 @@ public sealed class LineActor : IAsyncDisposable
         _parts.Pairing.Reset();
         if (ended.Connection is { } connection)
         {
-            _vitals.ConnectionEnded(connection.LastFrameReceived);
+            _vitals.ConnectionEnded(connection);
             await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
     private async Task ReconnectLaterAsync(string reason)
     {
+        _vitals.ConnectionLost(reason);
         await EndConnectionAsync().ConfigureAwait(false);
         if (_machine.Current != LineStatus.Reconnecting)
         {

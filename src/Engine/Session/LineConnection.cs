@@ -29,6 +29,8 @@ internal sealed class LineConnection : IAsyncDisposable
     private long _nextId;
     private long _lastFrameTicks;
     private long _lastPingAnsweredTicks;
+    private long _framesReceived;
+    private long _framesSent;
     private string? _pingId;
     private Task _reader = Task.CompletedTask;
     private Task _writer = Task.CompletedTask;
@@ -52,6 +54,12 @@ internal sealed class LineConnection : IAsyncDisposable
     public int Generation { get; }
 
     public DateTimeOffset LastFrameReceived => new(Interlocked.Read(ref _lastFrameTicks), TimeSpan.Zero);
+
+    /// <summary>Frames received on this connection (keepalive answers included).</summary>
+    public long FramesReceived => Interlocked.Read(ref _framesReceived);
+
+    /// <summary>Frames written to the socket on this connection.</summary>
+    public long FramesSent => Interlocked.Read(ref _framesSent);
 
     /// <summary>When the server last answered a keepalive ping on this connection, if it has.</summary>
     public DateTimeOffset? LastPingAnswered => Interlocked.Read(ref _lastPingAnsweredTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
@@ -146,6 +154,7 @@ internal sealed class LineConnection : IAsyncDisposable
             {
                 var frame = await _noise.ReceiveAsync(_stop.Token).ConfigureAwait(false);
                 Interlocked.Exchange(ref _lastFrameTicks, _time.GetUtcNow().UtcTicks);
+                Interlocked.Increment(ref _framesReceived);
                 var node = BinaryDecoder.Decode(frame);
                 if (node.Tag == "iq" && node.Attr("type") is "result" or "error")
                 {
@@ -196,6 +205,7 @@ internal sealed class LineConnection : IAsyncDisposable
             await foreach (var node in _outbox.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
             {
                 await _noise.SendAsync(BinaryEncoder.Encode(node), _stop.Token).ConfigureAwait(false);
+                Interlocked.Increment(ref _framesSent);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

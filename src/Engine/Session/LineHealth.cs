@@ -10,6 +10,9 @@ namespace WaEngine.Engine.Session;
 /// <param name="LastKeepaliveAnswered">When the server last answered a keepalive ping, or null.</param>
 /// <param name="ReconnectCount">Reconnect attempts since the actor was made.</param>
 /// <param name="Reconnects24h">Reconnect attempts in the last 24 hours.</param>
+/// <param name="FramesReceived">Frames received since the actor was made, over all its connections.</param>
+/// <param name="FramesSent">Frames sent since the actor was made, over all its connections.</param>
+/// <param name="ReconnectsByReason">Connections given up to be replaced, by reason (<c>connection_lost</c>, <c>keepalive_timeout</c>, <c>stream_error_515</c>…), since the actor was made.</param>
 public sealed record LineHealth(
     LineStatus Status,
     string Reason,
@@ -19,4 +22,7 @@ public sealed record LineHealth(
     DateTimeOffset? LastFrameReceived,
     DateTimeOffset? LastKeepaliveAnswered,
     int ReconnectCount,
-    int Reconnects24h);
+    int Reconnects24h,
+    long FramesReceived = 0,
+    long FramesSent = 0,
+    IReadOnlyDictionary<string, long>? ReconnectsByReason = null);

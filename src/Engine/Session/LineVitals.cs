@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace WaEngine.Engine.Session;
 
 /// <summary>A line's reconnect counts and last frame seen, kept for <see cref="LineHealth"/>. Thread-safe.</summary>
@@ -8,6 +10,9 @@ internal sealed class LineVitals(TimeProvider time)
     private readonly Lock _gate = new();
     private int _total;
     private long _lastFrameTicks;
+    private long _framesReceived;
+    private long _framesSent;
+    private readonly ConcurrentDictionary<string, long> _lostByReason = new(StringComparer.Ordinal);
 
     /// <summary>Reconnect attempts since the line was made.</summary>
     public int Total => Volatile.Read(ref _total);
@@ -25,8 +30,16 @@ internal sealed class LineVitals(TimeProvider time)
         }
     }
 
-    /// <summary>Remembers when a connection that just ended last heard from the server.</summary>
-    public void ConnectionEnded(DateTimeOffset lastFrame) => Interlocked.Exchange(ref _lastFrameTicks, lastFrame.UtcTicks);
+    /// <summary>Remembers when a connection that just ended last heard from the server, and adds its frame counts to the totals.</summary>
+    public void ConnectionEnded(LineConnection connection)
+    {
+        Interlocked.Exchange(ref _lastFrameTicks, connection.LastFrameReceived.UtcTicks);
+        Interlocked.Add(ref _framesReceived, connection.FramesReceived);
+        Interlocked.Add(ref _framesSent, connection.FramesSent);
+    }
+
+    /// <summary>Counts a connection given up for <paramref name="reason"/> (a short machine-readable word), to be replaced.</summary>
+    public void ConnectionLost(string reason) => _lostByReason.AddOrUpdate(reason.Split(':')[0], 1, (_, count) => count + 1);
 
     /// <summary>Reconnect attempts in the last 24 hours.</summary>
     public int InLastDay()
@@ -49,6 +62,9 @@ internal sealed class LineVitals(TimeProvider time)
         var connection = link.Connection;
         return new LineHealth(
             machine.Current, machine.LastReason, machine.Since, connection is not null, connection is not null && link.LoggedIn,
-            connection?.LastFrameReceived ?? LastFrame, connection?.LastPingAnswered, Total, InLastDay());
+            connection?.LastFrameReceived ?? LastFrame, connection?.LastPingAnswered, Total, InLastDay(),
+            Interlocked.Read(ref _framesReceived) + (connection?.FramesReceived ?? 0),
+            Interlocked.Read(ref _framesSent) + (connection?.FramesSent ?? 0),
+            _lostByReason);
     }
 }
