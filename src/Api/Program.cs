@@ -15,7 +15,18 @@ var (sandbox, arguments) = SandboxMode.Detect(args);
 // appsettings.json is read from beside the program, whatever the working directory (./data stays relative to it).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = arguments, ContentRootPath = AppContext.BaseDirectory });
 var dataFolder = DataFolder.Prepare(builder.Configuration);
-var adminKey = AdminKey.EnsureAndAnnounce(dataFolder, builder.Configuration);
+string adminKey;
+try
+{
+    adminKey = AdminKey.EnsureAndAnnounce(dataFolder, builder.Configuration);
+    LogFormat.Apply(builder.Logging, builder.Configuration);
+}
+catch (InvalidOperationException wrong)
+{
+    await Console.Error.WriteLineAsync($"waengine: cannot start: {wrong.Message}");
+    return 2;
+}
+
 var registry = await LineRegistry.OpenAsync(dataFolder.Path, TimeProvider.System, CancellationToken.None);
 if (!sandbox)
 {

@@ -1,4 +1,5 @@
 using WaEngine.Sandbox.Hosting;
+using WaEngine.Store;
 
 // Standalone sandbox: dotnet run --project src/Sandbox -- --urls http://127.0.0.1:PORT [--data DIR] [--lenient]
 // Settings files are read from beside the program; the data folder is resolved against the working directory (which
@@ -10,6 +11,7 @@ args = [.. args.Where(a => a != "--lenient")];
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var dataArgument = new ConfigurationBuilder().AddCommandLine(args).Build()["data"];
 var data = SandboxDataFolder.Resolve(dataArgument, builder.Configuration["WAENGINE_SANDBOX_DATA"], builder.Configuration["WAENGINE_DATA"], Environment.CurrentDirectory);
+PrivateFiles.Secure(data);
 builder.Services.AddSandbox(SandboxOptions.FromConfiguration(data, builder.Configuration, lenient));
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
 {

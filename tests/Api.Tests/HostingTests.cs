@@ -39,6 +39,8 @@ public class HostingTests
     [InlineData("WhatsApp__Url", "http://example.test/chat", "ws://")]
     [InlineData("WhatsApp__TrustedRootKey", "not base64!", "not base64")]
     [InlineData("WhatsApp__TrustedRootKey", "AAAA", "3 bytes (expected 32)")]
+    [InlineData("WAENGINE_ADMIN_KEY", "only-twenty-three-chars", "at least 24")]
+    [InlineData("Logging__Format", "xml", "'simple' or 'json'")]
     public async Task A_wrong_whatsapp_setting_stops_the_service_at_start_with_the_reason(string name, string value, string reason)
     {
         using var data = new TempFolder();

@@ -14,13 +14,24 @@ public static class AdminKey
 {
     private const string FileName = "admin.key";
 
+    /// <summary>The shortest admin key the service takes (a generated one has 74 characters).</summary>
+    public const int MinimumLength = 24;
+
     /// <summary>Returns the admin key, creating and announcing it when the service starts for the first time.</summary>
+    /// <exception cref="InvalidOperationException">A configured key is shorter than <see cref="MinimumLength"/>.</exception>
     public static string EnsureAndAnnounce(DataFolder data, IConfiguration configuration)
     {
         var configured = configuration["WAENGINE_ADMIN_KEY"];
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            return configured.Trim();
+            var trimmed = configured.Trim();
+            if (trimmed.Length < MinimumLength)
+            {
+                throw new InvalidOperationException(
+                    $"WAENGINE_ADMIN_KEY has {trimmed.Length} characters; it must have at least {MinimumLength} (it guards every line). Unset it to have one generated.");
+            }
+
+            return trimmed;
         }
 
         var path = Path.Combine(data.Path, FileName);
