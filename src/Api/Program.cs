@@ -6,6 +6,7 @@ using WaEngine.Api.Idempotency;
 using WaEngine.Api.Observability;
 using WaEngine.Api.RateLimiting;
 using WaEngine.Api.Sessions;
+using WaEngine.Api.State;
 using WaEngine.Api.Webhooks;
 using WaEngine.Sandbox.Hosting;
 using WaEngine.Store;
@@ -64,6 +65,8 @@ builder.Services.AddApiOptions(builder.Configuration);
 builder.Services.AddLineRateLimits();
 builder.Services.AddApiDocs();
 builder.Services.AddServiceMetrics();
+builder.Services.AddSingleton<ReplyStateSweep>();
+builder.Services.AddHostedService(services => services.GetRequiredService<ReplyStateSweep>());
 
 // Line databases are opened once, by their own service; the node's line owner holds each line's actor over its
 // database; the dispatcher delivers from the databases and hears from them when something was journalled.
@@ -113,6 +116,7 @@ app.MapSessionEndpoints();
 app.MapLineEndpoints();
 app.MapMessageEndpoints();
 app.MapChatEndpoints();
+app.MapStateEndpoints();
 if (sandbox)
 {
     app.MapSandbox("/sandbox");

@@ -113,6 +113,25 @@ public class BadInputTests(LineApiFixture fixture)
         { "ready+key:has space", "POST", "/api/messages/send", """{"to":"{peer}","text":"hi"}""", 400, "invalid_request", "Idempotency-Key" },
         { "ready+key:" + new string('k', 256), "POST", "/api/messages/send", """{"to":"{peer}","text":"hi"}""", 400, "invalid_request", "Idempotency-Key" },
 
+        // Reply routing state (CONTRACT §3c).
+        { "none", "PUT", "/api/state/{peer}", """{"handler":"h","ttl_seconds":60}""", 401, "unauthorized", null },
+        { "ready", "PUT", "/api/state/{peer}", "{}", 400, "invalid_request", "handler" },
+        { "ready", "PUT", "/api/state/{peer}", """{"handler":"h"}""", 400, "invalid_request", "ttl_seconds" },
+        { "ready", "PUT", "/api/state/{peer}", """{"handler":"  ","ttl_seconds":60}""", 400, "invalid_request", "handler" },
+        { "ready", "PUT", "/api/state/{peer}", $$"""{"handler":"{{new string('h', 101)}}","ttl_seconds":60}""", 400, "invalid_request", "handler" },
+        { "ready", "PUT", "/api/state/{peer}", """{"handler":7,"ttl_seconds":60}""", 400, "invalid_request", "handler" },
+        { "ready", "PUT", "/api/state/{peer}", """{"handler":"h","ttl_seconds":59}""", 400, "invalid_request", "ttl_seconds" },
+        { "ready", "PUT", "/api/state/{peer}", """{"handler":"h","ttl_seconds":86401}""", 400, "invalid_request", "ttl_seconds" },
+        { "ready", "PUT", "/api/state/{peer}", """{"handler":"h","ttl_seconds":"600"}""", 400, "invalid_request", "ttl_seconds" },
+        { "ready", "PUT", "/api/state/{peer}", """{"handler":"h","ttl_seconds":600.5}""", 400, "invalid_request", "ttl_seconds" },
+        { "ready", "PUT", "/api/state/{peer}", """{"handler":"h","ttl_seconds":600,"context":"x"}""", 400, "invalid_request", "context" },
+        { "ready", "PUT", "/api/state/{peer}", """{"handler":"h","ttl_seconds":600,"context":[1]}""", 400, "invalid_request", "context" },
+        { "ready", "PUT", "/api/state/{peer}", $$$"""{"handler":"h","ttl_seconds":600,"context":{"big":"{{{new string('x', 17000)}}}"}}""", 400, "invalid_request", "context" },
+        { "ready", "PUT", "/api/state/{peer}", "[]", 400, "invalid_request", null },
+        { "ready", "PUT", "/api/state/abc", """{"handler":"h","ttl_seconds":600}""", 400, "invalid_request", "jid" },
+        { "ready", "PUT", "/api/state/120363025246125888@g.us", """{"handler":"h","ttl_seconds":600}""", 400, "invalid_request", "jid" },
+        { "ready", "GET", "/api/state/15550009999", null, 404, "not_found", "jid" },
+
         // Admin API.
         { "admin", "GET", "/api/sessions/999/events", null, 404, "not_found", "id" },
         { "admin", "POST", "/api/sessions/{stopped}/pairing-code", """{"phone":"call me"}""", 400, "invalid_request", "phone" },

@@ -83,6 +83,59 @@ public sealed class JsonBody
         return null;
     }
 
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>; <paramref name="required"/> makes absence a problem.</summary>
+    public long? Integer(string name, long min, long max, bool required = false)
+    {
+        if (!_object.TryGetPropertyValue(name, out var node) || node is null)
+        {
+            if (required)
+            {
+                Fail(name, $"{name} is required.");
+            }
+
+            return null;
+        }
+
+        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<long>(out var value))
+        {
+            var given = node.GetValueKind() == JsonValueKind.Number ? node.ToJsonString() : Describe(node);
+            Fail(name, $"{name} must be a whole number from {min} to {max}, not {given}.");
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            Fail(name, $"{name} is {value}; it must be from {min} to {max}.");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>A JSON object field as compact JSON text, or null when absent; over <paramref name="maxBytes"/> UTF-8 bytes is a problem.</summary>
+    public string? ObjectJson(string name, int maxBytes)
+    {
+        if (!_object.TryGetPropertyValue(name, out var node) || node is null)
+        {
+            return null;
+        }
+
+        if (node is not JsonObject value)
+        {
+            Fail(name, $"{name} must be a JSON object ({{...}}), not {Describe(node)}.");
+            return null;
+        }
+
+        var json = value.ToJsonString();
+        if (System.Text.Encoding.UTF8.GetByteCount(json) > maxBytes)
+        {
+            Fail(name, $"{name} is {System.Text.Encoding.UTF8.GetByteCount(json)} bytes of JSON; the limit is {maxBytes}.");
+            return null;
+        }
+
+        return json;
+    }
+
     /// <summary>A list of strings, or null when absent.</summary>
     public IReadOnlyList<string>? Strings(string name)
     {

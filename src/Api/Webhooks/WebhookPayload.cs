@@ -157,6 +157,25 @@ public static class WebhookPayload
         writer.WriteString("targetMsgId", pointsAt ? record?.TargetMsgId : null);
         writer.WriteString("mediaPath", record is null ? null : MediaPathOf(record));
         writer.WriteEndObject();
+
+        // The sender's reply routing state when the message arrived (CONTRACT §3c), for a receiver's Switch node.
+        if (entry.State is { } state)
+        {
+            writer.WriteStartObject("state");
+            writer.WriteString("handler", state.Handler);
+            writer.WritePropertyName("context");
+            if (state.ContextJson is { } context)
+            {
+                writer.WriteRawValue(context, skipInputValidation: false);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+
+            writer.WriteString("expires_at", state.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
+        }
     }
 
     private static string? MediaPathOf(MessageRecord record) =>

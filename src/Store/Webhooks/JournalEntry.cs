@@ -11,4 +11,5 @@ namespace WaEngine.Store.Webhooks;
 /// <param name="Detail">An error or reason that came with the status, or null.</param>
 /// <param name="CreatedAt">When the journal row was written.</param>
 /// <param name="Message">The stored message of a <c>messages.received</c> row, or null.</param>
-public sealed record JournalEntry(long Seq, string Event, string? ChatJid, string? MsgId, string? Status, string? Detail, DateTimeOffset CreatedAt, MessageRecord? Message);
+/// <param name="State">The sender's reply routing state when the row was written (CONTRACT §3c), or null.</param>
+public sealed record JournalEntry(long Seq, string Event, string? ChatJid, string? MsgId, string? Status, string? Detail, DateTimeOffset CreatedAt, MessageRecord? Message, ReplyState? State = null);

@@ -70,10 +70,12 @@ public sealed class WebhookOutbox(LineDatabase database, LineId lineId)
                            CASE WHEN s.journal_seq IS NULL THEN m.body ELSE s.body END AS MBody,
                            CASE WHEN s.journal_seq IS NULL THEN m.content ELSE s.content END AS MContent,
                            m.target_msg_id AS MTargetMsgId, m.push_name AS MPushName, m.timestamp_ms AS MTimestampMs,
-                           m.status AS MStatus, m.error AS MError, m.media_path AS MMediaPath, m.edited_at_ms AS MEditedAtMs, m.revoked AS MRevoked
+                           m.status AS MStatus, m.error AS MError, m.media_path AS MMediaPath, m.edited_at_ms AS MEditedAtMs, m.revoked AS MRevoked,
+                           r.handler AS RHandler, r.context AS RContext, r.expires_at_ms AS RExpiresAtMs
                     FROM line_events e
                     LEFT JOIN messages m ON m.seq = e.message_seq
                     LEFT JOIN webhook_snapshots s ON s.journal_seq = e.seq
+                    LEFT JOIN webhook_reply_states r ON r.journal_seq = e.seq
                     WHERE e.seq > @cursor ORDER BY e.seq LIMIT @batchSize;
                     """,
                     new { cursor, batchSize },
@@ -116,7 +118,7 @@ public sealed class WebhookOutbox(LineDatabase database, LineId lineId)
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE webhook_cursor SET journal_seq = @last WHERE id = 1; DELETE FROM webhook_snapshots WHERE journal_seq <= @last;",
+                    "UPDATE webhook_cursor SET journal_seq = @last WHERE id = 1; DELETE FROM webhook_snapshots WHERE journal_seq <= @last; DELETE FROM webhook_reply_states WHERE journal_seq <= @last;",
                     new { last = rows[^1].Seq },
                     transaction,
                     cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -344,6 +346,12 @@ public sealed class WebhookOutbox(LineDatabase database, LineId lineId)
 
         public long MRevoked { get; init; }
 
+        public string? RHandler { get; init; }
+
+        public string? RContext { get; init; }
+
+        public long? RExpiresAtMs { get; init; }
+
         public JournalEntry ToEntry() => new(Seq, Event, ChatJid, MsgId, Status, Detail, At(CreatedAtMs), MSeq is null ? null : new MessageRecord
         {
             MsgId = MMsgId!,
@@ -363,7 +371,8 @@ public sealed class WebhookOutbox(LineDatabase database, LineId lineId)
             MediaPath = MMediaPath,
             EditedAt = MEditedAtMs is { } edited ? At(edited) : null,
             Revoked = MRevoked != 0,
-        });
+        },
+        RHandler is null ? null : new ReplyState(MSenderLid ?? MSenderPn ?? MSenderJid ?? "", RHandler, RContext, At(RExpiresAtMs ?? 0)));
     }
 
     private sealed class DeliveryRow
