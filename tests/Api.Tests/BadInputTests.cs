@@ -131,6 +131,11 @@ public class BadInputTests(LineApiFixture fixture)
         { "ready", "PUT", "/api/state/abc", """{"handler":"h","ttl_seconds":600}""", 400, "invalid_request", "jid" },
         { "ready", "PUT", "/api/state/120363025246125888@g.us", """{"handler":"h","ttl_seconds":600}""", 400, "invalid_request", "jid" },
         { "ready", "GET", "/api/state/15550009999", null, 404, "not_found", "jid" },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}","text":"hi","state":"x"}""", 400, "invalid_request", "state" },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}","text":"hi","state":{"ttl_seconds":600}}""", 400, "invalid_request", "state.handler" },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}","text":"hi","state":{"handler":"h","ttl_seconds":5}}""", 400, "invalid_request", "state.ttl_seconds" },
+        { "ready", "POST", "/api/messages/reply", """{"to":"{peer}","text":"re","quoted_msg_id":"{inbound}","state":{"handler":" ","ttl_seconds":600}}""", 400, "invalid_request", "state.handler" },
+        { "ready", "POST", "/api/messages/reaction", """{"to":"{peer}","emoji":"👍","target_msg_id":"{inbound}","state":{"handler":"h","ttl_seconds":600,"context":1}}""", 400, "invalid_request", "state.context" },
 
         // Admin API.
         { "admin", "GET", "/api/sessions/999/events", null, 404, "not_found", "id" },

@@ -94,7 +94,7 @@ public static class MessageEndpoints
 
         try
         {
-            var record = await actor.SendMessageAsync(composed!.ChatJid, composed.Content, context.RequestAborted);
+            var record = await actor.SendMessageAsync(composed!.ChatJid, composed.Content, request.State, context.RequestAborted);
             return Results.Json(new QueuedAnswer(true, record.MsgId), statusCode: StatusCodes.Status202Accepted);
         }
         catch (LineException ex) when (ex.Kind is LineErrorKind.WrongState or LineErrorKind.ShutDown)

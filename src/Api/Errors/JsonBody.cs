@@ -10,11 +10,19 @@ namespace WaEngine.Api.Errors;
 public sealed class JsonBody
 {
     private readonly JsonObject _object;
+    private readonly JsonBody? _parent;
+    private readonly string _prefix;
+    private (string Param, string Message)? _problem;
 
-    private JsonBody(JsonObject value) => _object = value;
+    private JsonBody(JsonObject value, JsonBody? parent = null, string prefix = "")
+    {
+        _object = value;
+        _parent = parent;
+        _prefix = prefix;
+    }
 
-    /// <summary>The first problem found, as the field and a sentence.</summary>
-    public (string Param, string Message)? Problem { get; private set; }
+    /// <summary>The first problem found, as the field and a sentence (for a nested object, of the whole body).</summary>
+    public (string Param, string Message)? Problem => _parent is null ? _problem : _parent.Problem;
 
     /// <summary>Parses the request body; an empty body reads as <c>{}</c> when <paramref name="emptyAllowed"/>.</summary>
     public static async Task<(JsonBody? Body, IResult? Error)> ReadAsync(HttpContext context, bool emptyAllowed = false)
@@ -153,8 +161,34 @@ public sealed class JsonBody
         return array.Select(item => item!.GetValue<string>()).ToList();
     }
 
-    /// <summary>Records a problem with a field (the first one wins).</summary>
-    public void Fail(string name, string message) => Problem ??= (name, message);
+    /// <summary>Records a problem with a field (the first one wins); in a nested object the field is named with its path (<c>state.handler</c>).</summary>
+    public void Fail(string name, string message)
+    {
+        if (_parent is not null)
+        {
+            _parent.Fail(_prefix + name, message.StartsWith(name, StringComparison.Ordinal) ? _prefix + message : message);
+            return;
+        }
+
+        _problem ??= (name, message);
+    }
+
+    /// <summary>An object field read the same way, its problems named with <c>name.field</c>; null when absent (or not an object: then that is the problem).</summary>
+    public JsonBody? Object(string name)
+    {
+        if (!_object.TryGetPropertyValue(name, out var node) || node is null)
+        {
+            return null;
+        }
+
+        if (node is not JsonObject value)
+        {
+            Fail(name, $"{name} must be a JSON object ({{...}}), not {Describe(node)}.");
+            return null;
+        }
+
+        return new JsonBody(value, this, name + ".");
+    }
 
     /// <summary>The 400 answer for <see cref="Problem"/>, or null when there is none.</summary>
     public IResult? ErrorResult(HttpContext context) =>

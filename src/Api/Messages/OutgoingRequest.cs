@@ -1,3 +1,5 @@
+using WaEngine.Engine.Messaging;
+
 namespace WaEngine.Api.Messages;
 
 /// <summary>A send request after validation of its body: the fields its kind needs, <paramref name="To"/> normalised.</summary>
@@ -6,7 +8,8 @@ namespace WaEngine.Api.Messages;
 /// <param name="Text">The text (send, reply, edit).</param>
 /// <param name="Emoji">The reaction; empty removes ours (reaction).</param>
 /// <param name="TargetMsgId">The quoted or targeted message (reply, reaction, edit, delete).</param>
-public sealed record OutgoingRequest(OutgoingKind Kind, string To, string? Text = null, string? Emoji = null, string? TargetMsgId = null)
+/// <param name="State">The recipient's reply routing state to set with the send (<c>state</c> of any send body), or null.</param>
+public sealed record OutgoingRequest(OutgoingKind Kind, string To, string? Text = null, string? Emoji = null, string? TargetMsgId = null, ReplyState? State = null)
 {
     /// <summary>The body field that names the target: <c>quoted_msg_id</c> for replies, else <c>target_msg_id</c>.</summary>
     public string TargetParam => Kind == OutgoingKind.Reply ? "quoted_msg_id" : "target_msg_id";

@@ -20,7 +20,7 @@ public sealed class BodyContract
 {
     private BodyContract(IReadOnlyList<BodyField> fields) => Fields = fields;
 
-    /// <summary>The body's string fields, in declaration order.</summary>
+    /// <summary>The body's string fields, in declaration order (other fields are checked by their own readers).</summary>
     public IReadOnlyList<BodyField> Fields { get; }
 
     /// <summary>The contract of <typeparamref name="TBody"/>.</summary>
@@ -35,6 +35,12 @@ public sealed class BodyContract
         var fields = new List<BodyField>();
         foreach (var property in body.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
+            // Objects (a send's reply routing state) are read by their own readers.
+            if (property.PropertyType != typeof(string))
+            {
+                continue;
+            }
+
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name
                 ?? throw new InvalidOperationException($"{body.Name}.{property.Name} has no [JsonPropertyName]: the contract needs the field's JSON name.");
             var maxLength = property.GetCustomAttribute<MaxLengthAttribute>()?.Length

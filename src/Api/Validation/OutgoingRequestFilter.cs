@@ -1,5 +1,6 @@
 using WaEngine.Api.Errors;
 using WaEngine.Api.Messages;
+using WaEngine.Api.State;
 
 namespace WaEngine.Api.Validation;
 
@@ -24,6 +25,22 @@ public sealed class OutgoingRequestFilter(OutgoingKind kind, BodyContract contra
         if (problem is not null)
         {
             return ApiResults.From(http, problem);
+        }
+
+        // Any send may also route the recipient's reply (CONTRACT §3c): state {handler, ttl_seconds, context?}.
+        if (body.Object("state") is { } stateBody)
+        {
+            var state = ReplyStateReader.Read(stateBody, request!.To, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
+            if (state is null)
+            {
+                return body.ErrorResult(http);
+            }
+
+            request = request with { State = state };
+        }
+        else if (body.Problem is not null)
+        {
+            return body.ErrorResult(http);
         }
 
         http.Items[RequestKey] = request;

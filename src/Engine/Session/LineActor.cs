@@ -95,7 +95,15 @@ public sealed class LineActor : IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="toJid"/> is not a user JID (groups are not supported yet).</exception>
     /// <exception cref="LineException">WrongState when the line is not paired, or is stopped, logged out or failed.</exception>
-    public async Task<MessageRecord> SendMessageAsync(string toJid, Proto.Message content, CancellationToken cancellationToken)
+    public Task<MessageRecord> SendMessageAsync(string toJid, Proto.Message content, CancellationToken cancellationToken) =>
+        SendMessageAsync(toJid, content, null, cancellationToken);
+
+    /// <summary>
+    /// Queues <paramref name="content"/> for <paramref name="toJid"/> as <see cref="SendMessageAsync(string, Proto.Message, CancellationToken)"/>
+    /// does and, in the same write, sets the recipient's reply routing state to <paramref name="state"/> (its contact is
+    /// the recipient, whatever <see cref="ReplyState.ContactJid"/> says) so the reply is routed (CONTRACT §3c).
+    /// </summary>
+    public async Task<MessageRecord> SendMessageAsync(string toJid, Proto.Message content, ReplyState? state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         if (!Jid.TryParse(toJid, out var to) || to.Server is not (JidServers.WhatsApp or JidServers.Lid) || to.Device is not null)
@@ -104,7 +112,7 @@ public sealed class LineActor : IAsyncDisposable
         }
 
         var done = new TaskCompletionSource<MessageRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await PostAsync(new LineMail.QueueSend(to.ToString(), content, done), cancellationToken).ConfigureAwait(false);
+        await PostAsync(new LineMail.QueueSend(to.ToString(), content, done, state), cancellationToken).ConfigureAwait(false);
         return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

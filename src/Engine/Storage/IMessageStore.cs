@@ -22,6 +22,16 @@ public interface IMessageStore
     Task SaveOutboundAsync(MessageRecord message, string toJid, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Stores a new outbound message as <see cref="SaveOutboundAsync(MessageRecord, string, DateTimeOffset, CancellationToken)"/>
+    /// does and, in the same write, sets the recipient's reply routing state (CONTRACT §3c) when <paramref name="state"/> is given.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A state is given and this store keeps none.</exception>
+    Task SaveOutboundAsync(MessageRecord message, string toJid, DateTimeOffset expiresAt, ReplyState? state, CancellationToken cancellationToken) =>
+        state is null
+            ? SaveOutboundAsync(message, toJid, expiresAt, cancellationToken)
+            : throw new NotSupportedException("This message store keeps no reply routing state.");
+
+    /// <summary>
     /// The send queue, oldest first: outbound messages queued, sending, or sent but not yet acknowledged by the server
     /// (after a reconnect those go out again with the same id; peers dedupe).
     /// </summary>

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using WaEngine.Engine.Messaging;
 
 namespace WaEngine.Store.Messages;
@@ -13,15 +14,20 @@ public sealed class ReplyStateStore(LineDatabase database)
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO reply_states (contact_jid, handler, context, expires_at_ms) VALUES (@jid, @handler, @context, @expires)
-                ON CONFLICT (contact_jid) DO UPDATE SET handler = excluded.handler, context = excluded.context, expires_at_ms = excluded.expires_at_ms;
-                """,
-                new { jid = state.ContactJid, handler = state.Handler, context = state.ContextJson, expires = state.ExpiresAt.ToUnixTimeMilliseconds() },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            await UpsertAsync(connection, null, state, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Sets the state inside <paramref name="transaction"/> (a send that carries it commits both together).</summary>
+    internal static Task UpsertAsync(SqliteConnection connection, SqliteTransaction? transaction, ReplyState state, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO reply_states (contact_jid, handler, context, expires_at_ms) VALUES (@jid, @handler, @context, @expires)
+            ON CONFLICT (contact_jid) DO UPDATE SET handler = excluded.handler, context = excluded.context, expires_at_ms = excluded.expires_at_ms;
+            """,
+            new { jid = state.ContactJid, handler = state.Handler, context = state.ContextJson, expires = state.ExpiresAt.ToUnixTimeMilliseconds() },
+            transaction,
+            cancellationToken: cancellationToken));
 
     /// <summary>The contact's state, or null when there is none or it expired by <paramref name="now"/>.</summary>
     public async Task<ReplyState?> FindAsync(string contactJid, DateTimeOffset now, CancellationToken cancellationToken)

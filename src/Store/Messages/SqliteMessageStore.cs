@@ -111,7 +111,11 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
-    public async Task SaveOutboundAsync(MessageRecord message, string toJid, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public Task SaveOutboundAsync(MessageRecord message, string toJid, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        SaveOutboundAsync(message, toJid, expiresAt, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task SaveOutboundAsync(MessageRecord message, string toJid, DateTimeOffset expiresAt, ReplyState? state, CancellationToken cancellationToken)
     {
         ValidateMessage(message);
         ArgumentException.ThrowIfNullOrWhiteSpace(toJid);
@@ -145,6 +149,11 @@ public sealed class SqliteMessageStore : IMessageStore
                     .ConfigureAwait(false);
                 await MessageWrites.JournalAsync(connection, transaction, "message.status", message.ChatJid, message.MsgId, seq, MessageStatus.Queued.ToName(), null, now, cancellationToken)
                     .ConfigureAwait(false);
+                if (state is not null)
+                {
+                    await ReplyStateStore.UpsertAsync(connection, transaction, state, cancellationToken).ConfigureAwait(false);
+                }
+
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 _database.OnJournalled();
             }

@@ -36,6 +36,14 @@ public class ReplyStateTests
             var first = await PhoneSendsAsync(service, "hi, before any state");
             Assert.Null((await DeliveredAsync(receiver, first))["data"]!["state"]);
 
+            // A send that asks the question sets the state for the answer, in the same write as the queued message.
+            var asking = await line.PostAsJsonAsync("/api/messages/send", new { to = Peer, text = "What is your address?", state = new { handler = "address-flow", ttl_seconds = 600 } });
+            Assert.Equal(HttpStatusCode.Accepted, asking.StatusCode);
+            var routed = (await line.GetFromJsonAsync<JsonNode>("/api/state/" + Peer))!;
+            Assert.Equal(("address-flow", null), (routed["handler"]!.GetValue<string>(), routed["context"]));
+            var answer = await PhoneSendsAsync(service, "1 Main St");
+            Assert.Equal("address-flow", (await DeliveredAsync(receiver, answer))["data"]!["state"]!["handler"]!.GetValue<string>());
+
             var set = await line.PutAsJsonAsync("/api/state/+" + Peer, new { handler = "order-flow", ttl_seconds = 3600, context = new { order = 1234, step = "address" } });
             var view = await set.Content.ReadFromJsonAsync<JsonNode>();
             Assert.True(set.IsSuccessStatusCode, view?.ToJsonString());

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using WaEngine.Api.State;
 using WaEngine.Api.Validation;
 
 namespace WaEngine.Api.Messages.Bodies;
@@ -19,4 +20,9 @@ public sealed record DeleteBody
     [MaxLength(OutgoingRequestReader.MaxMsgIdLength)]
     [Description("The msg_id of a message of the same chat. Edits and deletes: one of our own messages; edits within 15 minutes of sending.")]
     public required string TargetMsgId { get; init; }
+
+    /// <summary>Routes the recipient's reply (CONTRACT §3c), set together with the send.</summary>
+    [JsonPropertyName("state")]
+    [Description("Optional: sets the recipient's reply routing state together with the send, as PUT /api/state/{jid} does, so their reply reaches your handler with data.state.")]
+    public ReplyStateBody? State { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using WaEngine.Api.State;
 using WaEngine.Api.Validation;
 using WaEngine.Engine.Messaging;
 
@@ -20,4 +21,9 @@ public sealed record SendTextBody
     [MaxLength(MessageBuilder.MaxTextLength)]
     [Description("The text, 1 to 4,096 characters, not only spaces.")]
     public required string Text { get; init; }
+
+    /// <summary>Routes the recipient's reply (CONTRACT §3c), set together with the send.</summary>
+    [JsonPropertyName("state")]
+    [Description("Optional: sets the recipient's reply routing state together with the send, as PUT /api/state/{jid} does, so their reply reaches your handler with data.state.")]
+    public ReplyStateBody? State { get; init; }
 }

@@ -41,7 +41,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     {
         try
         {
-            var record = await StoreAsync(mail.ToJid, mail.Content, context).ConfigureAwait(false);
+            var record = await StoreAsync(mail.ToJid, mail.Content, mail.State, context).ConfigureAwait(false);
             return Kick(context) with { Completed = () => mail.Done.TrySetResult(record) };
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -51,7 +51,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         }
     }
 
-    private async Task<MessageRecord> StoreAsync(string chatJid, Proto.Message content, LineContext context)
+    private async Task<MessageRecord> StoreAsync(string chatJid, Proto.Message content, ReplyState? state, LineContext context)
     {
         var refusal = SendReadiness.Refusal(context.LineId, context.Status, context.Paired is not null);
         if (refusal is not null || context.Paired is not { } credentials)
@@ -76,7 +76,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             Timestamp = now,
             Status = MessageStatus.Queued,
         };
-        await messages.SaveOutboundAsync(record, chatJid, now + options.OutboundExpiry, context.Lifetime).ConfigureAwait(false);
+        await messages.SaveOutboundAsync(record, chatJid, now + options.OutboundExpiry, state is null ? null : state with { ContactJid = chatJid }, context.Lifetime).ConfigureAwait(false);
         statuses.Publish(record.MsgId, chatJid, MessageStatus.Queued, null);
         return record;
     }
