@@ -94,6 +94,10 @@ if (sandbox)
     builder.Services.AddSandbox(SandboxOptions.FromConfiguration(Path.Combine(dataFolder.Path, "sandbox"), builder.Configuration));
 }
 
+// Registered after the sandbox so that on shutdown the lines close first, then the sandbox, then the web server.
+builder.Services.AddHostedService<LineShutdown>();
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = LineShutdown.HostTimeout);
+
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:8080");

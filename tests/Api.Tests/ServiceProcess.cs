@@ -73,6 +73,27 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM (what systemd, Docker and Ctrl+C send) and waits for the process to end; returns its exit code.</summary>
+    /// <exception cref="TimeoutException">It was still running after <paramref name="patience"/> (a hang, not a slow stop).</exception>
+    public async Task<int> TerminateAsync(TimeSpan patience)
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(patience);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"The service was still running {patience} after SIGTERM. Its output:\n{Output}", ex);
+        }
+
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)

@@ -13,7 +13,7 @@ namespace WaEngine.Sandbox.Hosting;
 /// One running sandbox: its database, server keys, accounts and media host. Started by the host
 /// (<see cref="IHostedService"/>) before requests are served, stopped on shutdown.
 /// </summary>
-public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactory loggerFactory, TimeProvider time) : IHostedService, IAsyncDisposable
+public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactory loggerFactory, TimeProvider time) : IHostedLifecycleService, IAsyncDisposable
 {
     private readonly ILogger<SandboxRuntime> _logger = loggerFactory.CreateLogger<SandboxRuntime>();
     private readonly RuleBook _rules = new(options.Strict, loggerFactory.CreateLogger<RuleBook>());
@@ -76,6 +76,27 @@ public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactor
 
         _parts = new Parts(database, root, staticKey, accounts, keys, authority, media, network, phones);
     }
+
+    /// <summary>
+    /// Ends every client connection as soon as the host is told to stop: the web server stops before the sandbox and
+    /// waits for open requests — each websocket is one — so connections left open would hold the shutdown until its timeout.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        if (_parts is { } parts)
+        {
+            await parts.Network.CloseAllAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
