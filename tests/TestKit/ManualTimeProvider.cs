@@ -5,6 +5,7 @@ public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
+    private readonly List<(DateTimeOffset DueAt, TaskCompletionSource Armed)> _waiters = [];
     private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public override DateTimeOffset GetUtcNow()
@@ -20,6 +21,26 @@ public sealed class ManualTimeProvider : TimeProvider
         var timer = new ManualTimer(this, callback, state);
         timer.Change(dueTime, period);
         return timer;
+    }
+
+    /// <summary>
+    /// Completes once a timer is due exactly <paramref name="dueIn"/> from now (now as of this call) — for a test that must
+    /// not move the clock before the code under test has started waiting on it.
+    /// </summary>
+    public Task TimerDueAsync(TimeSpan dueIn)
+    {
+        lock (_gate)
+        {
+            var at = _now + dueIn;
+            if (_timers.Any(t => t.DueAt == at))
+            {
+                return Task.CompletedTask;
+            }
+
+            var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((at, armed));
+            return armed.Task;
+        }
     }
 
     public void Advance(TimeSpan by)
@@ -67,6 +88,12 @@ public sealed class ManualTimeProvider : TimeProvider
                 if (!owner._timers.Contains(this))
                 {
                     owner._timers.Add(this);
+                }
+
+                foreach (var waiter in owner._waiters.Where(w => w.DueAt == DueAt).ToList())
+                {
+                    owner._waiters.Remove(waiter);
+                    waiter.Armed.TrySetResult();
                 }
             }
 

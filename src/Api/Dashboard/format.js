@@ -65,6 +65,8 @@ export function reasonSentence(reason, until) {
       return `The line cannot reach the server${detail ? ` (${detail})` : ""}. It keeps trying.`;
     case "keepalive_timeout":
       return "The server stopped answering. The line reconnects by itself.";
+    case "login_unanswered":
+      return "The server took the login but did not answer after it. The line tries again, waiting longer each time.";
     case "connection_lost":
     case "stream_end":
       return "The connection dropped. The line reconnects by itself.";

@@ -256,7 +256,12 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.QrExpired m when current.IsCurrent(m.Generation): await ApplyAsync(_parts.Pairing.HandleQrExpired(m, Context)).ConfigureAwait(false); break;
             case LineMail.PreKeyCountKnown m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.PreKeys.HandleCountAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.LoginSettled m when current.IsCurrent(m.Generation) && current.LoggedIn && _machine.Current == LineStatus.Connecting:
+                // Only a login the server keeps answering ends the backoff: one it accepts and then ignores does not.
+                _reconnectAttempt = 0;
                 await TransitionToAsync(LineStatus.Connected, "logged_in").ConfigureAwait(false);
+                break;
+            case LineMail.LoginUnanswered m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Connecting:
+                await ReconnectLaterAsync("login_unanswered").ConfigureAwait(false);
                 break;
             case LineMail.PlanReady m: await _parts.Outbound.HandlePlanReadyAsync(m, Context).ConfigureAwait(false); break;
             case LineMail.SendPassEnded: await ApplyAsync(await _parts.Outbound.HandlePassEndedAsync(Context).ConfigureAwait(false)).ConfigureAwait(false); break;
@@ -320,7 +325,6 @@ public sealed class LineActor : IAsyncDisposable
             case LineDecision.Failed d: await FailAsync(d.Reason).ConfigureAwait(false); break;
             case LineDecision.LoggedIn:
                 _link = _link with { LoggedIn = true };
-                _reconnectAttempt = 0;
                 await ApplyAsync(_parts.Outbound.Kick(Context, afterLogin: true)).ConfigureAwait(false);
                 break;
             case LineDecision.Enter d when _machine.Current != d.Status:

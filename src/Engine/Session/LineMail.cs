@@ -87,6 +87,12 @@ internal abstract record LineMail
     /// <summary>The steps after a login (prekeys published, passive mode left) are done, or gave up.</summary>
     public sealed record LoginSettled(int Generation) : LineMail;
 
+    /// <summary>
+    /// The server accepted the login but left a query after it unanswered: a connection that answers the handshake and
+    /// ignores everything after it is not alive, so the line must not report connected on it.
+    /// </summary>
+    public sealed record LoginUnanswered(int Generation, string Detail) : LineMail;
+
     public sealed record LogoutAnswered(int Generation, TaskCompletionSource Done) : Command(Done);
 
     /// <summary>

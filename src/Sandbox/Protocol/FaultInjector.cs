@@ -44,7 +44,8 @@ internal sealed class FaultInjector(AccountRegistry accounts, DeviceDirectory de
                     throw new SandboxInputException($"code '{code}' must be a number for {kind}.", 400, "code");
                 }
 
-                devices.Faults(account.Phone, deviceId).Arm(kind, Math.Max(count, 1), ms, numeric);
+                // Count 0 disarms the kind (the control API's default, when count is absent, is 1).
+                devices.Faults(account.Phone, deviceId).Arm(kind, Math.Max(count, 0), ms, numeric);
                 break;
         }
     }

@@ -110,6 +110,42 @@ public sealed class LineActorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_server_that_takes_the_login_and_ignores_the_rest_never_makes_the_line_connected_and_the_backoff_grows()
+    {
+        var device = await PairAsync("15550009010");
+        await _sandbox.Runtime.Network.InjectFaultAsync(device, FaultKind.Mute, null, 0, 1000, CancellationToken.None);
+        _time.Advance(_options.KeepAliveInterval);
+        _time.Advance(_options.KeepAliveInterval);
+        _time.Advance(_options.KeepAliveInterval);
+        Assert.Equal("keepalive_timeout", (await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Reconnecting)).Change.Reason);
+
+        // First attempt: 0.75 s (half of the 1 s ceiling fixed, the other half scaled by the test's 0.5).
+        var delay = TimeSpan.FromSeconds(0.75);
+        for (var round = 0; round < 3; round++)
+        {
+            await _time.TimerDueAsync(delay);
+            _time.Advance(delay);
+            await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Connecting);
+
+            // The muted server answers the handshake with <success>, then ignores the prekey count query.
+            await _time.TimerDueAsync(_options.IqTimeout);
+            _time.Advance(_options.IqTimeout);
+            var next = await _events.NextAsync<StatusChanged>(e => e.Change.To is LineStatus.Reconnecting or LineStatus.Connected);
+            Assert.Equal((LineStatus.Reconnecting, "login_unanswered"), (next.Change.To, next.Change.Reason));
+
+            // The accepted login did not end the backoff: 1.5 s from the 2 s ceiling (the policy's maximum) on.
+            delay = TimeSpan.FromSeconds(1.5);
+        }
+
+        // The server answers again: the next login settles, and only that counts as connected.
+        await _sandbox.Runtime.Network.InjectFaultAsync(device, FaultKind.Mute, null, 0, 0, CancellationToken.None);
+        await _time.TimerDueAsync(delay);
+        _time.Advance(delay);
+        var back = await _events.NextAsync<StatusChanged>(e => e.Change.To is LineStatus.Reconnecting or LineStatus.Connected);
+        Assert.Equal((LineStatus.Connected, "logged_in"), (back.Change.To, back.Change.Reason));
+    }
+
+    [Fact]
     public async Task Stream_error_515_reconnects_at_once_and_logs_in_again()
     {
         var device = await PairAsync("15550009002");

@@ -49,9 +49,14 @@ internal sealed class ConnectionHandler(LineOptions options, ICredentialStore st
                         reader.ThrowIfInvalid();
                         next = new LineMail.PreKeyCountKnown(generation, (int)Math.Clamp(value, 0, int.MaxValue), AfterLogin: true);
                     }
+                    catch (LineException ex) when (ex.Kind == LineErrorKind.Timeout)
+                    {
+                        LineLog.FlowFailed(logger, "after_login", ex.Message);
+                        next = new LineMail.LoginUnanswered(generation, ex.Message);
+                    }
                     catch (Exception ex) when (ex is WaEngineException or ChannelClosedException or IOException)
                     {
-                        // The line must not stay in connecting for it: settle, the server asks for prekeys when low.
+                        // An answer, even a refusal, shows the server alive: settle, the server asks for prekeys when low.
                         LineLog.FlowFailed(logger, "after_login", ex.Message);
                         next = new LineMail.LoginSettled(generation);
                     }

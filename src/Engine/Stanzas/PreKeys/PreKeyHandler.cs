@@ -47,6 +47,7 @@ internal sealed class PreKeyHandler(LineOptions options, SignalKeyGenerator keys
             [
                 new BackgroundWork(afterLogin ? "after_login" : "prekey_top_up", async (mailbox, cancellationToken) =>
                 {
+                    LineMail settled = new LineMail.LoginSettled(generation);
                     try
                     {
                         if (upload is not null)
@@ -59,6 +60,11 @@ internal sealed class PreKeyHandler(LineOptions options, SignalKeyGenerator keys
                             await connection.QueryAsync(ConnectionStanzas.BuildPassiveActive(connection.NextId()), options.IqTimeout, cancellationToken).ConfigureAwait(false);
                         }
                     }
+                    catch (LineException ex) when (ex.Kind == LineErrorKind.Timeout && afterLogin)
+                    {
+                        LineLog.FlowFailed(logger, "after_login", ex.Message);
+                        settled = new LineMail.LoginUnanswered(generation, ex.Message);
+                    }
                     catch (Exception ex) when (ex is WaEngineException or ChannelClosedException or IOException)
                     {
                         LineLog.FlowFailed(logger, afterLogin ? "after_login" : "prekey_top_up", ex.Message);
@@ -66,7 +72,7 @@ internal sealed class PreKeyHandler(LineOptions options, SignalKeyGenerator keys
 
                     if (afterLogin)
                     {
-                        await mailbox.PostAsync(new LineMail.LoginSettled(generation), cancellationToken).ConfigureAwait(false);
+                        await mailbox.PostAsync(settled, cancellationToken).ConfigureAwait(false);
                     }
                 }),
             ],
