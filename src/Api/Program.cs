@@ -1,6 +1,7 @@
 using WaEngine.Api.Auth;
 using WaEngine.Api.Docs;
 using WaEngine.Api.Endpoints;
+using WaEngine.Api.Errors;
 using WaEngine.Api.Hosting;
 using WaEngine.Api.Idempotency;
 using WaEngine.Api.Observability;
@@ -111,6 +112,7 @@ if (ApiOptionsSetup.Check(app.Services) is { } wrongOptions)
 }
 
 app.UseWebSockets();
+app.UseBodyLimit();
 app.UseServiceMetrics(open: string.Equals(builder.Configuration["Metrics:Open"], "true", StringComparison.OrdinalIgnoreCase));
 app.UseRateLimiter();
 app.MapApiDocs();

@@ -36,6 +36,9 @@ public static class ErrorCodes
     /// <summary>422: the <c>Idempotency-Key</c> was used before with a different request.</summary>
     public const string IdempotencyKeyReused = "idempotency_key_reused";
 
+    /// <summary>413: the file is over its kind's limit (the limit is in the sentence).</summary>
+    public const string TooLarge = "too_large";
+
     /// <summary>429: too many requests for this token; <c>Retry-After</c> says when to try again.</summary>
     public const string RateLimited = "rate_limited";
 }

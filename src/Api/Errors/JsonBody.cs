@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -24,11 +25,23 @@ public sealed class JsonBody
     /// <summary>The first problem found, as the field and a sentence (for a nested object, of the whole body).</summary>
     public (string Param, string Message)? Problem => _parent is null ? _problem : _parent.Problem;
 
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Parses the request body; an empty body reads as <c>{}</c> when <paramref name="emptyAllowed"/>.</summary>
     public static async Task<(JsonBody? Body, IResult? Error)> ReadAsync(HttpContext context, bool emptyAllowed = false)
     {
-        using var reader = new StreamReader(context.Request.Body);
-        var text = await reader.ReadToEndAsync(context.RequestAborted);
+        string text;
+        try
+        {
+            // Strict: a body that is not UTF-8 is refused, never read with replacement characters and sent on.
+            using var reader = new StreamReader(context.Request.Body, StrictUtf8, detectEncodingFromByteOrderMarks: false);
+            text = await reader.ReadToEndAsync(context.RequestAborted);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, ApiResults.BadRequest(context, "The body is not valid UTF-8 text."));
+        }
+
         if (string.IsNullOrWhiteSpace(text))
         {
             return emptyAllowed ? (new JsonBody([]), null) : (null, ApiResults.BadRequest(context, "The request needs a JSON object body."));

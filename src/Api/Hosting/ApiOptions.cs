@@ -17,4 +17,10 @@ public sealed record ApiOptions
 
     /// <summary>How often an idle <c>/events</c> stream sends a comment line so proxies keep it open (default 15 s, 1 s to 5 min).</summary>
     public TimeSpan EventsKeepAlive { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The largest request body the API reads (default 1 MiB, 4 KiB to 64 MiB); larger ones get 413 before they are read
+    /// whole. Media sends have their own, larger limits per kind.
+    /// </summary>
+    public long MaxBodyBytes { get; init; } = 1024 * 1024;
 }
