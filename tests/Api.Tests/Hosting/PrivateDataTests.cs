@@ -46,6 +46,41 @@ public class PrivateDataTests
     }
 
     [Fact]
+    public async Task A_copy_of_the_data_folder_yields_no_working_token_and_the_log_holds_none()
+    {
+        using var data = new TempFolder();
+        string token;
+        string[] tokens;
+        string output;
+        await using (var service = await ServiceProcess.StartAsync(data.Path))
+        {
+            using var admin = ApiClients.Admin(service, data.Path);
+            (_, token) = await ApiClients.CreateLineAsync(admin, "copied", start: false);
+            var rotated = await admin.PostAsync("/api/sessions/1/token", null);
+            Assert.True(rotated.IsSuccessStatusCode);
+            var second = (await rotated.Content.ReadFromJsonAsync<JsonNode>())!["token"]!.GetValue<string>();
+            Assert.NotEqual(token, second);
+            tokens = [token, second];
+            output = service.Output;
+        }
+
+        // Neither the token nor its secret part appears in any file, as text or as UTF-16, nor in the log.
+        foreach (var secret in tokens.Select(t => t[(t.IndexOf('_', StringComparison.Ordinal) + 1)..]))
+        {
+            foreach (var file in Directory.EnumerateFiles(data.Path, "*", SearchOption.AllDirectories))
+            {
+                var bytes = await File.ReadAllBytesAsync(file);
+                foreach (var needle in new[] { System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.Unicode.GetBytes(secret) })
+                {
+                    Assert.True(bytes.AsSpan().IndexOf(needle) < 0, $"{file} holds a token");
+                }
+            }
+
+            Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Json_logs_are_one_object_per_line_and_a_lines_entries_carry_its_id()
     {
         using var data = new TempFolder();
