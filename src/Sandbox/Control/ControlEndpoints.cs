@@ -309,7 +309,8 @@ public static class ControlEndpoints
                 }
             }
 
-            views.Add(new AccountView(account.Phone, account.Jid, account.LidJid, account.Devices.Select(d => d.Jid).ToList(), reachable));
+            var online = account.Devices.Where(d => sandbox.Network.IsOnline(d.Phone, d.DeviceId)).Select(d => d.Jid).ToList();
+            views.Add(new AccountView(account.Phone, account.Jid, account.LidJid, account.Devices.Select(d => d.Jid).ToList(), reachable, online));
         }
 
         return TypedResults.Ok(views);

@@ -27,7 +27,8 @@ public sealed record AccountView(
     [property: JsonPropertyName("jid")] string Jid,
     [property: JsonPropertyName("lid")] string Lid,
     [property: JsonPropertyName("devices")] IReadOnlyList<string> Devices,
-    [property: JsonPropertyName("reachable")] IReadOnlyList<string> Reachable);
+    [property: JsonPropertyName("reachable")] IReadOnlyList<string> Reachable,
+    [property: JsonPropertyName("online")] IReadOnlyList<string> Online);
 
 /// <summary><c>POST /sandbox/accounts/{phone}/scan</c> body.</summary>
 public sealed record ScanRequest([property: JsonPropertyName("qr")] string? Qr);

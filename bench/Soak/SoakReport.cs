@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+/// <summary>The soak's figures, and whether it passed: nothing lost, nothing duplicated, every line back, nothing leaked.</summary>
+internal sealed class SoakReport
+{
+    /// <summary>The longest a line may say connected while the server has no connection for it: two keepalive intervals (25 s each) and the monitor's 2 s.</summary>
+    public static readonly TimeSpan ConnectedWhileOfflineLimit = TimeSpan.FromSeconds(52);
+
+    public int Lines { get; init; }
+
+    public int Peers { get; init; }
+
+    public double TrafficMinutes { get; set; }
+
+    public double SettleSeconds { get; set; }
+
+    public double ShutdownSeconds { get; set; }
+
+    public int InboundSent { get; set; }
+
+    public int InboundStored { get; set; }
+
+    public int InboundDelivered { get; set; }
+
+    public List<string> InboundMissing { get; } = [];
+
+    public int OutboundAccepted { get; set; }
+
+    public int OutboundDelivered { get; set; }
+
+    public List<string> OutboundFailed { get; } = [];
+
+    public List<string> OutboundMissing { get; } = [];
+
+    public List<string> Refusals { get; init; } = [];
+
+    public int WebhookPosts { get; set; }
+
+    public int WebhookRefusedByReceiver { get; set; }
+
+    public int WebhookRetries { get; set; }
+
+    public int DuplicateEvents { get; set; }
+
+    public int Connected { get; set; }
+
+    public List<string> NotConnected { get; set; } = [];
+
+    public TimeSpan WorstConnectedWhileOffline { get; init; }
+
+    public List<InjectedFault> Faults { get; init; } = [];
+
+    public Dictionary<string, long> RuleBreaches { get; set; } = [];
+
+    public List<string> LogLeaks { get; set; } = [];
+
+    /// <summary>Nothing is still on its way: every message is where it belongs (or failed with a reason) and every line is connected.</summary>
+    public bool Settled => InboundMissing.Count == 0 && OutboundMissing.Count == 0 && NotConnected.Count == 0;
+
+    public bool Passed => Settled && DuplicateEvents == 0 && Refusals.Count == 0 && LogLeaks.Count == 0 && RuleBreaches.Count == 0
+        && WorstConnectedWhileOffline <= ConnectedWhileOfflineLimit && OutboundFailed.Count == 0;
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"| soak: {Lines} lines, {Peers} phones, {TrafficMinutes:0.0} min of traffic and faults | |");
+        text.AppendLine("|---|---|");
+        text.AppendLine(c, $"| inbound messages sent by phones | {InboundSent} |");
+        text.AppendLine(c, $"| … stored by the service / delivered to the webhook | {InboundStored} / {InboundDelivered} |");
+        text.AppendLine(c, $"| outbound messages accepted by the API (202) | {OutboundAccepted} |");
+        text.AppendLine(c, $"| … acked by the server and in the phone's inbox / failed with a reason | {OutboundDelivered} / {OutboundFailed.Count} |");
+        text.AppendLine(c, $"| **lost** (inbound + outbound) | **{InboundMissing.Count + OutboundMissing.Count}** |");
+        text.AppendLine(c, $"| webhook requests / refused by the receiver (10%) / retries of a delivery | {WebhookPosts} / {WebhookRefusedByReceiver} / {WebhookRetries} |");
+        text.AppendLine(c, $"| duplicate events (one message, two delivery ids) | {DuplicateEvents} |");
+        text.AppendLine(c, $"| API requests refused (4xx other than expected) | {Refusals.Count} |");
+        text.AppendLine(c, $"| lines connected at the end | {Connected} of {Lines} |");
+        text.AppendLine(c, $"| longest 'connected' while the server had no connection (limit {ConnectedWhileOfflineLimit.TotalSeconds:0} s) | {WorstConnectedWhileOffline.TotalSeconds:0.0} s |");
+        foreach (var kind in Faults.GroupBy(f => f.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var recoveries = kind.Where(f => f.Recovery is not null).Select(f => f.Recovery!.Value.TotalSeconds).OrderBy(s => s).ToList();
+            var noticed = kind.Where(f => f.Noticed is not null).Select(f => f.Noticed!.Value.TotalSeconds).ToList();
+            var back = recoveries.Count == 0 ? "—" : string.Create(c, $"back in {recoveries[recoveries.Count / 2]:0.0} s median, {recoveries[^1]:0.0} s max");
+            var seen = kind.Key == "mute" && noticed.Count > 0 ? string.Create(c, $"; noticed in {noticed.Max():0.0} s max") : "";
+            text.AppendLine(c, $"| fault `{kind.Key}` × {kind.Count()} | {back}{seen} |");
+        }
+
+        text.AppendLine(c, $"| settle after the traffic stopped | {SettleSeconds:0} s |");
+        text.AppendLine(c, $"| SIGTERM of the service at the end | {ShutdownSeconds:0.0} s |");
+        text.AppendLine(c, $"| strict sandbox rule breaches | {(RuleBreaches.Count == 0 ? "none" : string.Join(", ", RuleBreaches.Select(b => $"{b.Key} × {b.Value}")))} |");
+        text.AppendLine(c, $"| secrets or message text in the service's log | {(LogLeaks.Count == 0 ? "none" : string.Join(", ", LogLeaks))} |");
+        text.AppendLine(c, $"| verdict | {(Passed ? "passed" : "FAILED")} |");
+        foreach (var (title, list) in new[] { ("missing inbound", InboundMissing), ("missing outbound", OutboundMissing), ("failed outbound", OutboundFailed), ("refused requests", Refusals), ("not connected", NotConnected) })
+        {
+            if (list.Count > 0)
+            {
+                text.AppendLine().AppendLine(c, $"{title} ({list.Count}, first 20):");
+                foreach (var item in list.Take(20))
+                {
+                    text.AppendLine(c, $"- {item}");
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public JsonObject ToJson() => new()
+    {
+        ["lines"] = Lines,
+        ["peers"] = Peers,
+        ["traffic_minutes"] = Math.Round(TrafficMinutes, 2),
+        ["inbound_sent"] = InboundSent,
+        ["inbound_stored"] = InboundStored,
+        ["inbound_delivered"] = InboundDelivered,
+        ["outbound_accepted"] = OutboundAccepted,
+        ["outbound_delivered"] = OutboundDelivered,
+        ["outbound_failed"] = OutboundFailed.Count,
+        ["lost"] = InboundMissing.Count + OutboundMissing.Count,
+        ["duplicate_events"] = DuplicateEvents,
+        ["webhook_posts"] = WebhookPosts,
+        ["webhook_retries"] = WebhookRetries,
+        ["refusals"] = Refusals.Count,
+        ["connected_at_end"] = Connected,
+        ["worst_connected_while_offline_s"] = Math.Round(WorstConnectedWhileOffline.TotalSeconds, 1),
+        ["faults"] = new JsonArray([.. Faults.Select(f => new JsonObject { ["kind"] = f.Kind, ["line"] = f.LineId, ["recovery_s"] = f.Recovery?.TotalSeconds, ["noticed_s"] = f.Noticed?.TotalSeconds })]),
+        ["rule_breaches"] = new JsonObject([.. RuleBreaches.Select(b => KeyValuePair.Create(b.Key, (JsonNode?)b.Value))]),
+        ["log_leaks"] = LogLeaks.Count,
+        ["shutdown_s"] = Math.Round(ShutdownSeconds, 2),
+        ["passed"] = Passed,
+    };
+}
