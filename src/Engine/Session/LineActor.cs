@@ -30,7 +30,7 @@ public sealed class LineActor : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
-    private readonly ClientPayloadBuilder _payloads;
+    private readonly WaWebVersionSource _versions;
     private readonly LineStateMachine _machine;
     private readonly LineEventHub _events = new();
     private readonly LineMailbox _mailbox;
@@ -42,6 +42,7 @@ public sealed class LineActor : IAsyncDisposable
     private DeviceCredentials? _credentials;
     private volatile LineLink _link = LineLink.None;
     private bool _loggingOut;
+    private WaWebVersion _announced;
     private int _reconnectAttempt;
     private int _disposed;
 
@@ -68,7 +69,7 @@ public sealed class LineActor : IAsyncDisposable
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
         _random = random ?? Random.Shared.NextDouble;
-        _payloads = new ClientPayloadBuilder(options.ClientPayload);
+        _versions = options.Versions ?? new WaWebVersionSource(options.ClientPayload.Version);
         _machine = new LineStateMachine(_time);
         _parts = LineParts.Compose(lineId, options, _store, _signal, _messages, _events, _time, _logger);
         _mailbox = new LineMailbox(options.MailboxCapacity);
@@ -219,7 +220,7 @@ public sealed class LineActor : IAsyncDisposable
         var current = _link;
         switch (mail)
         {
-            case LineMail.Start m: await m.RunAsync(StartCoreAsync).ConfigureAwait(false); break;
+            case LineMail.Start m: await m.RunAsync(() => StartCoreAsync("start")).ConfigureAwait(false); break;
             case LineMail.Stop m: await m.RunAsync(() => StopCoreAsync(persist: true)).ConfigureAwait(false); break;
             case LineMail.Restart m: await m.RunAsync(RestartCoreAsync).ConfigureAwait(false); break;
             case LineMail.Logout m: await LogoutCoreAsync(m.Done).ConfigureAwait(false); break;
@@ -237,6 +238,10 @@ public sealed class LineActor : IAsyncDisposable
                 break;
             case LineMail.KeepaliveTick m when current.IsCurrent(m.Generation) && current.Connection is { } connection && connection.IsSilent(SilenceLimit):
                 await ReconnectLaterAsync("keepalive_timeout").ConfigureAwait(false);
+                break;
+            case LineMail.VersionChecked m when current.IsCurrent(m.Generation): await OnVersionCheckedAsync(m).ConfigureAwait(false); break;
+            case LineMail.BanExpired m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Failed:
+                await StartCoreAsync("ban_expired").ConfigureAwait(false);
                 break;
             case LineMail.ReconnectDue m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Reconnecting:
                 _vitals.Reconnected();
@@ -307,6 +312,8 @@ public sealed class LineActor : IAsyncDisposable
                 break;
             case LineDecision.LoggedOut d: await LoggedOutAsync(_loggingOut && d.Reason == "device_removed" ? "logout" : d.Reason).ConfigureAwait(false); break;
             case LineDecision.Failed d: await FailAsync(d.Reason).ConfigureAwait(false); break;
+            case LineDecision.ClientOutdated: await CheckVersionAsync().ConfigureAwait(false); break;
+            case LineDecision.TemporarilyBanned d: await BannedAsync(d).ConfigureAwait(false); break;
             case LineDecision.LoggedIn:
                 _link = _link with { LoggedIn = true };
                 _reconnectAttempt = 0;
@@ -324,9 +331,9 @@ public sealed class LineActor : IAsyncDisposable
         }
     }
 
-    private async Task TransitionToAsync(LineStatus next, string reason)
+    private async Task TransitionToAsync(LineStatus next, string reason, DateTimeOffset? until = null)
     {
-        var change = _machine.TransitionTo(next, reason);
+        var change = _machine.TransitionTo(next, reason, until);
         LineLog.StatusChanged(_logger, change.From.ToName(), change.To.ToName(), reason);
         try
         {
@@ -341,9 +348,9 @@ public sealed class LineActor : IAsyncDisposable
         _events.Publish(new StatusChanged(LineId, change));
     }
 
-    private async Task StartCoreAsync()
+    private async Task StartCoreAsync(string reason)
     {
-        await TransitionToAsync(LineStatus.Starting, "start").ConfigureAwait(false);
+        await TransitionToAsync(LineStatus.Starting, reason).ConfigureAwait(false);
         try
         {
             await _store.SetDesiredRunningAsync(true, _lifetime.Token).ConfigureAwait(false);
@@ -355,7 +362,7 @@ public sealed class LineActor : IAsyncDisposable
             throw;
         }
 
-        await BeginConnectAsync("start").ConfigureAwait(false);
+        await BeginConnectAsync(reason).ConfigureAwait(false);
 
         // Messages queued before a restart expire on schedule even if the line never logs in again.
         await ApplyAsync(_parts.Outbound.Kick(Context)).ConfigureAwait(false);
@@ -386,7 +393,7 @@ public sealed class LineActor : IAsyncDisposable
             await StopCoreAsync(persist: false).ConfigureAwait(false);
         }
 
-        await StartCoreAsync().ConfigureAwait(false);
+        await StartCoreAsync("start").ConfigureAwait(false);
     }
 
     private async Task LogoutCoreAsync(TaskCompletionSource done)
@@ -430,12 +437,54 @@ public sealed class LineActor : IAsyncDisposable
         await TransitionToAsync(LineStatus.LoggedOut, reason).ConfigureAwait(false);
     }
 
-    private async Task FailAsync(string reason)
+    private async Task FailAsync(string reason, DateTimeOffset? until = null)
     {
         await EndConnectionAsync().ConfigureAwait(false);
         _chores.Cancel(ReconnectSlot);
         _parts.Pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} failed ({reason}) before the pairing code was issued."));
-        await TransitionToAsync(LineStatus.Failed, reason).ConfigureAwait(false);
+        await TransitionToAsync(LineStatus.Failed, reason, until).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Failure 405 (R8): the connection ends and WhatsApp Web's version is read once, off the loop; the answer
+    /// (<see cref="LineMail.VersionChecked"/>) decides between logging in again and <c>client_outdated</c>.
+    /// </summary>
+    private async Task CheckVersionAsync()
+    {
+        await EndConnectionAsync().ConfigureAwait(false);
+        var refused = _announced;
+        var generation = _link.Generation;
+        var versions = _versions;
+        _chores.Track(new BackgroundWork("version_refresh", async (mailbox, cancellationToken) =>
+            await mailbox.PostAsync(new LineMail.VersionChecked(generation, refused, await versions.RefreshAsync(cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false)));
+    }
+
+    private async Task OnVersionCheckedAsync(LineMail.VersionChecked mail)
+    {
+        if (mail.Refresh.Current > mail.Refused)
+        {
+            LineLog.VersionRetry(_logger, mail.Refused.ToString(), mail.Refresh.Current.ToString());
+            await BeginConnectAsync("client_version_refreshed").ConfigureAwait(false);
+            return;
+        }
+
+        LineLog.VersionOutdated(_logger, mail.Refused.ToString(), mail.Refresh.Published?.ToString() ?? mail.Refresh.Error ?? "unknown");
+        await FailAsync("client_outdated").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Failure 402 (R9): <c>failed</c> with <c>temporarily_banned</c> and the ban's end, and one attempt once it has
+    /// passed (not before: a login during the ban extends it). Stop, start or logout in between cancel the attempt.
+    /// </summary>
+    private async Task BannedAsync(LineDecision.TemporarilyBanned ban)
+    {
+        var until = ban.Expire is { } expire ? _time.GetUtcNow() + expire : (DateTimeOffset?)null;
+        LineLog.TemporarilyBanned(_logger, ban.Code ?? "none", until?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
+        await FailAsync(ban.Reason, until).ConfigureAwait(false);
+        if (ban.Expire is { } wait)
+        {
+            _chores.Schedule(new ScheduledMail(ReconnectSlot, wait, new LineMail.BanExpired(_link.Generation)));
+        }
     }
 
     private async Task BeginConnectAsync(string reason)
@@ -448,7 +497,8 @@ public sealed class LineActor : IAsyncDisposable
             await TransitionToAsync(LineStatus.Connecting, reason).ConfigureAwait(false);
         }
 
-        var payload = LineConnector.BuildPayload(_payloads, credentials);
+        _announced = _versions.Current;
+        var payload = LineConnector.BuildPayload(new ClientPayloadBuilder(_options.ClientPayload with { Version = _announced }), credentials);
         _chores.Track(new BackgroundWork("connect", async (mailbox, cancellationToken) =>
             await mailbox.PostAsync(await LineConnector.ConnectAsync(_options, _time, credentials.NoiseKey, payload, generation, mailbox, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)));
     }

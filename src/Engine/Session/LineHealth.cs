@@ -10,6 +10,7 @@ namespace WaEngine.Engine.Session;
 /// <param name="LastKeepaliveAnswered">When the server last answered a keepalive ping, or null.</param>
 /// <param name="ReconnectCount">Reconnect attempts since the actor was made.</param>
 /// <param name="Reconnects24h">Reconnect attempts in the last 24 hours.</param>
+/// <param name="Until">Until when <paramref name="Reason"/> holds (a temporary ban's end), or null.</param>
 public sealed record LineHealth(
     LineStatus Status,
     string Reason,
@@ -19,4 +20,5 @@ public sealed record LineHealth(
     DateTimeOffset? LastFrameReceived,
     DateTimeOffset? LastKeepaliveAnswered,
     int ReconnectCount,
-    int Reconnects24h);
+    int Reconnects24h,
+    DateTimeOffset? Until = null);

@@ -74,6 +74,12 @@ internal abstract record LineMail
 
     public sealed record ReconnectDue(int Generation) : LineMail;
 
+    /// <summary>WhatsApp Web's version was read after a 405 that refused <paramref name="Refused"/>.</summary>
+    public sealed record VersionChecked(int Generation, Pairing.WaWebVersion Refused, Pairing.WaWebVersionRefresh Refresh) : LineMail;
+
+    /// <summary>A temporary ban's end: time for the one attempt after it.</summary>
+    public sealed record BanExpired(int Generation) : LineMail;
+
     public sealed record QrExpired(int Generation, int Sequence) : LineMail;
 
     public sealed record PairingHelloAnswered(int Generation, string Phone, string Code, Exception? Error, TaskCompletionSource<string> Done) : LineMail

@@ -49,6 +49,6 @@ internal sealed class LineVitals(TimeProvider time)
         var connection = link.Connection;
         return new LineHealth(
             machine.Current, machine.LastReason, machine.Since, connection is not null, connection is not null && link.LoggedIn,
-            connection?.LastFrameReceived ?? LastFrame, connection?.LastPingAnswered, Total, InLastDay());
+            connection?.LastFrameReceived ?? LastFrame, connection?.LastPingAnswered, Total, InLastDay(), machine.LastUntil);
     }
 }
