@@ -34,6 +34,7 @@ WebhookOptions webhookOptions;
 try
 {
     webhookOptions = WebhookOptions.FromConfiguration(builder.Configuration);
+    builder.Services.AddWhatsAppVersion(builder.Configuration, sandbox);
 }
 catch (InvalidOperationException wrong)
 {
@@ -59,7 +60,8 @@ builder.Services.AddSingleton<ILineOwner>(services => new LocalLineOwner(
     services.GetRequiredService<LineDatabases>(),
     () => WhatsAppConnection.Options(services, builder.Configuration, sandbox),
     services.GetRequiredService<ILoggerFactory>(),
-    services.GetRequiredService<TimeProvider>()));
+    services.GetRequiredService<TimeProvider>(),
+    new RestorePace(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.RestoreLoginsPerSecond, services.GetRequiredService<TimeProvider>())));
 builder.Services.AddSingleton(services => new WebhookDispatcher(
     registry,
     services.GetRequiredService<LineDatabases>(),
@@ -105,6 +107,6 @@ if (sandbox)
 }
 
 // Lines that were running when the service stopped start again once it listens.
-app.Lifetime.ApplicationStarted.Register(() => _ = LineRestore.RunAsync(app.Services.GetRequiredService<LineHost>(), app.Logger, app.Lifetime.ApplicationStopping));
+app.Lifetime.ApplicationStarted.Register(() => _ = LineRestore.RunAsync(app.Services.GetRequiredService<LineHost>(), app.Services.GetRequiredService<VersionRefresher>(), app.Logger, app.Lifetime.ApplicationStopping));
 await app.RunAsync();
 return 0;

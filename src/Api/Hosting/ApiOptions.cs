@@ -17,4 +17,10 @@ public sealed record ApiOptions
 
     /// <summary>How often an idle <c>/events</c> stream sends a comment line so proxies keep it open (default 15 s, 1 s to 5 min).</summary>
     public TimeSpan EventsKeepAlive { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How many lines a restore at start logs in per second at most, jittered (SERVER-RULES R18: many logins at one
+    /// instant from one address look like abuse). Default 2; 0.01 to 100. <c>Api__RestoreLoginsPerSecond</c>.
+    /// </summary>
+    public double RestoreLoginsPerSecond { get; init; } = 2;
 }

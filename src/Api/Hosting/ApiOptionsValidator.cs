@@ -35,6 +35,11 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             problems.Add($"Api:EventsKeepAlive is {options.EventsKeepAlive}; it must be between 00:00:01 and 00:05:00.");
         }
 
+        if (!(options.RestoreLoginsPerSecond >= 0.01 && options.RestoreLoginsPerSecond <= 100))
+        {
+            problems.Add($"Api:RestoreLoginsPerSecond is {options.RestoreLoginsPerSecond}; it must be between 0.01 and 100.");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

@@ -55,7 +55,7 @@ public sealed partial class LineHost(LineRegistry registry, ILineOwner lines, Li
         string? phone = me is not null && Jid.TryParse(me.Jid, out var parsed) ? $"{parsed.User}@s.whatsapp.net" : null;
         var health = owned.Actor.Health;
         var (queue, backlog) = await BacklogAsync(line.Id, cancellationToken).ConfigureAwait(false);
-        return new SessionView(line.Id.Value, line.Name, health.Status.ToName(), phone, me, line.CreatedAt, SessionReason.Of(health.Status, health.Reason), SessionHealthView.Of(health, queue, backlog));
+        return new SessionView(line.Id.Value, line.Name, health.Status.ToName(), phone, me, line.CreatedAt, SessionReason.Of(health.Status, health.Reason), SessionReason.UntilOf(health.Status, health.Reason, health.Until), SessionHealthView.Of(health, queue, backlog));
     }
 
     /// <summary>The line's send queue size and webhook backlog.</summary>

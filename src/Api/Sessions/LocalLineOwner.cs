@@ -20,6 +20,7 @@ public sealed partial class LocalLineOwner : ILineOwner
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RestorePace? _pace;
     private readonly ConcurrentDictionary<LineId, Lazy<Task<OwnedLine>>> _lines = new();
     private int _disposed;
 
@@ -28,8 +29,10 @@ public sealed partial class LocalLineOwner : ILineOwner
     /// <param name="options">The options every line connects with, read (and validated) when the first line opens.</param>
     /// <param name="loggers">Loggers for the actors.</param>
     /// <param name="time">Time for the actors and their stores; the system clock by default.</param>
-    public LocalLineOwner(LineDatabases databases, Func<LineOptions> options, ILoggerFactory loggers, TimeProvider? time = null)
+    /// <param name="pace">How a restore spreads the lines' starts (R18); null starts them one right after another.</param>
+    public LocalLineOwner(LineDatabases databases, Func<LineOptions> options, ILoggerFactory loggers, TimeProvider? time = null, RestorePace? pace = null)
     {
+        _pace = pace;
         ArgumentNullException.ThrowIfNull(options);
         _databases = databases ?? throw new ArgumentNullException(nameof(databases));
         _options = new Lazy<LineOptions>(() =>
@@ -73,6 +76,11 @@ public sealed partial class LocalLineOwner : ILineOwner
             var line = await OpenAsync(lineId, cancellationToken).ConfigureAwait(false);
             if (line.Actor.Status == LineStatus.Stopped && await line.Credentials.GetDesiredRunningAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (started > 0 && _pace is not null)
+                {
+                    await _pace.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await line.Actor.StartAsync(cancellationToken).ConfigureAwait(false);
                 started++;
             }
