@@ -437,11 +437,21 @@ public sealed class LineActor : IAsyncDisposable
         await TransitionToAsync(LineStatus.LoggedOut, reason).ConfigureAwait(false);
     }
 
-    private async Task FailAsync(string reason, DateTimeOffset? until = null)
+    /// <summary>
+    /// Ends in <c>failed</c> with <paramref name="reason"/> (and its end, <paramref name="until"/>). With
+    /// <paramref name="attemptAfter"/> one attempt is scheduled that long from now — before the status is published, so
+    /// whoever reacts to it finds the attempt already on the clock.
+    /// </summary>
+    private async Task FailAsync(string reason, DateTimeOffset? until = null, TimeSpan? attemptAfter = null)
     {
         await EndConnectionAsync().ConfigureAwait(false);
         _chores.Cancel(ReconnectSlot);
         _parts.Pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} failed ({reason}) before the pairing code was issued."));
+        if (attemptAfter is { } wait)
+        {
+            _chores.Schedule(new ScheduledMail(ReconnectSlot, wait, new LineMail.BanExpired(_link.Generation)));
+        }
+
         await TransitionToAsync(LineStatus.Failed, reason, until).ConfigureAwait(false);
     }
 
@@ -480,11 +490,7 @@ public sealed class LineActor : IAsyncDisposable
     {
         var until = ban.Expire is { } expire ? _time.GetUtcNow() + expire : (DateTimeOffset?)null;
         LineLog.TemporarilyBanned(_logger, ban.Code ?? "none", until?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
-        await FailAsync(ban.Reason, until).ConfigureAwait(false);
-        if (ban.Expire is { } wait)
-        {
-            _chores.Schedule(new ScheduledMail(ReconnectSlot, wait, new LineMail.BanExpired(_link.Generation)));
-        }
+        await FailAsync(ban.Reason, until, ban.Expire).ConfigureAwait(false);
     }
 
     private async Task BeginConnectAsync(string reason)
