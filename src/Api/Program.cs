@@ -96,7 +96,7 @@ app.UseWebSockets();
 app.UseRateLimiter();
 app.MapApiDocs();
 app.MapDashboard();
-app.MapGet("/health", () => TypedResults.Ok(new HealthAnswer("ok", sandbox))).WithTags("Service").WithName("health").WithSummary("Liveness: the service answers");
+app.MapGet("/health", (WaEngine.Engine.Pairing.WaWebVersionSource versions) => TypedResults.Ok(new HealthAnswer("ok", sandbox, versions.Current.ToString(), versions.LastError))).WithTags("Service").WithName("health").WithSummary("Liveness: the service answers");
 app.MapSessionEndpoints();
 app.MapLineEndpoints();
 app.MapMessageEndpoints();
