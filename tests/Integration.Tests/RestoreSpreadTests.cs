@@ -107,23 +107,4 @@ public sealed class RestoreSpreadTests
             await events.ReadAsync(cancellationToken);
         }
     }
-
-    /// <summary>A manual clock that reports every wait started on it, so the test knows when the restore is pacing.</summary>
-    private sealed class WatchedClock : TimeProvider
-    {
-        private readonly ManualTimeProvider _clock = new();
-
-        public Channel<TimeSpan> Waits { get; } = Channel.CreateUnbounded<TimeSpan>();
-
-        public override DateTimeOffset GetUtcNow() => _clock.GetUtcNow();
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = _clock.CreateTimer(callback, state, dueTime, period);
-            Waits.Writer.TryWrite(dueTime);
-            return timer;
-        }
-
-        public void Advance(TimeSpan by) => _clock.Advance(by);
-    }
 }
