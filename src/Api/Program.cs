@@ -48,6 +48,7 @@ WebhookOptions webhookOptions;
 try
 {
     webhookOptions = WebhookOptions.FromConfiguration(builder.Configuration);
+    builder.Services.AddWhatsAppVersion(builder.Configuration, sandbox);
 }
 catch (InvalidOperationException wrong)
 {
@@ -76,7 +77,8 @@ builder.Services.AddSingleton<ILineOwner>(services => new LocalLineOwner(
     services.GetRequiredService<LineDatabases>(),
     () => WhatsAppConnection.Options(services, builder.Configuration, sandbox),
     services.GetRequiredService<ILoggerFactory>(),
-    services.GetRequiredService<TimeProvider>()));
+    services.GetRequiredService<TimeProvider>(),
+    new RestorePace(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.RestoreLoginsPerSecond, services.GetRequiredService<TimeProvider>())));
 builder.Services.AddSingleton(services => new WebhookDispatcher(
     registry,
     services.GetRequiredService<LineDatabases>(),
@@ -117,7 +119,7 @@ app.UseServiceMetrics(open: string.Equals(builder.Configuration["Metrics:Open"],
 app.UseRateLimiter();
 app.MapApiDocs();
 app.MapDashboard();
-app.MapGet("/health", () => TypedResults.Ok(new HealthAnswer("ok", sandbox))).WithTags("Service").WithName("health").WithSummary("Liveness: the service answers");
+app.MapGet("/health", (WaEngine.Engine.Pairing.WaWebVersionSource versions) => TypedResults.Ok(new HealthAnswer("ok", sandbox, versions.Current.ToString(), versions.LastError))).WithTags("Service").WithName("health").WithSummary("Liveness: the service answers");
 app.MapSessionEndpoints();
 app.MapLineEndpoints();
 app.MapMessageEndpoints();
@@ -129,6 +131,6 @@ if (sandbox)
 }
 
 // Lines that were running when the service stopped start again once it listens.
-app.Lifetime.ApplicationStarted.Register(() => _ = LineRestore.RunAsync(app.Services.GetRequiredService<LineHost>(), app.Logger, app.Lifetime.ApplicationStopping));
+app.Lifetime.ApplicationStarted.Register(() => _ = LineRestore.RunAsync(app.Services.GetRequiredService<LineHost>(), app.Services.GetRequiredService<VersionRefresher>(), app.Logger, app.Lifetime.ApplicationStopping));
 await app.RunAsync();
 return 0;

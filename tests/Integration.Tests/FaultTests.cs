@@ -39,7 +39,7 @@ public sealed class FaultTests
 
         await InjectAsync(sandbox, (await line.Credentials.LoadAsync(CancellationToken.None))!.Me!, "stream_error", "conflict");
 
-        Assert.Equal("conflict", (await line.WaitForStatusAsync(LineStatus.Failed)).Change.Reason);
+        Assert.Equal("replaced", (await line.WaitForStatusAsync(LineStatus.Failed)).Change.Reason);
         await Task.Delay(500);
         Assert.Equal(LineStatus.Failed, line.Actor.Status);
         Assert.NotNull(await line.Credentials.LoadAsync(CancellationToken.None));

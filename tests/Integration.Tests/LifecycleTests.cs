@@ -92,7 +92,7 @@ public sealed class LifecycleTests
         await twin.StartAsync(CancellationToken.None);
 
         var failed = await line.WaitForStatusAsync(LineStatus.Failed);
-        Assert.Equal("conflict", failed.Change.Reason);
+        Assert.Equal("replaced", failed.Change.Reason);
         await Task.Delay(500);
         Assert.Equal(LineStatus.Failed, line.Actor.Status);
         Assert.Equal(LineStatus.Connected, twin.Status);

@@ -41,11 +41,13 @@ export function reasonSentence(reason, until) {
   }
   switch (word) {
     case "client_outdated":
-      return "WhatsApp refused this client as outdated. Update WaEngine (or set WhatsApp__Version to today's WhatsApp Web version), restart the service, then start the line again.";
+      return "WhatsApp refused this client's version as outdated, and no newer WhatsApp Web version could be read. Set WhatsApp__Version to today's WhatsApp Web version (or update WaEngine), restart the service, then start the line again.";
     case "passkey_required":
-      return "WhatsApp asks for a passkey before it links this device. On the phone, open WhatsApp → Settings → Linked devices and confirm with your passkey (or link with a phone number instead), then start the line again.";
+      return "WhatsApp wants this account's passkey before it links a new device, and only the phone can give it. Open WhatsApp on the phone, go to Settings → Linked devices and confirm the link with your passkey when WhatsApp asks, then start the line again and scan the new QR.";
     case "temporarily_banned":
-      return `WhatsApp has banned this number for a while${until ? ` (until ${when(until)})` : ""}. Wait until then before starting the line again: starting earlier can make the ban longer.`;
+      return until
+        ? `WhatsApp has banned this number for a while (until ${when(until)}). The line tries once by itself when the ban ends; do not start it earlier: a login during the ban makes it longer.`
+        : "WhatsApp has banned this number for a while. Wait before starting the line again: a login during the ban makes it longer.";
     case "banned":
       return "WhatsApp has banned this number. The line cannot connect; an appeal is made from the WhatsApp app on the phone.";
     case "replaced":

@@ -151,7 +151,7 @@ export function renderLine(main, ctx, id) {
           refreshView();
         }
       } else if (name === "reason") {
-        view = { ...view, reason: data.reason };
+        view = { ...view, reason: data.reason, until: data.until ?? null };
         draw();
       }
     }, (state) => {

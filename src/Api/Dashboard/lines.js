@@ -88,7 +88,9 @@ function lineItem(ctx, view, live, stops) {
     let refreshes = 0;
     stops.push(followLine(ctx.api, view.id, async (name, data) => {
       if (name === "status" || name === "reason") {
-        current = { ...current, status: data.status, reason: name === "reason" ? data.reason : current.reason };
+        current = name === "reason"
+          ? { ...current, status: data.status, reason: data.reason, until: data.until ?? null }
+          : { ...current, status: data.status };
         draw(current);
         // Only the latest refresh is drawn: an earlier answer arriving late would show an older status.
         const mine = ++refreshes;

@@ -23,4 +23,10 @@ public sealed record ApiOptions
     /// whole. Media sends have their own, larger limits per kind.
     /// </summary>
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// How many lines a restore at start logs in per second at most, jittered (SERVER-RULES R18: many logins at one
+    /// instant from one address look like abuse). Default 2; 0.01 to 100. <c>Api__RestoreLoginsPerSecond</c>.
+    /// </summary>
+    public double RestoreLoginsPerSecond { get; init; } = 2;
 }

@@ -40,6 +40,11 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             problems.Add($"Api:MaxBodyBytes is {options.MaxBodyBytes}; it must be between 4096 and 67108864.");
         }
 
+        if (!(options.RestoreLoginsPerSecond >= 0.01 && options.RestoreLoginsPerSecond <= 100))
+        {
+            problems.Add($"Api:RestoreLoginsPerSecond is {options.RestoreLoginsPerSecond}; it must be between 0.01 and 100.");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using WaEngine.Engine.Noise;
+using WaEngine.Engine.Pairing;
 using WaEngine.Sandbox.Hosting;
 using LineOptions = WaEngine.Engine.Session.LineOptions;
 
@@ -15,19 +16,48 @@ public static class WhatsAppConnection
     /// <summary>The real WhatsApp websocket.</summary>
     public const string DefaultUrl = "wss://web.whatsapp.com/ws/chat";
 
-    /// <summary>Session options for this service; call once the server listens (sandbox mode needs its address).</summary>
+    /// <summary>
+    /// Session options for this service; call once the server listens (sandbox mode needs its address). Every line shares
+    /// the service's <see cref="WaWebVersionSource"/> (the version it announces, refreshed after a 405).
+    /// </summary>
     public static LineOptions Options(IServiceProvider services, IConfiguration configuration, bool sandbox)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        var versions = services.GetRequiredService<WaWebVersionSource>();
         if (sandbox)
         {
-            var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-                ?? throw new InvalidOperationException("The service has no listen address yet; lines start after it listens.");
+            var address = ListenAddress(services);
             var url = new UriBuilder(address) { Scheme = address.StartsWith("https", StringComparison.Ordinal) ? "wss" : "ws", Path = "/sandbox/ws/chat" }.Uri;
-            return new LineOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey };
+            return new LineOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey, Versions = versions };
         }
 
-        return FromConfiguration(configuration);
+        return FromConfiguration(configuration) with { Versions = versions };
     }
+
+    /// <summary>Where the in-process sandbox publishes WhatsApp Web's version (its <c>sw.js</c>), on this service's own address.</summary>
+    public static Uri SandboxVersionUrl(IServiceProvider services) => new UriBuilder(ListenAddress(services)) { Path = "/sandbox/sw.js" }.Uri;
+
+    /// <summary>
+    /// Registers the WhatsApp Web version the lines share and its daily refresh (<see cref="WhatsAppVersionSettings"/>);
+    /// throws <see cref="InvalidOperationException"/> naming a wrong setting.
+    /// </summary>
+    public static IServiceCollection AddWhatsAppVersion(this IServiceCollection services, IConfiguration configuration, bool sandbox)
+    {
+        var settings = WhatsAppVersionSettings.FromConfiguration(configuration);
+        services.AddSingleton(settings);
+        services.AddSingleton(provider => settings.CreateSource(
+            () => sandbox ? SandboxVersionUrl(provider) : WaWebVersionFetcher.DefaultUrl,
+            provider.GetRequiredService<VersionHttp>().Client,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("WaEngine.WhatsAppVersion")));
+        services.AddSingleton<VersionHttp>();
+        services.AddSingleton<VersionRefresher>();
+        services.AddHostedService(provider => provider.GetRequiredService<VersionRefresher>());
+        return services;
+    }
+
+    private static string ListenAddress(IServiceProvider services) =>
+        services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The service has no listen address yet; lines start after it listens.");
 
     /// <summary>Checks the WhatsApp settings; throws <see cref="InvalidOperationException"/> saying what is wrong.</summary>
     public static void Validate(IConfiguration configuration) => FromConfiguration(configuration);

@@ -55,7 +55,9 @@ public sealed partial class LineHost(LineRegistry registry, ILineOwner lines, Li
         string? phone = me is not null && Jid.TryParse(me.Jid, out var parsed) ? $"{parsed.User}@s.whatsapp.net" : null;
         var health = owned.Actor.Health;
         var (queue, backlog) = await BacklogAsync(line.Id, cancellationToken).ConfigureAwait(false);
-        return new SessionView(line.Id.Value, line.Name, health.Status.ToName(), phone, me, line.CreatedAt, SessionReason.Of(health.Status, health.Reason), SessionHealthView.Of(health, queue, backlog));
+        // A line a restore is about to start is on its way: starting (it takes sends already), not stopped.
+        var status = owned.Actor.StartExpected ? LineStatus.Starting : health.Status;
+        return new SessionView(line.Id.Value, line.Name, status.ToName(), phone, me, line.CreatedAt, SessionReason.Of(status, health.Reason), SessionReason.UntilOf(status, health.Reason, health.Until), SessionHealthView.Of(health, queue, backlog));
     }
 
     /// <summary>The line's send queue size and webhook backlog.</summary>

@@ -1,13 +1,21 @@
+using WaEngine.Api.Hosting;
+
 namespace WaEngine.Api.Sessions;
 
-/// <summary>Starts, after the service listens, the lines that were running when it last stopped.</summary>
+/// <summary>
+/// Starts, after the service listens, the lines that were running when it last stopped: once WhatsApp Web's version
+/// has been read (so they announce the fresh one), spread out over time by the line owner (R18).
+/// </summary>
 public static partial class LineRestore
 {
     /// <summary>Restores the lines, logging the outcome; never throws.</summary>
-    public static async Task RunAsync(LineHost host, ILogger logger, CancellationToken stopping)
+    public static async Task RunAsync(LineHost host, VersionRefresher versions, ILogger logger, CancellationToken stopping)
     {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(versions);
         try
         {
+            await versions.StartRefreshed.WaitAsync(stopping).ConfigureAwait(false);
             var started = await host.RestoreAsync(stopping).ConfigureAwait(false);
             LogRestored(logger, started);
         }

@@ -20,6 +20,7 @@ public sealed partial class LocalLineOwner : ILineOwner
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RestorePace? _pace;
     private readonly ConcurrentDictionary<LineId, Lazy<Task<OwnedLine>>> _lines = new();
     private int _disposed;
 
@@ -28,8 +29,10 @@ public sealed partial class LocalLineOwner : ILineOwner
     /// <param name="options">The options every line connects with, read (and validated) when the first line opens.</param>
     /// <param name="loggers">Loggers for the actors.</param>
     /// <param name="time">Time for the actors and their stores; the system clock by default.</param>
-    public LocalLineOwner(LineDatabases databases, Func<LineOptions> options, ILoggerFactory loggers, TimeProvider? time = null)
+    /// <param name="pace">How a restore spreads the lines' starts (R18); null starts them one right after another.</param>
+    public LocalLineOwner(LineDatabases databases, Func<LineOptions> options, ILoggerFactory loggers, TimeProvider? time = null, RestorePace? pace = null)
     {
+        _pace = pace;
         ArgumentNullException.ThrowIfNull(options);
         _databases = databases ?? throw new ArgumentNullException(nameof(databases));
         _options = new Lazy<LineOptions>(() =>
@@ -71,11 +74,28 @@ public sealed partial class LocalLineOwner : ILineOwner
     public async Task<int> RestoreAsync(IEnumerable<LineId> lineIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lineIds);
-        var started = 0;
+        // First every line due to start is told so (it takes sends from now on, and shows as starting), then the starts
+        // are spread out at the restore pace.
+        var due = new List<OwnedLine>();
         foreach (var lineId in lineIds)
         {
             var line = await OpenAsync(lineId, cancellationToken).ConfigureAwait(false);
             if (line.Actor.Status == LineStatus.Stopped && await line.Credentials.GetDesiredRunningAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await line.Actor.ExpectStartAsync(cancellationToken).ConfigureAwait(false);
+                due.Add(line);
+            }
+        }
+
+        var started = 0;
+        foreach (var line in due)
+        {
+            if (started > 0 && _pace is not null)
+            {
+                await _pace.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (line.Actor.StartExpected)
             {
                 await line.Actor.StartAsync(cancellationToken).ConfigureAwait(false);
                 started++;

@@ -16,4 +16,8 @@ public static class SessionReason
         LineStatus.Stopped when lastReason is not ("stop" or "created") => lastReason,
         _ => null,
     };
+
+    /// <summary>The <c>until</c> a session view shows next to its reason: the reason's end when the view shows that reason, else null.</summary>
+    public static DateTimeOffset? UntilOf(LineStatus status, string lastReason, DateTimeOffset? until) =>
+        Of(status, lastReason) is null ? null : until?.ToUniversalTime();
 }

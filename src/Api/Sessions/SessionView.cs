@@ -15,6 +15,7 @@ namespace WaEngine.Api.Sessions;
 /// <c>temporarily_banned</c>, <c>bad_user_agent</c>, <c>stream_error_515</c> (any stream error code), <c>qr_refs_ended</c> (nobody
 /// scanned in time), <c>logout</c>, <c>connect_failed: …</c>.
 /// </param>
+/// <param name="Until">For <c>temporarily_banned</c>: when the ban ends (ISO-8601, UTC); the line makes one attempt then. Else null.</param>
 /// <param name="Health">The line's connection and backlog figures.</param>
 public sealed record SessionView(
     [property: JsonPropertyName("id")] long Id,
@@ -24,6 +25,7 @@ public sealed record SessionView(
     [property: JsonPropertyName("me")] MeView? Me,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("until")] DateTimeOffset? Until,
     [property: JsonPropertyName("health")] SessionHealthView Health);
 
 /// <summary>Who the line is once paired: its device JID and LID.</summary>

@@ -19,7 +19,7 @@ public sealed class LineReadyFilter(LineHost host) : IEndpointFilter
         var line = LineTokenFilter.LineOf(http);
         var actor = await host.ActorAsync(line.Id, http.RequestAborted).ConfigureAwait(false);
         var own = await host.OwnJidAsync(line.Id, http.RequestAborted).ConfigureAwait(false);
-        if (SendReadiness.Refusal(line.Id, actor.Status, own is not null) is { } refusal)
+        if (SendReadiness.Refusal(line.Id, actor.Status, own is not null, actor.StartExpected) is { } refusal)
         {
             return ApiResults.Error(http, StatusCodes.Status403Forbidden, ErrorCodes.NotConnected, refusal);
         }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Google.Protobuf;
 using WaEngine.Engine.Messaging;
 using WaEngine.Proto;
+using WaEngine.Store.Journal;
 using WaEngine.Store.Webhooks;
 
 namespace WaEngine.Api.Webhooks;
@@ -194,7 +195,16 @@ public static class WebhookPayload
 
     private static void WriteSessionStatus(Utf8JsonWriter writer, JournalEntry entry)
     {
+        var (reason, until) = StatusDetail.Split(entry.Detail);
         writer.WriteString("status", entry.Status);
-        writer.WriteString("reason", entry.Detail);
+        writer.WriteString("reason", reason);
+        if (until is { } end)
+        {
+            writer.WriteString("until", end);
+        }
+        else
+        {
+            writer.WriteNull("until");
+        }
     }
 }

@@ -30,7 +30,7 @@ public sealed class LineActor : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
-    private readonly ClientPayloadBuilder _payloads;
+    private readonly WaWebVersionSource _versions;
     private readonly LineStateMachine _machine;
     private readonly LineEventHub _events = new();
     private readonly LineMailbox _mailbox;
@@ -42,6 +42,7 @@ public sealed class LineActor : IAsyncDisposable
     private DeviceCredentials? _credentials;
     private volatile LineLink _link = LineLink.None;
     private bool _loggingOut;
+    private WaWebVersion _announced;
     private int _reconnectAttempt;
     private int _disposed;
 
@@ -68,7 +69,7 @@ public sealed class LineActor : IAsyncDisposable
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? TimeProvider.System;
         _random = random ?? Random.Shared.NextDouble;
-        _payloads = new ClientPayloadBuilder(options.ClientPayload);
+        _versions = options.Versions ?? new WaWebVersionSource(options.ClientPayload.Version);
         _machine = new LineStateMachine(_time);
         _parts = LineParts.Compose(lineId, options, _store, _signal, _messages, _events, _time, _logger);
         _mailbox = new LineMailbox(options.MailboxCapacity);
@@ -174,7 +175,30 @@ public sealed class LineActor : IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    private LineContext Context => new(LineId, _machine.Current, _credentials, _link, _lifetime.Token);
+    private LineContext Context => new(LineId, _machine.Current, _credentials, _link, _lifetime.Token) { StartExpected = _startExpected };
+
+    private volatile bool _startExpected;
+
+    /// <summary>True while the line is stopped but its owner said it is about to start it (see <see cref="ExpectStartAsync"/>).</summary>
+    public bool StartExpected => _startExpected && _machine.Current == LineStatus.Stopped;
+
+    /// <summary>
+    /// The owner will start this line soon (a restore spreads starts out over time): until then the stopped line takes
+    /// sends into its durable queue instead of refusing them, as it would once started. A start or stop ends it.
+    /// </summary>
+    public Task ExpectStartAsync(CancellationToken cancellationToken) => AskAsync(done => new LineMail.ExpectStart(done), cancellationToken);
+
+    private async Task ExpectStartCoreAsync()
+    {
+        if (_machine.Current != LineStatus.Stopped)
+        {
+            return;
+        }
+
+        // Queued sends need the line's own JID: the credentials a start would load.
+        _credentials ??= await _store.LoadAsync(_lifetime.Token).ConfigureAwait(false);
+        _startExpected = _credentials is { IsPaired: true };
+    }
 
     private async Task AskAsync(Func<TaskCompletionSource, LineMail> make, CancellationToken cancellationToken)
     {
@@ -230,8 +254,9 @@ public sealed class LineActor : IAsyncDisposable
         var current = _link;
         switch (mail)
         {
-            case LineMail.Start m: await m.RunAsync(StartCoreAsync).ConfigureAwait(false); break;
+            case LineMail.Start m: await m.RunAsync(() => StartCoreAsync("start")).ConfigureAwait(false); break;
             case LineMail.Stop m: await m.RunAsync(() => StopCoreAsync(persist: true)).ConfigureAwait(false); break;
+            case LineMail.ExpectStart m: await m.RunAsync(ExpectStartCoreAsync).ConfigureAwait(false); break;
             case LineMail.Restart m: await m.RunAsync(RestartCoreAsync).ConfigureAwait(false); break;
             case LineMail.Logout m: await LogoutCoreAsync(m.Done).ConfigureAwait(false); break;
             case LineMail.LogoutAnswered m: await m.RunAsync(() => _machine.Current == LineStatus.LoggedOut ? Task.CompletedTask : LoggedOutAsync("logout")).ConfigureAwait(false); break;
@@ -248,6 +273,10 @@ public sealed class LineActor : IAsyncDisposable
                 break;
             case LineMail.KeepaliveTick m when current.IsCurrent(m.Generation) && current.Connection is { } connection && connection.IsSilent(SilenceLimit):
                 await ReconnectLaterAsync("keepalive_timeout").ConfigureAwait(false);
+                break;
+            case LineMail.VersionChecked m when current.IsCurrent(m.Generation): await OnVersionCheckedAsync(m).ConfigureAwait(false); break;
+            case LineMail.BanExpired m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Failed:
+                await StartCoreAsync("ban_expired").ConfigureAwait(false);
                 break;
             case LineMail.ReconnectDue m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Reconnecting:
                 _vitals.Reconnected();
@@ -323,6 +352,8 @@ public sealed class LineActor : IAsyncDisposable
                 break;
             case LineDecision.LoggedOut d: await LoggedOutAsync(_loggingOut && d.Reason == "device_removed" ? "logout" : d.Reason).ConfigureAwait(false); break;
             case LineDecision.Failed d: await FailAsync(d.Reason).ConfigureAwait(false); break;
+            case LineDecision.ClientOutdated: await CheckVersionAsync().ConfigureAwait(false); break;
+            case LineDecision.TemporarilyBanned d: await BannedAsync(d).ConfigureAwait(false); break;
             case LineDecision.LoggedIn:
                 _link = _link with { LoggedIn = true };
                 await ApplyAsync(_parts.Outbound.Kick(Context, afterLogin: true)).ConfigureAwait(false);
@@ -339,9 +370,9 @@ public sealed class LineActor : IAsyncDisposable
         }
     }
 
-    private async Task TransitionToAsync(LineStatus next, string reason)
+    private async Task TransitionToAsync(LineStatus next, string reason, DateTimeOffset? until = null)
     {
-        var change = _machine.TransitionTo(next, reason);
+        var change = _machine.TransitionTo(next, reason, until);
         LineLog.StatusChanged(_logger, change.From.ToName(), change.To.ToName(), reason);
         try
         {
@@ -356,9 +387,10 @@ public sealed class LineActor : IAsyncDisposable
         _events.Publish(new StatusChanged(LineId, change));
     }
 
-    private async Task StartCoreAsync()
+    private async Task StartCoreAsync(string reason)
     {
-        await TransitionToAsync(LineStatus.Starting, "start").ConfigureAwait(false);
+        _startExpected = false;
+        await TransitionToAsync(LineStatus.Starting, reason).ConfigureAwait(false);
         try
         {
             await _store.SetDesiredRunningAsync(true, _lifetime.Token).ConfigureAwait(false);
@@ -370,7 +402,7 @@ public sealed class LineActor : IAsyncDisposable
             throw;
         }
 
-        await BeginConnectAsync("start").ConfigureAwait(false);
+        await BeginConnectAsync(reason).ConfigureAwait(false);
 
         // Messages queued before a restart expire on schedule even if the line never logs in again.
         await ApplyAsync(_parts.Outbound.Kick(Context)).ConfigureAwait(false);
@@ -378,6 +410,7 @@ public sealed class LineActor : IAsyncDisposable
 
     private async Task StopCoreAsync(bool persist)
     {
+        _startExpected = false;
         if (!LineStateMachine.CanMove(_machine.Current, LineStatus.Stopped))
         {
             throw new InvalidTransitionException(_machine.Current, LineStatus.Stopped, "stop");
@@ -401,7 +434,7 @@ public sealed class LineActor : IAsyncDisposable
             await StopCoreAsync(persist: false).ConfigureAwait(false);
         }
 
-        await StartCoreAsync().ConfigureAwait(false);
+        await StartCoreAsync("start").ConfigureAwait(false);
     }
 
     private async Task LogoutCoreAsync(TaskCompletionSource done)
@@ -445,12 +478,60 @@ public sealed class LineActor : IAsyncDisposable
         await TransitionToAsync(LineStatus.LoggedOut, reason).ConfigureAwait(false);
     }
 
-    private async Task FailAsync(string reason)
+    /// <summary>
+    /// Ends in <c>failed</c> with <paramref name="reason"/> (and its end, <paramref name="until"/>). With
+    /// <paramref name="attemptAfter"/> one attempt is scheduled that long from now — before the status is published, so
+    /// whoever reacts to it finds the attempt already on the clock.
+    /// </summary>
+    private async Task FailAsync(string reason, DateTimeOffset? until = null, TimeSpan? attemptAfter = null)
     {
         await EndConnectionAsync().ConfigureAwait(false);
         _chores.Cancel(ReconnectSlot);
         _parts.Pairing.FailDeferred(new LineException(LineErrorKind.WrongState, $"Line {LineId} failed ({reason}) before the pairing code was issued."));
-        await TransitionToAsync(LineStatus.Failed, reason).ConfigureAwait(false);
+        if (attemptAfter is { } wait)
+        {
+            _chores.Schedule(new ScheduledMail(ReconnectSlot, wait, new LineMail.BanExpired(_link.Generation)));
+        }
+
+        await TransitionToAsync(LineStatus.Failed, reason, until).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Failure 405 (R8): the connection ends and WhatsApp Web's version is read once, off the loop; the answer
+    /// (<see cref="LineMail.VersionChecked"/>) decides between logging in again and <c>client_outdated</c>.
+    /// </summary>
+    private async Task CheckVersionAsync()
+    {
+        await EndConnectionAsync().ConfigureAwait(false);
+        var refused = _announced;
+        var generation = _link.Generation;
+        var versions = _versions;
+        _chores.Track(new BackgroundWork("version_refresh", async (mailbox, cancellationToken) =>
+            await mailbox.PostAsync(new LineMail.VersionChecked(generation, refused, await versions.RefreshAsync(cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false)));
+    }
+
+    private async Task OnVersionCheckedAsync(LineMail.VersionChecked mail)
+    {
+        if (mail.Refresh.Current > mail.Refused)
+        {
+            LineLog.VersionRetry(_logger, mail.Refused.ToString(), mail.Refresh.Current.ToString());
+            await BeginConnectAsync("client_version_refreshed").ConfigureAwait(false);
+            return;
+        }
+
+        LineLog.VersionOutdated(_logger, mail.Refused.ToString(), mail.Refresh.Published?.ToString() ?? mail.Refresh.Error ?? "unknown");
+        await FailAsync("client_outdated").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Failure 402 (R9): <c>failed</c> with <c>temporarily_banned</c> and the ban's end, and one attempt once it has
+    /// passed (not before: a login during the ban extends it). Stop, start or logout in between cancel the attempt.
+    /// </summary>
+    private async Task BannedAsync(LineDecision.TemporarilyBanned ban)
+    {
+        var until = ban.Expire is { } expire ? _time.GetUtcNow() + expire : (DateTimeOffset?)null;
+        LineLog.TemporarilyBanned(_logger, ban.Code ?? "none", until?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
+        await FailAsync(ban.Reason, until, ban.Expire).ConfigureAwait(false);
     }
 
     private async Task BeginConnectAsync(string reason)
@@ -463,7 +544,8 @@ public sealed class LineActor : IAsyncDisposable
             await TransitionToAsync(LineStatus.Connecting, reason).ConfigureAwait(false);
         }
 
-        var payload = LineConnector.BuildPayload(_payloads, credentials);
+        _announced = _versions.Current;
+        var payload = LineConnector.BuildPayload(new ClientPayloadBuilder(_options.ClientPayload with { Version = _announced }), credentials);
         _chores.Track(new BackgroundWork("connect", async (mailbox, cancellationToken) =>
             await mailbox.PostAsync(await LineConnector.ConnectAsync(_options, _time, credentials.NoiseKey, payload, generation, mailbox, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)));
     }

@@ -13,6 +13,9 @@ namespace WaEngine.Engine.Session;
 /// <param name="Lifetime">Ends with the actor.</param>
 internal sealed record LineContext(LineId LineId, LineStatus Status, DeviceCredentials? Credentials, LineLink Link, CancellationToken Lifetime)
 {
+    /// <summary>The line is stopped but its owner is about to start it (a restore in progress): sends are queued meanwhile.</summary>
+    public bool StartExpected { get; init; }
+
     /// <summary>The open connection, or null.</summary>
     public LineConnection? Connection => Link.Connection;
 

@@ -15,6 +15,19 @@ internal abstract record LineDecision(string Reason)
     /// <summary>Stop for good with <paramref name="Reason"/> (no reconnect until started again).</summary>
     public sealed record Failed(string Reason) : LineDecision(Reason);
 
+    /// <summary>
+    /// The server refused our client version (failure 405): read WhatsApp Web's current version once; log in again with
+    /// it when it is newer than the refused one, else fail with <c>client_outdated</c> (SERVER-RULES R8).
+    /// </summary>
+    public sealed record ClientOutdated(string Reason) : LineDecision(Reason);
+
+    /// <summary>
+    /// The account is banned for a while (failure 402): fail with <c>temporarily_banned</c> until <paramref name="Expire"/>
+    /// from now, then make one attempt (null: the server named no end, so no attempt; the user starts the line). Logging in
+    /// before the end extends the ban (SERVER-RULES R9).
+    /// </summary>
+    public sealed record TemporarilyBanned(string Reason, TimeSpan? Expire, string? Code) : LineDecision(Reason);
+
     /// <summary>The server accepted the login on the current connection.</summary>
     public sealed record LoggedIn(string Reason) : LineDecision(Reason);
 

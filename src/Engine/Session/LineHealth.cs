@@ -13,6 +13,7 @@ namespace WaEngine.Engine.Session;
 /// <param name="FramesReceived">Frames received since the actor was made, over all its connections.</param>
 /// <param name="FramesSent">Frames sent since the actor was made, over all its connections.</param>
 /// <param name="ReconnectsByReason">Connections given up to be replaced, by reason (<c>connection_lost</c>, <c>keepalive_timeout</c>, <c>stream_error_515</c>…), since the actor was made.</param>
+/// <param name="Until">Until when <paramref name="Reason"/> holds (a temporary ban's end), or null.</param>
 public sealed record LineHealth(
     LineStatus Status,
     string Reason,
@@ -25,4 +26,5 @@ public sealed record LineHealth(
     int Reconnects24h,
     long FramesReceived = 0,
     long FramesSent = 0,
-    IReadOnlyDictionary<string, long>? ReconnectsByReason = null);
+    IReadOnlyDictionary<string, long>? ReconnectsByReason = null,
+    DateTimeOffset? Until = null);

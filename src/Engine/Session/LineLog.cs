@@ -17,6 +17,15 @@ internal static partial class LineLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconnecting in {Delay} (attempt {Attempt})")]
     public static partial void ReconnectScheduled(ILogger logger, TimeSpan delay, int attempt);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WhatsApp refused client version {Refused} (405); logging in again with {Current}")]
+    public static partial void VersionRetry(ILogger logger, string refused, string current);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "WhatsApp refused client version {Refused} (405) and no newer one is known (WhatsApp Web: {Published}): client_outdated")]
+    public static partial void VersionOutdated(ILogger logger, string refused, string published);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account temporarily banned (402, code {Code}) until {Until}: no login before then")]
+    public static partial void TemporarilyBanned(ILogger logger, string code, string until);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Server stream error: {Error}")]
     public static partial void StreamError(ILogger logger, string error);
 

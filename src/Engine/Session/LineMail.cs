@@ -44,6 +44,9 @@ internal abstract record LineMail
 
     public sealed record Stop(TaskCompletionSource Done) : Command(Done);
 
+    /// <summary>The owner will start the line soon (see <see cref="LineActor.ExpectStartAsync"/>).</summary>
+    public sealed record ExpectStart(TaskCompletionSource Done) : Command(Done);
+
     public sealed record Restart(TaskCompletionSource Done) : Command(Done);
 
     public sealed record Logout(TaskCompletionSource Done) : Command(Done);
@@ -73,6 +76,12 @@ internal abstract record LineMail
     public sealed record KeepaliveTick(int Generation) : LineMail;
 
     public sealed record ReconnectDue(int Generation) : LineMail;
+
+    /// <summary>WhatsApp Web's version was read after a 405 that refused <paramref name="Refused"/>.</summary>
+    public sealed record VersionChecked(int Generation, Pairing.WaWebVersion Refused, Pairing.WaWebVersionRefresh Refresh) : LineMail;
+
+    /// <summary>A temporary ban's end: time for the one attempt after it.</summary>
+    public sealed record BanExpired(int Generation) : LineMail;
 
     public sealed record QrExpired(int Generation, int Sequence) : LineMail;
 

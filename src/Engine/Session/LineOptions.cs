@@ -53,6 +53,14 @@ public sealed record LineOptions
     /// <summary>What the ClientPayload says about this client (version, OS name, platform).</summary>
     public ClientPayloadOptions ClientPayload { get; init; } = new();
 
+    /// <summary>
+    /// Where the WhatsApp Web version each login announces comes from, shared by the lines of a host: it replaces
+    /// <see cref="ClientPayloadOptions.Version"/> and, after a 405, is asked once for WhatsApp Web's current version
+    /// (SERVER-RULES R8). Null (the default): <see cref="ClientPayloadOptions.Version"/>, never refreshed (a 405 ends in
+    /// <c>client_outdated</c>).
+    /// </summary>
+    public WaWebVersionSource? Versions { get; init; }
+
     /// <summary>The companion platform id at the end of the QR string and in companion_hello. Default "1" (Chrome).</summary>
     public string PlatformId { get; init; } = "1";
 

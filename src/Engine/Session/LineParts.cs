@@ -60,6 +60,7 @@ internal sealed record LineParts(
             ["link_code_companion_reg"] = (node, context) => ValueTask.FromResult(pairing.HandleCompanionRegistration(node, context)),
             ["encrypt"] = (node, context) => new(preKeys.HandleEncryptNotificationAsync(node, context)),
             ["devices"] = (node, context) => new(notifications.HandleDevicesAsync(node, context)),
+            ["passkey_prologue_request"] = (_, context) => ValueTask.FromResult(ConnectionHandler.HandlePasskeyRequest(context)),
         };
         return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound);
     }

@@ -31,18 +31,25 @@ public sealed class LineStateMachine(TimeProvider time, LineStatus initial = Lin
     /// <summary>Whether the table allows moving from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public static bool CanMove(LineStatus from, LineStatus to) => Allowed[from].Contains(to);
 
-    /// <summary>Moves to <paramref name="next"/>; throws <see cref="InvalidTransitionException"/> if the table forbids it.</summary>
-    public LineStatusChange TransitionTo(LineStatus next, string reason)
+    /// <summary>Until when the last move's reason holds (a temporary ban's end), or null.</summary>
+    public DateTimeOffset? LastUntil { get; private set; }
+
+    /// <summary>
+    /// Moves to <paramref name="next"/> (with <paramref name="until"/> when the reason has an end); throws
+    /// <see cref="InvalidTransitionException"/> if the table forbids it.
+    /// </summary>
+    public LineStatusChange TransitionTo(LineStatus next, string reason, DateTimeOffset? until = null)
     {
         if (!CanMove(Current, next))
         {
             throw new InvalidTransitionException(Current, next, reason);
         }
 
-        var change = new LineStatusChange(Current, next, reason, time.GetUtcNow());
+        var change = new LineStatusChange(Current, next, reason, time.GetUtcNow(), until);
         Current = next;
         Since = change.At;
         LastReason = reason;
+        LastUntil = until;
         return change;
     }
 }

@@ -65,6 +65,7 @@ internal sealed class LineVitals(TimeProvider time)
             connection?.LastFrameReceived ?? LastFrame, connection?.LastPingAnswered, Total, InLastDay(),
             Interlocked.Read(ref _framesReceived) + (connection?.FramesReceived ?? 0),
             Interlocked.Read(ref _framesSent) + (connection?.FramesSent ?? 0),
-            _lostByReason);
+            _lostByReason,
+            Until: machine.LastUntil);
     }
 }

@@ -8,8 +8,9 @@ namespace WaEngine.Engine.Session;
 public static class SendReadiness
 {
     /// <summary>Why line <paramref name="id"/> refuses sends now, or null when it takes them.</summary>
-    public static string? Refusal(LineId id, LineStatus status, bool paired) => status switch
+    public static string? Refusal(LineId id, LineStatus status, bool paired, bool startExpected = false) => status switch
     {
+        LineStatus.Stopped when startExpected && paired => null,
         LineStatus.Stopped => $"Line {id} is stopped; start it (POST /api/sessions/{id}/start) before sending.",
         LineStatus.LoggedOut => $"Line {id} is logged out; pair it again before sending.",
         LineStatus.Failed => $"Line {id} has failed; restart it (POST /api/sessions/{id}/restart) before sending.",

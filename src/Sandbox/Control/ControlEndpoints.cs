@@ -24,6 +24,7 @@ public static class ControlEndpoints
         group.MapPost("/faults", FaultAsync);
         group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches())));
         group.Map("/ws/chat", AcceptWebSocketAsync);
+        group.MapLoginControlEndpoints();
         return group;
     }
 

@@ -1,3 +1,5 @@
+using WaEngine.Engine.Pairing;
+
 namespace WaEngine.Sandbox.Hosting;
 
 /// <summary>How a sandbox runs. Immutable; validated when the sandbox starts.</summary>
@@ -12,6 +14,22 @@ public sealed record SandboxOptions(string DataFolder, string MediaListenAddress
     /// <c>Sandbox__Strict=false</c>) only logs and counts breaches, for demos.
     /// </summary>
     public bool Strict { get; init; } = true;
+
+    /// <summary>
+    /// R8: the oldest WhatsApp Web version a client may announce; below it every login and registration gets
+    /// <c>&lt;failure reason="405"&gt;</c>. Default 2.3000.1043857760 (what Baileys 7.0.0-rc14 and the engine announce, so
+    /// both get in); <c>Sandbox:MinimumClientVersion</c>. The control API raises it at run time.
+    /// </summary>
+    public WaWebVersion MinimumClientVersion { get; init; } = WaWebVersion.Default;
+
+    /// <summary>
+    /// R8: the version WhatsApp Web publishes, served at <c>sw.js</c> as <c>client_revision</c> the way clients read it.
+    /// Default 2.3000.1045649367 (whatsmeow's at the snapshot SERVER-RULES cites); <c>Sandbox:PublishedClientVersion</c>.
+    /// </summary>
+    public WaWebVersion PublishedClientVersion { get; init; } = new(2, 3000, 1045649367);
+
+    /// <summary>R18: logins per second beyond which the sandbox notices a restore that is not spread out. Default 5.</summary>
+    public int LoginsPerSecond { get; init; } = 5;
 
     /// <summary>
     /// The options for a sandbox keeping its data in <paramref name="dataFolder"/>, with <c>Sandbox:Strict</c> read from
@@ -31,7 +49,25 @@ public sealed record SandboxOptions(string DataFolder, string MediaListenAddress
             throw new ArgumentException($"Sandbox:Strict is '{strictSetting}': it must be true or false.", nameof(configuration));
         }
 
-        return new SandboxOptions(dataFolder) { Strict = strict && !lenient };
+        return new SandboxOptions(dataFolder)
+        {
+            Strict = strict && !lenient,
+            MinimumClientVersion = VersionSetting(configuration, "Sandbox:MinimumClientVersion", WaWebVersion.Default),
+            PublishedClientVersion = VersionSetting(configuration, "Sandbox:PublishedClientVersion", new WaWebVersion(2, 3000, 1045649367)),
+        };
+    }
+
+    private static WaWebVersion VersionSetting(IConfiguration configuration, string key, WaWebVersion fallback)
+    {
+        var setting = configuration[key];
+        if (string.IsNullOrWhiteSpace(setting))
+        {
+            return fallback;
+        }
+
+        return WaWebVersion.TryParse(setting, out var version)
+            ? version
+            : throw new ArgumentException($"{key} is '{setting}': it must be a WhatsApp Web version such as 2.3000.1045649367.", nameof(configuration));
     }
 
     /// <summary>Checks the options and says what is wrong.</summary>
@@ -52,6 +88,7 @@ public sealed record SandboxOptions(string DataFolder, string MediaListenAddress
             throw new ArgumentException($"Media port {MediaPort} is out of range (0 to 65535).", nameof(MediaPort));
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(LoginsPerSecond, 1, nameof(LoginsPerSecond));
         if (!System.Net.IPAddress.TryParse(MediaListenAddress, out _))
         {
             throw new ArgumentException($"Media listen address '{MediaListenAddress}' is not an IP address.", nameof(MediaListenAddress));

@@ -17,6 +17,7 @@ public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactor
 {
     private readonly ILogger<SandboxRuntime> _logger = loggerFactory.CreateLogger<SandboxRuntime>();
     private readonly RuleBook _rules = new(options.Strict, loggerFactory.CreateLogger<RuleBook>());
+    private LoginRules? _login;
     private Parts? _parts;
 
     /// <summary>The options it runs with.</summary>
@@ -24,6 +25,9 @@ public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactor
 
     /// <summary>The server rules: whether they are enforced, and how often each was broken.</summary>
     public RuleBook Rules => _rules;
+
+    /// <summary>The login lifecycle rules: client versions (R8), refused accounts (R9), passkey-gated linking (R12), pace (R18), replacements (R19).</summary>
+    public LoginRules Login => _login ??= new LoginRules(options, _rules, time);
 
     /// <summary>The root key pair whose public half clients trust for the Noise certificate chain.</summary>
     public KeyPair RootKey => Started.RootKey;
@@ -66,7 +70,7 @@ public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactor
         var media = await MediaHost.StartAsync(options, authority, loggerFactory, cancellationToken).ConfigureAwait(false);
         var accounts = new AccountRegistry(database, time);
         var keys = new DeviceKeyStore(database);
-        var network = new SandboxNetwork(staticKey, chain, accounts, keys, new StanzaQueue(database, time), () => new MediaConnInfo(media.AuthToken, media.HostAndPort), _rules, time, loggerFactory);
+        var network = new SandboxNetwork(staticKey, chain, accounts, keys, new StanzaQueue(database, time), () => new MediaConnInfo(media.AuthToken, media.HostAndPort), _rules, time, loggerFactory, Login);
         var phones = new VirtualPhones(options.DataFolder, database, accounts, keys, network, time, loggerFactory.CreateLogger<VirtualPhones>());
         network.AttachPrimaryDevices(phones);
         foreach (var account in await accounts.ListAsync(cancellationToken).ConfigureAwait(false))

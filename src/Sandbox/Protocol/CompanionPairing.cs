@@ -8,6 +8,7 @@ using WaEngine.Engine.Stanzas;
 using WaEngine.Proto;
 using WaEngine.Sandbox.Accounts;
 using WaEngine.Sandbox.Pairing;
+using WaEngine.Sandbox.Rules;
 using WaEngine.Sandbox.Storage;
 using static WaEngine.Sandbox.Protocol.ServerNodes;
 
@@ -25,6 +26,9 @@ internal sealed partial class CompanionPairing(AccountRegistry accounts, DeviceK
 
     private readonly PendingPairings _pending = new();
     private readonly SemaphoreSlim _pairingGate = new(1, 1);
+
+    /// <summary>Accounts whose linking is passkey-gated (R12).</summary>
+    public required PasskeyGate Passkeys { get; init; }
 
     /// <summary>The registration connections still waiting to be paired.</summary>
     public IEnumerable<ServerConnection> PendingConnections => _pending.Connections;
@@ -57,6 +61,7 @@ internal sealed partial class CompanionPairing(AccountRegistry accounts, DeviceK
             throw new SandboxInputException("The QR code's keys do not match the companion that received this ref.", 400, "qr");
         }
 
+        RequirePasskeyIfGated(account, pending.Connection, "qr");
         return await PairAsync(account, pending, data.AdvSecret, cancellationToken).ConfigureAwait(false);
     }
 
@@ -127,6 +132,7 @@ internal sealed partial class CompanionPairing(AccountRegistry accounts, DeviceK
         }
 
         connection.Send(Result(finish));
+        RequirePasskeyIfGated(account, connection, "code");
         return await PairAsync(account, pending.Pending, advSecret, cancellationToken).ConfigureAwait(false);
     }
 
@@ -186,6 +192,22 @@ internal sealed partial class CompanionPairing(AccountRegistry accounts, DeviceK
         {
             _pending.Forget(pending);
         }
+    }
+
+    /// <summary>
+    /// R12: linking to a passkey-gated account stops here: the companion is asked for the user's passkey (which only the
+    /// phone's own passkey can answer) instead of being paired, and the scan or code entry fails with 409 saying so.
+    /// </summary>
+    private void RequirePasskeyIfGated(SandboxAccount account, ServerConnection connection, string param)
+    {
+        if (!Passkeys.IsGated(account.Phone))
+        {
+            return;
+        }
+
+        connection.Send(PasskeyGate.BuildPrologueRequest(connection.NextId(), Now()));
+        LogPasskeyRequested(account.Phone);
+        throw new SandboxInputException($"Linking to {account.Phone} is passkey-gated: the companion was asked for the user's passkey (passkey_prologue_request) and is not paired.", 409, param);
     }
 
     private async Task<string> PairAsync(SandboxAccount account, PendingPairing pending, byte[] advSecret, CancellationToken cancellationToken)
@@ -259,6 +281,10 @@ internal sealed partial class CompanionPairing(AccountRegistry accounts, DeviceK
         {
             HandleLinkCodeStage(connection, node, registration);
         }
+        else if (node.Attr("xmlns") == "md" && node.Child("passkey_prologue") is not null)
+        {
+            connection.Send(Passkeys.RefusePrologue(node, "a registering companion"));
+        }
         else
         {
             connection.Send(Error(node, 401, "not-authorized"));
@@ -326,6 +352,9 @@ internal sealed partial class CompanionPairing(AccountRegistry accounts, DeviceK
             ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
 
     private string Now() => time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox asked a companion of {Phone} for the user's passkey (passkey-gated linking, R12)")]
+    private partial void LogPasskeyRequested(string phone);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox paired companion {Device}")]
     private partial void LogPaired(string device);

@@ -4,6 +4,7 @@ using WaEngine.Engine.Noise;
 using WaEngine.Engine.Transport;
 using WaEngine.Proto;
 using WaEngine.Sandbox.Noise;
+using WaEngine.Sandbox.Rules;
 
 namespace WaEngine.Sandbox.Protocol;
 
@@ -18,6 +19,9 @@ internal sealed partial class ConnectionAcceptor(KeyPair staticKey, byte[] certi
 
     private readonly ILogger<ConnectionAcceptor> _logger = loggerFactory.CreateLogger<ConnectionAcceptor>();
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>The login rules a connection meets first: its client version (R8).</summary>
+    public required LoginRules Rules { get; init; }
 
     /// <summary>
     /// Refuses and ends every connection still coming in (Kestrel keeps accepting until it stops, after the sandbox):
@@ -67,6 +71,12 @@ internal sealed partial class ConnectionAcceptor(KeyPair staticKey, byte[] certi
             return;
         }
 
+        if (Rules.RefuseConnection(payload, ClientName(payload)) is { } refusal)
+        {
+            await connection.CloseAsync(refusal).ConfigureAwait(false);
+            return;
+        }
+
         if (payload.DevicePairingData is not null)
         {
             await pairing.RunRegistrationAsync(connection, finish.ClientStaticKey, payload, cancellationToken).ConfigureAwait(false);
@@ -76,6 +86,9 @@ internal sealed partial class ConnectionAcceptor(KeyPair staticKey, byte[] certi
             await login.RunLoginAsync(connection, finish.ClientStaticKey, payload, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static string ClientName(ClientPayload payload) =>
+        payload.HasUsername ? $"{payload.Username}:{payload.Device}" : "a registering companion";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox handshake failed: {Reason}")]
     private partial void LogHandshakeFailed(string reason);

@@ -4,6 +4,7 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Proto;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Rules;
 using static WaEngine.Sandbox.Protocol.ServerNodes;
 
 namespace WaEngine.Sandbox.Protocol;
@@ -15,7 +16,13 @@ namespace WaEngine.Sandbox.Protocol;
 /// </summary>
 internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDirectory devices, IqHandler iqs, MessageRouter router, CompanionPairing pairing, TimeProvider time, ILogger<LoginDispatcher> logger)
 {
-    /// <summary>Logs the device in and serves its connection until it ends; an unknown device or key gets <c>failure 401</c>.</summary>
+    /// <summary>The login rules a device meets once it is known: refused accounts (R9), pace (R18), replacements (R19).</summary>
+    public required LoginRules Rules { get; init; }
+
+    /// <summary>
+    /// Logs the device in and serves its connection until it ends; an unknown device or key gets <c>failure 401</c>, an
+    /// account whose logins are refused (a ban) the refusal's <c>failure</c>.
+    /// </summary>
     public async Task RunLoginAsync(ServerConnection connection, byte[] noiseKey, ClientPayload payload, CancellationToken cancellationToken)
     {
         var phone = payload.HasUsername ? payload.Username.ToString(CultureInfo.InvariantCulture) : "";
@@ -30,9 +37,18 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
         }
 
         var device = new ConnectedDevice(account, deviceId);
+        Rules.Pace.Record(device.Jid);
+        if (Rules.Refusals.RefuseLogin(account.Phone, deviceId, device.Jid) is { } refusal)
+        {
+            LogLoginRefusedByRule(device.Jid, refusal.Attr("reason") ?? "");
+            await connection.CloseAsync(refusal).ConfigureAwait(false);
+            return;
+        }
+
         connection.Device = device;
         if (devices.Replace(account.Phone, deviceId, connection) is { } previous)
         {
+            Rules.Replacements.Replaced(device.Jid);
             await previous.CloseAsync(ServerConnection.StreamError(null, "conflict", ("type", "replaced"))).ConfigureAwait(false);
         }
 
@@ -94,6 +110,9 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox refused login of {Phone}:{Device} (unknown device or noise key)")]
     private partial void LogLoginRefused(string phone, int device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox refused login of {Device}: failure {Reason} (the account's logins are refused)")]
+    private partial void LogLoginRefusedByRule(string device, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox device {Device} logged in")]
     private partial void LogLoggedIn(string device);

@@ -22,18 +22,22 @@ public sealed class SandboxNetwork
     private readonly FaultInjector _faults;
 
     /// <summary>Creates the network over the sandbox's stores and keys.</summary>
-    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory)
+    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory, LoginRules loginRules)
     {
         Rules = rules;
+        Login = loginRules;
         _router = new MessageRouter(accounts, queue, _devices, time, loggerFactory.CreateLogger<MessageRouter>());
-        _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>());
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
-        _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory);
+        _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys };
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules };
+        _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory) { Rules = loginRules };
         _faults = new FaultInjector(accounts, _devices);
     }
 
     /// <summary>The server rules every part checks clients against.</summary>
     public RuleBook Rules { get; }
+
+    /// <summary>The login lifecycle rules (client version, refused accounts, passkey-gated linking, pace, replacements).</summary>
+    public LoginRules Login { get; }
 
     /// <summary>Whether the device has a live connection.</summary>
     public bool IsOnline(string phone, int deviceId) => _devices.Find(phone, deviceId) is not null;

@@ -6,7 +6,8 @@ namespace WaEngine.Store.Journal;
 
 /// <summary>
 /// Appends a line's status changes to its event journal (<c>line_events</c>, event <c>session.status</c>) in the line's
-/// own database, one committed row per change, and raises <see cref="LineDatabase.Journalled"/> after each.
+/// own database, one committed row per change (its reason and, for a temporary ban, its end: <see cref="StatusDetail"/>),
+/// and raises <see cref="LineDatabase.Journalled"/> after each.
 /// </summary>
 /// <param name="database">The line's database (migration 0003 applied).</param>
 public sealed class SqliteStatusJournal(LineDatabase database) : IStatusJournal
@@ -26,7 +27,7 @@ public sealed class SqliteStatusJournal(LineDatabase database) : IStatusJournal
                 PRAGMA busy_timeout = {BusyTimeoutMs};
                 INSERT INTO line_events (event, status, detail, created_at_ms) VALUES ('session.status', @status, @reason, @at);
                 """,
-                new { status = change.To.ToName(), reason = change.Reason, at = change.At.ToUnixTimeMilliseconds() },
+                new { status = change.To.ToName(), reason = StatusDetail.Compose(change.Reason, change.Until), at = change.At.ToUnixTimeMilliseconds() },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 

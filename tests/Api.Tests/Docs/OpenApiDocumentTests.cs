@@ -51,7 +51,7 @@ public class OpenApiDocumentTests(LineApiFixture fixture)
         Assert.Equal(["to", "text", "quoted_msg_id"], schemas["ReplyBody"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.NotNull(schemas["ApiError"]!["properties"]!["request_id"]);
         Assert.Equal(
-            ["id", "name", "status", "phone_jid", "me", "created_at", "reason", "health"],
+            ["id", "name", "status", "phone_jid", "me", "created_at", "reason", "until", "health"],
             schemas["SessionView"]!["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal(
             ["connected_since", "last_frame_at", "reconnects_24h", "send_queue", "webhook_backlog"],

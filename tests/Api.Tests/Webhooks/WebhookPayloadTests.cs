@@ -46,6 +46,15 @@ public sealed class WebhookPayloadTests
     }
 
     [Fact]
+    public void R9_a_temporary_ban_renders_with_its_end_as_until()
+    {
+        var until = new DateTimeOffset(2026, 5, 20, 16, 5, 0, TimeSpan.Zero);
+        var detail = WaEngine.Store.Journal.StatusDetail.Compose("temporarily_banned", until);
+        var banned = WebhookPayload.Render(Session, new JournalEntry(14, "session.status", null, null, "failed", detail, Stored, null), All)!;
+        AssertFixture("session.status.temporarily_banned.json", banned.Body);
+    }
+
+    [Fact]
     public void The_n8n_item_fixture_is_the_text_payload_as_a_webhook_node_outputs_it()
     {
         // An n8n Webhook node (POST, JSON) turns a delivery into one item: headers in lower case, the parsed body.

@@ -174,7 +174,7 @@ public sealed class LineActorTests : IAsyncLifetime
         await _sandbox.Runtime.Network.InjectFaultAsync(device, FaultKind.StreamError, "conflict", 0, 1, CancellationToken.None);
 
         var replaced = await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Failed);
-        Assert.Equal("conflict", replaced.Change.Reason);
+        Assert.Equal("replaced", replaced.Change.Reason);
         _time.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal(LineStatus.Failed, _line.Status);
     }

@@ -3,6 +3,7 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Events;
 using WaEngine.Engine.Session;
 using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Stanzas.Pairing;
 using WaEngine.Store;
 using WaEngine.Store.Credentials;
 using WaEngine.Store.Messages;
@@ -110,10 +111,60 @@ public sealed class StanzaRouterTests : IAsyncLifetime
         async Task<LineDecision?> DecisionFor(Node node) => (await router.RouteAsync(node, Context())).Decision;
 
         Assert.IsType<LineDecision.RestartNow>(await DecisionFor(new Node("stream:error", NodeAttributes.Of(("code", "515")))));
-        Assert.Equal(new LineDecision.Failed("conflict"), await DecisionFor(new Node("stream:error", null, [new Node("conflict", NodeAttributes.Of(("type", "replaced")))])));
+        Assert.Equal(new LineDecision.Failed("replaced"), await DecisionFor(new Node("stream:error", null, [new Node("conflict", NodeAttributes.Of(("type", "replaced")))])));
         Assert.Equal(new LineDecision.LoggedOut("failure_401"), await DecisionFor(new Node("failure", NodeAttributes.Of(("reason", "401")))));
         Assert.Equal(new LineDecision.Reconnect("failure_500"), await DecisionFor(new Node("failure", NodeAttributes.Of(("reason", "500")))));
         Assert.Equal(new LineDecision.Reconnect("stream_end"), await DecisionFor(new Node("xmlstreamend")));
+    }
+
+    [Theory]
+    [InlineData("401", "LoggedOut", "failure_401")]
+    [InlineData("403", "LoggedOut", "banned")]
+    [InlineData("406", "LoggedOut", "banned")]
+    [InlineData("405", "ClientOutdated", "client_outdated")]
+    [InlineData("409", "Failed", "bad_user_agent")]
+    [InlineData("400", "Failed", "failure_400")]
+    [InlineData("500", "Reconnect", "failure_500")]
+    [InlineData("503", "Reconnect", "failure_503")]
+    public async Task R9_failure_codes_decide_whether_to_come_back(string reason, string kind, string why)
+    {
+        var decision = (await Router().RouteAsync(new Node("failure", NodeAttributes.Of(("reason", reason))), Context())).Decision;
+        Assert.NotNull(decision);
+        Assert.Equal(kind, decision.GetType().Name);
+        Assert.Equal(why, decision.Reason);
+    }
+
+    [Theory]
+    [InlineData("7200", "101", 7200.0)]
+    [InlineData(null, "101", null)]
+    [InlineData("-5", null, null)]
+    [InlineData("soon", null, null)]
+    public async Task R9_a_402_carries_its_code_and_expire_in_seconds_and_a_missing_or_wrong_expire_names_no_end(string? expire, string? code, double? seconds)
+    {
+        var attributes = new List<(string, string)> { ("reason", "402") };
+        if (expire is not null)
+        {
+            attributes.Add(("expire", expire));
+        }
+
+        if (code is not null)
+        {
+            attributes.Add(("code", code));
+        }
+
+        var decision = (await Router().RouteAsync(new Node("failure", NodeAttributes.Of([.. attributes])), Context())).Decision;
+        Assert.Equal(new LineDecision.TemporarilyBanned("temporarily_banned", seconds is { } s ? TimeSpan.FromSeconds(s) : null, code), decision);
+    }
+
+    [Fact]
+    public async Task R12_a_passkey_request_while_linking_fails_the_line_with_passkey_required_and_is_ignored_once_paired()
+    {
+        var request = new Node("notification", NodeAttributes.Of(("from", "@s.whatsapp.net"), ("type", "passkey_prologue_request"), ("id", "p1")), [new Node("passkey_request_options", null, "{}"u8.ToArray())]);
+        var unpaired = await PairingHandler.RegisterAsync(new InMemoryCredentialStore(), new InMemorySignalStore(), CancellationToken.None);
+        var linking = new LineContext(new LineId(1), LineStatus.ScanQr, unpaired, LineLink.None, CancellationToken.None);
+
+        Assert.Equal(new LineDecision.Failed("passkey_required"), (await Router().RouteAsync(request, linking)).Decision);
+        Assert.Null((await Router().RouteAsync(request, Context())).Decision);
     }
 
     public async Task InitializeAsync() => _database = await LineDatabase.OpenAsync(Path.Combine(_folder.Path, "line.db"), CancellationToken.None);

@@ -34,11 +34,12 @@ public static class LineEventStream
         var health = actor.Health;
         var status = health.Status;
         var now = time.GetUtcNow();
-        await WriteAsync(response, "status", new StatusEventData(id, status.ToName(), null, health.Reason, now), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(response, "status", new StatusEventData(id, status.ToName(), null, health.Reason, health.Until?.ToUniversalTime(), now), cancellationToken).ConfigureAwait(false);
         var reason = SessionReason.Of(status, health.Reason);
+        var until = SessionReason.UntilOf(status, health.Reason, health.Until);
         if (reason is not null)
         {
-            await WriteAsync(response, "reason", new ReasonEventData(id, status.ToName(), reason, now), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(response, "reason", new ReasonEventData(id, status.ToName(), reason, until, now), cancellationToken).ConfigureAwait(false);
         }
 
         if (await OpeningQrAsync(id, actor, host, time, cancellationToken).ConfigureAwait(false) is { } current)
@@ -78,12 +79,14 @@ public static class LineEventStream
                 switch (update)
                 {
                     case StatusChanged change:
-                        await WriteAsync(response, "status", new StatusEventData(id, change.Change.To.ToName(), change.Change.From.ToName(), change.Change.Reason, change.At), cancellationToken).ConfigureAwait(false);
+                        await WriteAsync(response, "status", new StatusEventData(id, change.Change.To.ToName(), change.Change.From.ToName(), change.Change.Reason, change.Change.Until?.ToUniversalTime(), change.At), cancellationToken).ConfigureAwait(false);
                         var next = SessionReason.Of(change.Change.To, change.Change.Reason);
-                        if (next != reason)
+                        var nextUntil = SessionReason.UntilOf(change.Change.To, change.Change.Reason, change.Change.Until);
+                        if (next != reason || nextUntil != until)
                         {
                             reason = next;
-                            await WriteAsync(response, "reason", new ReasonEventData(id, change.Change.To.ToName(), reason, change.At), cancellationToken).ConfigureAwait(false);
+                            until = nextUntil;
+                            await WriteAsync(response, "reason", new ReasonEventData(id, change.Change.To.ToName(), reason, until, change.At), cancellationToken).ConfigureAwait(false);
                         }
 
                         break;

@@ -94,16 +94,49 @@ internal sealed class ConnectionHandler(LineOptions options, ICredentialStore st
         });
     }
 
-    /// <summary><c>failure</c>: 401, 403 and 406 mean this device is gone; anything else is worth another attempt.</summary>
+    /// <summary>
+    /// <c>failure</c>: whether to come back, as whatsmeow decides (SERVER-RULES R9). 401 (logged out), 403 (locked) and
+    /// 406 (banned) mean this device is gone: logged out, credentials wiped. 402 is a temporary ban with <c>expire</c>
+    /// seconds to wait (<c>code</c> says why); 405 is an outdated client (R8); 409 a refused user agent. 500 and 503 are the
+    /// server's trouble and are worth another attempt with backoff; any other code ends the attempt with
+    /// <c>failure_&lt;code&gt;</c> (no reconnect).
+    /// </summary>
     public static StanzaOutcome HandleFailure(Node failure)
     {
         var reason = failure.Attr("reason") ?? "unknown";
-        return StanzaOutcome.Decide(reason is "401" or "403" or "406"
-            ? new LineDecision.LoggedOut($"failure_{reason}")
-            : new LineDecision.Reconnect($"failure_{reason}"));
+        LineDecision decision = reason switch
+        {
+            "401" => new LineDecision.LoggedOut("failure_401"),
+            "403" or "406" => new LineDecision.LoggedOut("banned"),
+            "402" => new LineDecision.TemporarilyBanned("temporarily_banned", ReadExpire(failure), failure.Attr("code")),
+            "405" => new LineDecision.ClientOutdated("client_outdated"),
+            "409" => new LineDecision.Failed("bad_user_agent"),
+            "500" or "503" => new LineDecision.Reconnect($"failure_{reason}"),
+            _ => new LineDecision.Failed($"failure_{reason}"),
+        };
+        return StanzaOutcome.Decide(decision);
     }
 
-    /// <summary><c>stream:error</c>: 515 restarts at once, device removed logs out, replaced fails, the rest reconnect.</summary>
+    /// <summary>A 402's <c>expire</c>: whole seconds from now (as whatsmeow reads it); null when absent or not a positive number.</summary>
+    private static TimeSpan? ReadExpire(Node failure) =>
+        long.TryParse(failure.Attr("expire"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 366L * 24 * 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
+
+    /// <summary>
+    /// <c>passkey_prologue_request</c> while linking: WhatsApp wants the user's passkey before it links this companion
+    /// (SERVER-RULES R12). Only the user's own device can make that assertion, so a headless line cannot go on: it fails
+    /// with <c>passkey_required</c> rather than show QR codes nobody can complete.
+    /// </summary>
+    public static StanzaOutcome HandlePasskeyRequest(LineContext context) =>
+        context.Credentials is { IsPaired: false }
+            ? StanzaOutcome.Decide(new LineDecision.Failed("passkey_required"))
+            : StanzaOutcome.None;
+
+    /// <summary>
+    /// <c>stream:error</c>: 515 restarts at once, device removed logs out, replaced (another connection of this device
+    /// took over, R19) fails for good with <c>replaced</c>, the rest reconnect.
+    /// </summary>
     public StanzaOutcome HandleStreamError(Node node)
     {
         var error = StreamErrorInfo.Parse(node);
@@ -112,7 +145,7 @@ internal sealed class ConnectionHandler(LineOptions options, ICredentialStore st
         {
             { IsRestartRequired: true } => new LineDecision.RestartNow("restart_required"),
             { IsDeviceRemoved: true } => new LineDecision.LoggedOut("device_removed"),
-            { IsReplaced: true } => new LineDecision.Failed("conflict"),
+            { IsReplaced: true } => new LineDecision.Failed("replaced"),
             _ => new LineDecision.Reconnect($"stream_error_{error.Code ?? error.FirstChildTag ?? "unknown"}"),
         };
         return StanzaOutcome.Decide(decision);

@@ -53,7 +53,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
 
     private async Task<MessageRecord> StoreAsync(string chatJid, Proto.Message content, ReplyState? state, LineContext context)
     {
-        var refusal = SendReadiness.Refusal(context.LineId, context.Status, context.Paired is not null);
+        var refusal = SendReadiness.Refusal(context.LineId, context.Status, context.Paired is not null, context.StartExpected);
         if (refusal is not null || context.Paired is not { } credentials)
         {
             throw new LineException(LineErrorKind.WrongState, refusal ?? $"Line {context.LineId} is not paired.");
