@@ -220,12 +220,14 @@ internal sealed partial class SoakRun : IAsyncDisposable
         return new SoakLine(id, answer["token"]!.GetValue<string>(), phone, device, secret);
     }
 
-    private async Task<string?> StatusAsync(long id)
+    private async Task<string?> StatusAsync(long id) => (await SessionAsync(id))?["status"]?.GetValue<string>();
+
+    private async Task<JsonNode?> SessionAsync(long id)
     {
         try
         {
             using var response = await _http.SendAsync(Admin(HttpMethod.Get, $"/api/sessions/{id}"));
-            return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonNode>())!["status"]!.GetValue<string>() : null;
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonNode>() : null;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
@@ -537,19 +539,22 @@ internal sealed partial class SoakRun : IAsyncDisposable
             return;
         }
 
+        // Recovered when the line is connected since a moment after the fault (a 515 restart may take less time than
+        // one poll); for a mute, noticed when the line first shows anything but connected.
         var clock = Stopwatch.StartNew();
-        var left = false;
         while (clock.Elapsed < TimeSpan.FromMinutes(3))
         {
-            var status = await StatusAsync(line.Id);
-            if (!left && status is not null && status != "connected")
+            var view = await SessionAsync(line.Id);
+            var status = view?["status"]?.GetValue<string>();
+            if (fault.Noticed is null && status is not null && status != "connected")
             {
-                left = true;
                 fault.Noticed = DateTimeOffset.UtcNow - fault.At;
             }
-            else if (left && status == "connected")
+
+            if (status == "connected" && view!["health"]?["connected_since"]?.GetValue<DateTimeOffset>() is { } since && since > fault.At)
             {
-                fault.Recovery = DateTimeOffset.UtcNow - fault.At;
+                fault.Recovery = since - fault.At;
+                fault.Noticed ??= fault.Recovery;
                 return;
             }
 
