@@ -17,4 +17,10 @@ public sealed record ApiOptions
 
     /// <summary>How often an idle <c>/events</c> stream sends a comment line so proxies keep it open (default 15 s, 1 s to 5 min).</summary>
     public TimeSpan EventsKeepAlive { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Media limits and the download cache.</summary>
+    public Media.MediaOptions Media { get; init; } = new();
+
+    /// <summary>How media URLs are fetched.</summary>
+    public Media.MediaFetchOptions MediaFetch { get; init; } = new();
 }

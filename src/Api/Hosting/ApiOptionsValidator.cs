@@ -35,6 +35,8 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             problems.Add($"Api:EventsKeepAlive is {options.EventsKeepAlive}; it must be between 00:00:01 and 00:05:00.");
         }
 
+        problems.AddRange(options.Media.Problems());
+        problems.AddRange(options.MediaFetch.Problems());
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

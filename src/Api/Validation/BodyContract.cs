@@ -35,6 +35,12 @@ public sealed class BodyContract
         var fields = new List<BodyField>();
         foreach (var property in body.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
+            if (property.PropertyType != typeof(string))
+            {
+                // Flags such as a voice note's ptt are read by the endpoint's own reader.
+                continue;
+            }
+
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name
                 ?? throw new InvalidOperationException($"{body.Name}.{property.Name} has no [JsonPropertyName]: the contract needs the field's JSON name.");
             var maxLength = property.GetCustomAttribute<MaxLengthAttribute>()?.Length

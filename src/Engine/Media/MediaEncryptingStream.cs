@@ -11,8 +11,8 @@ namespace WaEngine.Engine.Media;
 /// </summary>
 public sealed class MediaEncryptingStream : Stream
 {
-    /// <summary>How many leading plaintext bytes <see cref="Head"/> keeps.</summary>
-    public const int HeadLength = 64;
+    /// <summary>How many leading plaintext bytes <see cref="Head"/> keeps unless told otherwise.</summary>
+    public const int DefaultHeadLength = 64;
 
     /// <summary>Length of the MAC appended to the ciphertext.</summary>
     public const int MacLength = 10;
@@ -26,7 +26,7 @@ public sealed class MediaEncryptingStream : Stream
     private readonly IncrementalHash _blobHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly IncrementalHash _mac;
     private readonly byte[] _pending = new byte[BlockLength];
-    private readonly byte[] _head = new byte[HeadLength];
+    private readonly byte[] _head;
     private byte[] _output = new byte[16 * 1024];
     private int _pendingLength;
     private int _headLength;
@@ -34,9 +34,14 @@ public sealed class MediaEncryptingStream : Stream
     private long _blobLength;
     private bool _finished;
 
-    /// <summary>Encrypts for <paramref name="kind"/> into <paramref name="destination"/> with <paramref name="mediaKey"/> (a random one when null).</summary>
-    public MediaEncryptingStream(Stream destination, MediaKind kind, byte[]? mediaKey = null)
+    /// <summary>
+    /// Encrypts for <paramref name="kind"/> into <paramref name="destination"/> with <paramref name="mediaKey"/> (a random
+    /// one when null), keeping the first <paramref name="headLength"/> plaintext bytes in <see cref="Head"/>.
+    /// </summary>
+    public MediaEncryptingStream(Stream destination, MediaKind kind, byte[]? mediaKey = null, int headLength = DefaultHeadLength)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(headLength);
+        _head = new byte[headLength];
         _destination = destination ?? throw new ArgumentNullException(nameof(destination));
         _mediaKey = mediaKey ?? RandomNumberGenerator.GetBytes(MediaKeys.MediaKeyLength);
         var keys = MediaKeys.Expand(_mediaKey, kind);
@@ -53,7 +58,7 @@ public sealed class MediaEncryptingStream : Stream
     /// <summary>Plaintext bytes written so far.</summary>
     public long FileLength => _fileLength;
 
-    /// <summary>The first plaintext bytes written (up to <see cref="HeadLength"/>).</summary>
+    /// <summary>The first plaintext bytes written (up to the head length given at construction).</summary>
     public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headLength);
 
     /// <inheritdoc />
@@ -154,9 +159,9 @@ public sealed class MediaEncryptingStream : Stream
             return 0;
         }
 
-        if (_headLength < HeadLength)
+        if (_headLength < _head.Length)
         {
-            var take = Math.Min(HeadLength - _headLength, input.Length);
+            var take = Math.Min(_head.Length - _headLength, input.Length);
             input[..take].CopyTo(_head.AsSpan(_headLength));
             _headLength += take;
         }
