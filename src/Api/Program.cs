@@ -3,6 +3,7 @@ using WaEngine.Api.Docs;
 using WaEngine.Api.Endpoints;
 using WaEngine.Api.Hosting;
 using WaEngine.Api.Idempotency;
+using WaEngine.Api.Media;
 using WaEngine.Api.RateLimiting;
 using WaEngine.Api.Sessions;
 using WaEngine.Api.Webhooks;
@@ -51,6 +52,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddApiOptions(builder.Configuration);
 builder.Services.AddLineRateLimits();
 builder.Services.AddApiDocs();
+builder.Services.AddMedia();
 
 // Line databases are opened once, by their own service; the node's line owner holds each line's actor over its
 // database; the dispatcher delivers from the databases and hears from them when something was journalled.
@@ -99,6 +101,7 @@ app.MapSessionEndpoints();
 app.MapLineEndpoints();
 app.MapMessageEndpoints();
 app.MapChatEndpoints();
+app.MapMediaEndpoints();
 if (sandbox)
 {
     app.MapSandbox("/sandbox");

@@ -135,6 +135,11 @@ public static class MediaRequestReader
                     continue;
                 }
 
+                if (name == "caption" && kind is MediaKind.Sticker or MediaKind.Audio && reader.TokenType != JsonTokenType.Null)
+                {
+                    throw MediaRequestException.Invalid("caption", $"A {MediaKinds.Name(kind)} takes no caption.");
+                }
+
                 if (!fields.ContainsKey(name))
                 {
                     reader.Skip();

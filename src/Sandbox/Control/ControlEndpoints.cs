@@ -127,7 +127,9 @@ public static class ControlEndpoints
                     ? await Media.PhoneMedia.BuildAsync(sandbox.Media, body.Media, DateTimeOffset.UtcNow, cancellationToken)
                     : throw new SandboxInputException("Give exactly one of text, message or media.", 400, "media");
             var id = await sandbox.Phones.SendAsync(from, to, message, cancellationToken);
-            return TypedResults.Created($"messages/{id}", new { msg_id = id });
+            return body.Media is null
+                ? TypedResults.Created($"messages/{id}", new { msg_id = id })
+                : TypedResults.Created($"messages/{id}", new { msg_id = id, message = Media.PhoneMedia.ToJson(message) });
         }
         catch (SandboxInputException ex)
         {

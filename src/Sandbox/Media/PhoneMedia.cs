@@ -65,6 +65,9 @@ public static class PhoneMedia
         return MediaMessageBuilder.Build(kind, uploaded, details, now);
     }
 
+    /// <summary>A message as protobuf JSON (what the control API shows of a media message a phone sent: its url, direct path and keys).</summary>
+    public static System.Text.Json.Nodes.JsonNode ToJson(Message message) => System.Text.Json.Nodes.JsonNode.Parse(JsonFormatter.Default.Format(message))!;
+
     /// <summary>The media of a received message (protobuf JSON as the inbox keeps it), or null when it has none.</summary>
     public static async Task<PhoneMediaView?> DescribeAsync(MediaBlobStore blobs, System.Text.Json.Nodes.JsonNode? message, CancellationToken cancellationToken)
     {
