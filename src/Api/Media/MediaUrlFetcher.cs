@@ -10,7 +10,7 @@ namespace WaEngine.Api.Media;
 /// <see cref="AddressPolicy"/> at connect time, so DNS tricks and odd spellings of an address change nothing; at most
 /// <see cref="MediaFetchOptions.MaxRedirects"/> redirects, each one checked again; the whole fetch within
 /// <see cref="MediaFetchOptions.Timeout"/>; a body over the limit refused by its <c>Content-Length</c> or as soon as
-/// it passes the limit. Each refusal is a 400 (413 for size) naming <c>url</c> and the reason; nothing hangs.
+/// it passes the limit (read through a counting stream). Each refusal is a 400 (413 for size) naming <c>url</c> and the reason; nothing hangs.
 /// </summary>
 public sealed class MediaUrlFetcher : IDisposable
 {
@@ -81,7 +81,7 @@ public sealed class MediaUrlFetcher : IDisposable
                     throw MediaRequestException.TooLarge("url", $"The file at the url ({length} bytes by its Content-Length)", maxBytes);
                 }
 
-                var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+                var body = new WithinLimitStream(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), maxBytes);
                 await using (body.ConfigureAwait(false))
                 {
                     await consume(body, length, token).ConfigureAwait(false);
@@ -184,4 +184,62 @@ public sealed class MediaUrlFetcher : IDisposable
     private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
     private sealed class AddressRefusedException(string message) : IOException(message);
+
+    // A body without a Content-Length (or lying about it) is refused as soon as it passes the limit.
+    private sealed class WithinLimitStream(Stream inner, long maxBytes) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private int Count(int read)
+        {
+            _read += read;
+            return _read > maxBytes
+                ? throw MediaRequestException.TooLarge("url", $"The file at the url (more than {_read} bytes)", maxBytes)
+                : read;
+        }
+    }
 }

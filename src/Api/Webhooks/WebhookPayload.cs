@@ -156,6 +156,7 @@ public static class WebhookPayload
         writer.WriteString("quotedMsgId", pointsAt ? null : record?.TargetMsgId);
         writer.WriteString("targetMsgId", pointsAt ? record?.TargetMsgId : null);
         writer.WriteString("mediaPath", record is null ? null : MediaPathOf(record));
+        Media.MediaWebhookFields.Write(writer, message);
         writer.WriteEndObject();
     }
 
