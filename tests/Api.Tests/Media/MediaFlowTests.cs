@@ -41,6 +41,7 @@ public class MediaFlowTests
         await using var baileys = await BaileysPeer.StartPairedAsync(service.Http, caFile, BaileysPhone);
         using var line = ApiClients.Line(service, token);
 
+        var lastFromBaileys = "";
         foreach (var row in Kinds)
         {
             var (kind, mimetype, file, filename) = ((string)row[0], (string)row[1], (byte[])row[2], (string?)row[3]);
@@ -76,7 +77,19 @@ public class MediaFlowTests
 
             // What the line sent is served back too.
             Assert.Equal(file, await MediaAsync(line, toBaileys, mimetype));
+            lastFromBaileys = fromBaileys;
         }
+
+        // A media reply: Baileys sees the quoted message, and still decrypts the file.
+        var photo = MediaFiles.Png(5_000);
+        var reply = await SendAsync(line, "image", new JsonObject
+        {
+            ["to"] = BaileysPhone, ["file"] = Convert.ToBase64String(photo), ["mimetype"] = "image/png", ["quoted_msg_id"] = lastFromBaileys,
+        });
+        var replyAtBaileys = await baileys.WaitAsync("message", match: new JsonObject { ["id"] = reply });
+        Assert.Equal(lastFromBaileys, replyAtBaileys["message"]!["imageMessage"]!["contextInfo"]!["stanzaId"]!.GetValue<string>());
+        Assert.Equal(640, replyAtBaileys["message"]!["imageMessage"]!["width"]!.GetValue<int>());
+        Assert.Equal(MediaFiles.Sha256(photo), (await baileys.CallAsync(new JsonObject { ["op"] = "download", ["id"] = reply }))["sha256"]!.GetValue<string>());
     }
 
     [Fact]
