@@ -90,6 +90,9 @@ public class MediaFlowTests
         Assert.Equal(lastFromBaileys, replyAtBaileys["message"]!["imageMessage"]!["contextInfo"]!["stanzaId"]!.GetValue<string>());
         Assert.Equal(640, replyAtBaileys["message"]!["imageMessage"]!["width"]!.GetValue<int>());
         Assert.Equal(MediaFiles.Sha256(photo), (await baileys.CallAsync(new JsonObject { ["op"] = "download", ["id"] = reply }))["sha256"]!.GetValue<string>());
+
+        // The referee: neither Baileys nor the line broke a rule the strict sandbox counts, media traffic included.
+        await AssertNoBreachesAsync(service);
     }
 
     [Fact]
@@ -136,6 +139,7 @@ public class MediaFlowTests
         Assert.Equal(file, await MediaAsync(line, intact, "application/pdf"));
         await AssertRefusedAsync(line, expiring, HttpStatusCode.Gone, "media_expired");
         Assert.Contains("media_hash_mismatch", service.Output, StringComparison.Ordinal);
+        await AssertNoBreachesAsync(service);
     }
 
     private static async Task<string> SendAsync(HttpClient line, string kind, JsonObject body)
@@ -177,6 +181,13 @@ public class MediaFlowTests
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"{msgId}: expected {(int)status}, got {(int)response.StatusCode} {text}");
         Assert.Equal(code, JsonNode.Parse(text)!["code"]!.GetValue<string>());
+    }
+
+    private static async Task AssertNoBreachesAsync(ServiceProcess service)
+    {
+        var rules = (await service.Http.GetFromJsonAsync<JsonNode>("/sandbox/rules"))!;
+        Assert.True(rules["strict"]!.GetValue<bool>());
+        Assert.All(rules["breaches"]!.AsObject(), rule => Assert.True(rule.Value!.GetValue<long>() == 0, $"{rule.Key} was broken {rule.Value} times"));
     }
 
     private static string BlobFile(string dataFolder, string directPath)
