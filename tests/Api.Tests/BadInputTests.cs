@@ -122,6 +122,7 @@ public class BadInputTests(LineApiFixture fixture)
         { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","file":"{{Png}}"}""", 400, "invalid_request", "mimetype" },
         { "ready", "POST", "/api/messages/image", $$"""{"mimetype":"image/png","file":"{{Png}}"}""", 400, "invalid_request", "to" },
         { "ready", "POST", "/api/messages/image", $$"""{"to":"abc","mimetype":"image/png","file":"{{Png}}"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"120363025246125888@g.us","mimetype":"image/png","file":"{{Png}}"}""", 400, "not_supported", "to" },
         { "ready", "POST", "/api/messages/image", """{"to":"{peer}","mimetype":"image/png","file":"not base64!"}""", 400, "invalid_request", "file" },
         { "ready", "POST", "/api/messages/image", """{"to":"{peer}","mimetype":"image/png","file":"iVBO@@@@AAAA"}""", 400, "invalid_request", "file" },
         { "ready", "POST", "/api/messages/image", """{"to":"{peer}","mimetype":"image/png","file":5}""", 400, "invalid_request", "file" },

@@ -59,6 +59,10 @@ public class MediaFlowTests
             Assert.Equal(mimetype, content["mimetype"]!.GetValue<string>());
             Assert.Equal(caption, content["caption"]?.GetValue<string>());
             Assert.Equal(filename, content["fileName"]?.GetValue<string>());
+            if (kind == "audio")
+            {
+                Assert.True(content["ptt"]!.GetValue<bool>(), "an OGG Opus audio goes as a voice note");
+            }
 
             // Line → virtual phone: the phone's inbox shows it decrypted with the same hash.
             var toPhone = await SendAsync(line, kind, new JsonObject { ["to"] = PhonePeer, ["file"] = Convert.ToBase64String(file), ["mimetype"] = mimetype });
