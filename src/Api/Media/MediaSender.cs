@@ -52,7 +52,7 @@ public sealed partial class MediaSender
         var tempPath = Path.Combine(_tempFolder, Guid.NewGuid().ToString("N") + ".enc");
         try
         {
-            var (encrypted, head) = await EncryptAsync(request, tempPath, cancellationToken).ConfigureAwait(false);
+            var (encrypted, head, seconds) = await EncryptAsync(request, tempPath, cancellationToken).ConfigureAwait(false);
             UploadedMedia uploaded;
             try
             {
@@ -67,6 +67,7 @@ public sealed partial class MediaSender
             }
 
             var details = MediaProbe.Details(request, head);
+            details = details with { Seconds = seconds ?? details.Seconds };
             var message = MediaMessageBuilder.Build(request.Kind, uploaded, details, _time.GetUtcNow(), quoted, ownJid);
             return await actor.SendMessageAsync(quoted?.ChatJid ?? request.To, message, cancellationToken).ConfigureAwait(false);
         }
@@ -76,20 +77,21 @@ public sealed partial class MediaSender
         }
     }
 
-    private async Task<(EncryptedMedia Encrypted, byte[] Head)> EncryptAsync(MediaRequest request, string tempPath, CancellationToken cancellationToken)
+    private async Task<(EncryptedMedia Encrypted, byte[] Head, uint? Seconds)> EncryptAsync(MediaRequest request, string tempPath, CancellationToken cancellationToken)
     {
         var limit = MaxBytes(request.Kind);
+        var clock = request.Kind == MediaKind.Audio && MediaFileTypes.Essence(request.Mimetype) is "audio/ogg" or "audio/opus" ? new OggOpusClock() : null;
         var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, ChunkLength, useAsync: true);
         await using (file.ConfigureAwait(false))
         {
             using var encrypting = new MediaEncryptingStream(file, request.Kind, headLength: HeadLength);
             if (request.Url is { } url)
             {
-                await _fetcher.FetchAsync(url, limit, (body, _, token) => CopyAsync(body, encrypting, request, limit, token), cancellationToken).ConfigureAwait(false);
+                await _fetcher.FetchAsync(url, limit, (body, _, token) => CopyAsync(body, encrypting, request, limit, clock, token), cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await DecodeAsync(request, encrypting, limit, cancellationToken).ConfigureAwait(false);
+                await DecodeAsync(request, encrypting, limit, clock, cancellationToken).ConfigureAwait(false);
             }
 
             if (encrypting.FileLength == 0)
@@ -104,12 +106,12 @@ public sealed partial class MediaSender
             }
 
             var encrypted = await encrypting.FinishAsync(cancellationToken).ConfigureAwait(false);
-            return (encrypted, encrypting.Head.ToArray());
+            return (encrypted, encrypting.Head.ToArray(), clock?.Seconds(encrypting.Head));
         }
     }
 
     // The base64 text is decoded chunk by chunk straight into the encryptor: the decoded file never sits in memory.
-    private static async Task DecodeAsync(MediaRequest request, MediaEncryptingStream encrypting, long limit, CancellationToken cancellationToken)
+    private static async Task DecodeAsync(MediaRequest request, MediaEncryptingStream encrypting, long limit, OggOpusClock? clock, CancellationToken cancellationToken)
     {
         var (start, length) = Base64Bounds(request);
         if (DecodedLength(request, start, length) is var decoded && decoded > limit)
@@ -132,6 +134,7 @@ public sealed partial class MediaSender
                 }
 
                 offset += consumed;
+                clock?.Feed(output.AsSpan(0, written));
                 await encrypting.WriteAsync(output.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
                 CheckHead(request, encrypting.Head, encrypting.FileLength, final: false);
             }
@@ -142,7 +145,7 @@ public sealed partial class MediaSender
         }
     }
 
-    private static async Task CopyAsync(Stream body, MediaEncryptingStream encrypting, MediaRequest request, long limit, CancellationToken cancellationToken)
+    private static async Task CopyAsync(Stream body, MediaEncryptingStream encrypting, MediaRequest request, long limit, OggOpusClock? clock, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkLength);
         try
@@ -155,6 +158,7 @@ public sealed partial class MediaSender
                     throw MediaRequestException.TooLarge("url", $"The file at the url (more than {encrypting.FileLength + read} bytes)", limit);
                 }
 
+                clock?.Feed(buffer.AsSpan(0, read));
                 await encrypting.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 CheckHead(request, encrypting.Head, encrypting.FileLength, final: false);
             }

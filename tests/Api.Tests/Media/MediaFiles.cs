@@ -20,6 +20,36 @@ internal static class MediaFiles
 
     public static byte[] Ogg(int length) => WithHead(length, "OggS\0\u0002"u8.ToArray());
 
+    /// <summary>An Ogg Opus file: the OpusHead page (pre-skip 312), random bytes, and a last page <paramref name="seconds"/> in.</summary>
+    public static byte[] OggOpus(int length, double seconds, uint serial = 0x5EED)
+    {
+        var head = OggPage(serial, 0, 0, [.. "OpusHead"u8, 1, 1, 0x38, 0x01, 0x80, 0xBB, 0, 0, 0, 0, 0]);
+        var tail = OggPage(serial, 2, 312 + (long)(seconds * 48_000), new byte[10]);
+        var file = RandomNumberGenerator.GetBytes(length);
+        for (var i = file.AsSpan().IndexOf("OggS"u8); i >= 0; i = file.AsSpan().IndexOf("OggS"u8))
+        {
+            file[i] = 0;
+        }
+
+        head.CopyTo(file, 0);
+        tail.CopyTo(file, length - tail.Length);
+        return file;
+    }
+
+    public static byte[] OggPage(uint serial, uint sequence, long granule, byte[] packet)
+    {
+        var page = new byte[27 + 1 + packet.Length];
+        "OggS"u8.CopyTo(page);
+        page[5] = sequence == 0 ? (byte)2 : (byte)0;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(page.AsSpan(6), granule);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(page.AsSpan(14), serial);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(page.AsSpan(18), sequence);
+        page[26] = 1;
+        page[27] = (byte)packet.Length;
+        packet.CopyTo(page, 28);
+        return page;
+    }
+
     public static byte[] Pdf(int length) => WithHead(length, "%PDF-1.7\n"u8.ToArray());
 
     /// <summary>A static (VP8X without the animation flag) or animated WebP header, 512×512.</summary>

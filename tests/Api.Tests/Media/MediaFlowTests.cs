@@ -21,7 +21,7 @@ public class MediaFlowTests
     {
         { "image", "image/png", MediaFiles.Png(40_000), null },
         { "video", "video/mp4", MediaFiles.Mp4(60_000), null },
-        { "audio", "audio/ogg; codecs=opus", MediaFiles.Ogg(20_000), null },
+        { "audio", "audio/ogg; codecs=opus", MediaFiles.OggOpus(20_000, seconds: 6.2), null },
         { "document", "application/pdf", MediaFiles.Pdf(90_000), "invoice.pdf" },
         { "sticker", "image/webp", MediaFiles.WebP(30_000), null },
     };
@@ -62,6 +62,7 @@ public class MediaFlowTests
             if (kind == "audio")
             {
                 Assert.True(content["ptt"]!.GetValue<bool>(), "an OGG Opus audio goes as a voice note");
+                Assert.Equal(7, content["seconds"]!.GetValue<int>());
             }
 
             // Line → virtual phone: the phone's inbox shows it decrypted with the same hash.
