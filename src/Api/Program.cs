@@ -5,6 +5,7 @@ using WaEngine.Api.Errors;
 using WaEngine.Api.Hosting;
 using WaEngine.Api.Idempotency;
 using WaEngine.Api.Observability;
+using WaEngine.Api.Media;
 using WaEngine.Api.RateLimiting;
 using WaEngine.Api.Sessions;
 using WaEngine.Api.State;
@@ -69,6 +70,7 @@ builder.Services.AddApiDocs();
 builder.Services.AddServiceMetrics();
 builder.Services.AddSingleton<ReplyStateSweep>();
 builder.Services.AddHostedService(services => services.GetRequiredService<ReplyStateSweep>());
+builder.Services.AddMedia();
 
 // Line databases are opened once, by their own service; the node's line owner holds each line's actor over its
 // database; the dispatcher delivers from the databases and hears from them when something was journalled.
@@ -125,6 +127,7 @@ app.MapLineEndpoints();
 app.MapMessageEndpoints();
 app.MapChatEndpoints();
 app.MapStateEndpoints();
+app.MapMediaEndpoints();
 if (sandbox)
 {
     app.MapSandbox("/sandbox");

@@ -15,6 +15,13 @@ public class BadInputTests(LineApiFixture fixture)
 {
     private static readonly string LongText = new('x', 4097);
 
+    // Files whose first bytes are what their mimetype says (fixed, so the table is the same at discovery and run).
+    private static readonly string Png = Fixed([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R'], 600);
+    private static readonly string Pdf = Fixed("%PDF-1.7\n"u8.ToArray(), 600);
+    private static readonly string Ogg = Fixed("OggS\0\u0002"u8.ToArray(), 600);
+    private static readonly string WebP = Fixed("RIFF\0\0\0\0WEBPVP8X\u000a\0\0\0\0\0\0\0"u8.ToArray(), 600);
+    private static readonly string BigStaticWebP = Fixed("RIFF\0\0\0\0WEBPVP8X\u000a\0\0\0\0\0\0\0"u8.ToArray(), 100 * 1024 + 1);
+
     public static TheoryData<string, string, string, string?, int, string, string?> Cases => new()
     {
         // Credentials.
@@ -109,6 +116,61 @@ public class BadInputTests(LineApiFixture fixture)
         { "ready", "GET", "/api/media/NOPE0000", null, 404, "not_found", "msg_id" },
         { "ready", "GET", "/api/media/{inbound}", null, 404, "no_media", "msg_id" },
 
+        // Media sends: refused before anything is uploaded (nothing reaches the peer, see the last test).
+        { "ready", "POST", "/api/messages/image", """{"to":"{peer}","mimetype":"image/png"}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"image/png","file":"{{Png}}","url":"https://example.com/a.png"}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","file":"{{Png}}"}""", 400, "invalid_request", "mimetype" },
+        { "ready", "POST", "/api/messages/image", $$"""{"mimetype":"image/png","file":"{{Png}}"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"abc","mimetype":"image/png","file":"{{Png}}"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"120363025246125888@g.us","mimetype":"image/png","file":"{{Png}}"}""", 400, "not_supported", "to" },
+        { "ready", "POST", "/api/messages/image", """{"to":"{peer}","mimetype":"image/png","file":"not base64!"}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/image", """{"to":"{peer}","mimetype":"image/png","file":"iVBO@@@@AAAA"}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/image", """{"to":"{peer}","mimetype":"image/png","file":5}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/image", """{"to":"{peer}","mimetype":"image/png","file":""}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/image", """{"to":"{peer}","mimetype":"image/png","file":"data:image/png,iVBORw0K"}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"image/png","file":"{{Pdf}}"}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"image/jpeg","file":"{{Png}}"}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Pdf}}"}""", 400, "invalid_request", "mimetype" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"png","file":"{{Png}}"}""", 400, "invalid_request", "mimetype" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"image/png","file":"{{Png}}","caption":7}""", 400, "invalid_request", "caption" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"image/png","file":"{{Png}}","caption":"{{LongText}}"}""", 400, "invalid_request", "caption" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"image/png","file":"{{Png}}","quoted_msg_id":"NOPE0000"}""", 404, "not_found", "quoted_msg_id" },
+        { "ready", "POST", "/api/messages/video", $$"""{"to":"{peer}","mimetype":"video/mp4","file":"{{Png}}"}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/video", $$"""{"to":"{peer}","mimetype":"image/png","file":"{{Png}}"}""", 400, "invalid_request", "mimetype" },
+        { "ready", "POST", "/api/messages/audio", $$"""{"to":"{peer}","mimetype":"audio/ogg","file":"{{Ogg}}","ptt":"yes"}""", 400, "invalid_request", "ptt" },
+        { "ready", "POST", "/api/messages/audio", $$"""{"to":"{peer}","mimetype":"audio/ogg","file":"{{Ogg}}","caption":"hi"}""", 400, "invalid_request", "caption" },
+        { "ready", "POST", "/api/messages/audio", $$"""{"to":"{peer}","mimetype":"audio/amr","file":"{{Ogg}}"}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/sticker", $$"""{"to":"{peer}","mimetype":"image/webp","file":"{{WebP}}","caption":"hi"}""", 400, "invalid_request", "caption" },
+        { "ready", "POST", "/api/messages/sticker", $$"""{"to":"{peer}","mimetype":"image/png","file":"{{Png}}"}""", 400, "invalid_request", "mimetype" },
+        { "ready", "POST", "/api/messages/sticker", $$"""{"to":"{peer}","mimetype":"image/webp","file":"{{BigStaticWebP}}"}""", 413, "too_large", "file" },
+        { "ready", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Pdf}}","filename":"a/b.pdf"}""", 400, "invalid_request", "filename" },
+        { "ready", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Pdf}}","filename":" "}""", 400, "invalid_request", "filename" },
+        { "ready", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Png}}","filename":"a.pdf"}""", 400, "invalid_request", "file" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":5}""", 400, "invalid_request", "url" },
+
+        // Media URLs: refused by scheme, credentials or the address they reach (link-local and metadata in any spelling).
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"ftp://example.com/a.pdf"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"file:///etc/passwd"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"a.pdf"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://user:pw@example.com/a.pdf"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://127.0.0.1:9/a.pdf"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://localhost:9/a.pdf"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://10.1.2.3/a.pdf"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://169.254.169.254/latest/meta-data/"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://2852039166/"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://0251.0376.0251.0376/"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://0xa9fea9fe/"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://[::ffff:169.254.169.254]/"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://[::ffff:a9fe:a9fe]/"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://[fe80::1]/"}""", 400, "invalid_request", "url" },
+        { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":"http://100.100.100.200/"}""", 400, "invalid_request", "url" },
+
+        // Media for lines that cannot send, and without a token.
+        { "stopped", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"image/png","file":"{{Png}}"}""", 403, "not_connected", null },
+        { "unpaired", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Pdf}}"}""", 403, "not_connected", null },
+        { "none", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"image/png","file":"{{Png}}"}""", 401, "unauthorized", null },
+        { "ready", "GET", "/api/media/{ours}", null, 404, "no_media", "msg_id" },
+
         // Idempotency keys.
         { "ready+key:has space", "POST", "/api/messages/send", """{"to":"{peer}","text":"hi"}""", 400, "invalid_request", "Idempotency-Key" },
         { "ready+key:" + new string('k', 256), "POST", "/api/messages/send", """{"to":"{peer}","text":"hi"}""", 400, "invalid_request", "Idempotency-Key" },
@@ -176,6 +238,18 @@ public class BadInputTests(LineApiFixture fixture)
         using var line = ApiClients.Line(fixture.Service, fixture.ReadyToken);
         var recent = (await line.GetFromJsonAsync<JsonArray>("/api/messages/recent?limit=100"))!;
         Assert.Single(recent, m => m!["from_me"]!.GetValue<bool>());
+    }
+
+    private static string Fixed(byte[] head, int length)
+    {
+        var file = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            file[i] = (byte)(i * 31 % 251);
+        }
+
+        head.CopyTo(file, 0);
+        return Convert.ToBase64String(file);
     }
 
     private string Fill(string text) => text

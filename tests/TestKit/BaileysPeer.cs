@@ -19,9 +19,14 @@ public sealed class BaileysPeer : IAsyncDisposable
     public string AuthDir { get; }
 
     /// <summary>Starts a Baileys client against the sandbox (not paired yet: it will show QR codes).</summary>
-    public static async Task<BaileysPeer> StartAsync(RunningSandbox sandbox, string caFile, string? authDir = null)
+    public static Task<BaileysPeer> StartAsync(RunningSandbox sandbox, string caFile, string? authDir = null) =>
+        StartAsync(sandbox.Http, caFile, authDir);
+
+    /// <summary>Starts a Baileys client against the sandbox whose control API <paramref name="sandbox"/> reaches at <c>/sandbox/…</c> (a standalone sandbox or a service in sandbox mode).</summary>
+    public static async Task<BaileysPeer> StartAsync(HttpClient sandbox, string caFile, string? authDir = null)
     {
-        var info = await sandbox.GetJsonAsync("/sandbox/info");
+        ArgumentNullException.ThrowIfNull(sandbox);
+        var info = (await sandbox.GetFromJsonAsync<JsonNode>("/sandbox/info"))!;
         var owned = authDir is null ? new TempFolder() : null;
         var process = NodeProcess.Start("baileys-client.mjs", environment: new Dictionary<string, string> { ["NODE_EXTRA_CA_CERTS"] = caFile });
         var peer = new BaileysPeer(process, authDir ?? owned!.Path, owned);
@@ -36,11 +41,15 @@ public sealed class BaileysPeer : IAsyncDisposable
     }
 
     /// <summary>Starts a client, has the virtual phone <paramref name="phone"/> scan its QR, and waits until it is logged in.</summary>
-    public static async Task<BaileysPeer> StartPairedAsync(RunningSandbox sandbox, string caFile, string phone, string? authDir = null)
+    public static Task<BaileysPeer> StartPairedAsync(RunningSandbox sandbox, string caFile, string phone, string? authDir = null) =>
+        StartPairedAsync(sandbox.Http, caFile, phone, authDir);
+
+    /// <summary>As <see cref="StartPairedAsync(RunningSandbox, string, string, string?)"/>, for any sandbox control API client.</summary>
+    public static async Task<BaileysPeer> StartPairedAsync(HttpClient sandbox, string caFile, string phone, string? authDir = null)
     {
         var peer = await StartAsync(sandbox, caFile, authDir);
         var qr = await peer.WaitAsync("qr");
-        var scan = await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{phone}/scan", new { qr = qr["qr"]!.GetValue<string>() });
+        var scan = await sandbox.PostAsJsonAsync($"/sandbox/accounts/{phone}/scan", new { qr = qr["qr"]!.GetValue<string>() });
         if (!scan.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"scan answered {(int)scan.StatusCode}: {await scan.Content.ReadAsStringAsync()}");

@@ -10,9 +10,13 @@
 //   {op:'send-text', jid, text}         -> {id}
 //   {op:'send', jid, content, quotedId?} -> {id}              (any Baileys AnyMessageContent, JSON; quotedId replies to a
 //                                                              message this client sent or received)
+//   {op:'send-media', jid, kind, data (base64), mimetype, caption?, fileName?, ptt?} -> {id}
+//                                                             (kind: image|video|audio|document|sticker; Baileys encrypts
+//                                                              and uploads through media_conn itself)
+//   {op:'download', id}                 -> {sha256 (hex), length}  (downloadMediaMessage of a message seen)
 //   {op:'read', keys}                   -> {}
 //   {op:'stop'}                         -> {}                 (closes the socket, keeps auth state)
-// Events: {seq, type: 'qr'|'open'|'close'|'creds'|'message'|'update'|'receipt', ...}
+// Events: {seq, type: 'qr'|'open'|'close'|'creds'|'message'|'update'|'receipt'|'raw-receipt', ...}
 // On close with 515 (restart required) the harness opens a new socket with the same auth state, as Baileys asks
 // applications to; other closes are reported and not retried.
 import { serveLines } from './lib.mjs';
@@ -94,6 +98,8 @@ async function open() {
   s.ev.on('messages.update', (updates) => {
     for (const u of updates) record('update', { id: u.key.id, remoteJid: u.key.remoteJid, status: u.update?.status ?? null, edited: !!u.update?.message });
   });
+  // Receipts as they arrive on the wire, with their sender (messages.update does not say which device confirmed).
+  s.ws.on('CB:receipt', (node) => record('raw-receipt', { id: node.attrs.id, from: node.attrs.from, receiptType: node.attrs.type ?? null }));
   s.ev.on('message-receipt.update', (updates) => {
     for (const u of updates) record('receipt', { id: u.key.id, remoteJid: u.key.remoteJid, receipt: u.receipt });
   });
@@ -139,6 +145,23 @@ await serveLines(async (req) => {
       seenMessages.set(sent.key.id, sent);
       sentMessages.set(sent.key.id, sent.message);
       return { id: sent.key.id };
+    }
+    case 'send-media': {
+      const content = { [req.kind]: Buffer.from(req.data, 'base64'), mimetype: req.mimetype };
+      if (req.caption) content.caption = req.caption;
+      if (req.fileName) content.fileName = req.fileName;
+      if (req.ptt) content.ptt = true;
+      const sent = await sock.sendMessage(req.jid, content);
+      seenMessages.set(sent.key.id, sent);
+      sentMessages.set(sent.key.id, sent.message);
+      return { id: sent.key.id };
+    }
+    case 'download': {
+      const m = seenMessages.get(req.id);
+      if (!m) throw new Error(`no message ${req.id} seen`);
+      const buffer = await B.downloadMediaMessage(m, 'buffer', {}, { logger, reuploadRequest: sock.updateMediaMessage });
+      const { createHash } = await import('node:crypto');
+      return { sha256: createHash('sha256').update(buffer).digest('hex'), length: buffer.length };
     }
     case 'read':
       await sock.readMessages(req.keys);

@@ -57,6 +57,28 @@ switch (req.op) {
     reply(await Promise.all(req.items.map(async (x) =>
       hex(await B.hkdf(unhex(x.ikm), x.length, { salt: x.salt ? unhex(x.salt) : undefined, info: x.info })))));
     break;
+  case 'media-encrypt': { // Baileys' own encryptedStream (random key); the blob comes back with its key and hashes
+    const fs = await import('node:fs/promises');
+    reply(await Promise.all(req.items.map(async (x) => {
+      const e = await B.encryptedStream(unhex(x.data), x.type);
+      const blob = await fs.readFile(e.encFilePath);
+      await fs.unlink(e.encFilePath);
+      return { mediaKey: hex(e.mediaKey), blob: hex(blob), fileSha256: hex(e.fileSha256), fileEncSha256: hex(e.fileEncSha256), fileLength: e.fileLength };
+    })));
+    break;
+  }
+  case 'media-decrypt': { // Baileys' getMediaKeys, OpenSSL's AES-CBC and HMAC: the plaintext, or 'mac-mismatch'
+    reply(await Promise.all(req.items.map(async (x) => {
+      const { cipherKey, iv, macKey } = await B.getMediaKeys(unhex(x.mediaKey), x.type);
+      const blob = unhex(x.blob);
+      const enc = blob.subarray(0, blob.length - 10);
+      const mac = crypto.createHmac('sha256', macKey).update(iv).update(enc).digest().subarray(0, 10);
+      if (!mac.equals(blob.subarray(blob.length - 10))) return 'mac-mismatch';
+      const d = crypto.createDecipheriv('aes-256-cbc', cipherKey, iv);
+      return hex(Buffer.concat([d.update(enc), d.final()]));
+    })));
+    break;
+  }
   default:
     throw new Error(`unknown op ${req.op}`);
 }

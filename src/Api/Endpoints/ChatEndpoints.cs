@@ -25,7 +25,7 @@ public static class ChatEndpoints
     /// <summary>Largest <c>limit</c> on /api/chats.</summary>
     public const int ChatsMax = 1000;
 
-    /// <summary>Maps <c>/api/chats</c>, <c>/api/history</c> and <c>/api/media/{msg_id}</c>.</summary>
+    /// <summary>Maps <c>/api/chats</c> and <c>/api/history</c> (<c>/api/media/{msg_id}</c> is in <see cref="Media.MediaEndpoints"/>).</summary>
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api")
@@ -44,12 +44,6 @@ public static class ChatEndpoints
             .WithSummary("A chat's messages, newest first")
             .WithDescription($"`jid` is the chat: a JID, +E.164 or digits, as `to` of a send. `limit` from 1 to {HistoryMax}, default {HistoryDefault}. A chat without messages is 404.")
             .Produces<HistoryItem[]>()
-            .ProducesErrors(StatusCodes.Status404NotFound);
-        group.MapGet("/media/{msg_id}", MediaAsync)
-            .WithName("getMedia")
-            .WithSummary("The decrypted media of a message")
-            .WithDescription("The media bytes with their mimetype. Media download is not built yet: every message answers 404 (`not_found` for an unknown message, `no_media` otherwise).")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .ProducesErrors(StatusCodes.Status404NotFound);
         return app;
     }
@@ -97,17 +91,5 @@ public static class ChatEndpoints
         return messages.Count == 0
             ? ApiResults.NotFound(context, $"There is no chat with {chat} on this line.", "jid")
             : Results.Ok(messages.Select(HistoryItem.Of).ToList());
-    }
-
-    private static async Task<IResult> MediaAsync(HttpContext context, LineHost host, [Description("The message id.")] string msg_id)
-    {
-        var actor = await host.ActorAsync(LineTokenFilter.LineOf(context).Id, context.RequestAborted);
-        if (await actor.Messages.FindAsync(msg_id, context.RequestAborted) is not { } message)
-        {
-            return ApiResults.NotFound(context, $"There is no message '{msg_id}' on this line.", "msg_id");
-        }
-
-        var what = message.MediaPath is null ? $"Message '{msg_id}' is a {message.Type} message and has no media." : $"The media of message '{msg_id}' cannot be downloaded yet (media download is not built).";
-        return ApiResults.Error(context, StatusCodes.Status404NotFound, ErrorCodes.NoMedia, what, "msg_id");
     }
 }

@@ -39,6 +39,9 @@ public static class ErrorCodes
     /// <summary>413: the file is over its kind's limit (the limit is in the sentence).</summary>
     public const string TooLarge = "too_large";
 
+    /// <summary>502: the media could not be uploaded to the media hosts (nothing was sent).</summary>
+    public const string MediaUploadFailed = "media_upload_failed";
+
     /// <summary>429: too many requests for this token; <c>Retry-After</c> says when to try again.</summary>
     public const string RateLimited = "rate_limited";
 }

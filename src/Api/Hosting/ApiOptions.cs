@@ -29,4 +29,10 @@ public sealed record ApiOptions
     /// instant from one address look like abuse). Default 2; 0.01 to 100. <c>Api__RestoreLoginsPerSecond</c>.
     /// </summary>
     public double RestoreLoginsPerSecond { get; init; } = 2;
+
+    /// <summary>Media limits and the download cache.</summary>
+    public Media.MediaOptions Media { get; init; } = new();
+
+    /// <summary>How media URLs are fetched.</summary>
+    public Media.MediaFetchOptions MediaFetch { get; init; } = new();
 }

@@ -45,6 +45,8 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             problems.Add($"Api:RestoreLoginsPerSecond is {options.RestoreLoginsPerSecond}; it must be between 0.01 and 100.");
         }
 
+        problems.AddRange(options.Media.Problems());
+        problems.AddRange(options.MediaFetch.Problems());
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

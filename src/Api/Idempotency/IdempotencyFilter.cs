@@ -97,13 +97,18 @@ public sealed partial class IdempotencyFilter(LineRegistry registry, IOptions<Ap
 
     private static async Task<string> HashAsync(HttpContext http)
     {
+        // Buffered to a temporary file past 30 KB and hashed as it streams: a large media body is not held in memory here.
         http.Request.EnableBuffering();
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted).ConfigureAwait(false);
-        http.Request.Body.Position = 0;
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(Encoding.UTF8.GetBytes($"{http.Request.Method} {http.Request.Path}\n"));
-        sha.AppendData(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            sha.AppendData(chunk, 0, read);
+        }
+
+        http.Request.Body.Position = 0;
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 

@@ -35,7 +35,7 @@ public sealed class BodyContract
         var fields = new List<BodyField>();
         foreach (var property in body.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            // Objects (a send's reply routing state) are read by their own readers.
+            // Objects (a send's reply routing state) and flags (a voice note's ptt) are read by the endpoint's own readers.
             if (property.PropertyType != typeof(string))
             {
                 continue;

@@ -157,6 +157,7 @@ public static class WebhookPayload
         writer.WriteString("quotedMsgId", pointsAt ? null : record?.TargetMsgId);
         writer.WriteString("targetMsgId", pointsAt ? record?.TargetMsgId : null);
         writer.WriteString("mediaPath", record is null ? null : MediaPathOf(record));
+        Media.MediaWebhookFields.Write(writer, message);
         writer.WriteEndObject();
 
         // The sender's reply routing state when the message arrived (CONTRACT §3c), for a receiver's Switch node.

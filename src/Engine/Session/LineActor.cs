@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Events;
+using WaEngine.Engine.Media;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Noise;
 using WaEngine.Engine.Pairing;
@@ -38,6 +39,7 @@ public sealed class LineActor : IAsyncDisposable
     private readonly LineChores _chores;
     private readonly LineVitals _vitals;
     private readonly LineParts _parts;
+    private readonly MediaConnCache _mediaConn;
     private readonly Task _loop;
     private DeviceCredentials? _credentials;
     private volatile LineLink _link = LineLink.None;
@@ -75,6 +77,7 @@ public sealed class LineActor : IAsyncDisposable
         _mailbox = new LineMailbox(options.MailboxCapacity);
         _chores = new LineChores(lineId, _mailbox, _time, _logger, _lifetime.Token);
         _vitals = new LineVitals(_time);
+        _mediaConn = new MediaConnCache(QueryLoggedInAsync, () => _link.Connection?.NextId() ?? "media_conn", _time);
         _loop = Task.Run(RunAsync);
     }
 
@@ -116,6 +119,14 @@ public sealed class LineActor : IAsyncDisposable
         await PostAsync(new LineMail.QueueSend(to.ToString(), content, done, state), cancellationToken).ConfigureAwait(false);
         return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The media hosts and upload auth (<c>media_conn</c>), cached for its ttl; asked again when it was fetched before
+    /// <paramref name="staleIfFetchedBefore"/> (a host refused its auth).
+    /// </summary>
+    /// <exception cref="LineException">Disconnected when the line is not logged in; Timeout or ServerError from the query.</exception>
+    public Task<MediaConn> MediaConnAsync(DateTimeOffset? staleIfFetchedBefore, CancellationToken cancellationToken) =>
+        _mediaConn.GetAsync(staleIfFetchedBefore, cancellationToken);
 
     /// <summary>Sends read receipts for inbound messages of one chat and resets its unread count.</summary>
     /// <exception cref="LineException">WrongState when the line is not connected.</exception>
@@ -174,6 +185,12 @@ public sealed class LineActor : IAsyncDisposable
         _events.Complete();
         _lifetime.Dispose();
     }
+
+    private Task<Node> QueryLoggedInAsync(Node iq, CancellationToken cancellationToken) =>
+        _link is { LoggedIn: true, Connection: { } connection }
+            ? connection.QueryAsync(iq, _options.IqTimeout, cancellationToken)
+            : throw new LineException(LineErrorKind.Disconnected, "The line is not logged in; media hosts are asked for once it is connected.");
+
 
     private LineContext Context => new(LineId, _machine.Current, _credentials, _link, _lifetime.Token) { StartExpected = _startExpected };
 

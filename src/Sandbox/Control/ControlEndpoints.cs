@@ -22,6 +22,7 @@ public static class ControlEndpoints
         group.MapGet("/accounts/{phone}/messages", PhoneReceivedAsync);
         group.MapPost("/accounts/{phone}/receipts", PhoneReceiptsAsync);
         group.MapPost("/faults", FaultAsync);
+        Media.MediaControlEndpoints.MapSandboxMediaEndpoints(group);
         group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches())));
         group.Map("/ws/chat", AcceptWebSocketAsync);
         group.MapLoginControlEndpoints();
@@ -121,9 +122,15 @@ public static class ControlEndpoints
             var from = await sandbox.Accounts.FindAsync(phone, cancellationToken)
                 ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
             var to = await FindRecipientAsync(sandbox, body.To, cancellationToken);
-            var message = PhoneMessages.Build(body.Text, body.Message);
+            var message = body.Media is null
+                ? PhoneMessages.Build(body.Text, body.Message)
+                : body.Text is null && body.Message is null
+                    ? await Media.PhoneMedia.BuildAsync(sandbox.Media, body.Media, DateTimeOffset.UtcNow, cancellationToken)
+                    : throw new SandboxInputException("Give exactly one of text, message or media.", 400, "media");
             var id = await sandbox.Phones.SendAsync(from, to, message, cancellationToken);
-            return TypedResults.Created($"messages/{id}", new { msg_id = id });
+            return body.Media is null
+                ? TypedResults.Created($"messages/{id}", new { msg_id = id })
+                : TypedResults.Created($"messages/{id}", new { msg_id = id, message = Media.PhoneMedia.ToJson(message) });
         }
         catch (SandboxInputException ex)
         {
@@ -136,7 +143,7 @@ public static class ControlEndpoints
         var account = await sandbox.Accounts.FindAsync(phone, cancellationToken);
         return account is null
             ? JsonBody.Error($"No account with phone {phone}.", 404, "phone")
-            : TypedResults.Ok(await sandbox.Phones.ReceivedAsync(account.Phone, cancellationToken));
+            : TypedResults.Ok(await Media.MediaControlEndpoints.WithMediaAsync(sandbox.Media.Blobs, await sandbox.Phones.ReceivedAsync(account.Phone, cancellationToken), cancellationToken));
     }
 
     private static async Task<IResult> PhoneReceiptsAsync(string phone, HttpRequest request, SandboxRuntime sandbox, CancellationToken cancellationToken)

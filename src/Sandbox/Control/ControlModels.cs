@@ -57,7 +57,12 @@ public sealed record FaultRequest(
 public sealed record PhoneSendRequest(
     [property: JsonPropertyName("to")] string? To,
     [property: JsonPropertyName("text")] string? Text,
-    [property: JsonPropertyName("message")] System.Text.Json.Nodes.JsonNode? Message);
+    [property: JsonPropertyName("message")] System.Text.Json.Nodes.JsonNode? Message)
+{
+    /// <summary>A file the phone sends as an image, video, audio, document or sticker message (instead of text or message).</summary>
+    [JsonPropertyName("media")]
+    public Media.PhoneMediaRequest? Media { get; init; }
+}
 
 /// <summary><c>POST /sandbox/accounts/{phone}/receipts</c> body.</summary>
 public sealed record PhoneReceiptsRequest(

@@ -32,6 +32,9 @@ public sealed partial class MediaHost : IAsyncDisposable
     /// <summary>The host:port clients put in upload and download URLs.</summary>
     public string HostAndPort { get; private set; } = "";
 
+    /// <summary>The stored blobs (what clients uploaded, and what virtual phones send).</summary>
+    public MediaBlobStore Blobs => _blobs;
+
     /// <summary>The base URL, e.g. <c>https://127.0.0.1:41234</c>.</summary>
     public string BaseUrl => "https://" + HostAndPort;
 
@@ -104,19 +107,22 @@ public sealed partial class MediaHost : IAsyncDisposable
             return Results.Json(new { error = "missing or stale auth from media_conn" }, statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        var blob = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        // Streamed to disk while hashing: a 100 MB document never sits in the sandbox's memory.
+        var (directPath, sha256) = await _blobs.SaveAsync(type, context.Request.Body, MediaBlobStore.MaxBlobBytes, context.RequestAborted).ConfigureAwait(false);
+        if (directPath is null)
+        {
+            return Results.Json(new { error = $"the blob is over {MediaBlobStore.MaxBlobBytes} bytes" }, statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
 
         // The token is base64url(SHA-256(blob)); Baileys drops the '=' padding, whatsmeow keeps it.
-        var expected = Convert.ToBase64String(SHA256.HashData(blob.Span)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var expected = Convert.ToBase64String(sha256).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         if (!string.Equals(token.TrimEnd('='), expected, StringComparison.Ordinal))
         {
+            _blobs.Discard(directPath);
             return Results.Json(new { error = "token is not base64url(sha256(body))" }, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var directPath = await _blobs.SaveAsync(type, blob, context.RequestAborted).ConfigureAwait(false);
-        LogStored(type, blob.Length);
+        LogStored(type, context.Request.ContentLength ?? -1);
         return Results.Json(new { url = BaseUrl + directPath, direct_path = directPath });
     }
 
@@ -139,5 +145,5 @@ public sealed partial class MediaHost : IAsyncDisposable
     private partial void LogStarted(string baseUrl);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stored a {Type} blob of {Length} bytes")]
-    private partial void LogStored(string type, int length);
+    private partial void LogStored(string type, long length);
 }

@@ -10,4 +10,9 @@ public sealed record PhoneMessage(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("body")] string? Body,
     [property: JsonPropertyName("message")] System.Text.Json.Nodes.JsonNode? Message,
-    [property: JsonPropertyName("timestamp")] long Timestamp);
+    [property: JsonPropertyName("timestamp")] long Timestamp)
+{
+    /// <summary>For media messages: the file as the phone downloaded, checked and decrypted it (with its SHA-256), or why it could not.</summary>
+    [JsonPropertyName("media")]
+    public Media.PhoneMediaView? Media { get; init; }
+}

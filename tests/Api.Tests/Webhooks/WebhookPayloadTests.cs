@@ -22,7 +22,7 @@ public sealed class WebhookPayloadTests
     private static readonly DateTimeOffset Stored = DateTimeOffset.FromUnixTimeSeconds(1_779_285_900);
     private static readonly HashSet<string> All = [.. WebhookPayload.Events];
 
-    public static TheoryData<string> Cases => ["text", "reply", "image", "reaction", "edit", "delete"];
+    public static TheoryData<string> Cases => ["text", "reply", "image", "document", "reaction", "edit", "delete"];
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -125,6 +125,27 @@ public sealed class WebhookPayloadTests
                     Width = 960,
                     MediaKey = ByteString.CopyFrom(Enumerable.Range(32, 32).Select(i => (byte)i).ToArray()),
                     DirectPath = "/o1/v/t62.7118-24/f1/m232/photo.enc",
+                },
+            }, null),
+            "document" => ("3EB0A1B2C3D4E5F6071E", "document", new Message
+            {
+                DocumentWithCaptionMessage = new Message.Types.FutureProofMessage
+                {
+                    Message = new Message
+                    {
+                        DocumentMessage = new Message.Types.DocumentMessage
+                        {
+                            Url = "https://mmg.whatsapp.net/v/t62.7119-24/f2/m238/invoice.enc",
+                            Mimetype = "application/pdf",
+                            Title = "invoice-0042.pdf",
+                            FileSha256 = ByteString.CopyFrom(Enumerable.Range(64, 32).Select(i => (byte)i).ToArray()),
+                            FileLength = 182_044,
+                            MediaKey = ByteString.CopyFrom(Enumerable.Range(96, 32).Select(i => (byte)i).ToArray()),
+                            FileName = "invoice-0042.pdf",
+                            DirectPath = "/v/t62.7119-24/f2/m238/invoice.enc",
+                            Caption = "Invoice for March",
+                        },
+                    },
                 },
             }, null),
             "reaction" => ("3EB0A1B2C3D4E5F6071B", "reaction", new Message
