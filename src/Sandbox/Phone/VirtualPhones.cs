@@ -37,6 +37,8 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     private readonly SignalKeyGenerator _generator = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<(LineDatabase Database, SqliteSignalStore Store)>>> _stores = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+    private readonly ConcurrentDictionary<(string Phone, string Id), SentMessage> _sent = new();
+    private readonly ConcurrentQueue<(string Phone, string Id)> _sentOrder = new();
     private long _receivedSeq;
 
     /// <summary>Creates the phones over the sandbox's stores; each phone's Signal state lives in <c>phones/&lt;phone&gt;.db</c>.</summary>
@@ -115,6 +117,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         }
 
         var stanza = new Node("message", NodeAttributes.Of([.. attributes]), [new Node("participants", null, participants)]);
+        Remember(from.Phone, id, new SentMessage(to.Jid, message, type, [.. attributes.Where(a => a.Item1 == "edit")], _time.GetUtcNow().ToUnixTimeSeconds()));
         await _network.SendFromAsync(new ConnectedDevice(from, 0), stanza, _ => { }, cancellationToken).ConfigureAwait(false);
         return id;
     }
@@ -122,6 +125,12 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     /// <inheritdoc />
     public async Task ReceiveAsync(SandboxAccount account, Node stanza, CancellationToken cancellationToken)
     {
+        if (stanza.Tag == "receipt" && stanza.Attr("type") == "retry")
+        {
+            await ResendAsync(account, stanza, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (stanza.Tag != "message")
         {
             return;
@@ -279,6 +288,82 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         await _network.SendReceiptFromAsync(new ConnectedDevice(account, 0), receipt, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A device could not decrypt a message this phone sent and asked for it again (a retry receipt), as a real phone
+    /// answers: the message encrypted anew for that one device only, in the reference shape (one top-level enc with the
+    /// retry count, <c>device_fanout="false"</c>, the original id and time). The phone keeps its recent sends for this.
+    /// </summary>
+    private async Task ResendAsync(SandboxAccount account, Node receipt, CancellationToken cancellationToken)
+    {
+        var id = receipt.Attr("id");
+        if (id is null || !Jid.TryParse(receipt.Attr("from") ?? "", out var device) || device.Device is not (> 0 and var deviceId))
+        {
+            return;
+        }
+
+        if (!_sent.TryGetValue((account.Phone, id), out var sent))
+        {
+            LogRetryUnknown(account.Phone, id, device.ToString());
+            return;
+        }
+
+        var requester = await _accounts.FindByJidAsync(device with { Device = null }, cancellationToken).ConfigureAwait(false);
+        if (requester is null || requester.Devices.All(d => d.DeviceId != deviceId))
+        {
+            return;
+        }
+
+        // The phone's own companion gets what it got the first time: the device-sent copy.
+        var own = requester.Phone == account.Phone;
+        var plain = own
+            ? new Message { DeviceSentMessage = new Message.Types.DeviceSentMessage { DestinationJid = sent.ToJid, Message = sent.Message } }.ToByteArray()
+            : sent.Message.ToByteArray();
+        var count = receipt.Child("retry")?.Attr("count") ?? "1";
+        Node target;
+        var gate = _locks.GetOrAdd(account.Phone, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            target = await EncryptForAsync(account, requester, deviceId, plain, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        var enc = target.Child("enc")!;
+        var attributes = new List<(string, string)>
+        {
+            ("to", target.Attr("jid")!), ("id", id), ("type", sent.Type), ("t", sent.T.ToString(CultureInfo.InvariantCulture)), ("device_fanout", "false"),
+        };
+        attributes.AddRange(sent.Extra);
+        if (own)
+        {
+            attributes.Add(("recipient", sent.ToJid));
+        }
+
+        var resend = new Node("message", NodeAttributes.Of([.. attributes]),
+            [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", enc.Attr("type")!), ("count", count)), enc.Bytes.ToArray())]);
+        LogResent(account.Phone, id, target.Attr("jid")!, count);
+        await _network.SendFromAsync(new ConnectedDevice(account, 0), resend, _ => { }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Keeps a sent message for retry receipts; the oldest are forgotten beyond <see cref="SentKept"/>.</summary>
+    private void Remember(string phone, string id, SentMessage message)
+    {
+        _sent[(phone, id)] = message;
+        _sentOrder.Enqueue((phone, id));
+        while (_sentOrder.Count > SentKept && _sentOrder.TryDequeue(out var oldest))
+        {
+            _sent.TryRemove(oldest, out _);
+        }
+    }
+
+    private const int SentKept = 20_000;
+
+    /// <summary>A message a phone sent, as it can send it again.</summary>
+    private sealed record SentMessage(string ToJid, Message Message, string Type, IReadOnlyList<(string, string)> Extra, long T);
+
     private async Task<SqliteSignalStore> StoreAsync(string phone, CancellationToken cancellationToken)
     {
         var lazy = _stores.GetOrAdd(phone, p => new Lazy<Task<(LineDatabase, SqliteSignalStore)>>(async () =>
@@ -288,6 +373,12 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         }));
         return (await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false)).Store;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Virtual phone {Phone} sent {Id} again to {Device} (retry {Count})")]
+    private partial void LogResent(string phone, string id, string device, string count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Virtual phone {Phone} got a retry receipt from {Device} for {Id}, which it does not remember sending")]
+    private partial void LogRetryUnknown(string phone, string id, string device);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Virtual phone {Phone} could not decrypt {Id}: {Reason}; sent a retry receipt")]
     private partial void LogDecryptFailed(string phone, string id, string reason);

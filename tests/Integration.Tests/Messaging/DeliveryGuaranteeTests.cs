@@ -34,6 +34,23 @@ public sealed class DeliveryGuaranteeTests
     }
 
     [Fact]
+    public async Task A_phones_message_the_line_cannot_decrypt_heals_through_the_phones_resend()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+        const string phone = "15550003333";
+        await world.Sandbox.CreateAccountAsync(phone);
+
+        // Both copies the line gets are corrupted: the first delivery and the phone's first resend; the second resend heals.
+        await FaultAsync(world.Sandbox, AlicePhone + ":1@s.whatsapp.net", "corrupt_next", count: 2);
+        var posted = await world.Sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{phone}/messages", new { to = AliceJid, text = "worth asking twice" });
+        posted.EnsureSuccessStatusCode();
+        var msgId = (await posted.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+        var received = await world.Line.WaitForMessageAsync(msgId, TimeSpan.FromSeconds(45));
+        Assert.Equal("worth asking twice", received.Message.Body);
+        Assert.Single(await world.Line.Messages.HistoryAsync(phone + "@s.whatsapp.net", 50, None), m => m.MsgId == msgId);
+    }
+
+    [Fact]
     public async Task An_error_ack_fails_the_message_with_the_servers_code()
     {
         await using var world = await MessagingWorld.StartAsync();
@@ -206,9 +223,9 @@ public sealed class DeliveryGuaranteeTests
         Assert.Equal("never leaves", (await world.Line.Messages.FindAsync(queued.MsgId, None))!.Body);
     }
 
-    private static async Task FaultAsync(RunningSandbox sandbox, string deviceJid, string kind, int? code = null)
+    private static async Task FaultAsync(RunningSandbox sandbox, string deviceJid, string kind, int? code = null, int count = 1)
     {
-        var response = await sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = deviceJid, kind, code });
+        var response = await sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = deviceJid, kind, code, count });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 }
