@@ -22,6 +22,7 @@ public static class ControlEndpoints
         group.MapGet("/accounts/{phone}/messages", PhoneReceivedAsync);
         group.MapPost("/accounts/{phone}/receipts", PhoneReceiptsAsync);
         group.MapPost("/faults", FaultAsync);
+        group.MapSandboxCallEndpoints();
         group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches())));
         group.Map("/ws/chat", AcceptWebSocketAsync);
         return group;
@@ -168,7 +169,7 @@ public static class ControlEndpoints
             : TypedResults.Ok(new { read });
     }
 
-    private static async Task<Accounts.SandboxAccount> FindRecipientAsync(SandboxRuntime sandbox, string? to, CancellationToken cancellationToken)
+    internal static async Task<Accounts.SandboxAccount> FindRecipientAsync(SandboxRuntime sandbox, string? to, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(to))
         {

@@ -4,6 +4,7 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Proto;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Rules;
 using static WaEngine.Sandbox.Protocol.ServerNodes;
 
 namespace WaEngine.Sandbox.Protocol;
@@ -13,7 +14,7 @@ namespace WaEngine.Sandbox.Protocol;
 /// dispatches what it sends until it goes away: iq answers to their waiters, iqs to <see cref="IqHandler"/>, messages,
 /// receipts and acks to the <see cref="MessageRouter"/>, and the offline queue once the device says it is active.
 /// </summary>
-internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDirectory devices, IqHandler iqs, MessageRouter router, CompanionPairing pairing, TimeProvider time, ILogger<LoginDispatcher> logger)
+internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDirectory devices, IqHandler iqs, MessageRouter router, CompanionPairing pairing, AckWatch acks, RuleBook rules, TimeProvider time, ILogger<LoginDispatcher> logger)
 {
     /// <summary>Logs the device in and serves its connection until it ends; an unknown device or key gets <c>failure 401</c>.</summary>
     public async Task RunLoginAsync(ServerConnection connection, byte[] noiseKey, ClientPayload payload, CancellationToken cancellationToken)
@@ -31,6 +32,7 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
 
         var device = new ConnectedDevice(account, deviceId);
         connection.Device = device;
+        AckWatch.Attach(connection, time);
         if (devices.Replace(account.Phone, deviceId, connection) is { } previous)
         {
             await previous.CloseAsync(ServerConnection.StreamError(null, "conflict", ("type", "replaced"))).ConfigureAwait(false);
@@ -38,6 +40,7 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
 
         LogLoggedIn(device.Jid);
         connection.Send(new Node("success", NodeAttributes.Of(("t", Now()), ("lid", device.LidJid), ("location", "sandbox"), ("props", "0"), ("abprops", "0"))));
+        var watch = acks.RunAsync(connection, device);
         try
         {
             await connection.RunAsync(DispatchAsync, cancellationToken).ConfigureAwait(false);
@@ -45,6 +48,7 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
         finally
         {
             devices.Remove(account.Phone, deviceId, connection);
+            await watch.ConfigureAwait(false);
         }
     }
 
@@ -78,11 +82,18 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
             case "message":
                 await router.RouteMessageAsync(device, node, reply => connection.Send(reply), connection.Closed).ConfigureAwait(false);
                 break;
+            case "presence":
+                connection.PresenceAvailable = DeliveryReceiptRule.AnnouncedAvailability(node) ?? connection.PresenceAvailable;
+                break;
             case "receipt":
+                connection.Acks?.ReceiptSent(node);
+                DeliveryReceiptRule.Check(rules, device.Jid, connection.PresenceAvailable, node);
                 await router.RouteReceiptAsync(device, node, reply => connection.Send(reply), connection.Closed).ConfigureAwait(false);
                 break;
-            case "ack":
+            case "ack" when await acks.AcknowledgeAsync(connection, device, node).ConfigureAwait(false):
                 await router.AcknowledgeAsync(device, node, connection.Closed).ConfigureAwait(false);
+                break;
+            case "ack":
                 break;
             default:
                 LogIgnored(device.Jid, node.Tag);

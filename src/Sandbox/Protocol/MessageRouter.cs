@@ -95,7 +95,8 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
 
         var ids = new List<string> { id };
         ids.AddRange(receipt.Child("list")?.ChildrenNamed("item").Select(i => i.Attr("id")).OfType<string>() ?? []);
-        if (from.DeviceId != 0)
+        // A retry receipt does not settle the message: clients ack it after asking (R6, see AckLedger).
+        if (from.DeviceId != 0 && receipt.Attr("type") != "retry")
         {
             await queue.AcknowledgeAsync(from.Account.Phone, from.DeviceId, "message", ids, cancellationToken).ConfigureAwait(false);
         }

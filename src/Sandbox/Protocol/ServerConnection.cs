@@ -44,6 +44,12 @@ internal sealed partial class ServerConnection : IAsyncDisposable
     /// <summary>The logged-in device, once login succeeded; null on a registration connection.</summary>
     public ConnectedDevice? Device { get; set; }
 
+    /// <summary>What the logged-in device owes acks for (R6); null on a registration connection.</summary>
+    public Rules.AckLedger? Acks { get; set; }
+
+    /// <summary>Whether the device's last own <c>&lt;presence&gt;</c> announced it available (R13).</summary>
+    public bool PresenceAvailable { get; set; }
+
     /// <summary>Cancelled when the connection ends, for whatever reason.</summary>
     public CancellationToken Closed => _closed.Token;
 
@@ -60,6 +66,7 @@ internal sealed partial class ServerConnection : IAsyncDisposable
 
         if (_outbox.Writer.TryWrite(node))
         {
+            Acks?.Sent(node);
             return true;
         }
 

@@ -24,7 +24,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
     private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesSent = new(StringComparer.Ordinal);
 
-    /// <summary>A <c>message</c> stanza: parsed (a malformed one is nacked 487), decrypted, stored, answered.</summary>
+    /// <summary>A <c>message</c> stanza: parsed (a malformed one is nacked 487), decrypted, stored, answered (R7: content that is not a protobuf is nacked 491).</summary>
     public async Task<StanzaOutcome> HandleAsync(Node node, LineContext context)
     {
         if (context.Paired is not { } credentials || context.Connection is null)
@@ -40,7 +40,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         catch (StanzaException ex)
         {
             LineLog.StanzaFailed(logger, "message", ex.Message);
-            return StanzaOutcome.Reply(ReceiptStanzas.BuildAck(node, 487));
+            return StanzaOutcome.Reply(ReceiptStanzas.BuildAck(node, ReceiptStanzas.NackGaveUp));
         }
 
         return new StanzaOutcome { Replies = await ReceiveAsync(incoming, credentials, context.Lifetime).ConfigureAwait(false) };
@@ -65,6 +65,8 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         var group = new GroupCipher(signal, keys);
         var changes = new SignalStateChange();
         Message? content = null;
+        var unparsable = false;
+        var historySync = false;
 
         // A one-part message (every one-to-one message) commits its ratchet step only with the stored message. Parts of
         // a group message depend on each other, so their steps are committed as they go.
@@ -103,7 +105,20 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
                         continue;
                 }
 
-                var message = Message.Parser.ParseFrom(WhatsAppPadding.Unpad(plaintext));
+                var unpadded = WhatsAppPadding.Unpad(plaintext);
+                Message message;
+                try
+                {
+                    message = Message.Parser.ParseFrom(unpadded);
+                }
+                catch (InvalidProtocolBufferException ex)
+                {
+                    // Decrypted, so the ratchet step stands; the content is unreadable for good: nack 491 (R7).
+                    LineLog.StanzaFailed(logger, "message " + incoming.Id, "decrypted but not a protobuf: " + ex.Message);
+                    unparsable = true;
+                    continue;
+                }
+
                 if (message.SenderKeyDistributionMessage is { AxolotlSenderKeyDistributionMessage.Length: > 0 } distribution && incoming.IsGroup)
                 {
                     var name = new SenderKeyName(incoming.From.ToString(), senderAddress);
@@ -118,6 +133,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
                     }
                 }
 
+                historySync |= message.ProtocolMessage?.Type == Message.Types.ProtocolMessage.Types.Type.HistorySyncNotification;
                 if (IsContent(message))
                 {
                     content = message;
@@ -129,9 +145,9 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             // Decrypted and stored before (the receipt was lost): receipt it again.
             return [ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount)];
         }
-        catch (Exception ex) when (ex is SignalException or CryptoException or InvalidProtocolBufferException)
+        catch (Exception ex) when (ex is SignalException or CryptoException)
         {
-            return [await RetryOrGiveUpAsync(incoming, credentials, ex.Message, cancellationToken).ConfigureAwait(false)];
+            return await RetryOrGiveUpAsync(incoming, credentials, ex.Message, cancellationToken).ConfigureAwait(false);
         }
 
         _retriesSent.Remove(incoming.Id);
@@ -159,17 +175,27 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             events.Publish(new MessageReceived(lineId, time.GetUtcNow(), stored!));
         }
 
-        return [ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount)];
+        if (unparsable && content is null)
+        {
+            return [ReceiptStanzas.BuildAck(incoming.Node, ReceiptStanzas.NackInvalidProtobuf)];
+        }
+
+        var delivery = ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount);
+        return historySync && fromOwnAccount ? [delivery, ReceiptStanzas.BuildHistorySync(incoming.Id, me)] : [delivery];
     }
 
-    private async Task<Node> RetryOrGiveUpAsync(IncomingMessage incoming, DeviceCredentials credentials, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// A message that did not decrypt: a retry receipt and an ack (the server keeps a message unacked until then, R6 and
+    /// R7; W:message.go decryptMessages), or, after <see cref="LineOptions.MaxRetries"/> retries, the give-up nack 487.
+    /// </summary>
+    private async Task<IReadOnlyList<Node>> RetryOrGiveUpAsync(IncomingMessage incoming, DeviceCredentials credentials, string reason, CancellationToken cancellationToken)
     {
         var count = _retriesSent.GetValueOrDefault(incoming.Id) + 1;
         if (count > options.MaxRetries)
         {
             _retriesSent.Remove(incoming.Id);
             LineLog.GaveUp(logger, incoming.Id, incoming.SenderDevice.ToString(), reason);
-            return ReceiptStanzas.BuildAck(incoming.Node, 487);
+            return [ReceiptStanzas.BuildAck(incoming.Node, ReceiptStanzas.NackGaveUp)];
         }
 
         if (_retriesSent.Count >= RetryBookkeepingLimit)
@@ -188,7 +214,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             retryKeys = new RetryKeys(credentials.IdentityKey.PublicKey, preKey, credentials.SignedPreKey, credentials.AccountIdentity);
         }
 
-        return ReceiptStanzas.BuildRetry(incoming, count, credentials.RegistrationId, retryKeys);
+        return [ReceiptStanzas.BuildRetry(incoming, count, credentials.RegistrationId, retryKeys), ReceiptStanzas.BuildAck(incoming.Node)];
     }
 
     // Ids far above the uploaded batches' range, so a retry key never collides with one the server still hands out.

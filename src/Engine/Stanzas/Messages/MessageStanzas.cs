@@ -38,6 +38,7 @@ public static class MessageStanzas
             Timestamp = t ?? 0,
             Type = message.Attr("type"),
             PushName = message.Attr("notify"),
+            Category = message.Attr("category"),
             SenderPn = senderPn,
             SenderLid = senderLid,
             Parts = parts,

@@ -5,6 +5,7 @@ using WaEngine.Engine.Events;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Session;
 using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Engine.Storage;
 using WaEngine.Proto;
@@ -79,6 +80,54 @@ public sealed class MessageDecryptorTests
         Assert.Equal("g1", Assert.IsType<MessageReceived>(published).Message.MsgId);
     }
 
+    [Fact]
+    public async Task R7_a_message_that_decrypts_but_is_not_a_protobuf_is_nacked_491_and_nothing_is_stored()
+    {
+        await using var receiver = await Receiver.OpenAsync();
+        var sender = await Sender.CreateAsync(receiver);
+        var stanza = new Node("message", NodeAttributes.Of(("id", "bad1"), ("from", Peer + "@s.whatsapp.net"), ("t", "1779285900")),
+            [await sender.EncryptBytesAsync([0xFF, 0xFF, 0xFF, 0x07])]);
+
+        var answer = Assert.Single(await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(stanza), receiver.Credentials, None));
+
+        Assert.Equal("ack", answer.Tag);
+        Assert.Equal("message", answer.Attr("class"));
+        Assert.Equal("bad1", answer.Attr("id"));
+        Assert.Equal("491", answer.Attr("error"));
+        Assert.Null(await receiver.Store.FindAsync("bad1", None));
+
+        // The ratchet step stood: the conversation goes on.
+        await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(await sender.PairwiseAsync("m2", "still talking")), receiver.Credentials, None);
+        Assert.Equal("still talking", (await receiver.Store.FindAsync("m2", None))!.Body);
+    }
+
+    [Fact]
+    public async Task R7_an_undecryptable_message_gets_a_retry_receipt_and_an_ack_and_after_the_last_retry_the_give_up_nack_487()
+    {
+        await using var receiver = await Receiver.OpenAsync();
+        var sender = await Sender.CreateAsync(receiver);
+        var good = await sender.PairwiseAsync("lost", "never readable");
+        var enc = good.RequiredChild("enc");
+        var broken = enc.ContentBytes().ToArray();
+        broken[^1] ^= 0xFF;
+        var stanza = new Node("message", good.Attributes, [new Node("enc", enc.Attributes, broken)]);
+
+        var retries = new LineOptions { ServerUrl = new Uri("ws://127.0.0.1:1/"), TrustedRootKey = new byte[32] }.MaxRetries;
+        for (var attempt = 1; attempt <= retries; attempt++)
+        {
+            var answers = await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(stanza), receiver.Credentials, None);
+            Assert.Equal(["receipt", "ack"], answers.Select(a => a.Tag));
+            Assert.Equal("retry", answers[0].Attr("type"));
+            Assert.Equal("message", answers[1].Attr("class"));
+            Assert.Null(answers[1].Attr("error"));
+        }
+
+        var last = Assert.Single(await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(stanza), receiver.Credentials, None));
+        Assert.Equal("ack", last.Tag);
+        Assert.Equal("487", last.Attr("error"));
+        Assert.Null(await receiver.Store.FindAsync("lost", None));
+    }
+
     /// <summary>Our line: a real SQLite line database whose message store can be told to fail once.</summary>
     private sealed class Receiver : IAsyncDisposable
     {
@@ -150,9 +199,11 @@ public sealed class MessageDecryptorTests
             return new Sender(store);
         }
 
-        public async Task<Node> EncryptAsync(Message message)
+        public Task<Node> EncryptAsync(Message message) => EncryptBytesAsync(message.ToByteArray());
+
+        public async Task<Node> EncryptBytesAsync(byte[] plaintext)
         {
-            var encrypted = await new SessionCipher(store).EncryptAsync(Ours, WhatsAppPadding.Pad(message.ToByteArray(), SecureRandomSource.Instance), None);
+            var encrypted = await new SessionCipher(store).EncryptAsync(Ours, WhatsAppPadding.Pad(plaintext, SecureRandomSource.Instance), None);
             await store.CommitAsync(encrypted.Changes, None);
             return new Node("enc", NodeAttributes.Of(("v", "2"), ("type", encrypted.Type == SignalMessageType.PreKey ? "pkmsg" : "msg")), encrypted.Ciphertext);
         }
