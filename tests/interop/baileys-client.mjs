@@ -94,6 +94,9 @@ async function open() {
   s.ev.on('messages.update', (updates) => {
     for (const u of updates) record('update', { id: u.key.id, remoteJid: u.key.remoteJid, status: u.update?.status ?? null, edited: !!u.update?.message });
   });
+  s.ev.on('call', (calls) => {
+    for (const c of calls) record('call', { id: c.id, from: c.from, status: c.status, isVideo: !!c.isVideo });
+  });
   s.ev.on('message-receipt.update', (updates) => {
     for (const u of updates) record('receipt', { id: u.key.id, remoteJid: u.key.remoteJid, receipt: u.receipt });
   });
