@@ -122,7 +122,7 @@ public static class ControlEndpoints
                 ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
             var to = await FindRecipientAsync(sandbox, body.To, cancellationToken);
             var message = PhoneMessages.Build(body.Text, body.Message);
-            var id = await sandbox.Phones.SendAsync(from, to, message, cancellationToken);
+            var id = await sandbox.Phones.SendAsync(from, to, message, cancellationToken, PhoneMessages.UnavailableType(body.Unavailable));
             return TypedResults.Created($"messages/{id}", new { msg_id = id });
         }
         catch (SandboxInputException ex)

@@ -56,7 +56,15 @@ public sealed record FaultRequest(
 public sealed record PhoneSendRequest(
     [property: JsonPropertyName("to")] string? To,
     [property: JsonPropertyName("text")] string? Text,
-    [property: JsonPropertyName("message")] System.Text.Json.Nodes.JsonNode? Message);
+    [property: JsonPropertyName("message")] System.Text.Json.Nodes.JsonNode? Message)
+{
+    /// <summary>
+    /// Deliver the message to the recipient's companions as <c>&lt;unavailable&gt;</c> (SERVER-RULES R15): <c>true</c>,
+    /// or the unavailable type (e.g. <c>"view_once_unavailable_fanout"</c>). Its phone still gets it and resends it.
+    /// </summary>
+    [JsonPropertyName("unavailable")]
+    public System.Text.Json.JsonElement? Unavailable { get; init; }
+}
 
 /// <summary><c>POST /sandbox/accounts/{phone}/receipts</c> body.</summary>
 public sealed record PhoneReceiptsRequest(

@@ -88,6 +88,7 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
             case "receipt":
                 connection.Acks?.ReceiptSent(node);
                 DeliveryReceiptRule.Check(rules, device.Jid, connection.PresenceAvailable, node);
+                connection.PeerReceipts.Check(rules, device.Jid, node);
                 await router.RouteReceiptAsync(device, node, reply => connection.Send(reply), connection.Closed).ConfigureAwait(false);
                 break;
             case "ack" when await acks.AcknowledgeAsync(connection, device, node).ConfigureAwait(false):

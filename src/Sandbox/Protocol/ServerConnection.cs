@@ -47,6 +47,9 @@ internal sealed partial class ServerConnection : IAsyncDisposable
     /// <summary>What the logged-in device owes acks for (R6); null on a registration connection.</summary>
     public Rules.AckLedger? Acks { get; set; }
 
+    /// <summary>The peer messages sent on this connection, whose receipts must be <c>peer_msg</c> (R14).</summary>
+    public Rules.PeerReceiptRule PeerReceipts { get; } = new();
+
     /// <summary>Whether the device's last own <c>&lt;presence&gt;</c> announced it available (R13).</summary>
     public bool PresenceAvailable { get; set; }
 
@@ -67,6 +70,7 @@ internal sealed partial class ServerConnection : IAsyncDisposable
         if (_outbox.Writer.TryWrite(node))
         {
             Acks?.Sent(node);
+            PeerReceipts.Sent(node);
             return true;
         }
 

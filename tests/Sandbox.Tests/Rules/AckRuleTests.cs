@@ -123,6 +123,31 @@ public class AckRuleTests
     }
 
     [Fact]
+    public async Task R14_a_peer_message_receipted_as_an_ordinary_delivery_is_counted_and_peer_msg_is_not()
+    {
+        using var data = new TempFolder();
+        await using var sandbox = await StartAsync(data.Path);
+        await using var device = await RawDevice.RegisterAsync(sandbox, Alice);
+        await device.LoginAsync();
+        var account = (await sandbox.Runtime.Accounts.FindAsync(Alice, CancellationToken.None))!;
+        var own = Alice + "@s.whatsapp.net";
+
+        foreach (var id in (string[])["P1", "P2"])
+        {
+            await sandbox.Runtime.Network.DeliverToCompanionsAsync(account, "message",
+                new Node("message", NodeAttributes.Of(("from", own), ("id", id), ("type", "text"), ("category", "peer"), ("recipient", own))), CancellationToken.None);
+            await device.ReceiveAsync("message");
+        }
+
+        // P1 gets a plain delivery receipt (counted, not refused: the ack comes), P2 the peer_msg receipt it is due.
+        await device.SendAsync(new Node("receipt", NodeAttributes.Of(("id", "P1"), ("to", own), ("type", "inactive"))));
+        Assert.Equal("receipt", (await device.ReceiveAsync("ack")).Attr("class"));
+        await device.SendAsync(new Node("receipt", NodeAttributes.Of(("id", "P2"), ("to", own), ("type", "peer_msg"))));
+        await device.ReceiveAsync("ack");
+        Assert.Equal(1, sandbox.Runtime.Rules.BreachCount(ServerRule.R14));
+    }
+
+    [Fact]
     public async Task Calls_to_a_phone_itself_or_to_nobody_are_refused_with_a_reason()
     {
         using var data = new TempFolder();
