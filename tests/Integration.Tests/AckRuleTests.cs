@@ -76,6 +76,35 @@ public sealed class AckRuleTests
         Assert.Equal(1, sandbox.Runtime.Rules.BreachCount(ServerRule.R6));
     }
 
+    [Fact]
+    public async Task R15_R14_an_unavailable_message_is_asked_for_from_our_phone_and_stored_from_its_peer_resend()
+    {
+        using var folder = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        var (url, root) = await sandbox.InfoAsync();
+        await using var line = await TestLine.OpenAsync(folder.Path, "placeholder", TestLine.Options(url, root));
+        await LifecycleTests.PairAsync(sandbox, line, Line);
+        await sandbox.CreateAccountAsync(Caller);
+
+        // The line gets only <unavailable>; its own phone has the message and resends it when asked.
+        var response = await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{Caller}/messages", new { to = Line, text = "sent past the companion", unavailable = true });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var msgId = (await response.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+
+        var received = (await line.WaitForMessageAsync(msgId)).Message;
+        Assert.Equal("sent past the companion", received.Body);
+        Assert.Equal(Caller + "@s.whatsapp.net", received.ChatJid);
+        Assert.False(received.FromMe);
+        Assert.Single(await line.Messages.HistoryAsync(Caller + "@s.whatsapp.net", 10, CancellationToken.None), m => m.MsgId == msgId);
+
+        // The unavailable copy and the phone's peer message were acked, the peer message receipted peer_msg. The sandbox
+        // reads a connection in order: once the phone has receipted a message the line sends after those, it has judged them.
+        var reply = await line.Actor.SendMessageAsync(Caller + "@s.whatsapp.net", new WaEngine.Proto.Message { Conversation = "got it" }, CancellationToken.None);
+        await line.WaitForMessageStatusAsync(reply.MsgId, WaEngine.Engine.Messaging.MessageStatus.DeliveryAck);
+        Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R6));
+        Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R14));
+    }
+
     private static async Task<string> RingAsync(RunningSandbox sandbox, bool video)
     {
         var response = await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{Caller}/calls", new { to = Line, video });

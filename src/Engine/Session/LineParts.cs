@@ -23,6 +23,9 @@ internal sealed record LineParts(
     ReceiptHandler Receipts,
     OutboundQueue Outbound)
 {
+    /// <summary>Asks our phone for messages that arrived unavailable (R15).</summary>
+    public PlaceholderResender? Placeholders { get; init; }
+
     /// <summary>Builds every handler of a line and the routing tables over them.</summary>
     public static LineParts Compose(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ICallLog? calls, LineEventHub events, TimeProvider time, ILogger logger)
     {
@@ -31,7 +34,8 @@ internal sealed record LineParts(
         var statuses = new StatusPublisher(lineId, messages, events, time);
         var planner = new SendPlanner(options, signal, messages, time);
         var encryptor = new MessageEncryptor(signal, keys, trust, logger);
-        var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger);
+        var placeholders = new PlaceholderResender(signal, keys, trust, planner, time, logger);
+        var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders);
         var connection = new ConnectionHandler(options, credentials, logger);
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
@@ -64,6 +68,6 @@ internal sealed record LineParts(
             ["encrypt"] = (node, context) => new(preKeys.HandleEncryptNotificationAsync(node, context)),
             ["devices"] = (node, context) => new(notifications.HandleDevicesAsync(node, context)),
         };
-        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound);
+        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders };
     }
 }

@@ -35,6 +35,12 @@ public sealed record IncomingMessage
     /// <summary>True for a peer message from one of our own devices (<c>category="peer"</c>).</summary>
     public bool IsPeer => Category == "peer";
 
+    /// <summary>
+    /// For a message delivered without a ciphertext for us (<c>&lt;unavailable&gt;</c>, R15): its type, empty when it has
+    /// none; null for an ordinary message.
+    /// </summary>
+    public string? Unavailable { get; init; }
+
     /// <summary>The sender's phone-number JID when the sender is addressed by LID (<c>sender_pn</c>/<c>participant_pn</c>).</summary>
     public Jid? SenderPn { get; init; }
 

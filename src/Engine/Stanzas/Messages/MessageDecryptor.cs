@@ -19,7 +19,7 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// it shares the Signal state with <see cref="MessageEncryptor"/>, which runs there too. A crash before the commit
 /// means the server redelivers; after it, the store dedupes.
 /// </summary>
-internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISignalStore signal, IMessageStore messages, SignalKeyGenerator keys, IdentityTrust trust, LineEventHub events, TimeProvider time, ILogger logger)
+internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISignalStore signal, IMessageStore messages, SignalKeyGenerator keys, IdentityTrust trust, LineEventHub events, TimeProvider time, ILogger logger, PlaceholderResender? placeholders = null)
 {
     private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesSent = new(StringComparer.Ordinal);
@@ -43,7 +43,19 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             return StanzaOutcome.Reply(ReceiptStanzas.BuildAck(node, ReceiptStanzas.NackGaveUp));
         }
 
-        return new StanzaOutcome { Replies = await ReceiveAsync(incoming, credentials, context.Lifetime).ConfigureAwait(false) };
+        if (incoming.Parts.Count == 0 && incoming.Unavailable is not null && placeholders is not null)
+        {
+            return placeholders.Handle(incoming, context);
+        }
+
+        var replies = await ReceiveAsync(incoming, credentials, context.Lifetime).ConfigureAwait(false);
+        if (placeholders is not null && IsGiveUp(replies))
+        {
+            // Undecryptable for good (R7's 487): our phone decrypted its own copy, so ask it for the message (R15).
+            return placeholders.Handle(incoming, context) with { Replies = replies };
+        }
+
+        return new StanzaOutcome { Replies = replies };
     }
 
     /// <summary>
@@ -67,6 +79,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         Message? content = null;
         var unparsable = false;
         var historySync = false;
+        var resent = new List<WebMessageInfo>();
 
         // A one-part message (every one-to-one message) commits its ratchet step only with the stored message. Parts of
         // a group message depend on each other, so their steps are committed as they go.
@@ -134,6 +147,11 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
                 }
 
                 historySync |= message.ProtocolMessage?.Type == Message.Types.ProtocolMessage.Types.Type.HistorySyncNotification;
+                if (fromOwnAccount && message.ProtocolMessage?.PeerDataOperationRequestResponseMessage is { } response)
+                {
+                    resent.AddRange(ResentMessages(incoming.Id, response));
+                }
+
                 if (IsContent(message))
                 {
                     content = message;
@@ -157,22 +175,36 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             stored = await RecordOf(incoming, content, me, meLid, fromOwnAccount, cancellationToken).ConfigureAwait(false);
         }
 
+        var records = new List<MessageRecord>();
+        if (stored is not null)
+        {
+            records.Add(stored);
+        }
+
+        foreach (var info in resent)
+        {
+            records.Add(await ResentRecordAsync(info, me, meLid, cancellationToken).ConfigureAwait(false));
+        }
+
         var transaction = await signal.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var isNew = false;
+        var fresh = new List<MessageRecord>();
         await using (transaction.ConfigureAwait(false))
         {
             await transaction.ApplyAsync(changes, cancellationToken).ConfigureAwait(false);
-            if (stored is not null)
+            foreach (var record in records)
             {
-                isNew = await messages.SaveInboundAsync(transaction, stored, cancellationToken).ConfigureAwait(false);
+                if (await messages.SaveInboundAsync(transaction, record, cancellationToken).ConfigureAwait(false))
+                {
+                    fresh.Add(record);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (isNew)
+        foreach (var record in fresh)
         {
-            events.Publish(new MessageReceived(lineId, time.GetUtcNow(), stored!));
+            events.Publish(new MessageReceived(lineId, time.GetUtcNow(), record));
         }
 
         if (unparsable && content is null)
@@ -216,6 +248,9 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
 
         return [ReceiptStanzas.BuildRetry(incoming, count, credentials.RegistrationId, retryKeys), ReceiptStanzas.BuildAck(incoming.Node)];
     }
+
+    private static bool IsGiveUp(IReadOnlyList<Node> replies) =>
+        replies is [{ Tag: "ack" } only] && only.Attr("error") == ReceiptStanzas.NackGaveUp.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     // Ids far above the uploaded batches' range, so a retry key never collides with one the server still hands out.
     private uint FreshPreKeyId() => 0xF00000u + (uint)RandomNumberGenerator.GetInt32(0x0FFFFF);
@@ -274,6 +309,83 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             PushName = fromOwnAccount ? null : incoming.PushName,
             Timestamp = incoming.Timestamp > 0 ? DateTimeOffset.FromUnixTimeSeconds(incoming.Timestamp) : time.GetUtcNow(),
             Status = fromOwnAccount ? MessageStatus.ServerAck : MessageStatus.Received,
+        };
+    }
+
+    /// <summary>The messages our phone resent in answer to a placeholder resend (R15); a result that does not parse is logged and skipped.</summary>
+    private IEnumerable<WebMessageInfo> ResentMessages(string id, Message.Types.PeerDataOperationRequestResponseMessage response)
+    {
+        foreach (var result in response.PeerDataOperationResult)
+        {
+            if (result.PlaceholderMessageResendResponse is not { WebMessageInfoBytes.Length: > 0 } resend)
+            {
+                continue;
+            }
+
+            WebMessageInfo info;
+            try
+            {
+                info = WebMessageInfo.Parser.ParseFrom(resend.WebMessageInfoBytes);
+            }
+            catch (InvalidProtocolBufferException ex)
+            {
+                LineLog.StanzaFailed(logger, "placeholder resend in " + id, "not a WebMessageInfo: " + ex.Message);
+                continue;
+            }
+
+            if (info.Key is { HasId: true, HasRemoteJid: true } && info.Message is not null && Jid.TryParse(info.Key.RemoteJid, out _))
+            {
+                yield return info;
+            }
+            else
+            {
+                LineLog.StanzaFailed(logger, "placeholder resend in " + id, "a WebMessageInfo without key, chat or message");
+            }
+        }
+    }
+
+    /// <summary>A message our phone resent, as stored: filed under its original id and chat (R15).</summary>
+    private async Task<MessageRecord> ResentRecordAsync(WebMessageInfo info, Jid me, Jid? meLid, CancellationToken cancellationToken)
+    {
+        var chat = Jid.Parse(info.Key.RemoteJid) with { Device = null, Agent = null };
+        var fromMe = info.Key.FromMe;
+        var group = chat.Server is JidServers.Group or JidServers.Broadcast;
+        var senderText = fromMe ? new Jid(me.User, JidServers.WhatsApp).ToString()
+            : group ? (info.Key.HasParticipant ? info.Key.Participant : info.Participant)
+            : chat.ToString();
+        string? senderPn = null;
+        string? senderLid = null;
+        if (Jid.TryParse(senderText, out var sender))
+        {
+            sender = sender with { Device = null, Agent = null };
+            if (sender.Server == JidServers.Lid)
+            {
+                senderLid = sender.ToString();
+                senderPn = await messages.FindPnForLidAsync(senderLid, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                senderPn = sender.ToString();
+                senderLid = fromMe && meLid is { } ownLid ? (ownLid with { Device = null }).ToString() : await messages.FindLidForPnAsync(senderPn, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var unwrapped = MessageContent.Unwrap(info.Message);
+        return new MessageRecord
+        {
+            MsgId = info.Key.Id,
+            ChatJid = group ? chat.ToString() : await PreferPnAsync(chat.ToString(), cancellationToken).ConfigureAwait(false),
+            FromMe = fromMe,
+            SenderJid = senderPn ?? senderLid,
+            SenderPn = senderPn,
+            SenderLid = senderLid,
+            Type = MessageContent.KindOf(unwrapped),
+            Body = MessageContent.BodyOf(unwrapped),
+            Content = unwrapped.ToByteArray(),
+            TargetMsgId = MessageContent.TargetOf(unwrapped)?.Id,
+            PushName = fromMe || !info.HasPushName ? null : info.PushName,
+            Timestamp = info.MessageTimestamp > 0 ? DateTimeOffset.FromUnixTimeSeconds((long)info.MessageTimestamp) : time.GetUtcNow(),
+            Status = fromMe ? MessageStatus.ServerAck : MessageStatus.Received,
         };
     }
 

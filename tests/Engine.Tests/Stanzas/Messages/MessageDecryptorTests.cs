@@ -81,6 +81,62 @@ public sealed class MessageDecryptorTests
     }
 
     [Fact]
+    public async Task R15_a_placeholder_resend_from_anyone_but_our_own_phone_is_not_stored()
+    {
+        await using var receiver = await Receiver.OpenAsync();
+        var sender = await Sender.CreateAsync(receiver);
+        var forged = new WebMessageInfo
+        {
+            Key = new MessageKey { RemoteJid = "15550000077@s.whatsapp.net", FromMe = false, Id = "forged1" },
+            Message = new Message { Conversation = "words put in someone's mouth" },
+            MessageTimestamp = 1_779_285_900,
+        };
+        var response = new Message
+        {
+            ProtocolMessage = new Message.Types.ProtocolMessage
+            {
+                Type = Message.Types.ProtocolMessage.Types.Type.PeerDataOperationRequestResponseMessage,
+                PeerDataOperationRequestResponseMessage = new Message.Types.PeerDataOperationRequestResponseMessage
+                {
+                    PeerDataOperationResult = { new Message.Types.PeerDataOperationRequestResponseMessage.Types.PeerDataOperationResult { PlaceholderMessageResendResponse = new() { WebMessageInfoBytes = forged.ToByteString() } } },
+                },
+            },
+        };
+        var stanza = new Node("message", NodeAttributes.Of(("id", "pdo1"), ("from", Peer + "@s.whatsapp.net"), ("t", "1779285900")), [await sender.EncryptAsync(response)]);
+
+        var answer = Assert.Single(await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(stanza), receiver.Credentials, None));
+
+        Assert.Equal("receipt", answer.Tag);
+        Assert.Null(await receiver.Store.FindAsync("forged1", None));
+    }
+
+    [Theory]
+    [InlineData(null, 0, true)]
+    [InlineData("", 13, true)]
+    [InlineData("view_once_unavailable_fanout", 0, false)]
+    [InlineData("bot_unavailable_fanout", 0, false)]
+    [InlineData("hosted_unavailable_fanout", 0, false)]
+    [InlineData("", 15, false)]
+    public void R15_fanout_types_and_messages_older_than_14_days_are_not_asked_for(string? type, int daysOld, bool asked)
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        Assert.Equal(asked, PlaceholderResender.ShouldRequest(type, now.AddDays(-daysOld), now));
+    }
+
+    [Fact]
+    public void R15_the_request_goes_to_our_phone_as_a_peer_message_keyed_like_the_unavailable_message()
+    {
+        var unavailable = MessageStanzas.Parse(new Node("message", NodeAttributes.Of(("id", "u1"), ("from", Peer + ":3@s.whatsapp.net"), ("t", "1779285900"), ("type", "text")),
+            [new Node("unavailable", NodeAttributes.Of(("type", "view_once_unavailable_fanout")))]));
+        Assert.Equal("view_once_unavailable_fanout", unavailable.Unavailable);
+        Assert.Empty(unavailable.Parts);
+
+        var key = PlaceholderResender.KeyOf(unavailable, Jid.Parse(Me));
+        Assert.Equal((Peer + "@s.whatsapp.net", false, "u1"), (key.RemoteJid, key.FromMe, key.Id));
+        Assert.False(key.HasParticipant);
+    }
+
+    [Fact]
     public async Task R7_a_message_that_decrypts_but_is_not_a_protobuf_is_nacked_491_and_nothing_is_stored()
     {
         await using var receiver = await Receiver.OpenAsync();
