@@ -67,10 +67,11 @@ internal sealed partial class ServerConnection : IAsyncDisposable
             return false;
         }
 
+        // Owed before it is written: the client may ack it before TryWrite even returns.
+        Acks?.Sent(node);
+        PeerReceipts.Sent(node);
         if (_outbox.Writer.TryWrite(node))
         {
-            Acks?.Sent(node);
-            PeerReceipts.Sent(node);
             return true;
         }
 

@@ -16,7 +16,9 @@ public sealed class AckLedger(TimeProvider time)
 {
     private static readonly string[] EchoedAttributes = ["participant", "recipient", "type"];
     private readonly Lock _gate = new();
+    private const int RememberedSettled = 256;
     private readonly List<Owed> _owed = [];
+    private readonly Queue<Owed> _settled = new();
 
     /// <summary>How many stanzas wait for an acknowledgement.</summary>
     public int Count
@@ -73,7 +75,15 @@ public sealed class AckLedger(TimeProvider time)
 
         lock (_gate)
         {
-            var candidates = _owed.Where(o => o.Class == stanzaClass && o.Id == id).ToList();
+            // Several stanzas can share a class and id (the receipts of one message from each of the sender's devices,
+            // its delivery and then its read receipt): an ack is judged only against those from the sender it echoes
+            // (`to`), its own type first, so that one ack never settles another's stanza, and a second ack of a stanza
+            // delivered twice (at least once) is as harmless as any duplicate.
+            var to = ack.Attr("to");
+            var type = ack.Attr("type");
+            var candidates = _owed.Where(o => o.Class == stanzaClass && o.Id == id && (to is null || o.From is null || o.From == to))
+                .OrderBy(o => o.Type == type ? 0 : 1)
+                .ToList();
             if (candidates.Count == 0)
             {
                 return null;
@@ -86,13 +96,22 @@ public sealed class AckLedger(TimeProvider time)
                 if (problem is null)
                 {
                     _owed.Remove(candidate);
+                    Remember(candidate);
                     return null;
                 }
 
                 problems.Add(problem);
             }
 
-            return $"ack of {stanzaClass} {id}: {problems[0]}";
+            // A stanza delivered twice (at least once) is acked twice: the second ack, matching one already settled, is
+            // harmless. The stanza it does not fit stays owed, so an ack that truly lacks an attribute still ends up
+            // as an unacked stanza past the timeout.
+            if (_settled.Any(s => s.Class == stanzaClass && s.Id == id && (to is null || s.From == to) && Mismatch(s, ack) is null))
+            {
+                return null;
+            }
+
+            return $"ack of {stanzaClass} {id} to {to ?? "nobody"}: {problems[0]} (owed: {string.Join(", ", candidates.Select(c => $"from {c.From} type {c.Type ?? "none"}"))})";
         }
     }
 
@@ -129,6 +148,15 @@ public sealed class AckLedger(TimeProvider time)
         lock (_gate)
         {
             _owed.Remove(owed);
+        }
+    }
+
+    private void Remember(Owed settled)
+    {
+        _settled.Enqueue(settled);
+        if (_settled.Count > RememberedSettled)
+        {
+            _settled.Dequeue();
         }
     }
 
