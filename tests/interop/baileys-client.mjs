@@ -100,6 +100,9 @@ async function open() {
   });
   // Receipts as they arrive on the wire, with their sender (messages.update does not say which device confirmed).
   s.ws.on('CB:receipt', (node) => record('raw-receipt', { id: node.attrs.id, from: node.attrs.from, receiptType: node.attrs.type ?? null }));
+  s.ev.on('call', (calls) => {
+    for (const c of calls) record('call', { id: c.id, from: c.from, status: c.status, isVideo: !!c.isVideo });
+  });
   s.ev.on('message-receipt.update', (updates) => {
     for (const u of updates) record('receipt', { id: u.key.id, remoteJid: u.key.remoteJid, receipt: u.receipt });
   });

@@ -153,7 +153,8 @@ public sealed partial class LocalLineOwner : ILineOwner
             new SqliteMessageStore(database, _time),
             new SqliteStatusJournal(database),
             _loggers.CreateLogger<LineActor>(),
-            _time);
+            _time,
+            calls: new SqliteCallLog(database, _time));
         return new OwnedLine(actor, database, credentials);
     }
 

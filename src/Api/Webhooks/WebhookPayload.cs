@@ -26,8 +26,11 @@ public static class WebhookPayload
     /// <summary>The line's status changed.</summary>
     public const string LineStatus = "session.status";
 
+    /// <summary>Someone called the line's account (the engine does not answer calls).</summary>
+    public const string CallReceived = "call.received";
+
     /// <summary>Every event a session can ask for.</summary>
-    public static IReadOnlyList<string> Events { get; } = [MessagesReceived, MessageStatus, LineStatus];
+    public static IReadOnlyList<string> Events { get; } = [MessagesReceived, MessageStatus, LineStatus, CallReceived];
 
     // Text stays readable UTF-8 (emoji, accents); the body is JSON for machines, never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -47,6 +50,7 @@ public static class WebhookPayload
             MessagesReceived => new WebhookDraft(entry.ChatJid ?? entry.Message?.ChatJid ?? "", Write(sessionId, entry, WriteMessage)),
             MessageStatus => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WriteMessageStatus)),
             LineStatus => new WebhookDraft("", Write(sessionId, entry, WriteSessionStatus)),
+            CallReceived => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WriteCall)),
             _ => null,
         };
     }
@@ -192,6 +196,23 @@ public static class WebhookPayload
         writer.WriteEndObject();
         writer.WriteString("status", entry.Status);
         writer.WriteString("error", entry.Detail);
+    }
+
+    // data: {from, call_id, video, timestamp} (CONTRACT §4); the call log keeps audio/video as the status and the call's
+    // unix time as the detail.
+    private static void WriteCall(Utf8JsonWriter writer, JournalEntry entry)
+    {
+        writer.WriteString("from", entry.ChatJid);
+        writer.WriteString("call_id", entry.MsgId);
+        writer.WriteBoolean("video", entry.Status == "video");
+        if (long.TryParse(entry.Detail, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var at))
+        {
+            writer.WriteNumber("timestamp", at);
+        }
+        else
+        {
+            writer.WriteNumber("timestamp", entry.CreatedAt.ToUnixTimeSeconds());
+        }
     }
 
     private static void WriteSessionStatus(Utf8JsonWriter writer, JournalEntry entry)

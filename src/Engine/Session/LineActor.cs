@@ -58,7 +58,8 @@ public sealed class LineActor : IAsyncDisposable
     /// <param name="logger">The logger.</param>
     /// <param name="time">Time and timers; the system clock by default.</param>
     /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> by default.</param>
-    public LineActor(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, IStatusJournal statusJournal, ILogger<LineActor> logger, TimeProvider? time = null, Func<double>? random = null)
+    /// <param name="calls">Where calls placed to the line are recorded (for <c>call.received</c> webhooks); without one they are only published.</param>
+    public LineActor(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, IStatusJournal statusJournal, ILogger<LineActor> logger, TimeProvider? time = null, Func<double>? random = null, ICallLog? calls = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -73,7 +74,7 @@ public sealed class LineActor : IAsyncDisposable
         _random = random ?? Random.Shared.NextDouble;
         _versions = options.Versions ?? new WaWebVersionSource(options.ClientPayload.Version);
         _machine = new LineStateMachine(_time);
-        _parts = LineParts.Compose(lineId, options, _store, _signal, _messages, _events, _time, _logger);
+        _parts = LineParts.Compose(lineId, options, _store, _signal, _messages, calls, _events, _time, _logger);
         _mailbox = new LineMailbox(options.MailboxCapacity);
         _chores = new LineChores(lineId, _mailbox, _time, _logger, _lifetime.Token);
         _vitals = new LineVitals(_time);
@@ -314,6 +315,7 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.SweepDue: await ApplyAsync(_parts.Outbound.HandleSweepDue(Context)).ConfigureAwait(false); break;
             case LineMail.SweepFinished m: await ApplyAsync(_parts.Outbound.HandleSweepFinished(m, Context)).ConfigureAwait(false); break;
             case LineMail.RetryReady m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.Receipts.HandleRetryReadyAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
+            case LineMail.PlaceholderResendReady m when current.IsCurrent(m.Generation) && _parts.Placeholders is { } placeholders: await ApplyAsync(await placeholders.HandleReadyAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             default: break;
         }
     }

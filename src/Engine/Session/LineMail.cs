@@ -125,4 +125,7 @@ internal abstract record LineMail
 
     /// <summary>A retry receipt's resend is ready to encrypt (with a fresh bundle when the receipt carried no keys).</summary>
     public sealed record RetryReady(int Generation, RetryRequest Request, PreKeyBundle? Bundle) : LineMail;
+
+    /// <summary>The session with our phone can be built (or exists): ask it for an unavailable message (R15).</summary>
+    public sealed record PlaceholderResendReady(int Generation, Proto.MessageKey Key, PreKeyBundle? Bundle) : LineMail;
 }

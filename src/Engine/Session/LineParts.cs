@@ -3,6 +3,7 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Events;
 using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas.Calls;
 using WaEngine.Engine.Stanzas.Connection;
 using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Engine.Stanzas.Notifications;
@@ -22,20 +23,25 @@ internal sealed record LineParts(
     ReceiptHandler Receipts,
     OutboundQueue Outbound)
 {
+    /// <summary>Asks our phone for messages that arrived unavailable (R15).</summary>
+    public PlaceholderResender? Placeholders { get; init; }
+
     /// <summary>Builds every handler of a line and the routing tables over them.</summary>
-    public static LineParts Compose(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, LineEventHub events, TimeProvider time, ILogger logger)
+    public static LineParts Compose(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ICallLog? calls, LineEventHub events, TimeProvider time, ILogger logger)
     {
         var keys = new SignalKeyGenerator();
         var trust = new IdentityTrust(signal, logger);
         var statuses = new StatusPublisher(lineId, messages, events, time);
         var planner = new SendPlanner(options, signal, messages, time);
         var encryptor = new MessageEncryptor(signal, keys, trust, logger);
-        var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger);
+        var placeholders = new PlaceholderResender(signal, keys, trust, planner, time, logger);
+        var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders);
         var connection = new ConnectionHandler(options, credentials, logger);
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
         var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, time, logger);
         var notifications = new NotificationHandler(messages);
+        var callHandler = new CallHandler(lineId, calls, time);
         var outbound = new OutboundQueue(options, messages, planner, encryptor, statuses, time, logger);
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
@@ -46,6 +52,7 @@ internal sealed record LineParts(
             ["xmlstreamend"] = (_, _) => ValueTask.FromResult(ConnectionHandler.HandleStreamEnd()),
             ["message"] = (node, context) => new(decryptor.HandleAsync(node, context)),
             ["receipt"] = (node, context) => new(receipts.HandleReceiptAsync(node, context)),
+            ["call"] = (node, context) => new(callHandler.HandleAsync(node, context)),
             ["ib"] = (_, _) => ValueTask.FromResult(StanzaOutcome.None),
             ["ack"] = (node, context) => node.Attr("class") == "message" ? new(receipts.HandleMessageAckAsync(node, context)) : ValueTask.FromResult(StanzaOutcome.None),
         };
@@ -62,6 +69,6 @@ internal sealed record LineParts(
             ["devices"] = (node, context) => new(notifications.HandleDevicesAsync(node, context)),
             ["passkey_prologue_request"] = (_, context) => ValueTask.FromResult(ConnectionHandler.HandlePasskeyRequest(context)),
         };
-        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound);
+        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders };
     }
 }

@@ -23,6 +23,7 @@ public static class ControlEndpoints
         group.MapPost("/accounts/{phone}/receipts", PhoneReceiptsAsync);
         group.MapPost("/faults", FaultAsync);
         Media.MediaControlEndpoints.MapSandboxMediaEndpoints(group);
+        group.MapSandboxCallEndpoints();
         group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches())));
         group.Map("/ws/chat", AcceptWebSocketAsync);
         group.MapLoginControlEndpoints();
@@ -127,7 +128,7 @@ public static class ControlEndpoints
                 : body.Text is null && body.Message is null
                     ? await Media.PhoneMedia.BuildAsync(sandbox.Media, body.Media, DateTimeOffset.UtcNow, cancellationToken)
                     : throw new SandboxInputException("Give exactly one of text, message or media.", 400, "media");
-            var id = await sandbox.Phones.SendAsync(from, to, message, cancellationToken);
+            var id = await sandbox.Phones.SendAsync(from, to, message, cancellationToken, PhoneMessages.UnavailableType(body.Unavailable));
             return body.Media is null
                 ? TypedResults.Created($"messages/{id}", new { msg_id = id })
                 : TypedResults.Created($"messages/{id}", new { msg_id = id, message = Media.PhoneMedia.ToJson(message) });
@@ -176,7 +177,7 @@ public static class ControlEndpoints
             : TypedResults.Ok(new { read });
     }
 
-    private static async Task<Accounts.SandboxAccount> FindRecipientAsync(SandboxRuntime sandbox, string? to, CancellationToken cancellationToken)
+    internal static async Task<Accounts.SandboxAccount> FindRecipientAsync(SandboxRuntime sandbox, string? to, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(to))
         {

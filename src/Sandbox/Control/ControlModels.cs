@@ -62,6 +62,13 @@ public sealed record PhoneSendRequest(
     /// <summary>A file the phone sends as an image, video, audio, document or sticker message (instead of text or message).</summary>
     [JsonPropertyName("media")]
     public Media.PhoneMediaRequest? Media { get; init; }
+
+    /// <summary>
+    /// Deliver the message to the recipient's companions as <c>&lt;unavailable&gt;</c> (SERVER-RULES R15): <c>true</c>,
+    /// or the unavailable type (e.g. <c>"view_once_unavailable_fanout"</c>). Its phone still gets it and resends it.
+    /// </summary>
+    [JsonPropertyName("unavailable")]
+    public System.Text.Json.JsonElement? Unavailable { get; init; }
 }
 
 /// <summary><c>POST /sandbox/accounts/{phone}/receipts</c> body.</summary>

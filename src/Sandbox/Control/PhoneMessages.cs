@@ -10,6 +10,15 @@ internal static class PhoneMessages
     private const int MaxText = 65_536;
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(false));
 
+    /// <summary>The <c>unavailable</c> flag of a phone's send: null (absent or false), "" (true: no type) or the type.</summary>
+    public static string? UnavailableType(System.Text.Json.JsonElement? flag) => flag?.ValueKind switch
+    {
+        null or System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.False => null,
+        System.Text.Json.JsonValueKind.True => "",
+        System.Text.Json.JsonValueKind.String when flag.Value.GetString() is { Length: > 0 and <= 64 } type && type.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') => type,
+        _ => throw new SandboxInputException("unavailable must be true, false or an unavailable type such as \"view_once_unavailable_fanout\".", 400, "unavailable"),
+    };
+
     /// <summary>A text message, or the given protobuf JSON; exactly one of them.</summary>
     public static Message Build(string? text, System.Text.Json.Nodes.JsonNode? message)
     {

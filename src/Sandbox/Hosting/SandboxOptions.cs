@@ -15,6 +15,16 @@ public sealed record SandboxOptions(string DataFolder, string MediaListenAddress
     /// </summary>
     public bool Strict { get; init; } = true;
 
+    /// <summary>How long a device may leave a message, receipt, notification or call unacked before the stream ends with an ack stream error (R6) when none is set.</summary>
+    public static readonly TimeSpan DefaultAckTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a logged-in device may leave a message, receipt, notification or call unacked before a strict sandbox
+    /// ends its stream with <c>&lt;stream:error&gt;&lt;ack/&gt;&lt;/stream:error&gt;</c> (R6); <c>Sandbox__AckTimeout</c>
+    /// (a TimeSpan, e.g. <c>00:01:00</c>). Default 60 s.
+    /// </summary>
+    public TimeSpan AckTimeout { get; init; } = DefaultAckTimeout;
+
     /// <summary>
     /// R8: the oldest WhatsApp Web version a client may announce; below it every login and registration gets
     /// <c>&lt;failure reason="405"&gt;</c>. Default 2.3000.1043857760 (what Baileys 7.0.0-rc14 and the engine announce, so
@@ -49,9 +59,16 @@ public sealed record SandboxOptions(string DataFolder, string MediaListenAddress
             throw new ArgumentException($"Sandbox:Strict is '{strictSetting}': it must be true or false.", nameof(configuration));
         }
 
+        var ackTimeout = DefaultAckTimeout;
+        if (configuration["Sandbox:AckTimeout"] is { Length: > 0 } ackSetting && !TimeSpan.TryParse(ackSetting, System.Globalization.CultureInfo.InvariantCulture, out ackTimeout))
+        {
+            throw new ArgumentException($"Sandbox:AckTimeout is '{ackSetting}': it must be a TimeSpan such as 00:01:00.", nameof(configuration));
+        }
+
         return new SandboxOptions(dataFolder)
         {
             Strict = strict && !lenient,
+            AckTimeout = ackTimeout,
             MinimumClientVersion = VersionSetting(configuration, "Sandbox:MinimumClientVersion", WaWebVersion.Default),
             PublishedClientVersion = VersionSetting(configuration, "Sandbox:PublishedClientVersion", new WaWebVersion(2, 3000, 1045649367)),
         };
@@ -81,6 +98,11 @@ public sealed record SandboxOptions(string DataFolder, string MediaListenAddress
         if (!Path.IsPathFullyQualified(DataFolder))
         {
             throw new ArgumentException($"The sandbox's data folder '{DataFolder}' is not a full path (resolve it against the working directory first).", nameof(DataFolder));
+        }
+
+        if (AckTimeout <= TimeSpan.Zero || AckTimeout > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentException($"The ack timeout {AckTimeout} is out of range (above 0, at most a day).", nameof(AckTimeout));
         }
 
         if (MediaPort is < 0 or > 65535)

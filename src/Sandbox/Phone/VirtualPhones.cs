@@ -76,8 +76,13 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             preKeys.Select(p => ((int)p.Id, p.KeyPair.PublicKey)).ToList(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends <paramref name="message"/> from the phone to <paramref name="to"/>; returns the message id.</summary>
-    public async Task<string> SendAsync(SandboxAccount from, SandboxAccount to, Message message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="message"/> from the phone to <paramref name="to"/>; returns the message id. With
+    /// <paramref name="unavailable"/> the recipient's companions get the message as <c>&lt;unavailable&gt;</c> (of that
+    /// type, none when empty) instead of a ciphertext, as WhatsApp delivers what a sender did not encrypt for them
+    /// (SERVER-RULES R15); the recipient's phone gets it whole and resends it when a companion asks.
+    /// </summary>
+    public async Task<string> SendAsync(SandboxAccount from, SandboxAccount to, Message message, CancellationToken cancellationToken, string? unavailable = null)
     {
         var id = "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
         var participants = new List<Node>();
@@ -88,7 +93,9 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             var plain = message.ToByteArray();
             foreach (var device in to.Devices)
             {
-                participants.Add(await EncryptForAsync(from, to, device.DeviceId, plain, cancellationToken).ConfigureAwait(false));
+                participants.Add(unavailable is not null && device.DeviceId != 0
+                    ? PlaceholderResends.Unavailable(DeviceJid.Format(to.Phone, device.DeviceId), unavailable)
+                    : await EncryptForAsync(from, to, device.DeviceId, plain, cancellationToken).ConfigureAwait(false));
             }
 
             var sent = new Message
@@ -144,6 +151,8 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         var chat = stanza.Attr("recipient") ?? (sender with { Device = null }).ToString();
         var address = SignalAddress.ForUser(sender.User, sender.Server == JidServers.Lid ? SignalAddress.LidDomainType : 0, sender.Device ?? 0);
 
+        var fromCompanion = sender.Device is > 0 && (sender.User == account.Phone || sender.User == account.Lid);
+        var requests = new List<Message.Types.PeerDataOperationRequestMessage>();
         var gate = _locks.GetOrAdd(account.Phone, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -168,12 +177,21 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
                     var result = await cipher.DecryptAsync(address, type.Value, enc.Bytes, cancellationToken).ConfigureAwait(false);
                     var message = MessageContent.Unwrap(Message.Parser.ParseFrom(WhatsAppPadding.Unpad(result.Plaintext)));
                     await store.CommitAsync(result.Changes, cancellationToken).ConfigureAwait(false);
-                    await RecordAsync(account.Phone, id, sender.ToString(), chat, message, t, cancellationToken).ConfigureAwait(false);
-                    await ReceiptAsync(account, stanza, sender, null, cancellationToken).ConfigureAwait(false);
+                    if (fromCompanion && message.ProtocolMessage?.PeerDataOperationRequestMessage is { } request)
+                    {
+                        // A companion asks its phone for something (R15): answered below, once the phone's lock is free.
+                        requests.Add(request);
+                    }
+                    else
+                    {
+                        await RecordAsync(account.Phone, id, sender.ToString(), chat, message, t, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await ReceiptAsync(account, stanza, sender, PeerReceipt(stanza), cancellationToken).ConfigureAwait(false);
                 }
                 catch (SignalException ex) when (ex.Kind == SignalErrorKind.Duplicate)
                 {
-                    await ReceiptAsync(account, stanza, sender, null, cancellationToken).ConfigureAwait(false);
+                    await ReceiptAsync(account, stanza, sender, PeerReceipt(stanza), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is SignalException or InvalidProtocolBufferException or CryptoException)
                 {
@@ -185,6 +203,11 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         finally
         {
             gate.Release();
+        }
+
+        foreach (var request in requests)
+        {
+            await AnswerPeerRequestAsync(account, sender, id, request, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -227,6 +250,66 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
                 entry.Value.Result.Database.Dispose();
             }
         }
+    }
+
+    // R14: what a device of the account sends its own phone as a peer message is receipted peer_msg.
+    private static string? PeerReceipt(Node stanza) => stanza.Attr("category") == "peer" ? "peer_msg" : null;
+
+    /// <summary>
+    /// A companion's peer data operation request: for a placeholder resend the phone looks up each message it has and
+    /// sends the companion a <c>peer_data_operation_request_response_message</c> carrying it as a WebMessageInfo (R15).
+    /// Other requests, and messages the phone does not have, go unanswered, as the phone leaves them.
+    /// </summary>
+    private async Task AnswerPeerRequestAsync(SandboxAccount account, Jid companion, string requestId, Message.Types.PeerDataOperationRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.PeerDataOperationRequestType != Message.Types.PeerDataOperationRequestType.PlaceholderMessageResend)
+        {
+            LogPeerRequestIgnored(account.Phone, request.PeerDataOperationRequestType.ToString());
+            return;
+        }
+
+        var ids = request.PlaceholderMessageResendRequest.Select(r => r.MessageKey?.Id).OfType<string>().ToList();
+        await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<(string MsgId, string From, string Chat, string Json, long Timestamp)>(
+            "SELECT msg_id, from_jid, chat_jid, message_json, timestamp FROM phone_messages WHERE phone = @phone AND msg_id IN @ids",
+            new { phone = account.Phone, ids }).ConfigureAwait(false)).ToList();
+        var found = new List<PlaceholderResends.Held>();
+        foreach (var row in rows)
+        {
+            var known = Jid.TryParse(row.From, out var author);
+            var fromMe = known && (author.User == account.Phone || author.User == account.Lid);
+            var pushName = !known || fromMe ? null : (await _accounts.FindByJidAsync(author with { Device = null }, cancellationToken).ConfigureAwait(false))?.PushName;
+            found.Add(new PlaceholderResends.Held(row.MsgId, row.Chat, fromMe, JsonParser.Default.Parse<Message>(row.Json), row.Timestamp, pushName));
+        }
+
+        LogPlaceholderResend(account.Phone, companion.ToString(), found.Count, ids.Count);
+        if (found.Count == 0)
+        {
+            return;
+        }
+
+        await SendPeerAsync(account, companion.Device ?? 0, PlaceholderResends.Response(requestId, found), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A peer message from the phone to one of its own companions (<c>category="peer"</c>).</summary>
+    private async Task SendPeerAsync(SandboxAccount account, int deviceId, Message message, CancellationToken cancellationToken)
+    {
+        Node participant;
+        var gate = _locks.GetOrAdd(account.Phone, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            participant = await EncryptForAsync(account, account, deviceId, message.ToByteArray(), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        var id = "3EB0" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        var stanza = new Node("message", NodeAttributes.Of(("to", account.Jid), ("id", id), ("type", "text"), ("category", "peer"), ("push_priority", "high_force")),
+            [new Node("participants", null, [participant])]);
+        await _network.SendFromAsync(new ConnectedDevice(account, 0), stanza, _ => { }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Node> EncryptForAsync(SandboxAccount from, SandboxAccount to, int deviceId, byte[] plain, CancellationToken cancellationToken)
@@ -379,6 +462,12 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Virtual phone {Phone} got a retry receipt from {Device} for {Id}, which it does not remember sending")]
     private partial void LogRetryUnknown(string phone, string id, string device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Virtual phone {Phone} answers {Companion}'s placeholder resend: {Found} of {Asked} message(s) found")]
+    private partial void LogPlaceholderResend(string phone, string companion, int found, int asked);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Virtual phone {Phone} leaves a peer data operation request of type {Type} unanswered")]
+    private partial void LogPeerRequestIgnored(string phone, string type);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Virtual phone {Phone} could not decrypt {Id}: {Reason}; sent a retry receipt")]
     private partial void LogDecryptFailed(string phone, string id, string reason);

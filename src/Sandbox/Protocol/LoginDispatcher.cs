@@ -14,7 +14,7 @@ namespace WaEngine.Sandbox.Protocol;
 /// dispatches what it sends until it goes away: iq answers to their waiters, iqs to <see cref="IqHandler"/>, messages,
 /// receipts and acks to the <see cref="MessageRouter"/>, and the offline queue once the device says it is active.
 /// </summary>
-internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDirectory devices, IqHandler iqs, MessageRouter router, CompanionPairing pairing, TimeProvider time, ILogger<LoginDispatcher> logger)
+internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDirectory devices, IqHandler iqs, MessageRouter router, CompanionPairing pairing, AckWatch acks, RuleBook rules, TimeProvider time, ILogger<LoginDispatcher> logger)
 {
     /// <summary>The login rules a device meets once it is known: refused accounts (R9), pace (R18), replacements (R19).</summary>
     public required LoginRules Rules { get; init; }
@@ -46,6 +46,7 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
         }
 
         connection.Device = device;
+        AckWatch.Attach(connection, time);
         if (devices.Replace(account.Phone, deviceId, connection) is { } previous)
         {
             Rules.Replacements.Replaced(device.Jid);
@@ -54,6 +55,7 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
 
         LogLoggedIn(device.Jid);
         connection.Send(new Node("success", NodeAttributes.Of(("t", Now()), ("lid", device.LidJid), ("location", "sandbox"), ("props", "0"), ("abprops", "0"))));
+        var watch = acks.RunAsync(connection, device);
         try
         {
             await connection.RunAsync(DispatchAsync, cancellationToken).ConfigureAwait(false);
@@ -61,6 +63,7 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
         finally
         {
             devices.Remove(account.Phone, deviceId, connection);
+            await watch.ConfigureAwait(false);
         }
     }
 
@@ -94,11 +97,19 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
             case "message":
                 await router.RouteMessageAsync(device, node, reply => connection.Send(reply), connection.Closed).ConfigureAwait(false);
                 break;
+            case "presence":
+                connection.PresenceAvailable = DeliveryReceiptRule.AnnouncedAvailability(node) ?? connection.PresenceAvailable;
+                break;
             case "receipt":
+                connection.Acks?.ReceiptSent(node);
+                DeliveryReceiptRule.Check(rules, device.Jid, connection.PresenceAvailable, node);
+                connection.PeerReceipts.Check(rules, device.Jid, node);
                 await router.RouteReceiptAsync(device, node, reply => connection.Send(reply), connection.Closed).ConfigureAwait(false);
                 break;
-            case "ack":
+            case "ack" when await acks.AcknowledgeAsync(connection, device, node).ConfigureAwait(false):
                 await router.AcknowledgeAsync(device, node, connection.Closed).ConfigureAwait(false);
+                break;
+            case "ack":
                 break;
             default:
                 LogIgnored(device.Jid, node.Tag);

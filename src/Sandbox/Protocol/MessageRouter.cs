@@ -35,9 +35,11 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             return;
         }
 
-        // Baileys lists devices under <participants>; whatsmeow's retry resend puts the enc at the top, to= the device.
+        // Baileys lists devices under <participants>; whatsmeow's retry resend puts the enc at the top, to= the device,
+        // and so does a peer message to the account's own phone, to= the bare account (R15's placeholder resend request).
         var targets = message.Child("participants")?.ChildrenNamed("to").ToList() ?? [];
-        if (targets.Count == 0 && to.Device is not null && message.Child("enc") is not null)
+        var peerToPhone = toOwnAccount && to.Device is null && message.Attr("category") == "peer";
+        if (targets.Count == 0 && (to.Device is not null || peerToPhone) && message.Child("enc") is not null)
         {
             targets.Add(new Node("to", NodeAttributes.Of(("jid", to.ToString())), message.ChildrenNamed("enc")));
         }
@@ -62,6 +64,11 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
                 attributes.Add(("recipient", message.Attr("recipient") ?? to.ToString()));
             }
 
+            if (own && message.Attr("category") is "peer")
+            {
+                attributes.Add(("category", "peer"));
+            }
+
             if (message.Attr("edit") is { } edit)
             {
                 attributes.Add(("edit", edit));
@@ -72,7 +79,8 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
                 attributes.Add(("notify", name));
             }
 
-            var children = new List<Node>(target.ChildrenNamed("enc"));
+            // A phone's message the sender did not encrypt for this device arrives as <unavailable> (R15).
+            var children = new List<Node>(target.ChildrenNamed("enc").Concat(target.ChildrenNamed("unavailable")));
             if (deviceIdentity is not null && children.Any(c => c.Attr("type") == "pkmsg"))
             {
                 children.Add(deviceIdentity);
@@ -95,7 +103,8 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
 
         var ids = new List<string> { id };
         ids.AddRange(receipt.Child("list")?.ChildrenNamed("item").Select(i => i.Attr("id")).OfType<string>() ?? []);
-        if (from.DeviceId != 0)
+        // A retry receipt does not settle the message: clients ack it after asking (R6, see AckLedger).
+        if (from.DeviceId != 0 && receipt.Attr("type") != "retry")
         {
             await queue.AcknowledgeAsync(from.Account.Phone, from.DeviceId, "message", ids, cancellationToken).ConfigureAwait(false);
         }

@@ -1,7 +1,9 @@
 using WaEngine.Engine.Binary;
+using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Transport;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Hosting;
 using WaEngine.Sandbox.Rules;
 using WaEngine.Sandbox.Storage;
 
@@ -21,14 +23,14 @@ public sealed class SandboxNetwork
     private readonly CompanionPairing _pairing;
     private readonly FaultInjector _faults;
 
-    /// <summary>Creates the network over the sandbox's stores and keys.</summary>
-    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory, LoginRules loginRules)
+    /// <summary>Creates the network over the sandbox's stores and keys; <paramref name="ackTimeout"/> is how long a device may leave a stanza unacked (R6; default <see cref="SandboxOptions.DefaultAckTimeout"/>).</summary>
+    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory, LoginRules loginRules, TimeSpan? ackTimeout = null)
     {
         Rules = rules;
         Login = loginRules;
         _router = new MessageRouter(accounts, queue, _devices, time, loggerFactory.CreateLogger<MessageRouter>());
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys };
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules };
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules), _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules };
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory) { Rules = loginRules };
         _faults = new FaultInjector(accounts, _devices);
     }
@@ -74,6 +76,18 @@ public sealed class SandboxNetwork
     /// <summary>Routes a message stanza sent by a device inside the sandbox (a virtual phone); the server ack goes to <paramref name="onAck"/>.</summary>
     public Task SendFromAsync(ConnectedDevice sender, Node message, Action<Node> onAck, CancellationToken cancellationToken) =>
         _router.RouteMessageAsync(sender, message, onAck, cancellationToken);
+
+    /// <summary>Queues a server-originated stanza (a call) for every companion of <paramref name="account"/>, sent at once to those online.</summary>
+    public async Task DeliverToCompanionsAsync(SandboxAccount account, string stanzaClass, Node node, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(node);
+        var id = node.Attr("id") ?? throw new ArgumentException("The stanza has no id.", nameof(node));
+        foreach (var device in account.Devices.Where(d => d.DeviceId != 0))
+        {
+            await _router.DeliverAsync(account, device.DeviceId, stanzaClass, id, node, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Routes a receipt sent by a device inside the sandbox (a virtual phone).</summary>
     public Task SendReceiptFromAsync(ConnectedDevice sender, Node receipt, CancellationToken cancellationToken) =>

@@ -44,6 +44,15 @@ internal sealed partial class ServerConnection : IAsyncDisposable
     /// <summary>The logged-in device, once login succeeded; null on a registration connection.</summary>
     public ConnectedDevice? Device { get; set; }
 
+    /// <summary>What the logged-in device owes acks for (R6); null on a registration connection.</summary>
+    public Rules.AckLedger? Acks { get; set; }
+
+    /// <summary>The peer messages sent on this connection, whose receipts must be <c>peer_msg</c> (R14).</summary>
+    public Rules.PeerReceiptRule PeerReceipts { get; } = new();
+
+    /// <summary>Whether the device's last own <c>&lt;presence&gt;</c> announced it available (R13).</summary>
+    public bool PresenceAvailable { get; set; }
+
     /// <summary>Cancelled when the connection ends, for whatever reason.</summary>
     public CancellationToken Closed => _closed.Token;
 
@@ -58,6 +67,9 @@ internal sealed partial class ServerConnection : IAsyncDisposable
             return false;
         }
 
+        // Owed before it is written: the client may ack it before TryWrite even returns.
+        Acks?.Sent(node);
+        PeerReceipts.Sent(node);
         if (_outbox.Writer.TryWrite(node))
         {
             return true;

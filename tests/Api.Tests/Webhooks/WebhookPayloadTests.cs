@@ -55,6 +55,18 @@ public sealed class WebhookPayloadTests
     }
 
     [Fact]
+    public void A_call_renders_as_its_fixture_in_the_callers_queue()
+    {
+        var call = WebhookPayload.Render(Session, new JournalEntry(14, "call.received", Chat, "A1B2C3D4E5F60718293A4B5C6D7E8F90", "video", "1779285890", Stored, null), All)!;
+        Assert.Equal(Chat, call.ChatKey);
+        AssertFixture("call.received.json", call.Body);
+
+        var audio = JsonNode.Parse(WebhookPayload.Render(Session, new JournalEntry(15, "call.received", Chat, "C2", "audio", "1779285891", Stored, null), All)!.Body)!["data"]!;
+        Assert.False(audio["video"]!.GetValue<bool>());
+        Assert.Equal(1779285891, audio["timestamp"]!.GetValue<long>());
+    }
+
+    [Fact]
     public void The_n8n_item_fixture_is_the_text_payload_as_a_webhook_node_outputs_it()
     {
         // An n8n Webhook node (POST, JSON) turns a delivery into one item: headers in lower case, the parsed body.

@@ -179,5 +179,5 @@ public sealed class StanzaRouterTests : IAsyncLifetime
     private static LineContext Context() => new(new LineId(1), LineStatus.Connected, null, LineLink.None, CancellationToken.None);
 
     private StanzaRouter Router() =>
-        LineParts.Compose(new LineId(1), Options, new SqliteCredentialStore(_database), new SqliteSignalStore(_database), new SqliteMessageStore(_database), new LineEventHub(), TimeProvider.System, NullLogger.Instance).Router;
+        LineParts.Compose(new LineId(1), Options, new SqliteCredentialStore(_database), new SqliteSignalStore(_database), new SqliteMessageStore(_database), null, new LineEventHub(), TimeProvider.System, NullLogger.Instance).Router;
 }

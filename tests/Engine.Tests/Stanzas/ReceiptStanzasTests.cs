@@ -34,19 +34,38 @@ public class ReceiptStanzasTests
     }
 
     [Fact]
-    public void The_delivery_receipt_echoes_id_and_sender_and_marks_own_device_copies_as_sender()
+    public void R13_the_delivery_receipt_echoes_id_and_sender_and_is_inactive_until_presence_is_announced()
     {
         var message = MessageStanzas.Parse(Incoming);
-        var plain = ReceiptStanzas.BuildDelivery(message, fromOwnDevice: false);
-        Assert.Equal("receipt", plain.Tag);
-        Assert.Equal("3EB0AA", plain.Attr("id"));
-        Assert.Equal("15550002222:0@s.whatsapp.net", plain.Attr("to"));
-        Assert.Null(plain.Attr("type"));
+        var background = ReceiptStanzas.BuildDelivery(message, fromOwnDevice: false);
+        Assert.Equal("receipt", background.Tag);
+        Assert.Equal("3EB0AA", background.Attr("id"));
+        Assert.Equal("15550002222:0@s.whatsapp.net", background.Attr("to"));
+        Assert.Equal("inactive", background.Attr("type"));
+
+        var active = ReceiptStanzas.BuildDelivery(message, fromOwnDevice: false, presenceAnnounced: true);
+        Assert.Null(active.Attr("type"));
 
         var own = MessageStanzas.Parse(new Node("message", NodeAttributes.Of(("id", "Y"), ("from", "15550001111@s.whatsapp.net"), ("recipient", "15550002222@s.whatsapp.net"), ("t", "1")), []));
         var sender = ReceiptStanzas.BuildDelivery(own, fromOwnDevice: true);
         Assert.Equal("sender", sender.Attr("type"));
         Assert.Equal("15550002222@s.whatsapp.net", sender.Attr("recipient"));
+    }
+
+    [Fact]
+    public void R14_a_peer_message_from_our_phone_gets_peer_msg_and_a_history_sync_also_hist_sync()
+    {
+        var peer = MessageStanzas.Parse(new Node("message", NodeAttributes.Of(("id", "P1"), ("from", "15550001111@s.whatsapp.net"), ("category", "peer"), ("t", "1")), []));
+        Assert.True(peer.IsPeer);
+        var receipt = ReceiptStanzas.BuildDelivery(peer, fromOwnDevice: true);
+        Assert.Equal("peer_msg", receipt.Attr("type"));
+        Assert.Equal("15550001111@s.whatsapp.net", receipt.Attr("to"));
+        Assert.Null(receipt.Attr("recipient"));
+
+        var history = ReceiptStanzas.BuildHistorySync("P1", Jid.Parse("15550001111:3@s.whatsapp.net"));
+        Assert.Equal("hist_sync", history.Attr("type"));
+        Assert.Equal("15550001111@s.whatsapp.net", history.Attr("to"));
+        Assert.Equal("P1", history.Attr("id"));
     }
 
     [Fact]

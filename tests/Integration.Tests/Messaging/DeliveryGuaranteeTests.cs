@@ -31,6 +31,9 @@ public sealed class DeliveryGuaranteeTests
         var received = await line.WaitForMessageAsync(id, TimeSpan.FromSeconds(45));
         Assert.Equal("and back again", received.Message.Body);
         Assert.Single(await line.Messages.HistoryAsync(BobJid, 50, None), m => m.MsgId == id);
+
+        // R7: each side answered the undecryptable copy with a retry receipt and an ack, which the strict sandbox wants.
+        world.AssertEveryStanzaWasAcked();
     }
 
     [Fact]

@@ -66,6 +66,7 @@ public sealed class EngineBaileysMessagingTests
         var history = await line.Messages.HistoryAsync(BobJid, 50, None);
         Assert.Equal(6, history.Count);
         Assert.All(history, m => Assert.True(m.FromMe));
+        world.AssertEveryStanzaWasAcked();
     }
 
     [Fact]
@@ -120,6 +121,7 @@ public sealed class EngineBaileysMessagingTests
         var read = await bob.WaitAsync("update", match: new JsonObject { ["id"] = textId, ["status"] = 4 });
         Assert.StartsWith(AlicePhone, read["remoteJid"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(0, Assert.Single(await line.Messages.ListChatsAsync(10, None)).Unread);
+        world.AssertEveryStanzaWasAcked();
 
         JsonObject Send(JsonObject content) => new() { ["op"] = "send", ["jid"] = AliceJid, ["content"] = content };
     }

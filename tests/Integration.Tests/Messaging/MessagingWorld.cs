@@ -63,6 +63,12 @@ internal sealed class MessagingWorld : IAsyncDisposable
     /// </summary>
     public HashSet<string> ExpectedBreaches { get; } = [];
 
+    /// <summary>
+    /// SERVER-RULES R6: neither the engine nor Baileys drew the ack stream error (an ack lacking an attribute, or a
+    /// stanza left unacked past the sandbox's ack timeout) during the test.
+    /// </summary>
+    public void AssertEveryStanzaWasAcked() => Assert.Equal(0, Sandbox.Runtime.Rules.BreachCount(WaEngine.Sandbox.Rules.ServerRule.R6));
+
     /// <summary>Closes the line and opens it again on the same database (a process restart, as far as the line knows).</summary>
     public async Task ReopenLineAsync()
     {

@@ -51,5 +51,6 @@ public class BaileysMessagingTests
         await alice.WaitAsync("open", after: restart["seq"]!.GetValue<long>());
         var afterRestart = (await alice.SendTextAsync("15550002222@s.whatsapp.net", "after the restart"))["id"]!.GetValue<string>();
         Assert.Equal("after the restart", (await bobAgain.WaitAsync("message", match: new JsonObject { ["id"] = afterRestart }))["body"]!.GetValue<string>());
+        Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(WaEngine.Sandbox.Rules.ServerRule.R6));
     }
 }

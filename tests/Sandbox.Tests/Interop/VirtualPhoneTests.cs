@@ -52,6 +52,7 @@ public class VirtualPhoneTests
         // Alice's own phone got the device-sent copy of what her companion sent.
         var ownCopies = (await sandbox.GetJsonAsync("/sandbox/accounts/15550001111/messages")).AsArray();
         Assert.Contains(ownCopies, m => m!["msg_id"]!.GetValue<string>() == reply && m["body"]!.GetValue<string>() == "hello carol");
+        Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(WaEngine.Sandbox.Rules.ServerRule.R6));
     }
 
     [Fact]

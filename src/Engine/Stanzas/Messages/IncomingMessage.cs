@@ -29,6 +29,18 @@ public sealed record IncomingMessage
     /// <summary>The sender's push name (<c>notify</c>).</summary>
     public string? PushName { get; init; }
 
+    /// <summary>The stanza's <c>category</c>: <c>peer</c> for a peer message from our own phone (history sync, app-state keys, peer data operations), else null.</summary>
+    public string? Category { get; init; }
+
+    /// <summary>True for a peer message from one of our own devices (<c>category="peer"</c>).</summary>
+    public bool IsPeer => Category == "peer";
+
+    /// <summary>
+    /// For a message delivered without a ciphertext for us (<c>&lt;unavailable&gt;</c>, R15): its type, empty when it has
+    /// none; null for an ordinary message.
+    /// </summary>
+    public string? Unavailable { get; init; }
+
     /// <summary>The sender's phone-number JID when the sender is addressed by LID (<c>sender_pn</c>/<c>participant_pn</c>).</summary>
     public Jid? SenderPn { get; init; }
 

@@ -19,12 +19,12 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// it shares the Signal state with <see cref="MessageEncryptor"/>, which runs there too. A crash before the commit
 /// means the server redelivers; after it, the store dedupes.
 /// </summary>
-internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISignalStore signal, IMessageStore messages, SignalKeyGenerator keys, IdentityTrust trust, LineEventHub events, TimeProvider time, ILogger logger)
+internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISignalStore signal, IMessageStore messages, SignalKeyGenerator keys, IdentityTrust trust, LineEventHub events, TimeProvider time, ILogger logger, PlaceholderResender? placeholders = null)
 {
     private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesSent = new(StringComparer.Ordinal);
 
-    /// <summary>A <c>message</c> stanza: parsed (a malformed one is nacked 487), decrypted, stored, answered.</summary>
+    /// <summary>A <c>message</c> stanza: parsed (a malformed one is nacked 487), decrypted, stored, answered (R7: content that is not a protobuf is nacked 491).</summary>
     public async Task<StanzaOutcome> HandleAsync(Node node, LineContext context)
     {
         if (context.Paired is not { } credentials || context.Connection is null)
@@ -40,10 +40,22 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         catch (StanzaException ex)
         {
             LineLog.StanzaFailed(logger, "message", ex.Message);
-            return StanzaOutcome.Reply(ReceiptStanzas.BuildAck(node, 487));
+            return StanzaOutcome.Reply(ReceiptStanzas.BuildAck(node, ReceiptStanzas.NackGaveUp));
         }
 
-        return new StanzaOutcome { Replies = await ReceiveAsync(incoming, credentials, context.Lifetime).ConfigureAwait(false) };
+        if (incoming.Parts.Count == 0 && incoming.Unavailable is not null && placeholders is not null)
+        {
+            return placeholders.Handle(incoming, context);
+        }
+
+        var replies = await ReceiveAsync(incoming, credentials, context.Lifetime).ConfigureAwait(false);
+        if (placeholders is not null && IsGiveUp(replies))
+        {
+            // Undecryptable for good (R7's 487): our phone decrypted its own copy, so ask it for the message (R15).
+            return placeholders.Handle(incoming, context) with { Replies = replies };
+        }
+
+        return new StanzaOutcome { Replies = replies };
     }
 
     /// <summary>
@@ -65,6 +77,9 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         var group = new GroupCipher(signal, keys);
         var changes = new SignalStateChange();
         Message? content = null;
+        var unparsable = false;
+        var historySync = false;
+        var resent = new List<WebMessageInfo>();
 
         // A one-part message (every one-to-one message) commits its ratchet step only with the stored message. Parts of
         // a group message depend on each other, so their steps are committed as they go.
@@ -103,7 +118,20 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
                         continue;
                 }
 
-                var message = Message.Parser.ParseFrom(WhatsAppPadding.Unpad(plaintext));
+                var unpadded = WhatsAppPadding.Unpad(plaintext);
+                Message message;
+                try
+                {
+                    message = Message.Parser.ParseFrom(unpadded);
+                }
+                catch (InvalidProtocolBufferException ex)
+                {
+                    // Decrypted, so the ratchet step stands; the content is unreadable for good: nack 491 (R7).
+                    LineLog.StanzaFailed(logger, "message " + incoming.Id, "decrypted but not a protobuf: " + ex.Message);
+                    unparsable = true;
+                    continue;
+                }
+
                 if (message.SenderKeyDistributionMessage is { AxolotlSenderKeyDistributionMessage.Length: > 0 } distribution && incoming.IsGroup)
                 {
                     var name = new SenderKeyName(incoming.From.ToString(), senderAddress);
@@ -118,6 +146,12 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
                     }
                 }
 
+                historySync |= message.ProtocolMessage?.Type == Message.Types.ProtocolMessage.Types.Type.HistorySyncNotification;
+                if (fromOwnAccount && message.ProtocolMessage?.PeerDataOperationRequestResponseMessage is { } response)
+                {
+                    resent.AddRange(ResentMessages(incoming.Id, response));
+                }
+
                 if (IsContent(message))
                 {
                     content = message;
@@ -129,9 +163,9 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             // Decrypted and stored before (the receipt was lost): receipt it again.
             return [ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount)];
         }
-        catch (Exception ex) when (ex is SignalException or CryptoException or InvalidProtocolBufferException)
+        catch (Exception ex) when (ex is SignalException or CryptoException)
         {
-            return [await RetryOrGiveUpAsync(incoming, credentials, ex.Message, cancellationToken).ConfigureAwait(false)];
+            return await RetryOrGiveUpAsync(incoming, credentials, ex.Message, cancellationToken).ConfigureAwait(false);
         }
 
         _retriesSent.Remove(incoming.Id);
@@ -141,35 +175,59 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             stored = await RecordOf(incoming, content, me, meLid, fromOwnAccount, cancellationToken).ConfigureAwait(false);
         }
 
+        var records = new List<MessageRecord>();
+        if (stored is not null)
+        {
+            records.Add(stored);
+        }
+
+        foreach (var info in resent)
+        {
+            records.Add(await ResentRecordAsync(info, me, meLid, cancellationToken).ConfigureAwait(false));
+        }
+
         var transaction = await signal.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var isNew = false;
+        var fresh = new List<MessageRecord>();
         await using (transaction.ConfigureAwait(false))
         {
             await transaction.ApplyAsync(changes, cancellationToken).ConfigureAwait(false);
-            if (stored is not null)
+            foreach (var record in records)
             {
-                isNew = await messages.SaveInboundAsync(transaction, stored, cancellationToken).ConfigureAwait(false);
+                if (await messages.SaveInboundAsync(transaction, record, cancellationToken).ConfigureAwait(false))
+                {
+                    fresh.Add(record);
+                }
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (isNew)
+        foreach (var record in fresh)
         {
-            events.Publish(new MessageReceived(lineId, time.GetUtcNow(), stored!));
+            events.Publish(new MessageReceived(lineId, time.GetUtcNow(), record));
         }
 
-        return [ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount)];
+        if (unparsable && content is null)
+        {
+            return [ReceiptStanzas.BuildAck(incoming.Node, ReceiptStanzas.NackInvalidProtobuf)];
+        }
+
+        var delivery = ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount);
+        return historySync && fromOwnAccount ? [delivery, ReceiptStanzas.BuildHistorySync(incoming.Id, me)] : [delivery];
     }
 
-    private async Task<Node> RetryOrGiveUpAsync(IncomingMessage incoming, DeviceCredentials credentials, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// A message that did not decrypt: a retry receipt and an ack (the server keeps a message unacked until then, R6 and
+    /// R7; W:message.go decryptMessages), or, after <see cref="LineOptions.MaxRetries"/> retries, the give-up nack 487.
+    /// </summary>
+    private async Task<IReadOnlyList<Node>> RetryOrGiveUpAsync(IncomingMessage incoming, DeviceCredentials credentials, string reason, CancellationToken cancellationToken)
     {
         var count = _retriesSent.GetValueOrDefault(incoming.Id) + 1;
         if (count > options.MaxRetries)
         {
             _retriesSent.Remove(incoming.Id);
             LineLog.GaveUp(logger, incoming.Id, incoming.SenderDevice.ToString(), reason);
-            return ReceiptStanzas.BuildAck(incoming.Node, 487);
+            return [ReceiptStanzas.BuildAck(incoming.Node, ReceiptStanzas.NackGaveUp)];
         }
 
         if (_retriesSent.Count >= RetryBookkeepingLimit)
@@ -188,8 +246,11 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             retryKeys = new RetryKeys(credentials.IdentityKey.PublicKey, preKey, credentials.SignedPreKey, credentials.AccountIdentity);
         }
 
-        return ReceiptStanzas.BuildRetry(incoming, count, credentials.RegistrationId, retryKeys);
+        return [ReceiptStanzas.BuildRetry(incoming, count, credentials.RegistrationId, retryKeys), ReceiptStanzas.BuildAck(incoming.Node)];
     }
+
+    private static bool IsGiveUp(IReadOnlyList<Node> replies) =>
+        replies is [{ Tag: "ack" } only] && only.Attr("error") == ReceiptStanzas.NackGaveUp.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     // Ids far above the uploaded batches' range, so a retry key never collides with one the server still hands out.
     private uint FreshPreKeyId() => 0xF00000u + (uint)RandomNumberGenerator.GetInt32(0x0FFFFF);
@@ -248,6 +309,83 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             PushName = fromOwnAccount ? null : incoming.PushName,
             Timestamp = incoming.Timestamp > 0 ? DateTimeOffset.FromUnixTimeSeconds(incoming.Timestamp) : time.GetUtcNow(),
             Status = fromOwnAccount ? MessageStatus.ServerAck : MessageStatus.Received,
+        };
+    }
+
+    /// <summary>The messages our phone resent in answer to a placeholder resend (R15); a result that does not parse is logged and skipped.</summary>
+    private IEnumerable<WebMessageInfo> ResentMessages(string id, Message.Types.PeerDataOperationRequestResponseMessage response)
+    {
+        foreach (var result in response.PeerDataOperationResult)
+        {
+            if (result.PlaceholderMessageResendResponse is not { WebMessageInfoBytes.Length: > 0 } resend)
+            {
+                continue;
+            }
+
+            WebMessageInfo info;
+            try
+            {
+                info = WebMessageInfo.Parser.ParseFrom(resend.WebMessageInfoBytes);
+            }
+            catch (InvalidProtocolBufferException ex)
+            {
+                LineLog.StanzaFailed(logger, "placeholder resend in " + id, "not a WebMessageInfo: " + ex.Message);
+                continue;
+            }
+
+            if (info.Key is { HasId: true, HasRemoteJid: true } && info.Message is not null && Jid.TryParse(info.Key.RemoteJid, out _))
+            {
+                yield return info;
+            }
+            else
+            {
+                LineLog.StanzaFailed(logger, "placeholder resend in " + id, "a WebMessageInfo without key, chat or message");
+            }
+        }
+    }
+
+    /// <summary>A message our phone resent, as stored: filed under its original id and chat (R15).</summary>
+    private async Task<MessageRecord> ResentRecordAsync(WebMessageInfo info, Jid me, Jid? meLid, CancellationToken cancellationToken)
+    {
+        var chat = Jid.Parse(info.Key.RemoteJid) with { Device = null, Agent = null };
+        var fromMe = info.Key.FromMe;
+        var group = chat.Server is JidServers.Group or JidServers.Broadcast;
+        var senderText = fromMe ? new Jid(me.User, JidServers.WhatsApp).ToString()
+            : group ? (info.Key.HasParticipant ? info.Key.Participant : info.Participant)
+            : chat.ToString();
+        string? senderPn = null;
+        string? senderLid = null;
+        if (Jid.TryParse(senderText, out var sender))
+        {
+            sender = sender with { Device = null, Agent = null };
+            if (sender.Server == JidServers.Lid)
+            {
+                senderLid = sender.ToString();
+                senderPn = await messages.FindPnForLidAsync(senderLid, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                senderPn = sender.ToString();
+                senderLid = fromMe && meLid is { } ownLid ? (ownLid with { Device = null }).ToString() : await messages.FindLidForPnAsync(senderPn, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var unwrapped = MessageContent.Unwrap(info.Message);
+        return new MessageRecord
+        {
+            MsgId = info.Key.Id,
+            ChatJid = group ? chat.ToString() : await PreferPnAsync(chat.ToString(), cancellationToken).ConfigureAwait(false),
+            FromMe = fromMe,
+            SenderJid = senderPn ?? senderLid,
+            SenderPn = senderPn,
+            SenderLid = senderLid,
+            Type = MessageContent.KindOf(unwrapped),
+            Body = MessageContent.BodyOf(unwrapped),
+            Content = unwrapped.ToByteArray(),
+            TargetMsgId = MessageContent.TargetOf(unwrapped)?.Id,
+            PushName = fromMe || !info.HasPushName ? null : info.PushName,
+            Timestamp = info.MessageTimestamp > 0 ? DateTimeOffset.FromUnixTimeSeconds((long)info.MessageTimestamp) : time.GetUtcNow(),
+            Status = fromMe ? MessageStatus.ServerAck : MessageStatus.Received,
         };
     }
 

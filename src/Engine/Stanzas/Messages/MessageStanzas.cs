@@ -38,6 +38,8 @@ public static class MessageStanzas
             Timestamp = t ?? 0,
             Type = message.Attr("type"),
             PushName = message.Attr("notify"),
+            Category = message.Attr("category"),
+            Unavailable = message.Child("unavailable") is { } unavailable ? unavailable.Attr("type") ?? "" : null,
             SenderPn = senderPn,
             SenderLid = senderLid,
             Parts = parts,
@@ -105,6 +107,22 @@ public static class MessageStanzas
         }
 
         return new Node("message", NodeAttributes.Of([.. attributes]), children);
+    }
+
+    /// <summary>
+    /// A peer message to our own phone (<c>category="peer"</c>, the enc at the top, <c>to</c> the bare account), as
+    /// WhatsApp Web sends peer data operations (B:messages-send sendPeerDataOperationMessage; W:send.go sendPeerMessage).
+    /// </summary>
+    public static Node BuildPeerMessage(string id, string ownAccount, SignalEncryptResult encrypted, byte[]? deviceIdentity)
+    {
+        ArgumentNullException.ThrowIfNull(encrypted);
+        var children = new List<Node> { BuildEnc(encrypted, null, false, 0), new("meta", NodeAttributes.Of(("appdata", "default"))) };
+        if (encrypted.Type == SignalMessageType.PreKey && deviceIdentity is { Length: > 0 })
+        {
+            children.Add(new Node("device-identity", null, deviceIdentity));
+        }
+
+        return new Node("message", NodeAttributes.Of(("id", id), ("to", ownAccount), ("type", "text"), ("category", "peer"), ("push_priority", "high_force")), children);
     }
 
     private static Node BuildEnc(SignalEncryptResult encrypted, string? mediaType, bool hideDecryptFailure, int retryCount)

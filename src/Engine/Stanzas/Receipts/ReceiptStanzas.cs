@@ -9,11 +9,19 @@ namespace WaEngine.Engine.Stanzas.Receipts;
 /// <summary>Receipts both ways (delivered, read, retry) and the acks a client owes for what it does not answer with a receipt.</summary>
 public static class ReceiptStanzas
 {
+    /// <summary>Nack code for a stanza that cannot be parsed, also sent when a message is given up after its retries (R7).</summary>
+    public const int NackGaveUp = 487;
+
+    /// <summary>Nack code for a message that decrypted but whose content is not a WhatsApp protobuf (R7).</summary>
+    public const int NackInvalidProtobuf = 491;
+
     /// <summary>
-    /// The delivery receipt for a message we decrypted and stored (it also acks it): <c>type="sender"</c> for copies of
-    /// our own messages from another of our devices (with <c>recipient</c> = the chat).
+    /// The delivery receipt for a message we decrypted and stored (it also acks it, R6): <c>type="peer_msg"</c> for a
+    /// peer message from our own phone (R14), <c>type="sender"</c> for copies of our own messages from another of our
+    /// devices (with <c>recipient</c> = the chat), and otherwise <c>type="inactive"</c> while the line has not announced
+    /// presence (R13; W:receipt.go sendMessageReceipt, B:handleMessage) — an active delivery receipt only once it has.
     /// </summary>
-    public static Node BuildDelivery(IncomingMessage message, bool fromOwnDevice)
+    public static Node BuildDelivery(IncomingMessage message, bool fromOwnDevice, bool presenceAnnounced = false)
     {
         ArgumentNullException.ThrowIfNull(message);
         var attributes = new List<(string, string)> { ("id", message.Id), ("to", message.From.ToString()) };
@@ -22,7 +30,11 @@ public static class ReceiptStanzas
             attributes.Add(("participant", participant.ToString()));
         }
 
-        if (fromOwnDevice)
+        if (message.IsPeer)
+        {
+            attributes.Add(("type", "peer_msg"));
+        }
+        else if (fromOwnDevice)
         {
             attributes.Add(("type", "sender"));
             if (message.Recipient is { } recipient)
@@ -30,8 +42,22 @@ public static class ReceiptStanzas
                 attributes.Add(("recipient", recipient.ToString()));
             }
         }
+        else if (!presenceAnnounced)
+        {
+            attributes.Add(("type", "inactive"));
+        }
 
         return new Node("receipt", NodeAttributes.Of([.. attributes]));
+    }
+
+    /// <summary>
+    /// The receipt a history-sync notification from our phone gets besides its <c>peer_msg</c> receipt: <c>type="hist_sync"</c>
+    /// to our own account (R14; W:message.go handleHistorySyncNotificationLoop, B:handleMessage).
+    /// </summary>
+    public static Node BuildHistorySync(string messageId, Jid ownAccount)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        return new Node("receipt", NodeAttributes.Of(("id", messageId), ("to", (ownAccount with { Device = null, Agent = null }).ToString()), ("type", "hist_sync")));
     }
 
     /// <summary>A read receipt for <paramref name="messageIds"/> (all from one sender in one chat).</summary>

@@ -5,6 +5,7 @@ using WaEngine.Engine.Events;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Session;
 using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Engine.Storage;
 using WaEngine.Proto;
@@ -79,6 +80,110 @@ public sealed class MessageDecryptorTests
         Assert.Equal("g1", Assert.IsType<MessageReceived>(published).Message.MsgId);
     }
 
+    [Fact]
+    public async Task R15_a_placeholder_resend_from_anyone_but_our_own_phone_is_not_stored()
+    {
+        await using var receiver = await Receiver.OpenAsync();
+        var sender = await Sender.CreateAsync(receiver);
+        var forged = new WebMessageInfo
+        {
+            Key = new MessageKey { RemoteJid = "15550000077@s.whatsapp.net", FromMe = false, Id = "forged1" },
+            Message = new Message { Conversation = "words put in someone's mouth" },
+            MessageTimestamp = 1_779_285_900,
+        };
+        var response = new Message
+        {
+            ProtocolMessage = new Message.Types.ProtocolMessage
+            {
+                Type = Message.Types.ProtocolMessage.Types.Type.PeerDataOperationRequestResponseMessage,
+                PeerDataOperationRequestResponseMessage = new Message.Types.PeerDataOperationRequestResponseMessage
+                {
+                    PeerDataOperationResult = { new Message.Types.PeerDataOperationRequestResponseMessage.Types.PeerDataOperationResult { PlaceholderMessageResendResponse = new() { WebMessageInfoBytes = forged.ToByteString() } } },
+                },
+            },
+        };
+        var stanza = new Node("message", NodeAttributes.Of(("id", "pdo1"), ("from", Peer + "@s.whatsapp.net"), ("t", "1779285900")), [await sender.EncryptAsync(response)]);
+
+        var answer = Assert.Single(await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(stanza), receiver.Credentials, None));
+
+        Assert.Equal("receipt", answer.Tag);
+        Assert.Null(await receiver.Store.FindAsync("forged1", None));
+    }
+
+    [Theory]
+    [InlineData(null, 0, true)]
+    [InlineData("", 13, true)]
+    [InlineData("view_once_unavailable_fanout", 0, false)]
+    [InlineData("bot_unavailable_fanout", 0, false)]
+    [InlineData("hosted_unavailable_fanout", 0, false)]
+    [InlineData("", 15, false)]
+    public void R15_fanout_types_and_messages_older_than_14_days_are_not_asked_for(string? type, int daysOld, bool asked)
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        Assert.Equal(asked, PlaceholderResender.ShouldRequest(type, now.AddDays(-daysOld), now));
+    }
+
+    [Fact]
+    public void R15_the_request_goes_to_our_phone_as_a_peer_message_keyed_like_the_unavailable_message()
+    {
+        var unavailable = MessageStanzas.Parse(new Node("message", NodeAttributes.Of(("id", "u1"), ("from", Peer + ":3@s.whatsapp.net"), ("t", "1779285900"), ("type", "text")),
+            [new Node("unavailable", NodeAttributes.Of(("type", "view_once_unavailable_fanout")))]));
+        Assert.Equal("view_once_unavailable_fanout", unavailable.Unavailable);
+        Assert.Empty(unavailable.Parts);
+
+        var key = PlaceholderResender.KeyOf(unavailable, Jid.Parse(Me));
+        Assert.Equal((Peer + "@s.whatsapp.net", false, "u1"), (key.RemoteJid, key.FromMe, key.Id));
+        Assert.False(key.HasParticipant);
+    }
+
+    [Fact]
+    public async Task R7_a_message_that_decrypts_but_is_not_a_protobuf_is_nacked_491_and_nothing_is_stored()
+    {
+        await using var receiver = await Receiver.OpenAsync();
+        var sender = await Sender.CreateAsync(receiver);
+        var stanza = new Node("message", NodeAttributes.Of(("id", "bad1"), ("from", Peer + "@s.whatsapp.net"), ("t", "1779285900")),
+            [await sender.EncryptBytesAsync([0xFF, 0xFF, 0xFF, 0x07])]);
+
+        var answer = Assert.Single(await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(stanza), receiver.Credentials, None));
+
+        Assert.Equal("ack", answer.Tag);
+        Assert.Equal("message", answer.Attr("class"));
+        Assert.Equal("bad1", answer.Attr("id"));
+        Assert.Equal("491", answer.Attr("error"));
+        Assert.Null(await receiver.Store.FindAsync("bad1", None));
+
+        // The ratchet step stood: the conversation goes on.
+        await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(await sender.PairwiseAsync("m2", "still talking")), receiver.Credentials, None);
+        Assert.Equal("still talking", (await receiver.Store.FindAsync("m2", None))!.Body);
+    }
+
+    [Fact]
+    public async Task R7_an_undecryptable_message_gets_a_retry_receipt_and_an_ack_and_after_the_last_retry_the_give_up_nack_487()
+    {
+        await using var receiver = await Receiver.OpenAsync();
+        var sender = await Sender.CreateAsync(receiver);
+        var good = await sender.PairwiseAsync("lost", "never readable");
+        var enc = good.RequiredChild("enc");
+        var broken = enc.ContentBytes().ToArray();
+        broken[^1] ^= 0xFF;
+        var stanza = new Node("message", good.Attributes, [new Node("enc", enc.Attributes, broken)]);
+
+        var retries = new LineOptions { ServerUrl = new Uri("ws://127.0.0.1:1/"), TrustedRootKey = new byte[32] }.MaxRetries;
+        for (var attempt = 1; attempt <= retries; attempt++)
+        {
+            var answers = await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(stanza), receiver.Credentials, None);
+            Assert.Equal(["receipt", "ack"], answers.Select(a => a.Tag));
+            Assert.Equal("retry", answers[0].Attr("type"));
+            Assert.Equal("message", answers[1].Attr("class"));
+            Assert.Null(answers[1].Attr("error"));
+        }
+
+        var last = Assert.Single(await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(stanza), receiver.Credentials, None));
+        Assert.Equal("ack", last.Tag);
+        Assert.Equal("487", last.Attr("error"));
+        Assert.Null(await receiver.Store.FindAsync("lost", None));
+    }
+
     /// <summary>Our line: a real SQLite line database whose message store can be told to fail once.</summary>
     private sealed class Receiver : IAsyncDisposable
     {
@@ -150,9 +255,11 @@ public sealed class MessageDecryptorTests
             return new Sender(store);
         }
 
-        public async Task<Node> EncryptAsync(Message message)
+        public Task<Node> EncryptAsync(Message message) => EncryptBytesAsync(message.ToByteArray());
+
+        public async Task<Node> EncryptBytesAsync(byte[] plaintext)
         {
-            var encrypted = await new SessionCipher(store).EncryptAsync(Ours, WhatsAppPadding.Pad(message.ToByteArray(), SecureRandomSource.Instance), None);
+            var encrypted = await new SessionCipher(store).EncryptAsync(Ours, WhatsAppPadding.Pad(plaintext, SecureRandomSource.Instance), None);
             await store.CommitAsync(encrypted.Changes, None);
             return new Node("enc", NodeAttributes.Of(("v", "2"), ("type", encrypted.Type == SignalMessageType.PreKey ? "pkmsg" : "msg")), encrypted.Ciphertext);
         }

@@ -1,0 +1,29 @@
+using System.Net.Http.Json;
+using WaEngine.Sandbox.Rules;
+using static WaEngine.Integration.Tests.Messaging.MessagingWorld;
+
+namespace WaEngine.Integration.Tests.Messaging;
+
+/// <summary>R7 and R15 together: a message the line cannot decrypt even after its retries is given up (487) and asked for from our own phone, which has its own copy.</summary>
+public sealed class PlaceholderResendTests
+{
+    [Fact]
+    public async Task R15_R7_a_message_undecryptable_for_good_is_nacked_487_and_resent_by_our_phone()
+    {
+        await using var world = await MessagingWorld.StartAsync(tune: o => o with { MaxRetries = 1 });
+        var line = world.Line;
+
+        // Both the first copy and Baileys' one resend arrive corrupted: one retry receipt, then the give-up.
+        var fault = await world.Sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = AlicePhone + ":1@s.whatsapp.net", kind = "corrupt_next", count = 2 });
+        Assert.True(fault.IsSuccessStatusCode, await fault.Content.ReadAsStringAsync());
+        var id = (await world.Bob.SendTextAsync(AliceJid, "my phone kept a copy"))["id"]!.GetValue<string>();
+
+        var received = await line.WaitForMessageAsync(id, TimeSpan.FromSeconds(45));
+        Assert.Equal("my phone kept a copy", received.Message.Body);
+        Assert.Equal(BobJid, received.Message.ChatJid);
+        Assert.False(received.Message.FromMe);
+        Assert.Single(await line.Messages.HistoryAsync(BobJid, 50, CancellationToken.None), m => m.MsgId == id);
+        world.AssertEveryStanzaWasAcked();
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R14));
+    }
+}
