@@ -62,7 +62,13 @@ internal sealed class SoakReport
     /// <summary>Muted connections (the server silent, the socket open) the line kept calling connected for longer than the limit, or never left.</summary>
     public IEnumerable<InjectedFault> MutesNoticedLate => Faults.Where(f => f.Kind == "mute" && (f.Noticed is null || f.Noticed > ConnectedWhileOfflineLimit));
 
-    public bool Passed => Settled && DuplicateEvents == 0 && Refusals.Count == 0 && LogLeaks.Count == 0 && RuleBreaches.Count == 0
+    /// <summary>
+    /// Rules the sandbox only observes and that a soak provokes by design: R18 (logins per second from one address) when
+    /// the lines are paired four at a time and when every line reconnects after the sandbox restarts.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ObservedOnly = new HashSet<string> { "R18" };
+
+    public bool Passed => Settled && DuplicateEvents == 0 && Refusals.Count == 0 && LogLeaks.Count == 0 && RuleBreaches.Keys.All(ObservedOnly.Contains)
         && WorstConnectedWhileOffline <= ConnectedWhileOfflineLimit && !MutesNoticedLate.Any() && OutboundFailed.Count == 0;
 
     public string ToMarkdown()
@@ -93,7 +99,7 @@ internal sealed class SoakReport
 
         text.AppendLine(c, $"| settle after the traffic stopped | {SettleSeconds:0} s |");
         text.AppendLine(c, $"| SIGTERM of the service at the end | {ShutdownSeconds:0.0} s |");
-        text.AppendLine(c, $"| strict sandbox rule breaches | {(RuleBreaches.Count == 0 ? "none" : string.Join(", ", RuleBreaches.Select(b => $"{b.Key} × {b.Value}")))} |");
+        text.AppendLine(c, $"| strict sandbox rule breaches (R18 only observed) | {(RuleBreaches.Count == 0 ? "none" : string.Join(", ", RuleBreaches.Select(b => $"{b.Key} × {b.Value}")))} |");
         text.AppendLine(c, $"| secrets or message text in the service's log | {(LogLeaks.Count == 0 ? "none" : string.Join(", ", LogLeaks))} |");
         text.AppendLine(c, $"| verdict | {(Passed ? "passed" : "FAILED")} |");
         foreach (var (title, list) in new[] { ("missing inbound", InboundMissing), ("missing outbound", OutboundMissing), ("failed outbound", OutboundFailed), ("refused requests", Refusals), ("not connected", NotConnected) })

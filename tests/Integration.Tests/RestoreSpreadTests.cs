@@ -45,6 +45,9 @@ public sealed class RestoreSpreadTests
 
             Assert.All(actors, a => Assert.Equal(LineStatus.Stopped, a.Status));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            // Pairing three lines back to back may itself pass the login pace (registration and the 515 login each);
+            // what counts is that the restore adds no breach.
+            var pairingBreaches = sandbox.Runtime.Rules.BreachCount(ServerRule.R18);
             var restore = owner.RestoreAsync(ids, CancellationToken.None);
 
             // The first line starts at once; the restore then waits one gap (1 s at 1 login per second) on the clock.
@@ -79,7 +82,7 @@ public sealed class RestoreSpreadTests
                 await Task.Delay(100, timeout.Token);
             }
 
-            Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R18));
+            Assert.Equal(pairingBreaches, sandbox.Runtime.Rules.BreachCount(ServerRule.R18));
         }
     }
 

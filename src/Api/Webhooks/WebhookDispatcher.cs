@@ -216,7 +216,15 @@ public sealed class WebhookDispatcher : IHostedLifecycleService, IAsyncDisposabl
 
         if (_loop is { } loop)
         {
-            await loop.ConfigureAwait(false);
+            try
+            {
+                await loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // The loop was stopped in the middle of a pass (lines closing at shutdown journal their status, which
+                // asks for one): that is how it ends, not a failure — before, it crashed the process at shutdown.
+            }
         }
 
         List<LineWebhookWorker> workers;
