@@ -2,6 +2,7 @@ using System.Globalization;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Rules;
 using WaEngine.Sandbox.Storage;
 using static WaEngine.Sandbox.Protocol.ServerNodes;
 
@@ -12,7 +13,7 @@ namespace WaEngine.Sandbox.Protocol;
 /// gets a server ack, receipts travel back to the sending device, and acks clear the durable queue. A device that is
 /// offline gets its queue when it next logs in.
 /// </summary>
-internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, TimeProvider time, ILogger logger)
+internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, MessageShapeRules shapes, TimeProvider time, ILogger logger)
 {
     /// <summary>The phones' primary devices; set once the sandbox has them.</summary>
     public IPrimaryDevice? Primary { get; set; }
@@ -25,6 +26,13 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         var to = reader.Jid("to");
         reader.ThrowIfInvalid();
 
+        // R1 and R3: the server refuses a stanza of the wrong shape before anything is routed.
+        if (shapes.Refusal(sender.Jid, message) is { } refusal)
+        {
+            replyToSender(Ack(id, to.ToString(), refusal));
+            return;
+        }
+
         // An armed error ack is meant for the next message the device sends to someone else: what clients send to
         // their own account (peer messages to the phone, protocol messages) runs on their own schedule and passes.
         var toOwnAccount = to.User == sender.Account.Phone || to.User == sender.Account.Lid;
@@ -35,9 +43,9 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             return;
         }
 
-        // Baileys lists devices under <participants>; whatsmeow's retry resend puts the enc at the top, to= the device.
+        // A message lists devices under <participants>; a retry resend puts its one enc at the top, to= the device (R3).
         var targets = message.Child("participants")?.ChildrenNamed("to").ToList() ?? [];
-        if (targets.Count == 0 && to.Device is not null && message.Child("enc") is not null)
+        if (targets.Count == 0 && message.Child("enc") is not null && (to.Device is not null || MessageShapeRules.IsRetryResend(message)))
         {
             targets.Add(new Node("to", NodeAttributes.Of(("jid", to.ToString())), message.ChildrenNamed("enc")));
         }

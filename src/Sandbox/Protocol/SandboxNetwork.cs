@@ -25,7 +25,7 @@ public sealed class SandboxNetwork
     public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory)
     {
         Rules = rules;
-        _router = new MessageRouter(accounts, queue, _devices, time, loggerFactory.CreateLogger<MessageRouter>());
+        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), time, loggerFactory.CreateLogger<MessageRouter>());
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>());
         var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory);

@@ -80,12 +80,19 @@ public static class MessageStanzas
     }
 
     /// <summary>
-    /// The resend of message <paramref name="id"/> to the one device that asked for it with a retry receipt:
-    /// <c>to</c> is that device, <c>recipient</c> the chat for our own devices, and the enc carries the retry count.
+    /// The resend of message <paramref name="id"/> to the one device that asked for it with a retry receipt, in the
+    /// shape the server requires (SERVER-RULES R3, else ack error 479): <c>to</c> is that device, <c>recipient</c> the
+    /// chat for our own devices, <c>device_fanout="false"</c>, the original <c>t</c>, and one top-level
+    /// <c>&lt;enc count&gt;</c> (no <c>&lt;participants&gt;</c>).
     /// </summary>
-    public static Node BuildRetryResend(string id, string deviceJid, string? recipient, string type, string? edit, SignalEncryptResult encrypted, int retryCount, byte[]? deviceIdentity)
+    public static Node BuildRetryResend(string id, string deviceJid, string? recipient, string type, string? edit, long originalTimestamp, SignalEncryptResult encrypted, int retryCount, byte[]? deviceIdentity)
     {
-        var attributes = new List<(string, string)> { ("id", id), ("to", deviceJid), ("type", type) };
+        var attributes = new List<(string, string)> { ("id", id), ("to", deviceJid), ("type", type), ("device_fanout", "false") };
+        if (originalTimestamp > 0)
+        {
+            attributes.Add(("t", originalTimestamp.ToString(CultureInfo.InvariantCulture)));
+        }
+
         if (recipient is not null)
         {
             attributes.Add(("recipient", recipient));
@@ -96,9 +103,7 @@ public static class MessageStanzas
             attributes.Add(("edit", edit));
         }
 
-        // Baileys' form: the one device as the only participant (whatsmeow puts the enc at the top; servers take both).
-        var participant = new Node("to", NodeAttributes.Of(("jid", deviceJid)), [BuildEnc(encrypted, null, edit is not null, retryCount)]);
-        var children = new List<Node> { new("participants", null, [participant]) };
+        var children = new List<Node> { BuildEnc(encrypted, null, edit is not null, Math.Max(retryCount, 1)) };
         if (encrypted.Type == SignalMessageType.PreKey && deviceIdentity is { Length: > 0 })
         {
             children.Add(new Node("device-identity", null, deviceIdentity));

@@ -113,11 +113,12 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         _resendAfterLogin = false;
         var generation = context.Generation;
         var meJid = Jid.Parse(me);
+        Jid? meLid = context.Paired?.Lid is { } lidText && Jid.TryParse(lidText, out var parsedLid) ? parsedLid : null;
         return StanzaOutcome.Run("send_queue", async (mailbox, cancellationToken) =>
         {
             try
             {
-                await PassAsync(connection, generation, meJid, resend, mailbox, cancellationToken).ConfigureAwait(false);
+                await PassAsync(connection, generation, meJid, meLid, resend, mailbox, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -217,7 +218,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         }
     }
 
-    private async Task PassAsync(LineConnection connection, int generation, Jid me, bool resendUnacknowledged, LineMailbox mailbox, CancellationToken cancellationToken)
+    private async Task PassAsync(LineConnection connection, int generation, Jid me, Jid? meLid, bool resendUnacknowledged, LineMailbox mailbox, CancellationToken cancellationToken)
     {
         var window = new Queue<(OutboundEntry Entry, Task<bool> Written)>();
         while (!cancellationToken.IsCancellationRequested)
@@ -256,7 +257,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 SendPlan plan;
                 try
                 {
-                    plan = await planner.PlanAsync(connection, entry.ToJid, me, cancellationToken).ConfigureAwait(false);
+                    plan = await planner.PlanAsync(connection, entry.ToJid, me, meLid, cancellationToken).ConfigureAwait(false);
                 }
                 catch (SendRefusedException ex)
                 {
