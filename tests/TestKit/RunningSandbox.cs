@@ -44,7 +44,7 @@ public sealed class RunningSandbox : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<RunningSandbox> StartAsync(string dataFolder, int port = 0, bool strict = true)
+    public static async Task<RunningSandbox> StartAsync(string dataFolder, int port = 0, bool strict = true, bool requirePrivacyTokens = false)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
@@ -53,7 +53,7 @@ public sealed class RunningSandbox : IAsyncDisposable
             builder.Logging.AddConsole();
         }
 
-        builder.Services.AddSandbox(new SandboxOptions(dataFolder) { Strict = strict });
+        builder.Services.AddSandbox(new SandboxOptions(dataFolder) { Strict = strict, RequirePrivacyTokens = requirePrivacyTokens });
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(1));
         var app = builder.Build();

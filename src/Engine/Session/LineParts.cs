@@ -8,6 +8,7 @@ using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Engine.Stanzas.Notifications;
 using WaEngine.Engine.Stanzas.Pairing;
 using WaEngine.Engine.Stanzas.PreKeys;
+using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Stanzas.Receipts;
 using WaEngine.Engine.Storage;
 
@@ -28,15 +29,16 @@ internal sealed record LineParts(
         var keys = new SignalKeyGenerator();
         var trust = new IdentityTrust(signal, logger);
         var statuses = new StatusPublisher(lineId, messages, events, time);
-        var planner = new SendPlanner(options, signal, messages, time);
+        var tokens = new PrivacyTokenKeeper(options, messages, time, logger);
+        var planner = new SendPlanner(options, signal, messages, tokens, time);
         var encryptor = new MessageEncryptor(signal, keys, trust, logger);
         var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger);
         var connection = new ConnectionHandler(options, credentials, logger);
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
-        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, time, logger);
+        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, tokens, time, logger);
         var notifications = new NotificationHandler(messages);
-        var outbound = new OutboundQueue(options, messages, planner, encryptor, statuses, time, logger);
+        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, statuses, time, logger);
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
         {
@@ -60,6 +62,7 @@ internal sealed record LineParts(
             ["link_code_companion_reg"] = (node, context) => ValueTask.FromResult(pairing.HandleCompanionRegistration(node, context)),
             ["encrypt"] = (node, context) => new(preKeys.HandleEncryptNotificationAsync(node, context)),
             ["devices"] = (node, context) => new(notifications.HandleDevicesAsync(node, context)),
+            ["privacy_token"] = (node, context) => new(tokens.HandlePrivacyTokenNotificationAsync(node, context)),
         };
         return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound);
     }

@@ -13,7 +13,7 @@ namespace WaEngine.Sandbox.Protocol;
 /// gets a server ack, receipts travel back to the sending device, and acks clear the durable queue. A device that is
 /// offline gets its queue when it next logs in.
 /// </summary>
-internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, MessageShapeRules shapes, TimeProvider time, ILogger logger)
+internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, MessageShapeRules shapes, PrivacyTokens privacy, TimeProvider time, ILogger logger)
 {
     /// <summary>The phones' primary devices; set once the sandbox has them.</summary>
     public IPrimaryDevice? Primary { get; set; }
@@ -43,6 +43,16 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             return;
         }
 
+        // R2: a 1:1 message (not a retry resend, not to our own account) carries a valid privacy token or goes to a contact.
+        var recipient = toOwnAccount || message.Attr("category") == "peer" || MessageShapeRules.IsRetryResend(message) || to.Server is not (JidServers.WhatsApp or JidServers.Lid)
+            ? null
+            : await accounts.FindByJidAsync(to with { Device = null }, cancellationToken).ConfigureAwait(false);
+        if (recipient is not null && privacy.Refusal(sender.Jid, sender.Account, recipient, message) is { } tokenRefusal)
+        {
+            replyToSender(Ack(id, to.ToString(), tokenRefusal));
+            return;
+        }
+
         // A message lists devices under <participants>; a retry resend puts its one enc at the top, to= the device (R3).
         var targets = message.Child("participants")?.ChildrenNamed("to").ToList() ?? [];
         if (targets.Count == 0 && message.Child("enc") is not null && (to.Device is not null || MessageShapeRules.IsRetryResend(message)))
@@ -68,6 +78,10 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             if (own)
             {
                 attributes.Add(("recipient", message.Attr("recipient") ?? to.ToString()));
+                if (message.Attr("peer_recipient_pn") is { } recipientPn)
+                {
+                    attributes.Add(("peer_recipient_pn", recipientPn));
+                }
             }
 
             if (message.Attr("edit") is { } edit)
@@ -87,6 +101,11 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             }
 
             await DeliverAsync(account, deviceId, "message", id, new Node("message", NodeAttributes.Of([.. attributes]), children), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (recipient is not null)
+        {
+            privacy.RecordContact(sender.Account.Phone, recipient.Phone);
         }
 
         await queue.RecordRouteAsync(id, sender.Account.Phone, sender.DeviceId, cancellationToken).ConfigureAwait(false);

@@ -22,18 +22,23 @@ public sealed class SandboxNetwork
     private readonly FaultInjector _faults;
 
     /// <summary>Creates the network over the sandbox's stores and keys.</summary>
-    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory)
+    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory, bool requirePrivacyTokens = false)
     {
         Rules = rules;
-        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), time, loggerFactory.CreateLogger<MessageRouter>());
+        PrivacyTokens = new PrivacyTokens(rules, time, requirePrivacyTokens);
+        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, time, loggerFactory.CreateLogger<MessageRouter>());
+        var issuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>());
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, issuance.HandleAsync), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory);
         _faults = new FaultInjector(accounts, _devices);
     }
 
     /// <summary>The server rules every part checks clients against.</summary>
     public RuleBook Rules { get; }
+
+    /// <summary>Privacy tokens issued, contacts made and NCT salts (R2).</summary>
+    public PrivacyTokens PrivacyTokens { get; }
 
     /// <summary>Whether the device has a live connection.</summary>
     public bool IsOnline(string phone, int deviceId) => _devices.Find(phone, deviceId) is not null;

@@ -17,6 +17,7 @@ public static class MessageStanzas
         var from = reader.Jid("from");
         var participant = reader.OptionalJid("participant");
         var recipient = reader.OptionalJid("recipient");
+        var recipientPn = reader.OptionalJid("peer_recipient_pn");
         var t = reader.OptionalInt64("t");
         var senderPn = reader.OptionalJid("sender_pn") ?? reader.OptionalJid("participant_pn");
         var senderLid = reader.OptionalJid("sender_lid") ?? reader.OptionalJid("participant_lid");
@@ -35,6 +36,7 @@ public static class MessageStanzas
             From = from,
             Participant = participant,
             Recipient = recipient,
+            RecipientPn = recipientPn,
             Timestamp = t ?? 0,
             Type = message.Attr("type"),
             PushName = message.Attr("notify"),
@@ -60,10 +62,17 @@ public static class MessageStanzas
     /// <param name="edit">The <c>edit</c> attribute, or null.</param>
     /// <param name="participants">The devices' nodes from <see cref="BuildParticipant"/>.</param>
     /// <param name="deviceIdentity">Our account-signed device identity; sent when any part is a pkmsg.</param>
-    public static Node BuildMessage(string id, string to, string type, string? edit, IReadOnlyList<Node> participants, byte[]? deviceIdentity)
+    /// <param name="peerRecipientPn">When <paramref name="to"/> is a LID: the chat's phone-number JID, for our own devices (<c>peer_recipient_pn</c>).</param>
+    /// <param name="tcToken">The recipient's trusted-contact token, attached as <c>&lt;tctoken&gt;</c> (SERVER-RULES R2), or null.</param>
+    public static Node BuildMessage(string id, string to, string type, string? edit, IReadOnlyList<Node> participants, byte[]? deviceIdentity, string? peerRecipientPn = null, byte[]? tcToken = null)
     {
         ArgumentNullException.ThrowIfNull(participants);
         var attributes = new List<(string, string)> { ("id", id), ("to", to), ("type", type) };
+        if (peerRecipientPn is not null)
+        {
+            attributes.Add(("peer_recipient_pn", peerRecipientPn));
+        }
+
         if (edit is not null)
         {
             attributes.Add(("edit", edit));
@@ -74,6 +83,11 @@ public static class MessageStanzas
         if (anyPreKey && deviceIdentity is { Length: > 0 })
         {
             children.Add(new Node("device-identity", null, deviceIdentity));
+        }
+
+        if (tcToken is { Length: > 0 })
+        {
+            children.Add(new Node("tctoken", null, tcToken));
         }
 
         return new Node("message", NodeAttributes.Of([.. attributes]), children);

@@ -2,6 +2,7 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas.Devices;
+using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Session;
 using WaEngine.Engine.Storage;
 
@@ -12,7 +13,7 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// or stale) and prekey bundles for devices without a session. It only reads Signal state; sessions are built and
 /// messages encrypted in the loop.
 /// </summary>
-internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMessageStore messages, TimeProvider time)
+internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMessageStore messages, PrivacyTokenKeeper tokens, TimeProvider time)
 {
     /// <summary>
     /// The devices to encrypt <paramref name="chatJid"/>'s message for: the peer's, and our own others. The whole stanza
@@ -99,7 +100,15 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
             throw new SendRefusedException($"No device of {chatJid} has published keys.");
         }
 
-        return new SendPlan(stanzaPeer.ToString(), targets, bundles);
+        // R2: the contact's token rides along when one lives; ours is issued after the message is written when due.
+        if (toSelf)
+        {
+            return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles);
+        }
+
+        var contact = (peerLid ?? peerPn!.Value).ToString();
+        var (tcToken, issueDue) = await tokens.ForSendAsync(contact, cancellationToken).ConfigureAwait(false);
+        return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles, contact, tcToken, issueDue);
     }
 
     /// <summary>Fetches the prekey bundles of <paramref name="deviceJids"/>.</summary>
