@@ -114,7 +114,11 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             attributes.Add(("edit", "1"));
         }
 
-        var stanza = new Node("message", NodeAttributes.Of([.. attributes]), [new Node("participants", null, participants)]);
+        // A phone holds its account's NCT salt, so its first message to a stranger carries a cstoken (R2).
+        var stanza = new Node("message", NodeAttributes.Of([.. attributes]), [
+            new Node("participants", null, participants),
+            new Node("cstoken", null, _network.PrivacyTokens.CsToken(from, to)),
+        ]);
         await _network.SendFromAsync(new ConnectedDevice(from, 0), stanza, _ => { }, cancellationToken).ConfigureAwait(false);
         return id;
     }

@@ -27,9 +27,9 @@ public sealed class SandboxNetwork
         Rules = rules;
         PrivacyTokens = new PrivacyTokens(rules, time, requirePrivacyTokens);
         _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, time, loggerFactory.CreateLogger<MessageRouter>());
-        var issuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
+        PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>());
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, issuance.HandleAsync), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory);
         _faults = new FaultInjector(accounts, _devices);
     }
@@ -39,6 +39,9 @@ public sealed class SandboxNetwork
 
     /// <summary>Privacy tokens issued, contacts made and NCT salts (R2).</summary>
     public PrivacyTokens PrivacyTokens { get; }
+
+    /// <summary>Answers privacy-token issuance iqs (R2).</summary>
+    internal PrivacyTokenIssuance PrivacyIssuance { get; }
 
     /// <summary>Whether the device has a live connection.</summary>
     public bool IsOnline(string phone, int deviceId) => _devices.Find(phone, deviceId) is not null;

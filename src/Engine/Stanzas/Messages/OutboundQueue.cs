@@ -167,12 +167,10 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             // Written: its sent status joins the batch. Should the line die before the batch is stored, the message is
             // still "sending" and goes out again (same id) after the next login.
             _sent.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Sent, null, time.GetUtcNow()));
-            mail.Done.TrySetResult(true);
         }
         catch (Exception ex) when (ex is SignalException or Crypto.CryptoException or InvalidProtocolBufferException)
         {
             _sent.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Failed, $"encryption failed: {ex.Message}", time.GetUtcNow()));
-            mail.Done.TrySetResult(true);
         }
         catch (Exception ex) when (ex is System.Threading.Channels.ChannelClosedException or LineException)
         {
@@ -181,9 +179,18 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             return;
         }
 
-        if (mail.FlushAfter || _sent.Count >= InFlight)
+        // The pass hears of the write only once the batch ending with it is stored: it reads the queue again after its
+        // last message, and a message still marked sending there would go out a second time.
+        try
         {
-            await FlushAsync(context.Lifetime).ConfigureAwait(false);
+            if (mail.FlushAfter || _sent.Count >= InFlight)
+            {
+                await FlushAsync(context.Lifetime).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            mail.Done.TrySetResult(true);
         }
     }
 

@@ -100,8 +100,8 @@ internal sealed partial class PrivacyTokenKeeper(LineOptions options, IMessageSt
             }
 
             var answer = await connection.QueryAsync(BuildIssue(connection.NextId(), contactKey, now), options.IqTimeout, cancellationToken).ConfigureAwait(false);
-            await messages.SaveTokenIssuedAsync(contactKey, now, cancellationToken).ConfigureAwait(false);
             var stored = await StoreTokensAsync(answer.Child("tokens"), contactKey, cancellationToken).ConfigureAwait(false);
+            await messages.SaveTokenIssuedAsync(contactKey, now, cancellationToken).ConfigureAwait(false);
             LogIssued(logger, contactKey, stored);
         }
         catch (LineException ex)

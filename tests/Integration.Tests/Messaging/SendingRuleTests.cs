@@ -1,0 +1,190 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using WaEngine.Engine.Events;
+using WaEngine.Engine.Messaging;
+using WaEngine.Sandbox.Rules;
+using WaEngine.TestKit;
+using static WaEngine.Integration.Tests.Messaging.MessagingWorld;
+
+namespace WaEngine.Integration.Tests.Messaging;
+
+/// <summary>
+/// The sending rules R1, R2 and R3 end to end: the engine and unmodified Baileys 7.0.0-rc14 against the strict sandbox,
+/// with virtual phones as the third party.
+/// </summary>
+public sealed class SendingRuleTests
+{
+    private const string CarolPhone = "15550101003";
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task R1_the_engine_writes_each_dm_in_one_namespace_and_the_strict_sandbox_delivers_every_one()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+        var carol = await CreateAccountAsync(world, "lid");
+
+        // Bob (Baileys) and Carol (a LID-addressed phone): the engine knows both LIDs from usync and writes by LID.
+        var toBob = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("one namespace"), None);
+        await world.Bob.WaitAsync("message", match: new JsonObject { ["id"] = toBob.MsgId, ["body"] = "one namespace" });
+        var toCarol = await world.Line.Actor.SendMessageAsync(carol.Jid, MessageBuilder.Text("one namespace too"), None);
+        await world.Line.WaitForMessageStatusAsync(toCarol.MsgId, MessageStatus.DeliveryAck);
+
+        // Baileys answers in its own (one) namespace.
+        var fromBob = (await world.Bob.SendTextAsync(AliceJid, "and back"))["id"]!.GetValue<string>();
+        await world.Line.WaitForMessageAsync(fromBob);
+
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R1));
+        Assert.Equal(BobJid, (await world.Line.Messages.FindAsync(toBob.MsgId, None))!.ChatJid);
+    }
+
+    [Fact]
+    public async Task R2_the_engine_reaches_a_stranger_through_one_463_its_token_issued_and_one_resend()
+    {
+        await using var world = await MessagingWorld.StartAsync(requirePrivacyTokens: true);
+        var carol = await CreateAccountAsync(world, "pn");
+
+        var sent = await world.Line.Actor.SendMessageAsync(carol.Jid, MessageBuilder.Text("hello, stranger"), None);
+
+        await world.Line.WaitForMessageStatusAsync(sent.MsgId, MessageStatus.DeliveryAck, TimeSpan.FromSeconds(45));
+        var atCarol = await world.Sandbox.GetJsonAsync($"/sandbox/accounts/{CarolPhone}/messages");
+        Assert.Single(atCarol.AsArray(), m => m!["msg_id"]!.GetValue<string>() == sent.MsgId);
+        Assert.Equal(1, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
+        var token = await world.Line.Messages.GetPrivacyTokenAsync(carol.Lid, None);
+        Assert.NotNull(token?.IssuedAt);
+        Assert.NotNull(token!.Token);
+
+        // The chat is open now: the next message goes at once, and no second token is issued this bucket.
+        var next = await world.Line.Actor.SendMessageAsync(carol.Jid, MessageBuilder.Text("again"), None);
+        await world.Line.WaitForMessageStatusAsync(next.MsgId, MessageStatus.DeliveryAck);
+        Assert.Equal(1, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
+        Assert.Equal(token.IssuedAt, (await world.Line.Messages.GetPrivacyTokenAsync(carol.Lid, None))!.IssuedAt);
+    }
+
+    [Fact]
+    public async Task R2_a_second_463_fails_the_message_with_a_clear_error()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+        var armed = await world.Sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = AlicePhone + ":1@s.whatsapp.net", kind = "error_ack", code = 463, count = 2 });
+        armed.EnsureSuccessStatusCode();
+
+        var sent = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("refused twice"), None);
+
+        var failed = await world.Line.WaitForMessageStatusAsync(sent.MsgId, MessageStatus.Failed, TimeSpan.FromSeconds(45));
+        Assert.StartsWith("server error 463", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("sent once more; refused again", failed.Error, StringComparison.Ordinal);
+        Assert.Empty(await world.Line.Messages.PendingOutboundAsync(None));
+        Assert.NotNull((await world.Line.Messages.GetPrivacyTokenAsync((await world.Line.Messages.FindLidForPnAsync(BobJid, None))!, None))?.IssuedAt);
+
+        var next = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("accepted"), None);
+        await world.Line.WaitForMessageStatusAsync(next.MsgId, MessageStatus.DeliveryAck);
+    }
+
+    [Fact]
+    public async Task R2_baileys_token_reaches_the_engine_by_notification_and_a_restart_issues_no_second_token()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+
+        // Baileys issues its token to Alice after its first message (AB prop 10518 on); the sandbox notifies the engine.
+        var fromBob = (await world.Bob.SendTextAsync(AliceJid, "my token follows"))["id"]!.GetValue<string>();
+        await world.Line.WaitForMessageAsync(fromBob);
+        var bobLid = (await world.Line.Messages.FindLidForPnAsync(BobJid, None))!;
+        var fromNotification = await PollAsync(() => world.Line.Messages.GetPrivacyTokenAsync(bobLid, None), t => t?.Token is not null);
+        Assert.Null(fromNotification!.IssuedAt);
+
+        // The engine answers with Bob's token attached and issues its own once; a restart does not issue it again.
+        var reply = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("thanks"), None);
+        await world.Bob.WaitAsync("message", match: new JsonObject { ["id"] = reply.MsgId });
+        var issued = await PollAsync(() => world.Line.Messages.GetPrivacyTokenAsync(bobLid, None), t => t?.IssuedAt is not null);
+        await world.ReopenLineAsync();
+        var afterRestart = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("still here"), None);
+        await world.Line.WaitForMessageStatusAsync(afterRestart.MsgId, MessageStatus.DeliveryAck);
+
+        Assert.Equal(issued!.IssuedAt, (await world.Line.Messages.GetPrivacyTokenAsync(bobLid, None))!.IssuedAt);
+        var breaches = world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2);
+        Assert.True(breaches <= 1, $"R2 counted {breaches} times: only Baileys' first message to a stranger may be (a notice, not a refusal)");
+    }
+
+    [Fact]
+    public async Task R2_a_virtual_phone_reaches_a_stranger_with_its_cstoken_and_baileys_answers_it()
+    {
+        await using var world = await MessagingWorld.StartAsync(requirePrivacyTokens: true);
+        var carol = await CreateAccountAsync(world, "pn");
+
+        var posted = await world.Sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{CarolPhone}/messages", new { to = BobJid, text = "hi bob, from a phone" });
+        posted.EnsureSuccessStatusCode();
+        var phoneMsgId = (await posted.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+        await world.Bob.WaitAsync("message", match: new JsonObject { ["id"] = phoneMsgId, ["body"] = "hi bob, from a phone" });
+
+        // In contact now: Baileys' answer needs no token.
+        var answer = (await world.Bob.SendTextAsync(carol.Jid, "hi carol"))["id"]!.GetValue<string>();
+        await PollAsync(() => world.Sandbox.GetJsonAsync($"/sandbox/accounts/{CarolPhone}/messages"), m => m.AsArray().Any(x => x!["msg_id"]!.GetValue<string>() == answer));
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
+    }
+
+    [Fact]
+    public async Task R2_baileys_rc14_first_message_to_a_stranger_is_refused_when_tokens_are_required()
+    {
+        // Baileys 7.0.0-rc14 has tctokens but no cstoken: WhatsApp refuses its first message to a new contact with 463
+        // (WhiskeySockets/Baileys#2446). Sandbox:RequirePrivacyTokens models that; it is off by default.
+        await using var world = await MessagingWorld.StartAsync(requirePrivacyTokens: true);
+        var carol = await CreateAccountAsync(world, "pn");
+
+        var id = (await world.Bob.SendTextAsync(carol.Jid, "hello?"))["id"]!.GetValue<string>();
+
+        await world.Bob.WaitAsync("update", match: new JsonObject { ["id"] = id, ["status"] = 0 });
+
+        // Two R2 breaches: the 463, then the 429 for Baileys' 463 recovery issuing its token a second time in the
+        // bucket (it had issued it already right after the send).
+        await PollAsync(() => Task.FromResult(world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2)), count => count >= 2);
+        Assert.Equal(2, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
+        var atCarol = await world.Sandbox.GetJsonAsync($"/sandbox/accounts/{CarolPhone}/messages");
+        Assert.DoesNotContain(atCarol.AsArray(), m => m!["msg_id"]!.GetValue<string>() == id);
+    }
+
+    [Fact]
+    public async Task R3_the_engine_answers_a_retry_receipt_in_the_reference_shape_and_baileys_rc14_is_refused_with_479()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+
+        // Engine → Baileys: Baileys cannot decrypt, asks again, and the engine's resend is taken.
+        await FaultAsync(world, BobPhone + ":1@s.whatsapp.net", "corrupt_next");
+        var sent = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("survives a bad MAC"), None);
+        await world.Bob.WaitAsync("message", match: new JsonObject { ["id"] = sent.MsgId, ["body"] = "survives a bad MAC" }, timeoutMs: 45_000);
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R3));
+
+        // Baileys → engine: the engine asks again; Baileys' 1:1 resend carries the enc twice (WhiskeySockets/Baileys#2781)
+        // and is refused, as WhatsApp refuses it.
+        await FaultAsync(world, AlicePhone + ":1@s.whatsapp.net", "corrupt_next");
+        await world.Bob.SendTextAsync(AliceJid, "lost to a malformed resend");
+        await PollAsync(() => Task.FromResult(world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R3)), count => count >= 1);
+    }
+
+    private static async Task<(string Jid, string Lid)> CreateAccountAsync(MessagingWorld world, string addressing)
+    {
+        var created = await (await world.Sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = CarolPhone, push_name = "Carol", addressing })).Content.ReadFromJsonAsync<JsonNode>();
+        return (created!["jid"]!.GetValue<string>(), created["lid"]!.GetValue<string>());
+    }
+
+    private static async Task FaultAsync(MessagingWorld world, string deviceJid, string kind)
+    {
+        var response = await world.Sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = deviceJid, kind });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Reads until <paramref name="done"/> holds (state with no event to wait on), for at most 45 s.</summary>
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(45);
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"still {value} after 45 s");
+            await Task.Delay(100);
+        }
+    }
+}
