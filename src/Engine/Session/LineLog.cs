@@ -67,4 +67,7 @@ internal static partial class LineLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MsgId} refused with 463: issuing our privacy token to {Contact}, then sending it once more")]
     public static partial void TokenRecovery(ILogger logger, string msgId, string contact);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MsgId}: the server's participant hash {ServerHash} differs from ours {OurHash}; device lists dropped")]
+    public static partial void ParticipantHashDiffers(ILogger logger, string msgId, string ourHash, string serverHash);
 }

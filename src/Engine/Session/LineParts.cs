@@ -30,15 +30,16 @@ internal sealed record LineParts(
         var trust = new IdentityTrust(signal, logger);
         var statuses = new StatusPublisher(lineId, messages, events, time);
         var tokens = new PrivacyTokenKeeper(options, messages, time, logger);
+        var hashes = new SentParticipantHashes();
         var planner = new SendPlanner(options, signal, messages, tokens, time);
         var encryptor = new MessageEncryptor(signal, keys, trust, logger);
         var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger);
         var connection = new ConnectionHandler(options, credentials, logger);
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
-        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, tokens, time, logger);
+        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, tokens, hashes, time, logger);
         var notifications = new NotificationHandler(messages);
-        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, statuses, time, logger);
+        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, time, logger);
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
         {

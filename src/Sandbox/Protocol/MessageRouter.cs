@@ -1,6 +1,7 @@
 using System.Globalization;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Sandbox.Accounts;
 using WaEngine.Sandbox.Rules;
 using WaEngine.Sandbox.Storage;
@@ -103,13 +104,15 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             await DeliverAsync(account, deviceId, "message", id, new Node("message", NodeAttributes.Of([.. attributes]), children), cancellationToken).ConfigureAwait(false);
         }
 
+        string? phash = null;
         if (recipient is not null)
         {
             privacy.RecordContact(sender.Account.Phone, recipient.Phone);
+            phash = ParticipantHashOf(recipient, sender.Account, to.Server);
         }
 
         await queue.RecordRouteAsync(id, sender.Account.Phone, sender.DeviceId, cancellationToken).ConfigureAwait(false);
-        replyToSender(Ack(id, to.ToString(), null));
+        replyToSender(Ack(id, to.ToString(), null, phash));
     }
 
     /// <summary>A device (or a virtual phone) sends a receipt for messages it received.</summary>
@@ -271,12 +274,28 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             ? [("sender_pn", device.Account.Jid)]
             : [("sender_lid", device.Account.LidJid)];
 
-    private Node Ack(string id, string to, int? error)
+    /// <summary>R16: the participant hash of every device of both accounts, in the namespace the stanza was addressed in.</summary>
+    private static string ParticipantHashOf(SandboxAccount recipient, SandboxAccount sender, string server)
+    {
+        var byLid = server == JidServers.Lid;
+        return ParticipantHash.Of(recipient.Devices.Concat(sender.Devices).Select(d =>
+        {
+            var account = d.Phone == recipient.Phone ? recipient : sender;
+            return new Jid(byLid ? account.Lid : account.Phone, byLid ? JidServers.Lid : JidServers.WhatsApp, (ushort)d.DeviceId);
+        }));
+    }
+
+    private Node Ack(string id, string to, int? error, string? phash = null)
     {
         var attributes = new List<(string, string)> { ("class", "message"), ("id", id), ("from", to), ("t", Now()) };
         if (error is { } code)
         {
             attributes.Add(("error", code.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (phash is not null)
+        {
+            attributes.Add(("phash", phash));
         }
 
         return new Node("ack", NodeAttributes.Of([.. attributes]));

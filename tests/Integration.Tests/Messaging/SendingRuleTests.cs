@@ -159,6 +159,32 @@ public sealed class SendingRuleTests
         await PollAsync(() => Task.FromResult(world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R3)), count => count >= 1);
     }
 
+    [Fact]
+    public async Task R16_a_phash_on_the_ack_that_differs_from_ours_refreshes_the_device_list()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+        var first = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("bob has one companion"), None);
+        await world.Line.WaitForMessageStatusAsync(first.MsgId, MessageStatus.DeliveryAck);
+        Assert.Equal([0, 1], (await world.Line.Messages.GetDeviceListAsync(BobJid, None))!.DeviceIds);
+
+        // Bob links a laptop while the line is stopped: the devices notification never reaches it.
+        await world.Line.Actor.StopAsync(None);
+        await using var bobLaptop = await BaileysPeer.StartPairedAsync(world.Sandbox, world.CaFile, BobPhone);
+        await world.Line.Actor.StartAsync(None);
+        await world.Line.WaitForStatusAsync(Engine.Session.LineStatus.Connected, skip: 1);
+        Assert.Equal([0, 1], (await world.Line.Messages.GetDeviceListAsync(BobJid, None))!.DeviceIds);
+
+        // Sent by the stale list; the server's phash names three of Bob's devices, so the list is dropped ...
+        var stale = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("by the stale list"), None);
+        await world.Line.WaitForMessageStatusAsync(stale.MsgId, MessageStatus.DeliveryAck);
+        Assert.Null(await world.Line.Messages.GetDeviceListAsync(BobJid, None));
+
+        // ... and the next message reaches the laptop too.
+        var fresh = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("by a fresh list"), None);
+        await bobLaptop.WaitAsync("message", match: new JsonObject { ["id"] = fresh.MsgId });
+        Assert.Equal([0, 1, 2], (await world.Line.Messages.GetDeviceListAsync(BobJid, None))!.DeviceIds);
+    }
+
     private static async Task<(string Jid, string Lid)> CreateAccountAsync(MessagingWorld world, string addressing)
     {
         var created = await (await world.Sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = CarolPhone, push_name = "Carol", addressing })).Content.ReadFromJsonAsync<JsonNode>();

@@ -22,7 +22,7 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// the next login (same id, so peers dedupe). While the line cannot send, a sweep timer expires what waits too long.
 /// Everything but the pass itself runs on the line's loop.
 /// </summary>
-internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, PrivacyTokenKeeper tokens, StatusPublisher statuses, TimeProvider time, ILogger logger)
+internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, StatusPublisher statuses, TimeProvider time, ILogger logger)
 {
     /// <summary>Planned messages that may wait for the loop at once.</summary>
     public const int InFlight = 32;
@@ -167,6 +167,10 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             // Written: its sent status joins the batch. Should the line die before the batch is stored, the message is
             // still "sending" and goes out again (same id) after the next login.
             _sent.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Sent, null, time.GetUtcNow()));
+            if (mail.Plan.Phash is { } phash)
+            {
+                hashes.Remember(message.MsgId, phash, mail.Plan.ListedUsers ?? []);
+            }
         }
         catch (Exception ex) when (ex is SignalException or Crypto.CryptoException or InvalidProtocolBufferException)
         {

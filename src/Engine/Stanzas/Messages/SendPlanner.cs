@@ -108,7 +108,11 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
 
         var contact = (peerLid ?? peerPn!.Value).ToString();
         var (tcToken, issueDue) = await tokens.ForSendAsync(contact, cancellationToken).ConfigureAwait(false);
-        return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles, contact, tcToken, issueDue);
+        // R16: the devices the lists name (before any without keys are dropped), ours included, as the server counts them.
+        var listed = peer.DeviceIds.Select(d => stanzaPeer with { Device = (ushort)d })
+            .Concat((lists.GetValueOrDefault(ownUser)?.DeviceIds ?? []).Select(d => stanzaOwn with { Device = (ushort)d }));
+        return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles, contact, tcToken, issueDue,
+            ParticipantHash.Of(listed), [peer.UserJid, ownUser]);
     }
 
     /// <summary>Fetches the prekey bundles of <paramref name="deviceJids"/>.</summary>

@@ -13,7 +13,7 @@ namespace WaEngine.Engine.Stanzas.Receipts;
 /// Receipts, in one place: the server's acks of our messages, delivery and read receipts moving their status, retry
 /// receipts answered with a resend, and the read receipts we send. Called only on the line's loop.
 /// </summary>
-internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages, StatusPublisher statuses, MessageEncryptor encryptor, SendPlanner planner, PrivacyTokenKeeper tokens, TimeProvider time, ILogger logger)
+internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages, StatusPublisher statuses, MessageEncryptor encryptor, SendPlanner planner, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, TimeProvider time, ILogger logger)
 {
     private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesHonored = new(StringComparer.Ordinal);
@@ -102,6 +102,7 @@ internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages
             return StanzaOutcome.None;
         }
 
+        var sent = hashes.Take(id);
         if (ack.Attr("error") is { } code)
         {
             // R2: a 1:1 message refused for want of a privacy token gets our token issued (once per bucket) and goes
@@ -132,6 +133,17 @@ internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages
         }
         else
         {
+            // R16: a server phash that differs from ours means a device list we sent by was stale: drop it, so the next
+            // message fetches it afresh.
+            if (sent is { } written && ack.Attr("phash") is { } serverHash && serverHash != written.Hash)
+            {
+                LineLog.ParticipantHashDiffers(logger, id, written.Hash, serverHash);
+                foreach (var user in written.Users)
+                {
+                    await messages.ForgetDeviceListAsync(user, context.Lifetime).ConfigureAwait(false);
+                }
+            }
+
             await statuses.AdvanceAsync(id, ours.ChatJid, MessageStatus.ServerAck, null, context.Lifetime).ConfigureAwait(false);
         }
 
