@@ -39,6 +39,7 @@ internal sealed record LineParts(
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
         var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, tokens, hashes, time, logger);
         var notifications = new NotificationHandler(messages);
+        var identities = new IdentityChangeHandler(messages, signal, tokens, logger);
         var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, time, logger);
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
@@ -61,7 +62,9 @@ internal sealed record LineParts(
         var byType = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
         {
             ["link_code_companion_reg"] = (node, context) => ValueTask.FromResult(pairing.HandleCompanionRegistration(node, context)),
-            ["encrypt"] = (node, context) => new(preKeys.HandleEncryptNotificationAsync(node, context)),
+            ["encrypt"] = (node, context) => node.Child("identity") is not null
+                ? new(identities.HandleAsync(node, context))
+                : new(preKeys.HandleEncryptNotificationAsync(node, context)),
             ["devices"] = (node, context) => new(notifications.HandleDevicesAsync(node, context)),
             ["privacy_token"] = (node, context) => new(tokens.HandlePrivacyTokenNotificationAsync(node, context)),
         };

@@ -132,6 +132,25 @@ public sealed class AccountRegistry(SandboxDatabase database, TimeProvider time)
             new { phone, deviceId, keyIndex, noiseKey, platform, now = time.GetUtcNow().ToUnixTimeSeconds() }).ConfigureAwait(false);
     }
 
+    /// <summary>Gives the account a new identity key pair and registration id (its phone reinstalled); null if there is no such account.</summary>
+    public async Task<SandboxAccount?> ResetIdentityAsync(string phone, CancellationToken cancellationToken)
+    {
+        var identity = Curve25519.GenerateKeyPair();
+        var registrationId = RandomNumberGenerator.GetInt32(1, 16381);
+        await using (var connection = await database.ConnectAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var changed = await connection.ExecuteAsync(
+                "UPDATE accounts SET identity_public = @pub, identity_private = @priv, registration_id = @registrationId WHERE phone = @phone",
+                new { phone, pub = identity.PublicKey, priv = identity.PrivateKey, registrationId }).ConfigureAwait(false);
+            if (changed == 0)
+            {
+                return null;
+            }
+        }
+
+        return await FindAsync(phone, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Removes a companion device (unlink or logout); the primary (device 0) cannot be removed.</summary>
     public async Task<bool> RemoveCompanionAsync(string phone, int deviceId, CancellationToken cancellationToken)
     {

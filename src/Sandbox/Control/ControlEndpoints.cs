@@ -18,6 +18,7 @@ public static class ControlEndpoints
         group.MapPost("/accounts/{phone}/scan", ScanAsync);
         group.MapPost("/accounts/{phone}/link-code", LinkCodeAsync);
         group.MapDelete("/accounts/{phone}/devices/{device:int}", UnlinkAsync);
+        group.MapPost("/accounts/{phone}/reinstall", ReinstallAsync);
         group.MapPost("/accounts/{phone}/messages", PhoneSendAsync);
         group.MapGet("/accounts/{phone}/messages", PhoneReceivedAsync);
         group.MapPost("/accounts/{phone}/receipts", PhoneReceiptsAsync);
@@ -191,6 +192,21 @@ public static class ControlEndpoints
         }
 
         return account ?? throw new SandboxInputException($"No account {to} in the sandbox.", 404, "to");
+    }
+
+    private static async Task<IResult> ReinstallAsync(string phone, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var account = await sandbox.Accounts.FindAsync(phone, cancellationToken)
+                ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
+            var changed = await sandbox.Phones.ReinstallAsync(account, cancellationToken);
+            return TypedResults.Ok(new AccountCreated(changed.Phone, changed.Jid, changed.LidJid));
+        }
+        catch (SandboxInputException ex)
+        {
+            return Problem(ex);
+        }
     }
 
     private static async Task<IResult> UnlinkAsync(string phone, int device, SandboxRuntime sandbox, CancellationToken cancellationToken)

@@ -74,6 +74,48 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             preKeys.Select(p => ((int)p.Id, p.KeyPair.PublicKey)).ToList(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The phone is reinstalled: its companions are unlinked, its account gets a new identity, its Signal state starts
+    /// afresh (new prekeys published, every session gone), and the accounts in contact with it are told (R16).
+    /// </summary>
+    /// <returns>The account with its new identity.</returns>
+    public async Task<SandboxAccount> ReinstallAsync(SandboxAccount account, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var gate = _locks.GetOrAdd(account.Phone, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SandboxAccount changed;
+        try
+        {
+            foreach (var companion in account.Devices.Where(d => d.DeviceId != 0))
+            {
+                await _network.RemoveDeviceAsync(account.Phone, companion.DeviceId, cancellationToken).ConfigureAwait(false);
+            }
+
+            changed = await _accounts.ResetIdentityAsync(account.Phone, cancellationToken).ConfigureAwait(false)
+                ?? throw new SandboxInputException($"No account with phone {account.Phone}.", 404, "phone");
+            if (_stores.TryRemove(account.Phone, out var old))
+            {
+                (await old.Value.ConfigureAwait(false)).Database.Dispose();
+            }
+
+            var path = Path.Combine(_folder, account.Phone + ".db");
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
+
+            await EnsureKeysAsync(changed, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        await _network.NotifyIdentityChangedAsync(changed, _accounts, cancellationToken).ConfigureAwait(false);
+        return changed;
+    }
+
     /// <summary>Sends <paramref name="message"/> from the phone to <paramref name="to"/>; returns the message id.</summary>
     public async Task<string> SendAsync(SandboxAccount from, SandboxAccount to, Message message, CancellationToken cancellationToken)
     {

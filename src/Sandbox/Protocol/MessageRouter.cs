@@ -14,7 +14,7 @@ namespace WaEngine.Sandbox.Protocol;
 /// gets a server ack, receipts travel back to the sending device, and acks clear the durable queue. A device that is
 /// offline gets its queue when it next logs in.
 /// </summary>
-internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, MessageShapeRules shapes, PrivacyTokens privacy, TimeProvider time, ILogger logger)
+internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, MessageShapeRules shapes, PrivacyTokens privacy, IdentityChanges identities, TimeProvider time, ILogger logger)
 {
     /// <summary>The phones' primary devices; set once the sandbox has them.</summary>
     public IPrimaryDevice? Primary { get; set; }
@@ -73,6 +73,7 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
                 continue;
             }
 
+            identities.Observe(sender.Jid, sender.Account.Phone, account, deviceId, target);
             var own = account.Phone == sender.Account.Phone;
             var attributes = new List<(string, string)> { ("from", SenderJid(sender)), ("id", id), ("t", Now()), ("type", message.Attr("type") ?? "text") };
             attributes.AddRange(AlternateAddress(sender));

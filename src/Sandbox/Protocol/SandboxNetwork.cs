@@ -20,13 +20,16 @@ public sealed class SandboxNetwork
     private readonly ConnectionAcceptor _acceptor;
     private readonly CompanionPairing _pairing;
     private readonly FaultInjector _faults;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the network over the sandbox's stores and keys.</summary>
     public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory, bool requirePrivacyTokens = false)
     {
         Rules = rules;
         PrivacyTokens = new PrivacyTokens(rules, time, requirePrivacyTokens);
-        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, time, loggerFactory.CreateLogger<MessageRouter>());
+        IdentityChanges = new IdentityChanges(rules);
+        _time = time;
+        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, time, loggerFactory.CreateLogger<MessageRouter>());
         PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>());
         var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
@@ -67,6 +70,37 @@ public sealed class SandboxNetwork
 
     /// <summary>The phone unlinks a companion (see <see cref="CompanionPairing.RemoveDeviceAsync"/>); false if it had no such device.</summary>
     public Task<bool> RemoveDeviceAsync(string phone, int deviceId, CancellationToken cancellationToken) => _pairing.RemoveDeviceAsync(phone, deviceId, cancellationToken);
+
+    /// <summary>Identity changes and the stale sessions they leave (R16).</summary>
+    public IdentityChanges IdentityChanges { get; }
+
+    /// <summary>
+    /// <paramref name="changed"/>'s identity changed: every companion of every account in contact with it gets an
+    /// <c>encrypt</c> notification with <c>&lt;identity/&gt;</c> (queued for those offline), and each pair may re-issue its
+    /// privacy token (R16, R2).
+    /// </summary>
+    public async Task NotifyIdentityChangedAsync(SandboxAccount changed, AccountRegistry accounts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        ArgumentNullException.ThrowIfNull(accounts);
+        var contacts = PrivacyTokens.ContactsOf(changed.Phone);
+        IdentityChanges.Changed(changed, contacts);
+        PrivacyTokens.AllowReissue(changed.Phone);
+        foreach (var phone in contacts)
+        {
+            if (await accounts.FindAsync(phone, cancellationToken).ConfigureAwait(false) is not { } contact)
+            {
+                continue;
+            }
+
+            foreach (var device in contact.Devices.Where(d => d.DeviceId != 0))
+            {
+                var id = "identity-" + Guid.NewGuid().ToString("N");
+                await _router.DeliverAsync(contact, device.DeviceId, "notification", id,
+                    IdentityChanges.BuildNotification(id, changed, _time.GetUtcNow().ToUnixTimeSeconds()), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>Injects a fault on a device (control API <c>POST /sandbox/faults</c>; see <see cref="FaultInjector"/>).</summary>
     public Task InjectFaultAsync(string deviceJid, FaultKind kind, string? code, int ms, int count, CancellationToken cancellationToken) =>

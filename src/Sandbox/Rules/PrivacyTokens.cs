@@ -29,6 +29,7 @@ public sealed class PrivacyTokens(RuleBook rules, TimeProvider time, bool requir
     private readonly ConcurrentDictionary<(string Issuer, string Contact), Issued> _issued = new();
     private readonly ConcurrentDictionary<(string, string), bool> _contacts = new();
     private readonly ConcurrentDictionary<string, byte[]> _salts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Issuer, string Contact), bool> _reissue = new();
 
     /// <summary>Whether a first message to a stranger without any token is refused (463) rather than only counted.</summary>
     public bool RequireForStrangers => requireForStrangers;
@@ -46,6 +47,22 @@ public sealed class PrivacyTokens(RuleBook rules, TimeProvider time, bool requir
 
     /// <summary>Remembers that two accounts exchanged a message (either way): no token is needed between them from now on.</summary>
     public void RecordContact(string phoneA, string phoneB) => _contacts[Pair(phoneA, phoneB)] = true;
+
+    /// <summary>The accounts that have exchanged a message with <paramref name="phone"/>.</summary>
+    public IReadOnlyList<string> ContactsOf(string phone) =>
+        [.. _contacts.Keys.Where(p => p.Item1 == phone || p.Item2 == phone).Select(p => p.Item1 == phone ? p.Item2 : p.Item1).Distinct()];
+
+    /// <summary>
+    /// After <paramref name="phone"/>'s identity changed, each side of each of its pairs may issue its token once more in
+    /// the current bucket (clients re-issue after an identity change; that is no storm).
+    /// </summary>
+    public void AllowReissue(string phone)
+    {
+        foreach (var key in _issued.Keys.Where(k => k.Issuer == phone || k.Contact == phone))
+        {
+            _reissue[key] = true;
+        }
+    }
 
     /// <summary>Whether two accounts have exchanged a message.</summary>
     public bool InContact(string phoneA, string phoneB) => _contacts.ContainsKey(Pair(phoneA, phoneB));
@@ -98,7 +115,7 @@ public sealed class PrivacyTokens(RuleBook rules, TimeProvider time, bool requir
         ArgumentNullException.ThrowIfNull(contact);
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var key = (issuer.Phone, contact.Phone);
-        if (_issued.TryGetValue(key, out var earlier) && earlier.IssuedAt / BucketSeconds == now / BucketSeconds
+        if (_issued.TryGetValue(key, out var earlier) && earlier.IssuedAt / BucketSeconds == now / BucketSeconds && !_reissue.TryRemove(key, out _)
             && rules.Breach(ServerRule.R2, client, $"second privacy token issued to {contact.Jid} in one bucket (the first at {earlier.IssuedAt})"))
         {
             return null;

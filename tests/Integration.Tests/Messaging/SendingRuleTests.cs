@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using WaEngine.Engine.Binary;
 using WaEngine.Engine.Events;
 using WaEngine.Engine.Messaging;
+using WaEngine.Engine.Signal;
 using WaEngine.Sandbox.Rules;
 using WaEngine.TestKit;
 using static WaEngine.Integration.Tests.Messaging.MessagingWorld;
@@ -9,7 +11,7 @@ using static WaEngine.Integration.Tests.Messaging.MessagingWorld;
 namespace WaEngine.Integration.Tests.Messaging;
 
 /// <summary>
-/// The sending rules R1, R2 and R3 end to end: the engine and unmodified Baileys 7.0.0-rc14 against the strict sandbox,
+/// The sending rules R1, R2, R3 and R16 end to end: the engine and unmodified Baileys 7.0.0-rc14 against the strict sandbox,
 /// with virtual phones as the third party.
 /// </summary>
 public sealed class SendingRuleTests
@@ -177,12 +179,70 @@ public sealed class SendingRuleTests
         // Sent by the stale list; the server's phash names three of Bob's devices, so the list is dropped ...
         var stale = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("by the stale list"), None);
         await world.Line.WaitForMessageStatusAsync(stale.MsgId, MessageStatus.DeliveryAck);
-        Assert.Null(await world.Line.Messages.GetDeviceListAsync(BobJid, None));
+        // (The sandbox routes the phone's delivery receipt before it acks the sender, so the ack may still be on its way.)
+        await PollAsync(() => world.Line.Messages.GetDeviceListAsync(BobJid, None), list => list is null);
 
         // ... and the next message reaches the laptop too.
         var fresh = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("by a fresh list"), None);
         await bobLaptop.WaitAsync("message", match: new JsonObject { ["id"] = fresh.MsgId });
         Assert.Equal([0, 1, 2], (await world.Line.Messages.GetDeviceListAsync(BobJid, None))!.DeviceIds);
+    }
+
+    [Fact]
+    public async Task R16_an_identity_change_drops_the_engines_sessions_and_its_next_message_starts_a_new_one()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+        var carol = await CreateAccountAsync(world, "pn");
+        var before = await world.Line.Actor.SendMessageAsync(carol.Jid, MessageBuilder.Text("before the reinstall"), None);
+        await world.Line.WaitForMessageStatusAsync(before.MsgId, MessageStatus.DeliveryAck);
+        await PollAsync(() => world.Line.Messages.GetPrivacyTokenAsync(carol.Lid, None), t => t?.IssuedAt is not null);
+        SignalAddress[] sessions = [SignalAddress.ForUser(Jid.Parse(carol.Lid).User, SignalAddress.LidDomainType, 0), SignalAddress.ForUser(CarolPhone, 0)];
+        Assert.Equal(1, await CountSessionsAsync(world, sessions));
+        var tokenBreaches = world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2);
+
+        // Carol's phone is reinstalled: the engine is told and drops what it had with her.
+        (await world.Sandbox.Http.PostAsync($"/sandbox/accounts/{CarolPhone}/reinstall", null)).EnsureSuccessStatusCode();
+        await PollAsync(() => CountSessionsAsync(world, sessions), count => count == 0);
+
+        // The next message starts a new session with her new identity, and her phone reads it.
+        var after = await world.Line.Actor.SendMessageAsync(carol.Jid, MessageBuilder.Text("after the reinstall"), None);
+        await world.Line.WaitForMessageStatusAsync(after.MsgId, MessageStatus.DeliveryAck);
+        var atCarol = await world.Sandbox.GetJsonAsync($"/sandbox/accounts/{CarolPhone}/messages");
+        Assert.Single(atCarol.AsArray(), m => m!["msg_id"]!.GetValue<string>() == after.MsgId && m["body"]!.GetValue<string>() == "after the reinstall");
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R16));
+        Assert.Equal(tokenBreaches, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
+    }
+
+    [Fact]
+    public async Task R16_baileys_rc14_refreshes_its_session_after_an_identity_change_and_reaches_the_reinstalled_phone()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+        var carol = await CreateAccountAsync(world, "pn");
+        var before = (await world.Bob.SendTextAsync(carol.Jid, "before the reinstall"))["id"]!.GetValue<string>();
+        await PollAsync(() => world.Sandbox.GetJsonAsync($"/sandbox/accounts/{CarolPhone}/messages"), m => m.AsArray().Any(x => x!["msg_id"]!.GetValue<string>() == before));
+        var tokenBreaches = world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2);
+
+        // Baileys takes the notification as a cue to fetch Carol's new keys at once (one of her new prekeys is used).
+        (await world.Sandbox.Http.PostAsync($"/sandbox/accounts/{CarolPhone}/reinstall", null)).EnsureSuccessStatusCode();
+        var published = await world.Sandbox.Runtime.Keys.CountAsync(CarolPhone, 0, None);
+        await PollAsync(() => world.Sandbox.Runtime.Keys.CountAsync(CarolPhone, 0, None), left => left < published);
+
+        var after = (await world.Bob.SendTextAsync(carol.Jid, "after the reinstall"))["id"]!.GetValue<string>();
+        var atCarol = await PollAsync(() => world.Sandbox.GetJsonAsync($"/sandbox/accounts/{CarolPhone}/messages"), m => m.AsArray().Any(x => x!["msg_id"]!.GetValue<string>() == after));
+        Assert.Single(atCarol.AsArray(), m => m!["msg_id"]!.GetValue<string>() == after && m["body"]!.GetValue<string>() == "after the reinstall");
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R16));
+        Assert.Equal(tokenBreaches, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
+    }
+
+    private static async Task<int> CountSessionsAsync(MessagingWorld world, SignalAddress[] addresses)
+    {
+        var count = 0;
+        foreach (var address in addresses)
+        {
+            count += await world.Line.Signal.Sessions.LoadSessionAsync(address, None) is null ? 0 : 1;
+        }
+
+        return count;
     }
 
     private static async Task<(string Jid, string Lid)> CreateAccountAsync(MessagingWorld world, string addressing)

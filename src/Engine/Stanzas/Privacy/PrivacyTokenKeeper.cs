@@ -58,7 +58,14 @@ internal sealed partial class PrivacyTokenKeeper(LineOptions options, IMessageSt
     /// while one runs shares it. The answer's tokens are stored as the contact's. Never throws for a refusal (logged).
     /// </summary>
     public Task IssueAsync(LineConnection connection, string contactKey, CancellationToken cancellationToken) =>
-        _issuing.GetOrAdd(contactKey, key => new Lazy<Task>(() => IssueCoreAsync(connection, key, cancellationToken))).Value;
+        _issuing.GetOrAdd(contactKey, key => new Lazy<Task>(() => IssueCoreAsync(connection, key, reissue: false, cancellationToken))).Value;
+
+    /// <summary>
+    /// Issues our token to <paramref name="contactKey"/> once more after its identity changed, even within the bucket,
+    /// provided we ever issued it one (as WhatsApp Web does); otherwise nothing. Never throws for a refusal (logged).
+    /// </summary>
+    public Task ReissueAsync(LineConnection connection, string contactKey, CancellationToken cancellationToken) =>
+        _issuing.GetOrAdd(contactKey, key => new Lazy<Task>(() => IssueCoreAsync(connection, key, reissue: true, cancellationToken))).Value;
 
     /// <summary>A <c>privacy_token</c> notification: a contact issued us its token; stored under its LID.</summary>
     public async Task<StanzaOutcome> HandlePrivacyTokenNotificationAsync(Node notification, LineContext context)
@@ -88,13 +95,13 @@ internal sealed partial class PrivacyTokenKeeper(LineOptions options, IMessageSt
             ]),
         ]);
 
-    private async Task IssueCoreAsync(LineConnection connection, string contactKey, CancellationToken cancellationToken)
+    private async Task IssueCoreAsync(LineConnection connection, string contactKey, bool reissue, CancellationToken cancellationToken)
     {
         try
         {
             var state = await messages.GetPrivacyTokenAsync(contactKey, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
-            if (!IsIssueDue(state?.IssuedAt, now))
+            if (reissue ? state?.IssuedAt is null : !IsIssueDue(state?.IssuedAt, now))
             {
                 return;
             }
