@@ -84,8 +84,8 @@ public sealed class AccountRegistry(SandboxDatabase database, TimeProvider time)
     /// <summary>The account a user JID names, by phone number (<c>…@s.whatsapp.net</c>) or by LID (<c>…@lid</c>), or null.</summary>
     public Task<SandboxAccount?> FindByJidAsync(Jid jid, CancellationToken cancellationToken) => jid.Server switch
     {
-        JidServers.WhatsApp or JidServers.LegacyUser when jid.User.Length > 0 => FindWhereAsync("phone = @value", jid.User, cancellationToken),
-        JidServers.Lid when jid.User.Length > 0 => FindWhereAsync("lid = @value", jid.User, cancellationToken),
+        JidServers.WhatsApp or JidServers.LegacyUser or JidServers.Hosted when jid.User.Length > 0 => FindWhereAsync("phone = @value", jid.User, cancellationToken),
+        JidServers.Lid or JidServers.HostedLid when jid.User.Length > 0 => FindWhereAsync("lid = @value", jid.User, cancellationToken),
         _ => Task.FromResult<SandboxAccount?>(null),
     };
 
@@ -119,7 +119,8 @@ public sealed class AccountRegistry(SandboxDatabase database, TimeProvider time)
     {
         await using var connection = await database.ConnectAsync(cancellationToken).ConfigureAwait(false);
         var (maxId, maxIndex) = await connection.QuerySingleAsync<(long, long)>(
-            "SELECT coalesce(max(device_id), 0), coalesce(max(key_index), 0) FROM devices WHERE phone = @phone", new { phone }).ConfigureAwait(false);
+            "SELECT coalesce(max(CASE WHEN device_id <> @hosted THEN device_id END), 0), coalesce(max(key_index), 0) FROM devices WHERE phone = @phone",
+            new { phone, hosted = Engine.Stanzas.Devices.HostedDevice.Id }).ConfigureAwait(false);
         return ((int)maxId + 1, (int)maxIndex + 1);
     }
 

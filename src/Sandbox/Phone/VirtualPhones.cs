@@ -8,6 +8,7 @@ using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Stanzas.Devices;
 using WaEngine.Engine.Storage;
 using WaEngine.Proto;
 using WaEngine.Sandbox.Accounts;
@@ -87,7 +88,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         SandboxAccount changed;
         try
         {
-            foreach (var companion in account.Devices.Where(d => d.DeviceId != 0))
+            foreach (var companion in account.Devices.Where(d => d.DeviceId != 0 && !d.IsHosted))
             {
                 await _network.RemoveDeviceAsync(account.Phone, companion.DeviceId, cancellationToken).ConfigureAwait(false);
             }
@@ -116,6 +117,30 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         return changed;
     }
 
+    /// <summary>
+    /// The account turns on a hosted (Cloud API) device, id 99: its keys are made and published and usync lists it
+    /// <c>is_hosted</c> from now on (R4). It never connects; what reaches it is recorded by <see cref="SandboxNetwork.HostedDevices"/>.
+    /// </summary>
+    /// <returns>The account with its hosted device.</returns>
+    public async Task<SandboxAccount> AddHostedDeviceAsync(SandboxAccount account, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        if (account.Devices.Any(d => d.IsHosted))
+        {
+            throw new SandboxInputException($"Account {account.Phone} has a hosted device already.", 409, "phone");
+        }
+
+        var identity = new SignalIdentity(Curve25519.GenerateKeyPair(), (uint)RandomNumberGenerator.GetInt32(1, 16381));
+        var signed = _generator.GenerateSignedPreKey(identity, 1);
+        var preKeys = _generator.GeneratePreKeys(1, InitialPreKeys);
+        await _keys.UploadAsync(account.Phone, HostedDevice.Id,
+            new DeviceKeys(identity.RegistrationId, identity.KeyPair.PublicKey, signed.Id, signed.KeyPair.PublicKey, signed.Signature),
+            preKeys.Select(p => ((int)p.Id, p.KeyPair.PublicKey)).ToList(), cancellationToken).ConfigureAwait(false);
+        var (_, keyIndex) = await _accounts.NextCompanionSlotAsync(account.Phone, cancellationToken).ConfigureAwait(false);
+        await _accounts.AddCompanionAsync(account.Phone, HostedDevice.Id, keyIndex, RandomNumberGenerator.GetBytes(32), "hosted", cancellationToken).ConfigureAwait(false);
+        return (await _accounts.FindAsync(account.Phone, cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>Sends <paramref name="message"/> from the phone to <paramref name="to"/>; returns the message id.</summary>
     public async Task<string> SendAsync(SandboxAccount from, SandboxAccount to, Message message, CancellationToken cancellationToken)
     {
@@ -135,7 +160,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             {
                 DeviceSentMessage = new Message.Types.DeviceSentMessage { DestinationJid = to.Jid, Message = message },
             }.ToByteArray();
-            foreach (var device in from.Devices.Where(d => d.DeviceId != 0))
+            foreach (var device in from.Devices.Where(d => d.DeviceId != 0 && !d.IsHosted))
             {
                 participants.Add(await EncryptForAsync(from, from, device.DeviceId, sent, cancellationToken).ConfigureAwait(false));
             }
@@ -285,7 +310,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
 
         var encrypted = await cipher.EncryptAsync(address, WhatsAppPadding.Pad(plain, SecureRandomSource.Instance), cancellationToken).ConfigureAwait(false);
         await store.CommitAsync(encrypted.Changes, cancellationToken).ConfigureAwait(false);
-        var deviceJid = DeviceJid.Format(to.Phone, deviceId);
+        var deviceJid = DeviceJid.Format(HostedDevice.Of(new Jid(to.Phone, JidServers.WhatsApp), deviceId));
         var type = encrypted.Type == SignalMessageType.PreKey ? "pkmsg" : "msg";
         return new Node("to", NodeAttributes.Of(("jid", deviceJid)), [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", type)), encrypted.Ciphertext)]);
     }

@@ -182,7 +182,9 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
             {
                 var devices = account?.Devices.Select(d => d.DeviceId == 0
                     ? Leaf("device", ("id", "0"))
-                    : Leaf("device", ("id", Text(d.DeviceId)), ("key-index", Text(d.KeyIndex)))).ToList() ?? [];
+                    : d.IsHosted
+                        ? Leaf("device", ("id", Text(d.DeviceId)), ("key-index", Text(d.KeyIndex)), ("is_hosted", "true"))
+                        : Leaf("device", ("id", Text(d.DeviceId)), ("key-index", Text(d.KeyIndex)))).ToList() ?? [];
                 children.Add(new Node("devices", null, [new Node("device-list", null, devices)]));
             }
 

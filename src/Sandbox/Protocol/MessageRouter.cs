@@ -1,6 +1,7 @@
 using System.Globalization;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Stanzas.Devices;
 using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Sandbox.Accounts;
 using WaEngine.Sandbox.Rules;
@@ -14,7 +15,7 @@ namespace WaEngine.Sandbox.Protocol;
 /// gets a server ack, receipts travel back to the sending device, and acks clear the durable queue. A device that is
 /// offline gets its queue when it next logs in.
 /// </summary>
-internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, MessageShapeRules shapes, PrivacyTokens privacy, IdentityChanges identities, TimeProvider time, ILogger logger)
+internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, MessageShapeRules shapes, PrivacyTokens privacy, IdentityChanges identities, HostedDevices hosted, TimeProvider time, ILogger logger)
 {
     /// <summary>The phones' primary devices; set once the sandbox has them.</summary>
     public IPrimaryDevice? Primary { get; set; }
@@ -61,6 +62,11 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             targets.Add(new Node("to", NodeAttributes.Of(("jid", to.ToString())), message.ChildrenNamed("enc")));
         }
 
+        if (recipient is not null)
+        {
+            hosted.Observe(sender.Jid, recipient, targets.Select(t => Jid.TryParse(t.Attr("jid"), out var jid) ? jid : (Jid?)null).OfType<Jid>(), id);
+        }
+
         var deviceIdentity = message.Child("device-identity");
         foreach (var target in targets)
         {
@@ -103,6 +109,10 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             }
 
             await DeliverAsync(account, deviceId, "message", id, new Node("message", NodeAttributes.Of([.. attributes]), children), cancellationToken).ConfigureAwait(false);
+            if (account.Devices.Any(d => d.DeviceId == deviceId && d.IsHosted))
+            {
+                hosted.Delivered(account.Phone, id);
+            }
         }
 
         string? phash = null;
@@ -282,7 +292,7 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         return ParticipantHash.Of(recipient.Devices.Concat(sender.Devices).Select(d =>
         {
             var account = d.Phone == recipient.Phone ? recipient : sender;
-            return new Jid(byLid ? account.Lid : account.Phone, byLid ? JidServers.Lid : JidServers.WhatsApp, (ushort)d.DeviceId);
+            return HostedDevice.Of(new Jid(byLid ? account.Lid : account.Phone, byLid ? JidServers.Lid : JidServers.WhatsApp), d.DeviceId);
         }));
     }
 

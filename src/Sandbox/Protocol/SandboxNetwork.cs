@@ -29,7 +29,8 @@ public sealed class SandboxNetwork
         PrivacyTokens = new PrivacyTokens(rules, time, requirePrivacyTokens);
         IdentityChanges = new IdentityChanges(rules);
         _time = time;
-        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, time, loggerFactory.CreateLogger<MessageRouter>());
+        HostedDevices = new HostedDevices(rules);
+        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>());
         PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>());
         var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync), _router, _pairing, time, loggerFactory.CreateLogger<LoginDispatcher>());
@@ -70,6 +71,9 @@ public sealed class SandboxNetwork
 
     /// <summary>The phone unlinks a companion (see <see cref="CompanionPairing.RemoveDeviceAsync"/>); false if it had no such device.</summary>
     public Task<bool> RemoveDeviceAsync(string phone, int deviceId, CancellationToken cancellationToken) => _pairing.RemoveDeviceAsync(phone, deviceId, cancellationToken);
+
+    /// <summary>Hosted (Cloud API) devices and what reached them (R4).</summary>
+    public HostedDevices HostedDevices { get; }
 
     /// <summary>Identity changes and the stale sessions they leave (R16).</summary>
     public IdentityChanges IdentityChanges { get; }

@@ -11,7 +11,7 @@ using static WaEngine.Integration.Tests.Messaging.MessagingWorld;
 namespace WaEngine.Integration.Tests.Messaging;
 
 /// <summary>
-/// The sending rules R1, R2, R3 and R16 end to end: the engine and unmodified Baileys 7.0.0-rc14 against the strict sandbox,
+/// The sending rules R1, R2, R3, R4 and R16 end to end: the engine and unmodified Baileys 7.0.0-rc14 against the strict sandbox,
 /// with virtual phones as the third party.
 /// </summary>
 public sealed class SendingRuleTests
@@ -186,6 +186,44 @@ public sealed class SendingRuleTests
         var fresh = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("by a fresh list"), None);
         await bobLaptop.WaitAsync("message", match: new JsonObject { ["id"] = fresh.MsgId });
         Assert.Equal([0, 1, 2], (await world.Line.Messages.GetDeviceListAsync(BobJid, None))!.DeviceIds);
+    }
+
+    [Fact]
+    public async Task R4_the_engine_includes_a_hosted_device_in_a_dm_and_it_reaches_it()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+        var carol = await CreateAccountAsync(world, "pn");
+        (await world.Sandbox.Http.PostAsync($"/sandbox/accounts/{CarolPhone}/hosted", null)).EnsureSuccessStatusCode();
+
+        var sent = await world.Line.Actor.SendMessageAsync(carol.Jid, MessageBuilder.Text("to the phone and the cloud"), None);
+
+        await world.Line.WaitForMessageStatusAsync(sent.MsgId, MessageStatus.DeliveryAck);
+        var hosted = await PollAsync(() => world.Sandbox.GetJsonAsync($"/sandbox/accounts/{CarolPhone}/hosted"), h => h["received"]!.AsArray().Count > 0);
+        Assert.Equal([sent.MsgId], hosted["received"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Contains(99, (await world.Line.Messages.GetDeviceListAsync(carol.Jid, None))!.DeviceIds);
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R4));
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R1));
+    }
+
+    [Fact]
+    public async Task R4_baileys_rc14_includes_a_hosted_device_in_a_dm_and_a_virtual_phone_does_too()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+        var carol = await CreateAccountAsync(world, "pn");
+        (await world.Sandbox.Http.PostAsync($"/sandbox/accounts/{CarolPhone}/hosted", null)).EnsureSuccessStatusCode();
+
+        var fromBob = (await world.Bob.SendTextAsync(carol.Jid, "to the phone and the cloud"))["id"]!.GetValue<string>();
+        await PollAsync(() => world.Sandbox.GetJsonAsync($"/sandbox/accounts/{CarolPhone}/messages"), m => m.AsArray().Any(x => x!["msg_id"]!.GetValue<string>() == fromBob));
+        var hosted = await PollAsync(() => world.Sandbox.GetJsonAsync($"/sandbox/accounts/{CarolPhone}/hosted"), h => h["received"]!.AsArray().Count > 0);
+        Assert.Equal([fromBob], hosted["received"]!.AsArray().Select(x => x!.GetValue<string>()));
+
+        // Bob's phone writes to Carol too; Baileys, as Bob's companion, gets the copy.
+        var posted = await world.Sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{BobPhone}/messages", new { to = carol.Jid, text = "from bob's phone" });
+        posted.EnsureSuccessStatusCode();
+        var fromPhone = (await posted.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+        await world.Bob.WaitAsync("message", match: new JsonObject { ["id"] = fromPhone });
+        Assert.Contains(fromPhone, (await world.Sandbox.GetJsonAsync($"/sandbox/accounts/{CarolPhone}/hosted"))["received"]!.AsArray().Select(x => x!.GetValue<string>()));
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R4));
     }
 
     [Fact]

@@ -58,12 +58,13 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
         var toSelf = chat.User == me.User || (ownLid is { } selfLid && chat.User == selfLid.User);
         foreach (var device in toSelf ? [] : peer.DeviceIds)
         {
-            targets.Add(new SendTarget(DeviceJid.Format(stanzaPeer with { Device = (ushort)device }), AddressOf(sessionPeer with { Device = (ushort)device }), Own: false));
+            targets.Add(new SendTarget(DeviceJid.Format(HostedDevice.Of(stanzaPeer, device)), AddressOf(sessionPeer with { Device = (ushort)device }), Own: false));
         }
 
         if (lists.GetValueOrDefault(ownUser) is { } own)
         {
-            foreach (var device in own.DeviceIds.Where(d => d != (me.Device ?? 0)))
+            // Our own hosted device, if the account has one, is the business's Cloud API, not a companion to mirror to.
+            foreach (var device in own.DeviceIds.Where(d => d != (me.Device ?? 0) && d != HostedDevice.Id))
             {
                 var session = new Jid(me.User, JidServers.WhatsApp, (ushort)device);
                 targets.Add(new SendTarget(DeviceJid.Format(stanzaOwn with { Device = (ushort)device }), AddressOf(session), Own: true));
@@ -109,8 +110,8 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
         var contact = (peerLid ?? peerPn!.Value).ToString();
         var (tcToken, issueDue) = await tokens.ForSendAsync(contact, cancellationToken).ConfigureAwait(false);
         // R16: the devices the lists name (before any without keys are dropped), ours included, as the server counts them.
-        var listed = peer.DeviceIds.Select(d => stanzaPeer with { Device = (ushort)d })
-            .Concat((lists.GetValueOrDefault(ownUser)?.DeviceIds ?? []).Select(d => stanzaOwn with { Device = (ushort)d }));
+        var listed = peer.DeviceIds.Select(d => HostedDevice.Of(stanzaPeer, d))
+            .Concat((lists.GetValueOrDefault(ownUser)?.DeviceIds ?? []).Select(d => HostedDevice.Of(stanzaOwn, d)));
         return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles, contact, tcToken, issueDue,
             ParticipantHash.Of(listed), [peer.UserJid, ownUser]);
     }
