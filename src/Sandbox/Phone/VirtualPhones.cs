@@ -113,6 +113,26 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             gate.Release();
         }
 
+        // The phones in contact are told too: they drop their sessions with it and trust its new identity.
+        foreach (var contact in _network.PrivacyTokens.ContactsOf(changed.Phone))
+        {
+            var contactGate = _locks.GetOrAdd(contact, _ => new SemaphoreSlim(1, 1));
+            await contactGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var store = await StoreAsync(contact, cancellationToken).ConfigureAwait(false);
+                foreach (var address in new[] { SignalAddress.ForUser(changed.Phone, 0), SignalAddress.ForUser(changed.Lid, SignalAddress.LidDomainType, 0) })
+                {
+                    await store.Sessions.DeleteSessionAsync(address, cancellationToken).ConfigureAwait(false);
+                    await store.Identities.SaveRemoteIdentityAsync(address, changed.IdentityPublic, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                contactGate.Release();
+            }
+        }
+
         await _network.NotifyIdentityChangedAsync(changed, _accounts, cancellationToken).ConfigureAwait(false);
         return changed;
     }

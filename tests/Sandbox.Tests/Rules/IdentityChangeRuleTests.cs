@@ -97,6 +97,24 @@ public sealed class IdentityChangeRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task R16_a_virtual_phone_in_contact_starts_a_new_session_with_a_reinstalled_phone()
+    {
+        // Carol and Dave have no companions: phone to phone only.
+        const string DavePhone = "15550401004";
+        await _sandbox.CreateAccountAsync(DavePhone);
+        var carol = (await _sandbox.Runtime.Accounts.FindAsync(CarolPhone, None))!;
+        var dave = (await _sandbox.Runtime.Accounts.FindAsync(DavePhone, None))!;
+        await _sandbox.Runtime.Phones.SendAsync(carol, dave, new Proto.Message { Conversation = "before" }, None);
+
+        (await _sandbox.Http.PostAsync($"/sandbox/accounts/{DavePhone}/reinstall", null)).EnsureSuccessStatusCode();
+        dave = (await _sandbox.Runtime.Accounts.FindAsync(DavePhone, None))!;
+        var after = await _sandbox.Runtime.Phones.SendAsync(carol, dave, new Proto.Message { Conversation = "after" }, None);
+
+        Assert.Contains(await _sandbox.Runtime.Phones.ReceivedAsync(DavePhone, None), m => m.MsgId == after);
+        Assert.Equal(0, _sandbox.Runtime.Rules.BreachCount(ServerRule.R16));
+    }
+
+    [Fact]
     public void R16_the_notification_names_the_account_in_its_addressing_and_carries_an_identity_child()
     {
         var account = new SandboxAccount("15550401009", "123456789012345", null, AddressingMode.Lid, new byte[32], new byte[32], 7, []);
