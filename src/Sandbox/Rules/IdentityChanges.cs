@@ -8,19 +8,25 @@ namespace WaEngine.Sandbox.Rules;
 /// <summary>
 /// R16 as the server sees it: when an account's identity changes (its phone reinstalled), every account that has been in
 /// contact with it gets an <c>encrypt</c> notification with <c>&lt;identity/&gt;</c>, and until a device of such an account
-/// starts a new session with the account's phone (a <c>pkmsg</c>), a plain <c>msg</c> to the phone is written on a session
+/// starts a new session with the account's phone (its own <c>pkmsg</c>), a plain <c>msg</c> of it to the phone is written on a session
 /// from before the change: a client that ignored the notification. The server cannot refuse it (it cannot read it); it
 /// is counted, and the phone fails to decrypt it as a real one would.
 /// </summary>
 public sealed class IdentityChanges(RuleBook rules)
 {
     private readonly ConcurrentDictionary<(string Sender, string Changed), bool> _stale = new();
+    private readonly ConcurrentDictionary<(string Device, string Changed), bool> _renewed = new();
 
     /// <summary>Marks every session <paramref name="contacts"/> hold with <paramref name="changed"/>'s phone as stale.</summary>
     public void Changed(SandboxAccount changed, IEnumerable<string> contacts)
     {
         ArgumentNullException.ThrowIfNull(changed);
         ArgumentNullException.ThrowIfNull(contacts);
+        foreach (var renewed in _renewed.Keys.Where(k => k.Changed == changed.Phone))
+        {
+            _renewed.TryRemove(renewed, out _);
+        }
+
         foreach (var contact in contacts)
         {
             _stale[(contact, changed.Phone)] = true;
@@ -28,14 +34,14 @@ public sealed class IdentityChanges(RuleBook rules)
     }
 
     /// <summary>
-    /// Looks at what <paramref name="senderPhone"/>'s device sends to the primary of <paramref name="target"/>: a
-    /// <c>pkmsg</c> is a new session (no longer stale), a <c>msg</c> on a stale session is counted.
+    /// Looks at what device <paramref name="client"/> of <paramref name="senderPhone"/> sends to the primary of
+    /// <paramref name="target"/>: a <c>pkmsg</c> is that device's new session (no longer stale), a <c>msg</c> before one is counted.
     /// </summary>
     public void Observe(string client, string senderPhone, SandboxAccount target, int deviceId, Node to)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(to);
-        if (deviceId != 0 || _stale.IsEmpty || !_stale.ContainsKey((senderPhone, target.Phone)))
+        if (deviceId != 0 || _stale.IsEmpty || !_stale.ContainsKey((senderPhone, target.Phone)) || _renewed.ContainsKey((client, target.Phone)))
         {
             return;
         }
@@ -43,7 +49,7 @@ public sealed class IdentityChanges(RuleBook rules)
         var types = to.ChildrenNamed("enc").Select(e => e.Attr("type")).ToList();
         if (types.Contains("pkmsg"))
         {
-            _stale.TryRemove((senderPhone, target.Phone), out _);
+            _renewed[(client, target.Phone)] = true;
         }
         else if (types.Contains("msg"))
         {

@@ -74,10 +74,12 @@ public sealed class IdentityChangeRuleTests : IAsyncLifetime
         await SendAsync(carol, bob, "msg");
         Assert.Equal(1, _sandbox.Runtime.Rules.BreachCount(ServerRule.R16));
 
-        // A pkmsg is a new session: Alice's msgs from then on are fine.
+        // A pkmsg is that device's new session: its msgs from then on are fine; another device of Alice's still counts.
         await SendAsync(alice, bob, "pkmsg");
         await SendAsync(alice, bob, "msg");
         Assert.Equal(1, _sandbox.Runtime.Rules.BreachCount(ServerRule.R16));
+        await SendAsync(alice, bob, "msg", device: 2);
+        Assert.Equal(2, _sandbox.Runtime.Rules.BreachCount(ServerRule.R16));
     }
 
     [Fact]
@@ -127,13 +129,13 @@ public sealed class IdentityChangeRuleTests : IAsyncLifetime
         Assert.NotNull(notification.Child("identity"));
     }
 
-    private async Task<Node> SendAsync(SandboxAccount from, SandboxAccount to, string encType)
+    private async Task<Node> SendAsync(SandboxAccount from, SandboxAccount to, string encType, int device = 1)
     {
         var message = new Node("message", NodeAttributes.Of(("id", "3EB0" + Guid.NewGuid().ToString("N")[..12].ToUpperInvariant()), ("to", to.Jid), ("type", "text")), [
             new Node("participants", null, [new Node("to", NodeAttributes.Of(("jid", to.Jid)), [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", encType)), new byte[] { 1, 2, 3 })])]),
         ]);
         var acks = new List<Node>();
-        await _sandbox.Runtime.Network.SendFromAsync(new ConnectedDevice(from, 1), message, acks.Add, None);
+        await _sandbox.Runtime.Network.SendFromAsync(new ConnectedDevice(from, device), message, acks.Add, None);
         return Assert.Single(acks);
     }
 
