@@ -144,7 +144,7 @@ internal sealed partial class PrivacyTokenKeeper(LineOptions options, IMessageSt
     [LoggerMessage(Level = LogLevel.Information, Message = "Privacy token from {Contact}: {Count} stored")]
     private static partial void LogReceived(ILogger logger, string contact, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Issued our privacy token to {Contact} ({Count} token(s) in the answer stored)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Issued our privacy token to {Contact} ({Count} token(s) stored from the reply)")]
     private static partial void LogIssued(ILogger logger, string contact, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Issuing our privacy token to {Contact} failed: {Reason}")]
