@@ -44,7 +44,7 @@ public sealed class RunningSandbox : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<RunningSandbox> StartAsync(string dataFolder, int port = 0, bool strict = true, Func<SandboxOptions, SandboxOptions>? tune = null)
+    public static async Task<RunningSandbox> StartAsync(string dataFolder, int port = 0, bool strict = true, Func<SandboxOptions, SandboxOptions>? tune = null, bool requirePrivacyTokens = false)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
@@ -53,7 +53,7 @@ public sealed class RunningSandbox : IAsyncDisposable
             builder.Logging.AddConsole();
         }
 
-        var options = new SandboxOptions(dataFolder) { Strict = strict };
+        var options = new SandboxOptions(dataFolder) { Strict = strict, RequirePrivacyTokens = requirePrivacyTokens };
         builder.Services.AddSandbox(tune is null ? options : tune(options));
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(1));

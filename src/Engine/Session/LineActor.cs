@@ -314,6 +314,7 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.SendPassEnded: await ApplyAsync(await _parts.Outbound.HandlePassEndedAsync(Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.SweepDue: await ApplyAsync(_parts.Outbound.HandleSweepDue(Context)).ConfigureAwait(false); break;
             case LineMail.SweepFinished m: await ApplyAsync(_parts.Outbound.HandleSweepFinished(m, Context)).ConfigureAwait(false); break;
+            case LineMail.ResendAfterToken m when current.IsCurrent(m.Generation): await ApplyAsync(_parts.Outbound.ResendWritten(m.MsgId, Context)).ConfigureAwait(false); break;
             case LineMail.RetryReady m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.Receipts.HandleRetryReadyAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.PlaceholderResendReady m when current.IsCurrent(m.Generation) && _parts.Placeholders is { } placeholders: await ApplyAsync(await placeholders.HandleReadyAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             default: break;

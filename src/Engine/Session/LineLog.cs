@@ -73,4 +73,10 @@ internal static partial class LineLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Send queue pass ended before {MsgId} (connection changed); it stays queued")]
     public static partial void PassEnded(ILogger logger, string msgId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MsgId} refused with 463: issuing our privacy token to {Contact}, then sending it once more")]
+    public static partial void TokenRecovery(ILogger logger, string msgId, string contact);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MsgId}: the server's participant hash {ServerHash} differs from ours {OurHash}; device lists dropped")]
+    public static partial void ParticipantHashDiffers(ILogger logger, string msgId, string ourHash, string serverHash);
 }

@@ -123,6 +123,9 @@ internal abstract record LineMail
     /// <summary>The sweep finished; <paramref name="Remaining"/> messages still wait.</summary>
     public sealed record SweepFinished(int Remaining) : LineMail;
 
+    /// <summary>Our privacy token was issued after the server refused message <paramref name="MsgId"/> with 463: send it once more.</summary>
+    public sealed record ResendAfterToken(int Generation, string MsgId) : LineMail;
+
     /// <summary>A retry receipt's resend is ready to encrypt (with a fresh bundle when the receipt carried no keys).</summary>
     public sealed record RetryReady(int Generation, RetryRequest Request, PreKeyBundle? Bundle) : LineMail;
 

@@ -9,6 +9,7 @@ using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Engine.Stanzas.Notifications;
 using WaEngine.Engine.Stanzas.Pairing;
 using WaEngine.Engine.Stanzas.PreKeys;
+using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Stanzas.Receipts;
 using WaEngine.Engine.Storage;
 
@@ -32,17 +33,20 @@ internal sealed record LineParts(
         var keys = new SignalKeyGenerator();
         var trust = new IdentityTrust(signal, logger);
         var statuses = new StatusPublisher(lineId, messages, events, time);
-        var planner = new SendPlanner(options, signal, messages, time);
+        var tokens = new PrivacyTokenKeeper(options, messages, time, logger);
+        var hashes = new SentParticipantHashes();
+        var planner = new SendPlanner(options, signal, messages, tokens, time);
         var encryptor = new MessageEncryptor(signal, keys, trust, logger);
         var placeholders = new PlaceholderResender(signal, keys, trust, planner, time, logger);
         var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders);
         var connection = new ConnectionHandler(options, credentials, logger);
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
-        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, time, logger);
+        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, tokens, hashes, time, logger);
         var notifications = new NotificationHandler(messages);
         var callHandler = new CallHandler(lineId, calls, time);
-        var outbound = new OutboundQueue(options, messages, planner, encryptor, statuses, time, logger);
+        var identities = new IdentityChangeHandler(messages, signal, tokens, logger);
+        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, time, logger);
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
         {
@@ -65,9 +69,12 @@ internal sealed record LineParts(
         var byType = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
         {
             ["link_code_companion_reg"] = (node, context) => ValueTask.FromResult(pairing.HandleCompanionRegistration(node, context)),
-            ["encrypt"] = (node, context) => new(preKeys.HandleEncryptNotificationAsync(node, context)),
+            ["encrypt"] = (node, context) => node.Child("identity") is not null
+                ? new(identities.HandleAsync(node, context))
+                : new(preKeys.HandleEncryptNotificationAsync(node, context)),
             ["devices"] = (node, context) => new(notifications.HandleDevicesAsync(node, context)),
             ["passkey_prologue_request"] = (_, context) => ValueTask.FromResult(ConnectionHandler.HandlePasskeyRequest(context)),
+            ["privacy_token"] = (node, context) => new(tokens.HandlePrivacyTokenNotificationAsync(node, context)),
         };
         return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders };
     }

@@ -98,4 +98,16 @@ public interface IMessageStore
 
     /// <summary>Drops a user's cached device list (a devices notification said it changed).</summary>
     Task ForgetDeviceListAsync(string userJid, CancellationToken cancellationToken);
+
+    /// <summary>The privacy-token state of a contact (keyed by its bare LID JID, or its phone-number JID while its LID is unknown), or null.</summary>
+    Task<PrivacyTokenState?> GetPrivacyTokenAsync(string contactJid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a trusted-contact token <paramref name="contactJid"/> gave us (from a <c>privacy_token</c> notification or an
+    /// issuance answer); an older token than the one stored is ignored. Our issuance time is kept.
+    /// </summary>
+    Task SavePrivacyTokenAsync(string contactJid, byte[] token, DateTimeOffset timestamp, CancellationToken cancellationToken);
+
+    /// <summary>Records when we last issued our own token to <paramref name="contactJid"/> (the received token is kept).</summary>
+    Task SaveTokenIssuedAsync(string contactJid, DateTimeOffset issuedAt, CancellationToken cancellationToken);
 }

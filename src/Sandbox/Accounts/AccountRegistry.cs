@@ -84,8 +84,8 @@ public sealed class AccountRegistry(SandboxDatabase database, TimeProvider time)
     /// <summary>The account a user JID names, by phone number (<c>…@s.whatsapp.net</c>) or by LID (<c>…@lid</c>), or null.</summary>
     public Task<SandboxAccount?> FindByJidAsync(Jid jid, CancellationToken cancellationToken) => jid.Server switch
     {
-        JidServers.WhatsApp or JidServers.LegacyUser when jid.User.Length > 0 => FindWhereAsync("phone = @value", jid.User, cancellationToken),
-        JidServers.Lid when jid.User.Length > 0 => FindWhereAsync("lid = @value", jid.User, cancellationToken),
+        JidServers.WhatsApp or JidServers.LegacyUser or JidServers.Hosted when jid.User.Length > 0 => FindWhereAsync("phone = @value", jid.User, cancellationToken),
+        JidServers.Lid or JidServers.HostedLid when jid.User.Length > 0 => FindWhereAsync("lid = @value", jid.User, cancellationToken),
         _ => Task.FromResult<SandboxAccount?>(null),
     };
 
@@ -119,7 +119,8 @@ public sealed class AccountRegistry(SandboxDatabase database, TimeProvider time)
     {
         await using var connection = await database.ConnectAsync(cancellationToken).ConfigureAwait(false);
         var (maxId, maxIndex) = await connection.QuerySingleAsync<(long, long)>(
-            "SELECT coalesce(max(device_id), 0), coalesce(max(key_index), 0) FROM devices WHERE phone = @phone", new { phone }).ConfigureAwait(false);
+            "SELECT coalesce(max(CASE WHEN device_id <> @hosted THEN device_id END), 0), coalesce(max(key_index), 0) FROM devices WHERE phone = @phone",
+            new { phone, hosted = Engine.Stanzas.Devices.HostedDevice.Id }).ConfigureAwait(false);
         return ((int)maxId + 1, (int)maxIndex + 1);
     }
 
@@ -130,6 +131,25 @@ public sealed class AccountRegistry(SandboxDatabase database, TimeProvider time)
         await connection.ExecuteAsync(
             "INSERT INTO devices (phone, device_id, key_index, noise_public, platform, created_at) VALUES (@phone, @deviceId, @keyIndex, @noiseKey, @platform, @now)",
             new { phone, deviceId, keyIndex, noiseKey, platform, now = time.GetUtcNow().ToUnixTimeSeconds() }).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives the account a new identity key pair and registration id (its phone reinstalled); null if there is no such account.</summary>
+    public async Task<SandboxAccount?> ResetIdentityAsync(string phone, CancellationToken cancellationToken)
+    {
+        var identity = Curve25519.GenerateKeyPair();
+        var registrationId = RandomNumberGenerator.GetInt32(1, 16381);
+        await using (var connection = await database.ConnectAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var changed = await connection.ExecuteAsync(
+                "UPDATE accounts SET identity_public = @pub, identity_private = @priv, registration_id = @registrationId WHERE phone = @phone",
+                new { phone, pub = identity.PublicKey, priv = identity.PrivateKey, registrationId }).ConfigureAwait(false);
+            if (changed == 0)
+            {
+                return null;
+            }
+        }
+
+        return await FindAsync(phone, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes a companion device (unlink or logout); the primary (device 0) cannot be removed.</summary>

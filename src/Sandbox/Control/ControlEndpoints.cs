@@ -18,6 +18,9 @@ public static class ControlEndpoints
         group.MapPost("/accounts/{phone}/scan", ScanAsync);
         group.MapPost("/accounts/{phone}/link-code", LinkCodeAsync);
         group.MapDelete("/accounts/{phone}/devices/{device:int}", UnlinkAsync);
+        group.MapPost("/accounts/{phone}/reinstall", ReinstallAsync);
+        group.MapPost("/accounts/{phone}/hosted", AddHostedAsync);
+        group.MapGet("/accounts/{phone}/hosted", HostedAsync);
         group.MapPost("/accounts/{phone}/messages", PhoneSendAsync);
         group.MapGet("/accounts/{phone}/messages", PhoneReceivedAsync);
         group.MapPost("/accounts/{phone}/receipts", PhoneReceiptsAsync);
@@ -200,6 +203,47 @@ public static class ControlEndpoints
         }
 
         return account ?? throw new SandboxInputException($"No account {to} in the sandbox.", 404, "to");
+    }
+
+    private static async Task<IResult> AddHostedAsync(string phone, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var account = await sandbox.Accounts.FindAsync(phone, cancellationToken)
+                ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
+            var hosted = (await sandbox.Phones.AddHostedDeviceAsync(account, cancellationToken)).Devices.Single(d => d.IsHosted);
+            return TypedResults.Created($"accounts/{phone}/hosted", HostedView(account, hosted, []));
+        }
+        catch (SandboxInputException ex)
+        {
+            return Problem(ex);
+        }
+    }
+
+    private static async Task<IResult> HostedAsync(string phone, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        var account = await sandbox.Accounts.FindAsync(phone, cancellationToken);
+        return account?.Devices.FirstOrDefault(d => d.IsHosted) is { } hosted
+            ? TypedResults.Ok(HostedView(account, hosted, sandbox.Network.HostedDevices.ReceivedBy(phone)))
+            : JsonBody.Error($"Account {phone} has no hosted device.", 404, "phone");
+    }
+
+    private static HostedDeviceView HostedView(SandboxAccount account, SandboxDevice hosted, IReadOnlyList<string> received) =>
+        new(hosted.Jid, Engine.Binary.DeviceJid.Format(account.Lid, hosted.DeviceId, Engine.Binary.JidServers.HostedLid), received);
+
+    private static async Task<IResult> ReinstallAsync(string phone, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var account = await sandbox.Accounts.FindAsync(phone, cancellationToken)
+                ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
+            var changed = await sandbox.Phones.ReinstallAsync(account, cancellationToken);
+            return TypedResults.Ok(new AccountCreated(changed.Phone, changed.Jid, changed.LidJid));
+        }
+        catch (SandboxInputException ex)
+        {
+            return Problem(ex);
+        }
     }
 
     private static async Task<IResult> UnlinkAsync(string phone, int device, SandboxRuntime sandbox, CancellationToken cancellationToken)

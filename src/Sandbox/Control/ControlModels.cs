@@ -80,3 +80,9 @@ public sealed record PhoneReceiptsRequest(
 public sealed record RulesView(
     [property: JsonPropertyName("strict")] bool Strict,
     [property: JsonPropertyName("breaches")] IReadOnlyDictionary<string, long> Breaches);
+
+/// <summary>An account's hosted (Cloud API) device (R4): its JIDs and the ids of the messages that reached it.</summary>
+public sealed record HostedDeviceView(
+    [property: JsonPropertyName("device_jid")] string DeviceJid,
+    [property: JsonPropertyName("lid_device_jid")] string LidDeviceJid,
+    [property: JsonPropertyName("received")] IReadOnlyList<string> Received);

@@ -42,6 +42,14 @@ public sealed record SandboxOptions(string DataFolder, string MediaListenAddress
     public int LoginsPerSecond { get; init; } = 5;
 
     /// <summary>
+    /// Whether a strict sandbox also refuses (ack 463) a first 1:1 message to an account never in contact with the sender
+    /// that carries no privacy token (SERVER-RULES R2). False by default: Baileys 7.0.0-rc14 has no cstoken and would be
+    /// refused, as on the real network (WhiskeySockets/Baileys#2446). Tokens that do not check out are refused either way.
+    /// <c>Sandbox__RequirePrivacyTokens=true</c>.
+    /// </summary>
+    public bool RequirePrivacyTokens { get; init; }
+
+    /// <summary>
     /// The options for a sandbox keeping its data in <paramref name="dataFolder"/>, with <c>Sandbox:Strict</c> read from
     /// <paramref name="configuration"/> (<c>Sandbox__Strict</c> in the environment); <paramref name="lenient"/> (the
     /// <c>--lenient</c> switch) wins over it.
@@ -65,10 +73,18 @@ public sealed record SandboxOptions(string DataFolder, string MediaListenAddress
             throw new ArgumentException($"Sandbox:AckTimeout is '{ackSetting}': it must be a TimeSpan such as 00:01:00.", nameof(configuration));
         }
 
+        var requireSetting = configuration["Sandbox:RequirePrivacyTokens"];
+        var requireTokens = false;
+        if (!string.IsNullOrWhiteSpace(requireSetting) && !bool.TryParse(requireSetting, out requireTokens))
+        {
+            throw new ArgumentException($"Sandbox:RequirePrivacyTokens is '{requireSetting}': it must be true or false.", nameof(configuration));
+        }
+
         return new SandboxOptions(dataFolder)
         {
             Strict = strict && !lenient,
             AckTimeout = ackTimeout,
+            RequirePrivacyTokens = requireTokens,
             MinimumClientVersion = VersionSetting(configuration, "Sandbox:MinimumClientVersion", WaWebVersion.Default),
             PublishedClientVersion = VersionSetting(configuration, "Sandbox:PublishedClientVersion", new WaWebVersion(2, 3000, 1045649367)),
         };

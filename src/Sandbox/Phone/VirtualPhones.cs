@@ -8,6 +8,7 @@ using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Stanzas.Devices;
 using WaEngine.Engine.Storage;
 using WaEngine.Proto;
 using WaEngine.Sandbox.Accounts;
@@ -77,6 +78,92 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     }
 
     /// <summary>
+    /// The phone is reinstalled: its companions are unlinked, its account gets a new identity, its Signal state starts
+    /// afresh (new prekeys published, every session gone), and the accounts in contact with it are told (R16).
+    /// </summary>
+    /// <returns>The account with its new identity.</returns>
+    public async Task<SandboxAccount> ReinstallAsync(SandboxAccount account, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var gate = _locks.GetOrAdd(account.Phone, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SandboxAccount changed;
+        try
+        {
+            foreach (var companion in account.Devices.Where(d => d.DeviceId != 0 && !d.IsHosted))
+            {
+                await _network.RemoveDeviceAsync(account.Phone, companion.DeviceId, cancellationToken).ConfigureAwait(false);
+            }
+
+            changed = await _accounts.ResetIdentityAsync(account.Phone, cancellationToken).ConfigureAwait(false)
+                ?? throw new SandboxInputException($"No account with phone {account.Phone}.", 404, "phone");
+            if (_stores.TryRemove(account.Phone, out var old))
+            {
+                (await old.Value.ConfigureAwait(false)).Database.Dispose();
+            }
+
+            var path = Path.Combine(_folder, account.Phone + ".db");
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
+
+            await EnsureKeysAsync(changed, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        // The phones in contact are told too: they drop their sessions with it and trust its new identity.
+        foreach (var contact in _network.PrivacyTokens.ContactsOf(changed.Phone))
+        {
+            var contactGate = _locks.GetOrAdd(contact, _ => new SemaphoreSlim(1, 1));
+            await contactGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var store = await StoreAsync(contact, cancellationToken).ConfigureAwait(false);
+                foreach (var address in new[] { SignalAddress.ForUser(changed.Phone, 0), SignalAddress.ForUser(changed.Lid, SignalAddress.LidDomainType, 0) })
+                {
+                    await store.Sessions.DeleteSessionAsync(address, cancellationToken).ConfigureAwait(false);
+                    await store.Identities.SaveRemoteIdentityAsync(address, changed.IdentityPublic, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                contactGate.Release();
+            }
+        }
+
+        await _network.NotifyIdentityChangedAsync(changed, _accounts, cancellationToken).ConfigureAwait(false);
+        return changed;
+    }
+
+    /// <summary>
+    /// The account turns on a hosted (Cloud API) device, id 99: its keys are made and published and usync lists it
+    /// <c>is_hosted</c> from now on (R4). It never connects; what reaches it is recorded by <see cref="SandboxNetwork.HostedDevices"/>.
+    /// </summary>
+    /// <returns>The account with its hosted device.</returns>
+    public async Task<SandboxAccount> AddHostedDeviceAsync(SandboxAccount account, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        if (account.Devices.Any(d => d.IsHosted))
+        {
+            throw new SandboxInputException($"Account {account.Phone} has a hosted device already.", 409, "phone");
+        }
+
+        var identity = new SignalIdentity(Curve25519.GenerateKeyPair(), (uint)RandomNumberGenerator.GetInt32(1, 16381));
+        var signed = _generator.GenerateSignedPreKey(identity, 1);
+        var preKeys = _generator.GeneratePreKeys(1, InitialPreKeys);
+        await _keys.UploadAsync(account.Phone, HostedDevice.Id,
+            new DeviceKeys(identity.RegistrationId, identity.KeyPair.PublicKey, signed.Id, signed.KeyPair.PublicKey, signed.Signature),
+            preKeys.Select(p => ((int)p.Id, p.KeyPair.PublicKey)).ToList(), cancellationToken).ConfigureAwait(false);
+        var (_, keyIndex) = await _accounts.NextCompanionSlotAsync(account.Phone, cancellationToken).ConfigureAwait(false);
+        await _accounts.AddCompanionAsync(account.Phone, HostedDevice.Id, keyIndex, RandomNumberGenerator.GetBytes(32), "hosted", cancellationToken).ConfigureAwait(false);
+        return (await _accounts.FindAsync(account.Phone, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
     /// Sends <paramref name="message"/> from the phone to <paramref name="to"/>; returns the message id. With
     /// <paramref name="unavailable"/> the recipient's companions get the message as <c>&lt;unavailable&gt;</c> (of that
     /// type, none when empty) instead of a ciphertext, as WhatsApp delivers what a sender did not encrypt for them
@@ -102,7 +189,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             {
                 DeviceSentMessage = new Message.Types.DeviceSentMessage { DestinationJid = to.Jid, Message = message },
             }.ToByteArray();
-            foreach (var device in from.Devices.Where(d => d.DeviceId != 0))
+            foreach (var device in from.Devices.Where(d => d.DeviceId != 0 && !d.IsHosted))
             {
                 participants.Add(await EncryptForAsync(from, from, device.DeviceId, sent, cancellationToken).ConfigureAwait(false));
             }
@@ -123,7 +210,11 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             attributes.Add(("edit", "1"));
         }
 
-        var stanza = new Node("message", NodeAttributes.Of([.. attributes]), [new Node("participants", null, participants)]);
+        // A phone holds its account's NCT salt, so its first message to a stranger carries a cstoken (R2).
+        var stanza = new Node("message", NodeAttributes.Of([.. attributes]), [
+            new Node("participants", null, participants),
+            new Node("cstoken", null, _network.PrivacyTokens.CsToken(from, to)),
+        ]);
         Remember(from.Phone, id, new SentMessage(to.Jid, message, type, [.. attributes.Where(a => a.Item1 == "edit")], _time.GetUtcNow().ToUnixTimeSeconds()));
         await _network.SendFromAsync(new ConnectedDevice(from, 0), stanza, _ => { }, cancellationToken).ConfigureAwait(false);
         return id;
@@ -331,7 +422,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
 
         var encrypted = await cipher.EncryptAsync(address, WhatsAppPadding.Pad(plain, SecureRandomSource.Instance), cancellationToken).ConfigureAwait(false);
         await store.CommitAsync(encrypted.Changes, cancellationToken).ConfigureAwait(false);
-        var deviceJid = DeviceJid.Format(to.Phone, deviceId);
+        var deviceJid = DeviceJid.Format(HostedDevice.Of(new Jid(to.Phone, JidServers.WhatsApp), deviceId));
         var type = encrypted.Type == SignalMessageType.PreKey ? "pkmsg" : "msg";
         return new Node("to", NodeAttributes.Of(("jid", deviceJid)), [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", type)), encrypted.Ciphertext)]);
     }

@@ -12,9 +12,11 @@ namespace WaEngine.Sandbox.Protocol;
 /// <summary>
 /// Answers the queries a logged-in client sends: prekeys (count, upload, digest, bundles, rotate), passive, keepalive,
 /// props, blocklist, privacy, media_conn, usync and app state. Every iq gets an answer: an unknown one gets
-/// <c>501 feature-not-implemented</c>, a malformed one <c>400 bad-request</c>, never silence.
+/// <c>501 feature-not-implemented</c>, a malformed one <c>400 bad-request</c>, never silence. Privacy-token issuance
+/// (R2) goes to <paramref name="issuePrivacyTokens"/> when the network gives one.
 /// </summary>
-public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Func<MediaConnInfo> mediaConn, RuleBook rules)
+public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Func<MediaConnInfo> mediaConn, RuleBook rules,
+    Func<ConnectedDevice, Node, CancellationToken, Task<Node>>? issuePrivacyTokens = null)
 {
     /// <summary>How many one-time prekeys a device's first upload must hold (SERVER-RULES R11; WhatsApp Web uploads 812).</summary>
     public const int InitialPreKeyCount = 812;
@@ -34,10 +36,11 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
                 ("encrypt", "get", "digest") => await DigestAsync(device, iq, cancellationToken).ConfigureAwait(false),
                 ("encrypt", "get", "key") => await BundlesAsync(iq, cancellationToken).ConfigureAwait(false),
                 ("passive", "set", "active" or "passive") => Result(iq),
-                ("abt", "get", "props") => Result(iq, Leaf("props", ("protocol", "1"), ("hash", "sandbox"))),
+                ("abt", "get", "props") => Result(iq, AbProps()),
                 ("w", "get", "props") => Result(iq, Leaf("props", ("hash", "sandbox"))),
                 ("blocklist", "get", _) => Result(iq, Leaf("list")),
                 ("privacy", "get", "privacy") => Result(iq, Privacy()),
+                ("privacy", "set", "tokens") when issuePrivacyTokens is not null => await issuePrivacyTokens(device, iq, cancellationToken).ConfigureAwait(false),
                 ("privacy", "set", _) => Result(iq),
                 ("w:m", "set", "media_conn") => Result(iq, MediaConn(mediaConn())),
                 ("usync", "get", "usync") => await UsyncAsync(iq, cancellationToken).ConfigureAwait(false),
@@ -179,7 +182,9 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
             {
                 var devices = account?.Devices.Select(d => d.DeviceId == 0
                     ? Leaf("device", ("id", "0"))
-                    : Leaf("device", ("id", Text(d.DeviceId)), ("key-index", Text(d.KeyIndex)))).ToList() ?? [];
+                    : d.IsHosted
+                        ? Leaf("device", ("id", Text(d.DeviceId)), ("key-index", Text(d.KeyIndex)), ("is_hosted", "true"))
+                        : Leaf("device", ("id", Text(d.DeviceId)), ("key-index", Text(d.KeyIndex)))).ToList() ?? [];
                 children.Add(new Node("devices", null, [new Node("device-list", null, devices)]));
             }
 
@@ -238,6 +243,15 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
         user.Child("contact") is { } contact && contact.ContentKind != NodeContentKind.None
             ? System.Text.Encoding.UTF8.GetString(contact.ContentBytes().Span)
             : null;
+
+    /// <summary>
+    /// The AB props as the real server sends them, so clients that gate features on them behave as on the real network:
+    /// 10518 (privacy tokens on every 1:1 message) on, 14303 (issue tokens to LIDs) off.
+    /// </summary>
+    private static Node AbProps() => new("props", NodeAttributes.Of(("protocol", "1"), ("hash", "sandbox")), [
+        Leaf("prop", ("config_code", "10518"), ("config_value", "true")),
+        Leaf("prop", ("config_code", "14303"), ("config_value", "false")),
+    ]);
 
     private static Node Privacy() => new("privacy", null, [
         Leaf("category", ("name", "last"), ("value", "all")),

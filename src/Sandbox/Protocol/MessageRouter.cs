@@ -1,7 +1,10 @@
 using System.Globalization;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
+using WaEngine.Engine.Stanzas.Devices;
+using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Rules;
 using WaEngine.Sandbox.Storage;
 using static WaEngine.Sandbox.Protocol.ServerNodes;
 
@@ -12,7 +15,7 @@ namespace WaEngine.Sandbox.Protocol;
 /// gets a server ack, receipts travel back to the sending device, and acks clear the durable queue. A device that is
 /// offline gets its queue when it next logs in.
 /// </summary>
-internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, TimeProvider time, ILogger logger)
+internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, MessageShapeRules shapes, PrivacyTokens privacy, IdentityChanges identities, HostedDevices hosted, TimeProvider time, ILogger logger)
 {
     /// <summary>The phones' primary devices; set once the sandbox has them.</summary>
     public IPrimaryDevice? Primary { get; set; }
@@ -25,6 +28,13 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         var to = reader.Jid("to");
         reader.ThrowIfInvalid();
 
+        // R1 and R3: the server refuses a stanza of the wrong shape before anything is routed.
+        if (shapes.Refusal(sender.Jid, message) is { } refusal)
+        {
+            replyToSender(Ack(id, to.ToString(), refusal));
+            return;
+        }
+
         // An armed error ack is meant for the next message the device sends to someone else: what clients send to
         // their own account (peer messages to the phone, protocol messages) runs on their own schedule and passes.
         var toOwnAccount = to.User == sender.Account.Phone || to.User == sender.Account.Lid;
@@ -35,13 +45,28 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             return;
         }
 
-        // Baileys lists devices under <participants>; whatsmeow's retry resend puts the enc at the top, to= the device,
+        // R2: a 1:1 message (not a retry resend, not to our own account) carries a valid privacy token or goes to a contact.
+        var recipient = toOwnAccount || message.Attr("category") == "peer" || MessageShapeRules.IsRetryResend(message) || to.Server is not (JidServers.WhatsApp or JidServers.Lid)
+            ? null
+            : await accounts.FindByJidAsync(to with { Device = null }, cancellationToken).ConfigureAwait(false);
+        if (recipient is not null && privacy.Refusal(sender.Jid, sender.Account, recipient, message) is { } tokenRefusal)
+        {
+            replyToSender(Ack(id, to.ToString(), tokenRefusal));
+            return;
+        }
+
+        // Baileys lists devices under <participants>; a retry resend puts its one enc at the top, to= the device (R3),
         // and so does a peer message to the account's own phone, to= the bare account (R15's placeholder resend request).
         var targets = message.Child("participants")?.ChildrenNamed("to").ToList() ?? [];
         var peerToPhone = toOwnAccount && to.Device is null && message.Attr("category") == "peer";
-        if (targets.Count == 0 && (to.Device is not null || peerToPhone) && message.Child("enc") is not null)
+        if (targets.Count == 0 && message.Child("enc") is not null && (to.Device is not null || peerToPhone || MessageShapeRules.IsRetryResend(message)))
         {
             targets.Add(new Node("to", NodeAttributes.Of(("jid", to.ToString())), message.ChildrenNamed("enc")));
+        }
+
+        if (recipient is not null)
+        {
+            hosted.Observe(sender.Jid, recipient, targets.Select(t => Jid.TryParse(t.Attr("jid"), out var jid) ? jid : (Jid?)null).OfType<Jid>(), id);
         }
 
         var deviceIdentity = message.Child("device-identity");
@@ -56,12 +81,17 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
                 continue;
             }
 
+            identities.Observe(sender.Jid, sender.Account.Phone, account, deviceId, target);
             var own = account.Phone == sender.Account.Phone;
             var attributes = new List<(string, string)> { ("from", SenderJid(sender)), ("id", id), ("t", Now()), ("type", message.Attr("type") ?? "text") };
             attributes.AddRange(AlternateAddress(sender));
             if (own)
             {
                 attributes.Add(("recipient", message.Attr("recipient") ?? to.ToString()));
+                if (message.Attr("peer_recipient_pn") is { } recipientPn)
+                {
+                    attributes.Add(("peer_recipient_pn", recipientPn));
+                }
             }
 
             if (own && message.Attr("category") is "peer")
@@ -87,10 +117,21 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             }
 
             await DeliverAsync(account, deviceId, "message", id, new Node("message", NodeAttributes.Of([.. attributes]), children), cancellationToken).ConfigureAwait(false);
+            if (account.Devices.Any(d => d.DeviceId == deviceId && d.IsHosted))
+            {
+                hosted.Delivered(account.Phone, id);
+            }
+        }
+
+        string? phash = null;
+        if (recipient is not null)
+        {
+            privacy.RecordContact(sender.Account.Phone, recipient.Phone);
+            phash = ParticipantHashOf(recipient, sender.Account, to.Server);
         }
 
         await queue.RecordRouteAsync(id, sender.Account.Phone, sender.DeviceId, cancellationToken).ConfigureAwait(false);
-        replyToSender(Ack(id, to.ToString(), null));
+        replyToSender(Ack(id, to.ToString(), null, phash));
     }
 
     /// <summary>A device (or a virtual phone) sends a receipt for messages it received.</summary>
@@ -253,12 +294,28 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             ? [("sender_pn", device.Account.Jid)]
             : [("sender_lid", device.Account.LidJid)];
 
-    private Node Ack(string id, string to, int? error)
+    /// <summary>R16: the participant hash of every device of both accounts, in the namespace the stanza was addressed in.</summary>
+    private static string ParticipantHashOf(SandboxAccount recipient, SandboxAccount sender, string server)
+    {
+        var byLid = server == JidServers.Lid;
+        return ParticipantHash.Of(recipient.Devices.Concat(sender.Devices).Select(d =>
+        {
+            var account = d.Phone == recipient.Phone ? recipient : sender;
+            return HostedDevice.Of(new Jid(byLid ? account.Lid : account.Phone, byLid ? JidServers.Lid : JidServers.WhatsApp), d.DeviceId);
+        }));
+    }
+
+    private Node Ack(string id, string to, int? error, string? phash = null)
     {
         var attributes = new List<(string, string)> { ("class", "message"), ("id", id), ("from", to), ("t", Now()) };
         if (error is { } code)
         {
             attributes.Add(("error", code.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (phash is not null)
+        {
+            attributes.Add(("phash", phash));
         }
 
         return new Node("ack", NodeAttributes.Of([.. attributes]));

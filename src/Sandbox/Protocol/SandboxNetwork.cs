@@ -22,15 +22,21 @@ public sealed class SandboxNetwork
     private readonly ConnectionAcceptor _acceptor;
     private readonly CompanionPairing _pairing;
     private readonly FaultInjector _faults;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates the network over the sandbox's stores and keys; <paramref name="ackTimeout"/> is how long a device may leave a stanza unacked (R6; default <see cref="SandboxOptions.DefaultAckTimeout"/>).</summary>
-    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory, LoginRules loginRules, TimeSpan? ackTimeout = null)
+    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory, LoginRules loginRules, TimeSpan? ackTimeout = null, bool requirePrivacyTokens = false)
     {
         Rules = rules;
         Login = loginRules;
-        _router = new MessageRouter(accounts, queue, _devices, time, loggerFactory.CreateLogger<MessageRouter>());
+        PrivacyTokens = new PrivacyTokens(rules, time, requirePrivacyTokens);
+        IdentityChanges = new IdentityChanges(rules);
+        _time = time;
+        HostedDevices = new HostedDevices(rules);
+        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>());
+        PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys };
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules), _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules };
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync), _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules };
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory) { Rules = loginRules };
         _faults = new FaultInjector(accounts, _devices);
     }
@@ -40,6 +46,12 @@ public sealed class SandboxNetwork
 
     /// <summary>The login lifecycle rules (client version, refused accounts, passkey-gated linking, pace, replacements).</summary>
     public LoginRules Login { get; }
+
+    /// <summary>Privacy tokens issued, contacts made and NCT salts (R2).</summary>
+    public PrivacyTokens PrivacyTokens { get; }
+
+    /// <summary>Answers privacy-token issuance iqs (R2).</summary>
+    internal PrivacyTokenIssuance PrivacyIssuance { get; }
 
     /// <summary>Whether the device has a live connection.</summary>
     public bool IsOnline(string phone, int deviceId) => _devices.Find(phone, deviceId) is not null;
@@ -65,6 +77,40 @@ public sealed class SandboxNetwork
 
     /// <summary>The phone unlinks a companion (see <see cref="CompanionPairing.RemoveDeviceAsync"/>); false if it had no such device.</summary>
     public Task<bool> RemoveDeviceAsync(string phone, int deviceId, CancellationToken cancellationToken) => _pairing.RemoveDeviceAsync(phone, deviceId, cancellationToken);
+
+    /// <summary>Hosted (Cloud API) devices and what reached them (R4).</summary>
+    public HostedDevices HostedDevices { get; }
+
+    /// <summary>Identity changes and the stale sessions they leave (R16).</summary>
+    public IdentityChanges IdentityChanges { get; }
+
+    /// <summary>
+    /// <paramref name="changed"/>'s identity changed: every companion of every account in contact with it gets an
+    /// <c>encrypt</c> notification with <c>&lt;identity/&gt;</c> (queued for those offline), and each pair may re-issue its
+    /// privacy token (R16, R2).
+    /// </summary>
+    public async Task NotifyIdentityChangedAsync(SandboxAccount changed, AccountRegistry accounts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        ArgumentNullException.ThrowIfNull(accounts);
+        var contacts = PrivacyTokens.ContactsOf(changed.Phone);
+        IdentityChanges.Changed(changed, contacts);
+        PrivacyTokens.AllowReissue(changed.Phone);
+        foreach (var phone in contacts)
+        {
+            if (await accounts.FindAsync(phone, cancellationToken).ConfigureAwait(false) is not { } contact)
+            {
+                continue;
+            }
+
+            foreach (var device in contact.Devices.Where(d => d.DeviceId != 0))
+            {
+                var id = "identity-" + Guid.NewGuid().ToString("N");
+                await _router.DeliverAsync(contact, device.DeviceId, "notification", id,
+                    IdentityChanges.BuildNotification(id, changed, _time.GetUtcNow().ToUnixTimeSeconds()), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>Injects a fault on a device (control API <c>POST /sandbox/faults</c>; see <see cref="FaultInjector"/>).</summary>
     public Task InjectFaultAsync(string deviceJid, FaultKind kind, string? code, int ms, int count, CancellationToken cancellationToken) =>

@@ -402,6 +402,68 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
+    public async Task<PrivacyTokenState?> GetPrivacyTokenAsync(string contactJid, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(contactJid);
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<PrivacyTokenRow>(new CommandDefinition(
+                "SELECT token AS Token, token_t AS TokenT, issued_at AS IssuedAt FROM privacy_tokens WHERE contact_jid = @contactJid;",
+                new { contactJid },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row is null
+                ? null
+                : new PrivacyTokenState(
+                    contactJid,
+                    row.Token,
+                    row.TokenT is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : null,
+                    row.IssuedAt is { } issued ? DateTimeOffset.FromUnixTimeSeconds(issued) : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SavePrivacyTokenAsync(string contactJid, byte[] token, DateTimeOffset timestamp, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(contactJid);
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.Length == 0)
+        {
+            throw new ArgumentException($"The privacy token from {contactJid} is empty.", nameof(token));
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO privacy_tokens (contact_jid, token, token_t) VALUES (@contactJid, @token, @t)
+                ON CONFLICT (contact_jid) DO UPDATE SET token = excluded.token, token_t = excluded.token_t
+                WHERE privacy_tokens.token_t IS NULL OR privacy_tokens.token_t <= excluded.token_t;
+                """,
+                new { contactJid, token, t = timestamp.ToUnixTimeSeconds() },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SaveTokenIssuedAsync(string contactJid, DateTimeOffset issuedAt, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(contactJid);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO privacy_tokens (contact_jid, issued_at) VALUES (@contactJid, @issued)
+                ON CONFLICT (contact_jid) DO UPDATE SET issued_at = excluded.issued_at;
+                """,
+                new { contactJid, issued = issuedAt.ToUnixTimeSeconds() },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<DeviceList?> GetDeviceListAsync(string userJid, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userJid);
@@ -543,5 +605,14 @@ public sealed class SqliteMessageStore : IMessageStore
         public string DeviceIds { get; set; } = "";
 
         public long FetchedAtMs { get; set; }
+    }
+
+    private sealed class PrivacyTokenRow
+    {
+        public byte[]? Token { get; set; }
+
+        public long? TokenT { get; set; }
+
+        public long? IssuedAt { get; set; }
     }
 }

@@ -47,5 +47,11 @@ internal sealed class FakeMessageStore(IEnumerable<MessageRecord> messages, IRea
 
     public Task ForgetDeviceListAsync(string userJid, CancellationToken cancellationToken) => throw Refused();
 
+    public Task<PrivacyTokenState?> GetPrivacyTokenAsync(string contactJid, CancellationToken cancellationToken) => throw Refused();
+
+    public Task SavePrivacyTokenAsync(string contactJid, byte[] token, DateTimeOffset timestamp, CancellationToken cancellationToken) => throw Refused();
+
+    public Task SaveTokenIssuedAsync(string contactJid, DateTimeOffset issuedAt, CancellationToken cancellationToken) => throw Refused();
+
     private static NotSupportedException Refused() => new("The composer only reads messages.");
 }

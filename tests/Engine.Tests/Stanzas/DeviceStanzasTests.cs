@@ -20,7 +20,7 @@ public class DeviceStanzasTests
     }
 
     [Fact]
-    public void A_usync_answer_keeps_the_phone_and_keyed_companions_and_drops_hosted_and_unkeyed_devices()
+    public void R4_a_usync_answer_keeps_the_phone_keyed_companions_and_the_hosted_device_and_drops_unkeyed_ones()
     {
         var answer = Iq(new Node("usync", null, [new Node("list", null, [
             new Node("user", NodeAttributes.Of(("jid", "15550001111@s.whatsapp.net")), [
@@ -29,6 +29,7 @@ public class DeviceStanzasTests
                     Leaf("device", ("id", "3"), ("key-index", "1")),
                     Leaf("device", ("id", "4")),
                     Leaf("device", ("id", "99"), ("key-index", "2"), ("is_hosted", "true")),
+                    Leaf("device", ("id", "7"), ("key-index", "3"), ("is_hosted", "true")),
                 ])]),
                 Leaf("lid", ("val", "987654321@lid")),
             ]),
@@ -37,8 +38,18 @@ public class DeviceStanzasTests
 
         var user = Assert.Single(DeviceStanzas.ParseDeviceList(answer));
         Assert.Equal("15550001111@s.whatsapp.net", user.UserJid);
-        Assert.Equal([0, 3], user.DeviceIds);
+        Assert.Equal([0, 3, 99], user.DeviceIds);
         Assert.Equal("987654321@lid", user.Lid);
+    }
+
+    [Theory]
+    [InlineData("15550001111@s.whatsapp.net", 99, "15550001111:99@hosted")]
+    [InlineData("987654321@lid", 99, "987654321:99@hosted.lid")]
+    [InlineData("987654321@lid", 3, "987654321:3@lid")]
+    [InlineData("15550001111@s.whatsapp.net", 0, "15550001111@s.whatsapp.net")]
+    public void R4_the_hosted_device_is_addressed_on_the_hosted_server_of_its_namespace(string user, int device, string expected)
+    {
+        Assert.Equal(expected, DeviceJid.Format(HostedDevice.Of(Jid.Parse(user), device)));
     }
 
     [Fact]

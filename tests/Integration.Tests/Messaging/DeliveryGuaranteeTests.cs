@@ -16,7 +16,9 @@ public sealed class DeliveryGuaranteeTests
     [Fact]
     public async Task A_corrupted_message_heals_through_retry_receipts_in_both_directions()
     {
-        await using var world = await MessagingWorld.StartAsync();
+        // Lenient: Baileys 7.0.0-rc14 answers a 1:1 retry receipt in a shape WhatsApp refuses (R3, 479,
+        // WhiskeySockets/Baileys#2781); SendingRuleTests proves the strict sandbox refuses it and takes the engine's.
+        await using var world = await MessagingWorld.StartAsync(strict: false);
         var line = world.Line;
 
         // Engine → Baileys: Baileys cannot decrypt, asks again, and gets it.
@@ -57,13 +59,13 @@ public sealed class DeliveryGuaranteeTests
     public async Task An_error_ack_fails_the_message_with_the_servers_code()
     {
         await using var world = await MessagingWorld.StartAsync();
-        await FaultAsync(world.Sandbox, AlicePhone + ":1@s.whatsapp.net", "error_ack", code: 463);
+        await FaultAsync(world.Sandbox, AlicePhone + ":1@s.whatsapp.net", "error_ack", code: 403);
         var sent = await world.Line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("refused"), None);
         var failed = await world.Line.WaitForMessageStatusAsync(sent.MsgId, MessageStatus.Failed);
-        Assert.StartsWith("server error 463", failed.Error, StringComparison.Ordinal);
+        Assert.StartsWith("server error 403", failed.Error, StringComparison.Ordinal);
         var stored = (await world.Line.Messages.FindAsync(sent.MsgId, None))!;
         Assert.Equal(MessageStatus.Failed, stored.Status);
-        Assert.Contains("463", stored.Error, StringComparison.Ordinal);
+        Assert.Contains("403", stored.Error, StringComparison.Ordinal);
         Assert.Empty(await world.Line.Messages.PendingOutboundAsync(None));
 
         // The next message goes through as usual.

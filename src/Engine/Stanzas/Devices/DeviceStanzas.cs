@@ -52,8 +52,9 @@ public static class DeviceStanzas
                     throw new StanzaException($"usync device id {deviceId} of {jid} is out of range (expected 0 to 65535).");
                 }
 
-                // Hosted devices and companions without a key index cannot be verified: WhatsApp clients skip them.
-                if (device.Attr("is_hosted") == "true" || (deviceId != 0 && device.Attr("key-index") is null))
+                // Companions without a key index cannot be verified: WhatsApp clients skip them. A hosted (Cloud API)
+                // device is kept for 1:1 messages (R4); it is recognised by its id, so one hosted under any other is skipped.
+                if ((device.Attr("is_hosted") == "true" && deviceId != HostedDevice.Id) || (deviceId != 0 && device.Attr("key-index") is null))
                 {
                     continue;
                 }

@@ -41,6 +41,9 @@ public sealed record IncomingMessage
     /// </summary>
     public string? Unavailable { get; init; }
 
+    /// <summary>For a copy of our own message sent by LID: the chat's phone-number JID (<c>peer_recipient_pn</c>), when given.</summary>
+    public Jid? RecipientPn { get; init; }
+
     /// <summary>The sender's phone-number JID when the sender is addressed by LID (<c>sender_pn</c>/<c>participant_pn</c>).</summary>
     public Jid? SenderPn { get; init; }
 

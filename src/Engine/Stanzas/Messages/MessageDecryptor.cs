@@ -287,6 +287,14 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         else if (fromOwnAccount)
         {
             chat = incoming.Recipient?.ToString() ?? destination ?? senderPn!;
+            if (incoming.RecipientPn is { } recipientPn && Jid.TryParse(chat, out var lidChat) && lidChat.Server == JidServers.Lid)
+            {
+                // Sent by LID from another of our devices: the server passes on the chat's phone number.
+                var pnChat = (recipientPn with { Device = null, Agent = null }).ToString();
+                await messages.SaveLidMappingAsync((lidChat with { Device = null, Agent = null }).ToString(), pnChat, cancellationToken).ConfigureAwait(false);
+                chat = pnChat;
+            }
+
             chat = await PreferPnAsync(chat, cancellationToken).ConfigureAwait(false);
         }
         else

@@ -27,7 +27,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         var cipher = new SessionCipher(signal, keys);
         var content = Message.Parser.ParseFrom(entry.Message.Content);
         var plain = WhatsAppPadding.Pad(entry.Message.Content, SecureRandomSource.Instance);
-        var sentCopy = WhatsAppPadding.Pad(DeviceSentCopy(content, entry.ToJid).ToByteArray(), SecureRandomSource.Instance);
+        var sentCopy = WhatsAppPadding.Pad(DeviceSentCopy(content, plan.To).ToByteArray(), SecureRandomSource.Instance);
         var hide = entry.Message.Type is "reaction" or "edit" or "revoke";
         var participants = new List<Node>(plan.Targets.Count);
         var setup = new SignalStateChange();
@@ -50,7 +50,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         }
 
         return MessageStanzas.BuildMessage(
-            entry.Message.MsgId, entry.ToJid, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content), participants, credentials.AccountIdentity);
+            entry.Message.MsgId, plan.To, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content), participants, credentials.AccountIdentity, plan.PeerRecipientPn, plan.TcToken);
     }
 
     /// <summary>Re-encrypts our message for the one device that asked (building a new session from its keys or a fresh bundle).</summary>
@@ -74,7 +74,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         LineLog.RetryResent(logger, retry.Message.MsgId, deviceJid, retry.Count);
         return MessageStanzas.BuildRetryResend(
             retry.Message.MsgId, deviceJid, own ? retry.Message.ChatJid : null, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content),
-            encrypted, Math.Max(retry.Count, 1), credentials.AccountIdentity);
+            retry.Message.Timestamp.ToUnixTimeSeconds(), encrypted, Math.Max(retry.Count, 1), credentials.AccountIdentity);
     }
 
     private static Message DeviceSentCopy(Message content, string destination) => new()

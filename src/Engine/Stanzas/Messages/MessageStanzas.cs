@@ -17,6 +17,7 @@ public static class MessageStanzas
         var from = reader.Jid("from");
         var participant = reader.OptionalJid("participant");
         var recipient = reader.OptionalJid("recipient");
+        var recipientPn = reader.OptionalJid("peer_recipient_pn");
         var t = reader.OptionalInt64("t");
         var senderPn = reader.OptionalJid("sender_pn") ?? reader.OptionalJid("participant_pn");
         var senderLid = reader.OptionalJid("sender_lid") ?? reader.OptionalJid("participant_lid");
@@ -35,6 +36,7 @@ public static class MessageStanzas
             From = from,
             Participant = participant,
             Recipient = recipient,
+            RecipientPn = recipientPn,
             Timestamp = t ?? 0,
             Type = message.Attr("type"),
             PushName = message.Attr("notify"),
@@ -62,10 +64,17 @@ public static class MessageStanzas
     /// <param name="edit">The <c>edit</c> attribute, or null.</param>
     /// <param name="participants">The devices' nodes from <see cref="BuildParticipant"/>.</param>
     /// <param name="deviceIdentity">Our account-signed device identity; sent when any part is a pkmsg.</param>
-    public static Node BuildMessage(string id, string to, string type, string? edit, IReadOnlyList<Node> participants, byte[]? deviceIdentity)
+    /// <param name="peerRecipientPn">When <paramref name="to"/> is a LID: the chat's phone-number JID, for our own devices (<c>peer_recipient_pn</c>).</param>
+    /// <param name="tcToken">The recipient's trusted-contact token, attached as <c>&lt;tctoken&gt;</c> (SERVER-RULES R2), or null.</param>
+    public static Node BuildMessage(string id, string to, string type, string? edit, IReadOnlyList<Node> participants, byte[]? deviceIdentity, string? peerRecipientPn = null, byte[]? tcToken = null)
     {
         ArgumentNullException.ThrowIfNull(participants);
         var attributes = new List<(string, string)> { ("id", id), ("to", to), ("type", type) };
+        if (peerRecipientPn is not null)
+        {
+            attributes.Add(("peer_recipient_pn", peerRecipientPn));
+        }
+
         if (edit is not null)
         {
             attributes.Add(("edit", edit));
@@ -78,16 +87,28 @@ public static class MessageStanzas
             children.Add(new Node("device-identity", null, deviceIdentity));
         }
 
+        if (tcToken is { Length: > 0 })
+        {
+            children.Add(new Node("tctoken", null, tcToken));
+        }
+
         return new Node("message", NodeAttributes.Of([.. attributes]), children);
     }
 
     /// <summary>
-    /// The resend of message <paramref name="id"/> to the one device that asked for it with a retry receipt:
-    /// <c>to</c> is that device, <c>recipient</c> the chat for our own devices, and the enc carries the retry count.
+    /// The resend of message <paramref name="id"/> to the one device that asked for it with a retry receipt, in the
+    /// shape the server requires (SERVER-RULES R3, else ack error 479): <c>to</c> is that device, <c>recipient</c> the
+    /// chat for our own devices, <c>device_fanout="false"</c>, the original <c>t</c>, and one top-level
+    /// <c>&lt;enc count&gt;</c> (no <c>&lt;participants&gt;</c>).
     /// </summary>
-    public static Node BuildRetryResend(string id, string deviceJid, string? recipient, string type, string? edit, SignalEncryptResult encrypted, int retryCount, byte[]? deviceIdentity)
+    public static Node BuildRetryResend(string id, string deviceJid, string? recipient, string type, string? edit, long originalTimestamp, SignalEncryptResult encrypted, int retryCount, byte[]? deviceIdentity)
     {
-        var attributes = new List<(string, string)> { ("id", id), ("to", deviceJid), ("type", type) };
+        var attributes = new List<(string, string)> { ("id", id), ("to", deviceJid), ("type", type), ("device_fanout", "false") };
+        if (originalTimestamp > 0)
+        {
+            attributes.Add(("t", originalTimestamp.ToString(CultureInfo.InvariantCulture)));
+        }
+
         if (recipient is not null)
         {
             attributes.Add(("recipient", recipient));
@@ -98,9 +119,7 @@ public static class MessageStanzas
             attributes.Add(("edit", edit));
         }
 
-        // Baileys' form: the one device as the only participant (whatsmeow puts the enc at the top; servers take both).
-        var participant = new Node("to", NodeAttributes.Of(("jid", deviceJid)), [BuildEnc(encrypted, null, edit is not null, retryCount)]);
-        var children = new List<Node> { new("participants", null, [participant]) };
+        var children = new List<Node> { BuildEnc(encrypted, null, edit is not null, Math.Max(retryCount, 1)) };
         if (encrypted.Type == SignalMessageType.PreKey && deviceIdentity is { Length: > 0 })
         {
             children.Add(new Node("device-identity", null, deviceIdentity));

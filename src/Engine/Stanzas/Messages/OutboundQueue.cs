@@ -7,6 +7,7 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Session;
 using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Storage;
 
 namespace WaEngine.Engine.Stanzas.Messages;
@@ -21,7 +22,7 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// the next login (same id, so peers dedupe). While the line cannot send, a sweep timer expires what waits too long.
 /// Everything but the pass itself runs on the line's loop.
 /// </summary>
-internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, StatusPublisher statuses, TimeProvider time, ILogger logger)
+internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, StatusPublisher statuses, TimeProvider time, ILogger logger)
 {
     /// <summary>Planned messages that may wait for the loop at once.</summary>
     public const int InFlight = 32;
@@ -32,6 +33,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     private bool _resendAfterLogin;
     private bool _sweeping;
     private readonly List<StatusUpdate> _sent = [];
+    private readonly HashSet<string> _resendIds = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A send command: the message is stored as queued and the caller gets it back (or why not: WrongState when the
@@ -111,19 +113,32 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         _passAgain = false;
         var resend = _resendAfterLogin;
         _resendAfterLogin = false;
+        var resendIds = _resendIds.ToHashSet(StringComparer.Ordinal);
+        _resendIds.Clear();
         var generation = context.Generation;
         var meJid = Jid.Parse(me);
+        Jid? meLid = context.Paired?.Lid is { } lidText && Jid.TryParse(lidText, out var parsedLid) ? parsedLid : null;
         return StanzaOutcome.Run("send_queue", async (mailbox, cancellationToken) =>
         {
             try
             {
-                await PassAsync(connection, generation, meJid, resend, mailbox, cancellationToken).ConfigureAwait(false);
+                await PassAsync(connection, generation, meJid, meLid, resend, resendIds, mailbox, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 mailbox.TryPost(new LineMail.SendPassEnded(generation));
             }
         });
+    }
+
+    /// <summary>
+    /// Sends our message <paramref name="msgId"/> again (same id) in the next pass, though it was written already: the
+    /// server refused it (463) and a privacy token was issued since (SERVER-RULES R2).
+    /// </summary>
+    public StanzaOutcome ResendWritten(string msgId, LineContext context)
+    {
+        _resendIds.Add(msgId);
+        return Kick(context);
     }
 
     /// <summary>A pass ended: store what its last batch left, then start the next pass if more was queued meanwhile.</summary>
@@ -152,12 +167,14 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             // Written: its sent status joins the batch. Should the line die before the batch is stored, the message is
             // still "sending" and goes out again (same id) after the next login.
             _sent.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Sent, null, time.GetUtcNow()));
-            mail.Done.TrySetResult(true);
+            if (mail.Plan.Phash is { } phash)
+            {
+                hashes.Remember(message.MsgId, phash, mail.Plan.ListedUsers ?? []);
+            }
         }
         catch (Exception ex) when (ex is SignalException or Crypto.CryptoException or InvalidProtocolBufferException)
         {
             _sent.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Failed, $"encryption failed: {ex.Message}", time.GetUtcNow()));
-            mail.Done.TrySetResult(true);
         }
         catch (Exception ex) when (ex is System.Threading.Channels.ChannelClosedException or LineException)
         {
@@ -166,9 +183,18 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             return;
         }
 
-        if (mail.FlushAfter || _sent.Count >= InFlight)
+        // The pass hears of the write only once the batch ending with it is stored: it reads the queue again after its
+        // last message, and a message still marked sending there would go out a second time.
+        try
         {
-            await FlushAsync(context.Lifetime).ConfigureAwait(false);
+            if (mail.FlushAfter || _sent.Count >= InFlight)
+            {
+                await FlushAsync(context.Lifetime).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            mail.Done.TrySetResult(true);
         }
     }
 
@@ -217,13 +243,29 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         }
     }
 
-    private async Task PassAsync(LineConnection connection, int generation, Jid me, bool resendUnacknowledged, LineMailbox mailbox, CancellationToken cancellationToken)
+    private async Task PassAsync(LineConnection connection, int generation, Jid me, Jid? meLid, bool resendUnacknowledged, HashSet<string> resendIds, LineMailbox mailbox, CancellationToken cancellationToken)
     {
-        var window = new Queue<(OutboundEntry Entry, Task<bool> Written)>();
+        var window = new Queue<(OutboundEntry Entry, Task<bool> Written, string? IssueTo)>();
+        var issuances = new List<Task>();
+        try
+        {
+            await PlanAndWriteAsync(connection, generation, me, meLid, resendUnacknowledged, resendIds, window, issuances, mailbox, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Our privacy tokens issued after the writes (R2) finish with the pass; a failed one is logged by the keeper.
+            await Task.WhenAll(issuances).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PlanAndWriteAsync(
+        LineConnection connection, int generation, Jid me, Jid? meLid, bool resendUnacknowledged, HashSet<string> resendIds,
+        Queue<(OutboundEntry Entry, Task<bool> Written, string? IssueTo)> window, List<Task> issuances, LineMailbox mailbox, CancellationToken cancellationToken)
+    {
         while (!cancellationToken.IsCancellationRequested)
         {
             var pending = (await messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false))
-                .Where(e => resendUnacknowledged || e.Message.Status != MessageStatus.Sent)
+                .Where(e => resendUnacknowledged || e.Message.Status != MessageStatus.Sent || resendIds.Remove(e.Message.MsgId))
                 .ToList();
             resendUnacknowledged = false;
             if (pending.Count == 0)
@@ -256,7 +298,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 SendPlan plan;
                 try
                 {
-                    plan = await planner.PlanAsync(connection, entry.ToJid, me, cancellationToken).ConfigureAwait(false);
+                    plan = await planner.PlanAsync(connection, entry.ToJid, me, meLid, cancellationToken).ConfigureAwait(false);
                 }
                 catch (SendRefusedException ex)
                 {
@@ -267,8 +309,8 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                 var last = ReferenceEquals(entry, pending[^1]) || window.Count + 1 >= InFlight;
                 await mailbox.PostAsync(new LineMail.PlanReady(generation, entry, plan, written, FlushAfter: last), cancellationToken).ConfigureAwait(false);
-                window.Enqueue((entry, written.Task));
-                if (window.Count >= InFlight && !await DrainOldestAsync(window, cancellationToken).ConfigureAwait(false))
+                window.Enqueue((entry, written.Task, plan.IssueDue ? plan.TokenContact : null));
+                if (window.Count >= InFlight && !await DrainOldestAsync(connection, window, issuances, cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -276,7 +318,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
 
             while (window.Count > 0)
             {
-                if (!await DrainOldestAsync(window, cancellationToken).ConfigureAwait(false))
+                if (!await DrainOldestAsync(connection, window, issuances, cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -284,11 +326,17 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         }
     }
 
-    private async Task<bool> DrainOldestAsync(Queue<(OutboundEntry Entry, Task<bool> Written)> window, CancellationToken cancellationToken)
+    private async Task<bool> DrainOldestAsync(
+        LineConnection connection, Queue<(OutboundEntry Entry, Task<bool> Written, string? IssueTo)> window, List<Task> issuances, CancellationToken cancellationToken)
     {
-        var (entry, written) = window.Dequeue();
+        var (entry, written, issueTo) = window.Dequeue();
         if (await written.WaitAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (issueTo is not null)
+            {
+                issuances.Add(tokens.IssueAsync(connection, issueTo, cancellationToken));
+            }
+
             return true;
         }
 

@@ -2,6 +2,7 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas.Devices;
+using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Session;
 using WaEngine.Engine.Storage;
 
@@ -12,12 +13,17 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// or stale) and prekey bundles for devices without a session. It only reads Signal state; sessions are built and
 /// messages encrypted in the loop.
 /// </summary>
-internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMessageStore messages, TimeProvider time)
+internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMessageStore messages, PrivacyTokenKeeper tokens, TimeProvider time)
 {
-    /// <summary>The devices to encrypt <paramref name="chatJid"/>'s message for: the peer's, and our own others.</summary>
+    /// <summary>
+    /// The devices to encrypt <paramref name="chatJid"/>'s message for: the peer's, and our own others. The whole stanza
+    /// is addressed in one namespace (SERVER-RULES R1): by LID when both the peer's LID and ours are known (LID first,
+    /// as WhatsApp's clients send direct messages), else by phone number. The Signal session of each device stays the one
+    /// its messages to us come from (its LID session when the peer writes to us by LID, else its phone-number one).
+    /// </summary>
     /// <exception cref="LineException">An iq failed or timed out (the message stays queued).</exception>
     /// <exception cref="SendRefusedException">The recipient has no devices (not on WhatsApp).</exception>
-    public async Task<SendPlan> PlanAsync(LineConnection connection, string chatJid, Jid me, CancellationToken cancellationToken)
+    public async Task<SendPlan> PlanAsync(LineConnection connection, string chatJid, Jid me, Jid? meLid, CancellationToken cancellationToken)
     {
         var chat = Jid.Parse(chatJid);
         var ownUser = new Jid(me.User, JidServers.WhatsApp).ToString();
@@ -28,29 +34,40 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
             throw new SendRefusedException($"{chatJid} has no WhatsApp devices (the number is not on WhatsApp).");
         }
 
-        var targets = new List<SendTarget>();
-        var peerLid = chat.Server == JidServers.Lid ? null : await messages.FindLidForPnAsync(chat.ToString(), cancellationToken).ConfigureAwait(false);
-        // A peer that addressed us by LID has its sessions under its LID: keep talking to those.
-        var peerUser = chat;
-        if (peerLid is not null && Jid.TryParse(peerLid, out var lidJid)
-            && await signal.Sessions.LoadSessionAsync(SignalAddress.ForUser(lidJid.User, SignalAddress.LidDomainType, 0), cancellationToken).ConfigureAwait(false) is { HasCurrentSession: true })
+        var peerPn = chat.Server == JidServers.Lid ? await KnownUserAsync(messages.FindPnForLidAsync(chat.ToString(), cancellationToken)).ConfigureAwait(false) : chat;
+        var peerLid = chat.Server == JidServers.Lid ? chat : await KnownUserAsync(messages.FindLidForPnAsync(chat.ToString(), cancellationToken)).ConfigureAwait(false);
+        var ownLid = meLid is { } lid ? new Jid(lid.User, JidServers.Lid) : (Jid?)null;
+        var byLid = peerLid is not null && ownLid is not null;
+        if (!byLid && peerPn is null)
         {
-            peerUser = new Jid(lidJid.User, JidServers.Lid);
+            throw new SendRefusedException($"{chatJid} is a LID whose phone number is unknown, and this line has no LID of its own to write to it with.");
         }
 
-        var toSelf = chat.User == me.User;
+        var stanzaPeer = byLid ? peerLid!.Value : peerPn!.Value;
+        var stanzaOwn = byLid ? ownLid!.Value : new Jid(me.User, JidServers.WhatsApp);
+
+        // The peer's sessions live under its LID once it has written to us by LID; otherwise under its phone number.
+        var sessionPeer = peerPn ?? peerLid!.Value;
+        if (peerLid is { } knownLid
+            && (peerPn is null || await signal.Sessions.LoadSessionAsync(SignalAddress.ForUser(knownLid.User, SignalAddress.LidDomainType, 0), cancellationToken).ConfigureAwait(false) is { HasCurrentSession: true }))
+        {
+            sessionPeer = knownLid;
+        }
+
+        var targets = new List<SendTarget>();
+        var toSelf = chat.User == me.User || (ownLid is { } selfLid && chat.User == selfLid.User);
         foreach (var device in toSelf ? [] : peer.DeviceIds)
         {
-            var target = peerUser with { Device = (ushort)device };
-            targets.Add(new SendTarget(DeviceJid.Format(target), AddressOf(target), Own: false));
+            targets.Add(new SendTarget(DeviceJid.Format(HostedDevice.Of(stanzaPeer, device)), AddressOf(sessionPeer with { Device = (ushort)device }), Own: false));
         }
 
         if (lists.GetValueOrDefault(ownUser) is { } own)
         {
-            foreach (var device in own.DeviceIds.Where(d => d != (me.Device ?? 0)))
+            // Our own hosted device, if the account has one, is the business's Cloud API, not a companion to mirror to.
+            foreach (var device in own.DeviceIds.Where(d => d != (me.Device ?? 0) && d != HostedDevice.Id))
             {
-                var target = new Jid(me.User, JidServers.WhatsApp, (ushort)device);
-                targets.Add(new SendTarget(DeviceJid.Format(target), AddressOf(target), Own: true));
+                var session = new Jid(me.User, JidServers.WhatsApp, (ushort)device);
+                targets.Add(new SendTarget(DeviceJid.Format(stanzaOwn with { Device = (ushort)device }), AddressOf(session), Own: true));
             }
         }
 
@@ -84,7 +101,19 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
             throw new SendRefusedException($"No device of {chatJid} has published keys.");
         }
 
-        return new SendPlan(targets, bundles);
+        // R2: the contact's token rides along when one lives; ours is issued after the message is written when due.
+        if (toSelf)
+        {
+            return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles);
+        }
+
+        var contact = (peerLid ?? peerPn!.Value).ToString();
+        var (tcToken, issueDue) = await tokens.ForSendAsync(contact, cancellationToken).ConfigureAwait(false);
+        // R16: the devices the lists name (before any without keys are dropped), ours included, as the server counts them.
+        var listed = peer.DeviceIds.Select(d => HostedDevice.Of(stanzaPeer, d))
+            .Concat((lists.GetValueOrDefault(ownUser)?.DeviceIds ?? []).Select(d => HostedDevice.Of(stanzaOwn, d)));
+        return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles, contact, tcToken, issueDue,
+            ParticipantHash.Of(listed), [peer.UserJid, ownUser]);
     }
 
     /// <summary>Fetches the prekey bundles of <paramref name="deviceJids"/>.</summary>
@@ -97,6 +126,9 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
     /// <summary>The Signal address of a device JID (LID devices live in the LID domain).</summary>
     public static SignalAddress AddressOf(Jid device) =>
         SignalAddress.ForUser(device.User, device.Server == JidServers.Lid ? SignalAddress.LidDomainType : 0, device.Device ?? 0);
+
+    private static async Task<Jid?> KnownUserAsync(Task<string?> lookup) =>
+        await lookup.ConfigureAwait(false) is { } text && Jid.TryParse(text, out var jid) ? jid with { Device = null } : null;
 
     private async Task<Dictionary<string, DeviceList>> DevicesAsync(LineConnection connection, IReadOnlyList<string> users, CancellationToken cancellationToken)
     {

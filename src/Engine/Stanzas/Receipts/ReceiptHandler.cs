@@ -4,6 +4,7 @@ using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Session;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas.Messages;
+using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Storage;
 
 namespace WaEngine.Engine.Stanzas.Receipts;
@@ -12,10 +13,11 @@ namespace WaEngine.Engine.Stanzas.Receipts;
 /// Receipts, in one place: the server's acks of our messages, delivery and read receipts moving their status, retry
 /// receipts answered with a resend, and the read receipts we send. Called only on the line's loop.
 /// </summary>
-internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages, StatusPublisher statuses, MessageEncryptor encryptor, SendPlanner planner, TimeProvider time, ILogger logger)
+internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages, StatusPublisher statuses, MessageEncryptor encryptor, SendPlanner planner, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, TimeProvider time, ILogger logger)
 {
     private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesHonored = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _resentAfter463 = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A receipt for messages we sent: delivered and read advance their status; a retry gets a resend (a fresh bundle
@@ -100,12 +102,48 @@ internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages
             return StanzaOutcome.None;
         }
 
+        var sent = hashes.Take(id);
         if (ack.Attr("error") is { } code)
         {
-            await statuses.AdvanceAsync(id, ours.ChatJid, MessageStatus.Failed, $"server error {code}: {ServerErrors.Describe(code)}", context.Lifetime).ConfigureAwait(false);
+            // R2: a 1:1 message refused for want of a privacy token gets our token issued (once per bucket) and goes
+            // out once more, carrying the token the issuance answered with; a second 463 fails it.
+            if (code == "463" && context.Connection is { } connection && Jid.TryParse(ours.ChatJid, out var chat)
+                && chat.Server is JidServers.WhatsApp or JidServers.Lid && !_resentAfter463.Contains(id))
+            {
+                if (_resentAfter463.Count >= RetryBookkeepingLimit)
+                {
+                    _resentAfter463.Clear();
+                }
+
+                _resentAfter463.Add(id);
+                var contact = await tokens.ContactKeyAsync(ours.ChatJid, context.Lifetime).ConfigureAwait(false);
+                var generation = context.Generation;
+                LineLog.TokenRecovery(logger, id, contact);
+                return StanzaOutcome.Run("privacy_token_463", async (mailbox, cancellationToken) =>
+                {
+                    await tokens.IssueAsync(connection, contact, cancellationToken).ConfigureAwait(false);
+                    await mailbox.PostAsync(new LineMail.ResendAfterToken(generation, id), cancellationToken).ConfigureAwait(false);
+                });
+            }
+
+            var reason = code == "463" && _resentAfter463.Contains(id)
+                ? $"server error 463: {ServerErrors.Describe(code)} (our privacy token was issued and the message sent once more; refused again)"
+                : $"server error {code}: {ServerErrors.Describe(code)}";
+            await statuses.AdvanceAsync(id, ours.ChatJid, MessageStatus.Failed, reason, context.Lifetime).ConfigureAwait(false);
         }
         else
         {
+            // R16: a server phash that differs from ours means a device list we sent by was stale: drop it, so the next
+            // message fetches it afresh.
+            if (sent is { } written && ack.Attr("phash") is { } serverHash && serverHash != written.Hash)
+            {
+                LineLog.ParticipantHashDiffers(logger, id, written.Hash, serverHash);
+                foreach (var user in written.Users)
+                {
+                    await messages.ForgetDeviceListAsync(user, context.Lifetime).ConfigureAwait(false);
+                }
+            }
+
             await statuses.AdvanceAsync(id, ours.ChatJid, MessageStatus.ServerAck, null, context.Lifetime).ConfigureAwait(false);
         }
 

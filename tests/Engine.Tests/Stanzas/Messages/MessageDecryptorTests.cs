@@ -316,5 +316,12 @@ public sealed class MessageDecryptorTests
         public Task SaveDeviceListAsync(DeviceList devices, CancellationToken cancellationToken) => inner.SaveDeviceListAsync(devices, cancellationToken);
 
         public Task ForgetDeviceListAsync(string userJid, CancellationToken cancellationToken) => inner.ForgetDeviceListAsync(userJid, cancellationToken);
+
+        public Task<PrivacyTokenState?> GetPrivacyTokenAsync(string contactJid, CancellationToken cancellationToken) => inner.GetPrivacyTokenAsync(contactJid, cancellationToken);
+
+        public Task SavePrivacyTokenAsync(string contactJid, byte[] token, DateTimeOffset timestamp, CancellationToken cancellationToken) =>
+            inner.SavePrivacyTokenAsync(contactJid, token, timestamp, cancellationToken);
+
+        public Task SaveTokenIssuedAsync(string contactJid, DateTimeOffset issuedAt, CancellationToken cancellationToken) => inner.SaveTokenIssuedAsync(contactJid, issuedAt, cancellationToken);
     }
 }
