@@ -147,6 +147,7 @@ public sealed class SendingRuleTests
     public async Task R3_the_engine_answers_a_retry_receipt_in_the_reference_shape_and_baileys_rc14_is_refused_with_479()
     {
         await using var world = await MessagingWorld.StartAsync();
+        world.ExpectedBreaches.Add("R3");
 
         // Engine → Baileys: Baileys cannot decrypt, asks again, and the engine's resend is taken.
         await FaultAsync(world, BobPhone + ":1@s.whatsapp.net", "corrupt_next");
