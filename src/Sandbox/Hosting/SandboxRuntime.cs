@@ -70,7 +70,8 @@ public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactor
         var media = await MediaHost.StartAsync(options, authority, loggerFactory, cancellationToken).ConfigureAwait(false);
         var accounts = new AccountRegistry(database, time);
         var keys = new DeviceKeyStore(database);
-        var network = new SandboxNetwork(staticKey, chain, accounts, keys, new StanzaQueue(database, time), () => new MediaConnInfo(media.AuthToken, media.HostAndPort), _rules, time, loggerFactory, Login, options.AckTimeout, options.RequirePrivacyTokens);
+        var network = new SandboxNetwork(staticKey, chain, accounts, keys, new StanzaQueue(database, time), () => new MediaConnInfo(media.AuthToken, media.HostAndPort), _rules, time, loggerFactory, Login, options.AckTimeout, options.RequirePrivacyTokens, database);
+        await network.PrivacyTokens.LoadAsync(cancellationToken).ConfigureAwait(false);
         var phones = new VirtualPhones(options.DataFolder, database, accounts, keys, network, time, loggerFactory.CreateLogger<VirtualPhones>());
         network.AttachPrimaryDevices(phones);
         foreach (var account in await accounts.ListAsync(cancellationToken).ConfigureAwait(false))

@@ -25,11 +25,11 @@ public sealed class SandboxNetwork
     private readonly TimeProvider _time;
 
     /// <summary>Creates the network over the sandbox's stores and keys; <paramref name="ackTimeout"/> is how long a device may leave a stanza unacked (R6; default <see cref="SandboxOptions.DefaultAckTimeout"/>).</summary>
-    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory, LoginRules loginRules, TimeSpan? ackTimeout = null, bool requirePrivacyTokens = false)
+    public SandboxNetwork(KeyPair staticKey, byte[] certificateChain, AccountRegistry accounts, DeviceKeyStore keys, StanzaQueue queue, Func<MediaConnInfo> mediaConn, RuleBook rules, TimeProvider time, ILoggerFactory loggerFactory, LoginRules loginRules, TimeSpan? ackTimeout = null, bool requirePrivacyTokens = false, Storage.SandboxDatabase? database = null)
     {
         Rules = rules;
         Login = loginRules;
-        PrivacyTokens = new PrivacyTokens(rules, time, requirePrivacyTokens);
+        PrivacyTokens = new PrivacyTokens(rules, time, requirePrivacyTokens, database);
         IdentityChanges = new IdentityChanges(rules);
         _time = time;
         HostedDevices = new HostedDevices(rules);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dapper;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,9 +17,10 @@ namespace WaEngine.Sandbox.Rules;
 /// (429). Each account has an NCT salt; a <c>&lt;cstoken&gt;</c> is HMAC-SHA256(salt of the sender, recipient LID JID).
 /// A message with a token that does not check out is refused with 463; a first message to an account never in contact
 /// with the sender that carries no token is refused only when <see cref="RequireForStrangers"/> is set (else counted).
-/// State lives for the sandbox's run. Thread-safe.
+/// State is kept in the sandbox's database when it has one (<see cref="LoadAsync"/>): a restart forgets no token,
+/// contact or salt, as WhatsApp's servers never do. Thread-safe.
 /// </summary>
-public sealed class PrivacyTokens(RuleBook rules, TimeProvider time, bool requireForStrangers)
+public sealed class PrivacyTokens(RuleBook rules, TimeProvider time, bool requireForStrangers, Storage.SandboxDatabase? database = null)
 {
     /// <summary>One bucket: seven days, as WhatsApp's <c>tctoken_duration</c> AB prop.</summary>
     public const long BucketSeconds = 604_800;
@@ -35,7 +37,37 @@ public sealed class PrivacyTokens(RuleBook rules, TimeProvider time, bool requir
     public bool RequireForStrangers => requireForStrangers;
 
     /// <summary>The account's NCT salt (created on first use).</summary>
-    public byte[] SaltOf(string phone) => _salts.GetOrAdd(phone, _ => RandomNumberGenerator.GetBytes(32));
+    public byte[] SaltOf(string phone) => _salts.GetOrAdd(phone, p =>
+    {
+        var salt = RandomNumberGenerator.GetBytes(32);
+        Persist("INSERT OR IGNORE INTO privacy_salts (phone, salt) VALUES (@p, @salt);", new { p, salt });
+        return salt;
+    });
+
+    /// <summary>Reads what an earlier run of the sandbox kept: issued tokens, contacts and salts.</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        if (database is null)
+        {
+            return;
+        }
+
+        await using var connection = await database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var row in await connection.QueryAsync<(string Issuer, string Contact, byte[] Token, long IssuedAt)>("SELECT issuer, contact, token, issued_at FROM privacy_issued;").ConfigureAwait(false))
+        {
+            _issued[(row.Issuer, row.Contact)] = new Issued(row.Token, row.IssuedAt);
+        }
+
+        foreach (var (a, b) in await connection.QueryAsync<(string, string)>("SELECT a, b FROM privacy_contacts;").ConfigureAwait(false))
+        {
+            _contacts[(a, b)] = true;
+        }
+
+        foreach (var (phone, salt) in await connection.QueryAsync<(string, byte[])>("SELECT phone, salt FROM privacy_salts;").ConfigureAwait(false))
+        {
+            _salts[phone] = salt;
+        }
+    }
 
     /// <summary>The cstoken <paramref name="sender"/> attaches to a message to <paramref name="recipient"/>.</summary>
     public byte[] CsToken(SandboxAccount sender, SandboxAccount recipient)
@@ -46,7 +78,14 @@ public sealed class PrivacyTokens(RuleBook rules, TimeProvider time, bool requir
     }
 
     /// <summary>Remembers that two accounts exchanged a message (either way): no token is needed between them from now on.</summary>
-    public void RecordContact(string phoneA, string phoneB) => _contacts[Pair(phoneA, phoneB)] = true;
+    public void RecordContact(string phoneA, string phoneB)
+    {
+        var (a, b) = Pair(phoneA, phoneB);
+        if (_contacts.TryAdd((a, b), true))
+        {
+            Persist("INSERT OR IGNORE INTO privacy_contacts (a, b) VALUES (@a, @b);", new { a, b });
+        }
+    }
 
     /// <summary>The accounts that have exchanged a message with <paramref name="phone"/>.</summary>
     public IReadOnlyList<string> ContactsOf(string phone) =>
@@ -123,6 +162,9 @@ public sealed class PrivacyTokens(RuleBook rules, TimeProvider time, bool requir
 
         var token = new Issued(RandomNumberGenerator.GetBytes(24), now);
         _issued[key] = token;
+        Persist(
+            "INSERT INTO privacy_issued (issuer, contact, token, issued_at) VALUES (@issuer, @contact, @token, @at) ON CONFLICT (issuer, contact) DO UPDATE SET token = excluded.token, issued_at = excluded.issued_at;",
+            new { issuer = issuer.Phone, contact = contact.Phone, token = token.Token, at = now });
         return new IssuedToken(token.Token, now);
     }
 
@@ -141,6 +183,18 @@ public sealed class PrivacyTokens(RuleBook rules, TimeProvider time, bool requir
     {
         var cutoff = (time.GetUtcNow().ToUnixTimeSeconds() / BucketSeconds - (Buckets - 1)) * BucketSeconds;
         return _issued.TryGetValue((issuer, contact), out var token) && token.IssuedAt >= cutoff ? token : null;
+    }
+
+    /// <summary>Writes one change through at once (small, rare writes: issuances, first contacts, new salts).</summary>
+    private void Persist(string sql, object parameters)
+    {
+        if (database is null)
+        {
+            return;
+        }
+
+        using var connection = database.Connect();
+        connection.Execute(sql, parameters);
     }
 
     private static (string, string) Pair(string a, string b) => string.CompareOrdinal(a, b) <= 0 ? (a, b) : (b, a);

@@ -38,6 +38,14 @@ public sealed class SandboxDatabase
         return connection;
     }
 
+    /// <summary>A new open connection, opened synchronously (for small writes on paths that are not async).</summary>
+    public SqliteConnection Connect()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
