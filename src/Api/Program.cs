@@ -44,6 +44,18 @@ if (!sandbox)
         return 2;
     }
 }
+else
+{
+    try
+    {
+        WhatsAppConnection.PresencePulseOf(builder.Configuration);
+    }
+    catch (InvalidOperationException wrong)
+    {
+        await Console.Error.WriteLineAsync($"waengine: cannot start: {wrong.Message}");
+        return 2;
+    }
+}
 
 WebhookOptions webhookOptions;
 try

@@ -41,6 +41,8 @@ public class HostingTests
     [InlineData("WhatsApp__TrustedRootKey", "AAAA", "3 bytes (expected 32)")]
     [InlineData("WAENGINE_ADMIN_KEY", "only-twenty-three-chars", "at least 24")]
     [InlineData("Logging__Format", "xml", "'simple' or 'json'")]
+    [InlineData("WhatsApp__PresencePulse", "often", "WhatsApp__PresencePulse is 'often'")]
+    [InlineData("WhatsApp__PresencePulse", "00:00:10", "at least 00:01:00")]
     public async Task A_wrong_whatsapp_setting_stops_the_service_at_start_with_the_reason(string name, string value, string reason)
     {
         using var data = new TempFolder();

@@ -28,10 +28,10 @@ public static class WhatsAppConnection
         {
             var address = ListenAddress(services);
             var url = new UriBuilder(address) { Scheme = address.StartsWith("https", StringComparison.Ordinal) ? "wss" : "ws", Path = "/sandbox/ws/chat" }.Uri;
-            return new LineOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey, Versions = versions };
+            return new LineOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey, Versions = versions, PresencePulse = PresencePulseOf(configuration) };
         }
 
-        return FromConfiguration(configuration) with { Versions = versions };
+        return FromConfiguration(configuration) with { Versions = versions, PresencePulse = PresencePulseOf(configuration) };
     }
 
     /// <summary>Where the in-process sandbox publishes WhatsApp Web's version (its <c>sw.js</c>), on this service's own address.</summary>
@@ -60,7 +60,30 @@ public static class WhatsAppConnection
             ?? throw new InvalidOperationException("The service has no listen address yet; lines start after it listens.");
 
     /// <summary>Checks the WhatsApp settings; throws <see cref="InvalidOperationException"/> saying what is wrong.</summary>
-    public static void Validate(IConfiguration configuration) => FromConfiguration(configuration);
+    public static void Validate(IConfiguration configuration)
+    {
+        FromConfiguration(configuration);
+        PresencePulseOf(configuration);
+    }
+
+    /// <summary>
+    /// <c>WhatsApp__PresencePulse</c>: how often a connected line announces itself available for a moment (SERVER-RULES
+    /// R17), default one day; <c>00:00:00</c> turns it off; from one minute up.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The setting is not such a time span.</exception>
+    public static TimeSpan PresencePulseOf(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var setting = configuration["WhatsApp:PresencePulse"];
+        if (string.IsNullOrWhiteSpace(setting))
+        {
+            return TimeSpan.FromDays(1);
+        }
+
+        return TimeSpan.TryParse(setting, System.Globalization.CultureInfo.InvariantCulture, out var pulse) && (pulse == TimeSpan.Zero || pulse >= TimeSpan.FromMinutes(1))
+            ? pulse
+            : throw new InvalidOperationException($"WhatsApp__PresencePulse is '{setting}': it must be 00:00:00 (off) or a time span of at least 00:01:00, such as 1.00:00:00.");
+    }
 
     private static LineOptions FromConfiguration(IConfiguration configuration)
     {

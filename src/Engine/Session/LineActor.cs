@@ -306,6 +306,10 @@ public sealed class LineActor : IAsyncDisposable
                 // Only a login the server keeps answering ends the backoff: one it accepts and then ignores does not.
                 _reconnectAttempt = 0;
                 await TransitionToAsync(LineStatus.Connected, "logged_in").ConfigureAwait(false);
+                await PulsePresenceIfDueAsync().ConfigureAwait(false);
+                break;
+            case LineMail.PresencePulseDue m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Connected:
+                await PulsePresenceIfDueAsync().ConfigureAwait(false);
                 break;
             case LineMail.LoginUnanswered m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Connecting:
                 await ReconnectLaterAsync("login_unanswered").ConfigureAwait(false);
@@ -611,6 +615,7 @@ public sealed class LineActor : IAsyncDisposable
         _link = ended.Next();
         _chores.Cancel(KeepaliveSlot);
         _chores.Cancel(QrSlot);
+        _chores.Cancel(PresenceSlot);
         _parts.Pairing.Reset();
         if (ended.Connection is { } connection)
         {
@@ -633,6 +638,36 @@ public sealed class LineActor : IAsyncDisposable
         LineLog.ReconnectScheduled(_logger, delay, attempt + 1);
         _chores.Schedule(new ScheduledMail(ReconnectSlot, delay, new LineMail.ReconnectDue(_link.Generation)));
     }
+
+    /// <summary>
+    /// R17: announces the line available for a moment, then unavailable again (so the phone keeps its notifications and
+    /// delivery receipts stay inactive), when the last pulse is <see cref="LineOptions.PresencePulse"/> old or there was
+    /// none; then schedules the next one.
+    /// </summary>
+    private async Task PulsePresenceIfDueAsync()
+    {
+        if (_options.PresencePulse <= TimeSpan.Zero || _link.Connection is not { } connection)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var wait = _lastPresencePulse is { } last ? last + _options.PresencePulse - now : TimeSpan.Zero;
+        if (wait <= TimeSpan.Zero)
+        {
+            var name = _options.ClientPayload.PushName;
+            await connection.SendAsync(ConnectionStanzas.BuildPresence(available: true, name), _lifetime.Token).ConfigureAwait(false);
+            await connection.SendAsync(ConnectionStanzas.BuildPresence(available: false, name), _lifetime.Token).ConfigureAwait(false);
+            _lastPresencePulse = now;
+            wait = _options.PresencePulse;
+        }
+
+        _chores.Schedule(new ScheduledMail(PresenceSlot, wait, new LineMail.PresencePulseDue(_link.Generation)));
+    }
+
+    private DateTimeOffset? _lastPresencePulse;
+
+    private const string PresenceSlot = "presence";
 
     private TimeSpan SilenceLimit => _options.KeepAliveInterval + _options.KeepAliveSlack;
 

@@ -102,6 +102,9 @@ internal abstract record LineMail
     /// </summary>
     public sealed record LoginUnanswered(int Generation, string Detail) : LineMail;
 
+    /// <summary>Time for the presence pulse (R17) on the connection of <paramref name="Generation"/>.</summary>
+    public sealed record PresencePulseDue(int Generation) : LineMail;
+
     public sealed record LogoutAnswered(int Generation, TaskCompletionSource Done) : Command(Done);
 
     /// <summary>

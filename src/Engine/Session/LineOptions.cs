@@ -35,6 +35,13 @@ public sealed record LineOptions
     /// <summary>Limit for an answer to one of our iqs. Default 20 s.</summary>
     public TimeSpan IqTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How often a connected line announces itself available for a moment (then unavailable again), so WhatsApp does
+    /// not log it out as an inactive companion (SERVER-RULES R17; GOWA pulses daily). The first pulse goes out when the
+    /// line connects. Default one day; <see cref="TimeSpan.Zero"/> turns it off.
+    /// </summary>
+    public TimeSpan PresencePulse { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>How long logout waits for the server to confirm the device removal before wiping anyway. Default 5 s.</summary>
     public TimeSpan LogoutTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -107,6 +114,10 @@ public sealed record LineOptions
         RequirePositive(NextQrTimeout, nameof(NextQrTimeout));
         RequirePositive(ConnectTimeout, nameof(ConnectTimeout));
         RequirePositive(IqTimeout, nameof(IqTimeout));
+        if (PresencePulse < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"PresencePulse must be zero (off) or positive (was {PresencePulse}).", nameof(PresencePulse));
+        }
         RequirePositive(LogoutTimeout, nameof(LogoutTimeout));
         ArgumentNullException.ThrowIfNull(Reconnect, nameof(Reconnect));
         Reconnect.Validate();

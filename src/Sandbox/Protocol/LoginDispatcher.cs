@@ -45,6 +45,14 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
             return;
         }
 
+        if (deviceId != 0 && Rules.Activity.LogsOut(device.Jid, account.Phone, deviceId))
+        {
+            LogLoginRefusedByRule(device.Jid, "401 (inactive companion, R17)");
+            await pairing.RemoveDeviceAsync(account.Phone, deviceId, cancellationToken).ConfigureAwait(false);
+            await connection.CloseAsync(new Node("failure", NodeAttributes.Of(("reason", "401"), ("location", "sandbox")))).ConfigureAwait(false);
+            return;
+        }
+
         connection.Device = device;
         AckWatch.Attach(connection, time);
         if (devices.Replace(account.Phone, deviceId, connection) is { } previous)
@@ -99,6 +107,11 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
                 break;
             case "presence":
                 connection.PresenceAvailable = DeliveryReceiptRule.AnnouncedAvailability(node) ?? connection.PresenceAvailable;
+                if (DeliveryReceiptRule.AnnouncedAvailability(node) == true)
+                {
+                    Rules.Activity.Announced(device.Account.Phone, device.DeviceId);
+                }
+
                 break;
             case "receipt":
                 connection.Acks?.ReceiptSent(node);

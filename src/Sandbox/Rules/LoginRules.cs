@@ -27,7 +27,11 @@ public sealed class LoginRules
         Passkeys = new PasskeyGate(rules);
         Pace = new LoginPace(options.LoginsPerSecond, rules, time);
         Replacements = new ReplacementWatch(ReplacedAgainWindow, rules, time);
+        Activity = new CompanionActivity(rules, time, CompanionActivity.DefaultLimit);
     }
+
+    /// <summary>R17: companions that look inactive are logged out.</summary>
+    public CompanionActivity Activity { get; }
 
     /// <summary>R8: the minimum and the published WhatsApp Web version.</summary>
     public ClientVersionPolicy Versions { get; }

@@ -41,6 +41,9 @@ public sealed class LineActorTests : IAsyncLifetime
             // the server's answers arrive on real time, so one jump of the manual clock past a whole interval would
             // otherwise look like silence.
             KeepAliveInterval = TimeSpan.FromMinutes(30),
+
+            // Shorter than the keepalive interval, so the pulse test's jump meets no keepalive tick.
+            PresencePulse = TimeSpan.FromMinutes(10),
         };
         _database = await LineDatabase.OpenAsync(Path.Combine(_folder.Path, "line.db"), CancellationToken.None);
         _line = new LineActor(new LineId(1), _options, new SqliteCredentialStore(_database), new SqliteSignalStore(_database), new SqliteMessageStore(_database, _time), new SqliteStatusJournal(_database),
@@ -143,6 +146,33 @@ public sealed class LineActorTests : IAsyncLifetime
         _time.Advance(delay);
         var back = await _events.NextAsync<StatusChanged>(e => e.Change.To is LineStatus.Reconnecting or LineStatus.Connected);
         Assert.Equal((LineStatus.Connected, "logged_in"), (back.Change.To, back.Change.Reason));
+    }
+
+    [Fact]
+    public async Task R17_a_connected_line_announces_itself_available_when_it_connects_and_again_each_pulse_interval()
+    {
+        var device = await PairAsync("15550009011");
+        var deviceId = int.Parse(device.Split(':', '@')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var activity = _sandbox.Runtime.Login.Activity;
+        await UntilAsync(() => activity.Announcements("15550009011", deviceId) >= 1, "the first pulse at connect");
+
+        // The next pulse is due one interval later on the line's clock (a day by default).
+        await _time.TimerDueAsync(_options.PresencePulse);
+        Assert.Equal(1, activity.Announcements("15550009011", deviceId));
+        _time.Advance(_options.PresencePulse);
+        await UntilAsync(() => activity.Announcements("15550009011", deviceId) >= 2, "the next pulse");
+        Assert.Equal(LineStatus.Connected, _line.Status);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        // The sandbox hears the pulse on real time, over the in-memory transport.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no {what} within 30 s");
+            await Task.Delay(20);
+        }
     }
 
     [Fact]

@@ -28,6 +28,11 @@ public static class ConnectionStanzas
     /// <summary>Asks how many one-time prekeys the server holds.</summary>
     public static Node BuildPreKeyCount(string id) => BuildIq(id, "get", "encrypt", new Node("count"));
 
+    /// <summary>Our own presence: available (online) or unavailable, with our push name when we have one (the references always send one).</summary>
+    public static Node BuildPresence(bool available, string? pushName) => pushName is { Length: > 0 } name
+        ? new("presence", NodeAttributes.Of(("name", name.Replace("@", "", StringComparison.Ordinal)), ("type", available ? "available" : "unavailable")))
+        : new("presence", NodeAttributes.Of(("type", available ? "available" : "unavailable")));
+
     /// <summary>Leaves passive mode after login (the server then delivers the offline queue).</summary>
     public static Node BuildPassiveActive(string id) => BuildIq(id, "set", "passive", new Node("active"));
 
