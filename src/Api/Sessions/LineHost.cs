@@ -30,6 +30,23 @@ public sealed partial class LineHost(LineRegistry registry, ILineOwner lines, Li
     public async Task<LineActor> ActorAsync(LineId id, CancellationToken cancellationToken) =>
         (await LineAsync(id, cancellationToken).ConfigureAwait(false)).Actor;
 
+    /// <summary>
+    /// The line's actor for a send: a stopped line that was running when the service stopped is about to be restored,
+    /// so it is told to expect its start (and takes sends into its queue) even before the restore reaches it — the
+    /// service listens a moment before the restore begins.
+    /// </summary>
+    public async Task<LineActor> ActorForSendAsync(LineId id, CancellationToken cancellationToken)
+    {
+        var owned = await LineAsync(id, cancellationToken).ConfigureAwait(false);
+        if (owned.Actor.Status == LineStatus.Stopped && !owned.Actor.StartExpected
+            && await owned.Credentials.GetDesiredRunningAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await owned.Actor.ExpectStartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return owned.Actor;
+    }
+
     /// <summary>The line's database (opened when needed; its actor is not created for that).</summary>
     public Task<LineDatabase> DatabaseAsync(LineId id, CancellationToken cancellationToken) => databases.OpenAsync(id, cancellationToken);
 

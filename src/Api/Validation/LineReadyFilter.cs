@@ -17,7 +17,7 @@ public sealed class LineReadyFilter(LineHost host) : IEndpointFilter
         ArgumentNullException.ThrowIfNull(next);
         var http = context.HttpContext;
         var line = LineTokenFilter.LineOf(http);
-        var actor = await host.ActorAsync(line.Id, http.RequestAborted).ConfigureAwait(false);
+        var actor = await host.ActorForSendAsync(line.Id, http.RequestAborted).ConfigureAwait(false);
         var own = await host.OwnJidAsync(line.Id, http.RequestAborted).ConfigureAwait(false);
         if (SendReadiness.Refusal(line.Id, actor.Status, own is not null, actor.StartExpected) is { } refusal)
         {
