@@ -31,30 +31,21 @@ catch (InvalidOperationException wrong)
 }
 
 var registry = await LineRegistry.OpenAsync(dataFolder.Path, TimeProvider.System, CancellationToken.None);
-if (!sandbox)
+// A wrong WhatsApp__Url, WhatsApp__TrustedRootKey (both unused in sandbox mode) or WhatsApp__PresencePulse stops the
+// service at start with the reason, not at the first call.
+try
 {
-    // A wrong WhatsApp__Url or WhatsApp__TrustedRootKey stops the service at start with the reason, not at the first call.
-    try
+    if (!sandbox)
     {
         WhatsAppConnection.Validate(builder.Configuration);
     }
-    catch (InvalidOperationException wrong)
-    {
-        await Console.Error.WriteLineAsync($"waengine: cannot start: {wrong.Message}");
-        return 2;
-    }
+
+    WhatsAppConnection.PresencePulseOf(builder.Configuration);
 }
-else
+catch (InvalidOperationException wrong)
 {
-    try
-    {
-        WhatsAppConnection.PresencePulseOf(builder.Configuration);
-    }
-    catch (InvalidOperationException wrong)
-    {
-        await Console.Error.WriteLineAsync($"waengine: cannot start: {wrong.Message}");
-        return 2;
-    }
+    await Console.Error.WriteLineAsync($"waengine: cannot start: {wrong.Message}");
+    return 2;
 }
 
 WebhookOptions webhookOptions;

@@ -60,11 +60,7 @@ public static class WhatsAppConnection
             ?? throw new InvalidOperationException("The service has no listen address yet; lines start after it listens.");
 
     /// <summary>Checks the WhatsApp settings; throws <see cref="InvalidOperationException"/> saying what is wrong.</summary>
-    public static void Validate(IConfiguration configuration)
-    {
-        FromConfiguration(configuration);
-        PresencePulseOf(configuration);
-    }
+    public static void Validate(IConfiguration configuration) => FromConfiguration(configuration);
 
     /// <summary>
     /// <c>WhatsApp__PresencePulse</c>: how often a connected line announces itself available for a moment (SERVER-RULES
