@@ -59,7 +59,7 @@ public static class WhatsAppConnection
         services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("The service has no listen address yet; lines start after it listens.");
 
-    /// <summary>Checks the WhatsApp settings; throws <see cref="InvalidOperationException"/> saying what is wrong.</summary>
+    /// <summary>Checks <c>WhatsApp__Url</c> and <c>WhatsApp__TrustedRootKey</c>; throws <see cref="InvalidOperationException"/> saying what is wrong.</summary>
     public static void Validate(IConfiguration configuration) => FromConfiguration(configuration);
 
     /// <summary>
