@@ -32,7 +32,7 @@ internal sealed record InjectedFault(string Kind, long? LineId, DateTimeOffset A
 internal sealed partial class SoakRun : IAsyncDisposable
 {
     private static readonly string[] FaultCycle =
-        ["drop", "stream_error", "mute", "corrupt_next", "receiver_restart", "delay", "service_kill", "drop_stanzas", "sandbox_restart"];
+        ["drop", "stream_error", "mute", "corrupt_next", "receiver_restart", "lose_message", "delay", "service_kill", "drop_stanzas", "sandbox_restart"];
 
     private readonly Settings _settings;
     private readonly string _marker = "soakmsg" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
@@ -496,6 +496,7 @@ internal sealed partial class SoakRun : IAsyncDisposable
                     "drop" => new { device_jid = line.DeviceJid, kind },
                     "stream_error" => new { device_jid = line.DeviceJid, kind, code = "515" },
                     "mute" => new { device_jid = line.DeviceJid, kind, count = 3 },
+                    "lose_message" => new { device_jid = line.DeviceJid, kind, count = 1 },
                     "delay" => new { device_jid = line.DeviceJid, kind, ms = 3000, count = 5 },
                     "corrupt_next" => new { device_jid = line.DeviceJid, kind, count = 2 },
                     "drop_stanzas" => new { device_jid = line.DeviceJid, kind, count = 3 },

@@ -292,6 +292,10 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.KeepaliveTick m when current.IsCurrent(m.Generation) && current.Connection is { } connection && connection.IsSilent(SilenceLimit):
                 await ReconnectLaterAsync("keepalive_timeout").ConfigureAwait(false);
                 break;
+            case LineMail.KeepaliveTick m when current.IsCurrent(m.Generation) && current.Connection is not null && _parts.Unacked.Overdue(_options.ServerAckTimeout):
+                LineLog.AckOverdue(_logger, _parts.Unacked.LongestWait() ?? TimeSpan.Zero);
+                await ReconnectLaterAsync("ack_timeout").ConfigureAwait(false);
+                break;
             case LineMail.VersionChecked m when current.IsCurrent(m.Generation): await OnVersionCheckedAsync(m).ConfigureAwait(false); break;
             case LineMail.BanExpired m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Failed:
                 await StartCoreAsync("ban_expired").ConfigureAwait(false);
@@ -584,12 +588,13 @@ public sealed class LineActor : IAsyncDisposable
 
         var connection = mail.Connection;
         _link = _link with { Connection = connection, LoggedIn = false };
+        _parts.Unacked.Clear();
         connection.Start();
         // On the timer's thread: a connection that hears from the server gets its ping straight into its outbox; only
         // a silent one (or a full outbox) wakes the loop, which decides whether the connection is dead.
         _chores.Repeat(KeepaliveSlot, _options.KeepAliveInterval, () =>
         {
-            if (connection.IsSilent(SilenceLimit) || !connection.TrySendPing())
+            if (connection.IsSilent(SilenceLimit) || _parts.Unacked.Overdue(_options.ServerAckTimeout) || !connection.TrySendPing())
             {
                 _mailbox.TryPost(new LineMail.KeepaliveTick(mail.Generation));
             }

@@ -14,6 +14,9 @@ internal static partial class LineLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {Generation} closed: {Reason}")]
     public static partial void ConnectionClosed(ILogger logger, int generation, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A message written {Waited} ago is still not acked by the server though the connection answers pings: replacing the connection (what it lost goes out again)")]
+    public static partial void AckOverdue(ILogger logger, TimeSpan waited);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconnecting in {Delay} (attempt {Attempt})")]
     public static partial void ReconnectScheduled(ILogger logger, TimeSpan delay, int attempt);
 

@@ -20,6 +20,13 @@ public sealed record LineOptions
     /// </summary>
     public TimeSpan KeepAliveSlack { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A message written to a connection that still answers pings but has not been acked by the server after this long
+    /// was lost on the way: the connection is replaced and the message sent again (same id). WhatsApp acks every message
+    /// stanza; whatsmeow gives a send 75 s. Default 60 s.
+    /// </summary>
+    public TimeSpan ServerAckTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long the first QR code of a pair-device list is shown. Default 60 s.</summary>
     public TimeSpan FirstQrTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -110,6 +117,7 @@ public sealed record LineOptions
 
         RequirePositive(KeepAliveInterval, nameof(KeepAliveInterval));
         RequirePositive(KeepAliveSlack, nameof(KeepAliveSlack));
+        RequirePositive(ServerAckTimeout, nameof(ServerAckTimeout));
         RequirePositive(FirstQrTimeout, nameof(FirstQrTimeout));
         RequirePositive(NextQrTimeout, nameof(NextQrTimeout));
         RequirePositive(ConnectTimeout, nameof(ConnectTimeout));

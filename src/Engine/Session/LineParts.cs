@@ -24,6 +24,9 @@ internal sealed record LineParts(
     ReceiptHandler Receipts,
     OutboundQueue Outbound)
 {
+    /// <summary>Our messages written on the current connection and not acked yet (the keepalive checks them).</summary>
+    public required UnackedSends Unacked { get; init; }
+
     /// <summary>Asks our phone for messages that arrived unavailable (R15).</summary>
     public PlaceholderResender? Placeholders { get; init; }
 
@@ -35,10 +38,11 @@ internal sealed record LineParts(
         var statuses = new StatusPublisher(lineId, messages, events, time);
         var tokens = new PrivacyTokenKeeper(options, messages, time, logger);
         var hashes = new SentParticipantHashes();
-        var planner = new SendPlanner(options, signal, messages, tokens, time);
-        var encryptor = new MessageEncryptor(signal, keys, trust, logger);
+        var addresses = new SessionAddresses(signal, messages, logger);
+        var planner = new SendPlanner(options, signal, messages, tokens, time, addresses);
+        var encryptor = new MessageEncryptor(signal, keys, trust, addresses, logger);
         var placeholders = new PlaceholderResender(signal, keys, trust, planner, time, logger);
-        var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders);
+        var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders, addresses);
         var connection = new ConnectionHandler(options, credentials, logger);
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
@@ -46,7 +50,8 @@ internal sealed record LineParts(
         var notifications = new NotificationHandler(messages);
         var callHandler = new CallHandler(lineId, calls, time);
         var identities = new IdentityChangeHandler(messages, signal, tokens, logger);
-        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, time, logger);
+        var unacked = new UnackedSends(time);
+        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, time, logger, unacked);
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
         {
@@ -58,7 +63,7 @@ internal sealed record LineParts(
             ["receipt"] = (node, context) => new(receipts.HandleReceiptAsync(node, context)),
             ["call"] = (node, context) => new(callHandler.HandleAsync(node, context)),
             ["ib"] = (_, _) => ValueTask.FromResult(StanzaOutcome.None),
-            ["ack"] = (node, context) => node.Attr("class") == "message" ? new(receipts.HandleMessageAckAsync(node, context)) : ValueTask.FromResult(StanzaOutcome.None),
+            ["ack"] = (node, context) => node.Attr("class") == "message" ? new(AckedAsync(node, context)) : ValueTask.FromResult(StanzaOutcome.None),
         };
         var iqs = new Dictionary<(string Type, string Child), StanzaHandler>
         {
@@ -76,6 +81,16 @@ internal sealed record LineParts(
             ["passkey_prologue_request"] = (_, context) => ValueTask.FromResult(ConnectionHandler.HandlePasskeyRequest(context)),
             ["privacy_token"] = (node, context) => new(tokens.HandlePrivacyTokenNotificationAsync(node, context)),
         };
-        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders };
+        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Unacked = unacked };
+
+        Task<StanzaOutcome> AckedAsync(Node ack, LineContext context)
+        {
+            if (ack.Attr("id") is { } id)
+            {
+                unacked.Acked(id);
+            }
+
+            return receipts.HandleMessageAckAsync(ack, context);
+        }
     }
 }

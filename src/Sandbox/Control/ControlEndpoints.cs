@@ -277,11 +277,12 @@ public static class ControlEndpoints
             "error_ack" => FaultKind.ErrorAck,
             "corrupt_next" => FaultKind.CorruptNext,
             "mute" => FaultKind.Mute,
+            "lose_message" => FaultKind.LoseMessage,
             _ => (FaultKind?)null,
         };
         if (kind is null)
         {
-            return JsonBody.Error($"kind must be one of drop, stream_error, delay, drop_stanzas, error_ack, corrupt_next, mute (not '{body.Kind}').", param: "kind");
+            return JsonBody.Error($"kind must be one of drop, stream_error, delay, drop_stanzas, error_ack, corrupt_next, mute, lose_message (not '{body.Kind}').", param: "kind");
         }
 
         if (body.Ms is < 0 or > 600_000 || body.Count is < 0 or > 100_000)

@@ -11,6 +11,7 @@ internal sealed class DeviceFaults
     private int _errorAckCode = 463;
     private int _corruptCount;
     private int _muteCount;
+    private int _loseCount;
 
     public void Arm(FaultKind kind, int count, int ms, int? code)
     {
@@ -35,6 +36,9 @@ internal sealed class DeviceFaults
                 case FaultKind.Mute:
                     _muteCount = count;
                     break;
+                case FaultKind.LoseMessage:
+                    _loseCount = count;
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a per-stanza fault.");
             }
@@ -55,6 +59,9 @@ internal sealed class DeviceFaults
 
     /// <summary>Whether to ignore the next stanza the device sent.</summary>
     public bool TakeMute() => Take(ref _muteCount);
+
+    /// <summary>Whether to lose the next message the device sends to another account.</summary>
+    public bool TakeLoseMessage() => Take(ref _loseCount);
 
     private bool Take(ref int counter)
     {

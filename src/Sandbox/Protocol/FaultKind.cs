@@ -23,4 +23,10 @@ public enum FaultKind
 
     /// <summary>Ignore the next <c>count</c> stanzas the device sends (no answer, no ack): a server that has gone quiet without closing.</summary>
     Mute,
+
+    /// <summary>
+    /// Take the device's next <c>count</c> messages to other accounts and neither route nor ack them, while everything else
+    /// flows: a message lost between the client and the server on a connection that still answers pings.
+    /// </summary>
+    LoseMessage,
 }

@@ -45,6 +45,12 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             return;
         }
 
+        if (!toOwnAccount && message.Attr("category") != "peer" && devices.ArmedFaults(sender.Account.Phone, sender.DeviceId)?.TakeLoseMessage() == true)
+        {
+            LogFaultLost(id, to.ToString());
+            return;
+        }
+
         // R2: a 1:1 message (not a retry resend, not to our own account) carries a valid privacy token or goes to a contact.
         var recipient = toOwnAccount || message.Attr("category") == "peer" || MessageShapeRules.IsRetryResend(message) || to.Server is not (JidServers.WhatsApp or JidServers.Lid)
             ? null
@@ -328,6 +334,9 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox fault: error ack {Code} for message {Id} to {To}")]
     private partial void LogFaultErrorAck(int code, string id, string to);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox fault: message {Id} to {To} lost (neither routed nor acked)")]
+    private partial void LogFaultLost(string id, string to);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox fault: dropped a <{Tag}> to {Phone}:{Device}")]
     private partial void LogFaultDropped(string phone, int device, string tag);

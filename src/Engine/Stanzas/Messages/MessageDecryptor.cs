@@ -19,10 +19,11 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// it shares the Signal state with <see cref="MessageEncryptor"/>, which runs there too. A crash before the commit
 /// means the server redelivers; after it, the store dedupes.
 /// </summary>
-internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISignalStore signal, IMessageStore messages, SignalKeyGenerator keys, IdentityTrust trust, LineEventHub events, TimeProvider time, ILogger logger, PlaceholderResender? placeholders = null)
+internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISignalStore signal, IMessageStore messages, SignalKeyGenerator keys, IdentityTrust trust, LineEventHub events, TimeProvider time, ILogger logger, PlaceholderResender? placeholders = null, SessionAddresses? sessionAddresses = null)
 {
     private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesSent = new(StringComparer.Ordinal);
+    private readonly SessionAddresses _addresses = sessionAddresses ?? new SessionAddresses(signal, messages, logger);
 
     /// <summary>A <c>message</c> stanza: parsed (a malformed one is nacked 487), decrypted, stored, answered (R7: content that is not a protobuf is nacked 491).</summary>
     public async Task<StanzaOutcome> HandleAsync(Node node, LineContext context)
@@ -85,6 +86,14 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         // a group message depend on each other, so their steps are committed as they go.
         var multipart = incoming.Parts.Count > 1;
         var senderAddress = SendPlanner.AddressOf(sender);
+        var lidHint = incoming.SenderLid is { } senderLid ? senderLid : fromOwnAccount ? meLid : null;
+        if (sender.Server == JidServers.WhatsApp && incoming.SenderLid is { } announced)
+        {
+            _addresses.Remember(sender, announced);
+        }
+
+        var pairwiseAddress = await _addresses.ForDeviceAsync(sender, lidHint, cancellationToken).ConfigureAwait(false);
+        SignalAddress? adopted = null;
         try
         {
             foreach (var part in incoming.Parts)
@@ -94,7 +103,23 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
                 {
                     case "pkmsg" or "msg":
                         var type = part.Type == "pkmsg" ? SignalMessageType.PreKey : SignalMessageType.Whisper;
-                        var result = await trust.RunAsync(() => pairwise.DecryptAsync(senderAddress, type, part.Ciphertext, cancellationToken), cancellationToken).ConfigureAwait(false);
+                        SignalDecryptResult result;
+                        try
+                        {
+                            result = await trust.RunAsync(() => pairwise.DecryptAsync(pairwiseAddress, type, part.Ciphertext, cancellationToken), cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (SignalException ex) when (ex.Kind is not (SignalErrorKind.Duplicate or SignalErrorKind.UntrustedIdentity))
+                        {
+                            // A store from before one-session-per-device: the peer may still be on the phone-number session.
+                            if (await _addresses.FallbackAsync(sender, pairwiseAddress, cancellationToken).ConfigureAwait(false) is not { } fallback)
+                            {
+                                throw;
+                            }
+
+                            result = await trust.RunAsync(() => pairwise.DecryptAsync(fallback, type, part.Ciphertext, cancellationToken), cancellationToken).ConfigureAwait(false);
+                            adopted = fallback;
+                        }
+
                         plaintext = result.Plaintext;
                         if (multipart)
                         {
@@ -200,6 +225,11 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (adopted is { } usedFallback)
+        {
+            await _addresses.AdoptAsync(usedFallback, pairwiseAddress, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var record in fresh)

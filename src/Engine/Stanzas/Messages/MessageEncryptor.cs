@@ -16,7 +16,7 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// retry receipt. Called only on the line's loop, like <see cref="MessageDecryptor"/>, with which it shares the Signal
 /// state.
 /// </summary>
-internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator keys, IdentityTrust trust, ILogger logger)
+internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator keys, IdentityTrust trust, SessionAddresses addresses, ILogger logger)
 {
     /// <summary>
     /// Builds sessions from the plan's bundles, encrypts <paramref name="entry"/> for every target (our own devices get
@@ -57,15 +57,16 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
     public async Task<Node> EncryptRetryAsync(RetryRequest retry, PreKeyBundle? bundle, DeviceCredentials credentials, CancellationToken cancellationToken)
     {
         var cipher = new SessionCipher(signal, keys);
-        var address = SendPlanner.AddressOf(retry.Device);
+        var me = Jid.Parse(credentials.Me!);
+        var own = retry.Device.User == me.User;
+        Jid? ownLid = own && credentials.Lid is { } lidText && Jid.TryParse(lidText, out var lid) ? lid : null;
+        var address = await addresses.ForDeviceAsync(retry.Device, ownLid, cancellationToken).ConfigureAwait(false);
         if ((retry.Keys ?? bundle) is { } fresh)
         {
             var setup = await trust.RunAsync(() => cipher.ProcessPreKeyBundleAsync(address, fresh, cancellationToken), cancellationToken).ConfigureAwait(false);
             await signal.CommitAsync(setup, cancellationToken).ConfigureAwait(false);
         }
 
-        var me = Jid.Parse(credentials.Me!);
-        var own = retry.Device.User == me.User;
         var content = Message.Parser.ParseFrom(retry.Message.Content);
         var plain = own ? DeviceSentCopy(content, retry.Message.ChatJid).ToByteArray() : retry.Message.Content;
         var encrypted = await cipher.EncryptAsync(address, WhatsAppPadding.Pad(plain, SecureRandomSource.Instance), cancellationToken).ConfigureAwait(false);

@@ -22,7 +22,7 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// the next login (same id, so peers dedupe). While the line cannot send, a sweep timer expires what waits too long.
 /// Everything but the pass itself runs on the line's loop.
 /// </summary>
-internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, StatusPublisher statuses, TimeProvider time, ILogger logger)
+internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, StatusPublisher statuses, TimeProvider time, ILogger logger, UnackedSends? unacked = null)
 {
     /// <summary>Planned messages that may wait for the loop at once.</summary>
     public const int InFlight = 32;
@@ -163,6 +163,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         {
             var stanza = await encryptor.EncryptAsync(mail.Entry, mail.Plan, credentials, context.Lifetime).ConfigureAwait(false);
             await connection.SendAsync(stanza, context.Lifetime).ConfigureAwait(false);
+            unacked?.Written(message.MsgId);
 
             // Written: its sent status joins the batch. Should the line die before the batch is stored, the message is
             // still "sending" and goes out again (same id) after the next login.

@@ -48,6 +48,7 @@ internal sealed partial class PlaceholderResender(ISignalStore signal, SignalKey
         var me = Jid.Parse(meText);
         var key = KeyOf(incoming, me);
         var phone = PhoneOf(me);
+        var meLid = OwnLid(context.Paired);
         var generation = context.Generation;
         return new StanzaOutcome
         {
@@ -57,7 +58,8 @@ internal sealed partial class PlaceholderResender(ISignalStore signal, SignalKey
                 new BackgroundWork("placeholder_bundle", async (mailbox, cancellationToken) =>
                 {
                     PreKeyBundle? bundle = null;
-                    if (await signal.Sessions.LoadSessionAsync(SendPlanner.AddressOf(phone), cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
+                    var address = await planner.Addresses.ForDeviceAsync(phone, meLid, cancellationToken).ConfigureAwait(false);
+                    if (await signal.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
                     {
                         var deviceJid = DeviceJid.Format(phone);
                         bundle = (await planner.FetchBundlesAsync(connection, [deviceJid], cancellationToken).ConfigureAwait(false)).GetValueOrDefault(deviceJid);
@@ -84,7 +86,7 @@ internal sealed partial class PlaceholderResender(ISignalStore signal, SignalKey
         }
 
         var me = Jid.Parse(meText);
-        var address = SendPlanner.AddressOf(PhoneOf(me));
+        var address = await planner.Addresses.ForDeviceAsync(PhoneOf(me), OwnLid(credentials), context.Lifetime).ConfigureAwait(false);
         var cipher = new SessionCipher(signal, keys);
         if (mail.Bundle is { } bundle)
         {
@@ -128,6 +130,9 @@ internal sealed partial class PlaceholderResender(ISignalStore signal, SignalKey
     }
 
     private static Jid PhoneOf(Jid me) => new(me.User, JidServers.WhatsApp, 0);
+
+    private static Jid? OwnLid(DeviceCredentials? credentials) =>
+        credentials?.Lid is { } text && Jid.TryParse(text, out var lid) ? lid with { Device = null, Agent = null } : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {Id} arrived unavailable ({Type}, sent {Timestamp}); not asked for again (R15: fanout types and messages older than 14 days are not)")]
     private static partial void LogSkipped(ILogger logger, string id, string type, long timestamp);

@@ -13,13 +13,18 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// or stale) and prekey bundles for devices without a session. It only reads Signal state; sessions are built and
 /// messages encrypted in the loop.
 /// </summary>
-internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMessageStore messages, PrivacyTokenKeeper tokens, TimeProvider time)
+internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMessageStore messages, PrivacyTokenKeeper tokens, TimeProvider time, SessionAddresses? sessionAddresses = null)
 {
+    private readonly SessionAddresses _addresses = sessionAddresses ?? new SessionAddresses(signal, messages, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+    /// <summary>Where each device's one Signal session lives (the retry and placeholder paths resolve through it too).</summary>
+    public SessionAddresses Addresses => _addresses;
+
     /// <summary>
     /// The devices to encrypt <paramref name="chatJid"/>'s message for: the peer's, and our own others. The whole stanza
     /// is addressed in one namespace (SERVER-RULES R1): by LID when both the peer's LID and ours are known (LID first,
-    /// as WhatsApp's clients send direct messages), else by phone number. The Signal session of each device stays the one
-    /// its messages to us come from (its LID session when the peer writes to us by LID, else its phone-number one).
+    /// as WhatsApp's clients send direct messages), else by phone number. Each device has one Signal session whatever the
+    /// stanza's namespace: under its LID once known, else under its phone number (<see cref="SessionAddresses"/>).
     /// </summary>
     /// <exception cref="LineException">An iq failed or timed out (the message stays queued).</exception>
     /// <exception cref="SendRefusedException">The recipient has no devices (not on WhatsApp).</exception>
@@ -46,19 +51,14 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
         var stanzaPeer = byLid ? peerLid!.Value : peerPn!.Value;
         var stanzaOwn = byLid ? ownLid!.Value : new Jid(me.User, JidServers.WhatsApp);
 
-        // The peer's sessions live under its LID once it has written to us by LID; otherwise under its phone number.
-        var sessionPeer = peerPn ?? peerLid!.Value;
-        if (peerLid is { } knownLid
-            && (peerPn is null || await signal.Sessions.LoadSessionAsync(SignalAddress.ForUser(knownLid.User, SignalAddress.LidDomainType, 0), cancellationToken).ConfigureAwait(false) is { HasCurrentSession: true }))
-        {
-            sessionPeer = knownLid;
-        }
-
+        // One session per device, under its LID once the LID is known (SessionAddresses), whichever id the stanza carries.
         var targets = new List<SendTarget>();
         var toSelf = chat.User == me.User || (ownLid is { } selfLid && chat.User == selfLid.User);
         foreach (var device in toSelf ? [] : peer.DeviceIds)
         {
-            targets.Add(new SendTarget(DeviceJid.Format(HostedDevice.Of(stanzaPeer, device)), AddressOf(sessionPeer with { Device = (ushort)device }), Own: false));
+            var named = (peerPn ?? peerLid!.Value) with { Device = (ushort)device };
+            var address = await _addresses.ForDeviceAsync(named, peerLid, cancellationToken).ConfigureAwait(false);
+            targets.Add(new SendTarget(DeviceJid.Format(HostedDevice.Of(stanzaPeer, device)), address, Own: false));
         }
 
         if (lists.GetValueOrDefault(ownUser) is { } own)
@@ -66,8 +66,8 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
             // Our own hosted device, if the account has one, is the business's Cloud API, not a companion to mirror to.
             foreach (var device in own.DeviceIds.Where(d => d != (me.Device ?? 0) && d != HostedDevice.Id))
             {
-                var session = new Jid(me.User, JidServers.WhatsApp, (ushort)device);
-                targets.Add(new SendTarget(DeviceJid.Format(stanzaOwn with { Device = (ushort)device }), AddressOf(session), Own: true));
+                var session = await _addresses.ForDeviceAsync(new Jid(me.User, JidServers.WhatsApp, (ushort)device), ownLid, cancellationToken).ConfigureAwait(false);
+                targets.Add(new SendTarget(DeviceJid.Format(stanzaOwn with { Device = (ushort)device }), session, Own: true));
             }
         }
 

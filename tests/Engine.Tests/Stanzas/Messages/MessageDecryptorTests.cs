@@ -47,6 +47,34 @@ public sealed class MessageDecryptorTests
     }
 
     [Fact]
+    public async Task A_peer_has_one_session_under_its_lid_whether_it_writes_by_phone_number_or_by_lid()
+    {
+        // Baileys 7 and whatsmeow keep one session per device, under its LID once known: a peer that learnt the mapping
+        // writes by phone number or by LID with the same session, and so must we decrypt.
+        await using var receiver = await Receiver.OpenAsync();
+        var sender = await Sender.CreateAsync(receiver);
+        const string peerLid = "77700000009@lid";
+        Assert.Equal("receipt", Assert.Single(await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(await sender.PairwiseAsync("m1", "by number")), receiver.Credentials, None)).Tag);
+        var byNumber = SignalAddress.ForUser(Peer, 0);
+        var byLid = SignalAddress.ForUser("77700000009", SignalAddress.LidDomainType, 0);
+        Assert.NotNull(await receiver.Signal.Sessions.LoadSessionAsync(byNumber, None));
+
+        // The mapping becomes known: the phone-number session moves to the LID address on the next message.
+        await receiver.Store.SaveLidMappingAsync(peerLid, Peer + "@s.whatsapp.net", None);
+        Assert.Equal("receipt", Assert.Single(await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(await sender.PairwiseAsync("m2", "still by number")), receiver.Credentials, None)).Tag);
+        Assert.Null(await receiver.Signal.Sessions.LoadSessionAsync(byNumber, None));
+        Assert.True((await receiver.Signal.Sessions.LoadSessionAsync(byLid, None))!.HasCurrentSession);
+
+        // The same session, now written by LID.
+        var byLidStanza = await sender.PairwiseAsync("m3", "by lid");
+        var lidAttributes = byLidStanza.Attributes.ToDictionary(a => a.Key, a => a.Value);
+        lidAttributes["from"] = peerLid;
+        var rewritten = new Node("message", NodeAttributes.Of([.. lidAttributes.Select(a => (a.Key, a.Value))]), byLidStanza.Children);
+        Assert.Equal("receipt", Assert.Single(await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(rewritten), receiver.Credentials, None)).Tag);
+        Assert.Equal("by lid", (await receiver.Store.FindAsync("m3", None))!.Body);
+    }
+
+    [Fact]
     public async Task A_group_message_carrying_its_sender_key_is_decrypted_and_filed_under_the_group()
     {
         await using var receiver = await Receiver.OpenAsync();
