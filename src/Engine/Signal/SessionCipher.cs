@@ -129,7 +129,11 @@ internal sealed class SessionCipher
                 var change = new SignalStateChange();
                 await CheckTrustAsync(address, SignalKey.StripPrefix(attempt.Stored.RemoteIdentityKey.Span), change, cancellationToken)
                     .ConfigureAwait(false);
-                record.ReplaceStateAt(i, attempt.Stored);
+                // A previous state that decrypts is the session the peer writes with: it becomes current, so our answers
+                // go out on it too (libsignal-java/-rust promote it the same way). Answering on another one makes a peer
+                // on libsignal-node (Baileys) try that one first and step its ratchet in its own session before the MAC
+                // fails — a step it keeps, after which its messages no longer decrypt here.
+                record.PromoteStateAt(i, attempt.Stored);
                 return new SignalDecryptResult(plaintext, change.WithSession(address, record));
             }
             catch (SignalException ex) when (ex.Kind != SignalErrorKind.UntrustedIdentity)

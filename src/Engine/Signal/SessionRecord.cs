@@ -68,6 +68,22 @@ public sealed class SessionRecord
     internal StoredSessionState StateAt(int index) =>
         Stored.Current is null ? Stored.Previous[index] : index == 0 ? Stored.Current : Stored.Previous[index - 1];
 
+    /// <summary>
+    /// Puts <paramref name="state"/> in place of the state at <paramref name="index"/> and makes it current (a previous
+    /// state that just decrypted a message is the one the peer uses: libsignal-java and libsignal-rust promote it so).
+    /// </summary>
+    internal void PromoteStateAt(int index, StoredSessionState state)
+    {
+        if (Stored.Current is not null && index == 0)
+        {
+            Stored.Current = state;
+            return;
+        }
+
+        Stored.Previous.RemoveAt(Stored.Current is null ? index : index - 1);
+        Promote(state);
+    }
+
     internal void ReplaceStateAt(int index, StoredSessionState state)
     {
         if (Stored.Current is not null && index == 0)

@@ -77,9 +77,13 @@ public sealed class DeliveryGuaranteeTests
     [Fact]
     public async Task Dropped_connections_and_a_restart_mid_conversation_lose_and_duplicate_nothing()
     {
-        // Lenient: around the drop and the restart the line sometimes cannot decrypt a delivery at first and answers with
-        // a retry receipt; Baileys rc14's resend is in the shape WhatsApp refuses (R3, 479; WhiskeySockets/Baileys#2781),
-        // so under the strict sandbox such a message would be lost, as it would be on WhatsApp with Baileys as the peer.
+        // Lenient: around the drop and the restart both sides sometimes start a session at once (our first message and
+        // Baileys' cross). libsignal-node, under Baileys, tries each of its sessions on a message and steps the ratchet
+        // of the one it tries first before the MAC fails — a step it then stores — so its next messages come on a chain
+        // nobody can read; the line answers with retry receipts, and Baileys rc14's resend is in the shape WhatsApp
+        // refuses (R3, 479; WhiskeySockets/Baileys#2781). Under the strict sandbox such a message is lost, as it would be
+        // on WhatsApp with Baileys as the peer. (The line promotes a previous session that decrypts, as libsignal-java
+        // and -rust do, which avoids the other way into this.)
         // Here the resend is let through (and counted), and nothing may be lost or duplicated.
         await using var world = await MessagingWorld.StartAsync(strict: false);
         world.ExpectedBreaches.Add("R3");
