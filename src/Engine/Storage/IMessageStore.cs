@@ -40,6 +40,16 @@ public interface IMessageStore
     /// <summary>Counts a send attempt of a queued message and marks it sending.</summary>
     Task MarkSendingAsync(string msgId, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary><see cref="MarkSendingAsync(string, DateTimeOffset, CancellationToken)"/> for several messages; a store may write them in one transaction.</summary>
+    async Task MarkSendingAsync(IReadOnlyList<string> msgIds, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(msgIds);
+        foreach (var msgId in msgIds)
+        {
+            await MarkSendingAsync(msgId, at, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// Moves our message <paramref name="msgId"/> to <paramref name="status"/> when
     /// <see cref="MessageStatusNames.CanAdvance"/> allows it (a late delivery receipt never undoes a read), leaves the send

@@ -192,24 +192,43 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
-    public async Task MarkSendingAsync(string msgId, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task MarkSendingAsync(string msgId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        MarkSendingAsync([msgId], at, cancellationToken);
+
+    /// <summary>Marks several queued messages sending in one transaction; none is marked when one is not in the send queue.</summary>
+    public async Task MarkSendingAsync(IReadOnlyList<string> msgIds, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(msgId);
+        ArgumentNullException.ThrowIfNull(msgIds);
+        foreach (var msgId in msgIds)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(msgId);
+        }
+
+        if (msgIds.Count == 0)
+        {
+            return;
+        }
+
         var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = connection.BeginTransaction(deferred: false);
             await using (transaction.ConfigureAwait(false))
             {
-                var counted = await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE send_queue SET attempts = attempts + 1 WHERE msg_id = @msgId;", new { msgId }, transaction, cancellationToken: cancellationToken))
-                    .ConfigureAwait(false);
-                if (counted == 0)
+                var journalled = false;
+                foreach (var msgId in msgIds)
                 {
-                    throw new InvalidOperationException($"Message {msgId} is not in the send queue (unknown, already sent, or failed).");
+                    var counted = await connection.ExecuteAsync(new CommandDefinition(
+                        "UPDATE send_queue SET attempts = attempts + 1 WHERE msg_id = @msgId;", new { msgId }, transaction, cancellationToken: cancellationToken))
+                        .ConfigureAwait(false);
+                    if (counted == 0)
+                    {
+                        throw new InvalidOperationException($"Message {msgId} is not in the send queue (unknown, already sent, or failed).");
+                    }
+
+                    journalled |= await OutboundStatus.AdvanceAsync(connection, transaction, msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false);
                 }
 
-                var journalled = await OutboundStatus.AdvanceAsync(connection, transaction, msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 if (journalled)
                 {

@@ -273,21 +273,11 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 return;
             }
 
-            foreach (var entry in pending)
+            await foreach (var entry in MarkSendingAsync(pending, cancellationToken).ConfigureAwait(false))
             {
-                if (entry.ExpiresAt <= time.GetUtcNow())
-                {
-                    await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, Expired, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
                 if (entry.Message.Status == MessageStatus.Sent)
                 {
                     LineLog.Resending(logger, entry.Message.MsgId);
-                }
-                else
-                {
-                    await messages.MarkSendingAsync(entry.Message.MsgId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 }
 
                 if (entry.Message.Status == MessageStatus.Queued)
@@ -322,6 +312,36 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 {
                     return;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fails what expired and marks the rest sending (what was written before, status sent, keeps its status), a
+    /// window's worth per transaction, ahead of the planning; yields the live entries in queue order.
+    /// </summary>
+    private async IAsyncEnumerable<OutboundEntry> MarkSendingAsync(List<OutboundEntry> pending, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var chunk in pending.Chunk(InFlight))
+        {
+            var live = new List<OutboundEntry>(chunk.Length);
+            foreach (var entry in chunk)
+            {
+                if (entry.ExpiresAt <= time.GetUtcNow())
+                {
+                    await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, Expired, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    live.Add(entry);
+                }
+            }
+
+            var toMark = live.Where(e => e.Message.Status != MessageStatus.Sent).Select(e => e.Message.MsgId).ToList();
+            await messages.MarkSendingAsync(toMark, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            foreach (var entry in live)
+            {
+                yield return entry;
             }
         }
     }
