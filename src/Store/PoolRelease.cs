@@ -26,7 +26,7 @@ internal sealed class PoolRelease : IDisposable
     /// <summary>The owner is in use now: the release waits until <c>idle</c> after the last touch.</summary>
     public void Touch()
     {
-        Volatile.Write(ref _lastTouch, _time.GetTimestamp());
+        Volatile.Write(ref _lastTouch, _time.GetUtcNow().UtcTicks);
         if (Interlocked.CompareExchange(ref _armed, 1, 0) == 0 && Volatile.Read(ref _disposed) == 0)
         {
             _timer.Change(_idle, Timeout.InfiniteTimeSpan);
@@ -39,6 +39,8 @@ internal sealed class PoolRelease : IDisposable
         _timer.Dispose();
     }
 
+    private TimeSpan Quiet() => TimeSpan.FromTicks(_time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastTouch));
+
     private void Fire()
     {
         if (Volatile.Read(ref _disposed) != 0)
@@ -46,7 +48,7 @@ internal sealed class PoolRelease : IDisposable
             return;
         }
 
-        var quiet = _time.GetElapsedTime(Volatile.Read(ref _lastTouch));
+        var quiet = Quiet();
         if (quiet < _idle)
         {
             _timer.Change(_idle - quiet, Timeout.InfiniteTimeSpan);
@@ -57,7 +59,7 @@ internal sealed class PoolRelease : IDisposable
         _release();
 
         // A touch between the check and the disarm found the timer armed and did not re-arm it: arm it for that touch.
-        if (_time.GetElapsedTime(Volatile.Read(ref _lastTouch)) < _idle && Interlocked.CompareExchange(ref _armed, 1, 0) == 0)
+        if (Quiet() < _idle && Interlocked.CompareExchange(ref _armed, 1, 0) == 0)
         {
             _timer.Change(_idle, Timeout.InfiniteTimeSpan);
         }

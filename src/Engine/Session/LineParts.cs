@@ -46,7 +46,7 @@ internal sealed record LineParts(
         var notifications = new NotificationHandler(messages);
         var callHandler = new CallHandler(lineId, calls, time);
         var identities = new IdentityChangeHandler(messages, signal, tokens, logger);
-        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, time, logger);
+        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, new SendPacer(time, Random.Shared.NextDouble), time, logger);
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
         {

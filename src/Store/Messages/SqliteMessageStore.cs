@@ -299,6 +299,65 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
+    public async Task<SendPacing> GetSendPacingAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var row = await connection.QueryFirstOrDefaultAsync<(long GapMs, long JitterMs)?>(new CommandDefinition(
+                "SELECT min_gap_ms, jitter_ms FROM send_pacing WHERE id = 1;", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row is { } found
+                ? new SendPacing { MinGap = TimeSpan.FromMilliseconds(found.GapMs), Jitter = TimeSpan.FromMilliseconds(found.JitterMs) }
+                : SendPacing.Off;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SetSendPacingAsync(SendPacing pacing, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pacing);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                pacing.IsOn
+                    ? "INSERT OR REPLACE INTO send_pacing (id, min_gap_ms, jitter_ms) VALUES (1, @gap, @jitter);"
+                    : "DELETE FROM send_pacing;",
+                new { gap = (long)pacing.MinGap.TotalMilliseconds, jitter = (long)pacing.Jitter.TotalMilliseconds },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ScheduleAsync(IReadOnlyList<(string MsgId, DateTimeOffset At)> schedule, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (schedule.Count == 0)
+        {
+            return;
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                foreach (var (msgId, at) in schedule)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "UPDATE messages SET scheduled_at_ms = @at WHERE msg_id = @msgId AND from_me = 1;",
+                        new { msgId, at = at.ToUnixTimeMilliseconds() },
+                        transaction,
+                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<MessageRecord?> FindAsync(string msgId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(msgId);
