@@ -13,8 +13,12 @@ namespace WaEngine.Store;
 /// </summary>
 public sealed class LineDatabase : IDisposable
 {
-    /// <summary>How long the pooled connections outlive the database's last use.</summary>
-    public static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long the pooled connections outlive the database's last use. Short, because every pooled connection holds
+    /// three descriptors (database, WAL, shared memory) and thousands of lines share the process's limit: only lines
+    /// busy within the last moments hold any.
+    /// </summary>
+    public static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(2);
 
     private readonly string _connectionString;
     private readonly PoolRelease _release;
