@@ -28,7 +28,11 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServiceUnderTest> StartAsync(string name, string assembly, string data, Uri wsUrl, string rootKey)
+    /// <summary>The service's address, for line API calls made with a line's token.</summary>
+    public Uri BaseAddress => _admin.BaseAddress!;
+
+    /// <summary>Starts the build at <paramref name="assembly"/>; <paramref name="environment"/> adds settings (e.g. rate limits).</summary>
+    public static async Task<ServiceUnderTest> StartAsync(string name, string assembly, string data, Uri wsUrl, string rootKey, IReadOnlyDictionary<string, string>? environment = null)
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -49,6 +53,11 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         start.Environment["WhatsApp__TrustedRootKey"] = rootKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment.Remove("WAENGINE_SANDBOX");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name}: dotnet did not start.");
         var log = new StreamWriter(Path.Combine(data, "service.log")) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
@@ -81,8 +90,12 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         throw new TimeoutException($"{name}: no answer on /health within 60 s.");
     }
 
-    /// <summary>Creates a line with a webhook, lets the sandbox's virtual phone <paramref name="phone"/> scan its QR, and waits until it is connected.</summary>
-    public async Task PairLineAsync(HttpClient sandbox, string phone, Uri webhook)
+    /// <summary>
+    /// Creates a line with a webhook (if given; for <paramref name="events"/>, by default messages, statuses and line status), lets
+    /// the sandbox's virtual phone <paramref name="phone"/> scan its QR, waits until it is connected, and returns the
+    /// line's API token.
+    /// </summary>
+    public async Task<string> PairLineAsync(HttpClient sandbox, string phone, Uri? webhook, string[]? events = null)
     {
         var account = await sandbox.PostAsJsonAsync("/sandbox/accounts", new { phone });
         if (!account.IsSuccessStatusCode && account.StatusCode != HttpStatusCode.Conflict)
@@ -93,11 +106,12 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         var created = await _admin.PostAsJsonAsync("/api/sessions", new
         {
             name = "idle " + phone,
-            webhook_url = webhook.ToString(),
-            webhook_events = new[] { "messages.received", "message.status", "session.status" },
+            webhook_url = webhook?.ToString(),
+            webhook_events = events ?? ["messages.received", "message.status", "session.status"],
         });
         created.EnsureSuccessStatusCode();
-        var id = (await created.Content.ReadFromJsonAsync<JsonNode>())!["id"]!.GetValue<long>();
+        var line = (await created.Content.ReadFromJsonAsync<JsonNode>())!;
+        var id = line["id"]!.GetValue<long>();
         var qr = await UntilAsync(async () =>
         {
             var answer = await _admin.GetAsync($"/api/sessions/{id}/qr");
@@ -110,6 +124,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         }
 
         await UntilAsync(async () => await StatusAsync(id) == "connected" ? "connected" : null, $"line {id} connected");
+        return line["token"]!.GetValue<string>();
     }
 
     /// <summary>How many of the service's lines are connected now.</summary>

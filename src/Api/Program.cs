@@ -126,6 +126,7 @@ app.MapApiDocs();
 app.MapDashboard();
 app.MapGet("/health", (WaEngine.Engine.Pairing.WaWebVersionSource versions) => TypedResults.Ok(new HealthAnswer("ok", sandbox, versions.Current.ToString(), versions.LastError))).WithTags("Service").WithName("health").WithSummary("Liveness: the service answers");
 app.MapSessionEndpoints();
+app.MapPacingEndpoints();
 app.MapLineEndpoints();
 app.MapMessageEndpoints();
 app.MapChatEndpoints();

@@ -4,13 +4,24 @@ namespace WaEngine.Store;
 
 /// <summary>
 /// The SQLite database file of one line. Opening it applies the numbered migrations (each in a transaction) and
-/// turns on WAL; every operation then takes a pooled connection for its own duration. The stores that append to the
+/// turns on WAL; every operation then takes a pooled connection for its own duration. A busy line reuses its pooled
+/// connections (opening the file, reading the schema and the WAL checkpoint that closing the last connection runs cost
+/// more than most statements); once the line has not touched its database for <see cref="IdleRelease"/>, the pool is
+/// emptied, so an idle line holds no connection and no file descriptor. The stores that append to the
 /// line's event journal (<c>line_events</c>) raise <see cref="Journalled"/> after their commit, so a reader of the
 /// journal (the webhook worker) sleeps until there is something to read instead of polling.
 /// </summary>
 public sealed class LineDatabase : IDisposable
 {
+    /// <summary>
+    /// How long the pooled connections outlive the database's last use. Short, because every pooled connection holds
+    /// three descriptors (database, WAL, shared memory) and thousands of lines share the process's limit: only lines
+    /// busy within the last moments hold any.
+    /// </summary>
+    public static readonly TimeSpan IdleRelease = TimeSpan.FromSeconds(2);
+
     private readonly string _connectionString;
+    private readonly PoolRelease _release;
 
     private LineDatabase(string path)
     {
@@ -19,10 +30,9 @@ public sealed class LineDatabase : IDisposable
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
-
-            // An idle line holds no SQLite connection: each operation opens the file and closes it again.
-            Pooling = false,
+            Pooling = true,
         }.ToString();
+        _release = new PoolRelease(IdleRelease, ClearPool);
     }
 
     /// <summary>The database file.</summary>
@@ -56,6 +66,7 @@ public sealed class LineDatabase : IDisposable
     /// <summary>An open connection; dispose it when the operation ends.</summary>
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
+        _release.Touch();
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -74,6 +85,12 @@ public sealed class LineDatabase : IDisposable
 
     /// <summary>Releases the pooled connections to the file.</summary>
     public void Dispose()
+    {
+        _release.Dispose();
+        ClearPool();
+    }
+
+    private void ClearPool()
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);

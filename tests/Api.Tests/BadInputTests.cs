@@ -204,6 +204,19 @@ public class BadInputTests(LineApiFixture fixture)
         { "admin", "POST", "/api/sessions/{stopped}/pairing-code", """{"phone":"call me"}""", 400, "invalid_request", "phone" },
         { "admin", "POST", "/api/sessions", """{"name":""}""", 400, "invalid_request", "name" },
         { "admin", "POST", "/api/sessions/{stopped}/logout", null, 409, "wrong_state", null },
+
+        // Send pacing (admin).
+        { "ready", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":1000}""", 401, "unauthorized", null },
+        { "admin", "GET", "/api/sessions/999/pacing", null, 404, "not_found", "id" },
+        { "admin", "PUT", "/api/sessions/999/pacing", """{"min_gap_ms":1000}""", 404, "not_found", "id" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", "[]", 400, "invalid_request", null },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", "{}", 400, "invalid_request", "min_gap_ms" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":-1}""", 400, "invalid_request", "min_gap_ms" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":3600001}""", 400, "invalid_request", "min_gap_ms" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":"2s"}""", 400, "invalid_request", "min_gap_ms" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":1.5}""", 400, "invalid_request", "min_gap_ms" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":1000,"jitter_ms":-5}""", 400, "invalid_request", "jitter_ms" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":1000,"jitter_ms":true}""", 400, "invalid_request", "jitter_ms" },
     };
 
     [Theory]

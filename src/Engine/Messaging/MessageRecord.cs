@@ -56,4 +56,7 @@ public sealed record MessageRecord
 
     /// <summary>True once the sender deleted it for everyone.</summary>
     public bool Revoked { get; init; }
+
+    /// <summary>Our queued message under send pacing: when the queue is to write it (null without pacing).</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
 }

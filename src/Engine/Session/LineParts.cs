@@ -51,7 +51,7 @@ internal sealed record LineParts(
         var callHandler = new CallHandler(lineId, calls, time);
         var identities = new IdentityChangeHandler(messages, signal, tokens, logger);
         var unacked = new UnackedSends(time);
-        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, time, logger, unacked);
+        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, new SendPacer(time, Random.Shared.NextDouble), time, logger, unacked);
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
         {

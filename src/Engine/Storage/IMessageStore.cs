@@ -40,6 +40,26 @@ public interface IMessageStore
     /// <summary>Counts a send attempt of a queued message and marks it sending.</summary>
     Task MarkSendingAsync(string msgId, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>The line's send pacing (<see cref="SendPacing.Off"/> until one is set).</summary>
+    Task<SendPacing> GetSendPacingAsync(CancellationToken cancellationToken) => Task.FromResult(SendPacing.Off);
+
+    /// <summary>Stores the line's send pacing (<see cref="SendPacing.Off"/> turns it off).</summary>
+    Task SetSendPacingAsync(SendPacing pacing, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} keeps no send pacing.");
+
+    /// <summary>Records when each queued message is due to be written (shown as its <see cref="MessageRecord.ScheduledAt"/>).</summary>
+    Task ScheduleAsync(IReadOnlyList<(string MsgId, DateTimeOffset At)> schedule, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary><see cref="MarkSendingAsync(string, DateTimeOffset, CancellationToken)"/> for several messages; a store may write them in one transaction.</summary>
+    async Task MarkSendingAsync(IReadOnlyList<string> msgIds, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(msgIds);
+        foreach (var msgId in msgIds)
+        {
+            await MarkSendingAsync(msgId, at, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// Moves our message <paramref name="msgId"/> to <paramref name="status"/> when
     /// <see cref="MessageStatusNames.CanAdvance"/> allows it (a late delivery receipt never undoes a read), leaves the send

@@ -10,7 +10,8 @@ internal sealed class MessageRow
         m.seq AS Seq, m.msg_id AS MsgId, m.chat_jid AS ChatJid, m.from_me AS FromMe, m.sender_jid AS SenderJid,
         m.sender_pn AS SenderPn, m.sender_lid AS SenderLid, m.type AS Type, m.body AS Body, m.content AS Content,
         m.target_msg_id AS TargetMsgId, m.push_name AS PushName, m.timestamp_ms AS TimestampMs, m.status AS Status,
-        m.error AS Error, m.media_path AS MediaPath, m.edited_at_ms AS EditedAtMs, m.revoked AS Revoked
+        m.error AS Error, m.media_path AS MediaPath, m.edited_at_ms AS EditedAtMs, m.revoked AS Revoked,
+        m.scheduled_at_ms AS ScheduledAtMs
         """;
 
     public long Seq { get; set; }
@@ -49,6 +50,8 @@ internal sealed class MessageRow
 
     public long Revoked { get; set; }
 
+    public long? ScheduledAtMs { get; set; }
+
     public MessageRecord ToRecord() => new()
     {
         MsgId = MsgId,
@@ -68,5 +71,6 @@ internal sealed class MessageRow
         MediaPath = MediaPath,
         EditedAt = EditedAtMs is { } edited ? DateTimeOffset.FromUnixTimeMilliseconds(edited) : null,
         Revoked = Revoked != 0,
+        ScheduledAt = ScheduledAtMs is { } scheduled ? DateTimeOffset.FromUnixTimeMilliseconds(scheduled) : null,
     };
 }

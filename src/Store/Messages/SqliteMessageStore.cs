@@ -192,24 +192,43 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
-    public async Task MarkSendingAsync(string msgId, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task MarkSendingAsync(string msgId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        MarkSendingAsync([msgId], at, cancellationToken);
+
+    /// <summary>Marks several queued messages sending in one transaction; none is marked when one is not in the send queue.</summary>
+    public async Task MarkSendingAsync(IReadOnlyList<string> msgIds, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(msgId);
+        ArgumentNullException.ThrowIfNull(msgIds);
+        foreach (var msgId in msgIds)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(msgId);
+        }
+
+        if (msgIds.Count == 0)
+        {
+            return;
+        }
+
         var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = connection.BeginTransaction(deferred: false);
             await using (transaction.ConfigureAwait(false))
             {
-                var counted = await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE send_queue SET attempts = attempts + 1 WHERE msg_id = @msgId;", new { msgId }, transaction, cancellationToken: cancellationToken))
-                    .ConfigureAwait(false);
-                if (counted == 0)
+                var journalled = false;
+                foreach (var msgId in msgIds)
                 {
-                    throw new InvalidOperationException($"Message {msgId} is not in the send queue (unknown, already sent, or failed).");
+                    var counted = await connection.ExecuteAsync(new CommandDefinition(
+                        "UPDATE send_queue SET attempts = attempts + 1 WHERE msg_id = @msgId;", new { msgId }, transaction, cancellationToken: cancellationToken))
+                        .ConfigureAwait(false);
+                    if (counted == 0)
+                    {
+                        throw new InvalidOperationException($"Message {msgId} is not in the send queue (unknown, already sent, or failed).");
+                    }
+
+                    journalled |= await OutboundStatus.AdvanceAsync(connection, transaction, msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false);
                 }
 
-                var journalled = await OutboundStatus.AdvanceAsync(connection, transaction, msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 if (journalled)
                 {
@@ -277,6 +296,65 @@ public sealed class SqliteMessageStore : IMessageStore
         }
 
         return changed;
+    }
+
+    /// <inheritdoc />
+    public async Task<SendPacing> GetSendPacingAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var row = await connection.QueryFirstOrDefaultAsync<(long GapMs, long JitterMs)?>(new CommandDefinition(
+                "SELECT min_gap_ms, jitter_ms FROM send_pacing WHERE id = 1;", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return row is { } found
+                ? new SendPacing { MinGap = TimeSpan.FromMilliseconds(found.GapMs), Jitter = TimeSpan.FromMilliseconds(found.JitterMs) }
+                : SendPacing.Off;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SetSendPacingAsync(SendPacing pacing, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pacing);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                pacing.IsOn
+                    ? "INSERT OR REPLACE INTO send_pacing (id, min_gap_ms, jitter_ms) VALUES (1, @gap, @jitter);"
+                    : "DELETE FROM send_pacing;",
+                new { gap = (long)pacing.MinGap.TotalMilliseconds, jitter = (long)pacing.Jitter.TotalMilliseconds },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ScheduleAsync(IReadOnlyList<(string MsgId, DateTimeOffset At)> schedule, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (schedule.Count == 0)
+        {
+            return;
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                foreach (var (msgId, at) in schedule)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "UPDATE messages SET scheduled_at_ms = @at WHERE msg_id = @msgId AND from_me = 1;",
+                        new { msgId, at = at.ToUnixTimeMilliseconds() },
+                        transaction,
+                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <inheritdoc />

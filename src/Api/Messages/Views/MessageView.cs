@@ -12,6 +12,7 @@ namespace WaEngine.Api.Messages.Views;
 /// <param name="Status">queued, sending, sent, server_ack, delivery_ack, read, failed (outbound) or received (inbound).</param>
 /// <param name="Timestamp">Unix seconds.</param>
 /// <param name="Error">Why it failed, for status failed; else null.</param>
+/// <param name="ScheduledAt">Under the line's send pacing: when the queue writes (or wrote) our message; else null.</param>
 public sealed record MessageView(
     [property: JsonPropertyName("msg_id")] string MsgId,
     [property: JsonPropertyName("chat_jid")] string ChatJid,
@@ -20,12 +21,13 @@ public sealed record MessageView(
     [property: JsonPropertyName("body")] string? Body,
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("timestamp")] long Timestamp,
-    [property: JsonPropertyName("error")] string? Error)
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("scheduled_at")] DateTimeOffset? ScheduledAt = null)
 {
     /// <summary>The view of a stored message.</summary>
     public static MessageView Of(MessageRecord message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return new(message.MsgId, message.ChatJid, message.FromMe, message.Type, message.Body, message.Status.ToName(), message.Timestamp.ToUnixTimeSeconds(), message.Error);
+        return new(message.MsgId, message.ChatJid, message.FromMe, message.Type, message.Body, message.Status.ToName(), message.Timestamp.ToUnixTimeSeconds(), message.Error, message.ScheduledAt);
     }
 }

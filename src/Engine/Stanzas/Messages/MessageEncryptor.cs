@@ -12,7 +12,7 @@ namespace WaEngine.Engine.Stanzas.Messages;
 
 /// <summary>
 /// The sending half of the Signal work: builds sessions from a plan's bundles, encrypts one message for every target
-/// (our own devices get it wrapped as device-sent) and commits each ratchet step; re-encrypts for a device that sent a
+/// (our own devices get it wrapped as device-sent) and commits the message's ratchet steps in one transaction; re-encrypts for a device that sent a
 /// retry receipt. Called only on the line's loop, like <see cref="MessageDecryptor"/>, with which it shares the Signal
 /// state.
 /// </summary>
@@ -42,11 +42,28 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
             await signal.CommitAsync(setup, cancellationToken).ConfigureAwait(false);
         }
 
+        // The targets are different devices, so no encrypt below reads another's ratchet step: the steps of all targets
+        // are committed together, before the stanza can be written (a device listed twice commits what came before it).
+        var steps = new SignalStateChange();
+        var stepped = new HashSet<SignalAddress>();
         foreach (var target in plan.Targets)
         {
+            if (!stepped.Add(target.Address))
+            {
+                await signal.CommitAsync(steps, cancellationToken).ConfigureAwait(false);
+                steps = new SignalStateChange();
+                stepped.Clear();
+                stepped.Add(target.Address);
+            }
+
             var encrypted = await cipher.EncryptAsync(target.Address, target.Own ? sentCopy : plain, cancellationToken).ConfigureAwait(false);
-            await signal.CommitAsync(encrypted.Changes, cancellationToken).ConfigureAwait(false);
+            steps.Merge(encrypted.Changes);
             participants.Add(MessageStanzas.BuildParticipant(target.DeviceJid, encrypted, MediaTypeOf(content), hide));
+        }
+
+        if (!steps.IsEmpty)
+        {
+            await signal.CommitAsync(steps, cancellationToken).ConfigureAwait(false);
         }
 
         return MessageStanzas.BuildMessage(

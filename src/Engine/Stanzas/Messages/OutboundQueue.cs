@@ -18,11 +18,13 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// <c>sending</c> and planned (device lists, bundles), and each plan goes to the line's loop as
 /// <see cref="LineMail.PlanReady"/>, where it is encrypted and written (<see cref="HandlePlanReadyAsync"/>). Up to
 /// <see cref="InFlight"/> planned messages wait for the loop at once; the loop takes them in queue order, so the order
-/// within every chat is kept, and their <c>sent</c> statuses are stored in one transaction per batch. A lost connection ends the pass; what was not written stays queued and goes out after
+/// within every chat is kept, and their <c>sent</c> statuses are stored in one transaction per batch. Under the line's
+/// <see cref="SendPacing"/> the pass stores when each message is due and writes one at a time, waiting its turn
+/// (<see cref="SendPacer"/>); the wait is the pass's, in the background, so the loop and other lines go on. A lost connection ends the pass; what was not written stays queued and goes out after
 /// the next login (same id, so peers dedupe). While the line cannot send, a sweep timer expires what waits too long.
 /// Everything but the pass itself runs on the line's loop.
 /// </summary>
-internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, StatusPublisher statuses, TimeProvider time, ILogger logger, UnackedSends? unacked = null)
+internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, StatusPublisher statuses, SendPacer pacer, TimeProvider time, ILogger logger, UnackedSends? unacked = null)
 {
     /// <summary>Planned messages that may wait for the loop at once.</summary>
     public const int InFlight = 32;
@@ -274,21 +276,38 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 return;
             }
 
-            foreach (var entry in pending)
+            var pacing = await messages.GetSendPacingAsync(cancellationToken).ConfigureAwait(false);
+            var due = pacing.IsOn ? await ScheduleAsync(pacing, pending, cancellationToken).ConfigureAwait(false) : null;
+            async Task<bool> WaitTurnAsync(OutboundEntry entry)
             {
-                if (entry.ExpiresAt <= time.GetUtcNow())
+                // The gap counts from the write of the message before: let the loop write everything handed to it first.
+                while (window.Count > 0)
                 {
-                    await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, Expired, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    if (!await DrainOldestAsync(connection, window, issuances, cancellationToken).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+                }
+
+                var wait = pacer.NotBefore(pacing, entry.Message.ChatJid, due![entry.Message.MsgId]) - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+            }
+
+            await foreach (var entry in MarkSendingAsync(pending, due is null ? null : WaitTurnAsync, cancellationToken).ConfigureAwait(false))
+            {
+                if (entry is null)
+                {
+                    return;
                 }
 
                 if (entry.Message.Status == MessageStatus.Sent)
                 {
                     LineLog.Resending(logger, entry.Message.MsgId);
-                }
-                else
-                {
-                    await messages.MarkSendingAsync(entry.Message.MsgId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 }
 
                 if (entry.Message.Status == MessageStatus.Queued)
@@ -308,7 +327,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 }
 
                 var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                var last = ReferenceEquals(entry, pending[^1]) || window.Count + 1 >= InFlight;
+                var last = ReferenceEquals(entry, pending[^1]) || window.Count + 1 >= InFlight || due is not null;
                 await mailbox.PostAsync(new LineMail.PlanReady(generation, entry, plan, written, FlushAfter: last), cancellationToken).ConfigureAwait(false);
                 window.Enqueue((entry, written.Task, plan.IssueDue ? plan.TokenContact : null));
                 if (window.Count >= InFlight && !await DrainOldestAsync(connection, window, issuances, cancellationToken).ConfigureAwait(false))
@@ -327,12 +346,53 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         }
     }
 
+    /// <summary>
+    /// Fails what expired and marks the rest sending (what was written before, status sent, keeps its status), a
+    /// window's worth per transaction, ahead of the planning (paced: each when its turn has come, as
+    /// <paramref name="waitTurn"/> says); yields the live entries in queue order, and null when the pass must end.
+    /// </summary>
+    private async IAsyncEnumerable<OutboundEntry?> MarkSendingAsync(
+        List<OutboundEntry> pending, Func<OutboundEntry, Task<bool>>? waitTurn, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Paced, one at a time: a message waiting its turn stays queued (with its scheduled_at) until it is due.
+        foreach (var chunk in pending.Chunk(waitTurn is null ? InFlight : 1))
+        {
+            if (waitTurn is not null && !await waitTurn(chunk[0]).ConfigureAwait(false))
+            {
+                // The connection changed while waiting: the pass ends, everything stays queued.
+                yield return null;
+                yield break;
+            }
+
+            var live = new List<OutboundEntry>(chunk.Length);
+            foreach (var entry in chunk)
+            {
+                if (entry.ExpiresAt <= time.GetUtcNow())
+                {
+                    await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, Expired, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    live.Add(entry);
+                }
+            }
+
+            var toMark = live.Where(e => e.Message.Status != MessageStatus.Sent).Select(e => e.Message.MsgId).ToList();
+            await messages.MarkSendingAsync(toMark, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            foreach (var entry in live)
+            {
+                yield return entry;
+            }
+        }
+    }
+
     private async Task<bool> DrainOldestAsync(
         LineConnection connection, Queue<(OutboundEntry Entry, Task<bool> Written, string? IssueTo)> window, List<Task> issuances, CancellationToken cancellationToken)
     {
         var (entry, written, issueTo) = window.Dequeue();
         if (await written.WaitAsync(cancellationToken).ConfigureAwait(false))
         {
+            pacer.Written(entry.Message.ChatJid);
             if (issueTo is not null)
             {
                 issuances.Add(tokens.IssueAsync(connection, issueTo, cancellationToken));
@@ -345,6 +405,25 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         window.Clear();
         LineLog.PassEnded(logger, entry.Message.MsgId);
         return false;
+    }
+
+    /// <summary>Plans when each pending message is due under <paramref name="pacing"/> and stores what changed.</summary>
+    private async Task<Dictionary<string, DateTimeOffset>> ScheduleAsync(SendPacing pacing, List<OutboundEntry> pending, CancellationToken cancellationToken)
+    {
+        var plan = pacer.Plan(pacing, pending);
+        var due = new Dictionary<string, DateTimeOffset>(pending.Count, StringComparer.Ordinal);
+        var changed = new List<(string MsgId, DateTimeOffset At)>();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            due[pending[i].Message.MsgId] = plan[i];
+            if (pending[i].Message.ScheduledAt != plan[i])
+            {
+                changed.Add((pending[i].Message.MsgId, plan[i]));
+            }
+        }
+
+        await messages.ScheduleAsync(changed, cancellationToken).ConfigureAwait(false);
+        return due;
     }
 
     private async Task<int> ExpireAsync(CancellationToken cancellationToken)

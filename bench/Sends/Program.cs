@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+// Sends on established sessions through the REST API, the way users call it: starts each given build of src/Api in a
+// process of its own against a standalone sandbox, pairs one line (no webhook: webhook delivery is measured on its own),
+// has it send a few texts to a virtual phone (sessions established), then posts 1:1 texts to that phone from several
+// concurrent callers for some seconds. Counted: the texts the virtual phone received and decrypted (the sandbox's
+// control API, polled; the server acks each as it routes it); the service's CPU time (utime + stime from /proc) from
+// the first post to the last text's arrival.
+//   dotnet Sends.dll --sandbox http://127.0.0.1:PORT --service NAME=PATH/WaEngine.Api.dll [--service …]
+//                    [--seconds 30] [--callers 32] [--data DIR] [--clk-tck 100]
+// Builds are measured one after the other (each alone on the machine). Prints one JSON object on stdout.
+var settings = SendSettings.Parse(args);
+ProcSample.TicksPerSecond = settings.ClockTicks;
+var data = settings.Data ?? Path.Combine(Path.GetTempPath(), "waengine-sends-" + Environment.ProcessId);
+using var sandbox = new HttpClient { BaseAddress = settings.Sandbox, Timeout = TimeSpan.FromSeconds(60) };
+var info = (await sandbox.GetFromJsonAsync<JsonNode>("/sandbox/info"))!;
+var wsUrl = new Uri(info["ws_url"]!.GetValue<string>());
+var rootKey = info["root_public_key"]!.GetValue<string>();
+
+var results = new JsonArray();
+for (var index = 0; index < settings.Services.Count; index++)
+{
+    var (name, assembly) = settings.Services[index];
+    results.Add(await MeasureAsync(name, assembly, index));
+}
+
+Console.WriteLine(new JsonObject { ["seconds"] = settings.Seconds, ["callers"] = settings.Callers, ["services"] = results }.ToJsonString());
+if (settings.Data is null)
+{
+    Directory.Delete(data, recursive: true);
+}
+
+async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
+{
+    void Say(string text) => Console.Error.WriteLine($"sends [{name}]: {text}");
+    await using var service = await ServiceUnderTest.StartAsync(name, assembly, Path.Combine(data, name), wsUrl, rootKey, new Dictionary<string, string>
+    {
+        // The per-token send limit (20/s by default) would be the figure otherwise.
+        ["Api__RateLimit__SendsPerSecond"] = "100000",
+        ["Api__RateLimit__SendBurst"] = "100000",
+    });
+    var linePhone = string.Create(CultureInfo.InvariantCulture, $"155560{index:00}0001");
+    var peerPhone = string.Create(CultureInfo.InvariantCulture, $"155570{index:00}0001");
+    (await sandbox.PostAsJsonAsync("/sandbox/accounts", new { phone = peerPhone })).EnsureSuccessStatusCode();
+    var token = await service.PairLineAsync(sandbox, linePhone, webhook: null);
+    var peer = new PeerInbox(sandbox, peerPhone);
+    using var api = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
+    api.DefaultRequestHeaders.Add("X-API-Token", token);
+
+    async Task<string> SendAsync(int n)
+    {
+        var answer = await api.PostAsJsonAsync("/api/messages/send", new { to = peerPhone, text = string.Create(CultureInfo.InvariantCulture, $"bench text {n}: the quick brown fox jumps over the lazy dog") });
+        answer.EnsureSuccessStatusCode();
+        return (await answer.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+    }
+
+    Say("warming up (sessions, JIT): 50 texts");
+    var warm = await Task.WhenAll(Enumerable.Range(0, 50).Select(SendAsync));
+    await peer.WaitForAsync(warm, TimeSpan.FromMinutes(2));
+
+    Say($"sending for {settings.Seconds} s from {settings.Callers} callers");
+    var sent = new System.Collections.Concurrent.ConcurrentBag<string>();
+    var start = ProcSample.Take(service.Pid);
+    var clock = Stopwatch.StartNew();
+    var counter = 0;
+    await Task.WhenAll(Enumerable.Range(0, settings.Callers).Select(async _ =>
+    {
+        while (clock.Elapsed.TotalSeconds < settings.Seconds)
+        {
+            sent.Add(await SendAsync(Interlocked.Increment(ref counter)));
+        }
+    }));
+    var accepted = clock.Elapsed.TotalSeconds;
+    var acked = await peer.WaitForAsync([.. sent], TimeSpan.FromMinutes(5));
+    var elapsed = clock.Elapsed.TotalSeconds;
+    var end = ProcSample.Take(service.Pid);
+    var cpu = (end.Cpu - start.Cpu).TotalSeconds;
+    Say($"{sent.Count} accepted in {accepted:0.0} s, {acked} acked after {elapsed:0.0} s; {cpu:0.00} CPU s: {acked / cpu:0.0} per CPU-second, {acked / elapsed:0.0} per second");
+    return new JsonObject
+    {
+        ["name"] = name,
+        ["accepted"] = sent.Count,
+        ["accept_seconds"] = Round(accepted),
+        ["acked"] = acked,
+        ["seconds"] = Round(elapsed),
+        ["cpu_seconds"] = Round(cpu),
+        ["per_second"] = Round(acked / elapsed),
+        ["per_cpu_second"] = Round(acked / cpu),
+        ["rss_kib"] = end.RssKiB,
+    };
+}
+
+static double Round(double value) => Math.Round(value, 3);
+
+/// <summary>The driver's arguments.</summary>
+internal sealed record SendSettings(Uri Sandbox, IReadOnlyList<(string Name, string Assembly)> Services, double Seconds, int Callers, string? Data, long ClockTicks)
+{
+    public static SendSettings Parse(string[] args)
+    {
+        Uri? sandbox = null;
+        var services = new List<(string, string)>();
+        double seconds = 30;
+        var callers = 32;
+        string? data = null;
+        long clockTicks = 100;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--sandbox": sandbox = new Uri(value); break;
+                case "--service":
+                    var parts = value.Split('=', 2);
+                    services.Add(parts.Length == 2 && File.Exists(parts[1]) ? (parts[0], parts[1]) : throw new ArgumentException($"--service takes NAME=PATH to WaEngine.Api.dll; '{value}' is not one."));
+                    break;
+                case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--callers": callers = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--data": data = value; break;
+                case "--clk-tck": clockTicks = long.Parse(value, CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown argument {args[i]}.");
+            }
+
+            i++;
+        }
+
+        if (sandbox is null || services.Count == 0 || seconds <= 0 || callers < 1 || clockTicks < 1)
+        {
+            throw new ArgumentException("Usage: Sends --sandbox URL --service NAME=PATH [--service …] [--seconds S>0] [--callers N>0] [--data DIR] [--clk-tck N]");
+        }
+
+        return new SendSettings(sandbox, services, seconds, callers, data, clockTicks);
+    }
+}
