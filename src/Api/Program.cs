@@ -1,4 +1,5 @@
 using WaEngine.Api.Auth;
+using WaEngine.Api.Conversation;
 using WaEngine.Api.Docs;
 using WaEngine.Api.Endpoints;
 using WaEngine.Api.Errors;
@@ -131,6 +132,7 @@ app.MapMessageEndpoints();
 app.MapChatEndpoints();
 app.MapStateEndpoints();
 app.MapMediaEndpoints();
+app.MapConversationEndpoints();
 if (sandbox)
 {
     app.MapSandbox("/sandbox");

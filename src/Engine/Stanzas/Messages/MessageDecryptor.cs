@@ -278,7 +278,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         }
 
         var destination = message.DeviceSentMessage?.DestinationJid;
-        var unwrapped = MessageContent.Unwrap(message);
+        var unwrapped = ReceivedKinds.WithSecret(message, MessageContent.Unwrap(message));
         string chat;
         if (incoming.IsGroup)
         {
@@ -302,7 +302,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             chat = senderPn ?? senderLid ?? sender.ToString();
         }
 
-        return new MessageRecord
+        var record = new MessageRecord
         {
             MsgId = incoming.Id,
             ChatJid = chat,
@@ -318,6 +318,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             Timestamp = incoming.Timestamp > 0 ? DateTimeOffset.FromUnixTimeSeconds(incoming.Timestamp) : time.GetUtcNow(),
             Status = fromOwnAccount ? MessageStatus.ServerAck : MessageStatus.Received,
         };
+        return await ReceivedKinds.CompleteAsync(record, unwrapped, me, meLid, messages, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The messages our phone resent in answer to a placeholder resend (R15); a result that does not parse is logged and skipped.</summary>
@@ -407,13 +408,5 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         return Jid.TryParse(chat, out var parsed) ? (parsed with { Device = null, Agent = null }).ToString() : chat;
     }
 
-    private static bool IsContent(Message message)
-    {
-        var unwrapped = MessageContent.Unwrap(message);
-        return MessageContent.KindOf(unwrapped) switch
-        {
-            "protocol" or "unknown" => false,
-            _ => true,
-        };
-    }
+    private static bool IsContent(Message message) => ReceivedKinds.IsUserMessage(MessageContent.Unwrap(message));
 }
