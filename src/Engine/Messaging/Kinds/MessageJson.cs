@@ -100,7 +100,7 @@ public static class MessageJson
             while ((tag = input.ReadTag()) != 0)
             {
                 var wire = WireFormat.GetTagWireType(tag);
-                if (wire is WireFormat.WireType.StartGroup or WireFormat.WireType.EndGroup)
+                if (wire is not (WireFormat.WireType.Varint or WireFormat.WireType.Fixed64 or WireFormat.WireType.LengthDelimited or WireFormat.WireType.Fixed32))
                 {
                     return null;
                 }
