@@ -208,6 +208,8 @@ public class BadInputTests(LineApiFixture fixture)
         { "ready", "POST", "/api/messages/poll", $$"""{"to":"{peer}","question":"Q?","options":["a","{{new string('o', 101)}}"]}""", 400, "invalid_request", "options" },
         { "ready", "POST", "/api/messages/poll", $$"""{"to":"{peer}","question":"{{new string('q', 256)}}","options":["a","b"]}""", 400, "invalid_request", "question" },
         { "ready", "POST", "/api/messages/poll", """{"to":"{peer}","question":"Q?","options":["a","b"],"multiple":"yes"}""", 400, "invalid_request", "multiple" },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}","text":"see https://example.com","link_preview":"yes"}""", 400, "invalid_request", "link_preview" },
+        { "ready", "POST", "/api/messages/send", """{"to":"{peer}","text":"see https://example.com","link_preview":1}""", 400, "invalid_request", "link_preview" },
         { "stopped", "POST", "/api/messages/location", """{"to":"{peer}","latitude":1,"longitude":2}""", 403, "not_connected", null },
         { "unpaired", "POST", "/api/messages/contact", """{"to":"{peer}","name":"Jane","phone":"+15550001111"}""", 403, "not_connected", null },
         { "stopped", "POST", "/api/messages/poll", """{"to":"{peer}","question":"Q?","options":["a","b"]}""", 403, "not_connected", null },

@@ -17,6 +17,13 @@ namespace WaEngine.Api.Conversation;
 /// </summary>
 public static class ConversationEndpoints
 {
+    /// <summary>Registers the link preview builder (link_preview on text sends).</summary>
+    public static IServiceCollection AddConversation(this IServiceCollection services)
+    {
+        services.AddSingleton<LinkPreviews.LinkPreviewBuilder>();
+        return services;
+    }
+
     /// <summary>Maps the location, contact and poll sends.</summary>
     public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder app)
     {

@@ -24,11 +24,13 @@ public class ConversationFlowTests
     public async Task Locations_contact_cards_polls_and_votes_go_both_ways_and_nothing_is_dropped_for_its_kind()
     {
         using var data = new TempFolder();
+        await using var pages = await LinkPreviewPages.StartAsync();
         await using var receiver = await ReceiverProcess.StartAsync(Path.Combine(data.Path, "received.jsonl"));
         await using var service = await ServiceProcess.StartAsync(data.Path, ["--sandbox"], new Dictionary<string, string>
         {
             ["Webhooks__BaseDelay"] = "00:00:00.050",
             ["Webhooks__MaxDelay"] = "00:00:01",
+            ["Api__MediaFetch__AllowPrivate"] = "true",
         });
         using var admin = ApiClients.Admin(service, data.Path);
         var created = await admin.PostAsJsonAsync("/api/sessions", new { name = "conversation", webhook_url = receiver.Url.ToString(), webhook_events = new[] { "messages.received" } });
@@ -150,6 +152,28 @@ public class ConversationFlowTests
         var stored = (await line.GetFromJsonAsync<JsonNode>($"/api/messages/{orphan}"))!;
         Assert.Equal("received", stored["status"]!.GetValue<string>());
         Assert.StartsWith("poll_unknown", stored["error"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Link previews: Baileys sees title, description and a JPEG thumbnail; a page that cannot be fetched leaves the
+        // text plain — sent all the same — and the message says why.
+        var withPreview = await SendAsync(line, "send", new { to = BaileysPhone, text = $"Sale! {pages.Url("/article")}", link_preview = true });
+        var previewed = (await baileys.WaitAsync("message", match: new JsonObject { ["id"] = withPreview }))["message"]!["extendedTextMessage"]!;
+        Assert.Equal($"Sale! {pages.Url("/article")}", previewed["text"]!.GetValue<string>());
+        Assert.Equal(pages.Url("/article"), previewed["matchedText"]!.GetValue<string>());
+        Assert.Equal("Spring & Summer Sale", previewed["title"]!.GetValue<string>());
+        Assert.Equal("Everything 20% off until Sunday.", previewed["description"]!.GetValue<string>());
+        Assert.Equal([0xFF, 0xD8], Convert.FromBase64String(previewed["jpegThumbnail"]!.GetValue<string>())[..2]);
+        var previewView = (await line.GetFromJsonAsync<JsonNode>($"/api/messages/{withPreview}"))!["link_preview"]!;
+        Assert.True(previewView["attached"]!.GetValue<bool>());
+        Assert.Equal("Spring & Summer Sale", previewView["title"]!.GetValue<string>());
+
+        var noPreview = await SendAsync(line, "send", new { to = BaileysPhone, text = $"Gone: {pages.Url("/missing")}", link_preview = true });
+        Assert.Equal($"Gone: {pages.Url("/missing")}", (await baileys.WaitAsync("message", match: new JsonObject { ["id"] = noPreview }))["message"]!["conversation"]!.GetValue<string>());
+        var noPreviewView = (await line.GetFromJsonAsync<JsonNode>($"/api/messages/{noPreview}"))!;
+        Assert.NotEqual("failed", noPreviewView["status"]!.GetValue<string>());
+        Assert.Null(noPreviewView["error"]);
+        Assert.False(noPreviewView["link_preview"]!["attached"]!.GetValue<bool>());
+        Assert.Contains("HTTP 404", noPreviewView["link_preview"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null((await line.GetFromJsonAsync<JsonNode>($"/api/messages/{location}"))!["link_preview"]);
 
         // The line is still well and the strict sandbox saw no rule broken.
         Assert.Equal("connected", (await line.GetFromJsonAsync<JsonNode>("/api/status"))!["status"]!.GetValue<string>());
