@@ -380,7 +380,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         }
 
         var unwrapped = MessageContent.Unwrap(info.Message);
-        return new MessageRecord
+        var record = new MessageRecord
         {
             MsgId = info.Key.Id,
             ChatJid = group ? chat.ToString() : await PreferPnAsync(chat.ToString(), cancellationToken).ConfigureAwait(false),
@@ -396,6 +396,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             Timestamp = info.MessageTimestamp > 0 ? DateTimeOffset.FromUnixTimeSeconds((long)info.MessageTimestamp) : time.GetUtcNow(),
             Status = fromMe ? MessageStatus.ServerAck : MessageStatus.Received,
         };
+        return await ReceivedKinds.CompleteAsync(record, unwrapped, me, meLid, messages, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string> PreferPnAsync(string chat, CancellationToken cancellationToken)
