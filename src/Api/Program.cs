@@ -1,4 +1,5 @@
 using WaEngine.Api.Auth;
+using WaEngine.Api.Conversation;
 using WaEngine.Api.Docs;
 using WaEngine.Api.Endpoints;
 using WaEngine.Api.Errors;
@@ -74,6 +75,7 @@ builder.Services.AddServiceMetrics();
 builder.Services.AddSingleton<ReplyStateSweep>();
 builder.Services.AddHostedService(services => services.GetRequiredService<ReplyStateSweep>());
 builder.Services.AddMedia();
+builder.Services.AddConversation();
 
 // Line databases are opened once, by their own service; the node's line owner holds each line's actor over its
 // database; the dispatcher delivers from the databases and hears from them when something was journalled.
@@ -132,6 +134,7 @@ app.MapMessageEndpoints();
 app.MapChatEndpoints();
 app.MapStateEndpoints();
 app.MapMediaEndpoints();
+app.MapConversationEndpoints();
 if (sandbox)
 {
     app.MapSandbox("/sandbox");

@@ -14,6 +14,11 @@
 //                                                             (kind: image|video|audio|document|sticker; Baileys encrypts
 //                                                              and uploads through media_conn itself)
 //   {op:'download', id}                 -> {sha256 (hex), length}  (downloadMediaMessage of a message seen)
+//   {op:'vote', jid, pollId, options}   -> {id, creator, voter}  (votes on a poll this client saw: Baileys rc14 has no
+//                                                              vote builder, so the harness encrypts the vote itself
+//                                                              with node:crypto as WhatsApp clients do, checks that
+//                                                              Baileys' own decryptPollVote reads it back, and sends it
+//                                                              with relayMessage)
 //   {op:'read', keys}                   -> {}
 //   {op:'stop'}                         -> {}                 (closes the socket, keeps auth state)
 // Events: {seq, type: 'qr'|'open'|'close'|'creds'|'message'|'update'|'receipt'|'raw-receipt', ...}
@@ -165,6 +170,34 @@ await serveLines(async (req) => {
       const buffer = await B.downloadMediaMessage(m, 'buffer', {}, { logger, reuploadRequest: sock.updateMediaMessage });
       const { createHash } = await import('node:crypto');
       return { sha256: createHash('sha256').update(buffer).digest('hex'), length: buffer.length };
+    }
+    case 'vote': {
+      const poll = seenMessages.get(req.pollId);
+      if (!poll) throw new Error(`no poll ${req.pollId} seen`);
+      const secret = poll.message?.messageContextInfo?.messageSecret;
+      if (!secret) throw new Error(`poll ${req.pollId} has no messageSecret`);
+      const { createHash, createHmac, createCipheriv, randomBytes } = await import('node:crypto');
+      const meId = B.jidNormalizedUser(sock.user.id);
+      const creator = B.jidNormalizedUser(B.getKeyAuthor(poll.key, meId));
+      const voter = meId;
+      const selectedOptions = req.options.map((o) => createHash('sha256').update(Buffer.from(o)).digest());
+      const plaintext = B.proto.Message.PollVoteMessage.encode({ selectedOptions }).finish();
+      const info = Buffer.concat([Buffer.from(req.pollId), Buffer.from(creator), Buffer.from(voter), Buffer.from('Poll Vote'), Buffer.from([1])]);
+      const prk = createHmac('sha256', Buffer.alloc(32)).update(Buffer.from(secret)).digest();
+      const voteKey = createHmac('sha256', prk).update(info).digest();
+      const encIv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', voteKey, encIv);
+      cipher.setAAD(Buffer.from(`${req.pollId}\u0000${voter}`));
+      const encPayload = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+      const check = B.decryptPollVote({ encPayload, encIv }, { pollCreatorJid: creator, pollMsgId: req.pollId, pollEncKey: secret, voterJid: voter });
+      if (check.selectedOptions.length !== selectedOptions.length) throw new Error('Baileys decryptPollVote does not read the vote back');
+      const key = { remoteJid: poll.key.remoteJid, fromMe: !!poll.key.fromMe, id: poll.key.id };
+      if (poll.key.participant) key.participant = poll.key.participant;
+      const message = { pollUpdateMessage: { pollCreationMessageKey: key, vote: { encPayload, encIv }, senderTimestampMs: Date.now() } };
+      const id = B.generateMessageIDV2(sock.user?.id);
+      await sock.relayMessage(req.jid, message, { messageId: id });
+      sentMessages.set(id, B.proto.Message.fromObject(message));
+      return { id, creator, voter };
     }
     case 'read':
       await sock.readMessages(req.keys);

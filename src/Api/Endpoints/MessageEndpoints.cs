@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
 using WaEngine.Api.Auth;
+using WaEngine.Api.Conversation.LinkPreviews;
 using WaEngine.Api.Docs;
 using WaEngine.Api.Errors;
 using WaEngine.Api.Idempotency;
@@ -82,7 +83,7 @@ public static class MessageEndpoints
                 StatusCodes.Status409Conflict,
                 StatusCodes.Status422UnprocessableEntity);
 
-    private static async Task<IResult> SendAsync(HttpContext context, LineHost host, TimeProvider time)
+    private static async Task<IResult> SendAsync(HttpContext context, LineHost host, TimeProvider time, LinkPreviewBuilder previews)
     {
         var request = OutgoingRequestFilter.RequestOf(context);
         var actor = await host.ActorAsync(LineTokenFilter.LineOf(context).Id, context.RequestAborted);
@@ -92,9 +93,15 @@ public static class MessageEndpoints
             return ApiResults.From(context, problem);
         }
 
+        var preview = request.LinkPreview ? await previews.BuildAsync(request.Text!, context.RequestAborted) : null;
         try
         {
-            var record = await actor.SendMessageAsync(composed!.ChatJid, composed.Content, request.State, context.RequestAborted);
+            var record = await actor.SendMessageAsync(composed!.ChatJid, preview?.Content ?? composed.Content, request.State, context.RequestAborted);
+            if (preview is not null)
+            {
+                await LinkPreviewViews.SaveAsync(context, host, record.MsgId, preview, time.GetUtcNow());
+            }
+
             return Results.Json(new QueuedAnswer(true, record.MsgId), statusCode: StatusCodes.Status202Accepted);
         }
         catch (LineException ex) when (ex.Kind is LineErrorKind.WrongState or LineErrorKind.ShutDown)
@@ -108,7 +115,7 @@ public static class MessageEndpoints
     {
         var actor = await host.ActorAsync(LineTokenFilter.LineOf(context).Id, context.RequestAborted);
         return await actor.Messages.FindAsync(msg_id, context.RequestAborted) is { } message
-            ? Results.Ok(MessageView.Of(message))
+            ? Results.Ok(MessageView.Of(message) with { LinkPreview = await LinkPreviewViews.FindAsync(context, host, msg_id) })
             : ApiResults.NotFound(context, $"There is no message '{msg_id}' on this line.", "msg_id");
     }
 

@@ -133,6 +133,34 @@ public sealed class JsonBody
         return value;
     }
 
+    /// <summary>A finite number from <paramref name="min"/> to <paramref name="max"/>; <paramref name="required"/> makes absence a problem.</summary>
+    public double? Number(string name, double min, double max, bool required = false)
+    {
+        if (!_object.TryGetPropertyValue(name, out var node) || node is null)
+        {
+            if (required)
+            {
+                Fail(name, $"{name} is required.");
+            }
+
+            return null;
+        }
+
+        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<double>(out var value) || !double.IsFinite(value))
+        {
+            Fail(name, $"{name} must be a number from {min} to {max}, not {(node.GetValueKind() == JsonValueKind.String ? "a string" : Describe(node))}.");
+            return null;
+        }
+
+        if (value < min || value > max)
+        {
+            Fail(name, $"{name} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; it must be from {min} to {max}.");
+            return null;
+        }
+
+        return value;
+    }
+
     /// <summary>A JSON object field as compact JSON text, or null when absent; over <paramref name="maxBytes"/> UTF-8 bytes is a problem.</summary>
     public string? ObjectJson(string name, int maxBytes)
     {

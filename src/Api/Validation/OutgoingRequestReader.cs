@@ -33,6 +33,7 @@ public static class OutgoingRequestReader
         var emoji = values.GetValueOrDefault("emoji");
         var targetParam = kind == OutgoingKind.Reply ? "quoted_msg_id" : "target_msg_id";
         var target = values.GetValueOrDefault(targetParam);
+        var linkPreview = kind == OutgoingKind.Text && body.Boolean("link_preview") == true;
         if (body.Problem is { } typed)
         {
             return (null, ApiProblem.Invalid(typed.Param, typed.Message));
@@ -64,6 +65,6 @@ public static class OutgoingRequestReader
             return (null, ApiProblem.Invalid(targetParam, $"{targetParam} must be a message id (no spaces), as returned in msg_id."));
         }
 
-        return (new OutgoingRequest(kind, jid!, text, emoji, target), null);
+        return (new OutgoingRequest(kind, jid!, text, emoji, target, LinkPreview: linkPreview), null);
     }
 }

@@ -122,7 +122,7 @@ public static class WebhookPayload
         }
 
         var kind = record?.Type;
-        var pointsAt = kind is "reaction" or "edit" or "revoke";
+        var pointsAt = kind is "reaction" or "edit" or "revoke" or "poll_vote";
         writer.WriteStartObject("messages");
         writer.WriteStartObject("key");
         writer.WriteString("id", record?.MsgId ?? entry.MsgId);
@@ -138,9 +138,8 @@ public static class WebhookPayload
         writer.WritePropertyName("message");
         if (message is not null)
         {
-            // Protobuf's formatter writes spaced JSON; re-written compact and escaped like the rest of the body.
-            using var json = JsonDocument.Parse(JsonFormatter.Default.Format(message));
-            json.WriteTo(writer);
+            // Protobuf JSON, plus any kind our schema lacks under its WhatsApp name (issue #16: nothing dropped for its kind).
+            WaEngine.Engine.Messaging.Kinds.MessageJson.ToJson(message).WriteTo(writer);
         }
         else
         {
@@ -162,6 +161,7 @@ public static class WebhookPayload
         writer.WriteString("targetMsgId", pointsAt ? record?.TargetMsgId : null);
         writer.WriteString("mediaPath", record is null ? null : MediaPathOf(record));
         Media.MediaWebhookFields.Write(writer, message);
+        Conversation.ConversationWebhookFields.Write(writer, message, record);
         writer.WriteEndObject();
 
         // The sender's reply routing state when the message arrived (CONTRACT §3c), for a receiver's Switch node.

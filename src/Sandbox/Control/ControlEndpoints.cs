@@ -126,7 +126,11 @@ public static class ControlEndpoints
             var from = await sandbox.Accounts.FindAsync(phone, cancellationToken)
                 ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
             var to = await FindRecipientAsync(sandbox, body.To, cancellationToken);
-            var message = body.Media is null
+            var message = body.Vote is not null
+                ? body.Text is null && body.Message is null && body.Media is null
+                    ? await PhoneVotes.BuildAsync(sandbox, from, body.Vote, cancellationToken)
+                    : throw new SandboxInputException("Give exactly one of text, message, media or vote.", 400, "vote")
+                : body.Media is null
                 ? PhoneMessages.Build(body.Text, body.Message)
                 : body.Text is null && body.Message is null
                     ? await Media.PhoneMedia.BuildAsync(sandbox.Media, body.Media, DateTimeOffset.UtcNow, cancellationToken)

@@ -63,6 +63,10 @@ public sealed record PhoneSendRequest(
     [JsonPropertyName("media")]
     public Media.PhoneMediaRequest? Media { get; init; }
 
+    /// <summary>A vote on a poll the phone sent or received (instead of text, message or media).</summary>
+    [JsonPropertyName("vote")]
+    public PhoneVoteRequest? Vote { get; init; }
+
     /// <summary>
     /// Deliver the message to the recipient's companions as <c>&lt;unavailable&gt;</c> (SERVER-RULES R15): <c>true</c>,
     /// or the unavailable type (e.g. <c>"view_once_unavailable_fanout"</c>). Its phone still gets it and resends it.

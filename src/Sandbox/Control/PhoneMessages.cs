@@ -36,7 +36,15 @@ internal static class PhoneMessages
 
         try
         {
-            return Parser.Parse<Message>(message!.ToJsonString());
+            var parsed = Parser.Parse<Message>(message!.ToJsonString());
+            if (WaEngine.Engine.Messaging.MessageContent.PollOf(parsed) is not null && parsed.MessageContextInfo?.MessageSecret is not { Length: > 0 })
+            {
+                // A poll is voted on with its message secret: the phone makes one as WhatsApp clients do.
+                parsed.MessageContextInfo ??= new MessageContextInfo();
+                parsed.MessageContextInfo.MessageSecret = ByteString.CopyFrom(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            }
+
+            return parsed;
         }
         catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException)
         {

@@ -199,7 +199,12 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             gate.Release();
         }
 
-        var type = MessageContent.KindOf(message) == "reaction" ? "reaction" : "text";
+        var type = MessageContent.KindOf(message) switch
+        {
+            "reaction" => "reaction",
+            "poll" or "poll_vote" => "poll",
+            _ => "text",
+        };
         var attributes = new List<(string, string)> { ("to", to.Jid), ("id", id), ("type", type) };
         if (message.ProtocolMessage is { Type: Message.Types.ProtocolMessage.Types.Type.Revoke })
         {
@@ -214,6 +219,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         var stanza = new Node("message", NodeAttributes.Of([.. attributes]), [
             new Node("participants", null, participants),
             new Node("cstoken", null, _network.PrivacyTokens.CsToken(from, to)),
+            .. MessageContent.PollTypeOf(message) is { } pollType ? [new Node("meta", NodeAttributes.Of(("polltype", pollType)))] : Array.Empty<Node>(),
         ]);
         Remember(from.Phone, id, new SentMessage(to.Jid, message, type, [.. attributes.Where(a => a.Item1 == "edit")], _time.GetUtcNow().ToUnixTimeSeconds()));
         await _network.SendFromAsync(new ConnectedDevice(from, 0), stanza, _ => { }, cancellationToken).ConfigureAwait(false);
@@ -301,6 +307,33 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             await AnswerPeerRequestAsync(account, sender, id, request, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// A poll the phone sent or received, for voting on it: the poll message (with its secret), its creator's bare JID,
+    /// its chat as the phone sees it, and whether the phone created it; null when the phone knows no such poll.
+    /// </summary>
+    public async Task<PhonePoll?> FindPollAsync(SandboxAccount account, string msgId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        if (_sent.TryGetValue((account.Phone, msgId), out var sent) && MessageContent.PollOf(sent.Message) is not null)
+        {
+            return new PhonePoll(sent.Message, account.Jid, sent.ToJid, FromMe: true);
+        }
+
+        await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QueryFirstOrDefaultAsync<(string From, string Chat, string Json)?>(
+            "SELECT from_jid, chat_jid, message_json FROM phone_messages WHERE phone = @phone AND msg_id = @msgId",
+            new { phone = account.Phone, msgId }).ConfigureAwait(false);
+        if (row is not { } found || !Jid.TryParse(found.From, out var creator))
+        {
+            return null;
+        }
+
+        var message = PollJson.Parse<Message>(found.Json);
+        return MessageContent.PollOf(message) is null ? null : new PhonePoll(message, (creator with { Device = null, Agent = null }).ToString(), found.Chat, FromMe: false);
+    }
+
+    private static readonly JsonParser PollJson = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
     /// <summary>What the phone received, oldest first.</summary>
     public async Task<IReadOnlyList<PhoneMessage>> ReceivedAsync(string phone, CancellationToken cancellationToken)
@@ -435,7 +468,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             INSERT OR IGNORE INTO phone_messages (phone, msg_id, from_jid, chat_jid, type, body, message_json, timestamp, received_seq)
             VALUES (@phone, @id, @from, @chat, @type, @body, @json, @t, @seq)
             """,
-            new { phone, id, from, chat, type = MessageContent.KindOf(message), body = MessageContent.BodyOf(message), json = JsonFormatter.Default.Format(message), t, seq = Interlocked.Increment(ref _receivedSeq) }).ConfigureAwait(false);
+            new { phone, id, from, chat, type = MessageContent.KindOf(message), body = MessageContent.BodyOf(message), json = WaEngine.Engine.Messaging.Kinds.MessageJson.Format(message), t, seq = Interlocked.Increment(ref _receivedSeq) }).ConfigureAwait(false);
     }
 
     private async Task ReceiptAsync(SandboxAccount account, Node message, Jid from, string? type, CancellationToken cancellationToken)

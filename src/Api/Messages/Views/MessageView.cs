@@ -24,6 +24,11 @@ public sealed record MessageView(
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("scheduled_at")] DateTimeOffset? ScheduledAt = null)
 {
+    /// <summary>For a text sent with <c>link_preview</c>: the URL, whether the preview went with it, and why not.</summary>
+    [JsonPropertyName("link_preview")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Conversation.LinkPreviews.LinkPreviewView? LinkPreview { get; init; }
+
     /// <summary>The view of a stored message.</summary>
     public static MessageView Of(MessageRecord message)
     {

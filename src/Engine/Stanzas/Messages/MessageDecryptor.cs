@@ -308,7 +308,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         }
 
         var destination = message.DeviceSentMessage?.DestinationJid;
-        var unwrapped = MessageContent.Unwrap(message);
+        var unwrapped = ReceivedKinds.WithSecret(message, MessageContent.Unwrap(message));
         string chat;
         if (incoming.IsGroup)
         {
@@ -332,7 +332,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             chat = senderPn ?? senderLid ?? sender.ToString();
         }
 
-        return new MessageRecord
+        var record = new MessageRecord
         {
             MsgId = incoming.Id,
             ChatJid = chat,
@@ -348,6 +348,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             Timestamp = incoming.Timestamp > 0 ? DateTimeOffset.FromUnixTimeSeconds(incoming.Timestamp) : time.GetUtcNow(),
             Status = fromOwnAccount ? MessageStatus.ServerAck : MessageStatus.Received,
         };
+        return await ReceivedKinds.CompleteAsync(record, unwrapped, me, meLid, messages, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The messages our phone resent in answer to a placeholder resend (R15); a result that does not parse is logged and skipped.</summary>
@@ -409,7 +410,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         }
 
         var unwrapped = MessageContent.Unwrap(info.Message);
-        return new MessageRecord
+        var record = new MessageRecord
         {
             MsgId = info.Key.Id,
             ChatJid = group ? chat.ToString() : await PreferPnAsync(chat.ToString(), cancellationToken).ConfigureAwait(false),
@@ -425,6 +426,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             Timestamp = info.MessageTimestamp > 0 ? DateTimeOffset.FromUnixTimeSeconds((long)info.MessageTimestamp) : time.GetUtcNow(),
             Status = fromMe ? MessageStatus.ServerAck : MessageStatus.Received,
         };
+        return await ReceivedKinds.CompleteAsync(record, unwrapped, me, meLid, messages, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string> PreferPnAsync(string chat, CancellationToken cancellationToken)
@@ -437,13 +439,5 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         return Jid.TryParse(chat, out var parsed) ? (parsed with { Device = null, Agent = null }).ToString() : chat;
     }
 
-    private static bool IsContent(Message message)
-    {
-        var unwrapped = MessageContent.Unwrap(message);
-        return MessageContent.KindOf(unwrapped) switch
-        {
-            "protocol" or "unknown" => false,
-            _ => true,
-        };
-    }
+    private static bool IsContent(Message message) => ReceivedKinds.IsUserMessage(MessageContent.Unwrap(message));
 }

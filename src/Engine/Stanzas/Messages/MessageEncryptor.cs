@@ -67,7 +67,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         }
 
         return MessageStanzas.BuildMessage(
-            entry.Message.MsgId, plan.To, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content), participants, credentials.AccountIdentity, plan.PeerRecipientPn, plan.TcToken);
+            entry.Message.MsgId, plan.To, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content), participants, credentials.AccountIdentity, plan.PeerRecipientPn, plan.TcToken, MessageContent.PollTypeOf(content));
     }
 
     /// <summary>Re-encrypts our message for the one device that asked (building a new session from its keys or a fresh bundle).</summary>
@@ -108,6 +108,8 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         "audio" => content.AudioMessage?.Ptt == true ? "ptt" : "audio",
         "document" => "document",
         "sticker" => "sticker",
+        "contact" => content.ContactsArrayMessage is not null ? "contact_array" : "vcard",
+        "live_location" => "livelocation",
         _ => null,
     };
 }

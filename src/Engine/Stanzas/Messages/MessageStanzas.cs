@@ -66,7 +66,8 @@ public static class MessageStanzas
     /// <param name="deviceIdentity">Our account-signed device identity; sent when any part is a pkmsg.</param>
     /// <param name="peerRecipientPn">When <paramref name="to"/> is a LID: the chat's phone-number JID, for our own devices (<c>peer_recipient_pn</c>).</param>
     /// <param name="tcToken">The recipient's trusted-contact token, attached as <c>&lt;tctoken&gt;</c> (SERVER-RULES R2), or null.</param>
-    public static Node BuildMessage(string id, string to, string type, string? edit, IReadOnlyList<Node> participants, byte[]? deviceIdentity, string? peerRecipientPn = null, byte[]? tcToken = null)
+    /// <param name="pollType">For a poll or a vote: the <c>&lt;meta polltype&gt;</c> value (<c>creation</c>, <c>vote</c>), or null.</param>
+    public static Node BuildMessage(string id, string to, string type, string? edit, IReadOnlyList<Node> participants, byte[]? deviceIdentity, string? peerRecipientPn = null, byte[]? tcToken = null, string? pollType = null)
     {
         ArgumentNullException.ThrowIfNull(participants);
         var attributes = new List<(string, string)> { ("id", id), ("to", to), ("type", type) };
@@ -90,6 +91,11 @@ public static class MessageStanzas
         if (tcToken is { Length: > 0 })
         {
             children.Add(new Node("tctoken", null, tcToken));
+        }
+
+        if (pollType is not null)
+        {
+            children.Add(new Node("meta", NodeAttributes.Of(("polltype", pollType))));
         }
 
         return new Node("message", NodeAttributes.Of([.. attributes]), children);
