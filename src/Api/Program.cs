@@ -130,6 +130,7 @@ app.MapLineEndpoints();
 app.MapMessageEndpoints();
 app.MapChatEndpoints();
 app.MapStateEndpoints();
+app.MapConversationEndpoints();
 app.MapMediaEndpoints();
 if (sandbox)
 {

@@ -10,6 +10,7 @@ using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Connection;
 using WaEngine.Engine.Stanzas.Pairing;
+using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Storage;
 
 namespace WaEngine.Engine.Session;
@@ -40,6 +41,7 @@ public sealed class LineActor : IAsyncDisposable
     private readonly LineVitals _vitals;
     private readonly LineParts _parts;
     private readonly MediaConnCache _mediaConn;
+    private readonly ReadReceiptPrivacy _readPrivacy;
     private readonly Task _loop;
     private DeviceCredentials? _credentials;
     private volatile LineLink _link = LineLink.None;
@@ -79,6 +81,7 @@ public sealed class LineActor : IAsyncDisposable
         _chores = new LineChores(lineId, _mailbox, _time, _logger, _lifetime.Token);
         _vitals = new LineVitals(_time);
         _mediaConn = new MediaConnCache(QueryLoggedInAsync, () => _link.Connection?.NextId() ?? "media_conn", _time);
+        _readPrivacy = new ReadReceiptPrivacy(QueryLoggedInAsync, () => _link.Connection, () => _link.Connection?.NextId() ?? "privacy");
         _loop = Task.Run(RunAsync);
     }
 
@@ -129,17 +132,21 @@ public sealed class LineActor : IAsyncDisposable
     public Task<MediaConn> MediaConnAsync(DateTimeOffset? staleIfFetchedBefore, CancellationToken cancellationToken) =>
         _mediaConn.GetAsync(staleIfFetchedBefore, cancellationToken);
 
-    /// <summary>Sends read receipts for inbound messages of one chat and resets its unread count.</summary>
-    /// <exception cref="LineException">WrongState when the line is not connected.</exception>
-    public Task MarkReadAsync(string chatJid, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends read receipts for inbound messages of one chat — <paramref name="messageIds"/>, or every unread one when
+    /// null — to the address each came from, as few receipts as the references send (one per sender, the rest of the ids
+    /// in a <c>&lt;list&gt;</c>), <c>read-self</c> when the account's read receipts are off (R13); the chat's unread count
+    /// drops. Ids that are not inbound messages of the chat are skipped. Returns how many messages the receipts cover.
+    /// </summary>
+    /// <exception cref="LineException">WrongState when the line is not connected; Timeout or ServerError from the privacy query.</exception>
+    public async Task<int> MarkReadAsync(string chatJid, IReadOnlyList<string>? messageIds, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(messageIds);
-        if (messageIds.Count == 0)
-        {
-            throw new ArgumentException("No message ids to mark read.", nameof(messageIds));
-        }
-
-        return AskAsync(done => new LineMail.MarkRead(chatJid, messageIds, done), cancellationToken);
+        ArgumentException.ThrowIfNullOrWhiteSpace(chatJid);
+        // Not logged in: the mail still goes through the mailbox, whose handler refuses it (callers rely on the trip).
+        var readSelf = _link.LoggedIn && await _readPrivacy.ReadSelfAsync(cancellationToken).ConfigureAwait(false);
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new LineMail.MarkRead(chatJid, messageIds, readSelf, done), cancellationToken).ConfigureAwait(false);
+        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Totals of the line's published events (messages received, sent, failed by reason), for metrics.</summary>
@@ -278,7 +285,7 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.Restart m: await m.RunAsync(RestartCoreAsync).ConfigureAwait(false); break;
             case LineMail.Logout m: await LogoutCoreAsync(m.Done).ConfigureAwait(false); break;
             case LineMail.LogoutAnswered m: await m.RunAsync(() => _machine.Current == LineStatus.LoggedOut ? Task.CompletedTask : LoggedOutAsync("logout")).ConfigureAwait(false); break;
-            case LineMail.MarkRead m: await m.RunAsync(async () => await ApplyAsync(await _parts.Receipts.SendReadAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false)).ConfigureAwait(false); break;
+            case LineMail.MarkRead m: await MarkReadCoreAsync(m).ConfigureAwait(false); break;
             case LineMail.QueueSend m: await ApplyAsync(await _parts.Outbound.EnqueueAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.RequestPairingCode m: await ApplyAsync(_parts.Pairing.RequestCode(m, Context)).ConfigureAwait(false); break;
             case LineMail.PairingHelloAnswered m: await ApplyAsync(_parts.Pairing.HandleHelloAnswered(m, Context)).ConfigureAwait(false); break;
@@ -322,6 +329,20 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.RetryReady m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.Receipts.HandleRetryReadyAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.PlaceholderResendReady m when current.IsCurrent(m.Generation) && _parts.Placeholders is { } placeholders: await ApplyAsync(await placeholders.HandleReadyAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             default: break;
+        }
+    }
+
+    private async Task MarkReadCoreAsync(LineMail.MarkRead mail)
+    {
+        try
+        {
+            var (outcome, count) = await _parts.Receipts.SendReadAsync(mail, Context).ConfigureAwait(false);
+            await ApplyAsync(outcome).ConfigureAwait(false);
+            mail.Done.TrySetResult(count);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            mail.Done.TrySetException(ex);
         }
     }
 

@@ -78,6 +78,23 @@ public interface IMessageStore
     /// <summary>The newest messages across all chats, newest first.</summary>
     Task<IReadOnlyList<MessageRecord>> RecentAsync(int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The inbound messages of <paramref name="chatJid"/> a read receipt can be sent for: those of
+    /// <paramref name="msgIds"/> that are inbound messages of the chat, or — when <paramref name="msgIds"/> is null — the
+    /// unread ones (as many as the chat's unread count, newest first). Each with the address it came from.
+    /// </summary>
+    /// <exception cref="NotSupportedException">This store keeps no read marks.</exception>
+    Task<IReadOnlyList<ReadTarget>> FindReadTargetsAsync(string chatJid, IReadOnlyList<string>? msgIds, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This message store keeps no read marks.");
+
+    /// <summary>
+    /// Marks inbound messages of <paramref name="chatJid"/> read at <paramref name="at"/>; the chat's unread count drops by
+    /// those not read before (to 0 when <paramref name="allUnread"/>). Returns how many were newly marked.
+    /// </summary>
+    /// <exception cref="NotSupportedException">This store keeps no read marks.</exception>
+    Task<int> MarkMessagesReadAsync(string chatJid, IReadOnlyList<string> msgIds, bool allUnread, DateTimeOffset at, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This message store keeps no read marks.");
+
     /// <summary>Resets a chat's unread count.</summary>
     Task MarkChatReadAsync(string chatJid, CancellationToken cancellationToken);
 

@@ -310,6 +310,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             SenderJid = senderPn ?? senderLid,
             SenderPn = senderPn,
             SenderLid = senderLid,
+            OriginJid = incoming.IsGroup || fromOwnAccount ? null : sender.ToString(),
             Type = MessageContent.KindOf(unwrapped),
             Body = MessageContent.BodyOf(unwrapped),
             Content = unwrapped.ToByteArray(),

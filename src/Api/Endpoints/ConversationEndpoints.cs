@@ -1,0 +1,130 @@
+using WaEngine.Api.Auth;
+using WaEngine.Api.Conversations;
+using WaEngine.Api.Conversations.Bodies;
+using WaEngine.Api.Conversations.Views;
+using WaEngine.Api.Docs;
+using WaEngine.Api.Errors;
+using WaEngine.Api.Idempotency;
+using WaEngine.Api.RateLimiting;
+using WaEngine.Api.Sessions;
+using WaEngine.Api.Validation;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Session;
+
+namespace WaEngine.Api.Endpoints;
+
+/// <summary>
+/// The line API's conversation features (CONTRACT.md §3) behind <c>X-API-Token</c>: read receipts. Each needs a
+/// connected line (403 <c>not_connected</c> otherwise) and checks its body against its body record first.
+/// </summary>
+public static class ConversationEndpoints
+{
+    private static readonly BodyContract ReadContract = BodyContract.Of<ReadBody>();
+
+    /// <summary>Maps <c>POST /api/messages/read</c>.</summary>
+    public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api")
+            .AddEndpointFilter<LineTokenFilter>()
+            .AddEndpointFilter<IdempotencyFilter>()
+            .WithMetadata(ApiAuth.Line)
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests);
+        group.MapPost("/messages/read", ReadAsync)
+            .RequireRateLimiting(LineRateLimits.Requests)
+            .WithTags("Messages")
+            .WithName("readMessages")
+            .WithSummary("Mark messages of a chat read")
+            .WithDescription("Sends read receipts for `msg_ids` (messages received in the chat `to`), or for every unread message of the chat when `msg_ids` is left out: one receipt per sender, to the address each message came from (the contact's LID or phone number). When the account's read receipts are off in WhatsApp's privacy settings the receipts are `read-self` (only your own devices see them; the sender sees no blue ticks). The chat's `unread` drops. 404 when the chat, or one of `msg_ids`, is not a message received in it.")
+            .Accepts<ReadBody>("application/json")
+            .Produces<ReadAnswer>()
+            .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        return app;
+    }
+
+    private static async Task<IResult> ReadAsync(HttpContext context, LineHost host)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        var values = ConversationReader.Strings(body, ReadContract);
+        if (body.Problem is not null)
+        {
+            return body.ErrorResult(context)!;
+        }
+
+        var (jid, wrongTo) = ConversationReader.Chat(values["to"]);
+        if (wrongTo is not null)
+        {
+            return ApiResults.From(context, wrongTo);
+        }
+
+        var (ids, wrongIds) = ConversationReader.MessageIds(body);
+        if (wrongIds is not null)
+        {
+            return ApiResults.From(context, wrongIds);
+        }
+
+        var actor = await host.ActorAsync(LineTokenFilter.LineOf(context).Id, context.RequestAborted);
+        if (actor.Status != LineStatus.Connected)
+        {
+            return NotConnected(context, actor);
+        }
+
+        var chat = await ChatOfAsync(actor, jid!, context.RequestAborted);
+        if (chat is null)
+        {
+            return ApiResults.NotFound(context, $"There is no chat with {jid} on this line.", "to");
+        }
+
+        if (ids is not null)
+        {
+            var found = (await actor.Messages.FindReadTargetsAsync(chat, ids, context.RequestAborted)).Select(t => t.MsgId).ToHashSet(StringComparer.Ordinal);
+            var unknown = ids.Where(id => !found.Contains(id)).ToList();
+            if (unknown.Count > 0)
+            {
+                return ApiResults.NotFound(context, $"msg_ids {string.Join(", ", unknown.Take(10))}{(unknown.Count > 10 ? $" (and {unknown.Count - 10} more)" : "")} {(unknown.Count == 1 ? "is not a message" : "are not messages")} received in the chat with {chat} (reactions, edits and your own messages are not read).", "msg_ids");
+            }
+        }
+
+        try
+        {
+            return Results.Ok(new ReadAnswer(await actor.MarkReadAsync(chat, ids, context.RequestAborted)));
+        }
+        catch (LineException ex) when (ex.Kind is LineErrorKind.WrongState or LineErrorKind.ShutDown or LineErrorKind.Disconnected)
+        {
+            return ApiResults.Error(context, StatusCodes.Status403Forbidden, ErrorCodes.NotConnected, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The stored chat for a contact named either way: chats are kept under the phone number once it is known, so a LID
+    /// is looked up through its mapping (and a phone number whose chat is still under its LID through the reverse one).
+    /// </summary>
+    private static async Task<string?> ChatOfAsync(LineActor actor, string jid, CancellationToken cancellationToken)
+    {
+        var candidates = new List<string> { jid };
+        var other = jid.EndsWith("@" + JidServers.Lid, StringComparison.Ordinal)
+            ? await actor.Messages.FindPnForLidAsync(jid, cancellationToken)
+            : await actor.Messages.FindLidForPnAsync(jid, cancellationToken);
+        if (other is not null)
+        {
+            candidates.Insert(jid.EndsWith("@" + JidServers.Lid, StringComparison.Ordinal) ? 0 : 1, other);
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if ((await actor.Messages.HistoryAsync(candidate, 1, cancellationToken)).Count > 0)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static IResult NotConnected(HttpContext context, LineActor actor) =>
+        ApiResults.Error(context, StatusCodes.Status403Forbidden, ErrorCodes.NotConnected, $"The line is {actor.Status.ToName()}, not connected: it cannot talk to WhatsApp now.");
+}
