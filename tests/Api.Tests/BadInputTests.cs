@@ -193,6 +193,27 @@ public class BadInputTests(LineApiFixture fixture)
         { "stopped", "POST", "/api/messages/read", """{"to":"{peer}"}""", 403, "not_connected", null },
         { "unpaired", "POST", "/api/messages/read", """{"to":"{peer}"}""", 403, "not_connected", null },
 
+        // Typing, presence and presence subscriptions.
+        { "none", "POST", "/api/chats/typing", """{"to":"{peer}","state":"composing"}""", 401, "unauthorized", null },
+        { "ready", "POST", "/api/chats/typing", "{}", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/chats/typing", """{"to":"{peer}"}""", 400, "invalid_request", "state" },
+        { "ready", "POST", "/api/chats/typing", """{"to":"{peer}","state":"typing"}""", 400, "invalid_request", "state" },
+        { "ready", "POST", "/api/chats/typing", """{"to":"{peer}","state":1}""", 400, "invalid_request", "state" },
+        { "ready", "POST", "/api/chats/typing", """{"to":"@lid","state":"paused"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/chats/typing", """{"to":"120363000000000001@g.us","state":"paused"}""", 400, "not_supported", "to" },
+        { "stopped", "POST", "/api/chats/typing", """{"to":"{peer}","state":"composing"}""", 403, "not_connected", null },
+        { "unpaired", "POST", "/api/chats/typing", """{"to":"{peer}","state":"composing"}""", 403, "not_connected", null },
+        { "none", "POST", "/api/presence", """{"state":"available"}""", 401, "unauthorized", null },
+        { "ready", "POST", "/api/presence", "{}", 400, "invalid_request", "state" },
+        { "ready", "POST", "/api/presence", """{"state":"online"}""", 400, "invalid_request", "state" },
+        { "ready", "POST", "/api/presence", """{"state":true}""", 400, "invalid_request", "state" },
+        { "ready", "POST", "/api/presence", "[]", 400, "invalid_request", null },
+        { "stopped", "POST", "/api/presence", """{"state":"available"}""", 403, "not_connected", null },
+        { "unpaired", "POST", "/api/presence", """{"state":"unavailable"}""", 403, "not_connected", null },
+        { "ready", "POST", "/api/presence/subscribe", "{}", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/presence/subscribe", """{"to":"x@example.com"}""", 400, "invalid_request", "to" },
+        { "stopped", "POST", "/api/presence/subscribe", """{"to":"{peer}"}""", 403, "not_connected", null },
+
         // Reply routing state (CONTRACT §3c).
         { "none", "PUT", "/api/state/{peer}", """{"handler":"h","ttl_seconds":60}""", 401, "unauthorized", null },
         { "ready", "PUT", "/api/state/{peer}", "{}", 400, "invalid_request", "handler" },

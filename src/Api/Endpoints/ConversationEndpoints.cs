@@ -10,18 +10,23 @@ using WaEngine.Api.Sessions;
 using WaEngine.Api.Validation;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Session;
+using WaEngine.Engine.Stanzas.Presence;
 
 namespace WaEngine.Api.Endpoints;
 
 /// <summary>
-/// The line API's conversation features (CONTRACT.md §3) behind <c>X-API-Token</c>: read receipts. Each needs a
+/// The line API's conversation features (CONTRACT.md §3) behind <c>X-API-Token</c>: read receipts, typing, presence
+/// and presence subscriptions. Each needs a
 /// connected line (403 <c>not_connected</c> otherwise) and checks its body against its body record first.
 /// </summary>
 public static class ConversationEndpoints
 {
     private static readonly BodyContract ReadContract = BodyContract.Of<ReadBody>();
+    private static readonly BodyContract TypingContract = BodyContract.Of<TypingBody>();
+    private static readonly BodyContract PresenceContract = BodyContract.Of<PresenceBody>();
+    private static readonly BodyContract SubscribeContract = BodyContract.Of<SubscribeBody>();
 
-    /// <summary>Maps <c>POST /api/messages/read</c>.</summary>
+    /// <summary>Maps <c>POST /api/messages/read</c>, <c>/api/chats/typing</c>, <c>/api/presence</c> and <c>/api/presence/subscribe</c>.</summary>
     public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api")
@@ -38,7 +43,132 @@ public static class ConversationEndpoints
             .Accepts<ReadBody>("application/json")
             .Produces<ReadAnswer>()
             .ProducesErrors(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/chats/typing", TypingAsync)
+            .RequireRateLimiting(LineRateLimits.Requests)
+            .WithTags("Chats")
+            .WithName("typing")
+            .WithSummary("Show typing or recording in a chat")
+            .WithDescription("Sends a chat state to `to`: `composing` (typing), `recording` (a voice note) or `paused`. WhatsApp shows it for a while; send `paused` when done. The first typing to a contact on a connection also subscribes the line to the contact's presence, so their typing and online state reach the `presence.update` webhook.")
+            .Accepts<TypingBody>("application/json")
+            .Produces<StateAnswer>();
+        group.MapPost("/presence", PresenceAsync)
+            .RequireRateLimiting(LineRateLimits.Requests)
+            .WithTags("Presence")
+            .WithName("presence")
+            .WithSummary("Set the line online or offline")
+            .WithDescription("`available` shows the line online to its contacts (and WhatsApp then wants active delivery receipts, which the line sends from then on); `unavailable` ends it. A connection starts unavailable; the daily presence pulse leaves an available line available. WhatsApp only sends a line the presence of others while it is available.")
+            .Accepts<PresenceBody>("application/json")
+            .Produces<StateAnswer>();
+        group.MapPost("/presence/subscribe", SubscribeAsync)
+            .RequireRateLimiting(LineRateLimits.Requests)
+            .WithTags("Presence")
+            .WithName("subscribePresence")
+            .WithSummary("Follow a contact's presence")
+            .WithDescription("Subscribes the line to `to`'s presence: their online/offline changes and typing reach the `presence.update` webhook (when the webhook's events include it). Kept while the service runs and renewed after every reconnect.")
+            .Accepts<SubscribeBody>("application/json")
+            .Produces<StateAnswer>();
         return app;
+    }
+
+    private static async Task<IResult> TypingAsync(HttpContext context, LineHost host)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        var values = ConversationReader.Strings(body, TypingContract);
+        if (body.Problem is not null)
+        {
+            return body.ErrorResult(context)!;
+        }
+
+        var (jid, wrongTo) = ConversationReader.Chat(values["to"]);
+        if (wrongTo is not null)
+        {
+            return ApiResults.From(context, wrongTo);
+        }
+
+        ChatState? state = values["state"] switch
+        {
+            "composing" => ChatState.Composing,
+            "recording" => ChatState.Recording,
+            "paused" => ChatState.Paused,
+            _ => null,
+        };
+        if (state is not { } chatState)
+        {
+            return ApiResults.BadRequest(context, $"state '{values["state"]}' is not a chat state: use composing, recording or paused.", "state");
+        }
+
+        return await OnLineAsync(context, host, actor => actor.SendChatStateAsync(jid!, chatState, context.RequestAborted), new StateAnswer(jid, values["state"]!));
+    }
+
+    private static async Task<IResult> PresenceAsync(HttpContext context, LineHost host)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        var values = ConversationReader.Strings(body, PresenceContract);
+        if (body.Problem is not null)
+        {
+            return body.ErrorResult(context)!;
+        }
+
+        if (values["state"] is not ("available" or "unavailable"))
+        {
+            return ApiResults.BadRequest(context, $"state '{values["state"]}' is not a presence: use available or unavailable.", "state");
+        }
+
+        var available = values["state"] == "available";
+        return await OnLineAsync(context, host, actor => actor.SendPresenceAsync(available, context.RequestAborted), new StateAnswer(null, values["state"]!));
+    }
+
+    private static async Task<IResult> SubscribeAsync(HttpContext context, LineHost host)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        var values = ConversationReader.Strings(body, SubscribeContract);
+        if (body.Problem is not null)
+        {
+            return body.ErrorResult(context)!;
+        }
+
+        var (jid, wrongTo) = ConversationReader.Chat(values["to"]);
+        if (wrongTo is not null)
+        {
+            return ApiResults.From(context, wrongTo);
+        }
+
+        return await OnLineAsync(context, host, actor => actor.SubscribePresenceAsync(jid!, context.RequestAborted), new StateAnswer(jid, "subscribed"));
+    }
+
+    /// <summary>Runs <paramref name="send"/> on a connected line: 200 <paramref name="answer"/>, or 403 <c>not_connected</c>.</summary>
+    private static async Task<IResult> OnLineAsync(HttpContext context, LineHost host, Func<LineActor, Task> send, StateAnswer answer)
+    {
+        var actor = await host.ActorAsync(LineTokenFilter.LineOf(context).Id, context.RequestAborted);
+        if (actor.Status != LineStatus.Connected)
+        {
+            return NotConnected(context, actor);
+        }
+
+        try
+        {
+            await send(actor);
+            return Results.Ok(answer);
+        }
+        catch (LineException ex) when (ex.Kind is LineErrorKind.WrongState or LineErrorKind.ShutDown or LineErrorKind.Disconnected)
+        {
+            return ApiResults.Error(context, StatusCodes.Status403Forbidden, ErrorCodes.NotConnected, ex.Message);
+        }
     }
 
     private static async Task<IResult> ReadAsync(HttpContext context, LineHost host)

@@ -10,6 +10,7 @@ using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Connection;
 using WaEngine.Engine.Stanzas.Pairing;
+using WaEngine.Engine.Stanzas.Presence;
 using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Storage;
 
@@ -149,6 +150,24 @@ public sealed class LineActor : IAsyncDisposable
         return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Announces the line <c>available</c> (online; delivery receipts become active, R13) or <c>unavailable</c>, with
+    /// its push name; the presence pulse (R17) then leaves an available line available.
+    /// </summary>
+    /// <exception cref="LineException">WrongState when the line is not connected.</exception>
+    public Task SendPresenceAsync(bool available, CancellationToken cancellationToken) =>
+        AskAsync(done => new LineMail.Converse(context => Task.FromResult(_parts.Presence.SendPresence(available, context)), done), cancellationToken);
+
+    /// <summary>Shows <paramref name="state"/> in the chat <paramref name="toJid"/>, subscribing to the contact's presence first on this connection.</summary>
+    /// <exception cref="LineException">WrongState when the line is not connected.</exception>
+    public Task SendChatStateAsync(string toJid, ChatState state, CancellationToken cancellationToken) =>
+        AskAsync(done => new LineMail.Converse(context => _parts.Presence.SendChatStateAsync(toJid, state, context), done), cancellationToken);
+
+    /// <summary>Subscribes to a contact's presence; kept for the line's life and renewed after every login.</summary>
+    /// <exception cref="LineException">WrongState when the line is not connected.</exception>
+    public Task SubscribePresenceAsync(string jid, CancellationToken cancellationToken) =>
+        AskAsync(done => new LineMail.Converse(context => _parts.Presence.SubscribeAsync(jid, context), done), cancellationToken);
+
     /// <summary>Totals of the line's published events (messages received, sent, failed by reason), for metrics.</summary>
     public LineTally Tally => _events.Tally;
 
@@ -286,6 +305,7 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.Logout m: await LogoutCoreAsync(m.Done).ConfigureAwait(false); break;
             case LineMail.LogoutAnswered m: await m.RunAsync(() => _machine.Current == LineStatus.LoggedOut ? Task.CompletedTask : LoggedOutAsync("logout")).ConfigureAwait(false); break;
             case LineMail.MarkRead m: await MarkReadCoreAsync(m).ConfigureAwait(false); break;
+            case LineMail.Converse m: await m.RunAsync(async () => await ApplyAsync(await m.Step(Context).ConfigureAwait(false)).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.QueueSend m: await ApplyAsync(await _parts.Outbound.EnqueueAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.RequestPairingCode m: await ApplyAsync(_parts.Pairing.RequestCode(m, Context)).ConfigureAwait(false); break;
             case LineMail.PairingHelloAnswered m: await ApplyAsync(_parts.Pairing.HandleHelloAnswered(m, Context)).ConfigureAwait(false); break;
@@ -314,6 +334,7 @@ public sealed class LineActor : IAsyncDisposable
                 _reconnectAttempt = 0;
                 await TransitionToAsync(LineStatus.Connected, "logged_in").ConfigureAwait(false);
                 await PulsePresenceIfDueAsync().ConfigureAwait(false);
+                await ApplyAsync(await _parts.Presence.AfterLoginAsync(Context).ConfigureAwait(false)).ConfigureAwait(false);
                 break;
             case LineMail.PresencePulseDue m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Connected:
                 await PulsePresenceIfDueAsync().ConfigureAwait(false);
@@ -638,6 +659,7 @@ public sealed class LineActor : IAsyncDisposable
         _chores.Cancel(QrSlot);
         _chores.Cancel(PresenceSlot);
         _parts.Pairing.Reset();
+        _parts.Presence.ConnectionEnded();
         if (ended.Connection is { } connection)
         {
             _vitals.ConnectionEnded(connection);
@@ -678,7 +700,11 @@ public sealed class LineActor : IAsyncDisposable
         {
             var name = _options.ClientPayload.PushName;
             await connection.SendAsync(ConnectionStanzas.BuildPresence(available: true, name), _lifetime.Token).ConfigureAwait(false);
-            await connection.SendAsync(ConnectionStanzas.BuildPresence(available: false, name), _lifetime.Token).ConfigureAwait(false);
+            if (!_parts.Presence.Available)
+            {
+                await connection.SendAsync(ConnectionStanzas.BuildPresence(available: false, name), _lifetime.Token).ConfigureAwait(false);
+            }
+
             _lastPresencePulse = now;
             wait = _options.PresencePulse;
         }

@@ -57,6 +57,9 @@ internal abstract record LineMail
         public override void Fail(Exception reason) => Done.TrySetException(reason);
     }
 
+    /// <summary>A conversation step (presence, typing, subscriptions) run on the loop; its outcome is applied before the caller hears back.</summary>
+    public sealed record Converse(Func<LineContext, Task<StanzaOutcome>> Step, TaskCompletionSource Done) : Command(Done);
+
     public sealed record RequestPairingCode(string Phone, TaskCompletionSource<string> Done) : LineMail
     {
         public override void Fail(Exception reason) => Done.TrySetException(reason);

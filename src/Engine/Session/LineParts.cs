@@ -9,6 +9,7 @@ using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Engine.Stanzas.Notifications;
 using WaEngine.Engine.Stanzas.Pairing;
 using WaEngine.Engine.Stanzas.PreKeys;
+using WaEngine.Engine.Stanzas.Presence;
 using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Stanzas.Receipts;
 using WaEngine.Engine.Storage;
@@ -24,6 +25,9 @@ internal sealed record LineParts(
     ReceiptHandler Receipts,
     OutboundQueue Outbound)
 {
+    /// <summary>Our presence, typing, subscriptions and contacts' presence.</summary>
+    public required PresenceHandler Presence { get; init; }
+
     /// <summary>Asks our phone for messages that arrived unavailable (R15).</summary>
     public PlaceholderResender? Placeholders { get; init; }
 
@@ -38,7 +42,8 @@ internal sealed record LineParts(
         var planner = new SendPlanner(options, signal, messages, tokens, time);
         var encryptor = new MessageEncryptor(signal, keys, trust, logger);
         var placeholders = new PlaceholderResender(signal, keys, trust, planner, time, logger);
-        var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders);
+        var presence = new PresenceHandler(lineId, options, messages, tokens, time, logger);
+        var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders) { PresenceAnnounced = () => presence.Available };
         var connection = new ConnectionHandler(options, credentials, logger);
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
@@ -58,6 +63,8 @@ internal sealed record LineParts(
             ["receipt"] = (node, context) => new(receipts.HandleReceiptAsync(node, context)),
             ["call"] = (node, context) => new(callHandler.HandleAsync(node, context)),
             ["ib"] = (_, _) => ValueTask.FromResult(StanzaOutcome.None),
+            ["presence"] = (node, context) => new(presence.HandlePresenceAsync(node, context)),
+            ["chatstate"] = (node, context) => new(presence.HandleChatStateAsync(node, context)),
             ["ack"] = (node, context) => node.Attr("class") == "message" ? new(receipts.HandleMessageAckAsync(node, context)) : ValueTask.FromResult(StanzaOutcome.None),
         };
         var iqs = new Dictionary<(string Type, string Child), StanzaHandler>
@@ -76,6 +83,6 @@ internal sealed record LineParts(
             ["passkey_prologue_request"] = (_, context) => ValueTask.FromResult(ConnectionHandler.HandlePasskeyRequest(context)),
             ["privacy_token"] = (node, context) => new(tokens.HandlePrivacyTokenNotificationAsync(node, context)),
         };
-        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders };
+        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Presence = presence };
     }
 }

@@ -95,6 +95,12 @@ public interface IMessageStore
     Task<int> MarkMessagesReadAsync(string chatJid, IReadOnlyList<string> msgIds, bool allUnread, DateTimeOffset at, CancellationToken cancellationToken) =>
         throw new NotSupportedException("This message store keeps no read marks.");
 
+    /// <summary>
+    /// Appends a subscribed contact's presence or chat state to the line's event journal (<c>presence.update</c>, for
+    /// webhooks) and commits. A store without a journal ignores it.
+    /// </summary>
+    Task JournalPresenceAsync(PresenceUpdate update, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Resets a chat's unread count.</summary>
     Task MarkChatReadAsync(string chatJid, CancellationToken cancellationToken);
 

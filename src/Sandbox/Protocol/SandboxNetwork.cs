@@ -38,7 +38,8 @@ public sealed class SandboxNetwork
         _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>()) { ReadReceipts = ReadReceipts };
         PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys };
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { ReadReceipts = ReadReceipts }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules };
+        Presence = new PresenceHub(accounts, _devices, time);
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { ReadReceipts = ReadReceipts }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules, Presence = Presence };
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory) { Rules = loginRules };
         _faults = new FaultInjector(accounts, _devices);
     }
@@ -48,6 +49,9 @@ public sealed class SandboxNetwork
 
     /// <summary>The login lifecycle rules (client version, refused accounts, passkey-gated linking, pace, replacements).</summary>
     public LoginRules Login { get; }
+
+    /// <summary>Presence subscriptions, announcements and chat states.</summary>
+    internal PresenceHub Presence { get; }
 
     /// <summary>Each account's read-receipt privacy setting (R13).</summary>
     public ReadReceiptSettings ReadReceipts { get; }

@@ -400,6 +400,19 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
+    public async Task JournalPresenceAsync(PresenceUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await Journal.PresenceJournal.AppendAsync(connection, update, NowMs(), cancellationToken).ConfigureAwait(false);
+        }
+
+        _database.OnJournalled();
+    }
+
+    /// <inheritdoc />
     public async Task SaveLidMappingAsync(string lidJid, string pnJid, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(lidJid);

@@ -52,6 +52,38 @@ public class ConversationFlowTests
         Assert.NotNull(third);
     }
 
+    [Fact]
+    public async Task Typing_presence_and_subscriptions_answer_what_they_sent_and_a_stopped_line_is_refused()
+    {
+        using var data = new TempFolder();
+        await using var service = await ServiceProcess.StartAsync(data.Path, ["--sandbox"]);
+        using var admin = ApiClients.Admin(service, data.Path);
+        var (id, token) = await ApiClients.CreateLineAsync(admin, "presence", start: true);
+        await ApiClients.PairAsync(service, admin, id, token, OwnerPhone);
+        await ApiClients.AddPhoneAsync(service, PeerPhone);
+        using var line = ApiClients.Line(service, token);
+
+        foreach (var state in new[] { "composing", "recording", "paused" })
+        {
+            var typing = await line.PostAsJsonAsync("/api/chats/typing", new { to = "+" + PeerPhone, state });
+            Assert.Equal(HttpStatusCode.OK, typing.StatusCode);
+            Assert.Equal((PeerJid, state), Answer(await typing.Content.ReadFromJsonAsync<JsonNode>()));
+        }
+
+        var online = await line.PostAsJsonAsync("/api/presence", new { state = "available" });
+        Assert.Equal((null, "available"), Answer(await online.Content.ReadFromJsonAsync<JsonNode>()));
+        var subscribed = await line.PostAsJsonAsync("/api/presence/subscribe", new { to = PeerPhone });
+        Assert.Equal((PeerJid, "subscribed"), Answer(await subscribed.Content.ReadFromJsonAsync<JsonNode>()));
+        Assert.Equal(HttpStatusCode.OK, (await line.PostAsJsonAsync("/api/presence", new { state = "unavailable" })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/sessions/{id}/stop", null)).StatusCode);
+        var refused = await line.PostAsJsonAsync("/api/presence", new { state = "available" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("not_connected", (await refused.Content.ReadFromJsonAsync<JsonNode>())!["code"]!.GetValue<string>());
+
+        static (string?, string) Answer(JsonNode? answer) => (answer!["to"]?.GetValue<string>(), answer["state"]!.GetValue<string>());
+    }
+
     private static async Task<string> PhoneSendsAsync(ServiceProcess service, HttpClient line, string text)
     {
         var sent = await service.Http.PostAsJsonAsync($"/sandbox/accounts/{PeerPhone}/messages", new { to = OwnerPhone + "@s.whatsapp.net", text });

@@ -24,6 +24,9 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
     private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesSent = new(StringComparer.Ordinal);
 
+    /// <summary>Whether the line announced itself available on this connection: delivery receipts are then active, else <c>inactive</c> (R13).</summary>
+    public Func<bool>? PresenceAnnounced { get; init; }
+
     /// <summary>A <c>message</c> stanza: parsed (a malformed one is nacked 487), decrypted, stored, answered (R7: content that is not a protobuf is nacked 491).</summary>
     public async Task<StanzaOutcome> HandleAsync(Node node, LineContext context)
     {
@@ -161,7 +164,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         catch (SignalException ex) when (ex.Kind == SignalErrorKind.Duplicate)
         {
             // Decrypted and stored before (the receipt was lost): receipt it again.
-            return [ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount)];
+            return [ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount, PresenceAnnounced?.Invoke() == true)];
         }
         catch (Exception ex) when (ex is SignalException or CryptoException)
         {
@@ -212,7 +215,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             return [ReceiptStanzas.BuildAck(incoming.Node, ReceiptStanzas.NackInvalidProtobuf)];
         }
 
-        var delivery = ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount);
+        var delivery = ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount, PresenceAnnounced?.Invoke() == true);
         return historySync && fromOwnAccount ? [delivery, ReceiptStanzas.BuildHistorySync(incoming.Id, me)] : [delivery];
     }
 
