@@ -74,6 +74,7 @@ builder.Services.AddServiceMetrics();
 builder.Services.AddSingleton<ReplyStateSweep>();
 builder.Services.AddHostedService(services => services.GetRequiredService<ReplyStateSweep>());
 builder.Services.AddMedia();
+builder.Services.AddSingleton<WaEngine.Api.Conversations.ContactCheckLimiter>();
 
 // Line databases are opened once, by their own service; the node's line owner holds each line's actor over its
 // database; the dispatcher delivers from the databases and hears from them when something was journalled.

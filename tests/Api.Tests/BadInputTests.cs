@@ -214,6 +214,24 @@ public class BadInputTests(LineApiFixture fixture)
         { "ready", "POST", "/api/presence/subscribe", """{"to":"x@example.com"}""", 400, "invalid_request", "to" },
         { "stopped", "POST", "/api/presence/subscribe", """{"to":"{peer}"}""", 403, "not_connected", null },
 
+        // Contact checks and the line's contacts.
+        { "none", "POST", "/api/contacts/check", """{"phones":["+15550002222"]}""", 401, "unauthorized", null },
+        { "ready", "POST", "/api/contacts/check", "{}", 400, "invalid_request", "phones" },
+        { "ready", "POST", "/api/contacts/check", """{"phones":"+15550002222"}""", 400, "invalid_request", "phones" },
+        { "ready", "POST", "/api/contacts/check", """{"phones":[15550002222]}""", 400, "invalid_request", "phones" },
+        { "ready", "POST", "/api/contacts/check", """{"phones":[]}""", 400, "invalid_request", "phones" },
+        { "ready", "POST", "/api/contacts/check", """{"phones":["+15550000000","+15550000001","+15550000002","+15550000003","+15550000004","+15550000005","+15550000006","+15550000007","+15550000008","+15550000009","+15550000010","+15550000011","+15550000012","+15550000013","+15550000014","+15550000015","+15550000016","+15550000017","+15550000018","+15550000019","+15550000020","+15550000021","+15550000022","+15550000023","+15550000024","+15550000025","+15550000026","+15550000027","+15550000028","+15550000029","+15550000030","+15550000031","+15550000032","+15550000033","+15550000034","+15550000035","+15550000036","+15550000037","+15550000038","+15550000039","+15550000040","+15550000041","+15550000042","+15550000043","+15550000044","+15550000045","+15550000046","+15550000047","+15550000048","+15550000049","+15550000050"]}""", 400, "invalid_request", "phones" },
+        { "ready", "POST", "/api/contacts/check", """{"phones":["+15550002222","12345"]}""", 400, "invalid_request", "phones" },
+        { "ready", "POST", "/api/contacts/check", """{"phones":["call me"]}""", 400, "invalid_request", "phones" },
+        { "ready", "POST", "/api/contacts/check", """{"phones":["{peer}"]}""", 400, "invalid_request", "phones" },
+        { "ready", "POST", "/api/contacts/check", """{"phones":["+1555000222233334444"]}""", 400, "invalid_request", "phones" },
+        { "stopped", "POST", "/api/contacts/check", """{"phones":["+15550002222"]}""", 403, "not_connected", null },
+        { "unpaired", "POST", "/api/contacts/check", """{"phones":["+15550002222"]}""", 403, "not_connected", null },
+        { "none", "GET", "/api/contacts", null, 401, "unauthorized", null },
+        { "ready", "GET", "/api/contacts?limit=0", null, 400, "invalid_request", "limit" },
+        { "ready", "GET", "/api/contacts?limit=1001", null, 400, "invalid_request", "limit" },
+        { "ready", "GET", "/api/contacts?limit=ten", null, 400, "invalid_request", "limit" },
+
         // Reply routing state (CONTRACT §3c).
         { "none", "PUT", "/api/state/{peer}", """{"handler":"h","ttl_seconds":60}""", 401, "unauthorized", null },
         { "ready", "PUT", "/api/state/{peer}", "{}", 400, "invalid_request", "handler" },

@@ -1,5 +1,7 @@
 using WaEngine.Api.Errors;
 using WaEngine.Api.Validation;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Stanzas.Contacts;
 
 namespace WaEngine.Api.Conversations;
 
@@ -70,6 +72,48 @@ public static class ConversationReader
         }
 
         return (ids.Distinct(StringComparer.Ordinal).ToList(), null);
+    }
+
+    /// <summary>
+    /// The <c>phones</c> of a contact check as digits, distinct, in the order given: 1 to
+    /// <see cref="ContactLookup.MaxNumbers"/> numbers (+E.164 or digits); every number that is not one is named in the problem.
+    /// </summary>
+    public static (IReadOnlyList<string>? Phones, ApiProblem? Problem) Phones(JsonBody body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var given = body.Strings("phones");
+        if (body.Problem is { } typed)
+        {
+            return (null, ApiProblem.Invalid(typed.Param, typed.Param == "phones" ? "phones must be a list of phone numbers (strings), e.g. [\"+15550001111\"]." : typed.Message));
+        }
+
+        if (given is null)
+        {
+            return (null, ApiProblem.Invalid("phones", "phones is required: a list of 1 to 50 phone numbers."));
+        }
+
+        if (given.Count is 0 or > ContactLookup.MaxNumbers)
+        {
+            return (null, ApiProblem.Invalid("phones", $"phones holds {given.Count} numbers; give 1 to {ContactLookup.MaxNumbers} per call."));
+        }
+
+        var digits = new List<string>();
+        var wrong = new List<string>();
+        foreach (var phone in given)
+        {
+            if (phone.Contains('@', StringComparison.Ordinal) || phone.Any(char.IsAsciiLetter) || !PhoneNumber.TryNormalize(phone, out var normalized, out _))
+            {
+                wrong.Add($"'{Shorten(phone)}'");
+            }
+            else if (!digits.Contains(normalized))
+            {
+                digits.Add(normalized);
+            }
+        }
+
+        return wrong.Count > 0
+            ? (null, ApiProblem.Invalid("phones", $"phones has {(wrong.Count == 1 ? "a value that is not a phone number" : $"{wrong.Count} values that are not phone numbers")}: {string.Join(", ", wrong.Take(10))}{(wrong.Count > 10 ? ", …" : "")} (use +E.164 or digits, 6 to 15 digits, country code first)."))
+            : (digits, null);
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";

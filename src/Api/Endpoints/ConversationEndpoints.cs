@@ -10,13 +10,14 @@ using WaEngine.Api.Sessions;
 using WaEngine.Api.Validation;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Session;
+using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Presence;
 
 namespace WaEngine.Api.Endpoints;
 
 /// <summary>
 /// The line API's conversation features (CONTRACT.md §3) behind <c>X-API-Token</c>: read receipts, typing, presence
-/// and presence subscriptions. Each needs a
+/// presence subscriptions, contact checks and the line's contacts. Each that talks to WhatsApp needs a
 /// connected line (403 <c>not_connected</c> otherwise) and checks its body against its body record first.
 /// </summary>
 public static class ConversationEndpoints
@@ -26,7 +27,7 @@ public static class ConversationEndpoints
     private static readonly BodyContract PresenceContract = BodyContract.Of<PresenceBody>();
     private static readonly BodyContract SubscribeContract = BodyContract.Of<SubscribeBody>();
 
-    /// <summary>Maps <c>POST /api/messages/read</c>, <c>/api/chats/typing</c>, <c>/api/presence</c> and <c>/api/presence/subscribe</c>.</summary>
+    /// <summary>Maps <c>POST /api/messages/read</c>, <c>/api/chats/typing</c>, <c>/api/presence</c>, <c>/api/presence/subscribe</c>, <c>/api/contacts/check</c> and <c>GET /api/contacts</c>.</summary>
     public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api")
@@ -67,7 +68,86 @@ public static class ConversationEndpoints
             .WithDescription("Subscribes the line to `to`'s presence: their online/offline changes and typing reach the `presence.update` webhook (when the webhook's events include it). Kept while the service runs and renewed after every reconnect.")
             .Accepts<SubscribeBody>("application/json")
             .Produces<StateAnswer>();
+        group.MapPost("/contacts/check", CheckAsync)
+            .RequireRateLimiting(LineRateLimits.Requests)
+            .WithTags("Contacts")
+            .WithName("checkContacts")
+            .WithSummary("Which numbers are on WhatsApp")
+            .WithDescription("Asks WhatsApp about 1 to 50 numbers in one query: each answer is `{phone, on_whatsapp, jid, lid}` in the order given (repeats once; `phone` as digits). Numbers found become contacts of the line (GET /api/contacts) with their LIDs. Checking many numbers is a known reason WhatsApp bans accounts: each line has a budget of numbers (`Api__ContactChecks__Burst` at once, refilled at `Api__ContactChecks__NumbersPerHour`); over it, 429 with `Retry-After`.")
+            .Accepts<ContactCheckBody>("application/json")
+            .Produces<ContactCheckView[]>()
+            .ProducesErrors(StatusCodes.Status502BadGateway);
+        group.MapGet("/contacts", ContactsAsync)
+            .RequireRateLimiting(LineRateLimits.Requests)
+            .WithTags("Contacts")
+            .WithName("listContacts")
+            .WithSummary("The contacts the line has seen")
+            .WithDescription($"From what the line has seen: senders' push names, LID mappings and numbers a check found, by JID. `limit` from 1 to {ContactsMax}, default {ContactsMax}. Works whatever the line's status.")
+            .Produces<ContactView[]>();
         return app;
+    }
+
+    /// <summary>Largest (and default) <c>limit</c> on GET /api/contacts.</summary>
+    public const int ContactsMax = 1000;
+
+    private static async Task<IResult> CheckAsync(HttpContext context, LineHost host, ContactCheckLimiter limiter)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        var (phones, wrong) = ConversationReader.Phones(body);
+        if (wrong is not null)
+        {
+            return ApiResults.From(context, wrong);
+        }
+
+        var line = LineTokenFilter.LineOf(context).Id;
+        var actor = await host.ActorAsync(line, context.RequestAborted);
+        if (actor.Status != LineStatus.Connected)
+        {
+            return NotConnected(context, actor);
+        }
+
+        if (limiter.TryTake(line, phones!.Count) is { } wait)
+        {
+            context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiResults.Error(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+                $"This line checked too many numbers lately (checking many numbers is a known reason WhatsApp bans accounts); try these {phones.Count} again in {wait} s.");
+        }
+
+        try
+        {
+            var checks = await actor.CheckContactsAsync(phones, context.RequestAborted);
+            return Results.Ok(checks.Select(ContactCheckView.Of).ToList());
+        }
+        catch (LineException ex) when (ex.Kind is LineErrorKind.WrongState or LineErrorKind.ShutDown or LineErrorKind.Disconnected)
+        {
+            return ApiResults.Error(context, StatusCodes.Status403Forbidden, ErrorCodes.NotConnected, ex.Message);
+        }
+        catch (LineException ex) when (ex.Kind is LineErrorKind.Timeout or LineErrorKind.ServerError)
+        {
+            return ApiResults.Error(context, StatusCodes.Status502BadGateway, ErrorCodes.WhatsAppError, $"WhatsApp did not answer the contact check: {ex.Message}");
+        }
+        catch (StanzaException ex)
+        {
+            return ApiResults.Error(context, StatusCodes.Status502BadGateway, ErrorCodes.WhatsAppError, $"WhatsApp's answer to the contact check could not be read: {ex.Message}");
+        }
+    }
+
+    private static async Task<IResult> ContactsAsync(HttpContext context, LineHost host, [Microsoft.AspNetCore.Mvc.FromQuery, System.ComponentModel.Description("How many, from 1 to 1000 (default 1000).")] string? limit)
+    {
+        var (count, problem) = QueryLimit.Read(limit, "limit", ContactsMax, ContactsMax);
+        if (problem is not null)
+        {
+            return ApiResults.From(context, problem);
+        }
+
+        var actor = await host.ActorAsync(LineTokenFilter.LineOf(context).Id, context.RequestAborted);
+        var contacts = await actor.Messages.ListContactsAsync(count, context.RequestAborted);
+        return Results.Ok(contacts.Select(ContactView.Of).ToList());
     }
 
     private static async Task<IResult> TypingAsync(HttpContext context, LineHost host)

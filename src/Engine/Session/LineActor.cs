@@ -9,6 +9,7 @@ using WaEngine.Engine.Pairing;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Connection;
+using WaEngine.Engine.Stanzas.Contacts;
 using WaEngine.Engine.Stanzas.Pairing;
 using WaEngine.Engine.Stanzas.Presence;
 using WaEngine.Engine.Stanzas.Privacy;
@@ -167,6 +168,26 @@ public sealed class LineActor : IAsyncDisposable
     /// <exception cref="LineException">WrongState when the line is not connected.</exception>
     public Task SubscribePresenceAsync(string jid, CancellationToken cancellationToken) =>
         AskAsync(done => new LineMail.Converse(context => _parts.Presence.SubscribeAsync(jid, context), done), cancellationToken);
+
+    /// <summary>
+    /// Asks the server which of <paramref name="phones"/> (digits, country code first; 1 to
+    /// <see cref="ContactLookup.MaxNumbers"/>) are on WhatsApp, in one usync query with the contact and LID protocols;
+    /// those found become contacts of the line with their LID mappings. One check per number, in order.
+    /// </summary>
+    /// <exception cref="LineException">WrongState or Disconnected when the line is not connected; Timeout or ServerError from the query.</exception>
+    public async Task<IReadOnlyList<ContactCheck>> CheckContactsAsync(IReadOnlyList<string> phones, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(phones);
+        if (!_link.LoggedIn)
+        {
+            throw new LineException(LineErrorKind.WrongState, $"Line {LineId} is {_machine.Current.ToName()}: contact checks need a connected line.");
+        }
+
+        var query = ContactLookup.BuildQuery(_link.Connection?.NextId() ?? "usync", phones);
+        var checks = ContactLookup.Parse(await QueryLoggedInAsync(query, cancellationToken).ConfigureAwait(false), phones);
+        await _messages.SaveCheckedContactsAsync(checks, cancellationToken).ConfigureAwait(false);
+        return checks;
+    }
 
     /// <summary>Totals of the line's published events (messages received, sent, failed by reason), for metrics.</summary>
     public LineTally Tally => _events.Tally;

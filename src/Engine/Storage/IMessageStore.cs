@@ -101,6 +101,17 @@ public interface IMessageStore
     /// </summary>
     Task JournalPresenceAsync(PresenceUpdate update, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Remembers the numbers a contact check found on WhatsApp: each becomes a contact of the line (its push name, if
+    /// one is known, kept) and its LID mapping is stored. A store without contacts ignores it.
+    /// </summary>
+    Task SaveCheckedContactsAsync(IReadOnlyList<ContactCheck> checks, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The contacts the line has seen (push names of inbound messages, LID mappings, checked numbers), by JID.</summary>
+    /// <exception cref="NotSupportedException">This store keeps no contacts.</exception>
+    Task<IReadOnlyList<ContactEntry>> ListContactsAsync(int limit, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This message store keeps no contacts.");
+
     /// <summary>Resets a chat's unread count.</summary>
     Task MarkChatReadAsync(string chatJid, CancellationToken cancellationToken);
 

@@ -84,6 +84,47 @@ public class ConversationFlowTests
         static (string?, string) Answer(JsonNode? answer) => (answer!["to"]?.GetValue<string>(), answer["state"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Contact_checks_answer_per_number_fill_the_contacts_and_are_limited_per_line_with_retry_after()
+    {
+        using var data = new TempFolder();
+        await using var service = await ServiceProcess.StartAsync(data.Path, ["--sandbox"], new Dictionary<string, string>
+        {
+            ["Api__ContactChecks__Burst"] = "50",
+            ["Api__ContactChecks__NumbersPerHour"] = "60",
+        });
+        using var admin = ApiClients.Admin(service, data.Path);
+        var (id, token) = await ApiClients.CreateLineAsync(admin, "contacts", start: true);
+        await ApiClients.PairAsync(service, admin, id, token, OwnerPhone);
+        await ApiClients.AddPhoneAsync(service, PeerPhone);
+        using var line = ApiClients.Line(service, token);
+        var peerLid = (await service.Http.GetFromJsonAsync<JsonArray>("/sandbox/accounts"))!.Single(a => a!["phone"]!.GetValue<string>() == PeerPhone)!["lid"]!.GetValue<string>();
+
+        var checked1 = await line.PostAsJsonAsync("/api/contacts/check", new { phones = new[] { "+1 555 000 7722", "+15550007799", PeerPhone } });
+        Assert.Equal(HttpStatusCode.OK, checked1.StatusCode);
+        var answers = (await checked1.Content.ReadFromJsonAsync<JsonArray>())!;
+        Assert.Equal(2, answers.Count);
+        Assert.Equal((PeerPhone, true, PeerJid), (answers[0]!["phone"]!.GetValue<string>(), answers[0]!["on_whatsapp"]!.GetValue<bool>(), answers[0]!["jid"]!.GetValue<string>()));
+        Assert.EndsWith("@lid", answers[0]!["lid"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith(peerLid.Split('@')[0], answers[0]!["lid"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(("15550007799", false), (answers[1]!["phone"]!.GetValue<string>(), answers[1]!["on_whatsapp"]!.GetValue<bool>()));
+        Assert.Null(answers[1]!["jid"]);
+        Assert.Null(answers[1]!["lid"]);
+
+        var contacts = (await line.GetFromJsonAsync<JsonArray>("/api/contacts"))!;
+        var peer = Assert.Single(contacts, c => c!["jid"]!.GetValue<string>() == PeerJid)!;
+        Assert.Equal(answers[0]!["lid"]!.GetValue<string>(), peer["lid"]!.GetValue<string>());
+        Assert.DoesNotContain(contacts, c => c!["jid"]!.GetValue<string>() == "15550007799@s.whatsapp.net");
+
+        // 2 of 50 numbers used: 48 more pass, the next are refused until the budget refills (60 an hour: a minute each).
+        var many = Enumerable.Range(0, 48).Select(i => "+1555001" + i.ToString("0000", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(HttpStatusCode.OK, (await line.PostAsJsonAsync("/api/contacts/check", new { phones = many })).StatusCode);
+        var limited = await line.PostAsJsonAsync("/api/contacts/check", new { phones = new[] { PeerPhone, "+15550007799" } });
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("rate_limited", (await limited.Content.ReadFromJsonAsync<JsonNode>())!["code"]!.GetValue<string>());
+        Assert.InRange(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 180);
+    }
+
     private static async Task<string> PhoneSendsAsync(ServiceProcess service, HttpClient line, string text)
     {
         var sent = await service.Http.PostAsJsonAsync($"/sandbox/accounts/{PeerPhone}/messages", new { to = OwnerPhone + "@s.whatsapp.net", text });
