@@ -9,7 +9,8 @@ namespace WaEngine.Sandbox.Conversations;
 /// Each account's read-receipt privacy setting (<c>readreceipts</c>: <c>all</c> by default, or <c>none</c>), as WhatsApp
 /// keeps it for the account and every device of it: the privacy iq answers with it, a client's privacy iq sets it
 /// (B:chats.js updateReadReceiptsPrivacy), and the control API sets it for tests. With it off a client sends
-/// <c>read-self</c> (SERVER-RULES R13); such receipts reach only the account's own devices, never the sender, and a
+/// <c>read-self</c> (SERVER-RULES R13); such receipts never reach the sender (nor, here, the account's other devices: the
+/// sandbox does not sync read state between them), and a
 /// plain <c>read</c> from such an account is counted as an R13 breach (routed as sent: whether WhatsApp would drop it is
 /// not documented). In memory: a restarted sandbox has every account back at <c>all</c>.
 /// </summary>
