@@ -76,6 +76,7 @@ builder.Services.AddSingleton<ReplyStateSweep>();
 builder.Services.AddHostedService(services => services.GetRequiredService<ReplyStateSweep>());
 builder.Services.AddMedia();
 builder.Services.AddConversation();
+builder.Services.AddSingleton<WaEngine.Api.Conversations.ContactCheckLimiter>();
 
 // Line databases are opened once, by their own service; the node's line owner holds each line's actor over its
 // database; the dispatcher delivers from the databases and hears from them when something was journalled.
@@ -133,8 +134,9 @@ app.MapLineEndpoints();
 app.MapMessageEndpoints();
 app.MapChatEndpoints();
 app.MapStateEndpoints();
-app.MapMediaEndpoints();
 app.MapConversationEndpoints();
+app.MapMediaEndpoints();
+app.MapPresenceEndpoints();
 if (sandbox)
 {
     app.MapSandbox("/sandbox");

@@ -20,8 +20,10 @@
 //                                                              Baileys' own decryptPollVote reads it back, and sends it
 //                                                              with relayMessage)
 //   {op:'read', keys}                   -> {}
+//   {op:'presence', type, jid?, name?}  -> {}                 (sendPresenceUpdate: available|unavailable, or composing|recording|paused in jid)
+//   {op:'subscribe', jid}               -> {}                 (presenceSubscribe)
 //   {op:'stop'}                         -> {}                 (closes the socket, keeps auth state)
-// Events: {seq, type: 'qr'|'open'|'close'|'creds'|'message'|'update'|'receipt'|'raw-receipt', ...}
+// Events: {seq, type: 'qr'|'open'|'close'|'creds'|'message'|'update'|'receipt'|'raw-receipt'|'presence', ...}
 // On close with 515 (restart required) the harness opens a new socket with the same auth state, as Baileys asks
 // applications to; other closes are reported and not retried.
 import { serveLines } from './lib.mjs';
@@ -107,6 +109,9 @@ async function open() {
   s.ws.on('CB:receipt', (node) => record('raw-receipt', { id: node.attrs.id, from: node.attrs.from, receiptType: node.attrs.type ?? null }));
   s.ev.on('call', (calls) => {
     for (const c of calls) record('call', { id: c.id, from: c.from, status: c.status, isVideo: !!c.isVideo });
+  });
+  s.ev.on('presence.update', ({ id, presences }) => {
+    for (const [participant, p] of Object.entries(presences)) record('presence', { jid: id, participant, presence: p.lastKnownPresence ?? null, lastSeen: p.lastSeen ?? null });
   });
   s.ev.on('message-receipt.update', (updates) => {
     for (const u of updates) record('receipt', { id: u.key.id, remoteJid: u.key.remoteJid, receipt: u.receipt });
@@ -201,6 +206,15 @@ await serveLines(async (req) => {
     }
     case 'read':
       await sock.readMessages(req.keys);
+      return {};
+    case 'presence':
+      // Baileys learns its own push name from app-state sync (which the sandbox does not serve) and sends no
+      // available/unavailable without one: `name` stands in for that sync.
+      if (req.name && sock.authState.creds.me && !sock.authState.creds.me.name) sock.authState.creds.me.name = req.name;
+      await sock.sendPresenceUpdate(req.type, req.jid);
+      return {};
+    case 'subscribe':
+      await sock.presenceSubscribe(req.jid);
       return {};
     case 'stop':
       stopped = true;

@@ -42,6 +42,9 @@ public static class ErrorCodes
     /// <summary>502: the media could not be uploaded to the media hosts (nothing was sent).</summary>
     public const string MediaUploadFailed = "media_upload_failed";
 
+    /// <summary>502: WhatsApp did not answer a query the request needed (timeout or an error answer).</summary>
+    public const string WhatsAppError = "whatsapp_error";
+
     /// <summary>429: too many requests for this token; <c>Retry-After</c> says when to try again.</summary>
     public const string RateLimited = "rate_limited";
 }

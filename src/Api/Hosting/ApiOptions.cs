@@ -35,4 +35,7 @@ public sealed record ApiOptions
 
     /// <summary>How media URLs are fetched.</summary>
     public Media.MediaFetchOptions MediaFetch { get; init; } = new();
+
+    /// <summary>Per-line budget of contact checks (<c>Api:ContactChecks</c>).</summary>
+    public Conversations.ContactCheckOptions ContactChecks { get; init; } = new();
 }

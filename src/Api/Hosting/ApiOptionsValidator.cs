@@ -47,6 +47,7 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
 
         problems.AddRange(options.Media.Problems());
         problems.AddRange(options.MediaFetch.Problems());
+        problems.AddRange(options.ContactChecks.Problems());
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

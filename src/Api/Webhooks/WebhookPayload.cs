@@ -29,8 +29,11 @@ public static class WebhookPayload
     /// <summary>Someone called the line's account (the engine does not answer calls).</summary>
     public const string CallReceived = "call.received";
 
+    /// <summary>A contact the line subscribed to came online, went offline, or typed, recorded or paused in a chat.</summary>
+    public const string PresenceUpdate = "presence.update";
+
     /// <summary>Every event a session can ask for.</summary>
-    public static IReadOnlyList<string> Events { get; } = [MessagesReceived, MessageStatus, LineStatus, CallReceived];
+    public static IReadOnlyList<string> Events { get; } = [MessagesReceived, MessageStatus, LineStatus, CallReceived, PresenceUpdate];
 
     // Text stays readable UTF-8 (emoji, accents); the body is JSON for machines, never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -51,6 +54,7 @@ public static class WebhookPayload
             MessageStatus => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WriteMessageStatus)),
             LineStatus => new WebhookDraft("", Write(sessionId, entry, WriteSessionStatus)),
             CallReceived => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WriteCall)),
+            PresenceUpdate => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WritePresence)),
             _ => null,
         };
     }
@@ -213,6 +217,40 @@ public static class WebhookPayload
         {
             writer.WriteNumber("timestamp", entry.CreatedAt.ToUnixTimeSeconds());
         }
+    }
+
+    /// <summary><c>{jid, participant, state, last_seen, timestamp}</c>; <c>state</c>: available, unavailable, composing, recording or paused.</summary>
+    private static void WritePresence(Utf8JsonWriter writer, JournalEntry entry)
+    {
+        string? participant = null;
+        long? lastSeen = null;
+        if (entry.Detail is { Length: > 0 } detail)
+        {
+            using var parsed = JsonDocument.Parse(detail);
+            if (parsed.RootElement.TryGetProperty("participant", out var p) && p.ValueKind == JsonValueKind.String)
+            {
+                participant = p.GetString();
+            }
+
+            if (parsed.RootElement.TryGetProperty("last_seen", out var l) && l.ValueKind == JsonValueKind.Number)
+            {
+                lastSeen = l.GetInt64();
+            }
+        }
+
+        writer.WriteString("jid", entry.ChatJid);
+        writer.WriteString("participant", participant);
+        writer.WriteString("state", entry.Status);
+        if (lastSeen is { } seen)
+        {
+            writer.WriteNumber("last_seen", seen);
+        }
+        else
+        {
+            writer.WriteNull("last_seen");
+        }
+
+        writer.WriteNumber("timestamp", entry.CreatedAt.ToUnixTimeSeconds());
     }
 
     private static void WriteSessionStatus(Utf8JsonWriter writer, JournalEntry entry)

@@ -24,6 +24,9 @@ public sealed record MessageRecord
     /// <summary>The sender's LID JID, when known.</summary>
     public string? SenderLid { get; init; }
 
+    /// <summary>For an inbound 1:1 message, the address it came from (the contact's LID or phone number, bare, as the server sent it); read receipts go there. Null otherwise.</summary>
+    public string? OriginJid { get; init; }
+
     /// <summary><c>text</c>, <c>reaction</c>, <c>edit</c>, <c>revoke</c>, <c>image</c>, <c>video</c>, <c>audio</c>, <c>document</c>, <c>sticker</c>, <c>protocol</c> or <c>unknown</c>.</summary>
     public required string Type { get; init; }
 

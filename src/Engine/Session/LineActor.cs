@@ -9,7 +9,10 @@ using WaEngine.Engine.Pairing;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Connection;
+using WaEngine.Engine.Stanzas.Contacts;
 using WaEngine.Engine.Stanzas.Pairing;
+using WaEngine.Engine.Stanzas.Presence;
+using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Storage;
 
 namespace WaEngine.Engine.Session;
@@ -40,6 +43,7 @@ public sealed class LineActor : IAsyncDisposable
     private readonly LineVitals _vitals;
     private readonly LineParts _parts;
     private readonly MediaConnCache _mediaConn;
+    private readonly ReadReceiptPrivacy _readPrivacy;
     private readonly Task _loop;
     private DeviceCredentials? _credentials;
     private volatile LineLink _link = LineLink.None;
@@ -79,6 +83,7 @@ public sealed class LineActor : IAsyncDisposable
         _chores = new LineChores(lineId, _mailbox, _time, _logger, _lifetime.Token);
         _vitals = new LineVitals(_time);
         _mediaConn = new MediaConnCache(QueryLoggedInAsync, () => _link.Connection?.NextId() ?? "media_conn", _time);
+        _readPrivacy = new ReadReceiptPrivacy(QueryLoggedInAsync, () => _link.Connection, () => _link.Connection?.NextId() ?? "privacy");
         _loop = Task.Run(RunAsync);
     }
 
@@ -129,17 +134,59 @@ public sealed class LineActor : IAsyncDisposable
     public Task<MediaConn> MediaConnAsync(DateTimeOffset? staleIfFetchedBefore, CancellationToken cancellationToken) =>
         _mediaConn.GetAsync(staleIfFetchedBefore, cancellationToken);
 
-    /// <summary>Sends read receipts for inbound messages of one chat and resets its unread count.</summary>
-    /// <exception cref="LineException">WrongState when the line is not connected.</exception>
-    public Task MarkReadAsync(string chatJid, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends read receipts for inbound messages of one chat — <paramref name="messageIds"/>, or every unread one when
+    /// null — to the address each came from, as few receipts as the references send (one per sender, the rest of the ids
+    /// in a <c>&lt;list&gt;</c>), <c>read-self</c> when the account's read receipts are off (R13); the chat's unread count
+    /// drops. Ids that are not inbound messages of the chat are skipped. Returns how many messages the receipts cover.
+    /// </summary>
+    /// <exception cref="LineException">WrongState when the line is not connected; Timeout or ServerError from the privacy query.</exception>
+    public async Task<int> MarkReadAsync(string chatJid, IReadOnlyList<string>? messageIds, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(messageIds);
-        if (messageIds.Count == 0)
+        ArgumentException.ThrowIfNullOrWhiteSpace(chatJid);
+        // Not logged in: the mail still goes through the mailbox, whose handler refuses it (callers rely on the trip).
+        var readSelf = _link.LoggedIn && await _readPrivacy.ReadSelfAsync(cancellationToken).ConfigureAwait(false);
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await PostAsync(new LineMail.MarkRead(chatJid, messageIds, readSelf, done), cancellationToken).ConfigureAwait(false);
+        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Announces the line <c>available</c> (online; delivery receipts become active, R13) or <c>unavailable</c>, with
+    /// its push name; the presence pulse (R17) then leaves an available line available.
+    /// </summary>
+    /// <exception cref="LineException">WrongState when the line is not connected.</exception>
+    public Task SendPresenceAsync(bool available, CancellationToken cancellationToken) =>
+        AskAsync(done => new LineMail.Converse(context => Task.FromResult(_parts.Presence.SendPresence(available, context)), done), cancellationToken);
+
+    /// <summary>Shows <paramref name="state"/> in the chat <paramref name="toJid"/>, subscribing to the contact's presence first on this connection.</summary>
+    /// <exception cref="LineException">WrongState when the line is not connected.</exception>
+    public Task SendChatStateAsync(string toJid, ChatState state, CancellationToken cancellationToken) =>
+        AskAsync(done => new LineMail.Converse(context => _parts.Presence.SendChatStateAsync(toJid, state, context), done), cancellationToken);
+
+    /// <summary>Subscribes to a contact's presence; kept for the line's life and renewed after every login.</summary>
+    /// <exception cref="LineException">WrongState when the line is not connected.</exception>
+    public Task SubscribePresenceAsync(string jid, CancellationToken cancellationToken) =>
+        AskAsync(done => new LineMail.Converse(context => _parts.Presence.SubscribeAsync(jid, context), done), cancellationToken);
+
+    /// <summary>
+    /// Asks the server which of <paramref name="phones"/> (digits, country code first; 1 to
+    /// <see cref="ContactLookup.MaxNumbers"/>) are on WhatsApp, in one usync query with the contact and LID protocols;
+    /// those found become contacts of the line with their LID mappings. One check per number, in order.
+    /// </summary>
+    /// <exception cref="LineException">WrongState or Disconnected when the line is not connected; Timeout or ServerError from the query.</exception>
+    public async Task<IReadOnlyList<ContactCheck>> CheckContactsAsync(IReadOnlyList<string> phones, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(phones);
+        if (!_link.LoggedIn)
         {
-            throw new ArgumentException("No message ids to mark read.", nameof(messageIds));
+            throw new LineException(LineErrorKind.WrongState, $"Line {LineId} is {_machine.Current.ToName()}: contact checks need a connected line.");
         }
 
-        return AskAsync(done => new LineMail.MarkRead(chatJid, messageIds, done), cancellationToken);
+        var query = ContactLookup.BuildQuery(_link.Connection?.NextId() ?? "usync", phones);
+        var checks = ContactLookup.Parse(await QueryLoggedInAsync(query, cancellationToken).ConfigureAwait(false), phones);
+        await _messages.SaveCheckedContactsAsync(checks, cancellationToken).ConfigureAwait(false);
+        return checks;
     }
 
     /// <summary>Totals of the line's published events (messages received, sent, failed by reason), for metrics.</summary>
@@ -278,7 +325,8 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.Restart m: await m.RunAsync(RestartCoreAsync).ConfigureAwait(false); break;
             case LineMail.Logout m: await LogoutCoreAsync(m.Done).ConfigureAwait(false); break;
             case LineMail.LogoutAnswered m: await m.RunAsync(() => _machine.Current == LineStatus.LoggedOut ? Task.CompletedTask : LoggedOutAsync("logout")).ConfigureAwait(false); break;
-            case LineMail.MarkRead m: await m.RunAsync(async () => await ApplyAsync(await _parts.Receipts.SendReadAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false)).ConfigureAwait(false); break;
+            case LineMail.MarkRead m: await MarkReadCoreAsync(m).ConfigureAwait(false); break;
+            case LineMail.Converse m: await m.RunAsync(async () => await ApplyAsync(await m.Step(Context).ConfigureAwait(false)).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.QueueSend m: await ApplyAsync(await _parts.Outbound.EnqueueAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.RequestPairingCode m: await ApplyAsync(_parts.Pairing.RequestCode(m, Context)).ConfigureAwait(false); break;
             case LineMail.PairingHelloAnswered m: await ApplyAsync(_parts.Pairing.HandleHelloAnswered(m, Context)).ConfigureAwait(false); break;
@@ -311,6 +359,7 @@ public sealed class LineActor : IAsyncDisposable
                 _reconnectAttempt = 0;
                 await TransitionToAsync(LineStatus.Connected, "logged_in").ConfigureAwait(false);
                 await PulsePresenceIfDueAsync().ConfigureAwait(false);
+                await ApplyAsync(await _parts.Presence.AfterLoginAsync(Context).ConfigureAwait(false)).ConfigureAwait(false);
                 break;
             case LineMail.PresencePulseDue m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Connected:
                 await PulsePresenceIfDueAsync().ConfigureAwait(false);
@@ -326,6 +375,20 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.RetryReady m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.Receipts.HandleRetryReadyAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.PlaceholderResendReady m when current.IsCurrent(m.Generation) && _parts.Placeholders is { } placeholders: await ApplyAsync(await placeholders.HandleReadyAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             default: break;
+        }
+    }
+
+    private async Task MarkReadCoreAsync(LineMail.MarkRead mail)
+    {
+        try
+        {
+            var (outcome, count) = await _parts.Receipts.SendReadAsync(mail, Context).ConfigureAwait(false);
+            await ApplyAsync(outcome).ConfigureAwait(false);
+            mail.Done.TrySetResult(count);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            mail.Done.TrySetException(ex);
         }
     }
 
@@ -622,6 +685,7 @@ public sealed class LineActor : IAsyncDisposable
         _chores.Cancel(QrSlot);
         _chores.Cancel(PresenceSlot);
         _parts.Pairing.Reset();
+        _parts.Presence.ConnectionEnded();
         if (ended.Connection is { } connection)
         {
             _vitals.ConnectionEnded(connection);
@@ -662,7 +726,11 @@ public sealed class LineActor : IAsyncDisposable
         {
             var name = _options.ClientPayload.PushName;
             await connection.SendAsync(ConnectionStanzas.BuildPresence(available: true, name), _lifetime.Token).ConfigureAwait(false);
-            await connection.SendAsync(ConnectionStanzas.BuildPresence(available: false, name), _lifetime.Token).ConfigureAwait(false);
+            if (!_parts.Presence.Available)
+            {
+                await connection.SendAsync(ConnectionStanzas.BuildPresence(available: false, name), _lifetime.Token).ConfigureAwait(false);
+            }
+
             _lastPresencePulse = now;
             wait = _options.PresencePulse;
         }

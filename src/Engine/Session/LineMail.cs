@@ -51,7 +51,14 @@ internal abstract record LineMail
 
     public sealed record Logout(TaskCompletionSource Done) : Command(Done);
 
-    public sealed record MarkRead(string ChatJid, IReadOnlyList<string> MessageIds, TaskCompletionSource Done) : Command(Done);
+    /// <summary>Read receipts for <paramref name="MessageIds"/> of a chat (null: its unread messages); <paramref name="ReadSelf"/> when the account's read receipts are off.</summary>
+    public sealed record MarkRead(string ChatJid, IReadOnlyList<string>? MessageIds, bool ReadSelf, TaskCompletionSource<int> Done) : LineMail
+    {
+        public override void Fail(Exception reason) => Done.TrySetException(reason);
+    }
+
+    /// <summary>A conversation step (presence, typing, subscriptions) run on the loop; its outcome is applied before the caller hears back.</summary>
+    public sealed record Converse(Func<LineContext, Task<StanzaOutcome>> Step, TaskCompletionSource Done) : Command(Done);
 
     public sealed record RequestPairingCode(string Phone, TaskCompletionSource<string> Done) : LineMail
     {

@@ -9,6 +9,7 @@ using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Engine.Stanzas.Notifications;
 using WaEngine.Engine.Stanzas.Pairing;
 using WaEngine.Engine.Stanzas.PreKeys;
+using WaEngine.Engine.Stanzas.Presence;
 using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Stanzas.Receipts;
 using WaEngine.Engine.Storage;
@@ -27,6 +28,9 @@ internal sealed record LineParts(
     /// <summary>Our messages written on the current connection and not acked yet (the keepalive checks them).</summary>
     public required UnackedSends Unacked { get; init; }
 
+    /// <summary>Our presence, typing, subscriptions and contacts' presence.</summary>
+    public required PresenceHandler Presence { get; init; }
+
     /// <summary>Asks our phone for messages that arrived unavailable (R15).</summary>
     public PlaceholderResender? Placeholders { get; init; }
 
@@ -42,7 +46,8 @@ internal sealed record LineParts(
         var planner = new SendPlanner(options, signal, messages, tokens, time, addresses);
         var encryptor = new MessageEncryptor(signal, keys, trust, addresses, logger);
         var placeholders = new PlaceholderResender(signal, keys, trust, planner, time, logger);
-        var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders, addresses);
+        var presence = new PresenceHandler(lineId, options, messages, tokens, time, logger);
+        var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders, addresses) { PresenceAnnounced = () => presence.Available };
         var connection = new ConnectionHandler(options, credentials, logger);
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
@@ -63,6 +68,8 @@ internal sealed record LineParts(
             ["receipt"] = (node, context) => new(receipts.HandleReceiptAsync(node, context)),
             ["call"] = (node, context) => new(callHandler.HandleAsync(node, context)),
             ["ib"] = (_, _) => ValueTask.FromResult(StanzaOutcome.None),
+            ["presence"] = (node, context) => new(presence.HandlePresenceAsync(node, context)),
+            ["chatstate"] = (node, context) => new(presence.HandleChatStateAsync(node, context)),
             ["ack"] = (node, context) => node.Attr("class") == "message" ? new(AckedAsync(node, context)) : ValueTask.FromResult(StanzaOutcome.None),
         };
         var iqs = new Dictionary<(string Type, string Child), StanzaHandler>
@@ -81,7 +88,7 @@ internal sealed record LineParts(
             ["passkey_prologue_request"] = (_, context) => ValueTask.FromResult(ConnectionHandler.HandlePasskeyRequest(context)),
             ["privacy_token"] = (node, context) => new(tokens.HandlePrivacyTokenNotificationAsync(node, context)),
         };
-        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Unacked = unacked };
+        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Unacked = unacked, Presence = presence };
 
         Task<StanzaOutcome> AckedAsync(Node ack, LineContext context)
         {

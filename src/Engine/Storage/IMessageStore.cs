@@ -98,6 +98,40 @@ public interface IMessageStore
     /// <summary>The newest messages across all chats, newest first.</summary>
     Task<IReadOnlyList<MessageRecord>> RecentAsync(int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The inbound messages of <paramref name="chatJid"/> a read receipt can be sent for: those of
+    /// <paramref name="msgIds"/> that are inbound messages of the chat, or — when <paramref name="msgIds"/> is null — the
+    /// unread ones (as many as the chat's unread count, newest first). Each with the address it came from.
+    /// </summary>
+    /// <exception cref="NotSupportedException">This store keeps no read marks.</exception>
+    Task<IReadOnlyList<ReadTarget>> FindReadTargetsAsync(string chatJid, IReadOnlyList<string>? msgIds, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This message store keeps no read marks.");
+
+    /// <summary>
+    /// Marks inbound messages of <paramref name="chatJid"/> read at <paramref name="at"/>; the chat's unread count drops by
+    /// those not read before (to 0 when <paramref name="allUnread"/>). Returns how many were newly marked.
+    /// </summary>
+    /// <exception cref="NotSupportedException">This store keeps no read marks.</exception>
+    Task<int> MarkMessagesReadAsync(string chatJid, IReadOnlyList<string> msgIds, bool allUnread, DateTimeOffset at, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This message store keeps no read marks.");
+
+    /// <summary>
+    /// Appends a subscribed contact's presence or chat state to the line's event journal (<c>presence.update</c>, for
+    /// webhooks) and commits. A store without a journal ignores it.
+    /// </summary>
+    Task JournalPresenceAsync(PresenceUpdate update, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Remembers the numbers a contact check found on WhatsApp: each becomes a contact of the line (its push name, if
+    /// one is known, kept) and its LID mapping is stored. A store without contacts ignores it.
+    /// </summary>
+    Task SaveCheckedContactsAsync(IReadOnlyList<ContactCheck> checks, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The contacts the line has seen (push names of inbound messages, LID mappings, checked numbers), by JID.</summary>
+    /// <exception cref="NotSupportedException">This store keeps no contacts.</exception>
+    Task<IReadOnlyList<ContactEntry>> ListContactsAsync(int limit, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("This message store keeps no contacts.");
+
     /// <summary>Resets a chat's unread count.</summary>
     Task MarkChatReadAsync(string chatJid, CancellationToken cancellationToken);
 

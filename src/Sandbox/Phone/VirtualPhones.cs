@@ -345,7 +345,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         return rows.Select(r => new PhoneMessage(r.MsgId, r.From, r.Chat, r.Type, r.Body, System.Text.Json.Nodes.JsonNode.Parse(r.Json), r.Timestamp)).ToList();
     }
 
-    /// <summary>The phone reads messages: a read receipt goes to each sender.</summary>
+    /// <summary>The phone reads messages: a read receipt goes to each sender (<c>read-self</c>, reaching nobody else, when the account's read receipts are off).</summary>
     public async Task<int> MarkReadAsync(SandboxAccount account, IReadOnlyCollection<string> msgIds, CancellationToken cancellationToken)
     {
         await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -354,7 +354,8 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         foreach (var group in rows.GroupBy(r => r.From))
         {
             var ids = group.Select(r => r.MsgId).ToList();
-            var attributes = NodeAttributes.Of(("id", ids[0]), ("to", group.Key), ("type", "read"), ("t", _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+            var type = _network.ReadReceipts.Of(account.Phone) == Conversations.ReadReceiptSettings.None ? "read-self" : "read";
+            var attributes = NodeAttributes.Of(("id", ids[0]), ("to", group.Key), ("type", type), ("t", _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
             var receipt = ids.Count == 1
                 ? new Node("receipt", attributes)
                 : new Node("receipt", attributes, [new Node("list", null, ids.Skip(1).Select(i => new Node("item", NodeAttributes.Of(("id", i)))))]);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Conversations;
 using WaEngine.Sandbox.Rules;
 using WaEngine.Sandbox.Storage;
 using static WaEngine.Sandbox.Protocol.ServerNodes;
@@ -18,6 +19,9 @@ namespace WaEngine.Sandbox.Protocol;
 public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Func<MediaConnInfo> mediaConn, RuleBook rules,
     Func<ConnectedDevice, Node, CancellationToken, Task<Node>>? issuePrivacyTokens = null)
 {
+    /// <summary>Each account's read-receipt setting, answered and set through the privacy iq (R13); without it every account has read receipts on.</summary>
+    public ReadReceiptSettings? ReadReceipts { get; init; }
+
     /// <summary>How many one-time prekeys a device's first upload must hold (SERVER-RULES R11; WhatsApp Web uploads 812).</summary>
     public const int InitialPreKeyCount = 812;
 
@@ -39,7 +43,8 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
                 ("abt", "get", "props") => Result(iq, AbProps()),
                 ("w", "get", "props") => Result(iq, Leaf("props", ("hash", "sandbox"))),
                 ("blocklist", "get", _) => Result(iq, Leaf("list")),
-                ("privacy", "get", "privacy") => Result(iq, Privacy()),
+                ("privacy", "get", "privacy") => Result(iq, Privacy(ReadReceipts?.Of(device.Account.Phone) ?? ReadReceiptSettings.All)),
+                ("privacy", "set", "privacy") when ReadReceipts?.TryApply(device.Account.Phone, iq) == true => Result(iq),
                 ("privacy", "set", "tokens") when issuePrivacyTokens is not null => await issuePrivacyTokens(device, iq, cancellationToken).ConfigureAwait(false),
                 ("privacy", "set", _) => Result(iq),
                 ("w:m", "set", "media_conn") => Result(iq, MediaConn(mediaConn())),
@@ -253,13 +258,13 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
         Leaf("prop", ("config_code", "14303"), ("config_value", "false")),
     ]);
 
-    private static Node Privacy() => new("privacy", null, [
+    private static Node Privacy(string readReceipts) => new("privacy", null, [
         Leaf("category", ("name", "last"), ("value", "all")),
         Leaf("category", ("name", "online"), ("value", "all")),
         Leaf("category", ("name", "profile"), ("value", "all")),
         Leaf("category", ("name", "status"), ("value", "all")),
         Leaf("category", ("name", "groupadd"), ("value", "all")),
-        Leaf("category", ("name", "readreceipts"), ("value", "all")),
+        Leaf("category", ("name", "readreceipts"), ("value", readReceipts)),
     ]);
 
     private static Node MediaConn(MediaConnInfo info) =>

@@ -4,6 +4,7 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Proto;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Conversations;
 using WaEngine.Sandbox.Rules;
 using static WaEngine.Sandbox.Protocol.ServerNodes;
 
@@ -18,6 +19,9 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
 {
     /// <summary>The login rules a device meets once it is known: refused accounts (R9), pace (R18), replacements (R19).</summary>
     public required LoginRules Rules { get; init; }
+
+    /// <summary>Routes presence and chat states; without it they are only recorded for R13/R17.</summary>
+    public PresenceHub? Presence { get; init; }
 
     /// <summary>
     /// Logs the device in and serves its connection until it ends; an unknown device or key gets <c>failure 401</c>, an
@@ -71,6 +75,11 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
         finally
         {
             devices.Remove(account.Phone, deviceId, connection);
+            if (Presence is { } presence)
+            {
+                await presence.LeftAsync(device, CancellationToken.None).ConfigureAwait(false);
+            }
+
             await watch.ConfigureAwait(false);
         }
     }
@@ -112,6 +121,14 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
                     Rules.Activity.Announced(device.Account.Phone, device.DeviceId);
                 }
 
+                if (Presence is { } presence)
+                {
+                    await presence.OnPresenceAsync(connection, device, node, connection.Closed).ConfigureAwait(false);
+                }
+
+                break;
+            case "chatstate" when Presence is { } hub:
+                await hub.OnChatStateAsync(device, node, connection.Closed).ConfigureAwait(false);
                 break;
             case "receipt":
                 connection.Acks?.ReceiptSent(node);

@@ -4,6 +4,7 @@ using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Devices;
 using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Conversations;
 using WaEngine.Sandbox.Rules;
 using WaEngine.Sandbox.Storage;
 using static WaEngine.Sandbox.Protocol.ServerNodes;
@@ -17,6 +18,9 @@ namespace WaEngine.Sandbox.Protocol;
 /// </summary>
 internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueue queue, DeviceDirectory devices, MessageShapeRules shapes, PrivacyTokens privacy, IdentityChanges identities, HostedDevices hosted, TimeProvider time, ILogger logger)
 {
+    /// <summary>Each account's read-receipt setting: a <c>read-self</c> never reaches the sender (R13).</summary>
+    public ReadReceiptSettings? ReadReceipts { get; init; }
+
     /// <summary>The phones' primary devices; set once the sandbox has them.</summary>
     public IPrimaryDevice? Primary { get; set; }
 
@@ -163,6 +167,10 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         }
 
         replyToSender(new Node("ack", NodeAttributes.Of([.. ackAttributes])));
+        if (ReadReceipts is { } settings && !settings.ReachesSender(from.Account.Phone, from.Jid, receipt))
+        {
+            return;
+        }
 
         var sender = await accounts.FindByJidAsync(to with { Device = null }, cancellationToken).ConfigureAwait(false);
         if (sender is null)

@@ -3,6 +3,7 @@ using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Crypto;
 using WaEngine.Engine.Transport;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Conversations;
 using WaEngine.Sandbox.Hosting;
 using WaEngine.Sandbox.Rules;
 using WaEngine.Sandbox.Storage;
@@ -33,10 +34,12 @@ public sealed class SandboxNetwork
         IdentityChanges = new IdentityChanges(rules);
         _time = time;
         HostedDevices = new HostedDevices(rules);
-        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>());
+        ReadReceipts = new ReadReceiptSettings(rules);
+        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>()) { ReadReceipts = ReadReceipts };
         PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys };
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync), _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules };
+        Presence = new PresenceHub(accounts, _devices, time);
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { ReadReceipts = ReadReceipts }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules, Presence = Presence };
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory) { Rules = loginRules };
         _faults = new FaultInjector(accounts, _devices);
     }
@@ -46,6 +49,12 @@ public sealed class SandboxNetwork
 
     /// <summary>The login lifecycle rules (client version, refused accounts, passkey-gated linking, pace, replacements).</summary>
     public LoginRules Login { get; }
+
+    /// <summary>Presence subscriptions, announcements and chat states.</summary>
+    internal PresenceHub Presence { get; }
+
+    /// <summary>Each account's read-receipt privacy setting (R13).</summary>
+    public ReadReceiptSettings ReadReceipts { get; }
 
     /// <summary>Privacy tokens issued, contacts made and NCT salts (R2).</summary>
     public PrivacyTokens PrivacyTokens { get; }

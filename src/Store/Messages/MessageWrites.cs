@@ -9,9 +9,9 @@ internal static class MessageWrites
 {
     private const string InsertMessage = """
         INSERT INTO messages (msg_id, chat_jid, from_me, sender_key, sender_jid, sender_pn, sender_lid, type, body, content,
-            target_msg_id, push_name, timestamp_ms, status, error, media_path, edited_at_ms, revoked, updated_at_ms)
+            target_msg_id, push_name, timestamp_ms, status, error, media_path, edited_at_ms, revoked, updated_at_ms, origin_jid)
         VALUES (@MsgId, @ChatJid, @FromMe, @SenderKey, @SenderJid, @SenderPn, @SenderLid, @Type, @Body, @Content,
-            @TargetMsgId, @PushName, @TimestampMs, @Status, @Error, @MediaPath, @EditedAtMs, @Revoked, @UpdatedAtMs)
+            @TargetMsgId, @PushName, @TimestampMs, @Status, @Error, @MediaPath, @EditedAtMs, @Revoked, @UpdatedAtMs, @OriginJid)
         ON CONFLICT DO NOTHING
         RETURNING seq;
         """;
@@ -58,6 +58,7 @@ internal static class MessageWrites
                 EditedAtMs = message.EditedAt?.ToUnixTimeMilliseconds(),
                 Revoked = message.Revoked ? 1L : 0L,
                 UpdatedAtMs = nowMs,
+                message.OriginJid,
             },
             transaction,
             cancellationToken: cancellationToken));

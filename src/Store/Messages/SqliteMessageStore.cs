@@ -444,6 +444,84 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<ReadTarget>> FindReadTargetsAsync(string chatJid, IReadOnlyList<string>? msgIds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(chatJid);
+        if (msgIds is { Count: 0 })
+        {
+            return [];
+        }
+
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await ReadMarks.FindAsync(connection, chatJid, msgIds, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> MarkMessagesReadAsync(string chatJid, IReadOnlyList<string> msgIds, bool allUnread, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(chatJid);
+        ArgumentNullException.ThrowIfNull(msgIds);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var marked = await ReadMarks.MarkAsync(connection, transaction, chatJid, msgIds, allUnread, at.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return marked;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task JournalPresenceAsync(PresenceUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await Journal.PresenceJournal.AppendAsync(connection, update, NowMs(), cancellationToken).ConfigureAwait(false);
+        }
+
+        _database.OnJournalled();
+    }
+
+    /// <inheritdoc />
+    public async Task SaveCheckedContactsAsync(IReadOnlyList<ContactCheck> checks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        if (!checks.Any(c => c.OnWhatsApp))
+        {
+            return;
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await ContactBook.SaveCheckedAsync(connection, transaction, checks, NowMs(), cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ContactEntry>> ListContactsAsync(int limit, CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await ContactBook.ListAsync(connection, Clamp(limit), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task SaveLidMappingAsync(string lidJid, string pnJid, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(lidJid);

@@ -67,6 +67,19 @@ public sealed class WebhookPayloadTests
     }
 
     [Fact]
+    public void A_presence_update_renders_as_its_fixture_in_the_contacts_queue_and_only_when_asked_for()
+    {
+        var offline = WebhookPayload.Render(Session, new JournalEntry(16, "presence.update", Chat, null, "unavailable", """{"participant":null,"last_seen":1779285000}""", Stored, null), All)!;
+        Assert.Equal(Chat, offline.ChatKey);
+        AssertFixture("presence.update.json", offline.Body);
+
+        var typing = JsonNode.Parse(WebhookPayload.Render(Session, new JournalEntry(17, "presence.update", "120363000000000001@g.us", null, "recording", """{"participant":"15550002222@s.whatsapp.net","last_seen":null}""", Stored, null), All)!.Body)!["data"]!;
+        Assert.Equal(("recording", "15550002222@s.whatsapp.net"), (typing["state"]!.GetValue<string>(), typing["participant"]!.GetValue<string>()));
+        Assert.Null(typing["last_seen"]);
+        Assert.Null(WebhookPayload.Render(Session, new JournalEntry(18, "presence.update", Chat, null, "available", null, Stored, null), new HashSet<string> { "messages.received" }));
+    }
+
+    [Fact]
     public void The_n8n_item_fixture_is_the_text_payload_as_a_webhook_node_outputs_it()
     {
         // An n8n Webhook node (POST, JSON) turns a delivery into one item: headers in lower case, the parsed body.

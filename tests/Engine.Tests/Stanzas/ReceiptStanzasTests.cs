@@ -108,6 +108,39 @@ public class ReceiptStanzasTests
     }
 
     [Fact]
+    public void R13_with_read_receipts_off_a_read_receipt_is_read_self_and_keeps_its_address_and_participant()
+    {
+        var receipt = ReceiptStanzas.BuildRead("90000000000002@lid", null, ["A", "B"], DateTimeOffset.FromUnixTimeSeconds(100), readSelf: true);
+        Assert.Equal("read-self", receipt.Attr("type"));
+        Assert.Equal("90000000000002@lid", receipt.Attr("to"));
+        Assert.Equal("100", receipt.Attr("t"));
+        Assert.Null(receipt.Attr("participant"));
+        var group = ReceiptStanzas.BuildRead("120363000000000001@g.us", "15550002222@s.whatsapp.net", ["C"], DateTimeOffset.FromUnixTimeSeconds(100));
+        Assert.Equal("15550002222@s.whatsapp.net", group.Attr("participant"));
+        Assert.Empty(group.Children);
+    }
+
+    [Theory]
+    [InlineData("none", true)]
+    [InlineData("all", false)]
+    [InlineData("contacts", false)]
+    [InlineData(null, false)]
+    public void R13_the_privacy_answer_says_whether_reads_go_out_as_read_self(string? value, bool readSelf)
+    {
+        var categories = new List<Node> { new("category", NodeAttributes.Of(("name", "last"), ("value", "none"))) };
+        if (value is not null)
+        {
+            categories.Add(new Node("category", NodeAttributes.Of(("name", "readreceipts"), ("value", value))));
+        }
+
+        var answer = new Node("iq", NodeAttributes.Of(("id", "1"), ("type", "result")), [new Node("privacy", null, categories)]);
+        Assert.Equal(readSelf, WaEngine.Engine.Stanzas.Privacy.ReadReceiptPrivacy.ParseReadSelf(answer));
+        Assert.Throws<StanzaException>(() => WaEngine.Engine.Stanzas.Privacy.ReadReceiptPrivacy.ParseReadSelf(new Node("iq", NodeAttributes.Of(("type", "result")))));
+        var query = WaEngine.Engine.Stanzas.Privacy.ReadReceiptPrivacy.BuildQuery("q1");
+        Assert.Equal(("privacy", "get", "privacy"), (query.Attr("xmlns"), query.Attr("type"), query.FirstChild()?.Tag));
+    }
+
+    [Fact]
     public void An_ack_echoes_the_stanza_and_carries_a_nack_code()
     {
         var ack = ReceiptStanzas.BuildAck(Incoming, 487);

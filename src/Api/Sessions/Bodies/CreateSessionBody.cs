@@ -23,7 +23,7 @@ public sealed record CreateSessionBody
 
     /// <summary>The events wanted.</summary>
     [JsonPropertyName("webhook_events")]
-    [Description("The events wanted: messages.received (default), message.status, session.status, call.received.")]
+    [Description("The events wanted: messages.received (default), message.status, session.status, call.received, presence.update.")]
     public IReadOnlyList<string>? WebhookEvents { get; init; }
 
     /// <summary>Whether the line starts at once (default true).</summary>

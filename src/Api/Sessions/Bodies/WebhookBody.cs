@@ -18,6 +18,6 @@ public sealed record WebhookBody
 
     /// <summary>The events wanted.</summary>
     [JsonPropertyName("events")]
-    [Description("The events wanted: messages.received (default), message.status, session.status, call.received.")]
+    [Description("The events wanted: messages.received (default), message.status, session.status, call.received, presence.update.")]
     public IReadOnlyList<string>? Events { get; init; }
 }

@@ -25,6 +25,9 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
     private readonly Dictionary<string, int> _retriesSent = new(StringComparer.Ordinal);
     private readonly SessionAddresses _addresses = sessionAddresses ?? new SessionAddresses(signal, messages, logger);
 
+    /// <summary>Whether the line announced itself available on this connection: delivery receipts are then active, else <c>inactive</c> (R13).</summary>
+    public Func<bool>? PresenceAnnounced { get; init; }
+
     /// <summary>A <c>message</c> stanza: parsed (a malformed one is nacked 487), decrypted, stored, answered (R7: content that is not a protobuf is nacked 491).</summary>
     public async Task<StanzaOutcome> HandleAsync(Node node, LineContext context)
     {
@@ -186,7 +189,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         catch (SignalException ex) when (ex.Kind == SignalErrorKind.Duplicate)
         {
             // Decrypted and stored before (the receipt was lost): receipt it again.
-            return [ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount)];
+            return [ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount, PresenceAnnounced?.Invoke() == true)];
         }
         catch (Exception ex) when (ex is SignalException or CryptoException)
         {
@@ -242,7 +245,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             return [ReceiptStanzas.BuildAck(incoming.Node, ReceiptStanzas.NackInvalidProtobuf)];
         }
 
-        var delivery = ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount);
+        var delivery = ReceiptStanzas.BuildDelivery(incoming, fromOwnAccount, PresenceAnnounced?.Invoke() == true);
         return historySync && fromOwnAccount ? [delivery, ReceiptStanzas.BuildHistorySync(incoming.Id, me)] : [delivery];
     }
 
@@ -340,6 +343,7 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             SenderJid = senderPn ?? senderLid,
             SenderPn = senderPn,
             SenderLid = senderLid,
+            OriginJid = incoming.IsGroup || fromOwnAccount ? null : sender.ToString(),
             Type = MessageContent.KindOf(unwrapped),
             Body = MessageContent.BodyOf(unwrapped),
             Content = unwrapped.ToByteArray(),

@@ -151,33 +151,27 @@ internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages
     }
 
     /// <summary>
-    /// Read receipts for inbound messages of one chat — one per sender (in a group each participant gets its own) —
-    /// and the chat's unread count reset.
+    /// Read receipts for inbound messages of one chat (those named, or its unread ones): one receipt per address and
+    /// sender (a group's participants each get their own), addressed where the messages came from, <c>read-self</c> when
+    /// the account's read receipts are off (R13); then the messages are marked read and the chat's unread count drops.
+    /// Returns the outcome and how many messages the receipts cover.
     /// </summary>
     /// <exception cref="LineException">WrongState when the line is not connected.</exception>
-    public async Task<StanzaOutcome> SendReadAsync(LineMail.MarkRead mail, LineContext context)
+    public async Task<(StanzaOutcome Outcome, int Count)> SendReadAsync(LineMail.MarkRead mail, LineContext context)
     {
         if (!context.LoggedIn)
         {
             throw new LineException(LineErrorKind.WrongState, $"Line {context.LineId} is {context.Status.ToName()}: read receipts need a connected line.");
         }
 
-        var inbound = new List<MessageRecord>();
-        foreach (var id in mail.MessageIds)
-        {
-            if (await messages.FindInChatAsync(mail.ChatJid, id, context.Lifetime).ConfigureAwait(false) is { FromMe: false } found)
-            {
-                inbound.Add(found);
-            }
-        }
-
-        var isGroup = mail.ChatJid.EndsWith("@g.us", StringComparison.Ordinal);
-        var receipts = inbound
-            .GroupBy(m => isGroup ? m.SenderJid : null)
-            .Select(bySender => ReceiptStanzas.BuildRead(mail.ChatJid, bySender.Key, bySender.Select(m => m.MsgId).ToList(), time.GetUtcNow()))
+        var targets = await messages.FindReadTargetsAsync(mail.ChatJid, mail.MessageIds, context.Lifetime).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var receipts = targets
+            .GroupBy(t => (t.To, t.Participant))
+            .Select(same => ReceiptStanzas.BuildRead(same.Key.To, same.Key.Participant, same.Select(t => t.MsgId).Distinct(StringComparer.Ordinal).ToList(), now, mail.ReadSelf))
             .ToArray();
-        await messages.MarkChatReadAsync(mail.ChatJid, context.Lifetime).ConfigureAwait(false);
-        return StanzaOutcome.Reply(receipts);
+        await messages.MarkMessagesReadAsync(mail.ChatJid, [.. targets.Select(t => t.MsgId).Distinct(StringComparer.Ordinal)], mail.MessageIds is null, now, context.Lifetime).ConfigureAwait(false);
+        return (StanzaOutcome.Reply(receipts), targets.Count);
     }
 
     private async Task<RetryRequest?> RetryOfAsync(IncomingReceipt receipt, CancellationToken cancellationToken)

@@ -60,8 +60,12 @@ public static class ReceiptStanzas
         return new Node("receipt", NodeAttributes.Of(("id", messageId), ("to", (ownAccount with { Device = null, Agent = null }).ToString()), ("type", "hist_sync")));
     }
 
-    /// <summary>A read receipt for <paramref name="messageIds"/> (all from one sender in one chat).</summary>
-    public static Node BuildRead(string chatJid, string? participant, IReadOnlyList<string> messageIds, DateTimeOffset at)
+    /// <summary>
+    /// A read receipt for <paramref name="messageIds"/> (all from one sender in one chat, the first as <c>id</c>, the rest
+    /// in a <c>&lt;list&gt;</c>), <c>type="read-self"</c> when <paramref name="readSelf"/> (the account's read receipts are
+    /// off: only our own devices learn of it), else <c>read</c> (B:messages-send.js sendReceipt, W:receipt.go MarkRead).
+    /// </summary>
+    public static Node BuildRead(string chatJid, string? participant, IReadOnlyList<string> messageIds, DateTimeOffset at, bool readSelf = false)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
         if (messageIds.Count == 0)
@@ -73,7 +77,7 @@ public static class ReceiptStanzas
         {
             ("id", messageIds[0]),
             ("to", chatJid),
-            ("type", "read"),
+            ("type", readSelf ? "read-self" : "read"),
             ("t", at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         };
         if (participant is not null)

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using WaEngine.Engine.Binary;
+using WaEngine.Engine.Stanzas;
+using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Protocol;
+
+namespace WaEngine.Sandbox.Conversations;
+
+/// <summary>
+/// Presence and chat state as the server routes them (PROTOCOL-MAP §14). An account is available while one of its
+/// connected companions has announced <c>&lt;presence type="available"&gt;</c> and not taken it back; a companion that never
+/// announced it (or went away) counts as unavailable, and the account's last seen is when it last stopped being
+/// available. <c>&lt;presence type="subscribe" to&gt;</c> subscribes the sending device to an account: it gets the current
+/// presence at once and every change after, but only while it is itself available — WhatsApp sends presence only to
+/// clients that are online (W:presence.go SubscribePresence). Presence is never queued: a device offline or unavailable
+/// misses it. A <c>&lt;chatstate to&gt;</c> goes to every connected companion of the addressed account (not its phone, not
+/// queued), from the sender's account in the sender's addressing. Subscriptions live as long as the subscriber's
+/// connection. Neither stanza is acked.
+/// </summary>
+internal sealed class PresenceHub(AccountRegistry accounts, DeviceDirectory devices, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<(string Phone, int Device), string>> _subscribers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _available = new(StringComparer.Ordinal);
+
+    /// <summary>A device's own <c>&lt;presence&gt;</c>: an announcement, or a subscription when it has <c>to</c>.</summary>
+    public async Task OnPresenceAsync(ServerConnection connection, ConnectedDevice device, Node presence, CancellationToken cancellationToken)
+    {
+        if (presence.Attr("type") == "subscribe")
+        {
+            await SubscribeAsync(connection, device, presence, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (presence.Attr("to") is not null)
+        {
+            return;
+        }
+
+        await AccountChangedAsync(device.Account, cancellationToken).ConfigureAwait(false);
+        if (connection.PresenceAvailable)
+        {
+            // Back online: what it subscribed to, as it is now.
+            foreach (var (target, subscribers) in _subscribers)
+            {
+                if (subscribers.TryGetValue((device.Account.Phone, device.DeviceId), out var addressedAs))
+                {
+                    connection.Send(PresenceOf(target, addressedAs));
+                }
+            }
+        }
+    }
+
+    /// <summary>The device's connection ended: its subscriptions go, and its account may now be unavailable.</summary>
+    public async Task LeftAsync(ConnectedDevice device, CancellationToken cancellationToken)
+    {
+        foreach (var subscribers in _subscribers.Values)
+        {
+            subscribers.TryRemove((device.Account.Phone, device.DeviceId), out _);
+        }
+
+        await AccountChangedAsync(device.Account, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A device's <c>&lt;chatstate to&gt;</c>: to the addressed account's connected companions.</summary>
+    public async Task OnChatStateAsync(ConnectedDevice sender, Node chatState, CancellationToken cancellationToken)
+    {
+        if (!Jid.TryParse(chatState.Attr("to"), out var to) || to.Server is not (JidServers.WhatsApp or JidServers.Lid)
+            || await accounts.FindByJidAsync(to with { Device = null, Agent = null }, cancellationToken).ConfigureAwait(false) is not { } target)
+        {
+            return;
+        }
+
+        var from = sender.Account.Addressing == AddressingMode.Lid ? sender.Account.LidJid : sender.Account.Jid;
+        var forwarded = new Node("chatstate", NodeAttributes.Of(("from", from)), chatState.Children);
+        foreach (var device in target.Devices.Where(d => d.DeviceId != 0))
+        {
+            if (devices.Find(target.Phone, device.DeviceId) is { CaughtUp: true } connection && !(target.Phone == sender.Account.Phone && device.DeviceId == sender.DeviceId))
+            {
+                connection.Send(forwarded);
+            }
+        }
+    }
+
+    /// <summary>Whether the account is available now (one of its connected companions announced it).</summary>
+    public bool IsAvailable(string phone) => _available.GetValueOrDefault(phone);
+
+    private async Task SubscribeAsync(ServerConnection connection, ConnectedDevice device, Node presence, CancellationToken cancellationToken)
+    {
+        if (!Jid.TryParse(presence.Attr("to"), out var to) || to.Server is not (JidServers.WhatsApp or JidServers.Lid)
+            || await accounts.FindByJidAsync(to with { Device = null, Agent = null }, cancellationToken).ConfigureAwait(false) is not { } target)
+        {
+            return;
+        }
+
+        var addressedAs = (to with { Device = null, Agent = null }).ToString();
+        _subscribers.GetOrAdd(target.Phone, _ => new())[(device.Account.Phone, device.DeviceId)] = addressedAs;
+        if (connection.PresenceAvailable)
+        {
+            connection.Send(PresenceOf(target.Phone, addressedAs));
+        }
+    }
+
+    private Task AccountChangedAsync(SandboxAccount account, CancellationToken cancellationToken)
+    {
+        var available = account.Devices.Any(d => d.DeviceId != 0 && devices.Find(account.Phone, d.DeviceId) is { PresenceAvailable: true });
+        var was = _available.GetValueOrDefault(account.Phone);
+        if (available == was)
+        {
+            return Task.CompletedTask;
+        }
+
+        _available[account.Phone] = available;
+        if (!available)
+        {
+            _lastSeen[account.Phone] = time.GetUtcNow().ToUnixTimeSeconds();
+        }
+
+        if (_subscribers.TryGetValue(account.Phone, out var subscribers))
+        {
+            foreach (var ((phone, deviceId), addressedAs) in subscribers)
+            {
+                if (devices.Find(phone, deviceId) is { PresenceAvailable: true } connection)
+                {
+                    connection.Send(PresenceOf(account.Phone, addressedAs));
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Node PresenceOf(string phone, string addressedAs) =>
+        IsAvailable(phone)
+            ? new Node("presence", NodeAttributes.Of(("from", addressedAs)))
+            : _lastSeen.TryGetValue(phone, out var last)
+                ? new Node("presence", NodeAttributes.Of(("from", addressedAs), ("type", "unavailable"), ("last", last.ToString(CultureInfo.InvariantCulture))))
+                : new Node("presence", NodeAttributes.Of(("from", addressedAs), ("type", "unavailable")));
+}
