@@ -14,6 +14,10 @@
 //                                                             (kind: image|video|audio|document|sticker; Baileys encrypts
 //                                                              and uploads through media_conn itself)
 //   {op:'download', id}                 -> {sha256 (hex), length}  (downloadMediaMessage of a message seen)
+//   {op:'update-media', id}             -> {directPath}       (updateMediaMessage: asks our phone to upload expired
+//                                                              media again; the message seen gets the new direct path.
+//                                                              rc14's downloadMediaMessage never calls it on a 404: it
+//                                                              checks error.status, which Boom errors do not have)
 //   {op:'read', keys}                   -> {}
 //   {op:'stop'}                         -> {}                 (closes the socket, keeps auth state)
 // Events: {seq, type: 'qr'|'open'|'close'|'creds'|'message'|'update'|'receipt'|'raw-receipt', ...}
@@ -165,6 +169,13 @@ await serveLines(async (req) => {
       const buffer = await B.downloadMediaMessage(m, 'buffer', {}, { logger, reuploadRequest: sock.updateMediaMessage });
       const { createHash } = await import('node:crypto');
       return { sha256: createHash('sha256').update(buffer).digest('hex'), length: buffer.length };
+    }
+    case 'update-media': {
+      const m = seenMessages.get(req.id);
+      if (!m) throw new Error(`no message ${req.id} seen`);
+      const updated = await sock.updateMediaMessage(m);
+      const content = B.extractMessageContent(updated.message);
+      return { directPath: content[Object.keys(content)[0]].directPath };
     }
     case 'read':
       await sock.readMessages(req.keys);

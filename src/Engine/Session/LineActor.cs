@@ -129,6 +129,17 @@ public sealed class LineActor : IAsyncDisposable
     public Task<MediaConn> MediaConnAsync(DateTimeOffset? staleIfFetchedBefore, CancellationToken cancellationToken) =>
         _mediaConn.GetAsync(staleIfFetchedBefore, cancellationToken);
 
+    /// <summary>
+    /// Asks our phone to upload the expired media of <paramref name="target"/> again (the media retry) and waits at most
+    /// <paramref name="timeout"/> for its answer; returns it when it succeeded (its new direct path).
+    /// </summary>
+    /// <exception cref="LineException">Disconnected when the line is not logged in.</exception>
+    /// <exception cref="MediaException">The phone no longer has it, did not answer in time, or failed.</exception>
+    public Task<Proto.MediaRetryNotification> RequestMediaRetryAsync(Media.Retry.MediaRetryTarget target, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _link is { LoggedIn: true, Connection: { } connection } && Jid.TryParse(_credentials?.Me, out var me)
+            ? _parts.MediaRetries.RequestAsync(connection.SendAsync, (me with { Device = null }).ToString(), target, timeout, _time, cancellationToken)
+            : throw new LineException(LineErrorKind.Disconnected, "The line is not logged in; expired media is asked for again once it is connected.");
+
     /// <summary>Sends read receipts for inbound messages of one chat and resets its unread count.</summary>
     /// <exception cref="LineException">WrongState when the line is not connected.</exception>
     public Task MarkReadAsync(string chatJid, IReadOnlyList<string> messageIds, CancellationToken cancellationToken)
