@@ -18,6 +18,7 @@
 //                                                              media again; the message seen gets the new direct path.
 //                                                              rc14's downloadMediaMessage never calls it on a 404: it
 //                                                              checks error.status, which Boom errors do not have)
+//   {op:'image-info', data (base64)}    -> {format, width, height}  (sharp's metadata: an independent image reader)
 //   {op:'read', keys}                   -> {}
 //   {op:'stop'}                         -> {}                 (closes the socket, keeps auth state)
 // Events: {seq, type: 'qr'|'open'|'close'|'creds'|'message'|'update'|'receipt'|'raw-receipt', ...}
@@ -176,6 +177,11 @@ await serveLines(async (req) => {
       const updated = await sock.updateMediaMessage(m);
       const content = B.extractMessageContent(updated.message);
       return { directPath: content[Object.keys(content)[0]].directPath };
+    }
+    case 'image-info': {
+      const sharp = (await import('sharp')).default;
+      const meta = await sharp(Buffer.from(req.data, 'base64')).metadata();
+      return { format: meta.format, width: meta.width, height: meta.height };
     }
     case 'read':
       await sock.readMessages(req.keys);
