@@ -9,7 +9,8 @@ namespace WaEngine.Api.Tests.Media;
 /// <summary>
 /// What the line's media messages show before they are downloaded, as unmodified Baileys 7 receives them through the
 /// strict sandbox: an image's JPEG thumbnail (read back with sharp, an independent decoder) and dimensions, a voice
-/// note's 64-value waveform and duration; a voice note whose audio does not decode still goes, without a waveform.
+/// note's 64-value waveform and duration; a voice note whose audio does not decode still goes, without a waveform; a
+/// video whose moov comes last has its duration and dimensions.
 /// </summary>
 public class MediaPreviewFlowTests
 {
@@ -17,7 +18,7 @@ public class MediaPreviewFlowTests
     private const string BaileysPhone = "15550007203";
 
     [Fact]
-    public async Task Baileys_receives_the_thumbnail_and_the_waveform()
+    public async Task Baileys_receives_the_thumbnail_the_waveform_and_a_moov_last_videos_duration()
     {
         using var data = new TempFolder();
         await using var service = await ServiceProcess.StartAsync(data.Path, ["--sandbox"]);
@@ -57,6 +58,15 @@ public class MediaPreviewFlowTests
         Assert.Null(brokenMessage["waveform"]);
         Assert.Equal(3, brokenMessage["seconds"]!.GetValue<int>());
         Assert.Contains("no waveform", service.Output, StringComparison.Ordinal);
+
+        // A video whose moov comes after its media data: duration and dimensions all the same.
+        var movie = MediaProbeTests.Concat(
+            MediaProbeTests.Box("ftyp", "isom\0\0\0\0isommp41"u8.ToArray()),
+            MediaProbeTests.Box("mdat", System.Security.Cryptography.RandomNumberGenerator.GetBytes(200_000)),
+            MediaProbeTests.Box("moov", MediaProbeTests.Mvhd(0, 1000, 12_345), MediaProbeTests.Box("trak", MediaProbeTests.Tkhd(0, 640, 360))));
+        var video = await SendAsync(line, "video", new JsonObject { ["to"] = BaileysPhone, ["file"] = Convert.ToBase64String(movie), ["mimetype"] = "video/mp4" });
+        var videoMessage = (await baileys.WaitAsync("message", match: new JsonObject { ["id"] = video }))["message"]!["videoMessage"]!;
+        Assert.Equal((13, 640, 360), (videoMessage["seconds"]!.GetValue<int>(), videoMessage["width"]!.GetValue<int>(), videoMessage["height"]!.GetValue<int>()));
 
         var rules = (await service.Http.GetFromJsonAsync<JsonNode>("/sandbox/rules"))!;
         Assert.True(rules["strict"]!.GetValue<bool>());
