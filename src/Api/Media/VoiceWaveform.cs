@@ -15,6 +15,9 @@ public static class VoiceWaveform
     /// <summary>Values in a waveform.</summary>
     public const int Samples = 64;
 
+    /// <summary>The longest voice note decoded for a waveform (decoding is the costly part of a send; WhatsApp's are minutes long).</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(30);
+
     private const int SampleRate = 48_000;
     private const int MaxFrameSamples = 5_760;
 
@@ -35,6 +38,11 @@ public static class VoiceWaveform
 
             preSkip = pages.PreSkip;
             total = pages.LastGranule - preSkip;
+        }
+
+        if (total > MaxDuration.TotalSeconds * SampleRate)
+        {
+            throw new InvalidDataException($"The voice note lasts {total / SampleRate} s; waveforms are computed up to {MaxDuration.TotalSeconds} s.");
         }
 
         if (total < Samples)
