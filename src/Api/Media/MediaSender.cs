@@ -14,7 +14,9 @@ namespace WaEngine.Api.Media;
 /// Sends one media request end to end: the file (decoded from the body's base64 in chunks, or streamed from its URL)
 /// goes through the encryptor into a temporary file — size limit and magic number checked on the way, before any
 /// upload — then is uploaded through the line's <c>media_conn</c>, and only then is the message queued. A failed upload
-/// queues nothing (502 <c>media_upload_failed</c> with the hosts' answers). The temporary file is deleted in every case.
+/// queues nothing (502 <c>media_upload_failed</c> with the hosts' answers). Images, voice notes and ISO media (MP4,
+/// 3GPP, M4A) are also copied as plaintext into a second temporary file on the way, which <see cref="MediaExtras"/> reads
+/// whole (thumbnail, waveform, a <c>moov</c> after the media data). The temporary files are deleted in every case.
 /// </summary>
 public sealed partial class MediaSender
 {
