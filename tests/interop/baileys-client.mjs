@@ -19,6 +19,11 @@
 //                                                              with node:crypto as WhatsApp clients do, checks that
 //                                                              Baileys' own decryptPollVote reads it back, and sends it
 //                                                              with relayMessage)
+//   {op:'update-media', id}             -> {directPath}       (updateMediaMessage: asks our phone to upload expired
+//                                                              media again; the message seen gets the new direct path.
+//                                                              rc14's downloadMediaMessage never calls it on a 404: it
+//                                                              checks error.status, which Boom errors do not have)
+//   {op:'image-info', data (base64)}    -> {format, width, height}  (sharp's metadata: an independent image reader)
 //   {op:'read', keys}                   -> {}
 //   {op:'presence', type, jid?, name?}  -> {}                 (sendPresenceUpdate: available|unavailable, or composing|recording|paused in jid)
 //   {op:'subscribe', jid}               -> {}                 (presenceSubscribe)
@@ -203,6 +208,18 @@ await serveLines(async (req) => {
       await sock.relayMessage(req.jid, message, { messageId: id });
       sentMessages.set(id, B.proto.Message.fromObject(message));
       return { id, creator, voter };
+    }
+    case 'update-media': {
+      const m = seenMessages.get(req.id);
+      if (!m) throw new Error(`no message ${req.id} seen`);
+      const updated = await sock.updateMediaMessage(m);
+      const content = B.extractMessageContent(updated.message);
+      return { directPath: content[Object.keys(content)[0]].directPath };
+    }
+    case 'image-info': {
+      const sharp = (await import('sharp')).default;
+      const meta = await sharp(Buffer.from(req.data, 'base64')).metadata();
+      return { format: meta.format, width: meta.width, height: meta.height };
     }
     case 'read':
       await sock.readMessages(req.keys);

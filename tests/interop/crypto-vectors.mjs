@@ -1,5 +1,5 @@
 // Crypto vectors from independent implementations: libsignal's curve (X25519, XEdDSA via curve25519-js),
-// Node's OpenSSL (AES-GCM, AES-CTR, AES-CBC) and Baileys' hkdf (whatsapp-rust-bridge).
+// Node's OpenSSL (AES-GCM, AES-CTR, AES-CBC), Baileys' hkdf (whatsapp-rust-bridge) and its media retry crypto.
 // Request: {op, ...}; answer: JSON. All bytes travel as hex.
 import { createRequire } from 'node:module';
 import crypto from 'node:crypto';
@@ -77,6 +77,30 @@ switch (req.op) {
       const d = crypto.createDecipheriv('aes-256-cbc', cipherKey, iv);
       return hex(Buffer.concat([d.update(enc), d.final()]));
     })));
+    break;
+  }
+  case 'media-retry-request': { // Baileys' encryptMediaRetryRequest: the receipt's enc_p, enc_iv and rmr attributes
+    reply(req.items.map((x) => {
+      const node = B.encryptMediaRetryRequest({ id: x.id, remoteJid: x.chat, fromMe: x.fromMe }, unhex(x.mediaKey), x.me);
+      const encrypt = node.content.find((c) => c.tag === 'encrypt');
+      const rmr = node.content.find((c) => c.tag === 'rmr');
+      return {
+        attrs: node.attrs, rmr: rmr.attrs,
+        ciphertext: hex(encrypt.content.find((c) => c.tag === 'enc_p').content),
+        iv: hex(encrypt.content.find((c) => c.tag === 'enc_iv').content),
+      };
+    }));
+    break;
+  }
+  case 'media-retry-answer': { // Baileys' decryptMediaRetryData: the MediaRetryNotification's fields, or the error
+    reply(req.items.map((x) => {
+      try {
+        const n = B.decryptMediaRetryData({ ciphertext: unhex(x.ciphertext), iv: unhex(x.iv) }, unhex(x.mediaKey), x.id);
+        return { stanzaId: n.stanzaId, directPath: n.directPath, result: n.result };
+      } catch (e) {
+        return { error: String(e.message || e) };
+      }
+    }));
     break;
   }
   default:

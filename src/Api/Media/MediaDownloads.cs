@@ -3,9 +3,12 @@ using Microsoft.Extensions.Options;
 using WaEngine.Api.Errors;
 using WaEngine.Api.Hosting;
 using WaEngine.Engine.Media;
+using WaEngine.Engine.Media.Retry;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Session;
 using WaEngine.Proto;
+using WaEngine.Store;
+using WaEngine.Store.Media;
 
 namespace WaEngine.Api.Media;
 
@@ -15,17 +18,23 @@ namespace WaEngine.Api.Media;
 /// decrypted, the plaintext is checked against <c>fileSha256</c>, and only then is it moved into the
 /// <see cref="MediaCache"/> and streamed with its mimetype and a file name. A damaged or forged blob is never served:
 /// the answer is 502 with the check that failed as its code (<c>media_hash_mismatch</c>, <c>media_mac_mismatch</c>,
-/// <c>media_file_hash_mismatch</c>), and a log line; media the hosts no longer have is 410 <c>media_expired</c>.
+/// <c>media_file_hash_mismatch</c>), and a log line. Media the hosts no longer have is asked for again from our phone
+/// (the media retry, <see cref="LineActor.RequestMediaRetryAsync"/>): the new direct path it answers with is stored
+/// (<see cref="SqliteMediaRetryPaths"/>) and downloaded; a phone that no longer has it is 410 <c>media_not_on_phone</c>,
+/// one that does not answer within <see cref="MediaOptions.RetryTimeout"/> 504 <c>media_retry_timeout</c>, and a line
+/// that cannot ask (not connected, or retries turned off) 410 <c>media_expired</c>.
 /// </summary>
 public sealed partial class MediaDownloads
 {
     private readonly MediaDownloader _downloader;
     private readonly MediaCache _cache;
     private readonly MediaOptions _options;
+    private readonly LineDatabases _databases;
+    private readonly TimeProvider _time;
     private readonly ILogger<MediaDownloads> _logger;
 
     /// <summary>Creates the service; the cache lives under the data folder's <c>media-cache</c>.</summary>
-    public MediaDownloads(MediaHostClient hosts, IOptions<ApiOptions> options, DataFolder data, TimeProvider time, ILogger<MediaDownloads> logger)
+    public MediaDownloads(MediaHostClient hosts, IOptions<ApiOptions> options, DataFolder data, LineDatabases databases, TimeProvider time, ILogger<MediaDownloads> logger)
     {
         ArgumentNullException.ThrowIfNull(hosts);
         ArgumentNullException.ThrowIfNull(options);
@@ -33,6 +42,8 @@ public sealed partial class MediaDownloads
         _downloader = new MediaDownloader(hosts.Http);
         _options = options.Value.Media;
         _cache = new MediaCache(Path.Combine(data.Path, "media-cache"), _options.CacheMaxBytes, time);
+        _databases = databases ?? throw new ArgumentNullException(nameof(databases));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     }
 
@@ -60,12 +71,17 @@ public sealed partial class MediaDownloads
         {
             try
             {
-                path = await FetchAsync(actor, lineId, media, cacheKey, token).ConfigureAwait(false);
+                path = await FetchOrRetryAsync(actor, lineId, record, media, cacheKey, token).ConfigureAwait(false);
             }
             catch (MediaException ex)
             {
                 LogRefused(lineId, msgId, ex.Code, ex.Message);
-                var status = ex.Code == MediaErrorCodes.Expired ? StatusCodes.Status410Gone : StatusCodes.Status502BadGateway;
+                var status = ex.Code switch
+                {
+                    MediaErrorCodes.Expired or MediaErrorCodes.NotOnPhone => StatusCodes.Status410Gone,
+                    MediaErrorCodes.RetryTimeout => StatusCodes.Status504GatewayTimeout,
+                    _ => StatusCodes.Status502BadGateway,
+                };
                 return ApiResults.Error(context, status, ex.Code, $"The media of message '{msgId}' is not served: {ex.Message}", "msg_id");
             }
         }
@@ -74,7 +90,42 @@ public sealed partial class MediaDownloads
         return Results.File(path, contentType, media.FileName ?? DefaultName(msgId, media), enableRangeProcessing: true);
     }
 
-    private async Task<string> FetchAsync(LineActor actor, long lineId, MediaReference media, byte[] cacheKey, CancellationToken cancellationToken)
+    // The stored direct path of an earlier retry first; on expiry, our phone is asked to upload it again (once).
+    private async Task<string> FetchOrRetryAsync(LineActor actor, long lineId, MessageRecord record, MediaReference media, byte[] cacheKey, CancellationToken cancellationToken)
+    {
+        var retryPaths = new SqliteMediaRetryPaths(await _databases.OpenAsync(actor.LineId, cancellationToken).ConfigureAwait(false));
+        var refreshed = await retryPaths.FindAsync(record.MsgId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await FetchAsync(actor, lineId, refreshed is null ? media.Url : null, refreshed ?? media.DirectPath, media, cacheKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MediaException expired) when (expired.Code == MediaErrorCodes.Expired)
+        {
+            if (_options.RetryTimeout <= TimeSpan.Zero)
+            {
+                throw;
+            }
+
+            var participant = record.ChatJid.EndsWith("@g.us", StringComparison.Ordinal) && !record.FromMe ? record.SenderJid : null;
+            var target = new MediaRetryTarget(record.MsgId, record.ChatJid, record.FromMe, participant, media.MediaKey.Memory);
+            LogRetrying(lineId, record.MsgId);
+            MediaRetryNotification answer;
+            try
+            {
+                answer = await actor.RequestMediaRetryAsync(target, _options.RetryTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LineException ex)
+            {
+                throw new MediaException(MediaErrorCodes.Expired, $"{expired.Message} The line cannot ask its phone for it now: {ex.Message}", ex);
+            }
+
+            await retryPaths.SaveAsync(record.MsgId, answer.DirectPath, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            LogRetried(lineId, record.MsgId);
+            return await FetchAsync(actor, lineId, null, answer.DirectPath, media, cacheKey, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string> FetchAsync(LineActor actor, long lineId, string? url, string? directPath, MediaReference media, byte[] cacheKey, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> hosts = [];
         try
@@ -94,7 +145,7 @@ public sealed partial class MediaDownloads
             var blob = new FileStream(blobPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, useAsync: true);
             await using (blob.ConfigureAwait(false))
             {
-                await _downloader.DownloadAsync(media.Url, media.DirectPath, hosts, blob, maxBlob, cancellationToken).ConfigureAwait(false);
+                await _downloader.DownloadAsync(url, directPath, hosts, blob, maxBlob, cancellationToken).ConfigureAwait(false);
                 var plain = new FileStream(plainPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
                 await using (plain.ConfigureAwait(false))
                 {
@@ -126,6 +177,12 @@ public sealed partial class MediaDownloads
         "application/pdf" => ".pdf",
         _ => ".bin",
     });
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Line {LineId}: media of message {MsgId} expired; asking our phone to upload it again")]
+    private partial void LogRetrying(long lineId, string msgId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Line {LineId}: our phone uploaded the media of message {MsgId} again")]
+    private partial void LogRetried(long lineId, string msgId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Line {LineId}: media of message {MsgId} refused ({Code}): {Reason}")]
     private partial void LogRefused(long lineId, string msgId, string code, string reason);

@@ -54,9 +54,9 @@ public static class MediaEndpoints
             .MapGet("/media/{msg_id}", GetAsync)
             .WithName("getMedia")
             .WithSummary("The decrypted media of a message")
-            .WithDescription("The file of a media message (sent or received), with its mimetype and a file name. The blob is downloaded from the media hosts and checked (encrypted SHA-256, MAC, then the plaintext SHA-256) before any byte is served, and kept in a disk cache (Api__Media__CacheMaxBytes, least recently used first out). 404 `not_found` / `no_media`; 502 `media_hash_mismatch`, `media_mac_mismatch`, `media_file_hash_mismatch`, `media_download_failed`; 410 `media_expired` when the hosts no longer have it.")
+            .WithDescription("The file of a media message (sent or received), with its mimetype and a file name. The blob is downloaded from the media hosts and checked (encrypted SHA-256, MAC, then the plaintext SHA-256) before any byte is served, and kept in a disk cache (Api__Media__CacheMaxBytes, least recently used first out). 404 `not_found` / `no_media`; 502 `media_hash_mismatch`, `media_mac_mismatch`, `media_file_hash_mismatch`, `media_download_failed`, `media_retry_failed`. Media the hosts no longer have is asked for again from the line's phone (the media retry, waiting up to Api__Media__RetryTimeout): 410 `media_not_on_phone` when the phone no longer has it, 504 `media_retry_timeout` when it does not answer, 410 `media_expired` when the line cannot ask (not connected, or the retry is off).")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
-            .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone, StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway);
+            .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status410Gone, StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway, StatusCodes.Status504GatewayTimeout);
         return app;
     }
 

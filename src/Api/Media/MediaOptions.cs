@@ -32,6 +32,12 @@ public sealed record MediaOptions
     /// <summary>Disk space the decrypted-media cache of <c>GET /api/media</c> may use; the least recently used files go first (default 1 GB).</summary>
     public long CacheMaxBytes { get; init; } = 1024 * Megabyte;
 
+    /// <summary>
+    /// How long <c>GET /api/media</c> waits for our phone to upload expired media again (the media retry; default 30 s);
+    /// zero turns the retry off (expired media is then 410 <c>media_expired</c> at once).
+    /// </summary>
+    public TimeSpan RetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The limit for <paramref name="kind"/> (stickers: the animated limit, the larger one).</summary>
     public long MaxBytes(MediaKind kind) => kind switch
     {
@@ -58,6 +64,11 @@ public sealed record MediaOptions
             {
                 yield return $"Api:Media:{key} is {value}; it must be between 1 and 2147483648 (2 GB).";
             }
+        }
+
+        if (RetryTimeout < TimeSpan.Zero || RetryTimeout > TimeSpan.FromMinutes(10))
+        {
+            yield return $"Api:Media:RetryTimeout is {RetryTimeout}; it must be between 00:00:00 (no media retry) and 00:10:00.";
         }
 
         if (CacheMaxBytes < 0)

@@ -8,7 +8,7 @@ namespace WaEngine.Api.Media;
 /// What the message says about a file besides its upload: the request's caption, file name and voice-note flag, and what
 /// can be read from the file's first bytes — pixel dimensions of JPEG, PNG and WebP images and stickers, whether a
 /// WebP sticker is animated, and the duration (and a video's dimensions) of MP4, 3GPP and M4A files whose <c>moov</c>
-/// comes first (as "fast start" files have it; otherwise they are left out, as WhatsApp's clients allow).
+/// comes first (as "fast start" files have it; otherwise <see cref="IsoMediaFile"/> finds it in the whole file).
 /// </summary>
 public static class MediaProbe
 {
@@ -86,6 +86,12 @@ public static class MediaProbe
             return null;
         }
 
+        return FromMoov(moov);
+    }
+
+    /// <summary>Duration (whole seconds, rounded up) and the first visual track's width and height from a <c>moov</c> box's content.</summary>
+    public static (uint? Seconds, uint? Width, uint? Height) FromMoov(ReadOnlySpan<byte> moov)
+    {
         uint? seconds = null;
         if (FindBox(moov, "mvhd"u8, out var mvhd, out _) && mvhd.Length >= 20)
         {

@@ -14,7 +14,9 @@ namespace WaEngine.Api.Media;
 /// Sends one media request end to end: the file (decoded from the body's base64 in chunks, or streamed from its URL)
 /// goes through the encryptor into a temporary file — size limit and magic number checked on the way, before any
 /// upload — then is uploaded through the line's <c>media_conn</c>, and only then is the message queued. A failed upload
-/// queues nothing (502 <c>media_upload_failed</c> with the hosts' answers). The temporary file is deleted in every case.
+/// queues nothing (502 <c>media_upload_failed</c> with the hosts' answers). Images, voice notes and ISO media (MP4,
+/// 3GPP, M4A) are also copied as plaintext into a second temporary file on the way, which <see cref="MediaExtras"/> reads
+/// whole (thumbnail, waveform, a <c>moov</c> after the media data). The temporary files are deleted in every case.
 /// </summary>
 public sealed partial class MediaSender
 {
@@ -25,6 +27,7 @@ public sealed partial class MediaSender
     private readonly MediaUploader _uploader;
     private readonly string _tempFolder;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     /// <summary>Creates the sender; temporary files go under the data folder's <c>tmp/media</c>.</summary>
     public MediaSender(IOptions<ApiOptions> options, MediaUrlFetcher fetcher, MediaHostClient hosts, DataFolder data, TimeProvider time, ILogger<MediaSender> logger)
@@ -35,6 +38,7 @@ public sealed partial class MediaSender
         _options = options.Value.Media;
         _fetcher = fetcher ?? throw new ArgumentNullException(nameof(fetcher));
         _uploader = new MediaUploader(hosts.Http, logger ?? throw new ArgumentNullException(nameof(logger)));
+        _logger = logger;
         _tempFolder = Path.Combine(data.Path, "tmp", "media");
         _time = time ?? throw new ArgumentNullException(nameof(time));
         Directory.CreateDirectory(_tempFolder);
@@ -50,9 +54,10 @@ public sealed partial class MediaSender
         ArgumentNullException.ThrowIfNull(actor);
         var quoted = request.QuotedMsgId is { } quotedId ? await FindQuotedAsync(actor.Messages, request.To, quotedId, cancellationToken).ConfigureAwait(false) : null;
         var tempPath = Path.Combine(_tempFolder, Guid.NewGuid().ToString("N") + ".enc");
+        var plainPath = MediaExtras.NeedsFile(request) ? Path.ChangeExtension(tempPath, ".plain") : null;
         try
         {
-            var (encrypted, head, seconds) = await EncryptAsync(request, tempPath, cancellationToken).ConfigureAwait(false);
+            var (encrypted, head, seconds) = await EncryptAsync(request, tempPath, plainPath, cancellationToken).ConfigureAwait(false);
             UploadedMedia uploaded;
             try
             {
@@ -68,30 +73,39 @@ public sealed partial class MediaSender
 
             var details = MediaProbe.Details(request, head);
             details = details with { Seconds = seconds ?? details.Seconds };
+            details = plainPath is null ? details : await MediaExtras.AddAsync(request, details, plainPath, _logger, cancellationToken).ConfigureAwait(false);
             var message = MediaMessageBuilder.Build(request.Kind, uploaded, details, _time.GetUtcNow(), quoted, ownJid);
             return await actor.SendMessageAsync(quoted?.ChatJid ?? request.To, message, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             File.Delete(tempPath);
+            if (plainPath is not null)
+            {
+                File.Delete(plainPath);
+            }
         }
     }
 
-    private async Task<(EncryptedMedia Encrypted, byte[] Head, uint? Seconds)> EncryptAsync(MediaRequest request, string tempPath, CancellationToken cancellationToken)
+    // The file is encrypted into tempPath; a kind that is read whole afterwards (MediaExtras) is also copied, as
+    // plaintext, into plainPath on the way (else its copy goes to Stream.Null).
+    private async Task<(EncryptedMedia Encrypted, byte[] Head, uint? Seconds)> EncryptAsync(MediaRequest request, string tempPath, string? plainPath, CancellationToken cancellationToken)
     {
         var limit = MaxBytes(request.Kind);
         var clock = request.Kind == MediaKind.Audio && MediaFileTypes.Essence(request.Mimetype) is "audio/ogg" or "audio/opus" ? new OggOpusClock() : null;
         var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, ChunkLength, useAsync: true);
+        var plain = plainPath is null ? Stream.Null : new FileStream(plainPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, ChunkLength, useAsync: true);
         await using (file.ConfigureAwait(false))
+        await using (plain.ConfigureAwait(false))
         {
             using var encrypting = new MediaEncryptingStream(file, request.Kind, headLength: HeadLength);
             if (request.Url is { } url)
             {
-                await _fetcher.FetchAsync(url, limit, (body, _, token) => CopyAsync(body, encrypting, request, limit, clock, token), cancellationToken).ConfigureAwait(false);
+                await _fetcher.FetchAsync(url, limit, (body, _, token) => CopyAsync(body, encrypting, plain, request, limit, clock, token), cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await DecodeAsync(request, encrypting, limit, clock, cancellationToken).ConfigureAwait(false);
+                await DecodeAsync(request, encrypting, plain, limit, clock, cancellationToken).ConfigureAwait(false);
             }
 
             if (encrypting.FileLength == 0)
@@ -111,7 +125,7 @@ public sealed partial class MediaSender
     }
 
     // The base64 text is decoded chunk by chunk straight into the encryptor: the decoded file never sits in memory.
-    private static async Task DecodeAsync(MediaRequest request, MediaEncryptingStream encrypting, long limit, OggOpusClock? clock, CancellationToken cancellationToken)
+    private static async Task DecodeAsync(MediaRequest request, MediaEncryptingStream encrypting, Stream plain, long limit, OggOpusClock? clock, CancellationToken cancellationToken)
     {
         var (start, length) = Base64Bounds(request);
         if (DecodedLength(request, start, length) is var decoded && decoded > limit)
@@ -136,6 +150,7 @@ public sealed partial class MediaSender
                 offset += consumed;
                 clock?.Feed(output.AsSpan(0, written));
                 await encrypting.WriteAsync(output.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+                await plain.WriteAsync(output.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
                 CheckHead(request, encrypting.Head, encrypting.FileLength, final: false);
             }
         }
@@ -145,7 +160,7 @@ public sealed partial class MediaSender
         }
     }
 
-    private static async Task CopyAsync(Stream body, MediaEncryptingStream encrypting, MediaRequest request, long limit, OggOpusClock? clock, CancellationToken cancellationToken)
+    private static async Task CopyAsync(Stream body, MediaEncryptingStream encrypting, Stream plain, MediaRequest request, long limit, OggOpusClock? clock, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkLength);
         try
@@ -160,6 +175,7 @@ public sealed partial class MediaSender
 
                 clock?.Feed(buffer.AsSpan(0, read));
                 await encrypting.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                await plain.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 CheckHead(request, encrypting.Head, encrypting.FileLength, final: false);
             }
         }

@@ -23,4 +23,13 @@ public static class MediaErrorCodes
 
     /// <summary>The blob is bigger than allowed.</summary>
     public const string TooLarge = "media_too_large";
+
+    /// <summary>The media expired and the phone that was asked to upload it again no longer has it (or the message).</summary>
+    public const string NotOnPhone = "media_not_on_phone";
+
+    /// <summary>The phone did not answer the media retry request in time (it may be offline).</summary>
+    public const string RetryTimeout = "media_retry_timeout";
+
+    /// <summary>The phone's media retry answer could not be read, or said it failed for another reason.</summary>
+    public const string RetryUnreadable = "media_retry_failed";
 }

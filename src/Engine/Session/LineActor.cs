@@ -135,6 +135,17 @@ public sealed class LineActor : IAsyncDisposable
         _mediaConn.GetAsync(staleIfFetchedBefore, cancellationToken);
 
     /// <summary>
+    /// Asks our phone to upload the expired media of <paramref name="target"/> again (the media retry) and waits at most
+    /// <paramref name="timeout"/> for its answer; returns it when it succeeded (its new direct path).
+    /// </summary>
+    /// <exception cref="LineException">Disconnected when the line is not logged in.</exception>
+    /// <exception cref="MediaException">The phone no longer has it, did not answer in time, or failed.</exception>
+    public Task<Proto.MediaRetryNotification> RequestMediaRetryAsync(Media.Retry.MediaRetryTarget target, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _link is { LoggedIn: true, Connection: { } connection } && Jid.TryParse(_credentials?.Me, out var me)
+            ? _parts.MediaRetries.RequestAsync(connection.SendAsync, (me with { Device = null }).ToString(), target, timeout, _time, cancellationToken)
+            : throw new LineException(LineErrorKind.Disconnected, "The line is not logged in; expired media is asked for again once it is connected.");
+
+    /// <summary>
     /// Sends read receipts for inbound messages of one chat — <paramref name="messageIds"/>, or every unread one when
     /// null — to the address each came from, as few receipts as the references send (one per sender, the rest of the ids
     /// in a <c>&lt;list&gt;</c>), <c>read-self</c> when the account's read receipts are off (R13); the chat's unread count

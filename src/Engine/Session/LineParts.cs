@@ -34,6 +34,9 @@ internal sealed record LineParts(
     /// <summary>Asks our phone for messages that arrived unavailable (R15).</summary>
     public PlaceholderResender? Placeholders { get; init; }
 
+    /// <summary>Media retries waiting for our phone's answer.</summary>
+    public Media.Retry.MediaRetries MediaRetries { get; init; } = new();
+
     /// <summary>Builds every handler of a line and the routing tables over them.</summary>
     public static LineParts Compose(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ICallLog? calls, LineEventHub events, TimeProvider time, ILogger logger)
     {
@@ -55,6 +58,7 @@ internal sealed record LineParts(
         var notifications = new NotificationHandler(messages);
         var callHandler = new CallHandler(lineId, calls, time);
         var identities = new IdentityChangeHandler(messages, signal, tokens, logger);
+        var mediaRetries = new Media.Retry.MediaRetries();
         var unacked = new UnackedSends(time);
         var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, new SendPacer(time, Random.Shared.NextDouble), time, logger, unacked);
 
@@ -87,8 +91,13 @@ internal sealed record LineParts(
             ["devices"] = (node, context) => new(notifications.HandleDevicesAsync(node, context)),
             ["passkey_prologue_request"] = (_, context) => ValueTask.FromResult(ConnectionHandler.HandlePasskeyRequest(context)),
             ["privacy_token"] = (node, context) => new(tokens.HandlePrivacyTokenNotificationAsync(node, context)),
+            [Media.Retry.MediaRetryStanzas.NotificationType] = (node, _) =>
+            {
+                mediaRetries.Offer(Media.Retry.MediaRetryStanzas.ParseAnswer(node));
+                return ValueTask.FromResult(StanzaOutcome.None);
+            },
         };
-        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Unacked = unacked, Presence = presence };
+        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Unacked = unacked, Presence = presence, MediaRetries = mediaRetries };
 
         Task<StanzaOutcome> AckedAsync(Node ack, LineContext context)
         {

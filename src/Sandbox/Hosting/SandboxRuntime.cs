@@ -74,6 +74,7 @@ public sealed partial class SandboxRuntime(SandboxOptions options, ILoggerFactor
         await network.PrivacyTokens.LoadAsync(cancellationToken).ConfigureAwait(false);
         var phones = new VirtualPhones(options.DataFolder, database, accounts, keys, network, time, loggerFactory.CreateLogger<VirtualPhones>());
         network.AttachPrimaryDevices(phones);
+        phones.MediaRetries = new PhoneMediaRetries(media, network, phones.FindMessageAsync, time, loggerFactory.CreateLogger<PhoneMediaRetries>());
         foreach (var account in await accounts.ListAsync(cancellationToken).ConfigureAwait(false))
         {
             await phones.EnsureKeysAsync(account, cancellationToken).ConfigureAwait(false);

@@ -5,8 +5,10 @@ namespace WaEngine.Sandbox.Media;
 /// <summary>
 /// Encrypted media blobs exactly as clients uploaded them, one file each under the data folder,
 /// addressed by a direct path like WhatsApp's (<c>/v/sandbox/&lt;type&gt;/&lt;id&gt;</c>). A blob can be expired
-/// (deleted) to play WhatsApp dropping old media, after which downloads answer 404 and clients ask the sender's
-/// phone to upload it again (media retry).
+/// to play WhatsApp dropping old media, after which downloads answer 404 and companions ask their phone to upload it
+/// again (the media retry). An expired blob is kept aside by its SHA-256 (<c>expired/&lt;hex&gt;</c>) as the copy the
+/// phones still hold — they downloaded it while it was there — unless it is expired as lost, when the phones no
+/// longer have it either.
 /// </summary>
 public sealed class MediaBlobStore
 {
@@ -14,6 +16,7 @@ public sealed class MediaBlobStore
     public const long MaxBlobBytes = 128L * 1024 * 1024;
 
     private const string Prefix = "/v/sandbox/";
+    private const string ExpiredFolder = "expired";
     private readonly string _folder;
 
     /// <summary>Keeps blobs in <paramref name="folder"/>.</summary>
@@ -87,6 +90,55 @@ public sealed class MediaBlobStore
 
         File.Delete(file);
         return true;
+    }
+
+    /// <summary>
+    /// Expires the blob behind a direct path (or a URL ending in one): downloads answer 404 from now on. Unless
+    /// <paramref name="lost"/>, its bytes stay aside for the phones' re-upload (<see cref="ReuploadAsync"/>). False when there is no such blob.
+    /// </summary>
+    public bool Expire(string directPath, bool lost)
+    {
+        if (ResolveFile(directPath) is not { } file || !File.Exists(file))
+        {
+            return false;
+        }
+
+        if (lost)
+        {
+            File.Delete(file);
+            return true;
+        }
+
+        string hash;
+        using (var stream = File.OpenRead(file))
+        {
+            hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+
+        var kept = Path.Combine(_folder, ExpiredFolder, hash);
+        Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
+        File.Move(file, kept, overwrite: true);
+        return true;
+    }
+
+    /// <summary>
+    /// A phone uploads an expired blob again from its copy (<paramref name="fileEncSha256"/>: the SHA-256 of the blob as
+    /// the message names it); returns the new direct path, or null when no copy is kept.
+    /// </summary>
+    public async Task<string?> ReuploadAsync(string mediaType, ReadOnlyMemory<byte> fileEncSha256, CancellationToken cancellationToken)
+    {
+        var kept = Path.Combine(_folder, ExpiredFolder, Convert.ToHexStringLower(fileEncSha256.Span));
+        if (fileEncSha256.Length != 32 || !File.Exists(kept))
+        {
+            return null;
+        }
+
+        var source = File.OpenRead(kept);
+        await using (source.ConfigureAwait(false))
+        {
+            var (directPath, _) = await SaveAsync(mediaType, source, MaxBlobBytes, cancellationToken).ConfigureAwait(false);
+            return directPath;
+        }
     }
 
     /// <summary>Removes a blob that was stored but turned out to be unwanted (e.g. its upload token did not match).</summary>

@@ -5,8 +5,9 @@ using WaEngine.Sandbox.Phone;
 namespace WaEngine.Sandbox.Media;
 
 /// <summary>
-/// The media part of the control API: <c>POST /media/expire</c> deletes a blob from the media host (downloads then
-/// answer 404, as WhatsApp's hosts do for old media), and the phone inbox's <c>media</c> view.
+/// The media part of the control API: <c>POST /media/expire</c> drops a blob from the media host (downloads then
+/// answer 404, as WhatsApp's hosts do for old media; the phones keep their copy for the media retry unless
+/// <c>lost</c> is true), and the phone inbox's <c>media</c> view.
 /// </summary>
 public static class MediaControlEndpoints
 {
@@ -45,12 +46,13 @@ public static class MediaControlEndpoints
             return Control.JsonBody.Error("Give direct_path or url: the blob to expire.", param: "direct_path");
         }
 
-        return sandbox.Media.Blobs.Delete(target)
-            ? TypedResults.Ok(new { expired = true })
+        return sandbox.Media.Blobs.Expire(target, body.Lost == true)
+            ? TypedResults.Ok(new { expired = true, lost = body.Lost == true })
             : Control.JsonBody.Error($"No blob at '{target}' on the sandbox's media host.", 404, "direct_path");
     }
 
     private sealed record ExpireRequest(
         [property: JsonPropertyName("direct_path")] string? DirectPath,
-        [property: JsonPropertyName("url")] string? Url);
+        [property: JsonPropertyName("url")] string? Url,
+        [property: JsonPropertyName("lost")] bool? Lost);
 }

@@ -235,6 +235,12 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             return;
         }
 
+        if (stanza.Tag == "receipt" && stanza.Attr("type") == "server-error")
+        {
+            await (MediaRetries?.AnswerAsync(account, stanza, cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
+            return;
+        }
+
         if (stanza.Tag != "message")
         {
             return;
@@ -334,6 +340,30 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     }
 
     private static readonly JsonParser PollJson = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+
+    /// <summary>Answers companions' media retry requests; set once the media host runs.</summary>
+    public Media.PhoneMediaRetries? MediaRetries { get; set; }
+
+    /// <summary>A message the phone sent or received (its companions' sends included), or null when it has none with that id.</summary>
+    public async Task<Message?> FindMessageAsync(string phone, string msgId, CancellationToken cancellationToken)
+    {
+        if (_sent.TryGetValue((phone, msgId), out var sent))
+        {
+            return sent.Message;
+        }
+
+        await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var json = await connection.QueryFirstOrDefaultAsync<string?>(
+            "SELECT message_json FROM phone_messages WHERE phone = @phone AND msg_id = @msgId", new { phone, msgId }).ConfigureAwait(false);
+        try
+        {
+            return json is null ? null : JsonParser.Default.Parse<Message>(json);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>What the phone received, oldest first.</summary>
     public async Task<IReadOnlyList<PhoneMessage>> ReceivedAsync(string phone, CancellationToken cancellationToken)

@@ -191,7 +191,9 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         var forwarded = receipt.Children.Count == 0
             ? new Node("receipt", NodeAttributes.Of([.. attributes]))
             : new Node("receipt", NodeAttributes.Of([.. attributes]), receipt.Children);
-        var targets = targetDevice is { } known ? [known] : sender.Devices.Select(d => d.DeviceId).ToList();
+        // A media retry request (server-error) is addressed to the asking device's own account: its phone answers it.
+        var targets = receipt.Attr("type") == "server-error" ? [0]
+            : targetDevice is { } known ? [known] : sender.Devices.Select(d => d.DeviceId).ToList();
         foreach (var device in targets)
         {
             if (device == from.DeviceId && sender.Phone == from.Account.Phone)

@@ -144,6 +144,14 @@ public sealed class SandboxNetwork
         }
     }
 
+    /// <summary>Queues a stanza for one companion device of <paramref name="account"/>, sent at once when it is online.</summary>
+    public Task DeliverToDeviceAsync(SandboxAccount account, int deviceId, string stanzaClass, Node node, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(node);
+        return _router.DeliverAsync(account, deviceId, stanzaClass, node.Attr("id") ?? throw new ArgumentException("The stanza has no id.", nameof(node)), node, cancellationToken);
+    }
+
     /// <summary>Routes a receipt sent by a device inside the sandbox (a virtual phone).</summary>
     public Task SendReceiptFromAsync(ConnectedDevice sender, Node receipt, CancellationToken cancellationToken) =>
         _router.RouteReceiptAsync(sender, receipt, _ => { }, cancellationToken);

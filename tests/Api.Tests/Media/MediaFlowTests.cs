@@ -9,7 +9,7 @@ namespace WaEngine.Api.Tests.Media;
 /// Media through the real service in sandbox mode, both ways: the line sends each kind and unmodified Baileys
 /// (its own downloadMediaMessage) and a virtual phone get the same bytes; Baileys and the phone send each kind and
 /// <c>GET /api/media</c> serves it byte for byte; a damaged blob, a wrong MAC and an expired blob are refused with
-/// their codes, never served.
+/// their codes, never served (an expired one the phone still has is uploaded again: MediaRetryFlowTests).
 /// </summary>
 public class MediaFlowTests
 {
@@ -132,17 +132,18 @@ public class MediaFlowTests
         await WaitStoredAsync(line, wrongMac);
         await AssertRefusedAsync(line, wrongMac, HttpStatusCode.BadGateway, "media_mac_mismatch");
 
-        // The intact one is served; after the host drops it, the cached copy still is, and an uncached one is 410.
+        // The intact one is served; after the host drops it (and the phones lose it), the cached copy still is, and an
+        // uncached one is 410 (MediaRetryFlowTests cover the phone uploading it again).
         Assert.Equal(file, await MediaAsync(line, intact, "application/pdf"));
         var (expiring, expiringMessage) = await PhoneSendMediaAsync(service, new { type = "document", data = Convert.ToBase64String(MediaFiles.Pdf(10_000)), mimetype = "application/pdf" });
         await WaitStoredAsync(line, expiring);
         foreach (var directPath in new[] { intactMessage["directPath"]!.GetValue<string>(), expiringMessage["directPath"]!.GetValue<string>() })
         {
-            Assert.Equal(HttpStatusCode.OK, (await service.Http.PostAsJsonAsync("/sandbox/media/expire", new { direct_path = directPath })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await service.Http.PostAsJsonAsync("/sandbox/media/expire", new { direct_path = directPath, lost = true })).StatusCode);
         }
 
         Assert.Equal(file, await MediaAsync(line, intact, "application/pdf"));
-        await AssertRefusedAsync(line, expiring, HttpStatusCode.Gone, "media_expired");
+        await AssertRefusedAsync(line, expiring, HttpStatusCode.Gone, "media_not_on_phone");
         Assert.Contains("media_hash_mismatch", service.Output, StringComparison.Ordinal);
         await AssertNoBreachesAsync(service);
     }

@@ -32,7 +32,7 @@ public class MediaProbeTests
         Assert.Null(MediaProbe.IsoMedia("%PDF-1.7\n"u8.ToArray()));
     }
 
-    private static byte[] Mvhd(byte version, uint timescale, ulong duration)
+    internal static byte[] Mvhd(byte version, uint timescale, ulong duration)
     {
         var content = new byte[version == 1 ? 112 : 100];
         content[0] = version;
@@ -50,7 +50,7 @@ public class MediaProbeTests
         return Box("mvhd", content);
     }
 
-    private static byte[] Tkhd(byte version, uint width, uint height)
+    internal static byte[] Tkhd(byte version, uint width, uint height)
     {
         var at = version == 1 ? 88 : 76;
         var content = new byte[at + 8];
@@ -60,7 +60,7 @@ public class MediaProbeTests
         return Box("tkhd", content);
     }
 
-    private static byte[] Box(string type, byte[] content, params byte[][] children)
+    internal static byte[] Box(string type, byte[] content, params byte[][] children)
     {
         var body = Concat([content, .. children]);
         var box = new byte[8 + body.Length];
@@ -70,5 +70,5 @@ public class MediaProbeTests
         return box;
     }
 
-    private static byte[] Concat(params byte[][] parts) => [.. parts.SelectMany(p => p)];
+    internal static byte[] Concat(params byte[][] parts) => [.. parts.SelectMany(p => p)];
 }

@@ -73,6 +73,7 @@ public class PhoneMediaTests
         Assert.Equal((HttpStatusCode.BadRequest, "media"), await Bad(new { to = Alice, text = "x", media = new { type = "image", data = ok, mimetype = "image/jpeg" } }));
         Assert.Equal((HttpStatusCode.BadRequest, "direct_path"), (await sandbox.Http.PostAsJsonAsync("/sandbox/media/expire", new { })) is var r
             ? (r.StatusCode, (await r.Content.ReadFromJsonAsync<JsonNode>())!["param"]?.GetValue<string>()) : default);
+        Assert.Equal(HttpStatusCode.BadRequest, (await sandbox.Http.PostAsJsonAsync("/sandbox/media/expire", new { direct_path = "/v/sandbox/image/x", lost = "yes" })).StatusCode);
     }
 
     [Theory]

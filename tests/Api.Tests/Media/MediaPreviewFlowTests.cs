@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using SkiaSharp;
+using WaEngine.TestKit;
+
+namespace WaEngine.Api.Tests.Media;
+
+/// <summary>
+/// What the line's media messages show before they are downloaded, as unmodified Baileys 7 receives them through the
+/// strict sandbox: an image's JPEG thumbnail (read back with sharp, an independent decoder) and dimensions, a voice
+/// note's 64-value waveform and duration; a voice note whose audio does not decode still goes, without a waveform; a
+/// video whose moov comes last has its duration and dimensions.
+/// </summary>
+public class MediaPreviewFlowTests
+{
+    private const string OwnerPhone = "15550007201";
+    private const string BaileysPhone = "15550007203";
+
+    [Fact]
+    public async Task Baileys_receives_the_thumbnail_the_waveform_and_a_moov_last_videos_duration()
+    {
+        using var data = new TempFolder();
+        await using var service = await ServiceProcess.StartAsync(data.Path, ["--sandbox"]);
+        using var admin = ApiClients.Admin(service, data.Path);
+        var (id, token) = await ApiClients.CreateLineAsync(admin, "preview", start: true);
+        await ApiClients.PairAsync(service, admin, id, token, OwnerPhone);
+        await ApiClients.AddPhoneAsync(service, BaileysPhone);
+        var caFile = Path.Combine(data.Path, "media-ca.pem");
+        await File.WriteAllTextAsync(caFile, (await service.Http.GetFromJsonAsync<JsonNode>("/sandbox/info"))!["media_ca_pem"]!.GetValue<string>());
+        await using var baileys = await BaileysPeer.StartPairedAsync(service.Http, caFile, BaileysPhone);
+        using var line = ApiClients.Line(service, token);
+
+        // An image: its thumbnail is a JPEG 32 pixels wide in the image's proportions; the dimensions are the image's.
+        var photo = RealMedia.Image(SKEncodedImageFormat.Jpeg, 1200, 900);
+        var image = await SendAsync(line, "image", new JsonObject { ["to"] = BaileysPhone, ["file"] = Convert.ToBase64String(photo), ["mimetype"] = "image/jpeg", ["caption"] = "preview" });
+        var imageMessage = (await baileys.WaitAsync("message", match: new JsonObject { ["id"] = image }))["message"]!["imageMessage"]!;
+        Assert.Equal((1200, 900), (imageMessage["width"]!.GetValue<int>(), imageMessage["height"]!.GetValue<int>()));
+        var thumbnail = await baileys.CallAsync(new JsonObject { ["op"] = "image-info", ["data"] = imageMessage["jpegThumbnail"]!.GetValue<string>() });
+        Assert.Equal(("jpeg", 32, 24), (thumbnail["format"]!.GetValue<string>(), thumbnail["width"]!.GetValue<int>(), thumbnail["height"]!.GetValue<int>()));
+
+        // A voice note: 64 values of at most 100, quiet first and loud last as recorded, and its duration.
+        var voice = RealMedia.VoiceNote(3.3, x => x);
+        var note = await SendAsync(line, "audio", new JsonObject { ["to"] = BaileysPhone, ["file"] = Convert.ToBase64String(voice), ["mimetype"] = "audio/ogg; codecs=opus" });
+        var audioMessage = (await baileys.WaitAsync("message", match: new JsonObject { ["id"] = note }))["message"]!["audioMessage"]!;
+        Assert.True(audioMessage["ptt"]!.GetValue<bool>());
+        Assert.Equal(4, audioMessage["seconds"]!.GetValue<int>());
+        var waveform = Convert.FromBase64String(audioMessage["waveform"]!.GetValue<string>());
+        Assert.Equal(64, waveform.Length);
+        Assert.All(waveform, v => Assert.InRange(v, (byte)0, (byte)100));
+        Assert.True(waveform[0] < 10 && waveform[^4..].Max() > 90, $"quiet first, loud last: {string.Join(',', waveform)}");
+        Assert.Equal(MediaFiles.Sha256(voice), (await baileys.CallAsync(new JsonObject { ["op"] = "download", ["id"] = note }))["sha256"]!.GetValue<string>());
+
+        // Audio that does not decode: the voice note still goes, without a waveform, and says so in the log.
+        var broken = MediaFiles.OggOpus(8_000, seconds: 2.5);
+        var brokenNote = await SendAsync(line, "audio", new JsonObject { ["to"] = BaileysPhone, ["file"] = Convert.ToBase64String(broken), ["mimetype"] = "audio/ogg; codecs=opus" });
+        var brokenMessage = (await baileys.WaitAsync("message", match: new JsonObject { ["id"] = brokenNote }))["message"]!["audioMessage"]!;
+        Assert.Null(brokenMessage["waveform"]);
+        Assert.Equal(3, brokenMessage["seconds"]!.GetValue<int>());
+        Assert.Contains("no waveform", service.Output, StringComparison.Ordinal);
+
+        // A video whose moov comes after its media data: duration and dimensions all the same.
+        var movie = MediaProbeTests.Concat(
+            MediaProbeTests.Box("ftyp", "isom\0\0\0\0isommp41"u8.ToArray()),
+            MediaProbeTests.Box("mdat", System.Security.Cryptography.RandomNumberGenerator.GetBytes(200_000)),
+            MediaProbeTests.Box("moov", MediaProbeTests.Mvhd(0, 1000, 12_345), MediaProbeTests.Box("trak", MediaProbeTests.Tkhd(0, 640, 360))));
+        var video = await SendAsync(line, "video", new JsonObject { ["to"] = BaileysPhone, ["file"] = Convert.ToBase64String(movie), ["mimetype"] = "video/mp4" });
+        var videoMessage = (await baileys.WaitAsync("message", match: new JsonObject { ["id"] = video }))["message"]!["videoMessage"]!;
+        Assert.Equal((13, 640, 360), (videoMessage["seconds"]!.GetValue<int>(), videoMessage["width"]!.GetValue<int>(), videoMessage["height"]!.GetValue<int>()));
+
+        var rules = (await service.Http.GetFromJsonAsync<JsonNode>("/sandbox/rules"))!;
+        Assert.True(rules["strict"]!.GetValue<bool>());
+        Assert.All(rules["breaches"]!.AsObject().Where(rule => rule.Key != "R2"), rule => Assert.True(rule.Value!.GetValue<long>() == 0, $"{rule.Key} was broken {rule.Value} times"));
+    }
+
+    private static async Task<string> SendAsync(HttpClient line, string kind, JsonObject body)
+    {
+        var response = await line.PostAsJsonAsync("/api/messages/" + kind, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{kind}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!["msg_id"]!.GetValue<string>();
+    }
+}
