@@ -29,8 +29,14 @@ public static class WebhookPayload
     /// <summary>Someone called the line's account (the engine does not answer calls).</summary>
     public const string CallReceived = "call.received";
 
+    /// <summary>A group's subject, description or settings changed, or a group with the line in it was created.</summary>
+    public const string GroupUpdate = "group.update";
+
+    /// <summary>A group's participants changed (add, remove, promote, demote, leave, join).</summary>
+    public const string GroupParticipants = "group.participants";
+
     /// <summary>Every event a session can ask for.</summary>
-    public static IReadOnlyList<string> Events { get; } = [MessagesReceived, MessageStatus, LineStatus, CallReceived];
+    public static IReadOnlyList<string> Events { get; } = [MessagesReceived, MessageStatus, LineStatus, CallReceived, GroupUpdate, GroupParticipants];
 
     // Text stays readable UTF-8 (emoji, accents); the body is JSON for machines, never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -51,6 +57,7 @@ public static class WebhookPayload
             MessageStatus => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WriteMessageStatus)),
             LineStatus => new WebhookDraft("", Write(sessionId, entry, WriteSessionStatus)),
             CallReceived => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WriteCall)),
+            GroupUpdate or GroupParticipants => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WriteGroupChange)),
             _ => null,
         };
     }
@@ -128,6 +135,12 @@ public static class WebhookPayload
         writer.WriteString("id", record?.MsgId ?? entry.MsgId);
         writer.WriteBoolean("fromMe", record?.FromMe ?? false);
         writer.WriteString("remoteJid", record?.ChatJid ?? entry.ChatJid);
+        if ((record?.ChatJid ?? entry.ChatJid)?.EndsWith("@g.us", StringComparison.Ordinal) == true)
+        {
+            // In a group the sender is the participant (CONTRACT §4); senderPn/senderLid below name the same sender.
+            writer.WriteString("participant", record?.FromMe == true ? record.SenderPn : record?.SenderJid ?? record?.SenderPn ?? record?.SenderLid);
+        }
+
         writer.WriteString("senderPn", record?.SenderPn);
         writer.WriteString("cleanedSenderPn", CleanPhone(record?.SenderPn));
         writer.WriteString("senderLid", record?.SenderLid);
@@ -212,6 +225,17 @@ public static class WebhookPayload
         else
         {
             writer.WriteNumber("timestamp", entry.CreatedAt.ToUnixTimeSeconds());
+        }
+    }
+
+    // data: the group change as the store journalled it (CONTRACT §4: group.update {jid, subject?, description?,
+    // announce?, locked?, by}; group.participants {jid, action, participants, by}).
+    private static void WriteGroupChange(Utf8JsonWriter writer, JournalEntry entry)
+    {
+        using var data = JsonDocument.Parse(entry.Detail ?? "{}");
+        foreach (var property in data.RootElement.EnumerateObject())
+        {
+            property.WriteTo(writer);
         }
     }
 

@@ -5,6 +5,7 @@ using WaEngine.Engine.Events;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas.Calls;
 using WaEngine.Engine.Stanzas.Connection;
+using WaEngine.Engine.Stanzas.Groups;
 using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Engine.Stanzas.Notifications;
 using WaEngine.Engine.Stanzas.Pairing;
@@ -28,7 +29,7 @@ internal sealed record LineParts(
     public PlaceholderResender? Placeholders { get; init; }
 
     /// <summary>Builds every handler of a line and the routing tables over them.</summary>
-    public static LineParts Compose(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ICallLog? calls, LineEventHub events, TimeProvider time, ILogger logger)
+    public static LineParts Compose(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ICallLog? calls, LineEventHub events, TimeProvider time, ILogger logger, IGroupStore? groups = null)
     {
         var keys = new SignalKeyGenerator();
         var trust = new IdentityTrust(signal, logger);
@@ -36,7 +37,8 @@ internal sealed record LineParts(
         var tokens = new PrivacyTokenKeeper(options, messages, time, logger);
         var hashes = new SentParticipantHashes();
         var planner = new SendPlanner(options, signal, messages, tokens, time);
-        var encryptor = new MessageEncryptor(signal, keys, trust, logger);
+        planner.Groups = groups is null ? null : new GroupSendPlanner(options, signal, groups, planner);
+        var encryptor = new MessageEncryptor(signal, keys, trust, logger, groups is null ? null : new GroupMessageEncryptor(signal, groups, keys, trust));
         var placeholders = new PlaceholderResender(signal, keys, trust, planner, time, logger);
         var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders);
         var connection = new ConnectionHandler(options, credentials, logger);
@@ -76,6 +78,12 @@ internal sealed record LineParts(
             ["passkey_prologue_request"] = (_, context) => ValueTask.FromResult(ConnectionHandler.HandlePasskeyRequest(context)),
             ["privacy_token"] = (node, context) => new(tokens.HandlePrivacyTokenNotificationAsync(node, context)),
         };
+        if (groups is not null)
+        {
+            var groupNotifications = new GroupNotificationHandler(groups, options, time, logger);
+            byType["w:gp2"] = (node, context) => new(groupNotifications.HandleAsync(node, context));
+        }
+
         return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders };
     }
 }
