@@ -130,6 +130,7 @@ app.MapLineEndpoints();
 app.MapMessageEndpoints();
 app.MapChatEndpoints();
 app.MapStateEndpoints();
+app.MapGroupEndpoints();
 app.MapMediaEndpoints();
 if (sandbox)
 {
