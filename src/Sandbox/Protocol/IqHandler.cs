@@ -18,6 +18,9 @@ namespace WaEngine.Sandbox.Protocol;
 public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Func<MediaConnInfo> mediaConn, RuleBook rules,
     Func<ConnectedDevice, Node, CancellationToken, Task<Node>>? issuePrivacyTokens = null)
 {
+    /// <summary>Answers the <c>w:g2</c> group iqs when the network has groups (see <see cref="Groups.GroupQueries"/>).</summary>
+    public Func<ConnectedDevice, Node, CancellationToken, Task<Node>>? GroupQueries { get; init; }
+
     /// <summary>How many one-time prekeys a device's first upload must hold (SERVER-RULES R11; WhatsApp Web uploads 812).</summary>
     public const int InitialPreKeyCount = 812;
 
@@ -47,6 +50,7 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
                 ("w:sync:app:state", "set", "sync") => Result(iq, AppStateSync(iq)),
                 ("urn:xmpp:whatsapp:dirty", "set", _) => Result(iq),
                 ("w:stats", _, _) => Result(iq),
+                ("w:g2", _, _) when GroupQueries is not null => await GroupQueries(device, iq, cancellationToken).ConfigureAwait(false),
                 _ => Error(iq, 501, "feature-not-implemented"),
             };
         }

@@ -20,6 +20,9 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
     /// <summary>The phones' primary devices; set once the sandbox has them.</summary>
     public IPrimaryDevice? Primary { get; set; }
 
+    /// <summary>Where messages and receipts to groups go; set once the network has groups.</summary>
+    public Groups.GroupMessageRouter? Groups { get; set; }
+
     /// <summary>A device (or a virtual phone) sends a message stanza.</summary>
     public async Task RouteMessageAsync(ConnectedDevice sender, Node message, Action<Node> replyToSender, CancellationToken cancellationToken)
     {
@@ -42,6 +45,12 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         {
             LogFaultErrorAck(code, id, to.ToString());
             replyToSender(Ack(id, to.ToString(), code));
+            return;
+        }
+
+        if (to.Server == JidServers.Group && Groups is not null)
+        {
+            await Groups.RouteMessageAsync(sender, message, replyToSender, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -157,6 +166,12 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         }
 
         replyToSender(new Node("ack", NodeAttributes.Of([.. ackAttributes])));
+
+        if (to.Server == JidServers.Group && Groups is not null)
+        {
+            await Groups.RouteReceiptAsync(from, receipt, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
         var sender = await accounts.FindByJidAsync(to with { Device = null }, cancellationToken).ConfigureAwait(false);
         if (sender is null)

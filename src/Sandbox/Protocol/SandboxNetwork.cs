@@ -35,8 +35,10 @@ public sealed class SandboxNetwork
         HostedDevices = new HostedDevices(rules);
         _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>());
         PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
+        Groups = database is null ? null : new Groups.SandboxGroups(database, accounts, queue, rules, _router.DeliverAsync, time, loggerFactory);
+        _router.Groups = Groups?.Messages;
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys };
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync), _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules };
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { GroupQueries = Groups is null ? null : Groups.Queries.HandleAsync }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules };
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory) { Rules = loginRules };
         _faults = new FaultInjector(accounts, _devices);
     }
@@ -46,6 +48,9 @@ public sealed class SandboxNetwork
 
     /// <summary>The login lifecycle rules (client version, refused accounts, passkey-gated linking, pace, replacements).</summary>
     public LoginRules Login { get; }
+
+    /// <summary>Groups (the <c>w:g2</c> iqs, <c>w:gp2</c> notifications and group message fan-out); null without a database.</summary>
+    public Groups.SandboxGroups? Groups { get; }
 
     /// <summary>Privacy tokens issued, contacts made and NCT salts (R2).</summary>
     public PrivacyTokens PrivacyTokens { get; }
