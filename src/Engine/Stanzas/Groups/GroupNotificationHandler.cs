@@ -27,6 +27,7 @@ internal sealed class GroupNotificationHandler(IGroupStore groups, LineOptions o
         var at = long.TryParse(notification.Attr("t"), NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? DateTimeOffset.FromUnixTimeSeconds(t) : time.GetUtcNow();
         var ownNames = OwnNames(me, credentials.Lid);
         var fetch = false;
+        var events = new List<Events.LineEvent>();
         foreach (var child in notification.Children)
         {
             var change = Parse(groupJid, by, at, child, notification.Attr("participant"));
@@ -37,6 +38,7 @@ internal sealed class GroupNotificationHandler(IGroupStore groups, LineOptions o
 
             var known = await groups.GetAsync(groupJid, context.Lifetime).ConfigureAwait(false) is not null;
             await groups.ApplyAsync(change, journal: true, context.Lifetime).ConfigureAwait(false);
+            events.Add(new Events.GroupChanged(context.LineId, time.GetUtcNow(), change));
             if (change is GroupChange.Participants { Action: "remove" or "leave" } gone && gone.Members.Any(m => ownNames.Any(m.Is)))
             {
                 await groups.ForgetAsync(groupJid, context.Lifetime).ConfigureAwait(false);
@@ -48,7 +50,8 @@ internal sealed class GroupNotificationHandler(IGroupStore groups, LineOptions o
             }
         }
 
-        return fetch && context.Connection is { } connection ? FetchOnce(connection, groupJid) : StanzaOutcome.None;
+        var outcome = fetch && context.Connection is { } connection ? FetchOnce(connection, groupJid) : StanzaOutcome.None;
+        return events.Count == 0 ? outcome : outcome with { Events = events };
     }
 
     /// <summary>The change one child of a <c>w:gp2</c> notification describes, or null for one the line does not track.</summary>
