@@ -202,7 +202,13 @@ public sealed class GroupCommands
     /// <summary>Leaves the group and forgets it (its messages stay).</summary>
     public async Task LeaveAsync(string groupJid, CancellationToken cancellationToken)
     {
-        await _query(id => GroupStanzas.BuildLeave(id, groupJid), cancellationToken).ConfigureAwait(false);
+        var answer = await _query(id => GroupStanzas.BuildLeave(id, groupJid), cancellationToken).ConfigureAwait(false);
+        if (answer.Child("leave")?.ChildrenNamed("group").FirstOrDefault()?.Attr("error") is { } error)
+        {
+            // The server answers per group: 404 no such group, 403 not a participant — either way the line is not in it.
+            throw new LineException(LineErrorKind.ServerError, $"The server refused to let the line leave {groupJid}: error {error}.") { ServerCode = 404 };
+        }
+
         await _groups.ForgetAsync(groupJid, cancellationToken).ConfigureAwait(false);
     }
 
