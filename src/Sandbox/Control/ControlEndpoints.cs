@@ -27,6 +27,7 @@ public static class ControlEndpoints
         group.MapPost("/faults", FaultAsync);
         Media.MediaControlEndpoints.MapSandboxMediaEndpoints(group);
         group.MapSandboxCallEndpoints();
+        group.MapSandboxGroupEndpoints();
         group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches())));
         group.Map("/ws/chat", AcceptWebSocketAsync);
         group.MapLoginControlEndpoints();
@@ -125,13 +126,16 @@ public static class ControlEndpoints
         {
             var from = await sandbox.Accounts.FindAsync(phone, cancellationToken)
                 ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
-            var to = await FindRecipientAsync(sandbox, body.To, cancellationToken);
+            var toGroup = body.To?.EndsWith("@g.us", StringComparison.Ordinal) == true;
+            var to = toGroup ? null : await FindRecipientAsync(sandbox, body.To, cancellationToken);
             var message = body.Media is null
                 ? PhoneMessages.Build(body.Text, body.Message)
                 : body.Text is null && body.Message is null
                     ? await Media.PhoneMedia.BuildAsync(sandbox.Media, body.Media, DateTimeOffset.UtcNow, cancellationToken)
                     : throw new SandboxInputException("Give exactly one of text, message or media.", 400, "media");
-            var id = await sandbox.Phones.SendAsync(from, to, message, cancellationToken, PhoneMessages.UnavailableType(body.Unavailable));
+            var id = toGroup
+                ? await sandbox.Phones.SendToGroupAsync(from, body.To!, message, cancellationToken)
+                : await sandbox.Phones.SendAsync(from, to!, message, cancellationToken, PhoneMessages.UnavailableType(body.Unavailable));
             return body.Media is null
                 ? TypedResults.Created($"messages/{id}", new { msg_id = id })
                 : TypedResults.Created($"messages/{id}", new { msg_id = id, message = Media.PhoneMedia.ToJson(message) });

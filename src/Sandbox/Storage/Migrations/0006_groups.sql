@@ -38,3 +38,6 @@ CREATE TABLE group_revoked_invites (
     code     TEXT PRIMARY KEY,
     group_id TEXT NOT NULL
 );
+
+-- A group message in a phone's inbox: from_jid and chat_jid are the group, participant the sending device.
+ALTER TABLE phone_messages ADD COLUMN participant TEXT;
