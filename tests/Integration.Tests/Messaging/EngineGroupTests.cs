@@ -61,6 +61,7 @@ public sealed class EngineGroupTests
 
         // Alice removes Carol: Bob's store hears of it, and Alice's next message goes out under a new sender key.
         var keyBefore = await OwnSenderKeyIdAsync(alice, group.Jid);
+        var carolInGroup = (await alice.Actor.Groups.Store.GetAsync(group.Jid, CancellationToken.None))!.Find(Jid(Carol))!;
         var removed = await alice.Actor.Groups.ChangeParticipantsAsync(group.Jid, "remove", [Jid(Carol)], CancellationToken.None);
         Assert.Equal("removed", Assert.Single(removed).Status);
         await bob.WaitForAsync<GroupChanged>(e => e.Change is GroupChange.Participants { Action: "remove" });
@@ -72,7 +73,11 @@ public sealed class EngineGroupTests
         Assert.NotEqual(keyBefore, await OwnSenderKeyIdAsync(alice, group.Jid));
         var (holders, rotate) = await alice.Actor.Groups.Store.KeyHoldersAsync(group.Jid, CancellationToken.None);
         Assert.False(rotate);
-        Assert.All(holders, h => Assert.StartsWith(Bob, h, StringComparison.Ordinal));
+        var bobsLid = (await alice.Actor.Groups.Store.GetAsync(group.Jid, CancellationToken.None))!.Find(Jid(Bob))!.Lid!.Split('@')[0];
+        Assert.Null((await bob.Actor.Groups!.Store.GetAsync(group.Jid, CancellationToken.None))!.Find(Jid(Carol)));
+        var carolsLid = carolInGroup.Lid!.Split('@')[0];
+        Assert.Contains(holders, h => h.StartsWith(bobsLid + ":", StringComparison.Ordinal));
+        Assert.DoesNotContain(holders, h => h.StartsWith(carolsLid, StringComparison.Ordinal) || h.StartsWith(Carol, StringComparison.Ordinal));
 
         // Carol's line: a later message to her proves every stanza before it was handled; Alice's last one is not among them.
         var direct = await alice.Actor.SendMessageAsync(Jid(Carol), MessageBuilder.Text("you were removed"), CancellationToken.None);

@@ -30,16 +30,20 @@ internal sealed class GroupSendPlanner(LineOptions options, ISignalStore signal,
             throw new SendRefusedException($"The line is no longer a participant of group {groupJid}.");
         }
 
-        var users = group.Participants
-            .Select(p => ownNames.Any(p.Is) ? own.ToString() : byLid ? p.Lid ?? p.Jid : p.PhoneNumber ?? p.Jid)
-            .Distinct(StringComparer.Ordinal)
+        // Device lists are asked by phone number where the group names one (a usync by LID may be answered under the phone
+        // number, and the cached lists are keyed by it); the devices are then addressed in the group's namespace.
+        var members = group.Participants
+            .Select(p => ownNames.Any(p.Is)
+                ? (Query: new Jid(me.User, JidServers.WhatsApp).ToString(), Address: own.ToString())
+                : (Query: p.PhoneNumber ?? p.Jid, Address: byLid ? p.Lid ?? p.Jid : p.PhoneNumber ?? p.Jid))
+            .DistinctBy(m => m.Address, StringComparer.Ordinal)
             .ToList();
-        var lists = await devices.DevicesAsync(connection, users, cancellationToken).ConfigureAwait(false);
+        var lists = await devices.DevicesAsync(connection, [.. members.Select(m => m.Query).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
         var ownDevice = me.Device ?? 0;
         var all = new List<Jid>();
-        foreach (var user in users)
+        foreach (var (query, address) in members)
         {
-            if (lists.GetValueOrDefault(user) is not { } list || !Jid.TryParse(user, out var userJid))
+            if ((lists.GetValueOrDefault(query) ?? lists.GetValueOrDefault(address)) is not { } list || !Jid.TryParse(address, out var userJid))
             {
                 continue;
             }
@@ -83,7 +87,7 @@ internal sealed class GroupSendPlanner(LineOptions options, ISignalStore signal,
             targets.RemoveAll(t => missing.Contains(t) && !bundles.ContainsKey(t.Address));
         }
 
-        return new SendPlan(groupJid, null, targets, bundles, Phash: ParticipantHash.Of(all), ListedUsers: [.. users])
+        return new SendPlan(groupJid, null, targets, bundles, Phash: ParticipantHash.Of(all), ListedUsers: [.. members.Select(m => m.Query)])
         {
             Group = new GroupSendPlan(groupJid, group.LidAddressing, ownName, rotate, [.. recipients.Select(d => DeviceJid.Format(d))]),
         };
