@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Devices;
@@ -20,10 +21,42 @@ namespace WaEngine.Sandbox.Groups;
 /// the public evidence for the message-ack codes is thin). Receipts for group messages travel back to the sender's
 /// device with <c>from</c> = the group and <c>participant</c> = the device that sent the receipt.
 /// </summary>
-internal sealed partial class GroupMessageRouter(
-    GroupStore store, AccountRegistry accounts, StanzaQueue queue,
-    Func<SandboxAccount, int, string, string, Node, CancellationToken, Task> deliver, TimeProvider time, ILogger logger)
+internal sealed partial class GroupMessageRouter : IAsyncDisposable
 {
+    private readonly GroupStore store;
+    private readonly AccountRegistry accounts;
+    private readonly StanzaQueue queue;
+    private readonly Func<SandboxAccount, int, string, string, Node, CancellationToken, Task> deliver;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly Channel<PhoneDelivery> _toPhones = Channel.CreateUnbounded<PhoneDelivery>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly Task _phoneLoop;
+
+    /// <summary>
+    /// Creates the router. The virtual phones (device 0) decrypt what reaches them as it is delivered, so their share of
+    /// a fan-out runs in order on one background loop after the sender's ack: a 200-member group does not hold the
+    /// sender's connection while 200 phones decrypt.
+    /// </summary>
+    public GroupMessageRouter(GroupStore store, AccountRegistry accounts, StanzaQueue queue,
+        Func<SandboxAccount, int, string, string, Node, CancellationToken, Task> deliver, TimeProvider time, ILogger logger)
+    {
+        this.store = store;
+        this.accounts = accounts;
+        this.queue = queue;
+        this.deliver = deliver;
+        this.time = time;
+        this.logger = logger;
+        _phoneLoop = Task.Run(DeliverToPhonesAsync);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _toPhones.Writer.TryComplete();
+        await _phoneLoop.ConfigureAwait(false);
+    }
+
     /// <summary>Routes a message a device sent to a group; the ack goes to <paramref name="replyToSender"/>.</summary>
     public async Task RouteMessageAsync(ConnectedDevice sender, Node message, Action<Node> replyToSender, CancellationToken cancellationToken)
     {
@@ -64,6 +97,7 @@ internal sealed partial class GroupMessageRouter(
 
         var deviceIdentity = message.Child("device-identity");
         var delivered = 0;
+        var toPhones = new List<PhoneDelivery>();
         foreach (var (account, deviceId) in recipients)
         {
             var children = new List<Node>(parts.GetValueOrDefault((account.Phone, deviceId)) ?? []);
@@ -78,13 +112,59 @@ internal sealed partial class GroupMessageRouter(
                 children.Add(deviceIdentity);
             }
 
-            await deliver(account, deviceId, "message", id, new Node("message", Attributes(sender, message, group, id, lid), children), cancellationToken).ConfigureAwait(false);
+            var stanza = new Node("message", Attributes(sender, message, group, id, lid), children);
             delivered++;
+            if (deviceId == 0)
+            {
+                toPhones.Add(new PhoneDelivery(account, id, stanza, null));
+                continue;
+            }
+
+            await deliver(account, deviceId, "message", id, stanza, cancellationToken).ConfigureAwait(false);
         }
 
         await queue.RecordRouteAsync(id, sender.Account.Phone, sender.DeviceId, cancellationToken).ConfigureAwait(false);
         LogFannedOut(sender.Jid, id, group.Jid, delivered);
         replyToSender(Ack(id, to.ToString(), null, ParticipantHashOf(members, lid)));
+        foreach (var item in toPhones)
+        {
+            if (!_toPhones.Writer.TryWrite(item))
+            {
+                // The sandbox is stopping: what is left goes inline.
+                await deliver(item.Account!, 0, "message", id, item.Stanza!, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Completes once every group message queued for the phones so far has been handed to them (for tests and tools).</summary>
+    public async Task DrainPhonesAsync(CancellationToken cancellationToken)
+    {
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_toPhones.Writer.TryWrite(new PhoneDelivery(null, "", null, drained)))
+        {
+            await drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeliverToPhonesAsync()
+    {
+        await foreach (var item in _toPhones.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (item.Drained is { } drained)
+            {
+                drained.TrySetResult();
+                continue;
+            }
+
+            try
+            {
+                await deliver(item.Account!, 0, "message", item.Id, item.Stanza!, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SandboxInputException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException or StanzaException or IOException)
+            {
+                LogPhoneDeliveryFailed(item.Account!.Phone, item.Id, ex.Message);
+            }
+        }
     }
 
     /// <summary>
@@ -192,11 +272,17 @@ internal sealed partial class GroupMessageRouter(
 
     private string Now() => time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>One group message for a phone, or (with <see cref="Drained"/>) a marker a drain waits for.</summary>
+    private sealed record PhoneDelivery(SandboxAccount? Account, string Id, Node? Stanza, TaskCompletionSource? Drained);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox: group message {Id} from {Sender} to {Group} refused with ack error {Code}")]
     private partial void LogRefused(string sender, string id, string group, int code);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sandbox: group message {Id} from {Sender} to {Group} went to {Count} device(s)")]
     private partial void LogFannedOut(string sender, string id, string group, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox: virtual phone {Phone} could not take group message {Id}: {Reason}")]
+    private partial void LogPhoneDeliveryFailed(string phone, string id, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sandbox: group message {Id} names unknown device {Jid}; skipped")]
     private partial void LogUnknownTarget(string jid, string id);

@@ -38,4 +38,10 @@ public sealed class SandboxGroups
     public GroupMetadataRate MetadataRate { get; }
 
     internal GroupMessageRouter Messages { get; }
+
+    /// <summary>Completes once every group message so far has reached the virtual phones (they take theirs after the sender's ack).</summary>
+    public Task DrainPhonesAsync(CancellationToken cancellationToken) => Messages.DrainPhonesAsync(cancellationToken);
+
+    /// <summary>Hands the phones what is queued for them and ends the loop that does it (the sandbox is stopping).</summary>
+    internal ValueTask StopAsync() => Messages.DisposeAsync();
 }

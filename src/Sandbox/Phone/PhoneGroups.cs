@@ -30,6 +30,11 @@ internal sealed partial class PhoneGroups(
 {
     private readonly SignalKeyGenerator _generator = new();
     private readonly ConcurrentDictionary<(string Phone, string Group), HashSet<string>> _distributed = new();
+    private readonly ConcurrentDictionary<(string Phone, string Id), SentToGroup> _sent = new();
+    private readonly ConcurrentQueue<(string Phone, string Id)> _sentOrder = new();
+
+    /// <summary>How many group messages the phones keep for retry receipts.</summary>
+    private const int SentKept = 5_000;
 
     /// <summary>Sends <paramref name="message"/> from the phone to the group; returns the id, or throws with the server's refusal.</summary>
     public async Task<string> SendAsync(SandboxAccount from, SandboxGroup group, Message message, CancellationToken cancellationToken)
@@ -108,6 +113,7 @@ internal sealed partial class PhoneGroups(
             attributes.Add(("edit", "1"));
         }
 
+        Remember(from.Phone, id, new SentToGroup(group.Jid, lid, message, type, [.. attributes.Where(a => a.Item1 == "edit")], time.GetUtcNow().ToUnixTimeSeconds()));
         var children = new List<Node>();
         if (participants.Count > 0)
         {
@@ -123,6 +129,67 @@ internal sealed partial class PhoneGroups(
         }
 
         return id;
+    }
+
+    /// <summary>
+    /// A device could not decrypt the phone's group message and sent a retry receipt (<c>from</c> = the group,
+    /// <c>participant</c> = the device): the phone sends it again to that device only, pairwise-encrypted with its SKDM
+    /// inside (as Baileys and whatsmeow answer a group retry), <c>to</c> = the group and <c>participant</c> = the device.
+    /// </summary>
+    public async Task ResendAsync(SandboxAccount account, Node receipt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(receipt);
+        var id = receipt.Attr("id");
+        if (id is null || !Jid.TryParse(receipt.Attr("participant") ?? "", out var device) || !_sent.TryGetValue((account.Phone, id), out var sent))
+        {
+            LogRetryUnknown(account.Phone, id ?? "", receipt.Attr("participant") ?? "");
+            return;
+        }
+
+        var requester = await accounts.FindByJidAsync(device with { Device = null }, cancellationToken).ConfigureAwait(false);
+        if (requester is null)
+        {
+            return;
+        }
+
+        Node? part;
+        var gate = gates(account.Phone);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var store = await stores(account.Phone, cancellationToken).ConfigureAwait(false);
+            var distribution = await new GroupCipher(store, _generator).CreateDistributionMessageAsync(new SenderKeyName(sent.GroupJid, Address(account, 0, sent.Lid)), cancellationToken).ConfigureAwait(false);
+            await store.CommitAsync(distribution.Changes, cancellationToken).ConfigureAwait(false);
+            var plain = sent.Message.Clone();
+            plain.SenderKeyDistributionMessage = new Message.Types.SenderKeyDistributionMessage
+            {
+                GroupId = sent.GroupJid,
+                AxolotlSenderKeyDistributionMessage = ByteString.CopyFrom(distribution.Message),
+            };
+            part = await EncryptAsync(store, requester, device.Device ?? 0, sent.Lid, plain.ToByteArray(), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        if (part?.Child("enc") is not { } enc)
+        {
+            return;
+        }
+
+        var count = receipt.Child("retry")?.Attr("count") ?? "1";
+        var attributes = new List<(string, string)>
+        {
+            ("to", sent.GroupJid), ("participant", part.Attr("jid")!), ("id", id), ("type", sent.Type),
+            ("t", sent.T.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("addressing_mode", sent.Lid ? "lid" : "pn"),
+        };
+        attributes.AddRange(sent.Extra);
+        var resend = new Node("message", NodeAttributes.Of([.. attributes]),
+            [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", enc.Attr("type")!), ("count", count)), enc.Bytes.ToArray())]);
+        LogResent(account.Phone, id, part.Attr("jid")!, count);
+        await network.SendFromAsync(new ConnectedDevice(account, 0), resend, _ => { }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A group message reached the phone: SKDM parts are taken in, the skmsg decrypted and kept; a receipt goes back.</summary>
@@ -232,6 +299,16 @@ internal sealed partial class PhoneGroups(
         return new Node("to", NodeAttributes.Of(("jid", GroupNodes.DeviceJidOf(to, deviceId, lid))), [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", type)), encrypted.Ciphertext)]);
     }
 
+    private void Remember(string phone, string id, SentToGroup message)
+    {
+        _sent[(phone, id)] = message;
+        _sentOrder.Enqueue((phone, id));
+        while (_sentOrder.Count > SentKept && _sentOrder.TryDequeue(out var oldest))
+        {
+            _sent.TryRemove(oldest, out _);
+        }
+    }
+
     private static SignalAddress Address(SandboxAccount account, int deviceId, bool lid) => lid
         ? SignalAddress.ForUser(account.Lid, SignalAddress.LidDomainType, (uint)deviceId)
         : SignalAddress.ForUser(account.Phone, (uint)deviceId);
@@ -246,6 +323,15 @@ internal sealed partial class PhoneGroups(
             """,
             new { phone, id, group, participant, type = MessageContent.KindOf(message), body = MessageContent.BodyOf(message), json = JsonFormatter.Default.Format(message), t, seq = nextSeq() }).ConfigureAwait(false);
     }
+
+    /// <summary>A group message a phone sent, as it can send it again.</summary>
+    private sealed record SentToGroup(string GroupJid, bool Lid, Message Message, string Type, IReadOnlyList<(string, string)> Extra, long T);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Virtual phone {Phone} sent group message {Id} again to {Device} (retry {Count})")]
+    private partial void LogResent(string phone, string id, string device, string count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Virtual phone {Phone} got a group retry receipt from {Device} for {Id}, which it does not remember sending")]
+    private partial void LogRetryUnknown(string phone, string id, string device);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Virtual phone {Phone} could not decrypt group message {Id}: {Reason}; sent a retry receipt")]
     private partial void LogDecryptFailed(string phone, string id, string reason);

@@ -508,6 +508,12 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     /// </summary>
     private async Task ResendAsync(SandboxAccount account, Node receipt, CancellationToken cancellationToken)
     {
+        if (_groups is not null && receipt.Attr("from")?.EndsWith("@g.us", StringComparison.Ordinal) == true)
+        {
+            await _groups.ResendAsync(account, receipt, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var id = receipt.Attr("id");
         if (id is null || !Jid.TryParse(receipt.Attr("from") ?? "", out var device) || device.Device is not (> 0 and var deviceId))
         {

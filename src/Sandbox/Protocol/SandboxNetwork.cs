@@ -70,6 +70,10 @@ public sealed class SandboxNetwork
         await _acceptor.StopAsync().ConfigureAwait(false);
         var connections = _devices.All().Concat(_pairing.PendingConnections).Distinct().ToList();
         await Task.WhenAll(connections.Select(c => c.CloseAsync(null))).ConfigureAwait(false);
+        if (Groups is not null)
+        {
+            await Groups.StopAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>The virtual phone <paramref name="phone"/> scans <paramref name="qr"/> (see <see cref="CompanionPairing.ScanAsync"/>).</summary>

@@ -37,6 +37,7 @@ public sealed class PhoneGroupTests
         var first = await SendAsync(sandbox, "15550001111", jid, "hello group");
         var second = await SendAsync(sandbox, "15550001111", jid, "again, skmsg only");
         var reply = await SendAsync(sandbox, "15550002222", jid, "hi from bob");
+        await sandbox.Runtime.Network.Groups!.DrainPhonesAsync(CancellationToken.None);
 
         var atCarol = await InboxAsync(sandbox, "15550003333");
         Assert.Equal(["hello group", "again, skmsg only", "hi from bob"], atCarol.Select(m => m["body"]!.GetValue<string>()).ToArray());

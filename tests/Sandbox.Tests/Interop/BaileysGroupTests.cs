@@ -48,6 +48,17 @@ public class BaileysGroupTests
 
         // The phones' delivery receipts come back to Baileys through the group.
         await alice.WaitAsync("raw-receipt", match: new JsonObject { ["id"] = first, ["from"] = jid });
+
+        // Baileys cannot decrypt the phone's next group message (corrupted on the way): its retry receipt reaches the
+        // phone through the group, and the phone sends it again to that device alone, with its sender key inside.
+        var fault = await sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = "15550001111:1@s.whatsapp.net", kind = "corrupt_next", count = 1 });
+        fault.EnsureSuccessStatusCode();
+        var again = await sandbox.Http.PostAsJsonAsync("/sandbox/accounts/15550002222/messages", new { to = jid, text = "after a retry" });
+        var againId = (await again.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+        // Baileys first shows the message as undecryptable (a stub without content), then decrypted.
+        var retried = await alice.WaitAsync("message", match: new JsonObject { ["id"] = againId, ["body"] = "after a retry" }, timeoutMs: 60_000);
+        Assert.Equal(jid, retried["remoteJid"]!.GetValue<string>());
+        Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R3));
         Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R6));
         Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R5));
     }
