@@ -135,6 +135,7 @@ app.MapMessageEndpoints();
 app.MapChatEndpoints();
 app.MapStateEndpoints();
 app.MapConversationEndpoints();
+app.MapGroupEndpoints();
 app.MapMediaEndpoints();
 app.MapPresenceEndpoints();
 if (sandbox)

@@ -65,7 +65,8 @@ internal sealed class TestLine : IAsyncDisposable
         var credentials = new SqliteCredentialStore(database);
         var signal = new SqliteSignalStore(database);
         var messages = new SqliteMessageStore(database, time);
-        var actor = new LineActor(lineId, options, credentials, signal, messages, new SqliteStatusJournal(database), Logs.CreateLogger<LineActor>(), time, calls: new SqliteCallLog(database, time));
+        var actor = new LineActor(lineId, options, credentials, signal, messages, new SqliteStatusJournal(database), Logs.CreateLogger<LineActor>(), time, calls: new SqliteCallLog(database, time),
+            groups: new WaEngine.Store.Groups.SqliteGroupStore(database, time));
         return new TestLine(database, actor, credentials, signal, messages);
     }
 

@@ -64,6 +64,30 @@ public sealed class BaileysPeer : IAsyncDisposable
     public Task<JsonNode> SendTextAsync(string jid, string text) =>
         _process.CallAsync(new JsonObject { ["op"] = "send-text", ["jid"] = jid, ["text"] = text });
 
+    /// <summary>Baileys' groupCreate; answers <c>{metadata}</c> (Baileys' GroupMetadata), or <c>{failed, status, message}</c> when refused.</summary>
+    public Task<JsonNode> CreateGroupAsync(string subject, params string[] participants) =>
+        GroupAsync("group-create", new JsonObject { ["subject"] = subject, ["participants"] = new JsonArray([.. participants.Select(p => (JsonNode)p)]) });
+
+    /// <summary>Baileys' groupMetadata; answers <c>{metadata}</c> or <c>{failed, status, message}</c>.</summary>
+    public Task<JsonNode> GroupMetadataAsync(string jid) => GroupAsync("group-metadata", new JsonObject { ["jid"] = jid });
+
+    /// <summary>Baileys' groupParticipantsUpdate (<paramref name="action"/>: add, remove, promote, demote); answers <c>{results: [{status, jid}]}</c>.</summary>
+    public Task<JsonNode> GroupParticipantsAsync(string jid, string action, params string[] participants) =>
+        GroupAsync("group-participants", new JsonObject { ["jid"] = jid, ["action"] = action, ["participants"] = new JsonArray([.. participants.Select(p => (JsonNode)p)]) });
+
+    /// <summary>
+    /// Any group request of the client script: <c>group-participating</c>, <c>group-subject {jid, subject}</c>,
+    /// <c>group-description {jid, description}</c>, <c>group-setting {jid, setting}</c>, <c>group-invite-code {jid}</c>,
+    /// <c>group-revoke-invite {jid}</c>, <c>group-accept-invite {code}</c>, <c>group-leave {jid}</c> (see baileys-client.mjs).
+    /// A refusal answers <c>{failed: true, status, message}</c>.
+    /// </summary>
+    public Task<JsonNode> GroupAsync(string op, JsonObject? arguments = null)
+    {
+        var request = arguments ?? [];
+        request["op"] = op;
+        return _process.CallAsync(request);
+    }
+
     /// <summary>Waits for the first event of <paramref name="type"/> after <paramref name="after"/> whose fields match.</summary>
     public Task<JsonNode> WaitAsync(string type, long after = 0, int timeoutMs = 30_000, JsonObject? match = null) =>
         _process.CallAsync(new JsonObject { ["op"] = "wait", ["type"] = type, ["after"] = after, ["timeoutMs"] = timeoutMs, ["match"] = match ?? [] }, TimeSpan.FromMilliseconds(timeoutMs + 10_000));

@@ -28,7 +28,17 @@
 //   {op:'presence', type, jid?, name?}  -> {}                 (sendPresenceUpdate: available|unavailable, or composing|recording|paused in jid)
 //   {op:'subscribe', jid}               -> {}                 (presenceSubscribe)
 //   {op:'stop'}                         -> {}                 (closes the socket, keeps auth state)
-// Events: {seq, type: 'qr'|'open'|'close'|'creds'|'message'|'update'|'receipt'|'raw-receipt'|'presence', ...}
+// Groups (Baileys' own group functions; a refusal answers {failed: true, status, message} instead of an error):
+//   {op:'group-create', subject, participants}  -> {metadata}
+//   {op:'group-metadata', jid}                   -> {metadata}
+//   {op:'group-participating'}                   -> {groups: [metadata]}
+//   {op:'group-subject', jid, subject} | {op:'group-description', jid, description}
+//   {op:'group-setting', jid, setting}           (announcement | not_announcement | locked | unlocked)
+//   {op:'group-participants', jid, participants, action}  -> {results: [{status, jid}]}   (add | remove | promote | demote)
+//   {op:'group-invite-code', jid} -> {code}  |  {op:'group-revoke-invite', jid} -> {code}
+//   {op:'group-accept-invite', code} -> {jid}  |  {op:'group-leave', jid} -> {}
+// Events: {seq, type: 'qr'|'open'|'close'|'creds'|'message'|'update'|'receipt'|'raw-receipt'|'presence'|'group-upsert'
+//   |'group-update'|'group-participants'|'raw-ack', ...}
 // On close with 515 (restart required) the harness opens a new socket with the same auth state, as Baileys asks
 // applications to; other closes are reported and not retried.
 import { serveLines } from './lib.mjs';
@@ -112,6 +122,22 @@ async function open() {
   });
   // Receipts as they arrive on the wire, with their sender (messages.update does not say which device confirmed).
   s.ws.on('CB:receipt', (node) => record('raw-receipt', { id: node.attrs.id, from: node.attrs.from, receiptType: node.attrs.type ?? null }));
+  s.ev.on('groups.upsert', (groups) => {
+    for (const g of groups) record('group-upsert', { id: g.id, subject: g.subject ?? null, author: g.author ?? null, participants: (g.participants || []).map((p) => p.id) });
+  });
+  s.ev.on('groups.update', (updates) => {
+    for (const g of updates) {
+      record('group-update', {
+        id: g.id, subject: g.subject ?? null, desc: g.desc ?? null, announce: g.announce ?? null, restrict: g.restrict ?? null,
+        inviteCode: g.inviteCode ?? null, author: g.author ?? null,
+      });
+    }
+  });
+  s.ev.on('group-participants.update', (u) => {
+    record('group-participants', { id: u.id, action: u.action, author: u.author ?? null, participants: (u.participants || []).map((p) => (typeof p === 'string' ? p : p.id)) });
+  });
+  // Message acks as they arrive, with the server's error code and participant hash (Baileys only logs most errors).
+  s.ws.on('CB:ack,class:message', (node) => record('raw-ack', { id: node.attrs.id, from: node.attrs.from, ackError: node.attrs.error ?? null, phash: node.attrs.phash ?? null }));
   s.ev.on('call', (calls) => {
     for (const c of calls) record('call', { id: c.id, from: c.from, status: c.status, isVideo: !!c.isVideo });
   });
@@ -121,6 +147,20 @@ async function open() {
   s.ev.on('message-receipt.update', (updates) => {
     for (const u of updates) record('receipt', { id: u.key.id, remoteJid: u.key.remoteJid, receipt: u.receipt });
   });
+}
+
+// A group function's refusal (a Boom carrying the iq error code) as data, so a test can check the code.
+async function groupCall(fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    // assertNodeErrorFree puts the iq's error code in data; extractGroupMetadata in the error node and the status.
+    const status = typeof err?.data === 'number' ? err.data
+      : err?.data?.attrs?.code ? +err.data.attrs.code
+      : err?.isBoom ? err.output.statusCode : null;
+    if (status === null || status === undefined) throw err;
+    return { failed: true, status, message: String(err.message) };
+  }
 }
 
 await serveLines(async (req) => {
@@ -233,6 +273,30 @@ await serveLines(async (req) => {
     case 'subscribe':
       await sock.presenceSubscribe(req.jid);
       return {};
+    case 'group-create':
+      return groupCall(async () => ({ metadata: await sock.groupCreate(req.subject, req.participants) }));
+    case 'group-metadata':
+      return groupCall(async () => ({ metadata: await sock.groupMetadata(req.jid) }));
+    case 'group-participating':
+      return groupCall(async () => ({ groups: Object.values(await sock.groupFetchAllParticipating()) }));
+    case 'group-subject':
+      return groupCall(async () => { await sock.groupUpdateSubject(req.jid, req.subject); return {}; });
+    case 'group-description':
+      return groupCall(async () => { await sock.groupUpdateDescription(req.jid, req.description); return {}; });
+    case 'group-setting':
+      return groupCall(async () => { await sock.groupSettingUpdate(req.jid, req.setting); return {}; });
+    case 'group-participants':
+      return groupCall(async () => ({
+        results: (await sock.groupParticipantsUpdate(req.jid, req.participants, req.action)).map((r) => ({ status: r.status, jid: r.jid })),
+      }));
+    case 'group-invite-code':
+      return groupCall(async () => ({ code: await sock.groupInviteCode(req.jid) }));
+    case 'group-revoke-invite':
+      return groupCall(async () => ({ code: await sock.groupRevokeInvite(req.jid) }));
+    case 'group-accept-invite':
+      return groupCall(async () => ({ jid: await sock.groupAcceptInvite(req.code) }));
+    case 'group-leave':
+      return groupCall(async () => { await sock.groupLeave(req.jid); return {}; });
     case 'stop':
       stopped = true;
       sock?.end(undefined);

@@ -100,9 +100,12 @@ public static class StateEndpoints
         var (normalized, wrong) = RecipientJid.Normalize(Uri.UnescapeDataString(jid), "jid");
         if (wrong is not null)
         {
-            return (null, wrong.Code == ErrorCodes.NotSupported
-                ? ApiResults.BadRequest(context, "A reply routing state is per contact: jid must be a person (a JID, id@lid, +E.164 or digits), not a group.", "jid")
-                : ApiResults.From(context, wrong));
+            return (null, ApiResults.From(context, wrong));
+        }
+
+        if (normalized!.EndsWith("@g.us", StringComparison.Ordinal))
+        {
+            return (null, ApiResults.BadRequest(context, "A reply routing state is per contact: jid must be a person (a JID, id@lid, +E.164 or digits), not a group.", "jid"));
         }
 
         return (normalized, null);

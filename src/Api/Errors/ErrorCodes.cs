@@ -47,4 +47,13 @@ public static class ErrorCodes
 
     /// <summary>429: too many requests for this token; <c>Retry-After</c> says when to try again.</summary>
     public const string RateLimited = "rate_limited";
+
+    /// <summary>403: the line is not an admin of the group (or may not make that change).</summary>
+    public const string NotAdmin = "not_admin";
+
+    /// <summary>504: WhatsApp did not answer in time.</summary>
+    public const string ServerTimeout = "server_timeout";
+
+    /// <summary>502: WhatsApp refused the request for a reason the caller cannot fix by changing the body.</summary>
+    public const string ServerRefused = "server_refused";
 }

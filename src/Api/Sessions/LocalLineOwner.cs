@@ -154,7 +154,8 @@ public sealed partial class LocalLineOwner : ILineOwner
             new SqliteStatusJournal(database),
             _loggers.CreateLogger<LineActor>(),
             _time,
-            calls: new SqliteCallLog(database, _time));
+            calls: new SqliteCallLog(database, _time),
+            groups: new WaEngine.Store.Groups.SqliteGroupStore(database, _time));
         return new OwnedLine(actor, database, credentials);
     }
 

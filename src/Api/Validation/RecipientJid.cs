@@ -6,7 +6,7 @@ namespace WaEngine.Api.Validation;
 
 /// <summary>
 /// Reads a recipient as the contract accepts it: a user JID (<c>digits@s.whatsapp.net</c>, also <c>@c.us</c>), a LID
-/// (<c>digits@lid</c>), a group (<c>id@g.us</c>, refused as not supported yet), <c>+E.164</c> or bare digits (spaces, dashes,
+/// (<c>digits@lid</c>), a group (<c>id@g.us</c>), <c>+E.164</c> or bare digits (spaces, dashes,
 /// dots and parentheses between them are ignored). Phone numbers have 6 to 15 digits and become <c>digits@s.whatsapp.net</c>.
 /// </summary>
 public static class RecipientJid
@@ -54,9 +54,9 @@ public static class RecipientJid
                     ? (user + "@lid", null)
                     : (null, ApiProblem.Invalid(param, $"{param} '{input}' is not a LID: the part before @lid must be digits."));
             case "g.us":
-                return user.Length > 0 && user.All(c => char.IsAsciiDigit(c) || c == '-')
-                    ? (null, new ApiProblem(StatusCodes.Status400BadRequest, ErrorCodes.NotSupported, $"{param} '{input}' is a group; sending to groups is not supported yet.", param))
-                    : (null, ApiProblem.Invalid(param, $"{param} '{input}' is not a group JID."));
+                return IsGroupUser(user)
+                    ? (user + "@g.us", null)
+                    : (null, ApiProblem.Invalid(param, $"{param} '{input}' is not a group JID: the part before @g.us must be digits (an old group's creator-time form has one dash)."));
             default:
                 return (null, ApiProblem.Invalid(param, $"{param} '{input}' is not a WhatsApp address: use digits@s.whatsapp.net, id@lid, +E.164 or digits."));
         }
@@ -72,6 +72,14 @@ public static class RecipientJid
         return PhoneNumber.TryNormalize(text, out var digits, out var problem)
             ? (digits + "@s.whatsapp.net", null)
             : (null, ApiProblem.Invalid(param, $"{param}: {problem}"));
+    }
+
+    /// <summary>A group JID's user part: digits, or the legacy <c>creator-time</c> form (digits, one dash, digits).</summary>
+    public static bool IsGroupUser(string user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var parts = user.Split('-');
+        return parts.Length is 1 or 2 && parts.All(p => AllDigits(p) && p.Length <= 30);
     }
 
     private static bool AllDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);

@@ -32,8 +32,14 @@ public static class WebhookPayload
     /// <summary>A contact the line subscribed to came online, went offline, or typed, recorded or paused in a chat.</summary>
     public const string PresenceUpdate = "presence.update";
 
+    /// <summary>A group's subject, description or settings changed, or a group with the line in it was created.</summary>
+    public const string GroupUpdate = "group.update";
+
+    /// <summary>A group's participants changed (add, remove, promote, demote, leave, join).</summary>
+    public const string GroupParticipants = "group.participants";
+
     /// <summary>Every event a session can ask for.</summary>
-    public static IReadOnlyList<string> Events { get; } = [MessagesReceived, MessageStatus, LineStatus, CallReceived, PresenceUpdate];
+    public static IReadOnlyList<string> Events { get; } = [MessagesReceived, MessageStatus, LineStatus, CallReceived, PresenceUpdate, GroupUpdate, GroupParticipants];
 
     // Text stays readable UTF-8 (emoji, accents); the body is JSON for machines, never embedded in HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -55,6 +61,7 @@ public static class WebhookPayload
             LineStatus => new WebhookDraft("", Write(sessionId, entry, WriteSessionStatus)),
             CallReceived => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WriteCall)),
             PresenceUpdate => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WritePresence)),
+            GroupUpdate or GroupParticipants => new WebhookDraft(entry.ChatJid ?? "", Write(sessionId, entry, WriteGroupChange)),
             _ => null,
         };
     }
@@ -132,6 +139,12 @@ public static class WebhookPayload
         writer.WriteString("id", record?.MsgId ?? entry.MsgId);
         writer.WriteBoolean("fromMe", record?.FromMe ?? false);
         writer.WriteString("remoteJid", record?.ChatJid ?? entry.ChatJid);
+        if ((record?.ChatJid ?? entry.ChatJid)?.EndsWith("@g.us", StringComparison.Ordinal) == true)
+        {
+            // In a group the sender is the participant (CONTRACT §4); senderPn/senderLid below name the same sender.
+            writer.WriteString("participant", record?.FromMe == true ? record.SenderPn : record?.SenderJid ?? record?.SenderPn ?? record?.SenderLid);
+        }
+
         writer.WriteString("senderPn", record?.SenderPn);
         writer.WriteString("cleanedSenderPn", CleanPhone(record?.SenderPn));
         writer.WriteString("senderLid", record?.SenderLid);
@@ -251,6 +264,17 @@ public static class WebhookPayload
         }
 
         writer.WriteNumber("timestamp", entry.CreatedAt.ToUnixTimeSeconds());
+    }
+
+    // data: the group change as the store journalled it (CONTRACT §4: group.update {jid, subject?, description?,
+    // announce?, locked?, by}; group.participants {jid, action, participants, by}).
+    private static void WriteGroupChange(Utf8JsonWriter writer, JournalEntry entry)
+    {
+        using var data = JsonDocument.Parse(entry.Detail ?? "{}");
+        foreach (var property in data.RootElement.EnumerateObject())
+        {
+            property.WriteTo(writer);
+        }
     }
 
     private static void WriteSessionStatus(Utf8JsonWriter writer, JournalEntry entry)

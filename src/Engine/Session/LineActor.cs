@@ -10,6 +10,7 @@ using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Connection;
 using WaEngine.Engine.Stanzas.Contacts;
+using WaEngine.Engine.Stanzas.Groups;
 using WaEngine.Engine.Stanzas.Pairing;
 using WaEngine.Engine.Stanzas.Presence;
 using WaEngine.Engine.Stanzas.Privacy;
@@ -63,7 +64,8 @@ public sealed class LineActor : IAsyncDisposable
     /// <param name="time">Time and timers; the system clock by default.</param>
     /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> by default.</param>
     /// <param name="calls">Where calls placed to the line are recorded (for <c>call.received</c> webhooks); without one they are only published.</param>
-    public LineActor(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, IStatusJournal statusJournal, ILogger<LineActor> logger, TimeProvider? time = null, Func<double>? random = null, ICallLog? calls = null)
+    /// <param name="groups">The line's groups (metadata, sender-key holders, group webhooks); without one the line refuses group sends and has no <see cref="Groups"/>.</param>
+    public LineActor(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, IStatusJournal statusJournal, ILogger<LineActor> logger, TimeProvider? time = null, Func<double>? random = null, ICallLog? calls = null, IGroupStore? groups = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -78,7 +80,9 @@ public sealed class LineActor : IAsyncDisposable
         _random = random ?? Random.Shared.NextDouble;
         _versions = options.Versions ?? new WaWebVersionSource(options.ClientPayload.Version);
         _machine = new LineStateMachine(_time);
-        _parts = LineParts.Compose(lineId, options, _store, _signal, _messages, calls, _events, _time, _logger);
+        _parts = LineParts.Compose(lineId, options, _store, _signal, _messages, calls, _events, _time, _logger, groups);
+        Groups = groups is null ? null : new GroupCommands(groups, (build, cancellationToken) => QueryLoggedInAsync(build(_link.Connection?.NextId() ?? "g2"), cancellationToken),
+            () => _credentials is { IsPaired: true, Me: { } me } paired ? (me, paired.Lid) : null, _time);
         _mailbox = new LineMailbox(options.MailboxCapacity);
         _chores = new LineChores(lineId, _mailbox, _time, _logger, _lifetime.Token);
         _vitals = new LineVitals(_time);
@@ -93,6 +97,9 @@ public sealed class LineActor : IAsyncDisposable
     /// <summary>The current status.</summary>
     public LineStatus Status => _machine.Current;
 
+    /// <summary>The line's group commands and stored groups (CONTRACT §3b), or null when the line was made without a group store.</summary>
+    public GroupCommands? Groups { get; }
+
     /// <summary>The line's messages, chats and contacts (reads are safe from any thread).</summary>
     public IMessageStore Messages => _messages;
 
@@ -103,7 +110,7 @@ public sealed class LineActor : IAsyncDisposable
     /// Queues <paramref name="content"/> for <paramref name="toJid"/> (a user JID, phone-number or LID form) and returns the
     /// stored message (status <c>queued</c>) once it is durable; it is sent when the line is logged in.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="toJid"/> is not a user JID (groups are not supported yet).</exception>
+    /// <exception cref="ArgumentException"><paramref name="toJid"/> is not a user or group JID.</exception>
     /// <exception cref="LineException">WrongState when the line is not paired, or is stopped, logged out or failed.</exception>
     public Task<MessageRecord> SendMessageAsync(string toJid, Proto.Message content, CancellationToken cancellationToken) =>
         SendMessageAsync(toJid, content, null, cancellationToken);
@@ -116,9 +123,10 @@ public sealed class LineActor : IAsyncDisposable
     public async Task<MessageRecord> SendMessageAsync(string toJid, Proto.Message content, ReplyState? state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        if (!Jid.TryParse(toJid, out var to) || to.Server is not (JidServers.WhatsApp or JidServers.Lid) || to.Device is not null)
+        if (!Jid.TryParse(toJid, out var to) || to.Server is not (JidServers.WhatsApp or JidServers.Lid or JidServers.Group) || to.Device is not null
+            || (to.Server == JidServers.Group && Groups is null))
         {
-            throw new ArgumentException($"'{toJid}' is not a user JID (expected digits@s.whatsapp.net or id@lid).", nameof(toJid));
+            throw new ArgumentException($"'{toJid}' is not a user or group JID (expected digits@s.whatsapp.net, id@lid or id@g.us).", nameof(toJid));
         }
 
         var done = new TaskCompletionSource<MessageRecord>(TaskCreationOptions.RunContinuationsAsynchronously);

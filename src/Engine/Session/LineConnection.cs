@@ -102,7 +102,10 @@ internal sealed class LineConnection : IAsyncDisposable
             {
                 var error = node.Child("error");
                 throw new LineException(LineErrorKind.ServerError,
-                    $"The server refused iq {id} ({iq.Attr("xmlns")}): error {error?.Attr("code")} {error?.Attr("text")}.");
+                    $"The server refused iq {id} ({iq.Attr("xmlns")}): error {error?.Attr("code")} {error?.Attr("text")}.")
+                {
+                    ServerCode = int.TryParse(error?.Attr("code"), NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : null,
+                };
             }
 
             return node;

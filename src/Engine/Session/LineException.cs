@@ -19,4 +19,7 @@ public sealed class LineException : WaEngineException
 
     /// <summary>What went wrong.</summary>
     public LineErrorKind Kind { get; }
+
+    /// <summary>The code of the server's <c>&lt;error&gt;</c> (e.g. 403, 404) when <see cref="Kind"/> is ServerError, else null.</summary>
+    public int? ServerCode { get; init; }
 }

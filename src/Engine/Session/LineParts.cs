@@ -5,6 +5,7 @@ using WaEngine.Engine.Events;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas.Calls;
 using WaEngine.Engine.Stanzas.Connection;
+using WaEngine.Engine.Stanzas.Groups;
 using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Engine.Stanzas.Notifications;
 using WaEngine.Engine.Stanzas.Pairing;
@@ -38,7 +39,7 @@ internal sealed record LineParts(
     public Media.Retry.MediaRetries MediaRetries { get; init; } = new();
 
     /// <summary>Builds every handler of a line and the routing tables over them.</summary>
-    public static LineParts Compose(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ICallLog? calls, LineEventHub events, TimeProvider time, ILogger logger)
+    public static LineParts Compose(LineId lineId, LineOptions options, ICredentialStore credentials, ISignalStore signal, IMessageStore messages, ICallLog? calls, LineEventHub events, TimeProvider time, ILogger logger, IGroupStore? groups = null)
     {
         var keys = new SignalKeyGenerator();
         var trust = new IdentityTrust(signal, logger);
@@ -47,7 +48,8 @@ internal sealed record LineParts(
         var hashes = new SentParticipantHashes();
         var addresses = new SessionAddresses(signal, messages, logger);
         var planner = new SendPlanner(options, signal, messages, tokens, time, addresses);
-        var encryptor = new MessageEncryptor(signal, keys, trust, addresses, logger);
+        planner.Groups = groups is null ? null : new GroupSendPlanner(options, signal, groups, planner);
+        var encryptor = new MessageEncryptor(signal, keys, trust, addresses, logger, groups is null ? null : new GroupMessageEncryptor(signal, groups, keys, trust));
         var placeholders = new PlaceholderResender(signal, keys, trust, planner, time, logger);
         var presence = new PresenceHandler(lineId, options, messages, tokens, time, logger);
         var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders, addresses) { PresenceAnnounced = () => presence.Available };
@@ -97,6 +99,12 @@ internal sealed record LineParts(
                 return ValueTask.FromResult(StanzaOutcome.None);
             },
         };
+        if (groups is not null)
+        {
+            var groupNotifications = new GroupNotificationHandler(groups, options, time, logger);
+            byType["w:gp2"] = (node, context) => new(groupNotifications.HandleAsync(node, context));
+        }
+
         return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Unacked = unacked, Presence = presence, MediaRetries = mediaRetries };
 
         Task<StanzaOutcome> AckedAsync(Node ack, LineContext context)

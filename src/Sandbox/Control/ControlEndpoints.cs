@@ -28,6 +28,7 @@ public static class ControlEndpoints
         Media.MediaControlEndpoints.MapSandboxMediaEndpoints(group);
         group.MapSandboxCallEndpoints();
         group.MapSandboxPrivacyEndpoints();
+        group.MapSandboxGroupEndpoints();
         group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches())));
         group.Map("/ws/chat", AcceptWebSocketAsync);
         group.MapLoginControlEndpoints();
@@ -126,7 +127,8 @@ public static class ControlEndpoints
         {
             var from = await sandbox.Accounts.FindAsync(phone, cancellationToken)
                 ?? throw new SandboxInputException($"No account with phone {phone}.", 404, "phone");
-            var to = await FindRecipientAsync(sandbox, body.To, cancellationToken);
+            var toGroup = body.To?.EndsWith("@g.us", StringComparison.Ordinal) == true;
+            var to = toGroup ? null : await FindRecipientAsync(sandbox, body.To, cancellationToken);
             var message = body.Vote is not null
                 ? body.Text is null && body.Message is null && body.Media is null
                     ? await PhoneVotes.BuildAsync(sandbox, from, body.Vote, cancellationToken)
@@ -136,7 +138,9 @@ public static class ControlEndpoints
                 : body.Text is null && body.Message is null
                     ? await Media.PhoneMedia.BuildAsync(sandbox.Media, body.Media, DateTimeOffset.UtcNow, cancellationToken)
                     : throw new SandboxInputException("Give exactly one of text, message or media.", 400, "media");
-            var id = await sandbox.Phones.SendAsync(from, to, message, cancellationToken, PhoneMessages.UnavailableType(body.Unavailable));
+            var id = toGroup
+                ? await sandbox.Phones.SendToGroupAsync(from, body.To!, message, cancellationToken)
+                : await sandbox.Phones.SendAsync(from, to!, message, cancellationToken, PhoneMessages.UnavailableType(body.Unavailable));
             return body.Media is null
                 ? TypedResults.Created($"messages/{id}", new { msg_id = id })
                 : TypedResults.Created($"messages/{id}", new { msg_id = id, message = Media.PhoneMedia.ToJson(message) });

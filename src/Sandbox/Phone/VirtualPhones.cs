@@ -40,6 +40,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
     private readonly ConcurrentDictionary<(string Phone, string Id), SentMessage> _sent = new();
     private readonly ConcurrentQueue<(string Phone, string Id)> _sentOrder = new();
+    private readonly PhoneGroups? _groups;
     private long _receivedSeq;
 
     /// <summary>Creates the phones over the sandbox's stores; each phone's Signal state lives in <c>phones/&lt;phone&gt;.db</c>.</summary>
@@ -54,7 +55,32 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         _time = time;
         _logger = logger;
         _receivedSeq = time.GetUtcNow().ToUnixTimeMilliseconds();
+        _groups = network.Groups is not null
+            ? new PhoneGroups(database, accounts, keys, network, StoreAsync, Gate, () => Interlocked.Increment(ref _receivedSeq), time, logger)
+            : null;
     }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> from the phone to the group <paramref name="groupJid"/> with its sender key (see
+    /// <see cref="PhoneGroups"/>); returns the message id.
+    /// </summary>
+    public async Task<string> SendToGroupAsync(SandboxAccount from, string groupJid, Message message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(groupJid);
+        var groups = _network.Groups ?? throw new SandboxInputException("This sandbox keeps no groups.", 404, "to");
+        var id = groupJid.EndsWith("@g.us", StringComparison.Ordinal) ? groupJid[..^5] : groupJid;
+        var group = await groups.Store.FindAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new SandboxInputException($"No group {groupJid} in the sandbox.", 404, "to");
+        if (group.Member(from.Phone) is null)
+        {
+            throw new SandboxInputException($"Phone {from.Phone} is not a participant of {groupJid}.", 403, "to");
+        }
+
+        return await _groups!.SendAsync(from, group, message, cancellationToken).ConfigureAwait(false);
+    }
+
+    private SemaphoreSlim Gate(string phone) => _locks.GetOrAdd(phone, _ => new SemaphoreSlim(1, 1));
 
     /// <summary>Gives a phone its Signal keys (identity = the account key) and publishes its prekeys, once.</summary>
     public async Task EnsureKeysAsync(SandboxAccount account, CancellationToken cancellationToken)
@@ -246,6 +272,12 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             return;
         }
 
+        if (_groups is not null && stanza.Attr("from")?.EndsWith("@g.us", StringComparison.Ordinal) == true)
+        {
+            await _groups.ReceiveAsync(account, stanza, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var reader = new AttributeReader(stanza);
         var id = reader.String("id");
         var sender = reader.Jid("from");
@@ -369,23 +401,30 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     public async Task<IReadOnlyList<PhoneMessage>> ReceivedAsync(string phone, CancellationToken cancellationToken)
     {
         await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<(string MsgId, string From, string Chat, string Type, string? Body, string Json, long Timestamp)>(
-            "SELECT msg_id, from_jid, chat_jid, type, body, message_json, timestamp FROM phone_messages WHERE phone = @phone ORDER BY received_seq",
+        var rows = await connection.QueryAsync<(string MsgId, string From, string Chat, string Type, string? Body, string Json, long Timestamp, string? Participant)>(
+            "SELECT msg_id, from_jid, chat_jid, type, body, message_json, timestamp, participant FROM phone_messages WHERE phone = @phone ORDER BY received_seq",
             new { phone }).ConfigureAwait(false);
-        return rows.Select(r => new PhoneMessage(r.MsgId, r.From, r.Chat, r.Type, r.Body, System.Text.Json.Nodes.JsonNode.Parse(r.Json), r.Timestamp)).ToList();
+        return rows.Select(r => new PhoneMessage(r.MsgId, r.From, r.Chat, r.Type, r.Body, System.Text.Json.Nodes.JsonNode.Parse(r.Json), r.Timestamp) { Participant = r.Participant }).ToList();
     }
 
     /// <summary>The phone reads messages: a read receipt goes to each sender (<c>read-self</c>, reaching nobody else, when the account's read receipts are off).</summary>
     public async Task<int> MarkReadAsync(SandboxAccount account, IReadOnlyCollection<string> msgIds, CancellationToken cancellationToken)
     {
         await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await connection.QueryAsync<(string MsgId, string From)>(
-            "SELECT msg_id, from_jid FROM phone_messages WHERE phone = @phone AND msg_id IN @msgIds", new { phone = account.Phone, msgIds }).ConfigureAwait(false)).ToList();
-        foreach (var group in rows.GroupBy(r => r.From))
+        var rows = (await connection.QueryAsync<(string MsgId, string From, string? Participant)>(
+            "SELECT msg_id, from_jid, participant FROM phone_messages WHERE phone = @phone AND msg_id IN @msgIds", new { phone = account.Phone, msgIds }).ConfigureAwait(false)).ToList();
+        foreach (var group in rows.GroupBy(r => (r.From, r.Participant)))
         {
             var ids = group.Select(r => r.MsgId).ToList();
             var type = _network.ReadReceipts.Of(account.Phone) == Conversations.ReadReceiptSettings.None ? "read-self" : "read";
-            var attributes = NodeAttributes.Of(("id", ids[0]), ("to", group.Key), ("type", type), ("t", _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+            var pairs = new List<(string, string)> { ("id", ids[0]), ("to", group.Key.From), ("type", type), ("t", _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)) };
+            if (group.Key.Participant is { } participant)
+            {
+                // A group message's read receipt names its sender (the chat is the group).
+                pairs.Add(("participant", participant));
+            }
+
+            var attributes = NodeAttributes.Of([.. pairs]);
             var receipt = ids.Count == 1
                 ? new Node("receipt", attributes)
                 : new Node("receipt", attributes, [new Node("list", null, ids.Skip(1).Select(i => new Node("item", NodeAttributes.Of(("id", i)))))]);
@@ -533,6 +572,12 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     /// </summary>
     private async Task ResendAsync(SandboxAccount account, Node receipt, CancellationToken cancellationToken)
     {
+        if (_groups is not null && receipt.Attr("from")?.EndsWith("@g.us", StringComparison.Ordinal) == true)
+        {
+            await _groups.ResendAsync(account, receipt, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var id = receipt.Attr("id");
         if (id is null || !Jid.TryParse(receipt.Attr("from") ?? "", out var device) || device.Device is not (> 0 and var deviceId))
         {

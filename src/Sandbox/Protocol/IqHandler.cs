@@ -22,6 +22,9 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
     /// <summary>Each account's read-receipt setting, answered and set through the privacy iq (R13); without it every account has read receipts on.</summary>
     public ReadReceiptSettings? ReadReceipts { get; init; }
 
+    /// <summary>Answers the <c>w:g2</c> group iqs when the network has groups (see <see cref="Groups.GroupQueries"/>).</summary>
+    public Func<ConnectedDevice, Node, CancellationToken, Task<Node>>? GroupQueries { get; init; }
+
     /// <summary>How many one-time prekeys a device's first upload must hold (SERVER-RULES R11; WhatsApp Web uploads 812).</summary>
     public const int InitialPreKeyCount = 812;
 
@@ -52,6 +55,7 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
                 ("w:sync:app:state", "set", "sync") => Result(iq, AppStateSync(iq)),
                 ("urn:xmpp:whatsapp:dirty", "set", _) => Result(iq),
                 ("w:stats", _, _) => Result(iq),
+                ("w:g2", _, _) when GroupQueries is not null => await GroupQueries(device, iq, cancellationToken).ConfigureAwait(false),
                 _ => Error(iq, 501, "feature-not-implemented"),
             };
         }

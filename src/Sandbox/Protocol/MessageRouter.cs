@@ -24,6 +24,9 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
     /// <summary>The phones' primary devices; set once the sandbox has them.</summary>
     public IPrimaryDevice? Primary { get; set; }
 
+    /// <summary>Where messages and receipts to groups go; set once the network has groups.</summary>
+    public Groups.GroupMessageRouter? Groups { get; set; }
+
     /// <summary>A device (or a virtual phone) sends a message stanza.</summary>
     public async Task RouteMessageAsync(ConnectedDevice sender, Node message, Action<Node> replyToSender, CancellationToken cancellationToken)
     {
@@ -52,6 +55,12 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         if (!toOwnAccount && message.Attr("category") != "peer" && devices.ArmedFaults(sender.Account.Phone, sender.DeviceId)?.TakeLoseMessage() == true)
         {
             LogFaultLost(id, to.ToString());
+            return;
+        }
+
+        if (to.Server == JidServers.Group && Groups is not null)
+        {
+            await Groups.RouteMessageAsync(sender, message, replyToSender, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -169,6 +178,12 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         replyToSender(new Node("ack", NodeAttributes.Of([.. ackAttributes])));
         if (ReadReceipts is { } settings && !settings.ReachesSender(from.Account.Phone, from.Jid, receipt))
         {
+            return;
+        }
+
+        if (to.Server == JidServers.Group && Groups is not null)
+        {
+            await Groups.RouteReceiptAsync(from, receipt, cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -37,9 +37,11 @@ public sealed class SandboxNetwork
         ReadReceipts = new ReadReceiptSettings(rules);
         _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>()) { ReadReceipts = ReadReceipts };
         PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
+        Groups = database is null ? null : new Groups.SandboxGroups(database, accounts, queue, rules, _router.DeliverAsync, time, loggerFactory);
+        _router.Groups = Groups?.Messages;
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys };
         Presence = new PresenceHub(accounts, _devices, time);
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { ReadReceipts = ReadReceipts }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules, Presence = Presence };
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { ReadReceipts = ReadReceipts, GroupQueries = Groups is null ? null : Groups.Queries.HandleAsync }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules, Presence = Presence };
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory) { Rules = loginRules };
         _faults = new FaultInjector(accounts, _devices);
     }
@@ -55,6 +57,9 @@ public sealed class SandboxNetwork
 
     /// <summary>Each account's read-receipt privacy setting (R13).</summary>
     public ReadReceiptSettings ReadReceipts { get; }
+
+    /// <summary>Groups (the <c>w:g2</c> iqs, <c>w:gp2</c> notifications and group message fan-out); null without a database.</summary>
+    public Groups.SandboxGroups? Groups { get; }
 
     /// <summary>Privacy tokens issued, contacts made and NCT salts (R2).</summary>
     public PrivacyTokens PrivacyTokens { get; }
@@ -74,6 +79,10 @@ public sealed class SandboxNetwork
         await _acceptor.StopAsync().ConfigureAwait(false);
         var connections = _devices.All().Concat(_pairing.PendingConnections).Distinct().ToList();
         await Task.WhenAll(connections.Select(c => c.CloseAsync(null))).ConfigureAwait(false);
+        if (Groups is not null)
+        {
+            await Groups.StopAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>The virtual phone <paramref name="phone"/> scans <paramref name="qr"/> (see <see cref="CompanionPairing.ScanAsync"/>).</summary>

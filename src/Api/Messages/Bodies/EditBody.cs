@@ -10,10 +10,10 @@ namespace WaEngine.Api.Messages.Bodies;
 /// <summary>Body of POST /api/messages/edit.</summary>
 public sealed record EditBody
 {
-    /// <summary>The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits; groups are not supported yet).</summary>
+    /// <summary>The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits) or a group id@g.us.</summary>
     [JsonPropertyName("to")]
     [MaxLength(RecipientJid.MaxInputLength)]
-    [Description("The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits, country code first). Groups (@g.us) are not supported yet.")]
+    [Description("The recipient: digits@s.whatsapp.net, id@lid, +E.164 or bare digits (6 to 15 digits, country code first). Or a group: id@g.us.")]
     public required string To { get; init; }
 
     /// <summary>The text, 1 to 4,096 characters.</summary>

@@ -16,7 +16,7 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// retry receipt. Called only on the line's loop, like <see cref="MessageDecryptor"/>, with which it shares the Signal
 /// state.
 /// </summary>
-internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator keys, IdentityTrust trust, SessionAddresses addresses, ILogger logger)
+internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator keys, IdentityTrust trust, SessionAddresses addresses, ILogger logger, GroupMessageEncryptor? groups = null)
 {
     /// <summary>
     /// Builds sessions from the plan's bundles, encrypts <paramref name="entry"/> for every target (our own devices get
@@ -24,6 +24,12 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
     /// </summary>
     public async Task<Node> EncryptAsync(OutboundEntry entry, SendPlan plan, DeviceCredentials credentials, CancellationToken cancellationToken)
     {
+        if (plan.Group is { } group)
+        {
+            return await (groups ?? throw new SignalException(SignalErrorKind.NoSession, $"Message {entry.Message.MsgId} is for a group, and this line has no group store."))
+                .EncryptAsync(entry, plan, group, credentials, cancellationToken).ConfigureAwait(false);
+        }
+
         var cipher = new SessionCipher(signal, keys);
         var content = Message.Parser.ParseFrom(entry.Message.Content);
         var plain = WhatsAppPadding.Pad(entry.Message.Content, SecureRandomSource.Instance);
@@ -73,6 +79,11 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
     /// <summary>Re-encrypts our message for the one device that asked (building a new session from its keys or a fresh bundle).</summary>
     public async Task<Node> EncryptRetryAsync(RetryRequest retry, PreKeyBundle? bundle, DeviceCredentials credentials, CancellationToken cancellationToken)
     {
+        if (groups is not null && retry.Message.ChatJid.EndsWith("@" + JidServers.Group, StringComparison.Ordinal))
+        {
+            return await groups.EncryptRetryAsync(retry, bundle, credentials, cancellationToken).ConfigureAwait(false);
+        }
+
         var cipher = new SessionCipher(signal, keys);
         var me = Jid.Parse(credentials.Me!);
         var own = retry.Device.User == me.User;
@@ -101,7 +112,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         MessageContextInfo = content.MessageContextInfo,
     };
 
-    private static string? MediaTypeOf(Message content) => MessageContent.KindOf(content) switch
+    internal static string? MediaTypeOf(Message content) => MessageContent.KindOf(content) switch
     {
         "image" => "image",
         "video" => "video",

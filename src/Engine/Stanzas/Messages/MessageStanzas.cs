@@ -150,7 +150,7 @@ public static class MessageStanzas
         return new Node("message", NodeAttributes.Of(("id", id), ("to", ownAccount), ("type", "text"), ("category", "peer"), ("push_priority", "high_force")), children);
     }
 
-    private static Node BuildEnc(SignalEncryptResult encrypted, string? mediaType, bool hideDecryptFailure, int retryCount)
+    internal static Node BuildEnc(SignalEncryptResult encrypted, string? mediaType, bool hideDecryptFailure, int retryCount)
     {
         var attributes = new List<(string, string)>
         {

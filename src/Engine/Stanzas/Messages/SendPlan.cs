@@ -13,4 +13,8 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// <param name="ListedUsers">The users whose cached device lists the targets came from (dropped when the server's phash differs).</param>
 /// <param name="Bundles">Prekey bundles for targets that had no session.</param>
 internal sealed record SendPlan(string To, string? PeerRecipientPn, IReadOnlyList<SendTarget> Targets, IReadOnlyDictionary<SignalAddress, PreKeyBundle> Bundles,
-    string? TokenContact = null, byte[]? TcToken = null, bool IssueDue = false, string? Phash = null, string[]? ListedUsers = null);
+    string? TokenContact = null, byte[]? TcToken = null, bool IssueDue = false, string? Phash = null, string[]? ListedUsers = null)
+{
+    /// <summary>For a group message: the sender-key part (then <see cref="Targets"/> are the devices that get our sender key first); null for 1:1.</summary>
+    public GroupSendPlan? Group { get; init; }
+}

@@ -20,6 +20,9 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
     /// <summary>Where each device's one Signal session lives (the retry and placeholder paths resolve through it too).</summary>
     public SessionAddresses Addresses => _addresses;
 
+    /// <summary>Plans group messages (set once when the line is composed with a group store).</summary>
+    public GroupSendPlanner? Groups { get; set; }
+
     /// <summary>
     /// The devices to encrypt <paramref name="chatJid"/>'s message for: the peer's, and our own others. The whole stanza
     /// is addressed in one namespace (SERVER-RULES R1): by LID when both the peer's LID and ours are known (LID first,
@@ -31,6 +34,12 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
     public async Task<SendPlan> PlanAsync(LineConnection connection, string chatJid, Jid me, Jid? meLid, CancellationToken cancellationToken)
     {
         var chat = Jid.Parse(chatJid);
+        if (chat.Server == JidServers.Group)
+        {
+            return await (Groups ?? throw new SendRefusedException($"{chatJid} is a group, and this line keeps no groups."))
+                .PlanAsync(connection, chatJid, me, meLid, cancellationToken).ConfigureAwait(false);
+        }
+
         var ownUser = new Jid(me.User, JidServers.WhatsApp).ToString();
         var lists = await DevicesAsync(connection, [.. new[] { chat.ToString(), ownUser }.Distinct()], cancellationToken).ConfigureAwait(false);
         var peer = lists.GetValueOrDefault(chat.ToString());
@@ -130,7 +139,7 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
     private static async Task<Jid?> KnownUserAsync(Task<string?> lookup) =>
         await lookup.ConfigureAwait(false) is { } text && Jid.TryParse(text, out var jid) ? jid with { Device = null } : null;
 
-    private async Task<Dictionary<string, DeviceList>> DevicesAsync(LineConnection connection, IReadOnlyList<string> users, CancellationToken cancellationToken)
+    internal async Task<Dictionary<string, DeviceList>> DevicesAsync(LineConnection connection, IReadOnlyList<string> users, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, DeviceList>(StringComparer.Ordinal);
         var stale = new List<string>();
