@@ -49,7 +49,7 @@ internal sealed record LineParts(
         var addresses = new SessionAddresses(signal, messages, logger);
         var planner = new SendPlanner(options, signal, messages, tokens, time, addresses);
         planner.Groups = groups is null ? null : new GroupSendPlanner(options, signal, groups, planner);
-        var encryptor = new MessageEncryptor(signal, keys, trust, addresses, logger, groups is null ? null : new GroupMessageEncryptor(signal, groups, keys, trust));
+        var encryptor = new MessageEncryptor(signal, keys, trust, addresses, logger, groups is null ? null : new GroupMessageEncryptor(signal, groups, keys, trust, addresses));
         var placeholders = new PlaceholderResender(signal, keys, trust, planner, time, logger);
         var presence = new PresenceHandler(lineId, options, messages, tokens, time, logger);
         var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders, addresses) { PresenceAnnounced = () => presence.Available };

@@ -15,7 +15,7 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// shared with everyone. The stanza carries the group's <c>addressing_mode</c> and the participant hash. Called only
 /// on the line's loop (it shares the Signal state with the decryptor).
 /// </summary>
-internal sealed class GroupMessageEncryptor(ISignalStore signal, IGroupStore groups, SignalKeyGenerator keys, IdentityTrust trust)
+internal sealed class GroupMessageEncryptor(ISignalStore signal, IGroupStore groups, SignalKeyGenerator keys, IdentityTrust trust, SessionAddresses? addresses = null)
 {
     /// <summary>Builds the stanza for <paramref name="entry"/> from <paramref name="plan"/> and records who now holds our key.</summary>
     public async Task<Node> EncryptAsync(OutboundEntry entry, SendPlan plan, GroupSendPlan group, DeviceCredentials credentials, CancellationToken cancellationToken)
@@ -83,14 +83,15 @@ internal sealed class GroupMessageEncryptor(ISignalStore signal, IGroupStore gro
     public async Task<Node> EncryptRetryAsync(RetryRequest retry, PreKeyBundle? bundle, DeviceCredentials credentials, CancellationToken cancellationToken)
     {
         var sessions = new SessionCipher(signal, keys);
-        var address = SendPlanner.AddressOf(retry.Device);
+        var me = Jid.Parse(credentials.Me!);
+        Jid? ownLid = retry.Device.User == me.User && credentials.Lid is { } ownLidText && Jid.TryParse(ownLidText, out var parsedOwnLid) ? parsedOwnLid : null;
+        var address = addresses is null ? SendPlanner.AddressOf(retry.Device) : await addresses.ForDeviceAsync(retry.Device, ownLid, cancellationToken).ConfigureAwait(false);
         if ((retry.Keys ?? bundle) is { } fresh)
         {
             var setup = await trust.RunAsync(() => sessions.ProcessPreKeyBundleAsync(address, fresh, cancellationToken), cancellationToken).ConfigureAwait(false);
             await signal.CommitAsync(setup, cancellationToken).ConfigureAwait(false);
         }
 
-        var me = Jid.Parse(credentials.Me!);
         var groupJid = retry.Message.ChatJid;
         var content = Message.Parser.ParseFrom(retry.Message.Content);
         var withKey = content.Clone();

@@ -57,11 +57,14 @@ internal sealed class GroupSendPlanner(LineOptions options, ISignalStore signal,
         var ownName = new SenderKeyName(groupJid, SendPlanner.AddressOf(own with { Device = (ushort)ownDevice }));
         var hasKey = await signal.SenderKeys.LoadSenderKeyAsync(ownName, cancellationToken).ConfigureAwait(false) is { IsEmpty: false };
         rotate |= !hasKey;
-        var targets = recipients
-            .Select(d => DeviceJid.Format(d))
-            .Where(d => rotate || !holders.Contains(d))
-            .Select(d => new SendTarget(d, SendPlanner.AddressOf(Jid.Parse(d)), Own: false))
-            .ToList();
+        // The pairwise part goes on each device's one session (under its LID once known), as for one-to-one messages.
+        var targets = new List<SendTarget>();
+        foreach (var device in recipients.Where(d => rotate || !holders.Contains(DeviceJid.Format(d))))
+        {
+            Jid? lidHint = device.User == me.User && meLid is { } ownLid ? ownLid : null;
+            var address = await devices.Addresses.ForDeviceAsync(device, lidHint, cancellationToken).ConfigureAwait(false);
+            targets.Add(new SendTarget(DeviceJid.Format(device), address, Own: false));
+        }
 
         var missing = new List<SendTarget>();
         foreach (var target in targets)
