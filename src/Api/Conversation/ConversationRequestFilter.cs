@@ -15,31 +15,11 @@ public sealed class ConversationRequestFilter(ConversationKind kind, BodyContrac
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var http = context.HttpContext;
-        var (body, error) = await JsonBody.ReadAsync(http).ConfigureAwait(false);
-        if (body is null)
+        // Any send may also route the recipient's reply (CONTRACT §3c): state {handler, ttl_seconds, context?}.
+        var (request, error) = await SendBodyReader.ReadAsync(http, body => ConversationRequestReader.Read(body, kind, contract), r => r.To, (r, state) => r with { State = state }).ConfigureAwait(false);
+        if (request is null)
         {
             return error;
-        }
-
-        var (request, problem) = ConversationRequestReader.Read(body, kind, contract);
-        if (problem is not null)
-        {
-            return ApiResults.From(http, problem);
-        }
-
-        if (body.Object("state") is { } stateBody)
-        {
-            var state = ReplyStateReader.Read(stateBody, request!.To, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
-            if (state is null)
-            {
-                return body.ErrorResult(http);
-            }
-
-            request = request with { State = state };
-        }
-        else if (body.Problem is not null)
-        {
-            return body.ErrorResult(http);
         }
 
         http.Items[RequestKey] = request;
