@@ -73,7 +73,14 @@ internal sealed class SoakReport
     /// </summary>
     public static readonly IReadOnlySet<string> ObservedOnly = new HashSet<string> { "R18" };
 
-    public bool Passed => Settled && DuplicateEvents == 0 && Refusals.Count == 0 && LogLeaks.Count == 0 && RuleBreaches.Keys.All(ObservedOnly.Contains)
+    /// <summary>
+    /// R6 breaches the soak's own mutes cause: a mute makes the server deaf to the line's next stanzas, acks included, so
+    /// a delivery it swallowed the ack of stays owed and the server ends the stream as WhatsApp would (R6). At most one
+    /// per mute (the stream ends); more would be the line's own doing.
+    /// </summary>
+    public bool BreachesExplained => RuleBreaches.All(b => ObservedOnly.Contains(b.Key) || (b.Key == "R6" && b.Value <= Faults.Count(f => f.Kind == "mute")));
+
+    public bool Passed => Settled && DuplicateEvents == 0 && Refusals.Count == 0 && LogLeaks.Count == 0 && BreachesExplained
         && WorstConnectedWhileOffline <= ConnectedWhileOfflineLimit && OutboundFailed.Count == 0;
 
     public string ToMarkdown()
@@ -104,7 +111,7 @@ internal sealed class SoakReport
 
         text.AppendLine(c, $"| settle after the traffic stopped | {SettleSeconds:0} s |");
         text.AppendLine(c, $"| SIGTERM of the service at the end | {ShutdownSeconds:0.0} s |");
-        text.AppendLine(c, $"| strict sandbox rule breaches (R18 only observed) | {(RuleBreaches.Count == 0 ? "none" : string.Join(", ", RuleBreaches.Select(b => $"{b.Key} × {b.Value}")))} |");
+        text.AppendLine(c, $"| strict sandbox rule breaches (R18 only observed; R6 up to one per mute, whose swallowed acks it is) | {(RuleBreaches.Count == 0 ? "none" : string.Join(", ", RuleBreaches.Select(b => $"{b.Key} × {b.Value}")))} |");
         text.AppendLine(c, $"| secrets or message text in the service's log | {(LogLeaks.Count == 0 ? "none" : string.Join(", ", LogLeaks))} |");
         text.AppendLine(c, $"| verdict | {(Passed ? "passed" : "FAILED")} |");
         foreach (var (title, list) in new[] { ("missing inbound", InboundMissing), ("missing outbound", OutboundMissing), ("failed outbound", OutboundFailed), ("refused requests", Refusals), ("not connected", NotConnected) })
