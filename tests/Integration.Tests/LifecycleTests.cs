@@ -64,7 +64,9 @@ public sealed class LifecycleTests
             await line.WaitForStatusAsync(LineStatus.Reconnecting);
             sandbox = await RunningSandbox.StartAsync(sandboxFolder, port);
 
-            await line.WaitForStatusAsync(LineStatus.Connected, skip: 1);
+            // A restarted sandbox reloads its accounts before it answers; on a loaded 2-core machine that, the backoff
+            // and the login after it have taken longer than the default 20 s wait, so this one waits longer.
+            await line.WaitForStatusAsync(LineStatus.Connected, skip: 1, timeout: TimeSpan.FromSeconds(90));
             Assert.True(line.Actor.Health.ReconnectCount >= 1);
             Assert.Equal(["connected", "reconnecting"], line.Statuses.Skip(3).Take(2));
             Assert.Equal("connected", line.Statuses[^1]);

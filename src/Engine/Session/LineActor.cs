@@ -708,7 +708,16 @@ public sealed class LineActor : IAsyncDisposable
         if (ended.Connection is { } connection)
         {
             _vitals.ConnectionEnded(connection);
-            await connection.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The generation has moved on already: whatever closing the old socket threw, the line goes on from here
+                // (a failure that escaped would leave it reporting `connected` on a dead connection).
+                LineLog.Unexpected(_logger, "closing a connection", ex);
+            }
         }
     }
 

@@ -140,10 +140,23 @@ internal sealed class LineConnection : IAsyncDisposable
         {
             // The socket does not take what is left (a dead peer): the cancellation below ends the writer.
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The writer already ended on a failed socket; the cancellation below ends the reader.
+        }
 
         await _stop.CancelAsync().ConfigureAwait(false);
         _pending.FailAll(new LineException(LineErrorKind.Disconnected, "The connection was closed by the line."));
-        await Task.WhenAll(_reader, _writer).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_reader, _writer).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A loop that ended on an error the loops do not know is still ended; closing must not fail because of it,
+            // or the line would keep a dead connection and report it as connected.
+        }
+
         await _noise.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
@@ -215,7 +228,8 @@ internal sealed class LineConnection : IAsyncDisposable
         {
             return;
         }
-        catch (Exception ex) when (ex is TransportClosedException or NoiseTransportException or WebSocketException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (ex is TransportClosedException or NoiseTransportException or WebSocketException or ObjectDisposedException or IOException
+            or OperationCanceledException)
         {
             _pending.FailAll(new LineException(LineErrorKind.Disconnected, $"Sending failed: {ex.Message}", ex));
         }

@@ -42,7 +42,7 @@ internal sealed class WebSocketFrameTransport : IFrameTransport
             _intro = [];
             await _socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (WebSocketException ex)
+        catch (Exception ex) when (IsSocketGone(ex, cancellationToken))
         {
             throw new TransportClosedException($"The websocket failed while sending: {ex.Message}");
         }
@@ -70,7 +70,7 @@ internal sealed class WebSocketFrameTransport : IFrameTransport
                 {
                     result = await _socket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
                 }
-                catch (WebSocketException ex)
+                catch (Exception ex) when (IsSocketGone(ex, cancellationToken))
                 {
                     throw new TransportClosedException($"The websocket failed while receiving: {ex.Message}");
                 }
@@ -92,6 +92,18 @@ internal sealed class WebSocketFrameTransport : IFrameTransport
             }
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="error"/> means the socket is gone rather than that the caller cancelled. A websocket the
+    /// other direction already aborted reports a reset as an <see cref="OperationCanceledException"/> that nobody asked
+    /// for; callers must see that as a closed transport, or they take it for their own cancellation.
+    /// </summary>
+    private static bool IsSocketGone(Exception error, CancellationToken cancellationToken) => error switch
+    {
+        WebSocketException or IOException or ObjectDisposedException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => false,
+    };
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
