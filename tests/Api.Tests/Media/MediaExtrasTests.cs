@@ -97,7 +97,7 @@ public class MediaExtrasTests
         {
             var path = Path.Combine(folder.Path, Guid.NewGuid().ToString("N"));
             await File.WriteAllBytesAsync(path, bytes);
-            var added = await MediaExtras.AddAsync(request, details, path, NullLogger.Instance, CancellationToken.None);
+            var added = await MediaExtras.AddAsync(request, details, path, null, NullLogger.Instance, CancellationToken.None);
             Assert.True(added.Waveform is null, name);
             Assert.Equal(7u, added.Seconds);
         }

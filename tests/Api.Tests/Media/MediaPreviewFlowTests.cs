@@ -10,7 +10,8 @@ namespace WaEngine.Api.Tests.Media;
 /// What the line's media messages show before they are downloaded, as unmodified Baileys 7 receives them through the
 /// strict sandbox: an image's JPEG thumbnail (read back with sharp, an independent decoder) and dimensions, a voice
 /// note's 64-value waveform and duration; a voice note whose audio does not decode still goes, without a waveform; a
-/// video whose moov comes last has its duration and dimensions.
+/// video's first frame as its JPEG thumbnail (ffmpeg) with its duration and dimensions; a video whose moov comes last
+/// has its duration and dimensions.
 /// </summary>
 public class MediaPreviewFlowTests
 {
@@ -18,7 +19,7 @@ public class MediaPreviewFlowTests
     private const string BaileysPhone = "15550007203";
 
     [Fact]
-    public async Task Baileys_receives_the_thumbnail_the_waveform_and_a_moov_last_videos_duration()
+    public async Task Baileys_receives_image_and_video_thumbnails_the_waveform_and_a_moov_last_videos_duration()
     {
         using var data = new TempFolder();
         await using var service = await ServiceProcess.StartAsync(data.Path, ["--sandbox"]);
@@ -58,6 +59,16 @@ public class MediaPreviewFlowTests
         Assert.Null(brokenMessage["waveform"]);
         Assert.Equal(3, brokenMessage["seconds"]!.GetValue<int>());
         Assert.Contains("no waveform", service.Output, StringComparison.Ordinal);
+
+        // A real video (made by ffmpeg): its first frame as a JPEG 32 pixels wide (ffmpeg in the service), its duration and
+        // dimensions; Baileys downloads the very bytes.
+        var clip = FfmpegFiles.Video(data.Path, 640, 480, seconds: 2.2);
+        var clipId = await SendAsync(line, "video", new JsonObject { ["to"] = BaileysPhone, ["file"] = Convert.ToBase64String(clip), ["mimetype"] = "video/mp4", ["caption"] = "clip" });
+        var clipMessage = (await baileys.WaitAsync("message", match: new JsonObject { ["id"] = clipId }))["message"]!["videoMessage"]!;
+        Assert.Equal((3, 640, 480), (clipMessage["seconds"]!.GetValue<int>(), clipMessage["width"]!.GetValue<int>(), clipMessage["height"]!.GetValue<int>()));
+        var frame = await baileys.CallAsync(new JsonObject { ["op"] = "image-info", ["data"] = clipMessage["jpegThumbnail"]!.GetValue<string>() });
+        Assert.Equal(("jpeg", 32, 24), (frame["format"]!.GetValue<string>(), frame["width"]!.GetValue<int>(), frame["height"]!.GetValue<int>()));
+        Assert.Equal(MediaFiles.Sha256(clip), (await baileys.CallAsync(new JsonObject { ["op"] = "download", ["id"] = clipId }))["sha256"]!.GetValue<string>());
 
         // A video whose moov comes after its media data: duration and dimensions all the same.
         var movie = MediaProbeTests.Concat(
