@@ -40,8 +40,8 @@ public class MediaPreviewFlowTests
         var thumbnail = await baileys.CallAsync(new JsonObject { ["op"] = "image-info", ["data"] = imageMessage["jpegThumbnail"]!.GetValue<string>() });
         Assert.Equal(("jpeg", 32, 24), (thumbnail["format"]!.GetValue<string>(), thumbnail["width"]!.GetValue<int>(), thumbnail["height"]!.GetValue<int>()));
 
-        // A voice note: 64 values of at most 100, quiet first and loud last as recorded, and its duration.
-        var voice = RealMedia.VoiceNote(3.3, x => x);
+        // A voice note (encoded by ffmpeg's libopus): 64 values of at most 100, quiet first and loud last as recorded, and its duration.
+        var voice = FfmpegFiles.VoiceNote(data.Path, 3.3, "t/3.3");
         var note = await SendAsync(line, "audio", new JsonObject { ["to"] = BaileysPhone, ["file"] = Convert.ToBase64String(voice), ["mimetype"] = "audio/ogg; codecs=opus" });
         var audioMessage = (await baileys.WaitAsync("message", match: new JsonObject { ["id"] = note }))["message"]!["audioMessage"]!;
         Assert.True(audioMessage["ptt"]!.GetValue<bool>());
