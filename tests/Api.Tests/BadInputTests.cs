@@ -20,6 +20,7 @@ public class BadInputTests(LineApiFixture fixture)
     private static readonly string Pdf = Fixed("%PDF-1.7\n"u8.ToArray(), 600);
     private static readonly string Ogg = Fixed("OggS\0\u0002"u8.ToArray(), 600);
     private static readonly string WebP = Fixed("RIFF\0\0\0\0WEBPVP8X\u000a\0\0\0\0\0\0\0"u8.ToArray(), 600);
+    private static readonly string OverLimitJpeg = Fixed([0xFF, 0xD8, 0xFF, 0xE0], 5 * 1024 * 1024 + 1);
     private static readonly string BigStaticWebP = Fixed("RIFF\0\0\0\0WEBPVP8X\u000a\0\0\0\0\0\0\0"u8.ToArray(), 100 * 1024 + 1);
 
     public static TheoryData<string, string, string, string?, int, string, string?> Cases => new()
@@ -143,6 +144,7 @@ public class BadInputTests(LineApiFixture fixture)
         { "ready", "POST", "/api/messages/sticker", $$"""{"to":"{peer}","mimetype":"image/webp","file":"{{WebP}}","caption":"hi"}""", 400, "invalid_request", "caption" },
         { "ready", "POST", "/api/messages/sticker", $$"""{"to":"{peer}","mimetype":"image/png","file":"{{Png}}"}""", 400, "invalid_request", "mimetype" },
         { "ready", "POST", "/api/messages/sticker", $$"""{"to":"{peer}","mimetype":"image/webp","file":"{{BigStaticWebP}}"}""", 413, "too_large", "file" },
+        { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"image/jpeg","file":"{{OverLimitJpeg}}"}""", 413, "too_large", "file" },
         { "ready", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Pdf}}","filename":"a/b.pdf"}""", 400, "invalid_request", "filename" },
         { "ready", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Pdf}}","filename":" "}""", 400, "invalid_request", "filename" },
         { "ready", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Png}}","filename":"a.pdf"}""", 400, "invalid_request", "file" },

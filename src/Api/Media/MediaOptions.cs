@@ -38,6 +38,16 @@ public sealed record MediaOptions
     /// </summary>
     public TimeSpan RetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The ffmpeg that reads a sent video's first frame as its thumbnail, and its duration and dimensions where the MP4
+    /// reader could not (default <c>ffmpeg</c>, looked up on PATH; a path works too). Empty turns it off: videos then go
+    /// without a thumbnail. Missing, failing or slow, it costs the thumbnail only (a log line), never the send.
+    /// </summary>
+    public string Ffmpeg { get; init; } = "ffmpeg";
+
+    /// <summary>How long ffmpeg may take for one video before it is killed and the video goes without a thumbnail (default 10 s).</summary>
+    public TimeSpan FfmpegTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The limit for <paramref name="kind"/> (stickers: the animated limit, the larger one).</summary>
     public long MaxBytes(MediaKind kind) => kind switch
     {
@@ -69,6 +79,11 @@ public sealed record MediaOptions
         if (RetryTimeout < TimeSpan.Zero || RetryTimeout > TimeSpan.FromMinutes(10))
         {
             yield return $"Api:Media:RetryTimeout is {RetryTimeout}; it must be between 00:00:00 (no media retry) and 00:10:00.";
+        }
+
+        if (FfmpegTimeout < TimeSpan.FromSeconds(1) || FfmpegTimeout > TimeSpan.FromMinutes(5))
+        {
+            yield return $"Api:Media:FfmpegTimeout is {FfmpegTimeout}; it must be between 00:00:01 and 00:05:00.";
         }
 
         if (CacheMaxBytes < 0)

@@ -16,7 +16,7 @@ namespace WaEngine.Api.Media;
 /// upload — then is uploaded through the line's <c>media_conn</c>, and only then is the message queued. A failed upload
 /// queues nothing (502 <c>media_upload_failed</c> with the hosts' answers). Images, voice notes and ISO media (MP4,
 /// 3GPP, M4A) are also copied as plaintext into a second temporary file on the way, which <see cref="MediaExtras"/> reads
-/// whole (thumbnail, waveform, a <c>moov</c> after the media data). The temporary files are deleted in every case.
+/// whole (thumbnail, waveform, a <c>moov</c> after the media data; a video's first frame through ffmpeg). The temporary files are deleted in every case.
 /// </summary>
 public sealed partial class MediaSender
 {
@@ -28,6 +28,7 @@ public sealed partial class MediaSender
     private readonly string _tempFolder;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly VideoFrameReader? _video;
 
     /// <summary>Creates the sender; temporary files go under the data folder's <c>tmp/media</c>.</summary>
     public MediaSender(IOptions<ApiOptions> options, MediaUrlFetcher fetcher, MediaHostClient hosts, DataFolder data, TimeProvider time, ILogger<MediaSender> logger)
@@ -39,6 +40,7 @@ public sealed partial class MediaSender
         _fetcher = fetcher ?? throw new ArgumentNullException(nameof(fetcher));
         _uploader = new MediaUploader(hosts.Http, logger ?? throw new ArgumentNullException(nameof(logger)));
         _logger = logger;
+        _video = VideoFrameReader.From(_options);
         _tempFolder = Path.Combine(data.Path, "tmp", "media");
         _time = time ?? throw new ArgumentNullException(nameof(time));
         Directory.CreateDirectory(_tempFolder);
@@ -73,7 +75,7 @@ public sealed partial class MediaSender
 
             var details = MediaProbe.Details(request, head);
             details = details with { Seconds = seconds ?? details.Seconds };
-            details = plainPath is null ? details : await MediaExtras.AddAsync(request, details, plainPath, _logger, cancellationToken).ConfigureAwait(false);
+            details = plainPath is null ? details : await MediaExtras.AddAsync(request, details, plainPath, _video, _logger, cancellationToken).ConfigureAwait(false);
             var message = MediaMessageBuilder.Build(request.Kind, uploaded, details, _time.GetUtcNow(), quoted, ownJid);
             return await actor.SendMessageAsync(quoted?.ChatJid ?? request.To, message, cancellationToken).ConfigureAwait(false);
         }

@@ -8,7 +8,7 @@ namespace WaEngine.Api.Tests.Groups;
 /// <summary>
 /// The group endpoints over HTTP only, in sandbox mode, with two lines of one service: create with each participant's
 /// outcome, list and info on both sides, a group message with its sender in the other line's history, settings and the
-/// not-admin refusal, an image to the group served by the other line, promote, invite code and revoke, remove, and leave.
+/// not-admin refusal, every media kind to the group served by the other line, promote, invite code and revoke, remove, and leave.
 /// </summary>
 public class GroupApiTests
 {
@@ -59,21 +59,29 @@ public class GroupApiTests
         }, "the group message in the member's history");
         Assert.Equal(("welcome", AdminPhone + "@s.whatsapp.net", false), (item!["body"]!.GetValue<string>(), item["sender_jid"]!.GetValue<string>(), item["from_me"]!.GetValue<bool>()));
 
-        // Media to the group (issue #14): the member's line files it under the group and serves the very bytes.
-        var photo = Media.MediaFiles.Jpeg(48_000);
-        var image = await JsonAsync(await owner.PostAsJsonAsync("/api/messages/image", new { to = jid, file = Convert.ToBase64String(photo), mimetype = "image/jpeg", caption = "the shelf" }), HttpStatusCode.Accepted);
-        var imageId = image["msg_id"]!.GetValue<string>();
-        var stored = await ApiClients.PollAsync(async () =>
+        // Media to the group (issue #14), every kind: the member's line files it under the group and serves the very bytes.
+        var kinds = new (string Kind, string Mimetype, byte[] File, string? Caption, string? FileName)[]
         {
-            var view = await member.GetAsync($"/api/messages/{imageId}");
-            return view.IsSuccessStatusCode ? JsonNode.Parse(await view.Content.ReadAsStringAsync()) : null;
-        }, "the group image reaching the member");
-        Assert.Equal((jid, "image", "the shelf"), (stored!["chat_jid"]!.GetValue<string>(), stored["type"]!.GetValue<string>(), stored["body"]!.GetValue<string>()));
-        using (var served = await member.GetAsync($"/api/media/{imageId}"))
+            ("image", "image/jpeg", Media.MediaFiles.Jpeg(48_000), "the shelf", null),
+            ("video", "video/mp4", Media.MediaFiles.Mp4(30_000), "a clip", null),
+            ("audio", "audio/ogg; codecs=opus", Media.MediaFiles.OggOpus(12_000, seconds: 3), null, null),
+            ("document", "application/pdf", Media.MediaFiles.Pdf(20_000), "the list", "list.pdf"),
+            ("sticker", "image/webp", Media.MediaFiles.WebP(10_000), null, null),
+        };
+        foreach (var (kind, mimetype, file, caption, fileName) in kinds)
         {
-            Assert.True(served.IsSuccessStatusCode, $"{(int)served.StatusCode} {await served.Content.ReadAsStringAsync()}");
-            Assert.Equal("image/jpeg", served.Content.Headers.ContentType!.ToString());
-            Assert.Equal(photo, await served.Content.ReadAsByteArrayAsync());
+            var media = await JsonAsync(await owner.PostAsJsonAsync("/api/messages/" + kind, new { to = jid, file = Convert.ToBase64String(file), mimetype, caption, filename = fileName }), HttpStatusCode.Accepted);
+            var mediaId = media["msg_id"]!.GetValue<string>();
+            var stored = await ApiClients.PollAsync(async () =>
+            {
+                var view = await member.GetAsync($"/api/messages/{mediaId}");
+                return view.IsSuccessStatusCode ? JsonNode.Parse(await view.Content.ReadAsStringAsync()) : null;
+            }, $"the group {kind} reaching the member");
+            Assert.Equal((jid, kind, caption), (stored!["chat_jid"]!.GetValue<string>(), stored["type"]!.GetValue<string>(), stored["body"]?.GetValue<string>()));
+            using var served = await member.GetAsync($"/api/media/{mediaId}");
+            Assert.True(served.IsSuccessStatusCode, $"{kind}: {(int)served.StatusCode} {await served.Content.ReadAsStringAsync()}");
+            Assert.Equal(mimetype, served.Content.Headers.ContentType!.ToString());
+            Assert.Equal(file, await served.Content.ReadAsByteArrayAsync());
         }
 
         // Settings: locked, so the member may not rename it (403 with a sentence) until promoted.

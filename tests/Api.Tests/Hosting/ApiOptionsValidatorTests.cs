@@ -15,6 +15,7 @@ public class ApiOptionsValidatorTests
             RateLimit = new RateLimitOptions { SendsPerSecond = 0, SendBurst = 5, RequestsPerSecond = 10, RequestBurst = 5 },
             IdempotencyRetention = TimeSpan.FromSeconds(5),
             EventsKeepAlive = TimeSpan.Zero,
+            Media = new WaEngine.Api.Media.MediaOptions { FfmpegTimeout = TimeSpan.Zero },
         };
         var result = new ApiOptionsValidator().Validate(null, options);
         Assert.True(result.Failed);
@@ -23,5 +24,6 @@ public class ApiOptionsValidatorTests
         Assert.Contains("Api:RateLimit:RequestBurst (5) is below RequestsPerSecond (10)", failures, StringComparison.Ordinal);
         Assert.Contains("Api:IdempotencyRetention", failures, StringComparison.Ordinal);
         Assert.Contains("Api:EventsKeepAlive", failures, StringComparison.Ordinal);
+        Assert.Contains("Api:Media:FfmpegTimeout", failures, StringComparison.Ordinal);
     }
 }

@@ -80,6 +80,30 @@ public class MediaExtrasTests
         Assert.All((await VoiceWaveform.ReadAsync(quiet, CancellationToken.None)).Waveform, v => Assert.Equal(0, v));
     }
 
+    [Theory]
+    [InlineData(4.5, "t/4.5", 5u)]
+    [InlineData(61, "if(between(t,20,40),1,0.1)", 61u)]
+    [InlineData(0.8, "1", 1u)]
+    public async Task A_voice_note_libopus_made_has_its_duration_and_the_waveform_another_decoder_gives(double length, string volume, uint seconds)
+    {
+        // Encoded by ffmpeg's libopus and Ogg muxer, decoded for the reference by ffmpeg too: nothing of ours on that side.
+        using var folder = new TempFolder();
+        var bytes = FfmpegFiles.VoiceNote(folder.Path, length, volume);
+        var path = Path.Combine(folder.Path, "voice.ogg");
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var (waveform, read) = await VoiceWaveform.ReadAsync(path, CancellationToken.None);
+
+        Assert.Equal(seconds, read);
+        var clock = new OggOpusClock();
+        clock.Feed(bytes);
+        Assert.Equal(seconds, clock.Seconds(bytes));
+        var reference = BaileysWaveform(FfmpegFiles.DecodeFirstChannel(path));
+        Assert.True(
+            waveform.Zip(reference).All(pair => Math.Abs(pair.First - pair.Second) <= 2),
+            $"ours {string.Join(',', waveform)}\nthe reference {string.Join(',', reference)}");
+    }
+
     [Fact]
     public async Task Audio_that_does_not_decode_leaves_the_message_without_a_waveform()
     {
@@ -97,9 +121,30 @@ public class MediaExtrasTests
         {
             var path = Path.Combine(folder.Path, Guid.NewGuid().ToString("N"));
             await File.WriteAllBytesAsync(path, bytes);
-            var added = await MediaExtras.AddAsync(request, details, path, NullLogger.Instance, CancellationToken.None);
+            var added = await MediaExtras.AddAsync(request, details, path, null, NullLogger.Instance, CancellationToken.None);
             Assert.True(added.Waveform is null, name);
             Assert.Equal(7u, added.Seconds);
         }
+    }
+
+    // Baileys' getAudioWaveform over decoded samples: 64 blocks of floor(n / 64) samples, each block's mean absolute
+    // value, scaled so the largest is 1, times 100, floored.
+    private static byte[] BaileysWaveform(float[] samples)
+    {
+        var block = samples.Length / 64;
+        var means = new double[64];
+        for (var i = 0; i < 64; i++)
+        {
+            double sum = 0;
+            for (var j = 0; j < block; j++)
+            {
+                sum += Math.Abs(samples[block * i + j]);
+            }
+
+            means[i] = sum / block;
+        }
+
+        var multiplier = 1 / means.Max();
+        return [.. means.Select(m => (byte)Math.Floor(100 * m * multiplier))];
     }
 }

@@ -47,10 +47,12 @@ public class MediaFlowTests
             var (kind, mimetype, file, filename) = ((string)row[0], (string)row[1], (byte[])row[2], (string?)row[3]);
             var caption = kind is "audio" or "sticker" ? null : "a " + kind;
 
-            // Line → Baileys: Baileys downloads and decrypts to the same SHA-256.
+            // Line → Baileys: Baileys downloads and decrypts to the same SHA-256. After the first kind each goes as a reply to
+            // what Baileys sent last (the image reply comes at the end): every kind carries its quote.
             var toBaileys = await SendAsync(line, kind, new JsonObject
             {
                 ["to"] = BaileysPhone, ["file"] = Convert.ToBase64String(file), ["mimetype"] = mimetype, ["caption"] = caption, ["filename"] = filename,
+                ["quoted_msg_id"] = lastFromBaileys.Length == 0 ? null : lastFromBaileys,
             });
             var atBaileys = await baileys.WaitAsync("message", match: new JsonObject { ["id"] = toBaileys });
             var downloaded = await baileys.CallAsync(new JsonObject { ["op"] = "download", ["id"] = toBaileys });
@@ -59,6 +61,7 @@ public class MediaFlowTests
             Assert.Equal(mimetype, content["mimetype"]!.GetValue<string>());
             Assert.Equal(caption, content["caption"]?.GetValue<string>());
             Assert.Equal(filename, content["fileName"]?.GetValue<string>());
+            Assert.Equal(lastFromBaileys.Length == 0 ? null : lastFromBaileys, content["contextInfo"]?["stanzaId"]?.GetValue<string>());
             if (kind == "audio")
             {
                 Assert.True(content["ptt"]!.GetValue<bool>(), "an OGG Opus audio goes as a voice note");

@@ -8,7 +8,9 @@ namespace WaEngine.Api.Tests.Media;
 /// <summary>
 /// Real files for what is read from a whole file: images drawn and encoded with SkiaSharp, and Ogg Opus voice notes
 /// encoded with Concentus and framed in Ogg pages (with their CRC) here — the decoding side is checked against
-/// independent readers (StbImageSharp, Baileys' sharp) or against the loudness the audio was made with.
+/// independent readers (StbImageSharp, Baileys' sharp) or against the loudness the audio was made with. Concentus is
+/// also the service's decoder, so the voice notes that prove duration and waveform come from an independent encoder
+/// too (<see cref="FfmpegFiles.VoiceNote"/>, libopus); these serve the edge cases (silence, a file cut short).
 /// </summary>
 internal static class RealMedia
 {

@@ -170,6 +170,9 @@ public sealed class WebhookEndToEndTests(ITestOutputHelper output)
         Assert.Equal(("edit", "Can we meet on Friday?", text), (Kind(received[edit]), Body(received[edit]), received[edit]["targetMsgId"]!.GetValue<string>()));
         Assert.Equal(("image", "The invoice", $"/api/media/{image}"), (Kind(received[image]), Body(received[image]), received[image]["mediaPath"]!.GetValue<string>()));
         Assert.Equal("image/jpeg", received[image]["message"]!["imageMessage"]!["mimetype"]!.GetValue<string>());
+        Assert.Equal(("image/jpeg", 48213, "The invoice"), (received[image]["media"]!["mimetype"]!.GetValue<string>(), received[image]["media"]!["size"]!.GetValue<long>(), received[image]["media"]!["caption"]!.GetValue<string>()));
+        Assert.Null(received[image]["media"]!["fileName"]);
+        Assert.Null(received[text]["media"]);
         Assert.Equal(("revoke", reply), (Kind(received[delete]), received[delete]["targetMsgId"]!.GetValue<string>()));
         Assert.Null(received[delete]["messageBody"]);
         Assert.Null(received[text]["quotedMsgId"]);
