@@ -25,6 +25,9 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
     /// <summary>Answers the <c>w:g2</c> group iqs when the network has groups (see <see cref="Groups.GroupQueries"/>).</summary>
     public Func<ConnectedDevice, Node, CancellationToken, Task<Node>>? GroupQueries { get; init; }
 
+    /// <summary>Told when a companion's first prekey upload is stored (the phone then sends it its history sync).</summary>
+    public Func<ConnectedDevice, CancellationToken, Task>? CompanionReady { get; init; }
+
     /// <summary>How many one-time prekeys a device's first upload must hold (SERVER-RULES R11; WhatsApp Web uploads 812).</summary>
     public const int InitialPreKeyCount = 812;
 
@@ -93,6 +96,11 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
         }
 
         await keys.UploadAsync(device.Account.Phone, device.DeviceId, uploaded, preKeys, cancellationToken).ConfigureAwait(false);
+        if (firstUpload && device.DeviceId != 0 && CompanionReady is { } ready)
+        {
+            await ready(device, cancellationToken).ConfigureAwait(false);
+        }
+
         return Result(iq);
     }
 
