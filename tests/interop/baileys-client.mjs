@@ -93,7 +93,7 @@ async function open() {
   sock = s;
   s.ev.on('creds.update', async () => {
     await saveCreds();
-    if (s.authState.creds.me) record('creds', { me: s.authState.creds.me.id, lid: s.authState.creds.me.lid ?? null, registered: !!s.authState.creds.registered });
+    if (s.authState.creds.me) record('creds', { me: s.authState.creds.me.id, lid: s.authState.creds.me.lid ?? null, name: s.authState.creds.me.name ?? null, registered: !!s.authState.creds.registered });
   });
   s.ev.on('connection.update', (u) => {
     if (u.qr) record('qr', { qr: u.qr });

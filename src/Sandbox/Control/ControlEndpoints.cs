@@ -29,7 +29,7 @@ public static class ControlEndpoints
         group.MapSandboxCallEndpoints();
         group.MapSandboxPrivacyEndpoints();
         group.MapSandboxGroupEndpoints();
-        group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches())));
+        group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches(), sandbox.Rules.Nacks.Counts())));
         group.Map("/ws/chat", AcceptWebSocketAsync);
         group.MapLoginControlEndpoints();
         return group;

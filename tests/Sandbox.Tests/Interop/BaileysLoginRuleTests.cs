@@ -66,6 +66,40 @@ public class BaileysLoginRuleTests
     }
 
     /// <summary>
+    /// R17 for Baileys: it sends <c>&lt;presence&gt;</c> only once it knows its own push name (<c>sendPresenceUpdate</c> in
+    /// chats.js drops it otherwise), which it learns from app-state sync or from its phone's own messages (their
+    /// <c>notify</c>). Nameless, nothing it does keeps its R17 clock from running out; once its phone has written, it
+    /// announces itself available and the clock starts again.
+    /// </summary>
+    [Fact]
+    public async Task R17_Baileys_announces_itself_available_once_it_has_learnt_its_push_name_from_its_phone()
+    {
+        const string Dora = "15550003007";
+        using var data = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(data.Path);
+        var caFile = await WriteCaAsync(sandbox, data.Path);
+        (await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = Dora, push_name = "Dora" })).EnsureSuccessStatusCode();
+        await sandbox.CreateAccountAsync("15550003008");
+        await using var baileys = await BaileysPeer.StartPairedAsync(sandbox, caFile, Dora);
+        var available = new JsonObject { ["op"] = "presence", ["type"] = "available" };
+
+        // Nameless: the presence is dropped inside Baileys (an iq after it proves the server has read all it was sent).
+        await baileys.CallAsync(available);
+        await baileys.GroupAsync("group-participating");
+        Assert.Equal(0, sandbox.Runtime.Network.Login.Activity.Announcements(Dora, 1));
+
+        // Its phone writes; the device-sent copy's notify gives Baileys its name, and its presence now reaches the server.
+        (await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{Dora}/messages", new { to = "15550003008@s.whatsapp.net", text = "from the phone" })).EnsureSuccessStatusCode();
+        await baileys.WaitAsync("creds", match: new JsonObject { ["name"] = "Dora" });
+        await baileys.CallAsync(available);
+        await baileys.GroupAsync("group-participating");
+
+        Assert.True(sandbox.Runtime.Network.Login.Activity.Announcements(Dora, 1) >= 1, "Baileys, knowing its name, announced no presence");
+        Assert.NotNull(sandbox.Runtime.Network.Login.Activity.LastActive(Dora, 1));
+        Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R17));
+    }
+
+    /// <summary>
     /// Baileys 7.0.0-rc14 has no passkey flow (it ignores <c>passkey_prologue_request</c>): on the real network it cannot
     /// link a passkey-gated account either — WhiskeySockets/Baileys issues #2672 and #2684. The sandbox gates the link
     /// the way WhatsApp does, so Baileys stays unpaired, and nothing it does counts as a breach.
