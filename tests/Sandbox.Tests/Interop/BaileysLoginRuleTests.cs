@@ -148,7 +148,7 @@ public class BaileysLoginRuleTests
         Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R19));
     }
 
-    private static async Task<string> WriteCaAsync(RunningSandbox sandbox, string folder)
+    internal static async Task<string> WriteCaAsync(RunningSandbox sandbox, string folder)
     {
         var info = await sandbox.GetJsonAsync("/sandbox/info");
         var path = Path.Combine(folder, "media-ca-for-node.pem");
