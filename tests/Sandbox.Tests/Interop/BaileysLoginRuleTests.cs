@@ -68,34 +68,37 @@ public class BaileysLoginRuleTests
     /// <summary>
     /// R17 for Baileys: it sends <c>&lt;presence&gt;</c> only once it knows its own push name (<c>sendPresenceUpdate</c> in
     /// chats.js drops it otherwise), which it learns from app-state sync or from its phone's own messages (their
-    /// <c>notify</c>). Nameless, nothing it does keeps its R17 clock from running out; once its phone has written, it
-    /// announces itself available and the clock starts again.
+    /// <c>notify</c>, the history bootstrap's included). Nameless, nothing it does keeps its R17 clock from running out;
+    /// named, it announces itself available and the clock starts again.
     /// </summary>
     [Fact]
     public async Task R17_Baileys_announces_itself_available_once_it_has_learnt_its_push_name_from_its_phone()
     {
         const string Dora = "15550003007";
+        const string Nameless = "15550003008";
         using var data = new TempFolder();
         await using var sandbox = await RunningSandbox.StartAsync(data.Path);
         var caFile = await WriteCaAsync(sandbox, data.Path);
         (await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = Dora, push_name = "Dora" })).EnsureSuccessStatusCode();
-        await sandbox.CreateAccountAsync("15550003008");
-        await using var baileys = await BaileysPeer.StartPairedAsync(sandbox, caFile, Dora);
+        await sandbox.CreateAccountAsync(Nameless);
         var available = new JsonObject { ["op"] = "presence", ["type"] = "available" };
 
-        // Nameless: the presence is dropped inside Baileys (an iq after it proves the server has read all it was sent).
-        await baileys.CallAsync(available);
-        await baileys.GroupAsync("group-participating");
-        Assert.Equal(0, sandbox.Runtime.Network.Login.Activity.Announcements(Dora, 1));
+        // An account without a push name: its Baileys drops the presence (an iq after it proves the server read all it was sent).
+        await using (var nameless = await BaileysPeer.StartPairedAsync(sandbox, caFile, Nameless))
+        {
+            await nameless.CallAsync(available);
+            await nameless.GroupAsync("group-participating");
+            Assert.Equal(0, sandbox.Runtime.Network.Login.Activity.Announcements(Nameless, 1));
+        }
 
-        // Its phone writes; the device-sent copy's notify gives Baileys its name, and its presence now reaches the server.
-        (await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{Dora}/messages", new { to = "15550003008@s.whatsapp.net", text = "from the phone" })).EnsureSuccessStatusCode();
+        // Dora's phone writes; its messages' notify gives Baileys its name, and its presence now reaches the server.
+        await using var baileys = await BaileysPeer.StartPairedAsync(sandbox, caFile, Dora);
+        (await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{Dora}/messages", new { to = Nameless + "@s.whatsapp.net", text = "from the phone" })).EnsureSuccessStatusCode();
         await baileys.WaitAsync("creds", match: new JsonObject { ["name"] = "Dora" });
         await baileys.CallAsync(available);
         await baileys.GroupAsync("group-participating");
 
         Assert.True(sandbox.Runtime.Network.Login.Activity.Announcements(Dora, 1) >= 1, "Baileys, knowing its name, announced no presence");
-        Assert.NotNull(sandbox.Runtime.Network.Login.Activity.LastActive(Dora, 1));
         Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R17));
     }
 
@@ -136,7 +139,14 @@ public class BaileysLoginRuleTests
         await using var original = await BaileysPeer.StartPairedAsync(sandbox, caFile, "15550003004", first.Path);
         foreach (var file in Directory.GetFiles(first.Path))
         {
-            File.Copy(file, Path.Combine(second.Path, Path.GetFileName(file)));
+            try
+            {
+                File.Copy(file, Path.Combine(second.Path, Path.GetFileName(file)));
+            }
+            catch (FileNotFoundException)
+            {
+                // A one-time prekey Baileys used meanwhile (its phone's history bootstrap arrives as a pkmsg): no longer state.
+            }
         }
 
         await using var copy = await BaileysPeer.StartAsync(sandbox, caFile, second.Path);
