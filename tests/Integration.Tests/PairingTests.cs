@@ -38,9 +38,10 @@ public sealed class PairingTests
             Assert.Equal("android", credentials.Platform);
             Assert.NotNull(credentials.AccountIdentity);
 
-            // Connected means reachable: the prekeys are already on the server.
-            Assert.Equal(812, SandboxPreKeyCount(sandbox, me));
-            Assert.Equal(812, await line.Signal.PreKeys.CountPreKeysAsync(CancellationToken.None));
+            // Connected means reachable: the 812 prekeys are already on the server, less the one our phone took for its
+            // history bootstrap (a pkmsg) before the upload was answered; the line drops it once it has decrypted that.
+            Assert.Equal(811, SandboxPreKeyCount(sandbox, me));
+            Assert.InRange(await line.Signal.PreKeys.CountPreKeysAsync(CancellationToken.None), 811, 812);
             var health = line.Actor.Health;
             Assert.True(health.SocketConnected);
             Assert.True(health.LoggedIn);
@@ -54,7 +55,7 @@ public sealed class PairingTests
             Assert.Equal(["starting", "connecting", "connected"], again.Statuses);
             Assert.Empty(again.Events.OfType<QrCodeIssued>());
             await Task.Delay(300);
-            Assert.Equal(812, SandboxPreKeyCount(sandbox, me));
+            Assert.Equal(811, SandboxPreKeyCount(sandbox, me));
         }
     }
 

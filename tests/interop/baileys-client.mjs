@@ -27,6 +27,7 @@
 //   {op:'read', keys}                   -> {}
 //   {op:'presence', type, jid?, name?}  -> {}                 (sendPresenceUpdate: available|unavailable, or composing|recording|paused in jid)
 //   {op:'subscribe', jid}               -> {}                 (presenceSubscribe)
+//   {op:'server-props'}                 -> Baileys' serverProps (what it read from the server's AB props)
 //   {op:'stop'}                         -> {}                 (closes the socket, keeps auth state)
 // Groups (Baileys' own group functions; a refusal answers {failed: true, status, message} instead of an error):
 //   {op:'group-create', subject, participants}  -> {metadata}
@@ -93,7 +94,7 @@ async function open() {
   sock = s;
   s.ev.on('creds.update', async () => {
     await saveCreds();
-    if (s.authState.creds.me) record('creds', { me: s.authState.creds.me.id, lid: s.authState.creds.me.lid ?? null, registered: !!s.authState.creds.registered });
+    if (s.authState.creds.me) record('creds', { me: s.authState.creds.me.id, lid: s.authState.creds.me.lid ?? null, name: s.authState.creds.me.name ?? null, propHash: s.authState.creds.lastPropHash ?? null, registered: !!s.authState.creds.registered });
   });
   s.ev.on('connection.update', (u) => {
     if (u.qr) record('qr', { qr: u.qr });
@@ -270,6 +271,8 @@ await serveLines(async (req) => {
       if (req.name && sock.authState.creds.me && !sock.authState.creds.me.name) sock.authState.creds.me.name = req.name;
       await sock.sendPresenceUpdate(req.type, req.jid);
       return {};
+    case 'server-props':
+      return { ...sock.serverProps };
     case 'subscribe':
       await sock.presenceSubscribe(req.jid);
       return {};

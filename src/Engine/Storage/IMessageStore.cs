@@ -164,4 +164,10 @@ public interface IMessageStore
 
     /// <summary>Records when we last issued our own token to <paramref name="contactJid"/> (the received token is kept).</summary>
     Task SaveTokenIssuedAsync(string contactJid, DateTimeOffset issuedAt, CancellationToken cancellationToken);
+
+    /// <summary>Our account's NCT salt (from our phone's history sync), the key of the cstoken fallback (R2); null until known.</summary>
+    Task<byte[]?> GetNctSaltAsync(CancellationToken cancellationToken) => Task.FromResult<byte[]?>(null);
+
+    /// <summary>Stores our account's NCT salt, replacing any earlier one.</summary>
+    Task SaveNctSaltAsync(byte[] salt, CancellationToken cancellationToken) => Task.CompletedTask;
 }

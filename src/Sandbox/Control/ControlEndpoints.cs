@@ -28,8 +28,9 @@ public static class ControlEndpoints
         Media.MediaControlEndpoints.MapSandboxMediaEndpoints(group);
         group.MapSandboxCallEndpoints();
         group.MapSandboxPrivacyEndpoints();
+        group.MapSandboxAbPropEndpoints();
         group.MapSandboxGroupEndpoints();
-        group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches())));
+        group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches(), sandbox.Rules.Nacks.Counts())));
         group.Map("/ws/chat", AcceptWebSocketAsync);
         group.MapLoginControlEndpoints();
         return group;

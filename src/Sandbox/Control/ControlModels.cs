@@ -80,10 +80,14 @@ public sealed record PhoneReceiptsRequest(
     [property: JsonPropertyName("msg_ids")] IReadOnlyList<string>? MsgIds,
     [property: JsonPropertyName("type")] string? Type);
 
-/// <summary><c>GET /sandbox/rules</c>: whether the sandbox refuses rule breaches, and how often each rule was broken since it started.</summary>
+/// <summary>
+/// <c>GET /sandbox/rules</c>: whether the sandbox refuses rule breaches, how often each rule was broken since it started,
+/// and the well-shaped nacks clients sent, by code (R7).
+/// </summary>
 public sealed record RulesView(
     [property: JsonPropertyName("strict")] bool Strict,
-    [property: JsonPropertyName("breaches")] IReadOnlyDictionary<string, long> Breaches);
+    [property: JsonPropertyName("breaches")] IReadOnlyDictionary<string, long> Breaches,
+    [property: JsonPropertyName("nacks")] IReadOnlyDictionary<string, long> Nacks);
 
 /// <summary>An account's hosted (Cloud API) device (R4): its JIDs and the ids of the messages that reached it.</summary>
 public sealed record HostedDeviceView(

@@ -25,6 +25,12 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
     /// <summary>Answers the <c>w:g2</c> group iqs when the network has groups (see <see cref="Groups.GroupQueries"/>).</summary>
     public Func<ConnectedDevice, Node, CancellationToken, Task<Node>>? GroupQueries { get; init; }
 
+    /// <summary>The AB props served to <c>abt</c> props iqs; without it, <see cref="AbProps.Defaults"/>.</summary>
+    public AbProps? Props { get; init; }
+
+    /// <summary>Told when a companion's first prekey upload is stored (the phone then sends it its history sync).</summary>
+    public Func<ConnectedDevice, CancellationToken, Task>? CompanionReady { get; init; }
+
     /// <summary>How many one-time prekeys a device's first upload must hold (SERVER-RULES R11; WhatsApp Web uploads 812).</summary>
     public const int InitialPreKeyCount = 812;
 
@@ -43,7 +49,7 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
                 ("encrypt", "get", "digest") => await DigestAsync(device, iq, cancellationToken).ConfigureAwait(false),
                 ("encrypt", "get", "key") => await BundlesAsync(iq, cancellationToken).ConfigureAwait(false),
                 ("passive", "set", "active" or "passive") => Result(iq),
-                ("abt", "get", "props") => Result(iq, AbProps()),
+                ("abt", "get", "props") => Result(iq, (Props ?? new AbProps()).Answer()),
                 ("w", "get", "props") => Result(iq, Leaf("props", ("hash", "sandbox"))),
                 ("blocklist", "get", _) => Result(iq, Leaf("list")),
                 ("privacy", "get", "privacy") => Result(iq, Privacy(ReadReceipts?.Of(device.Account.Phone) ?? ReadReceiptSettings.All)),
@@ -93,6 +99,11 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
         }
 
         await keys.UploadAsync(device.Account.Phone, device.DeviceId, uploaded, preKeys, cancellationToken).ConfigureAwait(false);
+        if (firstUpload && device.DeviceId != 0 && CompanionReady is { } ready)
+        {
+            await ready(device, cancellationToken).ConfigureAwait(false);
+        }
+
         return Result(iq);
     }
 
@@ -252,15 +263,6 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
         user.Child("contact") is { } contact && contact.ContentKind != NodeContentKind.None
             ? System.Text.Encoding.UTF8.GetString(contact.ContentBytes().Span)
             : null;
-
-    /// <summary>
-    /// The AB props as the real server sends them, so clients that gate features on them behave as on the real network:
-    /// 10518 (privacy tokens on every 1:1 message) on, 14303 (issue tokens to LIDs) off.
-    /// </summary>
-    private static Node AbProps() => new("props", NodeAttributes.Of(("protocol", "1"), ("hash", "sandbox")), [
-        Leaf("prop", ("config_code", "10518"), ("config_value", "true")),
-        Leaf("prop", ("config_code", "14303"), ("config_value", "false")),
-    ]);
 
     private static Node Privacy(string readReceipts) => new("privacy", null, [
         Leaf("category", ("name", "last"), ("value", "all")),

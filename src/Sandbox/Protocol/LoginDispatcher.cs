@@ -136,10 +136,13 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
                 connection.PeerReceipts.Check(rules, device.Jid, node);
                 await router.RouteReceiptAsync(device, node, reply => connection.Send(reply), connection.Closed).ConfigureAwait(false);
                 break;
-            case "ack" when await acks.AcknowledgeAsync(connection, device, node).ConfigureAwait(false):
-                await router.AcknowledgeAsync(device, node, connection.Closed).ConfigureAwait(false);
-                break;
             case "ack":
+                rules.Nacks.Check(device.Jid, node); // R7: a nack is an ack with a code, and settles its stanza as any ack
+                if (await acks.AcknowledgeAsync(connection, device, node).ConfigureAwait(false))
+                {
+                    await router.AcknowledgeAsync(device, node, connection.Closed).ConfigureAwait(false);
+                }
+
                 break;
             default:
                 LogIgnored(device.Jid, node.Tag);

@@ -41,10 +41,13 @@ public sealed class SandboxNetwork
         _router.Groups = Groups?.Messages;
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys };
         Presence = new PresenceHub(accounts, _devices, time);
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { ReadReceipts = ReadReceipts, GroupQueries = Groups is null ? null : Groups.Queries.HandleAsync }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules, Presence = Presence };
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { ReadReceipts = ReadReceipts, GroupQueries = Groups is null ? null : Groups.Queries.HandleAsync, Props = AbProps, CompanionReady = (d, ct) => _router.Primary?.CompanionReadyAsync(d.Account, d.DeviceId, ct) ?? Task.CompletedTask }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules, Presence = Presence };
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory) { Rules = loginRules };
         _faults = new FaultInjector(accounts, _devices);
     }
+
+    /// <summary>The AB props served to clients (control API <c>/sandbox/ab-props</c>).</summary>
+    public AbProps AbProps { get; } = new();
 
     /// <summary>The server rules every part checks clients against.</summary>
     public RuleBook Rules { get; }

@@ -6,7 +6,7 @@ namespace WaEngine.Sandbox.Rules;
 /// <summary>
 /// SERVER-RULES R14 for one connection: a message from the account's own phone sent as <c>category="peer"</c> is
 /// receipted <c>peer_msg</c> (or <c>retry</c> when it did not decrypt), never as an ordinary delivery (W:message.go
-/// sendMessageReceipt, B:messages-recv handleMessage). The server only notices another receipt (counted, not refused).
+/// sendMessageReceipt, B:messages-recv handleMessage); a history-sync notification also gets <c>hist_sync</c>. The server only notices another receipt (counted, not refused).
 /// Remembers the last peer messages sent; thread-safe.
 /// </summary>
 public sealed class PeerReceiptRule
@@ -38,13 +38,13 @@ public sealed class PeerReceiptRule
         }
     }
 
-    /// <summary>Counts an R14 breach when <paramref name="receipt"/> answers a peer message with another type than <c>peer_msg</c> or <c>retry</c>.</summary>
+    /// <summary>Counts an R14 breach when <paramref name="receipt"/> answers a peer message with another type than <c>peer_msg</c>, <c>hist_sync</c> or <c>retry</c>.</summary>
     public void Check(RuleBook rules, string client, Node receipt)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(receipt);
         var type = receipt.Attr("type");
-        if (type is "peer_msg" or "retry" || receipt.Attr("id") is not { } id)
+        if (type is "peer_msg" or "hist_sync" or "retry" || receipt.Attr("id") is not { } id)
         {
             return;
         }

@@ -11,6 +11,10 @@ namespace WaEngine.Sandbox.Rules;
 public sealed partial class RuleBook(bool strict, ILogger<RuleBook> logger)
 {
     private readonly ConcurrentDictionary<ServerRule, long> _breaches = new();
+    private NackRule? _nacks;
+
+    /// <summary>The nacks clients sent: well-shaped ones tallied by code, others counted as R7.</summary>
+    public NackRule Nacks => LazyInitializer.EnsureInitialized(ref _nacks, () => new NackRule(this));
 
     /// <summary>Whether breaches are refused (strict) or only logged and counted (lenient).</summary>
     public bool Strict => strict;

@@ -620,6 +620,34 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
+    public async Task<byte[]?> GetNctSaltAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.QuerySingleOrDefaultAsync<byte[]?>(new CommandDefinition(
+                "SELECT salt FROM nct_salt WHERE id = 1;", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SaveNctSaltAsync(byte[] salt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(salt);
+        if (salt.Length == 0)
+        {
+            throw new ArgumentException("The NCT salt is empty.", nameof(salt));
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT OR REPLACE INTO nct_salt (id, salt) VALUES (1, @salt);", new { salt }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<DeviceList?> GetDeviceListAsync(string userJid, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userJid);

@@ -230,7 +230,8 @@ public sealed class LineActorTests : IAsyncLifetime
         await PairAsync("15550009006");
         var keys = _sandbox.Runtime.Keys;
         var first = await keys.CountAsync("15550009006", DeviceId(), CancellationToken.None);
-        Assert.Equal(_options.InitialPreKeyUploadCount, first);
+        // 812 uploaded; the phone took one for its history bootstrap (a pkmsg) before the upload was answered.
+        Assert.Equal(_options.InitialPreKeyUploadCount - 1, first);
 
         // Peers took bundles until the server holds fewer than the line's minimum.
         for (var taken = 0; taken <= first - _options.MinPreKeyCount; taken++)

@@ -7,6 +7,8 @@ namespace WaEngine.Integration.Tests.Messaging;
 /// <summary>R7 and R15 together: a message the line cannot decrypt even after its retries is given up (487) and asked for from our own phone, which has its own copy.</summary>
 public sealed class PlaceholderResendTests
 {
+    private const int ReceiptStanzasGaveUp = WaEngine.Engine.Stanzas.Receipts.ReceiptStanzas.NackGaveUp;
+
     [Fact]
     public async Task R15_R7_a_message_undecryptable_for_good_is_nacked_487_and_resent_by_our_phone()
     {
@@ -28,5 +30,9 @@ public sealed class PlaceholderResendTests
         Assert.Single(await line.Messages.HistoryAsync(BobJid, 50, CancellationToken.None), m => m.MsgId == id);
         world.AssertEveryStanzaWasAcked();
         Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R14));
+
+        // R7 on the server's side: the give-up reached it as a well-shaped nack (class message, error 487).
+        Assert.Equal(1, world.Sandbox.Runtime.Rules.Nacks.Count(ReceiptStanzasGaveUp));
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R7));
     }
 }

@@ -40,26 +40,46 @@ public sealed class SendingRuleTests
     }
 
     [Fact]
-    public async Task R2_the_engine_reaches_a_stranger_through_one_463_its_token_issued_and_one_resend()
+    public async Task R2_the_engine_reaches_a_stranger_with_its_cstoken_and_no_463()
     {
         await using var world = await MessagingWorld.StartAsync(requirePrivacyTokens: true);
         var carol = await CreateAccountAsync(world, "pn");
+
+        // Our phone's history bootstrap gave the line the account's NCT salt, the one the server checks cstokens with.
+        var salt = await PollAsync(() => world.Line.Messages.GetNctSaltAsync(None), s => s is { Length: > 0 });
+        Assert.Equal(world.Sandbox.Runtime.Network.PrivacyTokens.SaltOf(AlicePhone), salt);
 
         var sent = await world.Line.Actor.SendMessageAsync(carol.Jid, MessageBuilder.Text("hello, stranger"), None);
 
         await world.Line.WaitForMessageStatusAsync(sent.MsgId, MessageStatus.DeliveryAck, TimeSpan.FromSeconds(45));
         var atCarol = await world.Sandbox.GetJsonAsync($"/sandbox/accounts/{CarolPhone}/messages");
         Assert.Single(atCarol.AsArray(), m => m!["msg_id"]!.GetValue<string>() == sent.MsgId);
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
+
+        // Our token is issued after the first message, once this bucket; the next message carries Carol's token.
+        var token = await PollAsync(() => world.Line.Messages.GetPrivacyTokenAsync(carol.Lid, None), t => t?.IssuedAt is not null);
+        Assert.NotNull(token!.Token);
+        var next = await world.Line.Actor.SendMessageAsync(carol.Jid, MessageBuilder.Text("again"), None);
+        await world.Line.WaitForMessageStatusAsync(next.MsgId, MessageStatus.DeliveryAck);
+        Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
+        Assert.Equal(token.IssuedAt, (await world.Line.Messages.GetPrivacyTokenAsync(carol.Lid, None))!.IssuedAt);
+    }
+
+    [Fact]
+    public async Task R2_a_wrong_cstoken_is_refused_with_463_and_the_engine_gets_through_with_its_issued_token()
+    {
+        await using var world = await MessagingWorld.StartAsync(requirePrivacyTokens: true);
+        var carol = await CreateAccountAsync(world, "pn");
+        await PollAsync(() => world.Line.Messages.GetNctSaltAsync(None), s => s is { Length: > 0 });
+        await world.Line.Messages.SaveNctSaltAsync(new byte[32], None);
+
+        var sent = await world.Line.Actor.SendMessageAsync(carol.Jid, MessageBuilder.Text("hello with a wrong cstoken"), None);
+
+        await world.Line.WaitForMessageStatusAsync(sent.MsgId, MessageStatus.DeliveryAck, TimeSpan.FromSeconds(45));
         Assert.Equal(1, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
         var token = await world.Line.Messages.GetPrivacyTokenAsync(carol.Lid, None);
         Assert.NotNull(token?.IssuedAt);
         Assert.NotNull(token!.Token);
-
-        // The chat is open now: the next message goes at once, and no second token is issued this bucket.
-        var next = await world.Line.Actor.SendMessageAsync(carol.Jid, MessageBuilder.Text("again"), None);
-        await world.Line.WaitForMessageStatusAsync(next.MsgId, MessageStatus.DeliveryAck);
-        Assert.Equal(1, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
-        Assert.Equal(token.IssuedAt, (await world.Line.Messages.GetPrivacyTokenAsync(carol.Lid, None))!.IssuedAt);
     }
 
     [Fact]

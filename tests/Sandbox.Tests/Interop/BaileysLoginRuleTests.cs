@@ -66,6 +66,43 @@ public class BaileysLoginRuleTests
     }
 
     /// <summary>
+    /// R17 for Baileys: it sends <c>&lt;presence&gt;</c> only once it knows its own push name (<c>sendPresenceUpdate</c> in
+    /// chats.js drops it otherwise), which it learns from app-state sync or from its phone's own messages (their
+    /// <c>notify</c>, the history bootstrap's included). Nameless, nothing it does keeps its R17 clock from running out;
+    /// named, it announces itself available and the clock starts again.
+    /// </summary>
+    [Fact]
+    public async Task R17_Baileys_announces_itself_available_once_it_has_learnt_its_push_name_from_its_phone()
+    {
+        const string Dora = "15550003007";
+        const string Nameless = "15550003008";
+        using var data = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(data.Path);
+        var caFile = await WriteCaAsync(sandbox, data.Path);
+        (await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = Dora, push_name = "Dora" })).EnsureSuccessStatusCode();
+        await sandbox.CreateAccountAsync(Nameless);
+        var available = new JsonObject { ["op"] = "presence", ["type"] = "available" };
+
+        // An account without a push name: its Baileys drops the presence (an iq after it proves the server read all it was sent).
+        await using (var nameless = await BaileysPeer.StartPairedAsync(sandbox, caFile, Nameless))
+        {
+            await nameless.CallAsync(available);
+            await nameless.GroupAsync("group-participating");
+            Assert.Equal(0, sandbox.Runtime.Network.Login.Activity.Announcements(Nameless, 1));
+        }
+
+        // Dora's phone writes; its messages' notify gives Baileys its name, and its presence now reaches the server.
+        await using var baileys = await BaileysPeer.StartPairedAsync(sandbox, caFile, Dora);
+        (await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{Dora}/messages", new { to = Nameless + "@s.whatsapp.net", text = "from the phone" })).EnsureSuccessStatusCode();
+        await baileys.WaitAsync("creds", match: new JsonObject { ["name"] = "Dora" });
+        await baileys.CallAsync(available);
+        await baileys.GroupAsync("group-participating");
+
+        Assert.True(sandbox.Runtime.Network.Login.Activity.Announcements(Dora, 1) >= 1, "Baileys, knowing its name, announced no presence");
+        Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R17));
+    }
+
+    /// <summary>
     /// Baileys 7.0.0-rc14 has no passkey flow (it ignores <c>passkey_prologue_request</c>): on the real network it cannot
     /// link a passkey-gated account either — WhiskeySockets/Baileys issues #2672 and #2684. The sandbox gates the link
     /// the way WhatsApp does, so Baileys stays unpaired, and nothing it does counts as a breach.
@@ -102,7 +139,14 @@ public class BaileysLoginRuleTests
         await using var original = await BaileysPeer.StartPairedAsync(sandbox, caFile, "15550003004", first.Path);
         foreach (var file in Directory.GetFiles(first.Path))
         {
-            File.Copy(file, Path.Combine(second.Path, Path.GetFileName(file)));
+            try
+            {
+                File.Copy(file, Path.Combine(second.Path, Path.GetFileName(file)));
+            }
+            catch (FileNotFoundException)
+            {
+                // A one-time prekey Baileys used meanwhile (its phone's history bootstrap arrives as a pkmsg): no longer state.
+            }
         }
 
         await using var copy = await BaileysPeer.StartAsync(sandbox, caFile, second.Path);
@@ -114,7 +158,7 @@ public class BaileysLoginRuleTests
         Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R19));
     }
 
-    private static async Task<string> WriteCaAsync(RunningSandbox sandbox, string folder)
+    internal static async Task<string> WriteCaAsync(RunningSandbox sandbox, string folder)
     {
         var info = await sandbox.GetJsonAsync("/sandbox/info");
         var path = Path.Combine(folder, "media-ca-for-node.pem");

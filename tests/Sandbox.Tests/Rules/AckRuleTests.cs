@@ -161,6 +161,42 @@ public class AckRuleTests
         Assert.Contains("to", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task R7_nacks_shaped_as_the_references_send_them_are_tallied_by_code_and_a_wrongly_shaped_one_is_counted()
+    {
+        using var data = new TempFolder();
+        await using var sandbox = await StartAsync(data.Path);
+        await using var device = await RawDevice.RegisterAsync(sandbox, Alice);
+        await device.LoginAsync();
+        var account = (await sandbox.Runtime.Accounts.FindAsync(Alice, CancellationToken.None))!;
+        var bob = Bob + "@s.whatsapp.net";
+
+        // A message whose content the client cannot use: nacked 491 as whatsmeow and Baileys nack it; it settles the stanza.
+        var message = new Node("message", NodeAttributes.Of(("from", bob), ("id", "M1"), ("type", "text"), ("t", "1779285900")), [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", "msg")), new byte[] { 1, 2, 3 })]);
+        await sandbox.Runtime.Network.DeliverToCompanionsAsync(account, "message", message, CancellationToken.None);
+        await device.ReceiveAsync("message");
+        await device.SendAsync(ReceiptStanzas.BuildAck(message, ReceiptStanzas.NackInvalidProtobuf));
+
+        // Wrongly shaped: a notification is never nacked, and "abc" is no nack code.
+        var notification = new Node("notification", NodeAttributes.Of(("from", bob), ("id", "N7"), ("type", "picture"), ("t", "1779285900")));
+        await sandbox.Runtime.Network.DeliverToCompanionsAsync(account, "notification", notification, CancellationToken.None);
+        await device.ReceiveAsync("notification");
+        await device.SendAsync(new Node("ack", NodeAttributes.Of(("id", "N7"), ("to", bob), ("class", "notification"), ("type", "picture"), ("error", "491"))));
+        var second = new Node("message", NodeAttributes.Of(("from", bob), ("id", "M2"), ("type", "text"), ("t", "1779285901")), [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", "msg")), new byte[] { 4, 5, 6 })]);
+        await sandbox.Runtime.Network.DeliverToCompanionsAsync(account, "message", second, CancellationToken.None);
+        await device.ReceiveAsync("message");
+        await device.SendAsync(new Node("ack", NodeAttributes.Of(("id", "M2"), ("to", bob), ("class", "message"), ("error", "abc"))));
+
+        // Every one of them was an ack: nothing is owed, nothing replayed; one nack taken, two wrong ones counted.
+        Assert.Empty(await device.LoginAsync());
+        Assert.Equal(1, sandbox.Runtime.Rules.Nacks.Count(491));
+        Assert.Equal(2, sandbox.Runtime.Rules.BreachCount(ServerRule.R7));
+        Assert.Equal(0, sandbox.Runtime.Rules.BreachCount(ServerRule.R6));
+        var rules = await sandbox.GetJsonAsync("/sandbox/rules");
+        Assert.Equal(1, rules["nacks"]!["491"]!.GetValue<long>());
+        Assert.Equal(2, rules["breaches"]!["R7"]!.GetValue<long>());
+    }
+
     private static async Task<RunningSandbox> StartAsync(string folder, TimeSpan? ackTimeout = null, bool strict = true)
     {
         var sandbox = await RunningSandbox.StartAsync(folder, strict: strict, tune: o => ackTimeout is { } t ? o with { AckTimeout = t } : o);

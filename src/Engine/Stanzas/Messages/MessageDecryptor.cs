@@ -175,6 +175,11 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
                 }
 
                 historySync |= message.ProtocolMessage?.Type == Message.Types.ProtocolMessage.Types.Type.HistorySyncNotification;
+                if (fromOwnAccount && message.ProtocolMessage?.HistorySyncNotification is { } history)
+                {
+                    await Privacy.NctSalt.StoreFromAsync(history, messages, logger, cancellationToken).ConfigureAwait(false); // R2: the cstoken's key
+                }
+
                 if (fromOwnAccount && message.ProtocolMessage?.PeerDataOperationRequestResponseMessage is { } response)
                 {
                     resent.AddRange(ResentMessages(incoming.Id, response));

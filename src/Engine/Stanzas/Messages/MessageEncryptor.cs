@@ -73,7 +73,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         }
 
         return MessageStanzas.BuildMessage(
-            entry.Message.MsgId, plan.To, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content), participants, credentials.AccountIdentity, plan.PeerRecipientPn, plan.TcToken, MessageContent.PollTypeOf(content));
+            entry.Message.MsgId, plan.To, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content), participants, credentials.AccountIdentity, plan.PeerRecipientPn, plan.TcToken, MessageContent.PollTypeOf(content), plan.CsToken);
     }
 
     /// <summary>Re-encrypts our message for the one device that asked (building a new session from its keys or a fresh bundle).</summary>

@@ -67,7 +67,8 @@ public static class MessageStanzas
     /// <param name="peerRecipientPn">When <paramref name="to"/> is a LID: the chat's phone-number JID, for our own devices (<c>peer_recipient_pn</c>).</param>
     /// <param name="tcToken">The recipient's trusted-contact token, attached as <c>&lt;tctoken&gt;</c> (SERVER-RULES R2), or null.</param>
     /// <param name="pollType">For a poll or a vote: the <c>&lt;meta polltype&gt;</c> value (<c>creation</c>, <c>vote</c>), or null.</param>
-    public static Node BuildMessage(string id, string to, string type, string? edit, IReadOnlyList<Node> participants, byte[]? deviceIdentity, string? peerRecipientPn = null, byte[]? tcToken = null, string? pollType = null)
+    /// <param name="csToken">When no <paramref name="tcToken"/> is given: our cstoken for the recipient, attached as <c>&lt;cstoken&gt;</c> (R2), or null.</param>
+    public static Node BuildMessage(string id, string to, string type, string? edit, IReadOnlyList<Node> participants, byte[]? deviceIdentity, string? peerRecipientPn = null, byte[]? tcToken = null, string? pollType = null, byte[]? csToken = null)
     {
         ArgumentNullException.ThrowIfNull(participants);
         var attributes = new List<(string, string)> { ("id", id), ("to", to), ("type", type) };
@@ -91,6 +92,10 @@ public static class MessageStanzas
         if (tcToken is { Length: > 0 })
         {
             children.Add(new Node("tctoken", null, tcToken));
+        }
+        else if (csToken is { Length: > 0 })
+        {
+            children.Add(new Node("cstoken", null, csToken));
         }
 
         if (pollType is not null)

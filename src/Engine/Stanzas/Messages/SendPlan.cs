@@ -17,4 +17,7 @@ internal sealed record SendPlan(string To, string? PeerRecipientPn, IReadOnlyLis
 {
     /// <summary>For a group message: the sender-key part (then <see cref="Targets"/> are the devices that get our sender key first); null for 1:1.</summary>
     public GroupSendPlan? Group { get; init; }
+
+    /// <summary>When no trusted-contact token lives: our cstoken for the contact (HMAC under our NCT salt over its LID), attached as <c>&lt;cstoken&gt;</c> (R2); else null.</summary>
+    public byte[]? CsToken { get; init; }
 }

@@ -110,7 +110,7 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
             throw new SendRefusedException($"No device of {chatJid} has published keys.");
         }
 
-        // R2: the contact's token rides along when one lives; ours is issued after the message is written when due.
+        // R2: the contact's token rides along when one lives, else our cstoken; ours is issued after the message is written when due.
         if (toSelf)
         {
             return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles);
@@ -122,7 +122,10 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
         var listed = peer.DeviceIds.Select(d => HostedDevice.Of(stanzaPeer, d))
             .Concat((lists.GetValueOrDefault(ownUser)?.DeviceIds ?? []).Select(d => HostedDevice.Of(stanzaOwn, d)));
         return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles, contact, tcToken, issueDue,
-            ParticipantHash.Of(listed), [peer.UserJid, ownUser]);
+            ParticipantHash.Of(listed), [peer.UserJid, ownUser])
+        {
+            CsToken = tcToken is null ? await tokens.CsTokenAsync(contact, cancellationToken).ConfigureAwait(false) : null,
+        };
     }
 
     /// <summary>Fetches the prekey bundles of <paramref name="deviceJids"/>.</summary>

@@ -53,6 +53,10 @@ internal sealed partial class PrivacyTokenKeeper(LineOptions options, IMessageSt
         return (token, IsIssueDue(state?.IssuedAt, now));
     }
 
+    /// <summary>The cstoken for a message to <paramref name="contactKey"/> when we hold no live token for it: null without our NCT salt or the contact's LID.</summary>
+    public async Task<byte[]?> CsTokenAsync(string contactKey, CancellationToken cancellationToken) =>
+        await messages.GetNctSaltAsync(cancellationToken).ConfigureAwait(false) is { Length: > 0 } salt ? NctSalt.CsToken(salt, contactKey) : null;
+
     /// <summary>
     /// Issues our token to <paramref name="contactKey"/> unless it was issued in this bucket already; a second caller
     /// while one runs shares it. The answer's tokens are stored as the contact's. Never throws for a refusal (logged).
