@@ -3,7 +3,7 @@
 // from several concurrent callers for some seconds. Counted: the texts whose server ack (<ack class="message">)
 // arrived; this process's CPU time (utime + stime from /proc/self, as bench/Sends reads the service) from the first
 // The only runtime change to Baileys: WA_CERT_DETAILS.PUBLIC_KEY is the sandbox's root key.
-//   node bench/baileys-sends.mjs --sandbox http://127.0.0.1:PORT [--seconds 30] [--callers 32] [--clk-tck 100]
+//   node bench/baileys-sends.mjs --sandbox http://127.0.0.1:PORT [--seconds 30] [--callers 32] [--warmup 10] [--clk-tck 100]
 // Prints one JSON object on stdout; progress goes to stderr.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, value, i, a
 if (!args.sandbox) throw new Error('usage: baileys-sends.mjs --sandbox URL [--seconds S] [--callers N]');
 const seconds = Number(args.seconds ?? 30);
 const callers = Number(args.callers ?? 32);
+const warmupSeconds = Number(args.warmup ?? 10);
 const sandbox = args.sandbox.replace(/\/$/, '');
 const clockTicks = Number(args['clk-tck'] ?? 100);
 const log = (text) => process.stderr.write(`baileys-sends: ${text}\n`);
@@ -88,6 +89,22 @@ log('warming up (sessions, JIT): 50 texts');
 const warm = [];
 for (let i = 0; i < 50; i++) warm.push(await send());
 await waitFor(warm, 120_000);
+
+// The same warm-up as bench/Sends: the callers send at full speed for a while first, so both sides are measured
+// steady (the service's JIT tiers up under load; V8's does too), not in their first seconds.
+async function burst(limitSeconds) {
+  const ids = [];
+  const began = Date.now();
+  await Promise.all(Array.from({ length: callers }, async () => {
+    while (Date.now() - began < limitSeconds * 1000) ids.push(await send());
+  }));
+  return ids;
+}
+
+if (warmupSeconds > 0) {
+  log(`warming up under load: ${warmupSeconds} s from ${callers} callers`);
+  await waitFor(await burst(warmupSeconds), 300_000);
+}
 
 log(`sending for ${seconds} s from ${callers} callers`);
 const sent = [];

@@ -14,7 +14,7 @@ const text = [
   '',
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, node ${process.version}; `
     + `load average (1, 5, 15 min) ${process.env.LOAD_START ?? '?'} at the start and ${process.env.LOAD_END ?? '?'} at the end (the machine may be shared: read the ratios, not the absolute figures).`,
-  `One line sends 1:1 texts to one virtual phone of a standalone sandbox for ${engine.seconds} s from ${engine.callers} concurrent callers, after 50 warm-up texts `
+  `One line sends 1:1 texts to one virtual phone of a standalone sandbox for ${engine.seconds} s from ${engine.callers} concurrent callers, after 50 warm-up texts and a warm-up under load (the same callers at full speed for BENCH_WARMUP seconds, default 10, on both sides) `
     + '(sessions established). The service (src/Api as users run it, every hosted service on, the line without a webhook) is called through '
     + 'POST /api/messages/send; Baileys 7 through sendMessage. A text counts once the virtual phone has received and decrypted it (the sandbox '
     + 'acks each as it routes it). Each side in its own process, one after the other; CPU = utime + stime from /proc, from the first send to the '

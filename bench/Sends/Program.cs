@@ -10,7 +10,7 @@ using System.Text.Json.Nodes;
 // control API, polled; the server acks each as it routes it); the service's CPU time (utime + stime from /proc) from
 // the first post to the last text's arrival.
 //   dotnet Sends.dll --sandbox http://127.0.0.1:PORT --service NAME=PATH/WaEngine.Api.dll [--service …]
-//                    [--seconds 30] [--callers 32] [--data DIR] [--clk-tck 100]
+//                    [--seconds 30] [--callers 32] [--warmup 10] [--data DIR] [--clk-tck 100]
 // Builds are measured one after the other (each alone on the machine). Prints one JSON object on stdout.
 var settings = SendSettings.Parse(args);
 ProcSample.TicksPerSecond = settings.ClockTicks;
@@ -60,29 +60,43 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
     Say("warming up (sessions, JIT): 50 texts");
     var warm = await Task.WhenAll(Enumerable.Range(0, 50).Select(SendAsync));
     await peer.WaitForAsync(warm, TimeSpan.FromMinutes(2));
+    var counter = 50;
+    async Task<string[]> BurstAsync(double seconds)
+    {
+        var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var began = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, settings.Callers).Select(async _ =>
+        {
+            while (began.Elapsed.TotalSeconds < seconds)
+            {
+                ids.Add(await SendAsync(Interlocked.Increment(ref counter)));
+            }
+        }));
+        return [.. ids];
+    }
+
+    // Measured steady, as a long-running service runs: the callers send at full speed for a while first (the JIT tiers
+    // the hot paths up under load; baileys-sends.mjs warms V8 the same way).
+    if (settings.Warmup > 0)
+    {
+        Say($"warming up under load: {settings.Warmup} s from {settings.Callers} callers");
+        await peer.WaitForAsync(await BurstAsync(settings.Warmup), TimeSpan.FromMinutes(5));
+    }
 
     Say($"sending for {settings.Seconds} s from {settings.Callers} callers");
-    var sent = new System.Collections.Concurrent.ConcurrentBag<string>();
     var start = ProcSample.Take(service.Pid);
     var clock = Stopwatch.StartNew();
-    var counter = 0;
-    await Task.WhenAll(Enumerable.Range(0, settings.Callers).Select(async _ =>
-    {
-        while (clock.Elapsed.TotalSeconds < settings.Seconds)
-        {
-            sent.Add(await SendAsync(Interlocked.Increment(ref counter)));
-        }
-    }));
+    var sent = await BurstAsync(settings.Seconds);
     var accepted = clock.Elapsed.TotalSeconds;
-    var acked = await peer.WaitForAsync([.. sent], TimeSpan.FromMinutes(5));
+    var acked = await peer.WaitForAsync(sent, TimeSpan.FromMinutes(5));
     var elapsed = clock.Elapsed.TotalSeconds;
     var end = ProcSample.Take(service.Pid);
     var cpu = (end.Cpu - start.Cpu).TotalSeconds;
-    Say($"{sent.Count} accepted in {accepted:0.0} s, {acked} acked after {elapsed:0.0} s; {cpu:0.00} CPU s: {acked / cpu:0.0} per CPU-second, {acked / elapsed:0.0} per second");
+    Say($"{sent.Length} accepted in {accepted:0.0} s, {acked} acked after {elapsed:0.0} s; {cpu:0.00} CPU s: {acked / cpu:0.0} per CPU-second, {acked / elapsed:0.0} per second");
     return new JsonObject
     {
         ["name"] = name,
-        ["accepted"] = sent.Count,
+        ["accepted"] = sent.Length,
         ["accept_seconds"] = Round(accepted),
         ["acked"] = acked,
         ["seconds"] = Round(elapsed),
@@ -96,13 +110,14 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
 static double Round(double value) => Math.Round(value, 3);
 
 /// <summary>The driver's arguments.</summary>
-internal sealed record SendSettings(Uri Sandbox, IReadOnlyList<(string Name, string Assembly)> Services, double Seconds, int Callers, string? Data, long ClockTicks)
+internal sealed record SendSettings(Uri Sandbox, IReadOnlyList<(string Name, string Assembly)> Services, double Seconds, int Callers, string? Data, long ClockTicks, double Warmup)
 {
     public static SendSettings Parse(string[] args)
     {
         Uri? sandbox = null;
         var services = new List<(string, string)>();
         double seconds = 30;
+        double warmup = 10;
         var callers = 32;
         string? data = null;
         long clockTicks = 100;
@@ -117,6 +132,7 @@ internal sealed record SendSettings(Uri Sandbox, IReadOnlyList<(string Name, str
                     services.Add(parts.Length == 2 && File.Exists(parts[1]) ? (parts[0], parts[1]) : throw new ArgumentException($"--service takes NAME=PATH to WaEngine.Api.dll; '{value}' is not one."));
                     break;
                 case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--callers": callers = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--data": data = value; break;
                 case "--clk-tck": clockTicks = long.Parse(value, CultureInfo.InvariantCulture); break;
@@ -126,11 +142,11 @@ internal sealed record SendSettings(Uri Sandbox, IReadOnlyList<(string Name, str
             i++;
         }
 
-        if (sandbox is null || services.Count == 0 || seconds <= 0 || callers < 1 || clockTicks < 1)
+        if (sandbox is null || services.Count == 0 || seconds <= 0 || warmup < 0 || callers < 1 || clockTicks < 1)
         {
-            throw new ArgumentException("Usage: Sends --sandbox URL --service NAME=PATH [--service …] [--seconds S>0] [--callers N>0] [--data DIR] [--clk-tck N]");
+            throw new ArgumentException("Usage: Sends --sandbox URL --service NAME=PATH [--service …] [--seconds S>0] [--warmup S>=0] [--callers N>0] [--data DIR] [--clk-tck N]");
         }
 
-        return new SendSettings(sandbox, services, seconds, callers, data, clockTicks);
+        return new SendSettings(sandbox, services, seconds, callers, data, clockTicks, warmup);
     }
 }

@@ -310,6 +310,15 @@ public sealed class LineActor : IAsyncDisposable
         {
             if (mail is LineMail.Shutdown)
             {
+                try
+                {
+                    await FlushStatusesAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    LineLog.Unexpected(_logger, "status_flush", ex);
+                }
+
                 await EndConnectionAsync().ConfigureAwait(false);
                 _chores.CancelAll();
                 var shutDown = new LineException(LineErrorKind.ShutDown, $"Line {LineId} is shut down.");
@@ -321,6 +330,11 @@ public sealed class LineActor : IAsyncDisposable
             try
             {
                 await HandleAsync(mail).ConfigureAwait(false);
+                if (_parts.Statuses.Full || !_mailbox.Reader.TryPeek(out _))
+                {
+                    // Status moves are stored once the mailbox is drained (or enough gathered): one transaction for many.
+                    await FlushStatusesAsync().ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is StanzaException or PairingException or Crypto.CryptoException)
             {
@@ -330,6 +344,27 @@ public sealed class LineActor : IAsyncDisposable
             {
                 LineLog.Unexpected(_logger, mail.GetType().Name, ex);
             }
+        }
+    }
+
+    /// <summary>The send command, and those right behind it in the mailbox (concurrent callers): stored in one transaction.</summary>
+    private List<LineMail.QueueSend> TakeQueueSends(LineMail.QueueSend first)
+    {
+        var sends = new List<LineMail.QueueSend> { first };
+        while (sends.Count < Stanzas.Messages.OutboundQueue.EnqueueBatch && _mailbox.Reader.TryPeek(out var next) && next is LineMail.QueueSend
+            && _mailbox.Reader.TryRead(out var taken))
+        {
+            sends.Add((LineMail.QueueSend)taken);
+        }
+
+        return sends;
+    }
+
+    private async Task FlushStatusesAsync()
+    {
+        if (_parts.Statuses.Pending)
+        {
+            await _parts.Statuses.FlushAsync(Context).ConfigureAwait(false);
         }
     }
 
@@ -346,7 +381,7 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.LogoutAnswered m: await m.RunAsync(() => _machine.Current == LineStatus.LoggedOut ? Task.CompletedTask : LoggedOutAsync("logout")).ConfigureAwait(false); break;
             case LineMail.MarkRead m: await MarkReadCoreAsync(m).ConfigureAwait(false); break;
             case LineMail.Converse m: await m.RunAsync(async () => await ApplyAsync(await m.Step(Context).ConfigureAwait(false)).ConfigureAwait(false)).ConfigureAwait(false); break;
-            case LineMail.QueueSend m: await ApplyAsync(await _parts.Outbound.EnqueueAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
+            case LineMail.QueueSend m: await ApplyAsync(await _parts.Outbound.EnqueueAsync(TakeQueueSends(m), Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.RequestPairingCode m: await ApplyAsync(_parts.Pairing.RequestCode(m, Context)).ConfigureAwait(false); break;
             case LineMail.PairingHelloAnswered m: await ApplyAsync(_parts.Pairing.HandleHelloAnswered(m, Context)).ConfigureAwait(false); break;
             case LineMail.Connected m: await OnConnectedAsync(m).ConfigureAwait(false); break;

@@ -29,6 +29,9 @@ internal sealed record LineParts(
     /// <summary>Our messages written on the current connection and not acked yet (the keepalive checks them).</summary>
     public required UnackedSends Unacked { get; init; }
 
+    /// <summary>Status moves of our messages gathered for one store transaction (sent, server acks, receipts).</summary>
+    public required StatusBatch Statuses { get; init; }
+
     /// <summary>Our presence, typing, subscriptions and contacts' presence.</summary>
     public required PresenceHandler Presence { get; init; }
 
@@ -56,13 +59,14 @@ internal sealed record LineParts(
         var connection = new ConnectionHandler(options, credentials, logger);
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
-        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, tokens, hashes, time, logger);
+        var batch = new StatusBatch(statuses);
+        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, tokens, hashes, time, logger, batch);
         var notifications = new NotificationHandler(messages);
         var callHandler = new CallHandler(lineId, calls, time);
         var identities = new IdentityChangeHandler(messages, signal, tokens, logger);
         var mediaRetries = new Media.Retry.MediaRetries();
         var unacked = new UnackedSends(time);
-        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, new SendPacer(time, Random.Shared.NextDouble), time, logger, unacked);
+        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, new SendPacer(time, Random.Shared.NextDouble), time, logger, unacked, batch);
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
         {
@@ -105,7 +109,7 @@ internal sealed record LineParts(
             byType["w:gp2"] = (node, context) => new(groupNotifications.HandleAsync(node, context));
         }
 
-        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Unacked = unacked, Presence = presence, MediaRetries = mediaRetries };
+        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Unacked = unacked, Statuses = batch, Presence = presence, MediaRetries = mediaRetries };
 
         Task<StanzaOutcome> AckedAsync(Node ack, LineContext context)
         {

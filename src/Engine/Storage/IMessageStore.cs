@@ -32,6 +32,20 @@ public interface IMessageStore
             : throw new NotSupportedException("This message store keeps no reply routing state.");
 
     /// <summary>
+    /// Stores several new outbound messages as <see cref="SaveOutboundAsync(MessageRecord, string, DateTimeOffset, ReplyState?, CancellationToken)"/>
+    /// does, in order; a store may write them in one transaction (all or none: the caller stores them one by one to
+    /// learn which one failed).
+    /// </summary>
+    async Task SaveOutboundBatchAsync(IReadOnlyList<OutboundDraft> drafts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(drafts);
+        foreach (var draft in drafts)
+        {
+            await SaveOutboundAsync(draft.Message, draft.ToJid, draft.ExpiresAt, draft.State, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// The send queue, oldest first: outbound messages queued, sending, or sent but not yet acknowledged by the server
     /// (after a reconnect those go out again with the same id; peers dedupe).
     /// </summary>
@@ -81,6 +95,27 @@ public interface IMessageStore
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// <see cref="UpdateStatusesAsync"/> returning, per update and in order, the chat of the message when it changed and
+    /// null when nothing changed (an unknown id, someone else's message, or no progress): for callers that know only the
+    /// message id (the server's acks, receipts). A store may write them in one transaction.
+    /// </summary>
+    async Task<IReadOnlyList<string?>> AdvanceStatusesAsync(IReadOnlyList<StatusUpdate> updates, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        var chats = new string?[updates.Count];
+        for (var i = 0; i < updates.Count; i++)
+        {
+            var update = updates[i];
+            if (await UpdateStatusAsync(update.MsgId, update.Status, update.Error, update.At, cancellationToken).ConfigureAwait(false))
+            {
+                chats[i] = (await FindAsync(update.MsgId, cancellationToken).ConfigureAwait(false))?.ChatJid ?? update.ChatJid;
+            }
+        }
+
+        return chats;
     }
 
     /// <summary>One message by id (our own first, when an inbound one shares the id), or null.</summary>

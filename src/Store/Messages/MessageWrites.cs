@@ -24,7 +24,7 @@ internal static class MessageWrites
             unread = chats.unread + excluded.unread;
         """;
 
-    private const string AppendEvent = """
+    internal const string AppendEvent = """
         INSERT INTO line_events (event, chat_jid, msg_id, message_seq, status, detail, created_at_ms)
         VALUES (@event, @chat, @msgId, @seq, @status, @detail, @at);
         """;

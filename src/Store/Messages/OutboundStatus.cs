@@ -15,10 +15,10 @@ internal static class OutboundStatus
         "SELECT seq AS Seq, chat_jid AS ChatJid, status AS Status, type AS Type, target_msg_id AS TargetMsgId, body AS Body FROM messages WHERE msg_id = @msgId AND from_me = 1;";
 
     // Our edit or delete takes effect on our own target once the server accepted it.
-    private const string EditTarget =
+    internal const string EditTarget =
         "UPDATE messages SET body = @body, edited_at_ms = @atMs, updated_at_ms = @atMs WHERE chat_jid = @chat AND msg_id = @target AND from_me = 1;";
 
-    private const string RevokeTarget =
+    internal const string RevokeTarget =
         "UPDATE messages SET body = NULL, content = X'', revoked = 1, updated_at_ms = @atMs WHERE chat_jid = @chat AND msg_id = @target AND from_me = 1;";
 
     /// <summary>

@@ -115,7 +115,57 @@ public sealed class SqliteMessageStore : IMessageStore
         SaveOutboundAsync(message, toJid, expiresAt, null, cancellationToken);
 
     /// <inheritdoc />
-    public async Task SaveOutboundAsync(MessageRecord message, string toJid, DateTimeOffset expiresAt, ReplyState? state, CancellationToken cancellationToken)
+    public Task SaveOutboundAsync(MessageRecord message, string toJid, DateTimeOffset expiresAt, ReplyState? state, CancellationToken cancellationToken) =>
+        SaveOutboundBatchAsync([new OutboundDraft(message, toJid, expiresAt, state)], cancellationToken);
+
+    /// <inheritdoc />
+    public async Task SaveOutboundBatchAsync(IReadOnlyList<OutboundDraft> drafts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(drafts);
+        foreach (var draft in drafts)
+        {
+            ValidateOutbound(draft.Message, draft.ToJid);
+        }
+
+        if (drafts.Count == 0)
+        {
+            return;
+        }
+
+        var now = NowMs();
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                foreach (var (message, toJid, expiresAt, state) in drafts)
+                {
+                    var seq = await MessageWrites.InsertAsync(connection, transaction, message, "", now, cancellationToken).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException(
+                            $"Outbound message {message.MsgId} (chat {message.ChatJid}) is already stored: our own message ids must be unique.");
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "INSERT INTO send_queue (msg_id, to_jid, queued_seq, expires_at_ms, attempts) VALUES (@id, @to, @seq, @expires, 0);",
+                        new { id = message.MsgId, to = toJid, seq, expires = expiresAt.ToUnixTimeMilliseconds() },
+                        transaction,
+                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    await MessageWrites.UpsertChatAsync(connection, transaction, message.ChatJid, null, message.Timestamp.ToUnixTimeMilliseconds(), 0, cancellationToken)
+                        .ConfigureAwait(false);
+                    await MessageWrites.JournalAsync(connection, transaction, "message.status", message.ChatJid, message.MsgId, seq, MessageStatus.Queued.ToName(), null, now, cancellationToken)
+                        .ConfigureAwait(false);
+                    if (state is not null)
+                    {
+                        await ReplyStateStore.UpsertAsync(connection, transaction, state, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                _database.OnJournalled();
+            }
+        }
+    }
+
+    private static void ValidateOutbound(MessageRecord message, string toJid)
     {
         ValidateMessage(message);
         ArgumentException.ThrowIfNullOrWhiteSpace(toJid);
@@ -128,35 +178,6 @@ public sealed class SqliteMessageStore : IMessageStore
         {
             throw new ArgumentException(
                 $"Outbound message {message.MsgId} must be stored as {MessageStatus.Queued.ToName()}, not {message.Status.ToName()}.", nameof(message));
-        }
-
-        var now = NowMs();
-        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var transaction = connection.BeginTransaction(deferred: false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var seq = await MessageWrites.InsertAsync(connection, transaction, message, "", now, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException(
-                        $"Outbound message {message.MsgId} (chat {message.ChatJid}) is already stored: our own message ids must be unique.");
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "INSERT INTO send_queue (msg_id, to_jid, queued_seq, expires_at_ms, attempts) VALUES (@id, @to, @seq, @expires, 0);",
-                    new { id = message.MsgId, to = toJid, seq, expires = expiresAt.ToUnixTimeMilliseconds() },
-                    transaction,
-                    cancellationToken: cancellationToken)).ConfigureAwait(false);
-                await MessageWrites.UpsertChatAsync(connection, transaction, message.ChatJid, null, message.Timestamp.ToUnixTimeMilliseconds(), 0, cancellationToken)
-                    .ConfigureAwait(false);
-                await MessageWrites.JournalAsync(connection, transaction, "message.status", message.ChatJid, message.MsgId, seq, MessageStatus.Queued.ToName(), null, now, cancellationToken)
-                    .ConfigureAwait(false);
-                if (state is not null)
-                {
-                    await ReplyStateStore.UpsertAsync(connection, transaction, state, cancellationToken).ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                _database.OnJournalled();
-            }
         }
     }
 
@@ -216,17 +237,17 @@ public sealed class SqliteMessageStore : IMessageStore
             await using (transaction.ConfigureAwait(false))
             {
                 var journalled = false;
-                foreach (var msgId in msgIds)
+                using (var writer = new OutboundStatusWriter(connection, transaction))
                 {
-                    var counted = await connection.ExecuteAsync(new CommandDefinition(
-                        "UPDATE send_queue SET attempts = attempts + 1 WHERE msg_id = @msgId;", new { msgId }, transaction, cancellationToken: cancellationToken))
-                        .ConfigureAwait(false);
-                    if (counted == 0)
+                    foreach (var msgId in msgIds)
                     {
-                        throw new InvalidOperationException($"Message {msgId} is not in the send queue (unknown, already sent, or failed).");
-                    }
+                        if (!await writer.CountAttemptAsync(msgId, cancellationToken).ConfigureAwait(false))
+                        {
+                            throw new InvalidOperationException($"Message {msgId} is not in the send queue (unknown, already sent, or failed).");
+                        }
 
-                    journalled |= await OutboundStatus.AdvanceAsync(connection, transaction, msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false);
+                        journalled |= await writer.AdvanceAsync(msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false) is not null;
+                    }
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -266,13 +287,22 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<bool>> UpdateStatusesAsync(IReadOnlyList<StatusUpdate> updates, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<bool>> UpdateStatusesAsync(IReadOnlyList<StatusUpdate> updates, CancellationToken cancellationToken) =>
+        [.. (await AdvanceStatusesAsync(updates, cancellationToken).ConfigureAwait(false)).Select(chat => chat is not null)];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string?>> AdvanceStatusesAsync(IReadOnlyList<StatusUpdate> updates, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(updates);
-        var changed = new List<bool>(updates.Count);
+        var chats = new string?[updates.Count];
         if (updates.Count == 0)
         {
-            return changed;
+            return chats;
+        }
+
+        foreach (var update in updates)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(update.MsgId);
         }
 
         var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -281,13 +311,18 @@ public sealed class SqliteMessageStore : IMessageStore
             var transaction = connection.BeginTransaction(deferred: false);
             await using (transaction.ConfigureAwait(false))
             {
-                foreach (var update in updates)
+                var changed = false;
+                using (var writer = new OutboundStatusWriter(connection, transaction))
                 {
-                    ArgumentException.ThrowIfNullOrWhiteSpace(update.MsgId);
-                    changed.Add(await OutboundStatus.AdvanceAsync(connection, transaction, update.MsgId, update.Status, update.Error, update.At, cancellationToken).ConfigureAwait(false));
+                    for (var i = 0; i < updates.Count; i++)
+                    {
+                        var update = updates[i];
+                        chats[i] = await writer.AdvanceAsync(update.MsgId, update.Status, update.Error, update.At, cancellationToken).ConfigureAwait(false);
+                        changed |= chats[i] is not null;
+                    }
                 }
 
-                if (changed.Contains(true))
+                if (changed)
                 {
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                     _database.OnJournalled();
@@ -295,7 +330,7 @@ public sealed class SqliteMessageStore : IMessageStore
             }
         }
 
-        return changed;
+        return chats;
     }
 
     /// <inheritdoc />

@@ -18,23 +18,27 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// <c>sending</c> and planned (device lists, bundles), and each plan goes to the line's loop as
 /// <see cref="LineMail.PlanReady"/>, where it is encrypted and written (<see cref="HandlePlanReadyAsync"/>). Up to
 /// <see cref="InFlight"/> planned messages wait for the loop at once; the loop takes them in queue order, so the order
-/// within every chat is kept, and their <c>sent</c> statuses are stored in one transaction per batch. Under the line's
+/// within every chat is kept, and their <c>sent</c> statuses join the line's <see cref="StatusBatch"/> (stored in one
+/// transaction with the server's acks and the receipts gathered meanwhile). Under the line's
 /// <see cref="SendPacing"/> the pass stores when each message is due and writes one at a time, waiting its turn
 /// (<see cref="SendPacer"/>); the wait is the pass's, in the background, so the loop and other lines go on. A lost connection ends the pass; what was not written stays queued and goes out after
 /// the next login (same id, so peers dedupe). While the line cannot send, a sweep timer expires what waits too long.
 /// Everything but the pass itself runs on the line's loop.
 /// </summary>
-internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, StatusPublisher statuses, SendPacer pacer, TimeProvider time, ILogger logger, UnackedSends? unacked = null)
+internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, StatusPublisher statuses, SendPacer pacer, TimeProvider time, ILogger logger, UnackedSends? unacked = null, StatusBatch? batch = null)
 {
     /// <summary>Planned messages that may wait for the loop at once.</summary>
     public const int InFlight = 32;
+
+    /// <summary>Send commands stored in one transaction at most (those waiting together in the mailbox).</summary>
+    public const int EnqueueBatch = 64;
 
     private const string Expired = "expired: not sent within the queue's time limit";
     private bool _passRunning;
     private bool _passAgain;
     private bool _resendAfterLogin;
     private bool _sweeping;
-    private readonly List<StatusUpdate> _sent = [];
+    private readonly StatusBatch _batch = batch ?? new StatusBatch(statuses);
     private readonly HashSet<string> _resendIds = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -55,7 +59,81 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         }
     }
 
+    /// <summary>
+    /// Several send commands that waited in the mailbox together (concurrent callers): stored in one transaction (a
+    /// group commit), each caller answered as <see cref="EnqueueAsync(LineMail.QueueSend, LineContext)"/> answers one.
+    /// Should the batch fail, each is stored alone, so only the one at fault fails.
+    /// </summary>
+    public async Task<StanzaOutcome> EnqueueAsync(IReadOnlyList<LineMail.QueueSend> mails, LineContext context)
+    {
+        if (mails.Count == 1)
+        {
+            return await EnqueueAsync(mails[0], context).ConfigureAwait(false);
+        }
+
+        MessageRecord[] records;
+        try
+        {
+            var now = time.GetUtcNow();
+            records = [.. mails.Select(mail => Draft(mail.ToJid, mail.Content, context))];
+            await messages.SaveOutboundBatchAsync(
+                [.. mails.Select((mail, i) => new OutboundDraft(records[i], mail.ToJid, now + options.OutboundExpiry, mail.State is null ? null : mail.State with { ContactJid = mail.ToJid }))],
+                context.Lifetime).ConfigureAwait(false);
+        }
+        catch (LineException ex)
+        {
+            foreach (var mail in mails)
+            {
+                mail.Done.TrySetException(ex);
+            }
+
+            return StanzaOutcome.None;
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+        {
+            foreach (var mail in mails)
+            {
+                try
+                {
+                    var record = await StoreAsync(mail.ToJid, mail.Content, mail.State, context).ConfigureAwait(false);
+                    mail.Done.TrySetResult(record);
+                }
+                catch (Exception one) when (one is not OutOfMemoryException)
+                {
+                    mail.Done.TrySetException(one);
+                }
+            }
+
+            return Kick(context);
+        }
+
+        for (var i = 0; i < records.Length; i++)
+        {
+            statuses.Publish(records[i].MsgId, records[i].ChatJid, MessageStatus.Queued, null);
+        }
+
+        return Kick(context) with
+        {
+            Completed = () =>
+            {
+                for (var i = 0; i < records.Length; i++)
+                {
+                    mails[i].Done.TrySetResult(records[i]);
+                }
+            },
+        };
+    }
+
     private async Task<MessageRecord> StoreAsync(string chatJid, Proto.Message content, ReplyState? state, LineContext context)
+    {
+        var record = Draft(chatJid, content, context);
+        await messages.SaveOutboundAsync(record, chatJid, record.Timestamp + options.OutboundExpiry, state is null ? null : state with { ContactJid = chatJid }, context.Lifetime).ConfigureAwait(false);
+        statuses.Publish(record.MsgId, chatJid, MessageStatus.Queued, null);
+        return record;
+    }
+
+    /// <summary>The queued record of a new message (or why the line cannot queue: WrongState).</summary>
+    private MessageRecord Draft(string chatJid, Proto.Message content, LineContext context)
     {
         var refusal = SendReadiness.Refusal(context.LineId, context.Status, context.Paired is not null, context.StartExpected);
         if (refusal is not null || context.Paired is not { } credentials)
@@ -65,7 +143,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
 
         var me = Jid.Parse(credentials.Me!);
         var now = time.GetUtcNow();
-        var record = new MessageRecord
+        return new MessageRecord
         {
             MsgId = NewMessageId(me.User),
             ChatJid = chatJid,
@@ -80,9 +158,6 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             Timestamp = now,
             Status = MessageStatus.Queued,
         };
-        await messages.SaveOutboundAsync(record, chatJid, now + options.OutboundExpiry, state is null ? null : state with { ContactJid = chatJid }, context.Lifetime).ConfigureAwait(false);
-        statuses.Publish(record.MsgId, chatJid, MessageStatus.Queued, null);
-        return record;
     }
 
     /// <summary>
@@ -146,7 +221,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     /// <summary>A pass ended: store what its last batch left, then start the next pass if more was queued meanwhile.</summary>
     public async Task<StanzaOutcome> HandlePassEndedAsync(LineContext context)
     {
-        await FlushAsync(context.Lifetime).ConfigureAwait(false);
+        await _batch.FlushAsync(context).ConfigureAwait(false);
         _passRunning = false;
         return _passAgain ? Kick(context) : StanzaOutcome.None;
     }
@@ -169,7 +244,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
 
             // Written: its sent status joins the batch. Should the line die before the batch is stored, the message is
             // still "sending" and goes out again (same id) after the next login.
-            _sent.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Sent, null, time.GetUtcNow()));
+            _batch.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Sent, null, time.GetUtcNow()));
             if (mail.Plan.Phash is { } phash)
             {
                 hashes.Remember(message.MsgId, phash, mail.Plan.ListedUsers ?? []);
@@ -177,12 +252,12 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         }
         catch (Exception ex) when (ex is SignalException or Crypto.CryptoException or InvalidProtocolBufferException)
         {
-            _sent.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Failed, $"encryption failed: {ex.Message}", time.GetUtcNow()));
+            _batch.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Failed, $"encryption failed: {ex.Message}", time.GetUtcNow()));
         }
         catch (Exception ex) when (ex is System.Threading.Channels.ChannelClosedException or LineException)
         {
             mail.Done.TrySetResult(false);
-            await FlushAsync(context.Lifetime).ConfigureAwait(false);
+            await _batch.FlushAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -190,28 +265,15 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         // last message, and a message still marked sending there would go out a second time.
         try
         {
-            if (mail.FlushAfter || _sent.Count >= InFlight)
+            if (mail.FlushAfter || _batch.Full)
             {
-                await FlushAsync(context.Lifetime).ConfigureAwait(false);
+                await _batch.FlushAsync(context).ConfigureAwait(false);
             }
         }
         finally
         {
             mail.Done.TrySetResult(true);
         }
-    }
-
-    /// <summary>Writes the gathered statuses of written messages in one transaction.</summary>
-    private async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_sent.Count == 0)
-        {
-            return;
-        }
-
-        var batch = _sent.ToArray();
-        _sent.Clear();
-        await statuses.AdvanceAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The sweep timer fired: expire what waited too long (in the background), or start a pass if the line can send again.</summary>

@@ -25,15 +25,18 @@ internal sealed class StatusPublisher(LineId lineId, IMessageStore messages, Lin
     public void Publish(string msgId, string chatJid, MessageStatus status, string? error) =>
         events.Publish(new MessageStatusChanged(lineId, time.GetUtcNow(), msgId, chatJid, status, error));
 
-    /// <summary>Moves several messages at once (one store transaction) and publishes each change that happened.</summary>
+    /// <summary>
+    /// Moves several messages at once (one store transaction) and publishes each change that happened, under the chat
+    /// the store has for it (an update may leave its chat empty when only the id was known: an ack, a receipt).
+    /// </summary>
     public async Task AdvanceAsync(IReadOnlyList<StatusUpdate> updates, CancellationToken cancellationToken)
     {
-        var changed = await messages.UpdateStatusesAsync(updates, cancellationToken).ConfigureAwait(false);
+        var chats = await messages.AdvanceStatusesAsync(updates, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < updates.Count; i++)
         {
-            if (changed[i])
+            if (chats[i] is { } chat)
             {
-                events.Publish(new MessageStatusChanged(lineId, updates[i].At, updates[i].MsgId, updates[i].ChatJid, updates[i].Status, updates[i].Error));
+                events.Publish(new MessageStatusChanged(lineId, updates[i].At, updates[i].MsgId, chat, updates[i].Status, updates[i].Error));
             }
         }
     }

@@ -13,8 +13,9 @@ namespace WaEngine.Engine.Stanzas.Receipts;
 /// Receipts, in one place: the server's acks of our messages, delivery and read receipts moving their status, retry
 /// receipts answered with a resend, and the read receipts we send. Called only on the line's loop.
 /// </summary>
-internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages, StatusPublisher statuses, MessageEncryptor encryptor, SendPlanner planner, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, TimeProvider time, ILogger logger)
+internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages, StatusPublisher statuses, MessageEncryptor encryptor, SendPlanner planner, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, TimeProvider time, ILogger logger, StatusBatch? batch = null)
 {
+    private readonly StatusBatch _batch = batch ?? new StatusBatch(statuses);
     private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesHonored = new(StringComparer.Ordinal);
     private readonly HashSet<string> _resentAfter463 = new(StringComparer.Ordinal);
@@ -45,15 +46,15 @@ internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages
         };
         if (status is { } next)
         {
+            // Batched: the store moves only our own messages, and the ack goes once the moves are stored (StatusBatch).
+            var at = time.GetUtcNow();
             foreach (var id in receipt.MessageIds)
             {
-                if (await messages.FindAsync(id, context.Lifetime).ConfigureAwait(false) is { FromMe: true } ours)
-                {
-                    await statuses.AdvanceAsync(id, ours.ChatJid, next, null, context.Lifetime).ConfigureAwait(false);
-                }
+                _batch.Add(new StatusUpdate(id, "", next, null, at));
             }
 
-            return StanzaOutcome.Reply(ack);
+            _batch.AckAfterCommit(context.Generation, ack);
+            return StanzaOutcome.None;
         }
 
         if (receipt.Type != "retry" || await RetryOfAsync(receipt, context.Lifetime).ConfigureAwait(false) is not { } retry || context.Connection is not { } connection)
@@ -97,12 +98,23 @@ internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages
     /// <summary>The server's ack of a message we sent: server_ack, or failed with its error code.</summary>
     public async Task<StanzaOutcome> HandleMessageAckAsync(Node ack, LineContext context)
     {
-        if (ack.Attr("id") is not { } id || await messages.FindAsync(id, context.Lifetime).ConfigureAwait(false) is not { FromMe: true } ours)
+        if (ack.Attr("id") is not { } id)
         {
             return StanzaOutcome.None;
         }
 
-        var sent = hashes.Take(id);
+        if (ack.Attr("error") is null)
+        {
+            await AcceptedAsync(id, ack, context).ConfigureAwait(false);
+            return StanzaOutcome.None;
+        }
+
+        if (await messages.FindAsync(id, context.Lifetime).ConfigureAwait(false) is not { FromMe: true } ours)
+        {
+            return StanzaOutcome.None;
+        }
+
+        hashes.Take(id);
         if (ack.Attr("error") is { } code)
         {
             // R2: a 1:1 message refused for want of a privacy token gets our token issued (once per bucket) and goes
@@ -129,25 +141,29 @@ internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages
             var reason = code == "463" && _resentAfter463.Contains(id)
                 ? $"server error 463: {ServerErrors.Describe(code)} (our privacy token was issued and the message sent once more; refused again)"
                 : $"server error {code}: {ServerErrors.Describe(code)}";
-            await statuses.AdvanceAsync(id, ours.ChatJid, MessageStatus.Failed, reason, context.Lifetime).ConfigureAwait(false);
-        }
-        else
-        {
-            // R16: a server phash that differs from ours means a device list we sent by was stale: drop it, so the next
-            // message fetches it afresh.
-            if (sent is { } written && ack.Attr("phash") is { } serverHash && serverHash != written.Hash)
-            {
-                LineLog.ParticipantHashDiffers(logger, id, written.Hash, serverHash);
-                foreach (var user in written.Users)
-                {
-                    await messages.ForgetDeviceListAsync(user, context.Lifetime).ConfigureAwait(false);
-                }
-            }
-
-            await statuses.AdvanceAsync(id, ours.ChatJid, MessageStatus.ServerAck, null, context.Lifetime).ConfigureAwait(false);
+            _batch.Add(new StatusUpdate(id, ours.ChatJid, MessageStatus.Failed, reason, time.GetUtcNow()));
         }
 
         return StanzaOutcome.None;
+    }
+
+    /// <summary>
+    /// The server accepted our message: server_ack joins the batch (the store moves only our own messages, so no look-up
+    /// first). R16: a server phash that differs from ours means a device list we sent by was stale: drop it, so the next
+    /// message fetches it afresh.
+    /// </summary>
+    private async Task AcceptedAsync(string id, Node ack, LineContext context)
+    {
+        if (hashes.Take(id) is { } written && ack.Attr("phash") is { } serverHash && serverHash != written.Hash)
+        {
+            LineLog.ParticipantHashDiffers(logger, id, written.Hash, serverHash);
+            foreach (var user in written.Users)
+            {
+                await messages.ForgetDeviceListAsync(user, context.Lifetime).ConfigureAwait(false);
+            }
+        }
+
+        _batch.Add(new StatusUpdate(id, "", MessageStatus.ServerAck, null, time.GetUtcNow()));
     }
 
     /// <summary>
