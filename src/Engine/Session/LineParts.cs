@@ -56,7 +56,7 @@ internal sealed record LineParts(
         var connection = new ConnectionHandler(options, credentials, logger);
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
-        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, tokens, hashes, time, logger);
+        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, tokens, hashes, time, logger) { Tally = events.Tally };
         var notifications = new NotificationHandler(messages);
         var callHandler = new CallHandler(lineId, calls, time);
         var identities = new IdentityChangeHandler(messages, signal, tokens, logger);
