@@ -28,10 +28,10 @@ public static class WhatsAppConnection
         {
             var address = ListenAddress(services);
             var url = new UriBuilder(address) { Scheme = address.StartsWith("https", StringComparison.Ordinal) ? "wss" : "ws", Path = "/sandbox/ws/chat" }.Uri;
-            return new LineOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey, Versions = versions, PresencePulse = PresencePulseOf(configuration) };
+            return new LineOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey, Versions = versions, PresencePulse = PresencePulseOf(configuration), IsStorageFull = WaEngine.Store.StorageFull.Is };
         }
 
-        return FromConfiguration(configuration) with { Versions = versions, PresencePulse = PresencePulseOf(configuration) };
+        return FromConfiguration(configuration) with { Versions = versions, PresencePulse = PresencePulseOf(configuration), IsStorageFull = WaEngine.Store.StorageFull.Is };
     }
 
     /// <summary>Where the in-process sandbox publishes WhatsApp Web's version (its <c>sw.js</c>), on this service's own address.</summary>

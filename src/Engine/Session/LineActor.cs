@@ -326,6 +326,10 @@ public sealed class LineActor : IAsyncDisposable
             {
                 LineLog.StanzaFailed(_logger, (mail as LineMail.Received)?.Node.Tag ?? mail.GetType().Name, ex.Message);
             }
+            catch (Exception ex) when (mail is LineMail.Received && _options.IsStorageFull?.Invoke(ex) == true)
+            {
+                await StorageFullAsync(ex).ConfigureAwait(false);
+            }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 LineLog.Unexpected(_logger, mail.GetType().Name, ex);
@@ -709,6 +713,23 @@ public sealed class LineActor : IAsyncDisposable
         {
             _vitals.ConnectionEnded(connection);
             await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A stanza from the server could not be stored because the disk is full: it stays unacked, so the connection ends
+    /// now (rather than the server ending it for the missing ack, R6) and the server delivers it again after a reconnect.
+    /// </summary>
+    private async Task StorageFullAsync(Exception full)
+    {
+        LineLog.StorageFull(_logger, full.Message);
+        try
+        {
+            await ReconnectLaterAsync("storage_full").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LineLog.Unexpected(_logger, "storage_full", ex);
         }
     }
 
