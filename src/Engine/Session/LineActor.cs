@@ -676,11 +676,21 @@ public sealed class LineActor : IAsyncDisposable
         _link = _link with { Connection = connection, LoggedIn = false };
         _parts.Unacked.Clear();
         connection.Start();
-        // On the timer's thread: a connection that hears from the server gets its ping straight into its outbox; only
-        // a silent one (or a full outbox) wakes the loop, which decides whether the connection is dead.
-        _chores.Repeat(KeepaliveSlot, _options.KeepAliveInterval, () =>
+        // On the timer's thread: a connection that hears from the server gets its ping straight into its outbox every
+        // interval; only a silent one (or a full outbox) wakes the loop, which decides whether the connection is dead.
+        // Silence is looked at more often than pings go out, so a dead connection is noticed within interval + slack
+        // + one check of its last frame — inside two intervals — not up to a whole interval later.
+        var lastPing = _time.GetUtcNow();
+        _chores.Repeat(KeepaliveSlot, SilenceCheck, () =>
         {
-            if (connection.IsSilent(SilenceLimit) || _parts.Unacked.Overdue(_options.ServerAckTimeout) || !connection.TrySendPing())
+            var now = _time.GetUtcNow();
+            var pingDue = now - lastPing >= _options.KeepAliveInterval;
+            if (pingDue)
+            {
+                lastPing = now;
+            }
+
+            if (connection.IsSilent(SilenceLimit) || _parts.Unacked.Overdue(_options.ServerAckTimeout) || (pingDue && !connection.TrySendPing()))
             {
                 _mailbox.TryPost(new LineMail.KeepaliveTick(mail.Generation));
             }
@@ -783,6 +793,9 @@ public sealed class LineActor : IAsyncDisposable
     private const string PresenceSlot = "presence";
 
     private TimeSpan SilenceLimit => _options.KeepAliveInterval + _options.KeepAliveSlack;
+
+    // Half the slack (5 s by default), never longer than the interval nor shorter than a second.
+    private TimeSpan SilenceCheck => TimeSpan.FromTicks(Math.Clamp(_options.KeepAliveSlack.Ticks / 2, TimeSpan.TicksPerSecond, Math.Max(_options.KeepAliveInterval.Ticks, TimeSpan.TicksPerSecond)));
 
     private const string ReconnectSlot = "reconnect";
     private const string KeepaliveSlot = "keepalive";
