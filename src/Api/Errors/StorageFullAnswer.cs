@@ -13,13 +13,15 @@ public static partial class StorageFullAnswer
     public static IApplicationBuilder UseStorageFullAnswer(this IApplicationBuilder app)
     {
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("WaEngine.StorageFull");
+        var data = app.ApplicationServices.GetRequiredService<Hosting.DataFolder>().Path;
+        string[] folders = [data, Path.Combine(data, "lines")];
         return app.Use(async (context, next) =>
         {
             try
             {
                 await next(context).ConfigureAwait(false);
             }
-            catch (Exception ex) when (StorageFull.Is(ex) && !context.Response.HasStarted)
+            catch (Exception ex) when (StorageFull.Is(ex, folders) && !context.Response.HasStarted)
             {
                 LogRefused(logger, context.Request.Method, context.Request.Path, ex.Message);
                 context.Response.Clear();

@@ -150,7 +150,7 @@ public sealed partial class IdempotencyFilter(LineRegistry registry, IOptions<Ap
             {
                 await registry.Idempotency.SaveAsync(scope, key, record, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception ex) when (WaEngine.Store.StorageFull.Is(ex))
+            catch (Exception ex) when (WaEngine.Store.StorageFull.Is(ex, http.RequestServices.GetRequiredService<Hosting.DataFolder>().Path))
             {
                 // The request took effect: answering 507 would invite a repeat that does it twice. Its answer stands.
                 LogNotKept(http.Request.Path);

@@ -36,6 +36,9 @@ public sealed class StorageFullTests
             {
                 var refused = Assert.Throws<IOException>(() => Fill(ballast));
                 Assert.True(StorageFull.Is(refused), $"ENOSPC not recognised: {refused.HResult} {refused.Message}");
+
+                // SQLite calls a failure to make its shared-memory file an I/O error: on a full disk that is full too.
+                Assert.True(StorageFull.Is(new SqliteException("disk I/O error", StorageFull.SqliteIoErrorCode), disk));
             }
             else
             {
@@ -74,6 +77,7 @@ public sealed class StorageFullTests
             if (mounted)
             {
                 File.Delete(ballast);
+                Assert.False(StorageFull.Is(new SqliteException("disk I/O error", StorageFull.SqliteIoErrorCode), disk));
             }
             else
             {
