@@ -17,6 +17,8 @@ internal sealed partial class SoakRun
             Peers = _peers.Count,
             Faults = [.. _faults],
             Refusals = [.. _refusals],
+            ServerAnswers = new Dictionary<string, int>(_serverAnswers),
+            DiskFullAvailable = _diskMounted,
             WorstConnectedWhileOffline = _worstConnectedWhileOffline,
         };
 
@@ -66,6 +68,7 @@ internal sealed partial class SoakRun
         foreach (var message in _inbound)
         {
             report.InboundSent++;
+            report.InboundByKind[message.Kind] = report.InboundByKind.GetValueOrDefault(message.Kind) + 1;
             var key = $"{message.Line.Id}/{message.MsgId}";
             if (!_stored.Contains(key) && await LineGetAsync(message.Line, $"/api/messages/{message.MsgId}") is not null)
             {

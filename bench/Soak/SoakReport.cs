@@ -36,6 +36,23 @@ internal sealed class SoakReport
 
     public List<string> Refusals { get; init; } = [];
 
+    /// <summary>Inbound messages by kind: <c>text</c>, and kinds the engine does not parse (<c>event</c>, <c>unnamed_field</c>).</summary>
+    public Dictionary<string, int> InboundByKind { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>API answers 5xx by status, code and whether the disk was full (each retried until accepted).</summary>
+    public Dictionary<string, int> ServerAnswers { get; init; } = [];
+
+    /// <summary>Whether the data folder was on a tmpfs of its own, so the disk-full fault could run.</summary>
+    public bool DiskFullAvailable { get; init; }
+
+    /// <summary>Line databases that failed <c>PRAGMA integrity_check</c> after the service stopped.</summary>
+    public List<string> DamagedDatabases { get; set; } = [];
+
+    public int DatabasesChecked { get; set; }
+
+    /// <summary>500s: a request the service failed on (a full disk must be a 507 with its code, never a 500).</summary>
+    public int InternalErrors => ServerAnswers.Where(a => a.Key.StartsWith("500", StringComparison.Ordinal)).Sum(a => a.Value);
+
     public int WebhookPosts { get; set; }
 
     public int WebhookRefusedByReceiver { get; set; }
@@ -81,7 +98,7 @@ internal sealed class SoakReport
     public bool BreachesExplained => RuleBreaches.All(b => ObservedOnly.Contains(b.Key) || (b.Key == "R6" && b.Value <= Faults.Count(f => f.Kind == "mute")));
 
     public bool Passed => Settled && DuplicateEvents == 0 && Refusals.Count == 0 && LogLeaks.Count == 0 && BreachesExplained
-        && WorstConnectedWhileOffline <= ConnectedWhileOfflineLimit && OutboundFailed.Count == 0;
+        && WorstConnectedWhileOffline <= ConnectedWhileOfflineLimit && OutboundFailed.Count == 0 && DamagedDatabases.Count == 0 && InternalErrors == 0;
 
     public string ToMarkdown()
     {
@@ -90,6 +107,7 @@ internal sealed class SoakReport
         text.AppendLine(c, $"| soak: {Lines} lines, {Peers} phones, {TrafficMinutes:0.0} min of traffic and faults | |");
         text.AppendLine("|---|---|");
         text.AppendLine(c, $"| inbound messages sent by phones | {InboundSent} |");
+        text.AppendLine(c, $"| … by kind (`event` and `unnamed_field`: kinds the engine does not parse) | {string.Join(", ", InboundByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))} |");
         text.AppendLine(c, $"| … stored by the service / delivered to the webhook | {InboundStored} / {InboundDelivered} |");
         text.AppendLine(c, $"| outbound messages accepted by the API (202) | {OutboundAccepted} |");
         text.AppendLine(c, $"| … acked by the server and in the phone's inbox / failed with a reason | {OutboundDelivered} / {OutboundFailed.Count} |");
@@ -97,6 +115,7 @@ internal sealed class SoakReport
         text.AppendLine(c, $"| webhook requests / refused by the receiver (10%) / retries of a delivery | {WebhookPosts} / {WebhookRefusedByReceiver} / {WebhookRetries} |");
         text.AppendLine(c, $"| duplicate events (one message, two delivery ids) | {DuplicateEvents} |");
         text.AppendLine(c, $"| API requests refused (4xx other than expected) | {Refusals.Count} |");
+        text.AppendLine(c, $"| API answers 5xx, each repeated with its Idempotency-Key until accepted (a 500 fails the soak) | {(ServerAnswers.Count == 0 ? "none" : string.Join(", ", ServerAnswers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} × {a.Value}")))} |");
         text.AppendLine(c, $"| lines connected at the end | {Connected} of {Lines} |");
         text.AppendLine(c, $"| longest 'connected' while the server had no connection (limit {ConnectedWhileOfflineLimit.TotalSeconds:0} s) | {WorstConnectedWhileOffline.TotalSeconds:0.0} s |");
         text.AppendLine(c, $"| muted connections noticed after more than {ConnectedWhileOfflineLimit.TotalSeconds:0} s, or not at all (reported only) | {MutesNoticedLate.Count()} |");
@@ -111,10 +130,11 @@ internal sealed class SoakReport
 
         text.AppendLine(c, $"| settle after the traffic stopped | {SettleSeconds:0} s |");
         text.AppendLine(c, $"| SIGTERM of the service at the end | {ShutdownSeconds:0.0} s |");
+        text.AppendLine(c, $"| line databases damaged (`PRAGMA integrity_check` after the stop) | {DamagedDatabases.Count} of {DatabasesChecked}{(DiskFullAvailable ? "" : " (no tmpfs: the disk-full fault did not run)")} |");
         text.AppendLine(c, $"| strict sandbox rule breaches (R18 only observed; R6 up to one per mute, whose swallowed acks it is) | {(RuleBreaches.Count == 0 ? "none" : string.Join(", ", RuleBreaches.Select(b => $"{b.Key} × {b.Value}")))} |");
         text.AppendLine(c, $"| secrets or message text in the service's log | {(LogLeaks.Count == 0 ? "none" : string.Join(", ", LogLeaks))} |");
         text.AppendLine(c, $"| verdict | {(Passed ? "passed" : "FAILED")} |");
-        foreach (var (title, list) in new[] { ("missing inbound", InboundMissing), ("missing outbound", OutboundMissing), ("failed outbound", OutboundFailed), ("refused requests", Refusals), ("not connected", NotConnected) })
+        foreach (var (title, list) in new[] { ("missing inbound", InboundMissing), ("missing outbound", OutboundMissing), ("failed outbound", OutboundFailed), ("refused requests", Refusals), ("not connected", NotConnected), ("damaged databases", DamagedDatabases) })
         {
             if (list.Count > 0)
             {
@@ -145,6 +165,9 @@ internal sealed class SoakReport
         ["webhook_posts"] = WebhookPosts,
         ["webhook_retries"] = WebhookRetries,
         ["refusals"] = Refusals.Count,
+        ["server_answers"] = new JsonObject([.. ServerAnswers.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))]),
+        ["inbound_by_kind"] = new JsonObject([.. InboundByKind.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value))]),
+        ["damaged_databases"] = DamagedDatabases.Count,
         ["connected_at_end"] = Connected,
         ["worst_connected_while_offline_s"] = Math.Round(WorstConnectedWhileOffline.TotalSeconds, 1),
         ["faults"] = new JsonArray([.. Faults.Select(f => new JsonObject { ["kind"] = f.Kind, ["line"] = f.LineId, ["recovery_s"] = f.Recovery?.TotalSeconds, ["noticed_s"] = f.Noticed?.TotalSeconds })]),

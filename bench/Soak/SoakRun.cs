@@ -32,7 +32,8 @@ internal sealed record InjectedFault(string Kind, long? LineId, DateTimeOffset A
 internal sealed partial class SoakRun : IAsyncDisposable
 {
     private static readonly string[] FaultCycle =
-        ["drop", "stream_error", "mute", "corrupt_next", "receiver_restart", "lose_message", "delay", "service_kill", "drop_stanzas", "sandbox_restart"];
+        ["drop", "stream_error", "mute", "corrupt_next", "unknown_stanza", "receiver_restart", "lose_message", "disk_full", "delay", "malformed_node",
+         "service_kill", "oversized_frame", "drop_stanzas", "sandbox_restart"];
 
     private readonly Settings _settings;
     private readonly string _marker = "soakmsg" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
@@ -46,6 +47,7 @@ internal sealed partial class SoakRun : IAsyncDisposable
     private readonly ConcurrentQueue<SentMessage> _repliable = new();
     private readonly ConcurrentBag<InjectedFault> _faults = [];
     private readonly ConcurrentBag<string> _refusals = [];
+    private readonly ConcurrentDictionary<string, int> _serverAnswers = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _watchers = [];
     private readonly List<SoakLine> _lines = [];
     private readonly List<string> _peers = [];
@@ -58,6 +60,7 @@ internal sealed partial class SoakRun : IAsyncDisposable
     private long _sequence;
     private volatile bool _serviceDown;
     private volatile bool _sandboxDown;
+    private volatile bool _diskFull;
 
     public SoakRun(Settings settings)
     {
@@ -88,8 +91,8 @@ internal sealed partial class SoakRun : IAsyncDisposable
             new Dictionary<string, string>(), _settings.Work, Path.Combine(_settings.Work, "receiver.log"));
         await _receiver.StartAsync(new Uri(_receiverUrl, "/health"));
 
-        var data = Path.Combine(_settings.Work, "service");
-        Directory.CreateDirectory(data);
+        var data = DataFolder;
+        MountDataDisk();
         _service = new ChildProcess("service", Path.Combine(root, "src", "Api", release, "WaEngine.Api.dll"),
             ["--urls", _serviceUrl.ToString().TrimEnd('/')],
             new Dictionary<string, string>
@@ -152,6 +155,8 @@ internal sealed partial class SoakRun : IAsyncDisposable
         report.TrafficMinutes = clock.Elapsed.TotalMinutes - settle.Elapsed.TotalMinutes;
         report.SettleSeconds = settle.Elapsed.TotalSeconds;
         report.ShutdownSeconds = (await _service.TerminateAsync(TimeSpan.FromSeconds(30))).TotalSeconds;
+        report.DamagedDatabases = CheckDatabases();
+        report.DatabasesChecked = DatabasesChecked;
         await _sandbox.TerminateAsync(TimeSpan.FromSeconds(30));
         await _receiver.TerminateAsync(TimeSpan.FromSeconds(10));
         report.LogLeaks = LogLeaks();
@@ -169,6 +174,7 @@ internal sealed partial class SoakRun : IAsyncDisposable
         }
 
         _http.Dispose();
+        UnmountDataDisk();
     }
 
     private static void Say(string text) => Console.Error.WriteLine($"soak {Now}: {text}");
@@ -268,13 +274,24 @@ internal sealed partial class SoakRun : IAsyncDisposable
             var seq = Interlocked.Increment(ref _sequence);
             try
             {
-                using var sent = await _http.PostAsJsonAsync(new Uri(_sandboxUrl, $"/sandbox/accounts/{peer}/messages"), new { to = line.Phone, text = $"{_marker} in {seq}" }, CancellationToken.None);
+                // Every third message is of a kind the engine does not parse: an eventMessage (field 75, which WhatsApp
+                // names but the engine's protobufs leave out) or a field no WhatsApp version has named yet (150).
+                var (kind, body) = (seq % 6) switch
+                {
+                    1 => ("event", (object)new { to = line.Phone, message_base64 = UnparsedKind(75, $"{_marker} event {seq}") }),
+                    4 => ("unnamed_field", new { to = line.Phone, message_base64 = UnparsedKind(150, $"{_marker} future {seq}") }),
+                    _ => ("text", new { to = line.Phone, text = $"{_marker} in {seq}" }),
+                };
+                using var sent = await _http.PostAsJsonAsync(new Uri(_sandboxUrl, $"/sandbox/accounts/{peer}/messages"), body, CancellationToken.None);
                 if (sent.IsSuccessStatusCode)
                 {
                     var id = (await sent.Content.ReadFromJsonAsync<JsonNode>(CancellationToken.None))!["msg_id"]!.GetValue<string>();
-                    var message = new SentMessage(id, line, peer, "text", DateTimeOffset.UtcNow);
+                    var message = new SentMessage(id, line, peer, kind, DateTimeOffset.UtcNow);
                     _inbound.Add(message);
-                    _repliable.Enqueue(message);
+                    if (kind == "text")
+                    {
+                        _repliable.Enqueue(message);
+                    }
                 }
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -283,6 +300,31 @@ internal sealed partial class SoakRun : IAsyncDisposable
             }
 
             await Pause(gap, stop);
+        }
+    }
+
+    /// <summary>A Message holding only field <paramref name="field"/>, a sub-message whose field 1 is <paramref name="text"/>, as base64.</summary>
+    private static string UnparsedKind(int field, string text)
+    {
+        var inner = new List<byte> { 0x0A };
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        Varint(inner, (ulong)bytes.Length);
+        inner.AddRange(bytes);
+        var outer = new List<byte>();
+        Varint(outer, ((ulong)field << 3) | 2);
+        Varint(outer, (ulong)inner.Count);
+        outer.AddRange(inner);
+        return Convert.ToBase64String([.. outer]);
+
+        static void Varint(List<byte> into, ulong value)
+        {
+            while (value >= 0x80)
+            {
+                into.Add((byte)(value | 0x80));
+                value >>= 7;
+            }
+
+            into.Add((byte)value);
         }
     }
 
@@ -337,6 +379,13 @@ internal sealed partial class SoakRun : IAsyncDisposable
                 {
                     _outbound.Add(new SentMessage(JsonNode.Parse(text)!["msg_id"]!.GetValue<string>(), line, peer, kind, DateTimeOffset.UtcNow));
                     return;
+                }
+
+                if ((int)answer.StatusCode >= 500)
+                {
+                    // Counted by status and code: 507 storage_full while the disk is full is the clear answer; a 500 is a failure.
+                    var code = answer.Content.Headers.ContentType?.MediaType == "application/json" && text.StartsWith('{') ? JsonNode.Parse(text)?["code"]?.GetValue<string>() : null;
+                    _serverAnswers.AddOrUpdate($"{(int)answer.StatusCode} {code ?? "(no code)"}{(_diskFull ? " while the disk was full" : "")}", 1, (_, n) => n + 1);
                 }
 
                 if ((int)answer.StatusCode is 429 or >= 500 || (answer.StatusCode == HttpStatusCode.NotFound && kind != "text"))
@@ -432,6 +481,11 @@ internal sealed partial class SoakRun : IAsyncDisposable
             }
 
             var kind = FaultCycle[n % FaultCycle.Length];
+            if (kind == "disk_full" && !_diskMounted)
+            {
+                kind = FaultCycle[++n % FaultCycle.Length];
+            }
+
             var line = _lines[Random.Shared.Next(_lines.Count)];
             try
             {
@@ -474,6 +528,10 @@ internal sealed partial class SoakRun : IAsyncDisposable
                 return;
             }
 
+            case "disk_full":
+                await DiskFullAsync();
+                return;
+
             case "sandbox_restart":
             {
                 var fault = new InjectedFault(kind, null, DateTimeOffset.UtcNow);
@@ -500,6 +558,7 @@ internal sealed partial class SoakRun : IAsyncDisposable
                     "delay" => new { device_jid = line.DeviceJid, kind, ms = 3000, count = 5 },
                     "corrupt_next" => new { device_jid = line.DeviceJid, kind, count = 2 },
                     "drop_stanzas" => new { device_jid = line.DeviceJid, kind, count = 3 },
+                    "malformed_node" or "oversized_frame" or "unknown_stanza" => new { device_jid = line.DeviceJid, kind },
                     _ => throw new InvalidOperationException($"Unknown fault {kind}."),
                 };
                 using var answer = await _http.PostAsJsonAsync(new Uri(_sandboxUrl, "/sandbox/faults"), body);
@@ -535,8 +594,9 @@ internal sealed partial class SoakRun : IAsyncDisposable
             }
         }
 
-        if (kind is "delay" or "corrupt_next")
+        if (kind is "delay" or "corrupt_next" or "oversized_frame" or "unknown_stanza")
         {
+            // The line reads these and carries on: nothing to come back from (what they carried is checked at the end).
             return;
         }
 

@@ -123,6 +123,7 @@ if (ApiOptionsSetup.Check(app.Services) is { } wrongOptions)
 
 app.UseWebSockets();
 app.UseBodyLimit();
+app.UseStorageFullAnswer();
 app.UseServiceMetrics(open: string.Equals(builder.Configuration["Metrics:Open"], "true", StringComparison.OrdinalIgnoreCase));
 app.UseRateLimiter();
 app.MapApiDocs();

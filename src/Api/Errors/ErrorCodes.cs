@@ -54,6 +54,9 @@ public static class ErrorCodes
     /// <summary>504: WhatsApp did not answer in time.</summary>
     public const string ServerTimeout = "server_timeout";
 
+    /// <summary>507: the service's disk is full; nothing was stored or sent, and the same request succeeds once space returns.</summary>
+    public const string StorageFull = "storage_full";
+
     /// <summary>502: WhatsApp refused the request for a reason the caller cannot fix by changing the body.</summary>
     public const string ServerRefused = "server_refused";
 }

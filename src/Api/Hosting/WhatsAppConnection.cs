@@ -28,10 +28,18 @@ public static class WhatsAppConnection
         {
             var address = ListenAddress(services);
             var url = new UriBuilder(address) { Scheme = address.StartsWith("https", StringComparison.Ordinal) ? "wss" : "ws", Path = "/sandbox/ws/chat" }.Uri;
-            return new LineOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey, Versions = versions, PresencePulse = PresencePulseOf(configuration) };
+            return new LineOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey, Versions = versions, PresencePulse = PresencePulseOf(configuration), IsStorageFull = StorageFullOf(services) };
         }
 
-        return FromConfiguration(configuration) with { Versions = versions, PresencePulse = PresencePulseOf(configuration) };
+        return FromConfiguration(configuration) with { Versions = versions, PresencePulse = PresencePulseOf(configuration), IsStorageFull = StorageFullOf(services) };
+    }
+
+    /// <summary>A full disk as the lines see it: SQLite's full-disk error, or its I/O error while the data folder has no room.</summary>
+    private static Func<Exception, bool> StorageFullOf(IServiceProvider services)
+    {
+        var data = services.GetRequiredService<DataFolder>().Path;
+        string[] folders = [data, Path.Combine(data, "lines")];
+        return failure => WaEngine.Store.StorageFull.Is(failure, folders);
     }
 
     /// <summary>Where the in-process sandbox publishes WhatsApp Web's version (its <c>sw.js</c>), on this service's own address.</summary>

@@ -146,7 +146,15 @@ public sealed partial class IdempotencyFilter(LineRegistry registry, IOptions<Ap
             var record = new IdempotencyRecord(hash, status, http.Response.ContentType, captured.ToArray(), now, now + options.Value.IdempotencyRetention);
 
             // Kept even when the caller has gone: the request took effect, and its repeat must not do it again.
-            await registry.Idempotency.SaveAsync(scope, key, record, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await registry.Idempotency.SaveAsync(scope, key, record, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (WaEngine.Store.StorageFull.Is(ex, http.RequestServices.GetRequiredService<Hosting.DataFolder>().Path))
+            {
+                // The request took effect: answering 507 would invite a repeat that does it twice. Its answer stands.
+                LogNotKept(http.Request.Path);
+            }
         }
 
         captured.Position = 0;
@@ -155,4 +163,7 @@ public sealed partial class IdempotencyFilter(LineRegistry registry, IOptions<Ap
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed the kept answer {Status} for a repeated Idempotency-Key on {Path}")]
     private partial void LogReplayed(string path, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The disk is full: the answer to {Path} stands but its Idempotency-Key could not be kept")]
+    private partial void LogNotKept(string path);
 }

@@ -42,6 +42,11 @@ public sealed class ServiceMetrics : IDisposable
         _meter.CreateObservableCounter("waengine.line.messages.received", () => PerActor(a => a.Tally.Received), "{message}", "Inbound messages stored.");
         _meter.CreateObservableCounter("waengine.line.messages.sent", () => PerActor(a => a.Tally.Sent), "{message}", "Outbound messages written to the server.");
         _meter.CreateObservableCounter("waengine.line.messages.failed", FailedMessages, "{message}", "Outbound messages that failed, by reason (the server's code, or encryption, expired, other).");
+        _meter.CreateObservableCounter("waengine.line.decrypt.failures", DecryptFailures, "{message}", "Incoming messages that did not decrypt, by kind (no_session, bad_mac, invalid_prekey_id, invalid_message, …); each is answered with a retry receipt or, after the last retry, given up.");
+        _meter.CreateObservableCounter("waengine.line.decrypt.recovered", () => PerActor(a => a.Tally.DecryptRecovered), "{message}", "Incoming messages that decrypted after a retry receipt.");
+        _meter.CreateObservableCounter("waengine.line.decrypt.gave_up", () => PerActor(a => a.Tally.DecryptGaveUp), "{message}", "Incoming messages given up on after the last retry receipt.");
+        _meter.CreateObservableCounter("waengine.line.retry_receipts.sent", () => PerActor(a => a.Tally.RetryReceiptsSent), "{receipt}", "Retry receipts the line sent for messages it could not decrypt.");
+        _meter.CreateObservableCounter("waengine.line.retry_receipts.received", () => PerActor(a => a.Tally.RetryReceiptsReceived), "{receipt}", "Retry receipts the line received for its own messages.");
         _meter.CreateObservableGauge("waengine.line.send_queue", () => Backlog(b => b.SendQueue), "{message}", "Messages waiting in the line's durable send queue.");
         _meter.CreateObservableGauge("waengine.line.webhook_backlog", () => Backlog(b => b.WebhookBacklog), "{event}", "Events the line's webhook has not received yet.");
     }
@@ -118,6 +123,17 @@ public sealed class ServiceMetrics : IDisposable
             foreach (var (reason, count) in line.Actor.Tally.FailedByReason)
             {
                 yield return new Measurement<long>(count, LineTag(id), new KeyValuePair<string, object?>("reason", reason));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<long>> DecryptFailures()
+    {
+        foreach (var (id, line) in _owner.Opened)
+        {
+            foreach (var (kind, count) in line.Actor.Tally.DecryptFailuresByKind)
+            {
+                yield return new Measurement<long>(count, LineTag(id), new KeyValuePair<string, object?>("kind", kind));
             }
         }
     }

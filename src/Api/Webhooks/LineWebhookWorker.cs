@@ -119,7 +119,14 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
                     // The loop outlives any one failure (a locked or missing database, a line that cannot open): it
                     // tries again after a backoff, not after the long safety-net interval.
                     var delay = WebhookBackoff.Delay(++failures, _options.BaseDelay, _options.MaxDelay, _random());
-                    WebhookLog.StepFailed(_logger, _lineId, delay, ex);
+                    if (WaEngine.Store.StorageFull.Is(ex))
+                    {
+                        WebhookLog.StorageFull(_logger, _lineId, delay, ex.Message);
+                    }
+                    else
+                    {
+                        WebhookLog.StepFailed(_logger, _lineId, delay, ex);
+                    }
                     nextDue = _time.GetUtcNow() + delay;
                 }
 
@@ -236,7 +243,14 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
         {
             // Recording the outcome failed (a locked database, a disk error): the delivery stays pending and goes out
             // again under the same id. The loop never sees an attempt fault.
-            WebhookLog.RecordFailed(_logger, delivery.DeliveryId, failed);
+            if (WaEngine.Store.StorageFull.Is(failed))
+            {
+                WebhookLog.RecordStorageFull(_logger, delivery.DeliveryId);
+            }
+            else
+            {
+                WebhookLog.RecordFailed(_logger, delivery.DeliveryId, failed);
+            }
         }
     }
 

@@ -31,6 +31,12 @@ internal static partial class WebhookLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhooks: line {LineId} outbox step failed; trying again in {Delay}")]
     public static partial void StepFailed(ILogger logger, LineId lineId, TimeSpan delay, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhooks: the disk is full; line {LineId}'s outbox waits {Delay} and goes on where it stopped ({Reason})")]
+    public static partial void StorageFull(ILogger logger, LineId lineId, TimeSpan delay, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhooks: the disk is full; the outcome of {DeliveryId} was not recorded: it stays pending and goes out again with the same id")]
+    public static partial void RecordStorageFull(ILogger logger, string deliveryId);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhooks: recording attempt of {DeliveryId} failed; it stays pending and goes out again")]
     public static partial void RecordFailed(ILogger logger, string deliveryId, Exception exception);
 

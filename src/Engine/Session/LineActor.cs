@@ -340,6 +340,10 @@ public sealed class LineActor : IAsyncDisposable
             {
                 LineLog.StanzaFailed(_logger, (mail as LineMail.Received)?.Node.Tag ?? mail.GetType().Name, ex.Message);
             }
+            catch (Exception ex) when (mail is LineMail.Received && _options.IsStorageFull?.Invoke(ex) == true)
+            {
+                await StorageFullAsync(ex).ConfigureAwait(false);
+            }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 LineLog.Unexpected(_logger, mail.GetType().Name, ex);
@@ -707,11 +711,21 @@ public sealed class LineActor : IAsyncDisposable
         _link = _link with { Connection = connection, LoggedIn = false };
         _parts.Unacked.Clear();
         connection.Start();
-        // On the timer's thread: a connection that hears from the server gets its ping straight into its outbox; only
-        // a silent one (or a full outbox) wakes the loop, which decides whether the connection is dead.
-        _chores.Repeat(KeepaliveSlot, _options.KeepAliveInterval, () =>
+        // On the timer's thread: a connection that hears from the server gets its ping straight into its outbox every
+        // interval; only a silent one (or a full outbox) wakes the loop, which decides whether the connection is dead.
+        // Silence is looked at more often than pings go out, so a dead connection is noticed within interval + slack
+        // + one check of its last frame — inside two intervals — not up to a whole interval later.
+        var lastPing = _time.GetUtcNow();
+        _chores.Repeat(KeepaliveSlot, SilenceCheck, () =>
         {
-            if (connection.IsSilent(SilenceLimit) || _parts.Unacked.Overdue(_options.ServerAckTimeout) || !connection.TrySendPing())
+            var now = _time.GetUtcNow();
+            var pingDue = now - lastPing >= _options.KeepAliveInterval;
+            if (pingDue)
+            {
+                lastPing = now;
+            }
+
+            if (connection.IsSilent(SilenceLimit) || _parts.Unacked.Overdue(_options.ServerAckTimeout) || (pingDue && !connection.TrySendPing()))
             {
                 _mailbox.TryPost(new LineMail.KeepaliveTick(mail.Generation));
             }
@@ -753,6 +767,23 @@ public sealed class LineActor : IAsyncDisposable
                 // (a failure that escaped would leave it reporting `connected` on a dead connection).
                 LineLog.Unexpected(_logger, "closing a connection", ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// A stanza from the server could not be stored because the disk is full: it stays unacked, so the connection ends
+    /// now (rather than the server ending it for the missing ack, R6) and the server delivers it again after a reconnect.
+    /// </summary>
+    private async Task StorageFullAsync(Exception full)
+    {
+        LineLog.StorageFull(_logger, full.Message);
+        try
+        {
+            await ReconnectLaterAsync("storage_full").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LineLog.Unexpected(_logger, "storage_full", ex);
         }
     }
 
@@ -806,6 +837,9 @@ public sealed class LineActor : IAsyncDisposable
     private const string PresenceSlot = "presence";
 
     private TimeSpan SilenceLimit => _options.KeepAliveInterval + _options.KeepAliveSlack;
+
+    // Half the slack (5 s by default), never longer than the interval nor shorter than a second.
+    private TimeSpan SilenceCheck => TimeSpan.FromTicks(Math.Clamp(_options.KeepAliveSlack.Ticks / 2, TimeSpan.TicksPerSecond, Math.Max(_options.KeepAliveInterval.Ticks, TimeSpan.TicksPerSecond)));
 
     private const string ReconnectSlot = "reconnect";
     private const string KeepaliveSlot = "keepalive";

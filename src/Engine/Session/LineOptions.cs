@@ -99,6 +99,13 @@ public sealed record LineOptions
     /// <summary>How many retry receipts we send for one message before giving up on it, and how many of a peer's we honor. Default 5.</summary>
     public int MaxRetries { get; init; } = 5;
 
+    /// <summary>
+    /// Whether a store failure means the disk is full (the host knows its store; null: never). A stanza the line could not
+    /// store for that reason is not acked: the line ends the connection and reconnects with backoff (reason
+    /// <c>storage_full</c>), and the server delivers it again once there is room.
+    /// </summary>
+    public Func<Exception, bool>? IsStorageFull { get; init; }
+
     /// <summary>How often queued messages are checked for expiry while the line cannot send. Default 1 min.</summary>
     public TimeSpan SendQueueSweepInterval { get; init; } = TimeSpan.FromMinutes(1);
 

@@ -60,7 +60,7 @@ internal sealed record LineParts(
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
         var batch = new StatusBatch(statuses);
-        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, tokens, hashes, time, logger, batch);
+        var receipts = new ReceiptHandler(options, messages, statuses, encryptor, planner, tokens, hashes, time, logger, batch) { Tally = events.Tally };
         var notifications = new NotificationHandler(messages);
         var callHandler = new CallHandler(lineId, calls, time);
         var identities = new IdentityChangeHandler(messages, signal, tokens, logger);

@@ -131,9 +131,13 @@ public static class ControlEndpoints
             var toGroup = body.To?.EndsWith("@g.us", StringComparison.Ordinal) == true;
             var to = toGroup ? null : await FindRecipientAsync(sandbox, body.To, cancellationToken);
             var message = body.Vote is not null
-                ? body.Text is null && body.Message is null && body.Media is null
+                ? body.Text is null && body.Message is null && body.Media is null && body.MessageBase64 is null
                     ? await PhoneVotes.BuildAsync(sandbox, from, body.Vote, cancellationToken)
                     : throw new SandboxInputException("Give exactly one of text, message, media or vote.", 400, "vote")
+                : body.MessageBase64 is not null
+                ? body.Text is null && body.Message is null && body.Media is null
+                    ? PhoneMessages.FromBase64(body.MessageBase64)
+                    : throw new SandboxInputException("Give exactly one of text, message, message_base64 or media.", 400, "message_base64")
                 : body.Media is null
                 ? PhoneMessages.Build(body.Text, body.Message)
                 : body.Text is null && body.Message is null
@@ -288,11 +292,14 @@ public static class ControlEndpoints
             "corrupt_next" => FaultKind.CorruptNext,
             "mute" => FaultKind.Mute,
             "lose_message" => FaultKind.LoseMessage,
+            "malformed_node" => FaultKind.MalformedNode,
+            "oversized_frame" => FaultKind.OversizedFrame,
+            "unknown_stanza" => FaultKind.UnknownStanza,
             _ => (FaultKind?)null,
         };
         if (kind is null)
         {
-            return JsonBody.Error($"kind must be one of drop, stream_error, delay, drop_stanzas, error_ack, corrupt_next, mute, lose_message (not '{body.Kind}').", param: "kind");
+            return JsonBody.Error($"kind must be one of drop, stream_error, delay, drop_stanzas, error_ack, corrupt_next, mute, lose_message, malformed_node, oversized_frame, unknown_stanza (not '{body.Kind}').", param: "kind");
         }
 
         if (body.Ms is < 0 or > 600_000 || body.Count is < 0 or > 100_000)

@@ -53,7 +53,7 @@ public sealed record FaultRequest(
     };
 }
 
-/// <summary><c>POST /sandbox/accounts/{phone}/messages</c> body: a text, or a WhatsApp Message as protobuf JSON.</summary>
+/// <summary><c>POST /sandbox/accounts/{phone}/messages</c> body: a text, a WhatsApp Message as protobuf JSON or as base64 protobuf bytes, media, or a vote.</summary>
 public sealed record PhoneSendRequest(
     [property: JsonPropertyName("to")] string? To,
     [property: JsonPropertyName("text")] string? Text,
@@ -62,6 +62,13 @@ public sealed record PhoneSendRequest(
     /// <summary>A file the phone sends as an image, video, audio, document or sticker message (instead of text or message).</summary>
     [JsonPropertyName("media")]
     public Media.PhoneMediaRequest? Media { get; init; }
+
+    /// <summary>
+    /// A WhatsApp Message as protobuf bytes in base64 (instead of text or message): fields the sandbox's protobufs do not
+    /// name — a kind WhatsApp added later — go through as they are.
+    /// </summary>
+    [JsonPropertyName("message_base64")]
+    public string? MessageBase64 { get; init; }
 
     /// <summary>A vote on a poll the phone sent or received (instead of text, message or media).</summary>
     [JsonPropertyName("vote")]

@@ -19,6 +19,37 @@ internal static class PhoneMessages
         _ => throw new SandboxInputException("unavailable must be true, false or an unavailable type such as \"view_once_unavailable_fanout\".", 400, "unavailable"),
     };
 
+    /// <summary>The largest <c>message_base64</c> the phone sends, decoded.</summary>
+    private const int MaxRawBytes = 65_536;
+
+    /// <summary>A message from its protobuf bytes in base64, unknown fields kept; refused unless it holds at least one field.</summary>
+    public static Message FromBase64(string base64)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            throw new SandboxInputException("message_base64 is not base64.", 400, "message_base64");
+        }
+
+        if (bytes.Length is 0 or > MaxRawBytes)
+        {
+            throw new SandboxInputException($"message_base64 must decode to 1 to {MaxRawBytes} bytes.", 400, "message_base64");
+        }
+
+        try
+        {
+            return Message.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new SandboxInputException($"message_base64 is not a protobuf message: {ex.Message}", 400, "message_base64");
+        }
+    }
+
     /// <summary>A text message, or the given protobuf JSON; exactly one of them.</summary>
     public static Message Build(string? text, System.Text.Json.Nodes.JsonNode? message)
     {

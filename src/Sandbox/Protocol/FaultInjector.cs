@@ -6,14 +6,15 @@ namespace WaEngine.Sandbox.Protocol;
 
 /// <summary>
 /// Injects faults on a device (control API <c>POST /sandbox/faults</c>): a drop or a stream error ends its live
-/// connection now; the other kinds are armed on the device and consumed as its stanzas pass.
+/// connection now, hostile frames (<see cref="HostileFrames"/>) go to it now; the other kinds are armed on the device
+/// and consumed as its stanzas pass.
 /// </summary>
 internal sealed class FaultInjector(AccountRegistry accounts, DeviceDirectory devices)
 {
     /// <summary>Injects <paramref name="kind"/> on the device <paramref name="deviceJid"/>.</summary>
     /// <exception cref="SandboxInputException">
-    /// 400 for a JID or code that does not parse, 404 for a device the sandbox does not have, 409 for a drop or stream
-    /// error on a device that is not connected.
+    /// 400 for a JID or code that does not parse, 404 for a device the sandbox does not have, 409 for a drop, stream
+    /// error or hostile frame on a device that is not connected.
     /// </exception>
     public async Task InjectAsync(string deviceJid, FaultKind kind, string? code, int ms, int count, CancellationToken cancellationToken)
     {
@@ -36,6 +37,13 @@ internal sealed class FaultInjector(AccountRegistry accounts, DeviceDirectory de
                 var connection = devices.Find(account.Phone, deviceId)
                     ?? throw new SandboxInputException($"Device {deviceJid} is not connected.", 409, "device_jid");
                 await connection.CloseAsync(kind == FaultKind.Drop ? null : StreamErrorFor(code)).ConfigureAwait(false);
+                break;
+            case FaultKind.MalformedNode:
+            case FaultKind.OversizedFrame:
+            case FaultKind.UnknownStanza:
+                var target = devices.Find(account.Phone, deviceId)
+                    ?? throw new SandboxInputException($"Device {deviceJid} is not connected.", 409, "device_jid");
+                HostileFrames.Send(target, kind);
                 break;
             default:
                 int? numeric = int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;

@@ -29,4 +29,13 @@ public enum FaultKind
     /// flows: a message lost between the client and the server on a connection that still answers pings.
     /// </summary>
     LoseMessage,
+
+    /// <summary>Send the device, now, a frame that decrypts but is no binary node (a payload flagged compressed that does not inflate).</summary>
+    MalformedNode,
+
+    /// <summary>Send the device, now, one frame of about 8 MiB (half the 3-byte length's ceiling): a notification of an unknown type carrying a blob.</summary>
+    OversizedFrame,
+
+    /// <summary>Send the device, now, stanzas it cannot know: a top-level tag of no family, and a notification of an unknown type (which, like every notification, it must ack, R6).</summary>
+    UnknownStanza,
 }

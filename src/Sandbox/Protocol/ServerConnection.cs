@@ -23,6 +23,10 @@ internal sealed partial class ServerConnection : IAsyncDisposable
     private readonly CancellationTokenSource _closed = new();
     private readonly ILogger _logger;
     private static readonly TimeSpan Linger = TimeSpan.FromSeconds(2);
+
+    // Stands in the outbox for the next raw frame, so raw frames keep their place among the stanzas.
+    private static readonly Node RawMarker = new("sandbox-raw-frame");
+    private readonly ConcurrentQueue<byte[]> _raw = new();
     private Task? _writer;
     private long _nextId;
     private int _closing;
@@ -77,6 +81,22 @@ internal sealed partial class ServerConnection : IAsyncDisposable
 
         LogOutboxFull(Device?.Jid ?? "registration");
         _ = CloseAsync(null, TimeSpan.Zero);
+        return false;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="plaintext"/> to go out as one encrypted frame exactly as given (no node encoding), in order
+    /// with the stanzas: a hostile server's bytes (<see cref="HostileFrames"/>). False if the connection is closing.
+    /// </summary>
+    public bool SendRaw(byte[] plaintext)
+    {
+        _raw.Enqueue(plaintext);
+        if (Volatile.Read(ref _closing) == 0 && _outbox.Writer.TryWrite(RawMarker))
+        {
+            return true;
+        }
+
+        _raw.TryDequeue(out _);
         return false;
     }
 
@@ -207,7 +227,8 @@ internal sealed partial class ServerConnection : IAsyncDisposable
         {
             await foreach (var node in _outbox.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                await _noise.SendAsync(BinaryEncoder.Encode(node), cancellationToken).ConfigureAwait(false);
+                var plaintext = ReferenceEquals(node, RawMarker) && _raw.TryDequeue(out var raw) ? raw : BinaryEncoder.Encode(node);
+                await _noise.SendAsync(plaintext, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is TransportClosedException or OperationCanceledException or ObjectDisposedException)

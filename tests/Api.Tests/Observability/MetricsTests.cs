@@ -34,6 +34,8 @@ public partial class MetricsTests
         Assert.Equal(HttpStatusCode.Accepted, send.StatusCode);
         var msgId = (await send.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
         await ApiClients.PollAsync(async () => (await ApiClients.PhoneInboxAsync(service, Peer)).FirstOrDefault(m => m!["msg_id"]!.GetValue<string>() == msgId), "the message reaching the phone");
+        // The phone's message arrives corrupt once: the line asks again (a retry receipt) and the resend decrypts.
+        (await service.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = Owner + ":1@s.whatsapp.net", kind = "corrupt_next", count = 1 })).EnsureSuccessStatusCode();
         var incoming = await service.Http.PostAsJsonAsync($"/sandbox/accounts/{Peer}/messages", new { to = Owner, text = "and back" });
         var theirs = (await incoming.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
         await ApiClients.PollAsync(async () => (await line.GetAsync($"/api/messages/{theirs}")).IsSuccessStatusCode ? "stored" : null, "the phone's message stored");
@@ -59,6 +61,11 @@ public partial class MetricsTests
         Assert.InRange(Value(text, "waengine_line_last_frame_age_seconds", ("line", lineLabel)), 0, 120);
         Assert.Equal(0, Value(text, "waengine_line_webhook_backlog", ("line", lineLabel)));
         Assert.Equal(0, Value(text, "waengine_line_send_queue", ("line", lineLabel)));
+        Assert.Equal(1, Value(text, "waengine_line_decrypt_failures_total", ("line", lineLabel)));
+        Assert.Equal(1, Value(text, "waengine_line_retry_receipts_sent_total", ("line", lineLabel)));
+        Assert.Equal(1, Value(text, "waengine_line_decrypt_recovered_total", ("line", lineLabel)));
+        Assert.Equal(0, Value(text, "waengine_line_decrypt_gave_up_total", ("line", lineLabel)));
+        Assert.Equal(0, Value(text, "waengine_line_retry_receipts_received_total", ("line", lineLabel)));
 
         // The process and the runtime are there too, and no phone number is a label anywhere.
         Assert.Contains("process_cpu_time", text, StringComparison.Ordinal);

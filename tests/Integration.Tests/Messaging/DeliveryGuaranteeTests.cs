@@ -35,6 +35,15 @@ public sealed class DeliveryGuaranteeTests
         Assert.Equal("and back again", received.Message.Body);
         Assert.Single(await line.Messages.HistoryAsync(BobJid, 50, None), m => m.MsgId == id);
 
+        // The line's metrics saw both halves: Baileys' retry receipt for the line's message, and the line's own failure,
+        // retry receipt and recovery.
+        var tally = line.Actor.Tally;
+        Assert.True(tally.RetryReceiptsReceived >= 1, $"retry receipts received: {tally.RetryReceiptsReceived}");
+        Assert.Equal(1, tally.DecryptFailuresByKind.Values.Sum());
+        Assert.Equal(1, tally.RetryReceiptsSent);
+        Assert.Equal(1, tally.DecryptRecovered);
+        Assert.Equal(0, tally.DecryptGaveUp);
+
         // R7: each side answered the undecryptable copy with a retry receipt and an ack, which the strict sandbox wants.
         world.AssertEveryStanzaWasAcked();
     }
@@ -54,6 +63,10 @@ public sealed class DeliveryGuaranteeTests
         var received = await world.Line.WaitForMessageAsync(msgId, TimeSpan.FromSeconds(45));
         Assert.Equal("worth asking twice", received.Message.Body);
         Assert.Single(await world.Line.Messages.HistoryAsync(phone + "@s.whatsapp.net", 50, None), m => m.MsgId == msgId);
+        var tally = world.Line.Actor.Tally;
+        Assert.Equal(2, tally.DecryptFailuresByKind.Values.Sum());
+        Assert.Equal(2, tally.RetryReceiptsSent);
+        Assert.Equal(1, tally.DecryptRecovered);
     }
 
     [Fact]

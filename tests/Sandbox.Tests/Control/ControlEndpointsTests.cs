@@ -81,6 +81,29 @@ public class ControlEndpointsTests
         Assert.Equal(param, error["param"]?.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("{\"to\":\"15550002222\",\"message_base64\":\"not base64!\"}", "message_base64", "not base64")]
+    [InlineData("{\"to\":\"15550002222\",\"message_base64\":\"\"}", "message_base64", "1 to 65536 bytes")]
+    [InlineData("{\"to\":\"15550002222\",\"message_base64\":\"/w==\"}", "message_base64", "not a protobuf message")]
+    [InlineData("{\"to\":\"15550002222\",\"text\":\"hi\",\"message_base64\":\"CgJoaQ==\"}", "message_base64", "exactly one of")]
+    public async Task Bad_raw_phone_messages_get_a_sentence_and_the_field(string json, string param, string fragment)
+    {
+        using var data = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(data.Path);
+        await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = "15550001111" });
+        await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = "15550002222" });
+
+        var response = await sandbox.Http.PostAsync("/sandbox/accounts/15550001111/messages", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(400, (int)response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonNode>())!;
+        Assert.Contains(fragment, error["error"]!.GetValue<string>());
+        Assert.Equal(param, error["param"]?.GetValue<string>());
+
+        // A well-formed one, of a field no protobuf here names, goes: the recipient's phone holds it.
+        var sent = await sandbox.Http.PostAsync("/sandbox/accounts/15550001111/messages", new StringContent("{\"to\":\"15550002222\",\"message_base64\":\"sgkECgJoaQ==\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+    }
+
     [Fact]
     public async Task Concurrent_creations_of_one_number_make_one_account_and_conflicts()
     {

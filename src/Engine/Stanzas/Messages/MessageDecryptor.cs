@@ -198,10 +198,14 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
         }
         catch (Exception ex) when (ex is SignalException or CryptoException)
         {
-            return await RetryOrGiveUpAsync(incoming, credentials, ex.Message, cancellationToken).ConfigureAwait(false);
+            return await RetryOrGiveUpAsync(incoming, credentials, ex, cancellationToken).ConfigureAwait(false);
         }
 
-        _retriesSent.Remove(incoming.Id);
+        if (_retriesSent.Remove(incoming.Id))
+        {
+            events.Tally.DecryptRecoveredAfterRetry();
+        }
+
         MessageRecord? stored = null;
         if (content is not null)
         {
@@ -258,9 +262,11 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
     /// A message that did not decrypt: a retry receipt and an ack (the server keeps a message unacked until then, R6 and
     /// R7; W:message.go decryptMessages), or, after <see cref="LineOptions.MaxRetries"/> retries, the give-up nack 487.
     /// </summary>
-    private async Task<IReadOnlyList<Node>> RetryOrGiveUpAsync(IncomingMessage incoming, DeviceCredentials credentials, string reason, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Node>> RetryOrGiveUpAsync(IncomingMessage incoming, DeviceCredentials credentials, Exception failure, CancellationToken cancellationToken)
     {
+        var reason = failure.Message;
         var count = _retriesSent.GetValueOrDefault(incoming.Id) + 1;
+        events.Tally.DecryptFailed(DecryptFailureKinds.Of(failure), retrySent: count <= options.MaxRetries);
         if (count > options.MaxRetries)
         {
             _retriesSent.Remove(incoming.Id);

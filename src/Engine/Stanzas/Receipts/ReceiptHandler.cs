@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using WaEngine.Engine.Binary;
+using WaEngine.Engine.Events;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Session;
 using WaEngine.Engine.Signal;
@@ -19,6 +20,9 @@ internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages
     private const int RetryBookkeepingLimit = 4096;
     private readonly Dictionary<string, int> _retriesHonored = new(StringComparer.Ordinal);
     private readonly HashSet<string> _resentAfter463 = new(StringComparer.Ordinal);
+
+    /// <summary>Where retry receipts received are counted (the line's metrics), if anywhere.</summary>
+    public LineTally? Tally { get; init; }
 
     /// <summary>
     /// A receipt for messages we sent: delivered and read advance their status; a retry gets a resend (a fresh bundle
@@ -55,6 +59,11 @@ internal sealed class ReceiptHandler(LineOptions options, IMessageStore messages
 
             _batch.AckAfterCommit(context.Generation, ack);
             return StanzaOutcome.None;
+        }
+
+        if (receipt.Type == "retry")
+        {
+            Tally?.RetryReceiptReceived();
         }
 
         if (receipt.Type != "retry" || await RetryOfAsync(receipt, context.Lifetime).ConfigureAwait(false) is not { } retry || context.Connection is not { } connection)
