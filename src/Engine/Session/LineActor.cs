@@ -340,8 +340,10 @@ public sealed class LineActor : IAsyncDisposable
             {
                 LineLog.StanzaFailed(_logger, (mail as LineMail.Received)?.Node.Tag ?? mail.GetType().Name, ex.Message);
             }
-            catch (Exception ex) when (mail is LineMail.Received && _options.IsStorageFull?.Invoke(ex) == true)
+            catch (Exception ex) when (_link.Connection is not null && _options.IsStorageFull?.Invoke(ex) == true)
             {
+                // A stanza that could not be stored stays unacked, a send that could not be written stays sending:
+                // a new connection (after a backoff) brings both back once there is room.
                 await StorageFullAsync(ex).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

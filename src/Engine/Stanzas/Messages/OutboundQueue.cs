@@ -260,6 +260,14 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             await _batch.FlushAsync(context).ConfigureAwait(false);
             return;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Anything else (a full disk under the Signal commit, say): the message stays sending and goes out again on
+            // a later pass. The pass must hear of it now — waiting for a write that never comes held the whole queue
+            // until the next reconnect (found by the soak's full disk).
+            mail.Done.TrySetResult(false);
+            throw;
+        }
 
         // The pass hears of the write only once the batch ending with it is stored: it reads the queue again after its
         // last message, and a message still marked sending there would go out a second time.
