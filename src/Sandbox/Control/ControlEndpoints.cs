@@ -28,6 +28,7 @@ public static class ControlEndpoints
         Media.MediaControlEndpoints.MapSandboxMediaEndpoints(group);
         group.MapSandboxCallEndpoints();
         group.MapSandboxPrivacyEndpoints();
+        group.MapSandboxBenchEndpoints();
         group.MapSandboxGroupEndpoints();
         group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches())));
         group.Map("/ws/chat", AcceptWebSocketAsync);

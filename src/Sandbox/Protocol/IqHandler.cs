@@ -25,6 +25,9 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
     /// <summary>Answers the <c>w:g2</c> group iqs when the network has groups (see <see cref="Groups.GroupQueries"/>).</summary>
     public Func<ConnectedDevice, Node, CancellationToken, Task<Node>>? GroupQueries { get; init; }
 
+    /// <summary>Counts every iq by account and kind when set (<see cref="IqTally"/>).</summary>
+    public IqTally? Tally { get; init; }
+
     /// <summary>How many one-time prekeys a device's first upload must hold (SERVER-RULES R11; WhatsApp Web uploads 812).</summary>
     public const int InitialPreKeyCount = 812;
 
@@ -34,6 +37,7 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
         try
         {
             var first = iq.FirstChild()?.Tag;
+            Tally?.Count(device.Account.Phone, IqTally.KindOf(iq.Attr("xmlns"), iq.Attr("type"), first));
             return (iq.Attr("xmlns"), iq.Attr("type"), first) switch
             {
                 ("w:p", "get", "ping") => Result(iq),
