@@ -7,6 +7,7 @@
 //   node bench/baileys-inbound.mjs --sandbox http://127.0.0.1:PORT [--lines 10] [--rates 100,500,1000] [--seconds 60] [--clk-tck 100]
 // Prints one JSON object on stdout; progress goes to stderr.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importInterop } from './interop-modules.mjs';
@@ -25,6 +26,23 @@ const nowMicros = () => Math.round((performance.timeOrigin + performance.now()) 
 const B = await importInterop('baileys');
 const { default: pino } = await importInterop('pino');
 const logger = pino({ level: 'silent' });
+
+/** POST without a timeout: a load call answers only when its last message was sent, which may be minutes. */
+function postLong(path, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(sandbox + path, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode >= 300) reject(new Error(`${path}: ${res.statusCode} ${text}`));
+        else resolve(JSON.parse(text));
+      });
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
 
 async function call(path, body) {
   const response = await fetch(sandbox + path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -91,7 +109,7 @@ for (let i = 0; i < lines; i++) {
 
 async function run(rate, runSeconds) {
   const start = proc();
-  const result = await call('/sandbox/load', { pairs, rate, seconds: runSeconds });
+  const result = await postLong('/sandbox/load', { pairs, rate, seconds: runSeconds });
   const messages = result.messages;
   for (const until = Date.now() + 30_000; messages.some((m) => !arrivals.has(m.msg_id)) && Date.now() < until;) await sleep(50);
   const end = proc();
