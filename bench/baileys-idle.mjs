@@ -5,7 +5,7 @@
 // The only runtime change to Baileys: WA_CERT_DETAILS.PUBLIC_KEY is the sandbox's root key.
 //   node bench/baileys-idle.mjs --sandbox http://127.0.0.1:PORT [--clients 20] [--minutes 3] [--settle 90] [--clk-tck 100]
 // Prints one JSON object on stdout; progress goes to stderr.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importInterop } from './interop-modules.mjs';
@@ -43,7 +43,7 @@ function proc() {
 function sample() {
   global.gc?.();
   const memory = process.memoryUsage();
-  return { ...proc(), heap: memory.heapUsed + memory.external + memory.arrayBuffers };
+  return { ...proc(), heap: memory.heapUsed + memory.external + memory.arrayBuffers, fds: readdirSync('/proc/self/fd').length };
 }
 
 const info = await call('/sandbox/info');
@@ -132,6 +132,7 @@ process.stdout.write(JSON.stringify({
   heap_kib_per_client: round((end.heap - baselineEnd.heap) / 1024 / clients),
   rss_kib_per_client: round((end.rss - baselineEnd.rss) / 1024 / clients),
   pair_seconds: round(pairSeconds),
+  fds_per_client: round((end.fds - baselineEnd.fds) / clients),
 }) + '\n');
 for (const h of holders) {
   h.done = true;

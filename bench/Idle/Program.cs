@@ -7,7 +7,8 @@ using System.Text.Json.Nodes;
 // own (every hosted service on: webhook dispatcher included), pointed at a standalone sandbox (another process); creates
 // and pairs N lines in each through the REST API and the sandbox's control API, each line with a webhook to a receiver
 // here; lets them settle; then reads each service's CPU time (utime + stime) and resident memory (VmRSS) from /proc over
-// some minutes of the lines doing nothing but staying connected. A no-line baseline of each process is read first.
+// some minutes of the lines doing nothing but staying connected, and its open file descriptors (/proc/PID/fd). A no-line
+// baseline of each process is read first.
 // Several builds (e.g. before=… after=…) run side by side, with the same sandbox, in the same minutes.
 //   dotnet Idle.dll --sandbox http://127.0.0.1:PORT --service NAME=PATH/WaEngine.Api.dll [--service …]
 //                   [--lines 200] [--minutes 3] [--settle 90] [--data DIR] [--clk-tck 100]
@@ -48,6 +49,7 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
     var baseline = ProcSample.Take(service.Pid);
     await Task.Delay(baselineWindow);
     var baselineEnd = ProcSample.Take(service.Pid);
+    var baselineFds = Descriptors(service.Pid);
 
     Say($"pairing {settings.Lines} lines");
     var pairing = Stopwatch.StartNew();
@@ -82,6 +84,7 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
     }
 
     var end = ProcSample.Take(service.Pid);
+    var fds = Descriptors(service.Pid);
     var connected = await service.ConnectedAsync();
     var baselinePerMinute = (baselineEnd.Cpu - baseline.Cpu).TotalMilliseconds / baselineWindow.TotalMinutes;
     var perMinute = (end.Cpu - start.Cpu).TotalMilliseconds / settings.Minutes;
@@ -101,8 +104,15 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
         ["rss_kib"] = end.RssKiB,
         ["rss_kib_per_line"] = Round((end.RssKiB - baselineEnd.RssKiB) / (double)settings.Lines),
         ["pair_seconds"] = Round(pairSeconds),
+        ["hwm_kib"] = end.HwmKiB,
+        ["baseline_fds"] = baselineFds,
+        ["fds"] = fds,
+        ["fds_per_line"] = Round((fds - baselineFds) / (double)settings.Lines),
     };
 }
+
+// Open file descriptors of a process (sockets, SQLite files, pipes): the entries of /proc/PID/fd.
+static int Descriptors(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
 
 static double Round(double value) => Math.Round(value, 3);
 

@@ -29,6 +29,7 @@ public static class ControlEndpoints
         group.MapSandboxCallEndpoints();
         group.MapSandboxPrivacyEndpoints();
         group.MapSandboxAbPropEndpoints();
+        group.MapSandboxBenchEndpoints();
         group.MapSandboxGroupEndpoints();
         group.MapGet("/rules", (SandboxRuntime sandbox) => TypedResults.Ok(new RulesView(sandbox.Rules.Strict, sandbox.Rules.Breaches(), sandbox.Rules.Nacks.Counts())));
         group.Map("/ws/chat", AcceptWebSocketAsync);

@@ -31,6 +31,9 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
     /// <summary>Told when a companion's first prekey upload is stored (the phone then sends it its history sync).</summary>
     public Func<ConnectedDevice, CancellationToken, Task>? CompanionReady { get; init; }
 
+    /// <summary>Counts every iq by account and kind when set (<see cref="IqTally"/>).</summary>
+    public IqTally? Tally { get; init; }
+
     /// <summary>How many one-time prekeys a device's first upload must hold (SERVER-RULES R11; WhatsApp Web uploads 812).</summary>
     public const int InitialPreKeyCount = 812;
 
@@ -40,6 +43,7 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
         try
         {
             var first = iq.FirstChild()?.Tag;
+            Tally?.Count(device.Account.Phone, IqTally.KindOf(iq.Attr("xmlns"), iq.Attr("type"), first));
             return (iq.Attr("xmlns"), iq.Attr("type"), first) switch
             {
                 ("w:p", "get", "ping") => Result(iq),

@@ -41,7 +41,7 @@ public sealed class SandboxNetwork
         _router.Groups = Groups?.Messages;
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys };
         Presence = new PresenceHub(accounts, _devices, time);
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { ReadReceipts = ReadReceipts, GroupQueries = Groups is null ? null : Groups.Queries.HandleAsync, Props = AbProps, CompanionReady = (d, ct) => _router.Primary?.CompanionReadyAsync(d.Account, d.DeviceId, ct) ?? Task.CompletedTask }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules, Presence = Presence };
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { Tally = Iqs, ReadReceipts = ReadReceipts, GroupQueries = Groups is null ? null : Groups.Queries.HandleAsync, Props = AbProps, CompanionReady = (d, ct) => _router.Primary?.CompanionReadyAsync(d.Account, d.DeviceId, ct) ?? Task.CompletedTask }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules, Presence = Presence };
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory) { Rules = loginRules };
         _faults = new FaultInjector(accounts, _devices);
     }
@@ -63,6 +63,9 @@ public sealed class SandboxNetwork
 
     /// <summary>Groups (the <c>w:g2</c> iqs, <c>w:gp2</c> notifications and group message fan-out); null without a database.</summary>
     public Groups.SandboxGroups? Groups { get; }
+
+    /// <summary>The iqs each account's devices sent, by kind.</summary>
+    public IqTally Iqs { get; } = new();
 
     /// <summary>Privacy tokens issued, contacts made and NCT salts (R2).</summary>
     public PrivacyTokens PrivacyTokens { get; }

@@ -39,6 +39,13 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         var setup = new SignalStateChange();
         foreach (var (address, bundle) in plan.Bundles)
         {
+            // A bundle fetched once for several queued messages (PlanPrefetch) builds the session once: the first of them
+            // encrypted processes it, the rest find the session and go on it (pkmsgs with the same base key, as libsignal).
+            if (await signal.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is { HasCurrentSession: true })
+            {
+                continue;
+            }
+
             setup.Merge(await trust.RunAsync(() => cipher.ProcessPreKeyBundleAsync(address, bundle, cancellationToken), cancellationToken).ConfigureAwait(false));
         }
 

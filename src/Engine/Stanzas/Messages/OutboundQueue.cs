@@ -368,6 +368,8 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 return true;
             }
 
+            // Unpaced, the device lists and bundles of many new chats are fetched together (PlanPrefetch).
+            var prefetch = due is null ? new PlanPrefetch(planner) : null;
             await foreach (var entry in MarkSendingAsync(pending, due is null ? null : WaitTurnAsync, cancellationToken).ConfigureAwait(false))
             {
                 if (entry is null)
@@ -388,7 +390,12 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 SendPlan plan;
                 try
                 {
-                    plan = await planner.PlanAsync(connection, entry.ToJid, me, meLid, cancellationToken).ConfigureAwait(false);
+                    if (prefetch is not null)
+                    {
+                        await prefetch.EnsureAsync(connection, pending, entry, me, meLid, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    plan = await planner.PlanAsync(connection, entry.ToJid, me, meLid, cancellationToken, prefetch).ConfigureAwait(false);
                 }
                 catch (SendRefusedException ex)
                 {

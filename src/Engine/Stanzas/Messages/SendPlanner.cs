@@ -28,10 +28,12 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
     /// is addressed in one namespace (SERVER-RULES R1): by LID when both the peer's LID and ours are known (LID first,
     /// as WhatsApp's clients send direct messages), else by phone number. Each device has one Signal session whatever the
     /// stanza's namespace: under its LID once known, else under its phone number (<see cref="SessionAddresses"/>).
+    /// Bundles <paramref name="prefetched"/> for a window of queued messages are used first; only the devices still
+    /// without one are asked for.
     /// </summary>
     /// <exception cref="LineException">An iq failed or timed out (the message stays queued).</exception>
     /// <exception cref="SendRefusedException">The recipient has no devices (not on WhatsApp).</exception>
-    public async Task<SendPlan> PlanAsync(LineConnection connection, string chatJid, Jid me, Jid? meLid, CancellationToken cancellationToken)
+    public async Task<SendPlan> PlanAsync(LineConnection connection, string chatJid, Jid me, Jid? meLid, CancellationToken cancellationToken, PlanPrefetch? prefetched = null)
     {
         var chat = Jid.Parse(chatJid);
         if (chat.Server == JidServers.Group)
@@ -42,10 +44,77 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
 
         var ownUser = new Jid(me.User, JidServers.WhatsApp).ToString();
         var lists = await DevicesAsync(connection, [.. new[] { chat.ToString(), ownUser }.Distinct()], cancellationToken).ConfigureAwait(false);
+        var (addressed, missing) = await AddressAsync(chat, me, meLid, lists, cancellationToken).ConfigureAwait(false);
+        var targets = addressed.Targets;
+        var bundles = new Dictionary<SignalAddress, PreKeyBundle>();
+        if (missing.Count > 0)
+        {
+            var ask = new List<string>();
+            foreach (var target in missing)
+            {
+                if (prefetched is not null && prefetched.TryGet(target.DeviceJid, out var bundle))
+                {
+                    bundles[target.Address] = bundle;
+                }
+                else
+                {
+                    ask.Add(target.DeviceJid);
+                }
+            }
+
+            if (ask.Count > 0)
+            {
+                var fetched = await FetchBundlesAsync(connection, ask, cancellationToken).ConfigureAwait(false);
+                foreach (var target in missing)
+                {
+                    if (fetched.GetValueOrDefault(target.DeviceJid) is { } bundle)
+                    {
+                        bundles[target.Address] = bundle;
+                    }
+                }
+            }
+
+            // Devices that published no keys cannot be reached; WhatsApp clients skip them.
+            targets.RemoveAll(t => missing.Contains(t) && !bundles.ContainsKey(t.Address));
+        }
+
+        if (targets.Count == 0 || (!addressed.ToSelf && !targets.Any(t => !t.Own)))
+        {
+            throw new SendRefusedException($"No device of {chatJid} has published keys.");
+        }
+
+        var (peer, peerPn, peerLid, byLid, stanzaPeer, stanzaOwn, toSelf) = (addressed.Peer, addressed.PeerPn, addressed.PeerLid, addressed.ByLid, addressed.StanzaPeer, addressed.StanzaOwn, addressed.ToSelf);
+
+        // R2: the contact's token rides along when one lives, else our cstoken; ours is issued after the message is written when due.
+        if (toSelf)
+        {
+            return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles);
+        }
+
+        var contact = (peerLid ?? peerPn!.Value).ToString();
+        var (tcToken, issueDue) = await tokens.ForSendAsync(contact, cancellationToken).ConfigureAwait(false);
+        // R16: the devices the lists name (before any without keys are dropped), ours included, as the server counts them.
+        var listed = peer.DeviceIds.Select(d => HostedDevice.Of(stanzaPeer, d))
+            .Concat((lists.GetValueOrDefault(ownUser)?.DeviceIds ?? []).Select(d => HostedDevice.Of(stanzaOwn, d)));
+        return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles, contact, tcToken, issueDue,
+            ParticipantHash.Of(listed), [peer.UserJid, ownUser])
+        {
+            CsToken = tcToken is null ? await tokens.CsTokenAsync(contact, cancellationToken).ConfigureAwait(false) : null,
+        };
+    }
+
+    /// <summary>
+    /// The devices of a 1:1 chat to encrypt for (from <paramref name="lists"/>, which hold the peer's and our own device
+    /// lists), each under its one Signal session, and those of them without a session yet.
+    /// </summary>
+    /// <exception cref="SendRefusedException">The recipient has no devices, or is a LID we cannot write to.</exception>
+    internal async Task<(Addressed Addressed, List<SendTarget> Missing)> AddressAsync(Jid chat, Jid me, Jid? meLid, IReadOnlyDictionary<string, DeviceList> lists, CancellationToken cancellationToken)
+    {
+        var ownUser = new Jid(me.User, JidServers.WhatsApp).ToString();
         var peer = lists.GetValueOrDefault(chat.ToString());
         if (peer is null || peer.DeviceIds.Count == 0)
         {
-            throw new SendRefusedException($"{chatJid} has no WhatsApp devices (the number is not on WhatsApp).");
+            throw new SendRefusedException($"{chat} has no WhatsApp devices (the number is not on WhatsApp).");
         }
 
         var peerPn = chat.Server == JidServers.Lid ? await KnownUserAsync(messages.FindPnForLidAsync(chat.ToString(), cancellationToken)).ConfigureAwait(false) : chat;
@@ -54,7 +123,7 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
         var byLid = peerLid is not null && ownLid is not null;
         if (!byLid && peerPn is null)
         {
-            throw new SendRefusedException($"{chatJid} is a LID whose phone number is unknown, and this line has no LID of its own to write to it with.");
+            throw new SendRefusedException($"{chat} is a LID whose phone number is unknown, and this line has no LID of its own to write to it with.");
         }
 
         var stanzaPeer = byLid ? peerLid!.Value : peerPn!.Value;
@@ -89,43 +158,7 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
             }
         }
 
-        var bundles = new Dictionary<SignalAddress, PreKeyBundle>();
-        if (missing.Count > 0)
-        {
-            var fetched = await FetchBundlesAsync(connection, missing.Select(t => t.DeviceJid), cancellationToken).ConfigureAwait(false);
-            foreach (var target in missing)
-            {
-                if (fetched.GetValueOrDefault(target.DeviceJid) is { } bundle)
-                {
-                    bundles[target.Address] = bundle;
-                }
-            }
-
-            // Devices that published no keys cannot be reached; WhatsApp clients skip them.
-            targets.RemoveAll(t => missing.Contains(t) && !bundles.ContainsKey(t.Address));
-        }
-
-        if (targets.Count == 0 || (!toSelf && !targets.Any(t => !t.Own)))
-        {
-            throw new SendRefusedException($"No device of {chatJid} has published keys.");
-        }
-
-        // R2: the contact's token rides along when one lives, else our cstoken; ours is issued after the message is written when due.
-        if (toSelf)
-        {
-            return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles);
-        }
-
-        var contact = (peerLid ?? peerPn!.Value).ToString();
-        var (tcToken, issueDue) = await tokens.ForSendAsync(contact, cancellationToken).ConfigureAwait(false);
-        // R16: the devices the lists name (before any without keys are dropped), ours included, as the server counts them.
-        var listed = peer.DeviceIds.Select(d => HostedDevice.Of(stanzaPeer, d))
-            .Concat((lists.GetValueOrDefault(ownUser)?.DeviceIds ?? []).Select(d => HostedDevice.Of(stanzaOwn, d)));
-        return new SendPlan(stanzaPeer.ToString(), byLid ? peerPn?.ToString() : null, targets, bundles, contact, tcToken, issueDue,
-            ParticipantHash.Of(listed), [peer.UserJid, ownUser])
-        {
-            CsToken = tcToken is null ? await tokens.CsTokenAsync(contact, cancellationToken).ConfigureAwait(false) : null,
-        };
+        return (new Addressed(peer, peerPn, peerLid, byLid, stanzaPeer, stanzaOwn, toSelf, targets), missing);
     }
 
     /// <summary>Fetches the prekey bundles of <paramref name="deviceJids"/>.</summary>
@@ -179,4 +212,7 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
 
         return result;
     }
+
+    /// <summary>How a 1:1 message is addressed: the peer's device list and ids, the stanza's namespace, the targets.</summary>
+    internal sealed record Addressed(DeviceList Peer, Jid? PeerPn, Jid? PeerLid, bool ByLid, Jid StanzaPeer, Jid StanzaOwn, bool ToSelf, List<SendTarget> Targets);
 }

@@ -1,0 +1,124 @@
+// First messages with Baileys, the counterpart of bench/First: pairs one unmodified Baileys 7 client against a
+// standalone sandbox, warms it up with a few texts to one virtual phone (JIT, the session with its own phone), then
+// calls sendMessage once for each of PEERS virtual phones it never wrote to (device lists, prekey bundles, X3DH each)
+// from CALLERS concurrent callers. Counted as bench/First counts the service: the texts the virtual phones received
+// and decrypted (the sandbox's control API); this process's CPU time (utime + stime from /proc/self) and memory
+// (VmRSS, VmHWM) from the first send to the last arrival; the iqs the client sent meanwhile, by kind.
+// The only runtime change to Baileys: WA_CERT_DETAILS.PUBLIC_KEY is the sandbox's root key.
+//   node bench/baileys-first.mjs --sandbox http://127.0.0.1:PORT [--peers 200] [--callers 32] [--clk-tck 100]
+// Prints one JSON object on stdout; progress goes to stderr.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importInterop } from './interop-modules.mjs';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, value, i, all) => (i % 2 === 0 ? [...pairs, [value.replace(/^--/, ''), all[i + 1]]] : pairs), []));
+if (!args.sandbox) throw new Error('usage: baileys-first.mjs --sandbox URL [--peers N] [--callers N]');
+const peersWanted = Number(args.peers ?? 200);
+const callers = Number(args.callers ?? 32);
+const sandbox = args.sandbox.replace(/\/$/, '');
+const clockTicks = Number(args['clk-tck'] ?? 100);
+const log = (text) => process.stderr.write(`baileys-first: ${text}\n`);
+
+const B = await importInterop('baileys');
+const { default: pino } = await importInterop('pino');
+const logger = pino({ level: 'silent' });
+
+async function call(path, body) {
+  const response = await fetch(sandbox + path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok && response.status !== 409) throw new Error(`${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
+function proc() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuMs = ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1000;
+  const status = readFileSync('/proc/self/status', 'utf8');
+  return { cpuMs, rssKiB: Number(/VmRSS:\s+(\d+)/.exec(status)[1]), hwmKiB: Number(/VmHWM:\s+(\d+)/.exec(status)[1]) };
+}
+
+async function pool(items, width, work) {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
+    for (let i = next++; i < items.length; i = next++) await work(items[i]);
+  }));
+}
+
+const info = await call('/sandbox/info');
+B.WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(info.root_public_key, 'base64');
+const folder = mkdtempSync(join(tmpdir(), 'baileys-first-'));
+const phone = '155580990001';
+const warmPhone = '155581990001';
+await call('/sandbox/accounts', { phone });
+await call('/sandbox/accounts', { phone: warmPhone });
+const { state, saveCreds } = await B.useMultiFileAuthState(folder);
+
+const sock = await new Promise((resolve, reject) => {
+  const open = () => {
+    const s = B.makeWASocket({
+      auth: { creds: state.creds, keys: B.makeCacheableSignalKeyStore(state.keys, logger) },
+      logger,
+      waWebSocketUrl: info.ws_url,
+      browser: B.Browsers.macOS('Chrome'),
+      markOnlineOnConnect: false,
+      syncFullHistory: false,
+      shouldSyncHistoryMessage: () => false,
+    });
+    s.ev.on('creds.update', saveCreds);
+    s.ev.on('connection.update', (update) => {
+      if (update.qr) call(`/sandbox/accounts/${phone}/scan`, { qr: update.qr }).catch(reject);
+      if (update.connection === 'open') resolve(s);
+      if (update.connection === 'close') {
+        const code = update.lastDisconnect?.error?.output?.statusCode;
+        if (code === B.DisconnectReason.restartRequired) open();
+        else reject(new Error(`closed with ${code}`));
+      }
+    });
+  };
+  open();
+});
+
+const send = async (to, text) => (await sock.sendMessage(`${to}@s.whatsapp.net`, { text })).key.id;
+const arrivedAt = async (peer, id) => (await call(`/sandbox/accounts/${peer}/messages`)).some((m) => m.msg_id === id);
+
+log('warming up (JIT, the session with its own phone): 10 texts to one phone');
+const warm = [];
+for (let i = 0; i < 10; i++) warm.push(await send(warmPhone, `warm-up ${i}`));
+for (const until = Date.now() + 120_000; Date.now() < until;) {
+  const received = new Set((await call(`/sandbox/accounts/${warmPhone}/messages`)).map((m) => m.msg_id));
+  if (warm.every((id) => received.has(id))) break;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
+const peers = Array.from({ length: peersWanted }, (_, i) => `1555999${String(i).padStart(5, '0')}`);
+log(`creating ${peers.length} virtual phones`);
+await pool(peers, 8, (peer) => call('/sandbox/accounts', { phone: peer }));
+
+const iqsBefore = await call(`/sandbox/accounts/${phone}/iqs`);
+log(`one first text to each of ${peers.length} phones from ${callers} callers`);
+const sent = new Map();
+const start = proc();
+const started = Date.now();
+await pool(peers, callers, async (peer) => sent.set(peer, await send(peer, `first words to ${peer}: the quick brown fox jumps over the lazy dog`)));
+const accepted = (Date.now() - started) / 1000;
+const waiting = new Map(sent);
+for (const until = Date.now() + 300_000; waiting.size > 0 && Date.now() < until;) {
+  await pool([...waiting.entries()], 8, async ([peer, id]) => { if (await arrivedAt(peer, id)) waiting.delete(peer); });
+}
+const elapsed = (Date.now() - started) / 1000;
+const end = proc();
+const iqsAfter = await call(`/sandbox/accounts/${phone}/iqs`);
+const iqs = Object.fromEntries(Object.entries(iqsAfter).map(([kind, n]) => [kind, n - (iqsBefore[kind] ?? 0)]).filter(([, n]) => n > 0));
+const arrived = sent.size - waiting.size;
+const cpu = (end.cpuMs - start.cpuMs) / 1000;
+const round = (value) => Math.round(value * 1000) / 1000;
+log(`${sent.size} sent in ${accepted.toFixed(2)} s, ${arrived} arrived after ${elapsed.toFixed(2)} s; ${cpu.toFixed(2)} CPU s; iqs ${JSON.stringify(iqs)}`);
+process.stdout.write(JSON.stringify({
+  name: 'baileys', accepted: sent.size, accept_seconds: round(accepted), arrived, seconds: round(elapsed), cpu_seconds: round(cpu),
+  per_second: round(arrived / elapsed), per_cpu_second: round(arrived / cpu), rss_kib: end.rssKiB, hwm_kib: end.hwmKiB, iqs,
+}) + '\n');
+sock.end(undefined);
+rmSync(folder, { recursive: true, force: true });
+process.exit(0);
