@@ -25,6 +25,9 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
     /// <summary>Answers the <c>w:g2</c> group iqs when the network has groups (see <see cref="Groups.GroupQueries"/>).</summary>
     public Func<ConnectedDevice, Node, CancellationToken, Task<Node>>? GroupQueries { get; init; }
 
+    /// <summary>What each device is told to read again; a <c>clean</c> iq clears its bit.</summary>
+    public DirtyBits? Dirty { get; init; }
+
     /// <summary>How many one-time prekeys a device's first upload must hold (SERVER-RULES R11; WhatsApp Web uploads 812).</summary>
     public const int InitialPreKeyCount = 812;
 
@@ -53,7 +56,7 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
                 ("w:m", "set", "media_conn") => Result(iq, MediaConn(mediaConn())),
                 ("usync", "get", "usync") => await UsyncAsync(iq, cancellationToken).ConfigureAwait(false),
                 ("w:sync:app:state", "set", "sync") => Result(iq, AppStateSync(iq)),
-                ("urn:xmpp:whatsapp:dirty", "set", _) => Result(iq),
+                ("urn:xmpp:whatsapp:dirty", "set", _) => CleanDirty(device, iq),
                 ("w:stats", _, _) => Result(iq),
                 ("w:g2", _, _) when GroupQueries is not null => await GroupQueries(device, iq, cancellationToken).ConfigureAwait(false),
                 _ => Error(iq, 501, "feature-not-implemented"),
@@ -63,6 +66,19 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
         {
             return Error(iq, 400, "bad-request");
         }
+    }
+
+    private Node CleanDirty(ConnectedDevice device, Node iq)
+    {
+        foreach (var clean in iq.ChildrenNamed("clean"))
+        {
+            if (clean.Attr("type") is { Length: > 0 } type)
+            {
+                Dirty?.Clean(device.Jid, type);
+            }
+        }
+
+        return Result(iq);
     }
 
     private async Task<Node> UploadAsync(ConnectedDevice device, Node iq, CancellationToken cancellationToken)
