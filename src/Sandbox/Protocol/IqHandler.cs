@@ -227,7 +227,10 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
                 children.Add(contact);
             }
 
-            results.Add(new Node("user", NodeAttributes.Of(("jid", account?.Jid ?? asked)), children));
+            // The answer names each user as it was asked: a LID stays a LID (whatsmeow keys its device cache and the devices
+            // it addresses by the answer's jid, and sends DMs by LID; Baileys keeps one namespace per chat), a phone number
+            // or contact comes back as the account's phone-number JID.
+            results.Add(new Node("user", NodeAttributes.Of(("jid", AnswerJid(account, asked))), children));
         }
 
         var echo = new List<(string, string)>();
@@ -241,6 +244,11 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
 
         return Result(iq, new Node("usync", NodeAttributes.Of([.. echo]), [new Node("list", null, results)]));
     }
+
+    private static string AnswerJid(SandboxAccount? account, string asked) =>
+        account is not null && Jid.TryParse(asked, out var jid) && jid.Server == JidServers.Lid
+            ? (jid with { Device = null, Agent = null }).ToString()
+            : account?.Jid ?? asked;
 
     private async Task<(SandboxAccount? Account, string? Asked)> ResolveUserAsync(Node user, CancellationToken cancellationToken)
     {
