@@ -93,10 +93,10 @@ public static class GroupEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext context, LineHost host)
     {
-        var (body, error) = await JsonBody.ReadAsync(context);
+        var (_, body, refused) = await BeginAsync(context, null, withBody: true);
         if (body is null)
         {
-            return error!;
+            return refused!;
         }
 
         var subject = body.String("subject", required: true, maxLength: GroupLimits.MaxSubjectLength);
@@ -122,10 +122,10 @@ public static class GroupEndpoints
 
     private static async Task<IResult> InfoAsync(HttpContext context, LineHost host, [Description("The group: id@g.us.")] string jid)
     {
-        var (groupJid, wrong) = GroupRequestReader.GroupJid(jid);
-        if (wrong is not null)
+        var (groupJid, _, refused) = await BeginAsync(context, jid, withBody: false);
+        if (refused is not null)
         {
-            return ApiResults.From(context, wrong);
+            return refused;
         }
 
         var groups = await CommandsAsync(context, host);
@@ -135,16 +135,10 @@ public static class GroupEndpoints
 
     private static async Task<IResult> UpdateAsync(HttpContext context, LineHost host, [Description("The group: id@g.us.")] string jid)
     {
-        var (groupJid, wrong) = GroupRequestReader.GroupJid(jid);
-        if (wrong is not null)
-        {
-            return ApiResults.From(context, wrong);
-        }
-
-        var (body, error) = await JsonBody.ReadAsync(context);
+        var (groupJid, body, refused) = await BeginAsync(context, jid, withBody: true);
         if (body is null)
         {
-            return error!;
+            return refused!;
         }
 
         var subject = body.String("subject", maxLength: GroupLimits.MaxSubjectLength);
@@ -175,16 +169,10 @@ public static class GroupEndpoints
 
     private static async Task<IResult> ParticipantsAsync(HttpContext context, LineHost host, [Description("The group: id@g.us.")] string jid)
     {
-        var (groupJid, wrong) = GroupRequestReader.GroupJid(jid);
-        if (wrong is not null)
-        {
-            return ApiResults.From(context, wrong);
-        }
-
-        var (body, error) = await JsonBody.ReadAsync(context);
+        var (groupJid, body, refused) = await BeginAsync(context, jid, withBody: true);
         if (body is null)
         {
-            return error!;
+            return refused!;
         }
 
         var action = body.String("action", required: true, maxLength: 16);
@@ -209,10 +197,10 @@ public static class GroupEndpoints
 
     private static async Task<IResult> InviteAsync(HttpContext context, LineHost host, string jid, bool revoke)
     {
-        var (groupJid, wrong) = GroupRequestReader.GroupJid(jid);
-        if (wrong is not null)
+        var (groupJid, _, refused) = await BeginAsync(context, jid, withBody: false);
+        if (refused is not null)
         {
-            return ApiResults.From(context, wrong);
+            return refused;
         }
 
         var groups = await CommandsAsync(context, host);
@@ -225,10 +213,10 @@ public static class GroupEndpoints
 
     private static async Task<IResult> JoinAsync(HttpContext context, LineHost host)
     {
-        var (body, error) = await JsonBody.ReadAsync(context);
+        var (_, body, refused) = await BeginAsync(context, null, withBody: true);
         if (body is null)
         {
-            return error!;
+            return refused!;
         }
 
         var input = body.String("code", required: true, maxLength: GroupLimits.MaxInviteInputLength);
@@ -259,10 +247,10 @@ public static class GroupEndpoints
 
     private static async Task<IResult> LeaveAsync(HttpContext context, LineHost host, [Description("The group: id@g.us.")] string jid)
     {
-        var (groupJid, wrong) = GroupRequestReader.GroupJid(jid);
-        if (wrong is not null)
+        var (groupJid, _, refused) = await BeginAsync(context, jid, withBody: false);
+        if (refused is not null)
         {
-            return ApiResults.From(context, wrong);
+            return refused;
         }
 
         var groups = await CommandsAsync(context, host);
@@ -271,6 +259,33 @@ public static class GroupEndpoints
             await groups.LeaveAsync(groupJid!, context.RequestAborted);
             return Results.Ok(new JoinedView(groupJid!));
         });
+    }
+
+    /// <summary>
+    /// Every handler's prologue: the group JID of the path (when it has one) and the JSON body (when it takes one), or
+    /// the contract's 400 for the first that is wrong. The body is null exactly when a result is returned.
+    /// </summary>
+    private static async Task<(string? GroupJid, JsonBody? Body, IResult? Refused)> BeginAsync(HttpContext context, string? jid, bool withBody)
+    {
+        string? groupJid = null;
+        if (jid is not null)
+        {
+            var (parsed, wrong) = GroupRequestReader.GroupJid(jid);
+            if (wrong is not null)
+            {
+                return (null, null, ApiResults.From(context, wrong));
+            }
+
+            groupJid = parsed;
+        }
+
+        if (!withBody)
+        {
+            return (groupJid, null, null);
+        }
+
+        var (body, error) = await JsonBody.ReadAsync(context);
+        return body is null ? (groupJid, null, error!) : (groupJid, body, null);
     }
 
     private static async Task<GroupCommands> CommandsAsync(HttpContext context, LineHost host)

@@ -420,6 +420,7 @@ public sealed class LineActor : IAsyncDisposable
                 await TransitionToAsync(LineStatus.Connected, "logged_in").ConfigureAwait(false);
                 await PulsePresenceIfDueAsync().ConfigureAwait(false);
                 await ApplyAsync(await _parts.Presence.AfterLoginAsync(Context).ConfigureAwait(false)).ConfigureAwait(false);
+                await ApplyAsync(_parts.GroupSync?.AfterLogin(Context) ?? StanzaOutcome.None).ConfigureAwait(false);
                 break;
             case LineMail.PresencePulseDue m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Connected:
                 await PulsePresenceIfDueAsync().ConfigureAwait(false);

@@ -38,6 +38,9 @@ internal sealed record LineParts(
     /// <summary>Asks our phone for messages that arrived unavailable (R15).</summary>
     public PlaceholderResender? Placeholders { get; init; }
 
+    /// <summary>Reads the account's group list from the server after pairing and when the server marks it dirty; null without a group store.</summary>
+    public GroupSync? GroupSync { get; init; }
+
     /// <summary>Media retries waiting for our phone's answer.</summary>
     public Media.Retry.MediaRetries MediaRetries { get; init; } = new();
 
@@ -66,6 +69,7 @@ internal sealed record LineParts(
         var identities = new IdentityChangeHandler(messages, signal, tokens, logger);
         var mediaRetries = new Media.Retry.MediaRetries();
         var unacked = new UnackedSends(time);
+        var groupSync = groups is null ? null : new GroupSync(groups, options, time, logger);
         var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, new SendPacer(time, Random.Shared.NextDouble), time, logger, unacked, batch);
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
@@ -77,7 +81,7 @@ internal sealed record LineParts(
             ["message"] = (node, context) => new(decryptor.HandleAsync(node, context)),
             ["receipt"] = (node, context) => new(receipts.HandleReceiptAsync(node, context)),
             ["call"] = (node, context) => new(callHandler.HandleAsync(node, context)),
-            ["ib"] = (_, _) => ValueTask.FromResult(StanzaOutcome.None),
+            ["ib"] = (node, context) => ValueTask.FromResult(groupSync?.HandleIb(node, context) ?? StanzaOutcome.None),
             ["presence"] = (node, context) => new(presence.HandlePresenceAsync(node, context)),
             ["chatstate"] = (node, context) => new(presence.HandleChatStateAsync(node, context)),
             ["ack"] = (node, context) => node.Attr("class") == "message" ? new(AckedAsync(node, context)) : ValueTask.FromResult(StanzaOutcome.None),
@@ -109,7 +113,7 @@ internal sealed record LineParts(
             byType["w:gp2"] = (node, context) => new(groupNotifications.HandleAsync(node, context));
         }
 
-        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Unacked = unacked, Statuses = batch, Presence = presence, MediaRetries = mediaRetries };
+        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Unacked = unacked, Statuses = batch, Presence = presence, MediaRetries = mediaRetries, GroupSync = groupSync };
 
         Task<StanzaOutcome> AckedAsync(Node ack, LineContext context)
         {

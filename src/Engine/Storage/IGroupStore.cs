@@ -31,6 +31,12 @@ public interface IGroupStore
     /// <summary>The device JIDs that hold our current sender key for the group, and whether the key is to be replaced first.</summary>
     Task<(IReadOnlySet<string> Holders, bool RotateKey)> KeyHoldersAsync(string groupJid, CancellationToken cancellationToken);
 
+    /// <summary>Whether our device <paramref name="deviceJid"/> has read the account's whole group list from the server since it was paired.</summary>
+    Task<bool> SyncedAsync(string deviceJid, CancellationToken cancellationToken);
+
+    /// <summary>Records that our device <paramref name="deviceJid"/> read the account's whole group list from the server.</summary>
+    Task MarkSyncedAsync(string deviceJid, CancellationToken cancellationToken);
+
     /// <summary>Records that <paramref name="deviceJids"/> received our sender key; <paramref name="rotated"/> when it is a new key (the holders of the old one are dropped).</summary>
     Task AddKeyHoldersAsync(string groupJid, IEnumerable<string> deviceJids, bool rotated, CancellationToken cancellationToken);
 }

@@ -185,6 +185,25 @@ public interface IMessageStore
     /// <summary>Replaces a user's cached device list.</summary>
     Task SaveDeviceListAsync(DeviceList devices, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces the cached device lists and remembers the LID mappings one usync answered (a 200-member group's is 200
+    /// of each): a store that can write them in one transaction should. By default, one by one.
+    /// </summary>
+    async Task SaveDeviceListsAsync(IReadOnlyList<DeviceList> lists, IReadOnlyList<(string LidJid, string PnJid)> mappings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lists);
+        ArgumentNullException.ThrowIfNull(mappings);
+        foreach (var list in lists)
+        {
+            await SaveDeviceListAsync(list, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (lid, pn) in mappings)
+        {
+            await SaveLidMappingAsync(lid, pn, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Drops a user's cached device list (a devices notification said it changed).</summary>
     Task ForgetDeviceListAsync(string userJid, CancellationToken cancellationToken);
 

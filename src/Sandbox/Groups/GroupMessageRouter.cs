@@ -31,7 +31,11 @@ internal sealed partial class GroupMessageRouter : IAsyncDisposable
     private readonly ILogger logger;
     private readonly Channel<PhoneDelivery> _toPhones = Channel.CreateUnbounded<PhoneDelivery>(new UnboundedChannelOptions { SingleReader = true });
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<GroupFanOut> _fanOuts = new();
     private readonly Task _phoneLoop;
+
+    /// <summary>How many fan-outs <see cref="FanOuts"/> keeps.</summary>
+    public const int FanOutsKept = 1000;
 
     /// <summary>
     /// Creates the router. The virtual phones (device 0) decrypt what reaches them as it is delivered, so their share of
@@ -125,6 +129,7 @@ internal sealed partial class GroupMessageRouter : IAsyncDisposable
 
         await queue.RecordRouteAsync(id, sender.Account.Phone, sender.DeviceId, cancellationToken).ConfigureAwait(false);
         LogFannedOut(sender.Jid, id, group.Jid, delivered);
+        Record(new GroupFanOut(id, sender.Jid, group.Jid, parts.Count, delivered, Retry: message.Attr("participant") is not null));
         replyToSender(Ack(id, to.ToString(), null, ParticipantHashOf(members, lid)));
         foreach (var item in toPhones)
         {
@@ -133,6 +138,18 @@ internal sealed partial class GroupMessageRouter : IAsyncDisposable
                 // The sandbox is stopping: what is left goes inline.
                 await deliver(item.Account!, 0, "message", id, item.Stanza!, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>The latest group messages fanned out (at most <see cref="FanOutsKept"/>), oldest first.</summary>
+    public IReadOnlyList<GroupFanOut> FanOuts => [.. _fanOuts];
+
+    private void Record(GroupFanOut fanOut)
+    {
+        _fanOuts.Enqueue(fanOut);
+        while (_fanOuts.Count > FanOutsKept)
+        {
+            _fanOuts.TryDequeue(out _);
         }
     }
 

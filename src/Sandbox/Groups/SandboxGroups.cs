@@ -39,6 +39,9 @@ public sealed class SandboxGroups
 
     internal GroupMessageRouter Messages { get; }
 
+    /// <summary>The latest group messages the server fanned out: SKDM parts and stanzas written per message.</summary>
+    public IReadOnlyList<GroupFanOut> FanOuts => Messages.FanOuts;
+
     /// <summary>Completes once every group message so far has reached the virtual phones (they take theirs after the sender's ack).</summary>
     public Task DrainPhonesAsync(CancellationToken cancellationToken) => Messages.DrainPhonesAsync(cancellationToken);
 

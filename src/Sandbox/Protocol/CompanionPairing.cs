@@ -30,6 +30,9 @@ internal sealed partial class CompanionPairing(AccountRegistry accounts, DeviceK
     /// <summary>Accounts whose linking is passkey-gated (R12).</summary>
     public required PasskeyGate Passkeys { get; init; }
 
+    /// <summary>Called once a companion is paired, with its account and device JID (the network marks its groups dirty).</summary>
+    public Func<SandboxAccount, string, CancellationToken, Task>? Paired { get; init; }
+
     /// <summary>The registration connections still waiting to be paired.</summary>
     public IEnumerable<ServerConnection> PendingConnections => _pending.Connections;
 
@@ -254,6 +257,11 @@ internal sealed partial class CompanionPairing(AccountRegistry accounts, DeviceK
             }
 
             await accounts.AddCompanionAsync(account.Phone, deviceId, keyIndex, pending.NoiseKey, pending.Platform, cancellationToken).ConfigureAwait(false);
+            if (Paired is { } paired)
+            {
+                await paired(account, deviceJid, cancellationToken).ConfigureAwait(false);
+            }
+
             _pending.Forget(pending);
             LogPaired(deviceJid);
             NotifyDevicesChanged(account, "add", deviceJid);

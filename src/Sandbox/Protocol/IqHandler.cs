@@ -34,6 +34,9 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
     /// <summary>Counts every iq by account and kind when set (<see cref="IqTally"/>).</summary>
     public IqTally? Tally { get; init; }
 
+    /// <summary>What each device is told to read again; a <c>clean</c> iq clears its bit.</summary>
+    public DirtyBits? Dirty { get; init; }
+
     /// <summary>How many one-time prekeys a device's first upload must hold (SERVER-RULES R11; WhatsApp Web uploads 812).</summary>
     public const int InitialPreKeyCount = 812;
 
@@ -63,7 +66,7 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
                 ("w:m", "set", "media_conn") => Result(iq, MediaConn(mediaConn())),
                 ("usync", "get", "usync") => await UsyncAsync(iq, cancellationToken).ConfigureAwait(false),
                 ("w:sync:app:state", "set", "sync") => Result(iq, AppStateSync(iq)),
-                ("urn:xmpp:whatsapp:dirty", "set", _) => Result(iq),
+                ("urn:xmpp:whatsapp:dirty", "set", _) => CleanDirty(device, iq),
                 ("w:stats", _, _) => Result(iq),
                 ("w:g2", _, _) when GroupQueries is not null => await GroupQueries(device, iq, cancellationToken).ConfigureAwait(false),
                 _ => Error(iq, 501, "feature-not-implemented"),
@@ -73,6 +76,19 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
         {
             return Error(iq, 400, "bad-request");
         }
+    }
+
+    private Node CleanDirty(ConnectedDevice device, Node iq)
+    {
+        foreach (var clean in iq.ChildrenNamed("clean"))
+        {
+            if (clean.Attr("type") is { Length: > 0 } type)
+            {
+                Dirty?.Clean(device.Jid, type);
+            }
+        }
+
+        return Result(iq);
     }
 
     private async Task<Node> UploadAsync(ConnectedDevice device, Node iq, CancellationToken cancellationToken)
@@ -226,7 +242,10 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
                 children.Add(contact);
             }
 
-            results.Add(new Node("user", NodeAttributes.Of(("jid", account?.Jid ?? asked)), children));
+            // The answer names each user as it was asked: a LID stays a LID (whatsmeow keys its device cache and the devices
+            // it addresses by the answer's jid, and sends DMs by LID; Baileys keeps one namespace per chat), a phone number
+            // or contact comes back as the account's phone-number JID.
+            results.Add(new Node("user", NodeAttributes.Of(("jid", AnswerJid(account, asked))), children));
         }
 
         var echo = new List<(string, string)>();
@@ -240,6 +259,11 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
 
         return Result(iq, new Node("usync", NodeAttributes.Of([.. echo]), [new Node("list", null, results)]));
     }
+
+    private static string AnswerJid(SandboxAccount? account, string asked) =>
+        account is not null && Jid.TryParse(asked, out var jid) && jid.Server == JidServers.Lid
+            ? (jid with { Device = null, Agent = null }).ToString()
+            : account?.Jid ?? asked;
 
     private async Task<(SandboxAccount? Account, string? Asked)> ResolveUserAsync(Node user, CancellationToken cancellationToken)
     {

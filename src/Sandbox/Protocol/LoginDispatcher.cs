@@ -20,6 +20,9 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
     /// <summary>The login rules a device meets once it is known: refused accounts (R9), pace (R18), replacements (R19).</summary>
     public required LoginRules Rules { get; init; }
 
+    /// <summary>What each device is told to read again after its offline queue (<c>&lt;ib&gt;&lt;dirty/&gt;&lt;/ib&gt;</c>).</summary>
+    public DirtyBits? Dirty { get; init; }
+
     /// <summary>Routes presence and chat states; without it they are only recorded for R13/R17.</summary>
     public PresenceHub? Presence { get; init; }
 
@@ -108,6 +111,10 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
                 {
                     var replayed = await router.ReplayAsync(connection, device, connection.Closed).ConfigureAwait(false);
                     connection.Send(new Node("ib", null, [Leaf("offline", ("count", replayed.ToString(CultureInfo.InvariantCulture)))]));
+                    foreach (var dirty in Dirty?.Notices(device.Jid) ?? [])
+                    {
+                        connection.Send(dirty);
+                    }
                 }
 
                 break;

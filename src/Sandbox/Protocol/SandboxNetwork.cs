@@ -39,9 +39,9 @@ public sealed class SandboxNetwork
         PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
         Groups = database is null ? null : new Groups.SandboxGroups(database, accounts, queue, rules, _router.DeliverAsync, time, loggerFactory);
         _router.Groups = Groups?.Messages;
-        _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys };
+        _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys, Paired = MarkGroupsDirtyAsync };
         Presence = new PresenceHub(accounts, _devices, time);
-        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { Tally = Iqs, ReadReceipts = ReadReceipts, GroupQueries = Groups is null ? null : Groups.Queries.HandleAsync, Props = AbProps, CompanionReady = (d, ct) => _router.Primary?.CompanionReadyAsync(d.Account, d.DeviceId, ct) ?? Task.CompletedTask }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules, Presence = Presence };
+        var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { Tally = Iqs, ReadReceipts = ReadReceipts, GroupQueries = Groups is null ? null : Groups.Queries.HandleAsync, Props = AbProps, Dirty = Dirty, CompanionReady = (d, ct) => _router.Primary?.CompanionReadyAsync(d.Account, d.DeviceId, ct) ?? Task.CompletedTask }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules, Presence = Presence, Dirty = Dirty };
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory) { Rules = loginRules };
         _faults = new FaultInjector(accounts, _devices);
     }
@@ -51,6 +51,9 @@ public sealed class SandboxNetwork
 
     /// <summary>The server rules every part checks clients against.</summary>
     public RuleBook Rules { get; }
+
+    /// <summary>What each device is told to read again (a companion linked to an account in groups: its group list).</summary>
+    public DirtyBits Dirty { get; } = new();
 
     /// <summary>The login lifecycle rules (client version, refused accounts, passkey-gated linking, pace, replacements).</summary>
     public LoginRules Login { get; }
@@ -72,6 +75,15 @@ public sealed class SandboxNetwork
 
     /// <summary>Answers privacy-token issuance iqs (R2).</summary>
     internal PrivacyTokenIssuance PrivacyIssuance { get; }
+
+    // A companion linked to an account already in groups learns of them from the server's dirty bit, not from notifications it never had.
+    private async Task MarkGroupsDirtyAsync(Accounts.SandboxAccount account, string deviceJid, CancellationToken cancellationToken)
+    {
+        if (Groups is { } groups && (await groups.Store.ListForAsync(account.Phone, cancellationToken).ConfigureAwait(false)).Count > 0)
+        {
+            Dirty.Mark(deviceJid, DirtyBits.Groups, _time.GetUtcNow().ToUnixTimeSeconds());
+        }
+    }
 
     /// <summary>Whether the device has a live connection.</summary>
     public bool IsOnline(string phone, int deviceId) => _devices.Find(phone, deviceId) is not null;

@@ -6,7 +6,7 @@ using WaEngine.Engine.Storage;
 namespace WaEngine.Store.Groups;
 
 /// <summary>
-/// The line's groups in its SQLite file (migration 0012): metadata, participants, who holds our sender key, and the
+/// The line's groups in its SQLite file (migrations 0012, 0025): metadata, participants, who holds our sender key, and the
 /// chat row that shows a group's subject in the chat list. A change and its journal row (<c>group.update</c>,
 /// <c>group.participants</c>, the webhook's data in <c>detail</c>) commit together; <see cref="LineDatabase.Journalled"/>
 /// is raised after.
@@ -169,6 +169,31 @@ public sealed class SqliteGroupStore(LineDatabase database, TimeProvider? time =
                     new { groupJid, device }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             }
 
+            return false;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SyncedAsync(string deviceJid, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(deviceJid);
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM group_sync WHERE device_jid = @deviceJid;", new { deviceJid }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task MarkSyncedAsync(string deviceJid, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(deviceJid);
+        return WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO group_sync (device_jid, synced_at_ms) VALUES (@deviceJid, @now) ON CONFLICT (device_jid) DO UPDATE SET synced_at_ms = excluded.synced_at_ms;",
+                new { deviceJid, now = NowMs() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
             return false;
         }, cancellationToken);
     }

@@ -700,6 +700,47 @@ public sealed class SqliteMessageStore : IMessageStore
     /// <inheritdoc />
     public async Task SaveDeviceListAsync(DeviceList devices, CancellationToken cancellationToken)
     {
+        CheckDeviceList(devices);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await WriteDeviceListAsync(connection, null, devices, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SaveDeviceListsAsync(IReadOnlyList<DeviceList> lists, IReadOnlyList<(string LidJid, string PnJid)> mappings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lists);
+        ArgumentNullException.ThrowIfNull(mappings);
+        foreach (var list in lists)
+        {
+            CheckDeviceList(list);
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                foreach (var list in lists)
+                {
+                    await WriteDeviceListAsync(connection, transaction, list, cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var (lid, pn) in mappings)
+                {
+                    await MessageWrites.WriteLidMappingAsync(connection, transaction, lid, pn, cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static void CheckDeviceList(DeviceList devices)
+    {
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentException.ThrowIfNullOrWhiteSpace(devices.UserJid, nameof(devices));
         ArgumentNullException.ThrowIfNull(devices.DeviceIds, nameof(devices));
@@ -710,21 +751,19 @@ public sealed class SqliteMessageStore : IMessageStore
                 throw new ArgumentException($"Device list of {devices.UserJid} holds a negative device id {id}.", nameof(devices));
             }
         }
-
-        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT OR REPLACE INTO device_lists (user_jid, device_ids, fetched_at_ms) VALUES (@user, @ids, @at);",
-                new
-                {
-                    user = devices.UserJid,
-                    ids = string.Join(',', devices.DeviceIds.Select(id => id.ToString(CultureInfo.InvariantCulture))),
-                    at = devices.FetchedAt.ToUnixTimeMilliseconds(),
-                },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
     }
+
+    private static Task WriteDeviceListAsync(SqliteConnection connection, SqliteTransaction? transaction, DeviceList devices, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT OR REPLACE INTO device_lists (user_jid, device_ids, fetched_at_ms) VALUES (@user, @ids, @at);",
+            new
+            {
+                user = devices.UserJid,
+                ids = string.Join(',', devices.DeviceIds.Select(id => id.ToString(CultureInfo.InvariantCulture))),
+                at = devices.FetchedAt.ToUnixTimeMilliseconds(),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
 
     /// <inheritdoc />
     public async Task ForgetDeviceListAsync(string userJid, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using WaEngine.Engine.Events;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Stanzas.Groups;
+using WaEngine.Proto;
 using WaEngine.TestKit;
 using static WaEngine.Integration.Tests.Messaging.MessagingWorld;
 
@@ -11,7 +12,8 @@ namespace WaEngine.Integration.Tests.Messaging;
 /// <summary>
 /// Groups between the engine, two unmodified Baileys 7 clients and a virtual phone through the strict sandbox (issue
 /// #15): every member's message reaches every other member decrypted, the engine's reply and reaction reach Baileys,
-/// a member the engine removed does not get its next message, and a group Baileys creates with the engine in it
+/// the engine's edit and delete reach Baileys, a Baileys member that cannot decrypt gets the engine's resend, a member
+/// the engine removed does not get its next message, and a group Baileys creates with the engine in it
 /// reaches the engine's store and journal (its webhook).
 /// </summary>
 public sealed class EngineBaileysGroupTests
@@ -77,6 +79,28 @@ public sealed class EngineBaileysGroupTests
         var reactionAtBob = await bob.WaitAsync("message", match: new JsonObject { ["id"] = reaction.MsgId });
         Assert.Equal("🎉", reactionAtBob["message"]!["reactionMessage"]!["text"]!.GetValue<string>());
         Assert.Equal(fromBob, reactionAtBob["message"]!["reactionMessage"]!["key"]!["id"]!.GetValue<string>());
+
+        // The engine edits its first message and deletes its reply: both clients see the edit and the revoke.
+        var edit = await line.Actor.SendMessageAsync(group.Jid, MessageBuilder.Edit(hello, "hello from the engine, edited", DateTimeOffset.UtcNow), None);
+        var revoke = await line.Actor.SendMessageAsync(group.Jid, MessageBuilder.Revoke(reply), None);
+        foreach (var peer in new[] { bob, carol })
+        {
+            var editAtPeer = await peer.WaitAsync("message", match: new JsonObject { ["id"] = edit.MsgId });
+            Assert.Equal((int)Message.Types.ProtocolMessage.Types.Type.MessageEdit, editAtPeer["message"]!["protocolMessage"]!["type"]!.GetValue<int>());
+            Assert.Equal((hello.MsgId, "hello from the engine, edited"), (editAtPeer["message"]!["protocolMessage"]!["key"]!["id"]!.GetValue<string>(), editAtPeer["body"]!.GetValue<string>()));
+            var revokeAtPeer = await peer.WaitAsync("message", match: new JsonObject { ["id"] = revoke.MsgId });
+            Assert.Equal((int)Message.Types.ProtocolMessage.Types.Type.Revoke, revokeAtPeer["message"]!["protocolMessage"]!["type"]?.GetValue<int>() ?? 0);
+            Assert.Equal(reply.MsgId, revokeAtPeer["message"]!["protocolMessage"]!["key"]!["id"]!.GetValue<string>());
+        }
+
+        // Carol's client cannot decrypt the engine's next message (the sandbox corrupts it once): her retry receipt gets
+        // the message again, pairwise with our sender key, for her device alone (R3's shape), and she reads it.
+        var fault = await world.Sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = CarolPhone + ":1@s.whatsapp.net", kind = "corrupt_next" });
+        Assert.True(fault.IsSuccessStatusCode, await fault.Content.ReadAsStringAsync());
+        var healed = await line.Actor.SendMessageAsync(group.Jid, MessageBuilder.Text("survives a bad MAC"), None);
+        Assert.Equal(group.Jid, (await carol.WaitAsync("message", match: new JsonObject { ["id"] = healed.MsgId, ["body"] = "survives a bad MAC" }, timeoutMs: 45_000))["remoteJid"]!.GetValue<string>());
+        Assert.Equal("survives a bad MAC", (await bob.WaitAsync("message", match: new JsonObject { ["id"] = healed.MsgId }))["body"]!.GetValue<string>());
+        Assert.Contains(world.Sandbox.Runtime.Network.Groups!.FanOuts, f => f.MsgId == healed.MsgId && f is { Retry: true, Stanzas: 1 });
 
         // The engine removes Carol; its next message reaches Bob and the phone under a new sender key, not Carol.
         var removed = await line.Actor.Groups.ChangeParticipantsAsync(group.Jid, "remove", [CarolJid], None);

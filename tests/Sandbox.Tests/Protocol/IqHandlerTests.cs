@@ -88,6 +88,19 @@ public sealed class IqHandlerTests : IAsyncLifetime, IDisposable
         Assert.Equal("in", users[2].RequiredChild("contact").Attr("type"));
     }
 
+    [Fact]
+    public async Task Usync_names_a_user_asked_by_lid_by_that_lid_and_lists_its_devices()
+    {
+        var query = Iq("get", "usync", new Node("usync", NodeAttributes.Of(("sid", "s2"), ("mode", "query"), ("context", "message")), [
+            new Node("query", null, [Leaf("devices", ("version", "2")), Leaf("lid")]),
+            new Node("list", null, [Leaf("user", ("jid", _bob.LidJid)), Leaf("user", ("jid", "15550002222@s.whatsapp.net"))]),
+        ]));
+
+        var users = (await HandleAsync(_alice, query)).RequiredChild("usync").RequiredChild("list").ChildrenNamed("user").ToList();
+        Assert.Equal([_bob.LidJid, "15550002222@s.whatsapp.net"], users.Select(u => u.Attr("jid")));
+        Assert.Equal(["0"], users[0].RequiredChild("devices").RequiredChild("device-list").Children.Select(d => d.Attr("id")));
+    }
+
     [Theory]
     [InlineData("get", "w:p", "ping", "result")]
     [InlineData("set", "passive", "active", "result")]

@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas.Groups;
 using WaEngine.Store.Groups;
 using WaEngine.Store.Messages;
@@ -19,6 +20,45 @@ public sealed class SqliteGroupStoreTests
         new GroupMember("102@lid", "15550002222@s.whatsapp.net", "102@lid", null),
         new GroupMember("103@lid", "15550003333@s.whatsapp.net", "103@lid", null),
     ]);
+
+    [Fact]
+    public async Task A_participating_answer_replaces_the_stored_group_and_a_member_gone_since_rotates_our_key()
+    {
+        await using var line = await MessageStoreLine.OpenAsync();
+        var store = new SqliteGroupStore(line.Database);
+        await store.SaveAsync(Team(), default);
+        await store.AddKeyHoldersAsync(Group, ["102:3@lid", "103@lid"], rotated: true, default);
+        Assert.False((await store.KeyHoldersAsync(Group, default)).RotateKey);
+
+        // The server's list (GroupSync, issue #15): a new subject, member 103 gone, a new group.
+        var answer = new Node("iq", NodeAttributes.Of(("type", "result")), [
+            new Node("groups", null, [
+                new Node("group", NodeAttributes.Of(("id", "120363000000000001"), ("subject", "Team 2"), ("addressing_mode", "lid"), ("creation", "1779285900")), [
+                    new Node("participant", NodeAttributes.Of(("jid", "101@lid"), ("phone_number", "15550001111@s.whatsapp.net"), ("type", "superadmin"))),
+                    new Node("participant", NodeAttributes.Of(("jid", "102@lid"), ("phone_number", "15550002222@s.whatsapp.net"))),
+                ]),
+                new Node("group", NodeAttributes.Of(("id", "120363000000000002"), ("subject", "Other")), [
+                    new Node("participant", NodeAttributes.Of(("jid", "15550002222@s.whatsapp.net"), ("lid", "102@lid"))),
+                ]),
+            ]),
+        ]);
+        var listed = await GroupSync.ApplyAsync(store, answer, At, default);
+
+        Assert.Equal([Group, "120363000000000002@g.us"], listed.Select(g => g.Jid));
+        var team = (await store.GetAsync(Group, default))!;
+        Assert.Equal("Team 2", team.Subject);
+        Assert.Equal(["101@lid", "102@lid"], team.Participants.Select(p => p.Jid));
+        Assert.True((await store.KeyHoldersAsync(Group, default)).RotateKey);
+        Assert.False((await store.GetAsync("120363000000000002@g.us", default))!.LidAddressing);
+        Assert.Empty(await JournalAsync(line));
+
+        // Which of our devices read the list (the first login after pairing reads it once per device).
+        Assert.False(await store.SyncedAsync("15550001111:4@s.whatsapp.net", default));
+        await store.MarkSyncedAsync("15550001111:4@s.whatsapp.net", default);
+        await store.MarkSyncedAsync("15550001111:4@s.whatsapp.net", default);
+        Assert.True(await store.SyncedAsync("15550001111:4@s.whatsapp.net", default));
+        Assert.False(await store.SyncedAsync("15550001111:5@s.whatsapp.net", default));
+    }
 
     [Fact]
     public async Task A_saved_group_reads_back_whole_and_shows_in_the_chat_list_under_its_subject()

@@ -36,19 +36,11 @@ public sealed class GroupCommands
     /// <summary>Every group the line knows, from its store.</summary>
     public Task<IReadOnlyList<GroupInfo>> ListAsync(CancellationToken cancellationToken) => _groups.ListAsync(cancellationToken);
 
-    /// <summary>Asks the server for every group the account is in and stores them (no webhooks); returns them.</summary>
+    /// <summary>Asks the server for every group the account is in and stores them (no webhooks; see <see cref="GroupSync"/>); returns them.</summary>
     public async Task<IReadOnlyList<GroupInfo>> SyncAsync(CancellationToken cancellationToken)
     {
         var answer = await _query(GroupStanzas.BuildParticipatingQuery, cancellationToken).ConfigureAwait(false);
-        var result = new List<GroupInfo>();
-        foreach (var node in answer.Child("groups")?.ChildrenNamed("group") ?? [])
-        {
-            var group = GroupStanzas.ParseGroup(node);
-            await _groups.SaveAsync(group, cancellationToken).ConfigureAwait(false);
-            result.Add(group);
-        }
-
-        return result;
+        return await GroupSync.ApplyAsync(_groups, answer, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The group from the store, or asked once from the server when the line does not know it; null when the server does not know it either (404).</summary>

@@ -24,6 +24,11 @@ public static class GroupStanzas
     public static Node BuildParticipatingQuery(string id) =>
         Query(id, GroupServer, "get", new Node("participating", null, [new Node("participants"), new Node("description")]));
 
+    /// <summary>Tells the server the account's <paramref name="type"/> (<c>groups</c>) is no longer dirty (Baileys cleanDirtyBits; whatsmeow MarkNotDirty).</summary>
+    public static Node BuildCleanDirty(string id, string type) =>
+        new("iq", NodeAttributes.Of(("id", id), ("type", "set"), ("xmlns", "urn:xmpp:whatsapp:dirty"), ("to", "@" + JidServers.WhatsApp)),
+            [new Node("clean", NodeAttributes.Of(("type", type)))]);
+
     /// <summary>Creates a group; <paramref name="key"/> is a fresh message-style id that makes the create idempotent.</summary>
     public static Node BuildCreate(string id, string subject, string key, IEnumerable<string> participantJids) =>
         Query(id, GroupServer, "set", new Node("create", NodeAttributes.Of(("subject", subject), ("key", key)),

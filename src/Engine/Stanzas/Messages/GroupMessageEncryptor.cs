@@ -37,6 +37,7 @@ internal sealed class GroupMessageEncryptor(ISignalStore signal, IGroupStore gro
         var mediaType = MessageEncryptor.MediaTypeOf(content);
         var hide = entry.Message.Type is "reaction" or "edit" or "revoke";
         var participants = new List<Node>(plan.Targets.Count);
+        var pending = new SignalStateChange();
         if (plan.Targets.Count > 0)
         {
             var setup = new SignalStateChange();
@@ -61,14 +62,22 @@ internal sealed class GroupMessageEncryptor(ISignalStore signal, IGroupStore gro
             var padded = WhatsAppPadding.Pad(keyMessage.ToByteArray(), SecureRandomSource.Instance);
             foreach (var target in plan.Targets)
             {
+                if (pending.Sessions.ContainsKey(target.Address))
+                {
+                    // Two devices on one session (never expected): the second encrypts on the first's stored step.
+                    await signal.CommitAsync(pending, cancellationToken).ConfigureAwait(false);
+                    pending = new SignalStateChange();
+                }
+
                 var encrypted = await sessions.EncryptAsync(target.Address, padded, cancellationToken).ConfigureAwait(false);
-                await signal.CommitAsync(encrypted.Changes, cancellationToken).ConfigureAwait(false);
+                pending.Merge(encrypted.Changes);
                 participants.Add(MessageStanzas.BuildParticipant(target.DeviceJid, encrypted, mediaType, hide));
             }
         }
 
+        // Every pairwise step and the sender key's step commit together (a 200-member group's first message: one write, not 200).
         var skmsg = await groupCipher.EncryptAsync(group.OwnName, WhatsAppPadding.Pad(entry.Message.Content, SecureRandomSource.Instance), cancellationToken).ConfigureAwait(false);
-        await signal.CommitAsync(skmsg.Changes, cancellationToken).ConfigureAwait(false);
+        await signal.CommitAsync(pending.Merge(skmsg.Changes), cancellationToken).ConfigureAwait(false);
         await groups.AddKeyHoldersAsync(group.GroupJid, plan.Targets.Select(t => t.DeviceJid), group.RotateKey, cancellationToken).ConfigureAwait(false);
         return GroupMessageStanzas.BuildGroupMessage(
             entry.Message.MsgId, group.GroupJid, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content), group.LidAddressing, plan.Phash,

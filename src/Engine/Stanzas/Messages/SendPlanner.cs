@@ -198,18 +198,22 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
         }
 
         var answer = await connection.QueryAsync(DeviceStanzas.BuildDeviceQuery(connection.NextId(), stale), options.IqTimeout, cancellationToken).ConfigureAwait(false);
+        // One answer, one write: a big group's lists and LID mappings go in one transaction.
+        var lists = new List<DeviceList>();
+        var mappings = new List<(string, string)>();
         foreach (var user in DeviceStanzas.ParseDeviceList(answer))
         {
             var list = new DeviceList(user.UserJid, user.DeviceIds, now);
-            await messages.SaveDeviceListAsync(list, cancellationToken).ConfigureAwait(false);
+            lists.Add(list);
             if (user.Lid is { } lid && Jid.TryParse(lid, out var lidJid) && Jid.TryParse(user.UserJid, out var pn) && pn.Server == JidServers.WhatsApp)
             {
-                await messages.SaveLidMappingAsync((lidJid with { Device = null }).ToString(), user.UserJid, cancellationToken).ConfigureAwait(false);
+                mappings.Add(((lidJid with { Device = null }).ToString(), user.UserJid));
             }
 
             result[user.UserJid] = list;
         }
 
+        await messages.SaveDeviceListsAsync(lists, mappings, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
