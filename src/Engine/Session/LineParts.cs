@@ -62,7 +62,7 @@ internal sealed record LineParts(
         var identities = new IdentityChangeHandler(messages, signal, tokens, logger);
         var mediaRetries = new Media.Retry.MediaRetries();
         var unacked = new UnackedSends(time);
-        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, new SendPacer(time, Random.Shared.NextDouble), time, logger, unacked);
+        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, new SendPacer(time, Random.Shared.NextDouble), time, logger, unacked, PacedTypingOnLoop.Through(presence));
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
         {

@@ -47,6 +47,13 @@ public interface IMessageStore
     Task SetSendPacingAsync(SendPacing pacing, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{GetType().Name} keeps no send pacing.");
 
+    /// <summary>
+    /// For the new-contact cap: which of <paramref name="msgIds"/> (our queued messages) open their chat, and when our first
+    /// messages in chats written since <paramref name="since"/> were due.
+    /// </summary>
+    Task<FirstContacts> FirstContactsAsync(IReadOnlyCollection<string> msgIds, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult(FirstContacts.None);
+
     /// <summary>Records when each queued message is due to be written (shown as its <see cref="MessageRecord.ScheduledAt"/>).</summary>
     Task ScheduleAsync(IReadOnlyList<(string MsgId, DateTimeOffset At)> schedule, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -23,6 +23,13 @@ internal sealed class PresenceHub(AccountRegistry accounts, DeviceDirectory devi
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<(string Phone, int Device), string>> _subscribers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _available = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<RoutedChatState> _routed = new();
+
+    /// <summary>How many routed chat states <see cref="RoutedChatStates"/> keeps.</summary>
+    public const int RoutedKept = 256;
+
+    /// <summary>The latest chat states the server routed, oldest first, each with the server's time (what tests measure pacing by).</summary>
+    public IReadOnlyList<RoutedChatState> RoutedChatStates => [.. _routed];
 
     /// <summary>A device's own <c>&lt;presence&gt;</c>: an announcement, or a subscription when it has <c>to</c>.</summary>
     public async Task OnPresenceAsync(ServerConnection connection, ConnectedDevice device, Node presence, CancellationToken cancellationToken)
@@ -74,6 +81,11 @@ internal sealed class PresenceHub(AccountRegistry accounts, DeviceDirectory devi
 
         var from = sender.Account.Addressing == AddressingMode.Lid ? sender.Account.LidJid : sender.Account.Jid;
         var forwarded = new Node("chatstate", NodeAttributes.Of(("from", from)), chatState.Children);
+        _routed.Enqueue(new RoutedChatState(sender.Account.Phone, target.Phone, chatState.Children.FirstOrDefault()?.Tag ?? "", time.GetUtcNow()));
+        while (_routed.Count > RoutedKept && _routed.TryDequeue(out _))
+        {
+        }
+
         foreach (var device in target.Devices.Where(d => d.DeviceId != 0))
         {
             if (devices.Find(target.Phone, device.DeviceId) is { CaughtUp: true } connection && !(target.Phone == sender.Account.Phone && device.DeviceId == sender.DeviceId))
@@ -138,3 +150,6 @@ internal sealed class PresenceHub(AccountRegistry accounts, DeviceDirectory devi
                 ? new Node("presence", NodeAttributes.Of(("from", addressedAs), ("type", "unavailable"), ("last", last.ToString(CultureInfo.InvariantCulture))))
                 : new Node("presence", NodeAttributes.Of(("from", addressedAs), ("type", "unavailable")));
 }
+
+/// <summary>A chat state the server routed: from whom to whom, which (<c>composing</c> or <c>paused</c>), and when.</summary>
+internal sealed record RoutedChatState(string FromPhone, string ToPhone, string State, DateTimeOffset At);
