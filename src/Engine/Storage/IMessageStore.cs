@@ -128,6 +128,12 @@ public interface IMessageStore
     /// </summary>
     Task JournalPresenceAsync(PresenceUpdate update, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>The contacts the line keeps presence subscriptions to (renewed on every connect), oldest first.</summary>
+    Task<IReadOnlyList<string>> PresenceSubscriptionsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>Keeps presence subscriptions to <paramref name="jids"/> across restarts.</summary>
+    Task SavePresenceSubscriptionsAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>
     /// Remembers the numbers a contact check found on WhatsApp: each becomes a contact of the line (its push name, if
     /// one is known, kept) and its LID mapping is stored. A store without contacts ignores it.

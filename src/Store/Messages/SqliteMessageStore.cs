@@ -542,6 +542,32 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> PresenceSubscriptionsAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await PresenceSubscriptions.AllAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SavePresenceSubscriptionsAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jids);
+        if (jids.Count == 0)
+        {
+            return;
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await PresenceSubscriptions.AddAsync(connection, jids, NowMs(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task SaveCheckedContactsAsync(IReadOnlyList<ContactCheck> checks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checks);
