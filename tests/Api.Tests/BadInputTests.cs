@@ -350,6 +350,14 @@ public class BadInputTests(LineApiFixture fixture)
         { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":1.5}""", 400, "invalid_request", "min_gap_ms" },
         { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":1000,"jitter_ms":-5}""", 400, "invalid_request", "jitter_ms" },
         { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":1000,"jitter_ms":true}""", 400, "invalid_request", "jitter_ms" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":0,"typing_ms_per_char":-1}""", 400, "invalid_request", "typing_ms_per_char" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":0,"typing_ms_per_char":1001}""", 400, "invalid_request", "typing_ms_per_char" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":0,"typing_ms_per_char":"fast"}""", 400, "invalid_request", "typing_ms_per_char" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":0,"typing_max_ms":0}""", 400, "invalid_request", "typing_max_ms" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":0,"typing_max_ms":60001}""", 400, "invalid_request", "typing_max_ms" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":0,"new_contacts_per_hour":-1}""", 400, "invalid_request", "new_contacts_per_hour" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":0,"new_contacts_per_hour":10001}""", 400, "invalid_request", "new_contacts_per_hour" },
+        { "admin", "PUT", "/api/sessions/{stopped}/pacing", """{"min_gap_ms":0,"new_contacts_per_hour":2.5}""", 400, "invalid_request", "new_contacts_per_hour" },
     };
 
     [Theory]

@@ -3,6 +3,7 @@ using WaEngine.Api.Conversation.Bodies;
 using WaEngine.Api.Docs;
 using WaEngine.Api.Errors;
 using WaEngine.Api.Idempotency;
+using WaEngine.Api.Messages;
 using WaEngine.Api.Messages.Views;
 using WaEngine.Api.RateLimiting;
 using WaEngine.Api.Sessions;
@@ -27,12 +28,7 @@ public static class ConversationEndpoints
     /// <summary>Maps the location, contact and poll sends.</summary>
     public static IEndpointRouteBuilder MapConversationEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/messages")
-            .AddEndpointFilter<LineTokenFilter>()
-            .AddEndpointFilter<IdempotencyFilter>()
-            .WithTags("Messages")
-            .WithMetadata(ApiAuth.Line)
-            .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+        var group = app.MapLineMessages();
         MapSend<LocationBody>(group, "/location", ConversationKind.Location, "Send a location",
             "Queues a location pin: `latitude` (-90 to 90) and `longitude` (-180 to 180) as JSON numbers, with an optional place `name` and `address`.");
         MapSend<ContactBody>(group, "/contact", ConversationKind.Contact, "Send a contact card",
@@ -44,16 +40,9 @@ public static class ConversationEndpoints
 
     private static void MapSend<TBody>(RouteGroupBuilder group, string pattern, ConversationKind kind, string summary, string description)
         where TBody : notnull =>
-        group.MapPost(pattern, SendAsync)
-            .AddEndpointFilter(new ConversationRequestFilter(kind, BodyContract.Of<TBody>()))
-            .AddEndpointFilter<LineReadyFilter>()
-            .RequireRateLimiting(LineRateLimits.Sends)
-            .WithName("send" + kind)
-            .WithSummary(summary)
-            .WithDescription(description + " Give an `Idempotency-Key` header to make a retry safe: a repeat with the same key and body answers the first answer again and sends nothing.")
-            .Accepts<TBody>("application/json")
-            .Produces<QueuedAnswer>(StatusCodes.Status202Accepted)
-            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden);
+        group.MapSend<TBody>(
+            pattern, SendAsync, new ConversationRequestFilter(kind, BodyContract.Of<TBody>()), "send" + kind, summary, description,
+            StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden);
 
     private static async Task<IResult> SendAsync(HttpContext context, LineHost host)
     {

@@ -31,12 +31,7 @@ public static class MessageEndpoints
     /// <summary>Maps <c>/api/messages…</c>.</summary>
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/messages")
-            .AddEndpointFilter<LineTokenFilter>()
-            .AddEndpointFilter<IdempotencyFilter>()
-            .WithTags("Messages")
-            .WithMetadata(ApiAuth.Line)
-            .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
+        var group = app.MapLineMessages();
         MapSend<SendTextBody>(group, "/send", OutgoingKind.Text, "Send a text message",
             "Queues a text message for `to`. The answer comes once the message is stored durably with status `queued`; it is sent as soon as the line is connected.");
         MapSend<ReplyBody>(group, "/reply", OutgoingKind.Reply, "Reply to a message",
@@ -67,21 +62,13 @@ public static class MessageEndpoints
 
     private static void MapSend<TBody>(RouteGroupBuilder group, string pattern, OutgoingKind kind, string summary, string description)
         where TBody : notnull =>
-        group.MapPost(pattern, SendAsync)
-            .AddEndpointFilter(new OutgoingRequestFilter(kind, BodyContract.Of<TBody>()))
-            .AddEndpointFilter<LineReadyFilter>()
-            .RequireRateLimiting(LineRateLimits.Sends)
-            .WithName("send" + kind)
-            .WithSummary(summary)
-            .WithDescription(description + " Give an `Idempotency-Key` header to make a retry safe: a repeat with the same key and body answers the first answer again and sends nothing.")
-            .Accepts<TBody>("application/json")
-            .Produces<QueuedAnswer>(StatusCodes.Status202Accepted)
-            .ProducesErrors(
-                StatusCodes.Status400BadRequest,
-                StatusCodes.Status403Forbidden,
-                StatusCodes.Status404NotFound,
-                StatusCodes.Status409Conflict,
-                StatusCodes.Status422UnprocessableEntity);
+        group.MapSend<TBody>(
+            pattern, SendAsync, new OutgoingRequestFilter(kind, BodyContract.Of<TBody>()), "send" + kind, summary, description,
+            StatusCodes.Status400BadRequest,
+            StatusCodes.Status403Forbidden,
+            StatusCodes.Status404NotFound,
+            StatusCodes.Status409Conflict,
+            StatusCodes.Status422UnprocessableEntity);
 
     private static async Task<IResult> SendAsync(HttpContext context, LineHost host, TimeProvider time, LinkPreviewBuilder previews)
     {

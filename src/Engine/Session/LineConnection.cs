@@ -49,9 +49,13 @@ internal sealed class LineConnection : IAsyncDisposable
         _onNode = onNode;
         _onClosed = onClosed;
         _lastFrameTicks = time.GetUtcNow().UtcTicks;
+        Closed = _stop.Token;
     }
 
     public int Generation { get; }
+
+    /// <summary>Cancelled when the line closes this connection (a wait that belongs to it, as send pacing's, ends with it).</summary>
+    public CancellationToken Closed { get; }
 
     public DateTimeOffset LastFrameReceived => new(Interlocked.Read(ref _lastFrameTicks), TimeSpan.Zero);
 

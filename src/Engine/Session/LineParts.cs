@@ -70,7 +70,7 @@ internal sealed record LineParts(
         var mediaRetries = new Media.Retry.MediaRetries();
         var unacked = new UnackedSends(time);
         var groupSync = groups is null ? null : new GroupSync(groups, options, time, logger);
-        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, new SendPacer(time, Random.Shared.NextDouble), time, logger, unacked, batch);
+        var outbound = new OutboundQueue(options, messages, planner, encryptor, tokens, hashes, statuses, new SendPacer(time, Random.Shared.NextDouble), time, logger, unacked, batch, PacedTypingOnLoop.Through(presence));
 
         var byTag = new Dictionary<string, StanzaHandler>(StringComparer.Ordinal)
         {

@@ -61,6 +61,13 @@ public interface IMessageStore
     Task SetSendPacingAsync(SendPacing pacing, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{GetType().Name} keeps no send pacing.");
 
+    /// <summary>
+    /// For the new-contact cap: which of <paramref name="msgIds"/> (our queued messages) open their chat, and when our first
+    /// messages in chats written since <paramref name="since"/> were due.
+    /// </summary>
+    Task<FirstContacts> FirstContactsAsync(IReadOnlyCollection<string> msgIds, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult(FirstContacts.None);
+
     /// <summary>Records when each queued message is due to be written (shown as its <see cref="MessageRecord.ScheduledAt"/>).</summary>
     Task ScheduleAsync(IReadOnlyList<(string MsgId, DateTimeOffset At)> schedule, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -155,6 +162,12 @@ public interface IMessageStore
     /// webhooks) and commits. A store without a journal ignores it.
     /// </summary>
     Task JournalPresenceAsync(PresenceUpdate update, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The contacts the line keeps presence subscriptions to (renewed on every connect), oldest first.</summary>
+    Task<IReadOnlyList<string>> PresenceSubscriptionsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>Keeps presence subscriptions to <paramref name="jids"/> across restarts.</summary>
+    Task SavePresenceSubscriptionsAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Remembers the numbers a contact check found on WhatsApp: each becomes a contact of the line (its push name, if

@@ -3,6 +3,7 @@ using System.Globalization;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Sandbox.Accounts;
+using WaEngine.Sandbox.Groups;
 using WaEngine.Sandbox.Protocol;
 
 namespace WaEngine.Sandbox.Conversations;
@@ -23,6 +24,13 @@ internal sealed class PresenceHub(AccountRegistry accounts, DeviceDirectory devi
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<(string Phone, int Device), string>> _subscribers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _available = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<RoutedChatState> _routed = new();
+
+    /// <summary>How many routed chat states <see cref="RoutedChatStates"/> keeps.</summary>
+    public const int RoutedKept = 256;
+
+    /// <summary>The latest chat states the server routed, oldest first, each with the server's time (what tests measure pacing by).</summary>
+    public IReadOnlyList<RoutedChatState> RoutedChatStates => [.. _routed];
 
     /// <summary>A device's own <c>&lt;presence&gt;</c>: an announcement, or a subscription when it has <c>to</c>.</summary>
     public async Task OnPresenceAsync(ServerConnection connection, ConnectedDevice device, Node presence, CancellationToken cancellationToken)
@@ -63,9 +71,22 @@ internal sealed class PresenceHub(AccountRegistry accounts, DeviceDirectory devi
         await AccountChangedAsync(device.Account, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A device's <c>&lt;chatstate to&gt;</c>: to the addressed account's connected companions.</summary>
+    /// <summary>Finds a group by id (its members get typing to the group); null without groups.</summary>
+    public Func<string, CancellationToken, Task<SandboxGroup?>>? FindGroup { get; init; }
+
+    /// <summary>
+    /// A device's <c>&lt;chatstate to&gt;</c>: to the addressed account's connected companions; typing to a group goes to
+    /// every other member's connected companions as <c>&lt;chatstate from="&lt;group&gt;" participant="&lt;sender&gt;"&gt;</c>
+    /// (the sender in the group's addressing; W:presence.go handleChatState, B:chats.js handlePresenceUpdate read it so).
+    /// </summary>
     public async Task OnChatStateAsync(ConnectedDevice sender, Node chatState, CancellationToken cancellationToken)
     {
+        if (Jid.TryParse(chatState.Attr("to"), out var groupJid) && groupJid.Server == JidServers.Group)
+        {
+            await OnGroupChatStateAsync(sender, groupJid, chatState, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!Jid.TryParse(chatState.Attr("to"), out var to) || to.Server is not (JidServers.WhatsApp or JidServers.Lid)
             || await accounts.FindByJidAsync(to with { Device = null, Agent = null }, cancellationToken).ConfigureAwait(false) is not { } target)
         {
@@ -74,12 +95,50 @@ internal sealed class PresenceHub(AccountRegistry accounts, DeviceDirectory devi
 
         var from = sender.Account.Addressing == AddressingMode.Lid ? sender.Account.LidJid : sender.Account.Jid;
         var forwarded = new Node("chatstate", NodeAttributes.Of(("from", from)), chatState.Children);
+        Remember(sender.Account.Phone, target.Phone, chatState);
+
         foreach (var device in target.Devices.Where(d => d.DeviceId != 0))
         {
             if (devices.Find(target.Phone, device.DeviceId) is { CaughtUp: true } connection && !(target.Phone == sender.Account.Phone && device.DeviceId == sender.DeviceId))
             {
                 connection.Send(forwarded);
             }
+        }
+    }
+
+    private async Task OnGroupChatStateAsync(ConnectedDevice sender, Jid groupJid, Node chatState, CancellationToken cancellationToken)
+    {
+        if (FindGroup is null || await FindGroup(groupJid.User, cancellationToken).ConfigureAwait(false) is not { } group
+            || group.Member(sender.Account.Phone) is null)
+        {
+            return;
+        }
+
+        var participant = group.Addressing == AddressingMode.Lid ? sender.Account.LidJid : sender.Account.Jid;
+        var forwarded = new Node("chatstate", NodeAttributes.Of(("from", group.Jid), ("participant", participant)), chatState.Children);
+        Remember(sender.Account.Phone, group.Jid, chatState);
+        foreach (var member in group.Members.Where(m => m.Phone != sender.Account.Phone))
+        {
+            if (await accounts.FindAsync(member.Phone, cancellationToken).ConfigureAwait(false) is not { } account)
+            {
+                continue;
+            }
+
+            foreach (var device in account.Devices.Where(d => d.DeviceId != 0))
+            {
+                if (devices.Find(account.Phone, device.DeviceId) is { CaughtUp: true } connection)
+                {
+                    connection.Send(forwarded);
+                }
+            }
+        }
+    }
+
+    private void Remember(string fromPhone, string to, Node chatState)
+    {
+        _routed.Enqueue(new RoutedChatState(fromPhone, to, chatState.Children.FirstOrDefault()?.Tag ?? "", time.GetUtcNow()));
+        while (_routed.Count > RoutedKept && _routed.TryDequeue(out _))
+        {
         }
     }
 
@@ -138,3 +197,6 @@ internal sealed class PresenceHub(AccountRegistry accounts, DeviceDirectory devi
                 ? new Node("presence", NodeAttributes.Of(("from", addressedAs), ("type", "unavailable"), ("last", last.ToString(CultureInfo.InvariantCulture))))
                 : new Node("presence", NodeAttributes.Of(("from", addressedAs), ("type", "unavailable")));
 }
+
+/// <summary>A chat state the server routed: from whom to whom (a phone, or a group JID), which (<c>composing</c> or <c>paused</c>), and when.</summary>
+internal sealed record RoutedChatState(string FromPhone, string ToPhone, string State, DateTimeOffset At);

@@ -339,10 +339,18 @@ public sealed class SqliteMessageStore : IMessageStore
         var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var row = await connection.QueryFirstOrDefaultAsync<(long GapMs, long JitterMs)?>(new CommandDefinition(
-                "SELECT min_gap_ms, jitter_ms FROM send_pacing WHERE id = 1;", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var row = await connection.QueryFirstOrDefaultAsync<(long GapMs, long JitterMs, long TypingMs, long TypingMaxMs, long NewContacts)?>(new CommandDefinition(
+                "SELECT min_gap_ms, jitter_ms, typing_ms_per_char, typing_max_ms, new_contacts_per_hour FROM send_pacing WHERE id = 1;",
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
             return row is { } found
-                ? new SendPacing { MinGap = TimeSpan.FromMilliseconds(found.GapMs), Jitter = TimeSpan.FromMilliseconds(found.JitterMs) }
+                ? new SendPacing
+                {
+                    MinGap = TimeSpan.FromMilliseconds(found.GapMs),
+                    Jitter = TimeSpan.FromMilliseconds(found.JitterMs),
+                    TypingPerChar = TimeSpan.FromMilliseconds(found.TypingMs),
+                    TypingCap = TimeSpan.FromMilliseconds(found.TypingMaxMs),
+                    NewContactsPerHour = (int)found.NewContacts,
+                }
                 : SendPacing.Off;
         }
     }
@@ -356,10 +364,53 @@ public sealed class SqliteMessageStore : IMessageStore
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 pacing.IsOn
-                    ? "INSERT OR REPLACE INTO send_pacing (id, min_gap_ms, jitter_ms) VALUES (1, @gap, @jitter);"
+                    ? """
+                      INSERT OR REPLACE INTO send_pacing (id, min_gap_ms, jitter_ms, typing_ms_per_char, typing_max_ms, new_contacts_per_hour)
+                      VALUES (1, @gap, @jitter, @typing, @typingMax, @newContacts);
+                      """
                     : "DELETE FROM send_pacing;",
-                new { gap = (long)pacing.MinGap.TotalMilliseconds, jitter = (long)pacing.Jitter.TotalMilliseconds },
+                new
+                {
+                    gap = (long)pacing.MinGap.TotalMilliseconds,
+                    jitter = (long)pacing.Jitter.TotalMilliseconds,
+                    typing = (long)pacing.TypingPerChar.TotalMilliseconds,
+                    typingMax = (long)pacing.TypingCap.TotalMilliseconds,
+                    newContacts = (long)pacing.NewContactsPerHour,
+                },
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<FirstContacts> FirstContactsAsync(IReadOnlyCollection<string> msgIds, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(msgIds);
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var openers = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in msgIds.Chunk(500))
+            {
+                openers.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
+                    """
+                    SELECT m.msg_id FROM messages m
+                    WHERE m.from_me = 1 AND m.msg_id IN @ids
+                      AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.chat_jid = m.chat_jid AND e.seq < m.seq);
+                    """,
+                    new { ids = chunk },
+                    cancellationToken: cancellationToken)).ConfigureAwait(false));
+            }
+
+            var recent = await connection.QueryAsync<long>(new CommandDefinition(
+                """
+                SELECT m.scheduled_at_ms FROM messages m
+                WHERE m.scheduled_at_ms > @since AND m.from_me = 1 AND m.status BETWEEN @sending AND @read
+                  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.chat_jid = m.chat_jid AND e.seq < m.seq)
+                ORDER BY m.scheduled_at_ms;
+                """,
+                new { since = since.ToUnixTimeMilliseconds(), sending = (long)MessageStatus.Sending, read = (long)MessageStatus.Read },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return new FirstContacts(openers, [.. recent.Select(DateTimeOffset.FromUnixTimeMilliseconds)]);
         }
     }
 
@@ -523,6 +574,32 @@ public sealed class SqliteMessageStore : IMessageStore
         }
 
         _database.OnJournalled();
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> PresenceSubscriptionsAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await PresenceSubscriptions.AllAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SavePresenceSubscriptionsAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jids);
+        if (jids.Count == 0)
+        {
+            return;
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await PresenceSubscriptions.AddAsync(connection, jids, NowMs(), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />

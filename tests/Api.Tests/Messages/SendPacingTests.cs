@@ -14,6 +14,7 @@ public sealed class SendPacingTests
     private const string PacedPhone = "15550220000";
     private const string FreePhone = "15550220100";
     private static readonly string[] Peers = ["15550220001", "15550220002", "15550220003", "15550220004", "15550220005"];
+    private static readonly string[] Strangers = ["15550220006", "15550220007"];
 
     [Fact]
     public async Task A_paced_line_spaces_its_sends_at_the_server_while_another_line_sends_at_once()
@@ -25,16 +26,16 @@ public sealed class SendPacingTests
         await ApiClients.PairAsync(service, admin, pacedId, pacedToken, PacedPhone);
         var (freeId, freeToken) = await ApiClients.CreateLineAsync(admin, "free", start: true);
         await ApiClients.PairAsync(service, admin, freeId, freeToken, FreePhone);
-        foreach (var peer in Peers)
+        foreach (var peer in Peers.Concat(Strangers))
         {
             await ApiClients.AddPhoneAsync(service, peer);
         }
 
         // 2.5 s between sends to different chats, so the server's whole-second timestamps are at least 2 s apart.
-        Assert.Equal(new JsonObject { ["enabled"] = false, ["min_gap_ms"] = 0, ["jitter_ms"] = 0 }.ToJsonString(), await GetStringAsync(admin, $"/api/sessions/{pacedId}/pacing"));
+        Assert.Equal(new JsonObject { ["enabled"] = false, ["min_gap_ms"] = 0, ["jitter_ms"] = 0, ["typing_ms_per_char"] = 0, ["typing_max_ms"] = 10000, ["new_contacts_per_hour"] = 0 }.ToJsonString(), await GetStringAsync(admin, $"/api/sessions/{pacedId}/pacing"));
         var set = await admin.PutAsJsonAsync($"/api/sessions/{pacedId}/pacing", new { min_gap_ms = 2500, jitter_ms = 0 });
         Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync());
-        var expected = new JsonObject { ["enabled"] = true, ["min_gap_ms"] = 2500, ["jitter_ms"] = 0 }.ToJsonString();
+        var expected = new JsonObject { ["enabled"] = true, ["min_gap_ms"] = 2500, ["jitter_ms"] = 0, ["typing_ms_per_char"] = 0, ["typing_max_ms"] = 10000, ["new_contacts_per_hour"] = 0 }.ToJsonString();
         Assert.Equal(expected, (await set.Content.ReadFromJsonAsync<JsonNode>())!.ToJsonString());
         Assert.Equal(expected, await GetStringAsync(admin, $"/api/sessions/{pacedId}/pacing"));
 
@@ -98,7 +99,32 @@ public sealed class SendPacingTests
 
         // Turned off: the line sends without waiting again, and says so.
         var off = await admin.PutAsJsonAsync($"/api/sessions/{pacedId}/pacing", new { min_gap_ms = 0 });
-        Assert.Equal(new JsonObject { ["enabled"] = false, ["min_gap_ms"] = 0, ["jitter_ms"] = 0 }.ToJsonString(), (await off.Content.ReadFromJsonAsync<JsonNode>())!.ToJsonString());
+        Assert.Equal(new JsonObject { ["enabled"] = false, ["min_gap_ms"] = 0, ["jitter_ms"] = 0, ["typing_ms_per_char"] = 0, ["typing_max_ms"] = 10000, ["new_contacts_per_hour"] = 0 }.ToJsonString(), (await off.Content.ReadFromJsonAsync<JsonNode>())!.ToJsonString());
+
+        // Six first messages to new contacts per hour: the five peers' were the first five, the first stranger is the
+        // sixth; the second stranger waits until the first of them leaves the hour (queued, never failed, its
+        // scheduled_at says when), and a chat with history is not held back by it.
+        var capped = await admin.PutAsJsonAsync($"/api/sessions/{pacedId}/pacing", new { min_gap_ms = 0, new_contacts_per_hour = 6 });
+        Assert.Equal(
+            new JsonObject { ["enabled"] = true, ["min_gap_ms"] = 0, ["jitter_ms"] = 0, ["typing_ms_per_char"] = 0, ["typing_max_ms"] = 10000, ["new_contacts_per_hour"] = 6 }.ToJsonString(),
+            (await capped.Content.ReadFromJsonAsync<JsonNode>())!.ToJsonString());
+        var opener = await SendAsync(paced, Strangers[0], "hello, new here");
+        var heldBack = await SendAsync(paced, Strangers[1], "hello, also new");
+        var known = await SendAsync(paced, Peers[0], "to a chat with history");
+        await ApiClients.PollAsync(async () => (await ApiClients.PhoneInboxAsync(service, Peers[0])).Count >= 3 ? "ok" : null, "the known chat's text", seconds: 120);
+        await ApiClients.PollAsync(async () => (await ApiClients.PhoneInboxAsync(service, Strangers[0])).Count >= 1 ? "ok" : null, "the first stranger's text", seconds: 120);
+        var firstView = (await paced.GetFromJsonAsync<JsonNode>($"/api/messages/{pacedIds[0]}"))!;
+        var heldView = (await paced.GetFromJsonAsync<JsonNode>($"/api/messages/{heldBack}"))!;
+        Assert.Equal("queued", heldView["status"]!.GetValue<string>());
+        Assert.True(
+            heldView["scheduled_at"]!.GetValue<DateTimeOffset>() >= firstView["scheduled_at"]!.GetValue<DateTimeOffset>().AddHours(1),
+            $"held back until {heldView["scheduled_at"]}, the first new contact of the hour was due at {firstView["scheduled_at"]}");
+        Assert.NotEqual("queued", (await paced.GetFromJsonAsync<JsonNode>($"/api/messages/{opener}"))!["status"]!.GetValue<string>());
+        Assert.Empty(await ApiClients.PhoneInboxAsync(service, Strangers[1]));
+        Assert.NotEqual("queued", (await paced.GetFromJsonAsync<JsonNode>($"/api/messages/{known}"))!["status"]!.GetValue<string>());
+
+        off = await admin.PutAsJsonAsync($"/api/sessions/{pacedId}/pacing", new { min_gap_ms = 0 });
+        Assert.True(off.IsSuccessStatusCode);
     }
 
     private static async Task<string> GetStringAsync(HttpClient client, string path) =>

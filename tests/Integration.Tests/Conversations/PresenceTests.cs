@@ -85,6 +85,27 @@ public sealed class PresenceTests
         world.AssertEveryStanzaWasAcked();
     }
 
+    [Fact]
+    public async Task A_presence_subscription_survives_a_restart_and_is_sent_again_on_the_new_connection()
+    {
+        await using var world = await MessagingWorld.StartAsync();
+        var bob = world.Bob;
+        await bob.CallAsync(new JsonObject { ["op"] = "presence", ["type"] = "available", ["name"] = "Bob" });
+        await world.Line.Actor.SendPresenceAsync(true, None);
+        await world.Line.Actor.SubscribePresenceAsync(BobJid, None);
+        await world.Line.WaitForAsync<PresenceUpdated>(e => e.Update.Jid == BobJid && e.Update.State == "available" && e.Subscribed);
+
+        // A new actor on the same database: nobody asks it to subscribe, yet Bob's presence reaches it as subscribed
+        // (the sandbox, like WhatsApp, forgets a subscription with the connection that made it).
+        await world.ReopenLineAsync();
+        await world.Line.Actor.SendPresenceAsync(true, None);
+        await world.Line.WaitForAsync<PresenceUpdated>(e => e.Update.Jid == BobJid && e.Update.State == "available" && e.Subscribed);
+        await bob.CallAsync(new JsonObject { ["op"] = "presence", ["type"] = "unavailable", ["name"] = "Bob" });
+        await world.Line.WaitForAsync<PresenceUpdated>(e => e.Update.Jid == BobJid && e.Update.State == "unavailable" && e.Subscribed);
+        Assert.Contains(BobJid, await world.Line.Messages.PresenceSubscriptionsAsync(None));
+        world.AssertEveryStanzaWasAcked();
+    }
+
     /// <summary>The first receipt for <paramref name="id"/> from Alice's companion device (the line), not from her phone or Bob's own.</summary>
     private static async Task<JsonNode> CompanionReceiptAsync(WaEngine.TestKit.BaileysPeer bob, string id)
     {

@@ -41,14 +41,25 @@ public sealed class EngineBaileysGroupTests
 
         // The engine → Baileys ×2 and the phone.
         var hello = await line.Actor.SendMessageAsync(group.Jid, MessageBuilder.Text("hello from the engine"), None);
+        string? engineAsParticipant = null;
         foreach (var peer in new[] { bob, carol })
         {
             var got = await peer.WaitAsync("message", match: new JsonObject { ["id"] = hello.MsgId });
+            engineAsParticipant = got["participant"]!.GetValue<string>();
             Assert.True(got["body"] is not null, got.ToJsonString());
             Assert.Equal(("hello from the engine", group.Jid), (got["body"]!.GetValue<string>(), got["remoteJid"]!.GetValue<string>()));
         }
 
         Assert.Equal("hello from the engine", (await InboxMessageAsync(world, DavePhone, hello.MsgId))["body"]!.GetValue<string>());
+
+        // Typing to the group (issue #16): every Baileys member sees the engine composing in the group, as the same
+        // participant its messages come from (the group is LID-addressed).
+        await line.Actor.SendChatStateAsync(group.Jid, Engine.Stanzas.Presence.ChatState.Composing, None);
+        foreach (var peer in new[] { bob, carol })
+        {
+            var typing = await peer.WaitAsync("presence", match: new JsonObject { ["jid"] = group.Jid, ["presence"] = "composing" });
+            Assert.Equal(engineAsParticipant, typing["participant"]!.GetValue<string>());
+        }
 
         // Each Baileys client → the engine, the other client and the phone.
         var fromBob = (await bob.SendTextAsync(group.Jid, "hi from bob"))["id"]!.GetValue<string>();
@@ -69,6 +80,29 @@ public sealed class EngineBaileysGroupTests
         Assert.Equal((group.Jid, DaveJid, "hi from dave's phone"), (davesAtLine.ChatJid, davesAtLine.SenderPn, davesAtLine.Body));
         Assert.Equal("hi from dave's phone", (await bob.WaitAsync("message", match: new JsonObject { ["id"] = fromDave }))["body"]!.GetValue<string>());
         Assert.Equal("hi from dave's phone", (await carol.WaitAsync("message", match: new JsonObject { ["id"] = fromDave }))["body"]!.GetValue<string>());
+
+        // Read receipts to the group (issue #16): each goes to the group naming the author as participant; Bob's client
+        // sees the engine read his message.
+        Assert.Equal(3, await line.Actor.MarkReadAsync(group.Jid, null, None));
+        long seen = 0;
+        JsonNode read;
+        do
+        {
+            read = await bob.WaitAsync("receipt", seen, match: new JsonObject { ["id"] = fromBob });
+            seen = read["seq"]!.GetValue<long>();
+        }
+        while (read["receipt"]?["readTimestamp"] is null);
+        Assert.Equal(engineAsParticipant, read["receipt"]!["userJid"]!.GetValue<string>());
+
+        // A poll in the group (issue #16): Bob votes on the engine's poll in the group; the engine decrypts the option
+        // names with Bob as the voter (the participant) and itself as the creator.
+        var poll = await line.Actor.SendMessageAsync(group.Jid, Engine.Messaging.Kinds.ConversationBuilder.Poll("Lunch where?", ["Park", "Cafe", "Desk"], multiple: false), None);
+        await bob.WaitAsync("message", match: new JsonObject { ["id"] = poll.MsgId });
+        var bobsVote = (await bob.CallAsync(new JsonObject { ["op"] = "vote", ["jid"] = group.Jid, ["pollId"] = poll.MsgId, ["options"] = new JsonArray("Cafe") }))["id"]!.GetValue<string>();
+        var voteAtLine = (await line.WaitForMessageAsync(bobsVote)).Message;
+        Assert.Equal(("poll_vote", group.Jid, BobJid), (voteAtLine.Type, voteAtLine.ChatJid, voteAtLine.SenderPn));
+        Assert.Null(voteAtLine.Error);
+        Assert.Equal(["Cafe"], Engine.Messaging.Polls.PollVoteReader.SelectedOptionsOf(voteAtLine));
 
         // The engine's reply to Bob and its reaction reach Baileys pointing at Bob's message.
         var reply = await line.Actor.SendMessageAsync(group.Jid, MessageBuilder.Reply("welcome bob", atLine, AliceJid), None);

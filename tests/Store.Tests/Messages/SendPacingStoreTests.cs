@@ -17,6 +17,10 @@ public sealed class SendPacingStoreTests
         await line.Store.SetSendPacingAsync(pacing, default);
         Assert.Equal(pacing, await line.Store.GetSendPacingAsync(default));
 
+        var typingAndCap = new SendPacing { TypingPerChar = TimeSpan.FromMilliseconds(40), TypingCap = TimeSpan.FromSeconds(4), NewContactsPerHour = 20 };
+        await line.Store.SetSendPacingAsync(typingAndCap, default);
+        Assert.Equal(typingAndCap, await line.Store.GetSendPacingAsync(default));
+
         await line.Store.SetSendPacingAsync(SendPacing.Off, default);
         Assert.Equal(SendPacing.Off, await line.Store.GetSendPacingAsync(default));
     }
@@ -38,10 +42,34 @@ public sealed class SendPacingStoreTests
         Assert.Equal([null, T0.AddSeconds(7)], pending.Select(e => e.Message.ScheduledAt));
     }
 
-    private static MessageRecord Own(string id) => new()
+    [Fact]
+    public async Task The_new_contact_cap_sees_which_queued_messages_open_a_chat_and_when_recent_first_messages_were_due()
+    {
+        await using var line = await MessageStoreLine.OpenAsync();
+        const string Known = "15550003333@s.whatsapp.net";
+        const string Fresh = "15550004444@s.whatsapp.net";
+        const string Earlier = "15550005555@s.whatsapp.net";
+        await line.Store.SaveOutboundAsync(Own("OLD", Earlier), Earlier, T0.AddDays(1), default);
+        await line.Store.ScheduleAsync([("OLD", T0.AddMinutes(-90))], default);
+        await line.Store.MarkSendingAsync("OLD", T0, default);
+        await line.Store.SaveOutboundAsync(Own("K1", Known), Known, T0.AddDays(1), default);
+        await line.Store.ScheduleAsync([("K1", T0.AddMinutes(-5))], default);
+        await line.Store.MarkSendingAsync("K1", T0, default);
+        await line.Store.SaveOutboundAsync(Own("K2", Known), Known, T0.AddDays(1), default);
+        await line.Store.SaveOutboundAsync(Own("F1", Fresh), Fresh, T0.AddDays(1), default);
+        await line.Store.SaveOutboundAsync(Own("F2", Fresh), Fresh, T0.AddDays(1), default);
+
+        var firsts = await line.Store.FirstContactsAsync(["K2", "F1", "F2"], T0.AddHours(-1), default);
+
+        // F1 opens its chat; K2 and F2 follow an earlier message. K1 (sending, due 5 minutes ago) counts; OLD is too old.
+        Assert.Equal(["F1"], firsts.Openers.ToArray());
+        Assert.Equal([T0.AddMinutes(-5)], firsts.RecentSends);
+    }
+
+    private static MessageRecord Own(string id, string chat = "15550002222@s.whatsapp.net") => new()
     {
         MsgId = id,
-        ChatJid = "15550002222@s.whatsapp.net",
+        ChatJid = chat,
         FromMe = true,
         Type = "text",
         Body = "from me " + id,

@@ -7,6 +7,7 @@ using WaEngine.Engine.Binary;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Session;
 using WaEngine.Engine.Signal;
+using WaEngine.Engine.Stanzas.Presence;
 using WaEngine.Engine.Stanzas.Privacy;
 using WaEngine.Engine.Storage;
 
@@ -25,7 +26,7 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// the next login (same id, so peers dedupe). While the line cannot send, a sweep timer expires what waits too long.
 /// Everything but the pass itself runs on the line's loop.
 /// </summary>
-internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, StatusPublisher statuses, SendPacer pacer, TimeProvider time, ILogger logger, UnackedSends? unacked = null, StatusBatch? batch = null)
+internal sealed class OutboundQueue(LineOptions options, IMessageStore messages, SendPlanner planner, MessageEncryptor encryptor, PrivacyTokenKeeper tokens, SentParticipantHashes hashes, StatusPublisher statuses, SendPacer pacer, TimeProvider time, ILogger logger, UnackedSends? unacked = null, StatusBatch? batch = null, PacedTyping? typing = null)
 {
     /// <summary>Planned messages that may wait for the loop at once.</summary>
     public const int InFlight = 32;
@@ -40,6 +41,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     private bool _sweeping;
     private readonly StatusBatch _batch = batch ?? new StatusBatch(statuses);
     private readonly HashSet<string> _resendIds = new(StringComparer.Ordinal);
+    private DateTimeOffset? _wakeAt;
 
     /// <summary>
     /// A send command: the message is stored as queued and the caller gets it back (or why not: WrongState when the
@@ -223,7 +225,15 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     {
         await _batch.FlushAsync(context).ConfigureAwait(false);
         _passRunning = false;
-        return _passAgain ? Kick(context) : StanzaOutcome.None;
+        if (_passAgain)
+        {
+            return Kick(context);
+        }
+
+        // Paced messages put off past their turn (the new-contact cap): a pass again when the first is due.
+        return _wakeAt is { } wake && context.LoggedIn
+            ? new StanzaOutcome { Timer = new ScheduledMail("send_queue_wake", Later(wake - time.GetUtcNow()), new LineMail.SweepDue()) }
+            : StanzaOutcome.None;
     }
 
     /// <summary>Encrypts one planned message and writes it; true once it is on the socket (then <c>sent</c>).</summary>
@@ -341,13 +351,26 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 .Where(e => resendUnacknowledged || e.Message.Status != MessageStatus.Sent || resendIds.Remove(e.Message.MsgId))
                 .ToList();
             resendUnacknowledged = false;
+            _wakeAt = null;
+            var pacing = pending.Count == 0 ? SendPacing.Off : await messages.GetSendPacingAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyDictionary<string, DateTimeOffset>? due = null;
+            if (pacing.IsOn)
+            {
+                var plan = await ScheduleAsync(pacing, pending, cancellationToken).ConfigureAwait(false);
+                due = plan.Due;
+                if (plan.Deferred.Count > 0)
+                {
+                    // Put off past their turn: this pass leaves them, and the queue wakes for the first.
+                    _wakeAt = plan.Deferred.Min(id => plan.Due[id]);
+                    pending.RemoveAll(e => plan.Deferred.Contains(e.Message.MsgId));
+                }
+            }
+
             if (pending.Count == 0)
             {
                 return;
             }
 
-            var pacing = await messages.GetSendPacingAsync(cancellationToken).ConfigureAwait(false);
-            var due = pacing.IsOn ? await ScheduleAsync(pacing, pending, cancellationToken).ConfigureAwait(false) : null;
             async Task<bool> WaitTurnAsync(OutboundEntry entry)
             {
                 // The gap counts from the write of the message before: let the loop write everything handed to it first.
@@ -359,13 +382,36 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                     }
                 }
 
-                var wait = pacer.NotBefore(pacing, entry.Message.ChatJid, due![entry.Message.MsgId]) - time.GetUtcNow();
-                if (wait > TimeSpan.Zero)
+                // Waits end with the connection too (a stop or a reconnect): the message stays queued with its due time.
+                using var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Closed);
+                try
                 {
-                    await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-                }
+                    var at = pacer.NotBefore(pacing, entry.Message.ChatJid, due![entry.Message.MsgId]);
+                    var typingFor = pacing.TypingBefore(entry.Message);
+                    if (typingFor > TimeSpan.Zero && typing is not null)
+                    {
+                        // Typing before a text: composing for its time, then paused as the text goes; after a stop
+                        // meanwhile it types again once the line is back.
+                        await DelayUntilAsync(at - typingFor, waits.Token).ConfigureAwait(false);
+                        if (!await typing(mailbox, entry.Message.ChatJid, ChatState.Composing, waits.Token).ConfigureAwait(false))
+                        {
+                            return false;
+                        }
 
-                return true;
+                        // Typed for the whole time from when composing really went out, however late the loop took it.
+                        var typed = time.GetUtcNow() + typingFor;
+                        await DelayUntilAsync(typed > at ? typed : at, waits.Token).ConfigureAwait(false);
+                        return await typing(mailbox, entry.Message.ChatJid, ChatState.Paused, waits.Token).ConfigureAwait(false);
+                    }
+
+                    await DelayUntilAsync(at, waits.Token).ConfigureAwait(false);
+                    return true;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    LineLog.PassEnded(logger, entry.Message.MsgId);
+                    return false;
+                }
             }
 
             // Unpaced, the device lists and bundles of many new chats are fetched together (PlanPrefetch).
@@ -485,23 +531,30 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     }
 
     /// <summary>Plans when each pending message is due under <paramref name="pacing"/> and stores what changed.</summary>
-    private async Task<Dictionary<string, DateTimeOffset>> ScheduleAsync(SendPacing pacing, List<OutboundEntry> pending, CancellationToken cancellationToken)
+    private async Task<PacingPlan> ScheduleAsync(SendPacing pacing, List<OutboundEntry> pending, CancellationToken cancellationToken)
     {
-        var plan = pacer.Plan(pacing, pending);
-        var due = new Dictionary<string, DateTimeOffset>(pending.Count, StringComparer.Ordinal);
-        var changed = new List<(string MsgId, DateTimeOffset At)>();
-        for (var i = 0; i < pending.Count; i++)
-        {
-            due[pending[i].Message.MsgId] = plan[i];
-            if (pending[i].Message.ScheduledAt != plan[i])
-            {
-                changed.Add((pending[i].Message.MsgId, plan[i]));
-            }
-        }
-
+        var firsts = pacing.NewContactsPerHour > 0
+            ? await messages.FirstContactsAsync([.. pending.Select(e => e.Message.MsgId)], time.GetUtcNow() - SendPacing.NewContactWindow, cancellationToken).ConfigureAwait(false)
+            : null;
+        var plan = pacer.Plan(pacing, pending, firsts);
+        var changed = pending
+            .Where(e => e.Message.ScheduledAt != plan.Due[e.Message.MsgId])
+            .Select(e => (e.Message.MsgId, plan.Due[e.Message.MsgId]))
+            .ToList();
         await messages.ScheduleAsync(changed, cancellationToken).ConfigureAwait(false);
-        return due;
+        return plan;
     }
+
+    private async Task DelayUntilAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var wait = at - time.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static TimeSpan Later(TimeSpan wait) => wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
 
     private async Task<int> ExpireAsync(CancellationToken cancellationToken)
     {

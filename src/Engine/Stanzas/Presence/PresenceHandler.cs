@@ -12,8 +12,9 @@ namespace WaEngine.Engine.Stanzas.Presence;
 /// <summary>
 /// The presence family of one line: our own availability (after <c>available</c> delivery receipts are active, R13),
 /// typing in a chat, presence subscriptions, and contacts' presence and chat states. The line subscribes to a contact
-/// when asked to, and the first time on a connection it types to one; subscriptions are remembered for the actor's
-/// life and sent again after every login (the server keeps them per connection). Updates from subscribed contacts are
+/// when asked to, and the first time on a connection it types to one; subscriptions are kept in the line's store and
+/// sent again after every login, a restart's first included (the server keeps them per connection; both references
+/// re-subscribe after a reconnect). Updates from subscribed contacts are
 /// journalled for the <c>presence.update</c> webhook; every update is published. Called only on the line's loop.
 /// </summary>
 internal sealed partial class PresenceHandler(LineId lineId, LineOptions options, IMessageStore messages, PrivacyTokenKeeper tokens, TimeProvider time, ILogger logger)
@@ -23,6 +24,7 @@ internal sealed partial class PresenceHandler(LineId lineId, LineOptions options
 
     private readonly HashSet<string> _wanted = new(StringComparer.Ordinal);
     private readonly HashSet<string> _subscribedNow = new(StringComparer.Ordinal);
+    private bool _loaded;
 
     /// <summary>Whether the line announced itself available on the current connection (delivery receipts are then active, R13).</summary>
     public bool Available { get; private set; }
@@ -69,6 +71,7 @@ internal sealed partial class PresenceHandler(LineId lineId, LineOptions options
     /// <summary>After a login: the subscriptions the line holds, sent again.</summary>
     public async Task<StanzaOutcome> AfterLoginAsync(LineContext context)
     {
+        await LoadAsync(context).ConfigureAwait(false);
         if (!context.LoggedIn || _wanted.Count == 0)
         {
             return StanzaOutcome.None;
@@ -107,18 +110,43 @@ internal sealed partial class PresenceHandler(LineId lineId, LineOptions options
         return new StanzaOutcome { Events = [new PresenceUpdated(lineId, update.At, update, subscribed)] };
     }
 
+    /// <summary>The kept subscriptions, read from the store once per actor (before the first login's renewal).</summary>
+    private async Task LoadAsync(LineContext context)
+    {
+        if (_loaded)
+        {
+            return;
+        }
+
+        foreach (var jid in await messages.PresenceSubscriptionsAsync(context.Lifetime).ConfigureAwait(false))
+        {
+            if (_wanted.Count < MaxSubscriptions)
+            {
+                _wanted.Add(jid);
+            }
+        }
+
+        _loaded = true;
+    }
+
     private async Task<Node> SubscribeNodeAsync(string jid, LineContext context)
     {
+        await LoadAsync(context).ConfigureAwait(false);
         var alternate = jid.EndsWith("@" + JidServers.Lid, StringComparison.Ordinal)
             ? await messages.FindPnForLidAsync(jid, context.Lifetime).ConfigureAwait(false)
             : await messages.FindLidForPnAsync(jid, context.Lifetime).ConfigureAwait(false);
-        if (_wanted.Count < MaxSubscriptions || _wanted.Contains(jid))
+        var isNew = !_wanted.Contains(jid) || (alternate is not null && !_wanted.Contains(alternate));
+        if (isNew && (_wanted.Count < MaxSubscriptions || _wanted.Contains(jid)))
         {
+            List<string> added = [jid];
             _wanted.Add(jid);
             if (alternate is not null)
             {
                 _wanted.Add(alternate);
+                added.Add(alternate);
             }
+
+            await messages.SavePresenceSubscriptionsAsync(added, context.Lifetime).ConfigureAwait(false);
         }
 
         _subscribedNow.Add(jid);
