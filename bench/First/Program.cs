@@ -14,25 +14,9 @@ using System.Text.Json.Nodes;
 //                    [--peers 200] [--callers 32] [--data DIR] [--clk-tck 100]
 // Builds are measured one after the other. Prints one JSON object on stdout.
 var settings = FirstSettings.Parse(args);
-ProcSample.TicksPerSecond = settings.ClockTicks;
-var data = settings.Data ?? Path.Combine(Path.GetTempPath(), "waengine-first-" + Environment.ProcessId);
-using var sandbox = new HttpClient { BaseAddress = settings.Sandbox, Timeout = TimeSpan.FromSeconds(60) };
-var info = (await sandbox.GetFromJsonAsync<JsonNode>("/sandbox/info"))!;
-var wsUrl = new Uri(info["ws_url"]!.GetValue<string>());
-var rootKey = info["root_public_key"]!.GetValue<string>();
-
-var results = new JsonArray();
-for (var index = 0; index < settings.Services.Count; index++)
-{
-    var (name, assembly) = settings.Services[index];
-    results.Add(await MeasureAsync(name, assembly, index));
-}
-
-Console.WriteLine(new JsonObject { ["peers"] = settings.Peers, ["callers"] = settings.Callers, ["services"] = results }.ToJsonString());
-if (settings.Data is null)
-{
-    Directory.Delete(data, recursive: true);
-}
+using var bench = await ServiceBench.OpenAsync(settings.Common, "first", TimeSpan.FromSeconds(60));
+var (sandbox, wsUrl, rootKey, data) = (bench.Sandbox, bench.WsUrl, bench.RootKey, bench.Data);
+await bench.MeasureEachAsync(new JsonObject { ["peers"] = settings.Peers, ["callers"] = settings.Callers }, MeasureAsync);
 
 async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
 {
@@ -141,41 +125,28 @@ static JsonObject Delta(JsonObject before, JsonObject after)
 static double Round(double value) => Math.Round(value, 3);
 
 /// <summary>The driver's arguments.</summary>
-internal sealed record FirstSettings(Uri Sandbox, IReadOnlyList<(string Name, string Assembly)> Services, int Peers, int Callers, string? Data, long ClockTicks)
+internal sealed record FirstSettings(ServiceBenchArgs Common, int Peers, int Callers)
 {
     public static FirstSettings Parse(string[] args)
     {
-        Uri? sandbox = null;
-        var services = new List<(string, string)>();
         var peers = 200;
         var callers = 32;
-        string? data = null;
-        long clockTicks = 100;
-        for (var i = 0; i < args.Length; i++)
+        var common = ServiceBenchArgs.Parse(args, (flag, value) =>
         {
-            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
+            switch (flag)
             {
-                case "--sandbox": sandbox = new Uri(value); break;
-                case "--service":
-                    var parts = value.Split('=', 2);
-                    services.Add(parts.Length == 2 && File.Exists(parts[1]) ? (parts[0], parts[1]) : throw new ArgumentException($"--service takes NAME=PATH to WaEngine.Api.dll; '{value}' is not one."));
-                    break;
                 case "--peers": peers = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--callers": callers = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--data": data = value; break;
-                case "--clk-tck": clockTicks = long.Parse(value, CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown argument {args[i]}.");
+                default: return false;
             }
 
-            i++;
-        }
-
-        if (sandbox is null || services.Count == 0 || peers is < 1 or > 99999 || callers < 1 || clockTicks < 1)
+            return true;
+        });
+        if (!common.IsComplete || peers is < 1 or > 99999 || callers < 1)
         {
             throw new ArgumentException("Usage: First --sandbox URL --service NAME=PATH [--service …] [--peers 1..99999] [--callers N>0] [--data DIR] [--clk-tck N]");
         }
 
-        return new FirstSettings(sandbox, services, peers, callers, data, clockTicks);
+        return new FirstSettings(common, peers, callers);
     }
 }

@@ -13,25 +13,9 @@ using System.Text.Json.Nodes;
 //                      [--lines 10] [--rates 100,500,1000] [--seconds 60] [--data DIR] [--clk-tck 100]
 // Prints one JSON object on stdout.
 var settings = InboundSettings.Parse(args);
-ProcSample.TicksPerSecond = settings.ClockTicks;
-var data = settings.Data ?? Path.Combine(Path.GetTempPath(), "waengine-inbound-" + Environment.ProcessId);
-using var sandbox = new HttpClient { BaseAddress = settings.Sandbox, Timeout = TimeSpan.FromSeconds(settings.Seconds + 300) };
-var info = (await sandbox.GetFromJsonAsync<JsonNode>("/sandbox/info"))!;
-var wsUrl = new Uri(info["ws_url"]!.GetValue<string>());
-var rootKey = info["root_public_key"]!.GetValue<string>();
-
-var results = new JsonArray();
-for (var index = 0; index < settings.Services.Count; index++)
-{
-    var (name, assembly) = settings.Services[index];
-    results.Add(await MeasureAsync(name, assembly, index));
-}
-
-Console.WriteLine(new JsonObject { ["lines"] = settings.Lines, ["seconds"] = settings.Seconds, ["services"] = results }.ToJsonString());
-if (settings.Data is null)
-{
-    Directory.Delete(data, recursive: true);
-}
+using var bench = await ServiceBench.OpenAsync(settings.Common, "inbound", TimeSpan.FromSeconds(settings.Seconds + 300));
+var (sandbox, wsUrl, rootKey, data) = (bench.Sandbox, bench.WsUrl, bench.RootKey, bench.Data);
+await bench.MeasureEachAsync(new JsonObject { ["lines"] = settings.Lines, ["seconds"] = settings.Seconds }, MeasureAsync);
 
 async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
 {
@@ -110,43 +94,30 @@ async Task<JsonObject> RunAsync(JsonArray pairs, double rate, double seconds, in
 }
 
 /// <summary>The driver's arguments.</summary>
-internal sealed record InboundSettings(Uri Sandbox, IReadOnlyList<(string Name, string Assembly)> Services, int Lines, IReadOnlyList<double> Rates, double Seconds, string? Data, long ClockTicks)
+internal sealed record InboundSettings(ServiceBenchArgs Common, int Lines, IReadOnlyList<double> Rates, double Seconds)
 {
     public static InboundSettings Parse(string[] args)
     {
-        Uri? sandbox = null;
-        var services = new List<(string, string)>();
         var lines = 10;
         IReadOnlyList<double> rates = [100, 500, 1000];
         double seconds = 60;
-        string? data = null;
-        long clockTicks = 100;
-        for (var i = 0; i < args.Length; i++)
+        var common = ServiceBenchArgs.Parse(args, (flag, value) =>
         {
-            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
-            switch (args[i])
+            switch (flag)
             {
-                case "--sandbox": sandbox = new Uri(value); break;
-                case "--service":
-                    var parts = value.Split('=', 2);
-                    services.Add(parts.Length == 2 && File.Exists(parts[1]) ? (parts[0], parts[1]) : throw new ArgumentException($"--service takes NAME=PATH to WaEngine.Api.dll; '{value}' is not one."));
-                    break;
                 case "--lines": lines = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--rates": rates = [.. value.Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture))]; break;
                 case "--seconds": seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--data": data = value; break;
-                case "--clk-tck": clockTicks = long.Parse(value, CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown argument {args[i]}.");
+                default: return false;
             }
 
-            i++;
-        }
-
-        if (sandbox is null || services.Count == 0 || lines is < 1 or > 9999 || rates.Count == 0 || rates.Any(r => r <= 0) || seconds <= 0 || clockTicks < 1)
+            return true;
+        });
+        if (!common.IsComplete || lines is < 1 or > 9999 || rates.Count == 0 || rates.Any(r => r <= 0) || seconds <= 0)
         {
             throw new ArgumentException("Usage: Inbound --sandbox URL --service NAME=PATH [--service …] [--lines 1..9999] [--rates R,R,…] [--seconds S>0] [--data DIR] [--clk-tck N]");
         }
 
-        return new InboundSettings(sandbox, services, lines, rates, seconds, data, clockTicks);
+        return new InboundSettings(common, lines, rates, seconds);
     }
 }
