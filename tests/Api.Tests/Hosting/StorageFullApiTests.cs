@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -21,64 +20,55 @@ public sealed class StorageFullApiTests
     public async Task A_full_disk_answers_a_send_507_storage_full_and_the_same_request_goes_through_once_there_is_room()
     {
         using var data = new TempFolder();
-        var lines = Path.Combine(data.Path, "lines");
-        Directory.CreateDirectory(lines);
-        if (!Run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", lines))
+        using var disk = SmallDisk.TryMount(Path.Combine(data.Path, "lines"), 16);
+        if (disk is null)
         {
             return;
         }
 
-        try
+        await using var service = await ServiceProcess.StartAsync(data.Path, ["--sandbox"], new Dictionary<string, string>
         {
-            await using var service = await ServiceProcess.StartAsync(data.Path, ["--sandbox"], new Dictionary<string, string>
-            {
-                ["Api__RateLimit__SendsPerSecond"] = "1000",
-                ["Api__RateLimit__SendBurst"] = "2000",
-            });
-            using var admin = ApiClients.Admin(service, data.Path);
-            var (id, token) = await ApiClients.CreateLineAsync(admin, "full disk", start: true);
-            await ApiClients.PairAsync(service, admin, id, token, Owner);
-            await ApiClients.AddPhoneAsync(service, Peer);
-            using var line = ApiClients.Line(service, token);
+            ["Api__RateLimit__SendsPerSecond"] = "1000",
+            ["Api__RateLimit__SendBurst"] = "2000",
+        });
+        using var admin = ApiClients.Admin(service, data.Path);
+        var (id, token) = await ApiClients.CreateLineAsync(admin, "full disk", start: true);
+        await ApiClients.PairAsync(service, admin, id, token, Owner);
+        await ApiClients.AddPhoneAsync(service, Peer);
+        using var line = ApiClients.Line(service, token);
 
-            var ballast = Path.Combine(lines, "ballast");
-            Fill(ballast);
+        disk.Fill();
 
-            // The database may still have a few free pages: sends go on until one is refused.
-            HttpResponseMessage? refused = null;
-            var key = "";
-            for (var i = 0; i < 2000 && refused is null; i++)
+        // The database may still have a few free pages: sends go on until one is refused.
+        HttpResponseMessage? refused = null;
+        var key = "";
+        for (var i = 0; i < 2000 && refused is null; i++)
+        {
+            key = "full-" + i;
+            var answer = await SendAsync(line, key);
+            if (answer.StatusCode == HttpStatusCode.InsufficientStorage)
             {
-                key = "full-" + i;
-                var answer = await SendAsync(line, key);
-                if (answer.StatusCode == HttpStatusCode.InsufficientStorage)
-                {
-                    refused = answer;
-                }
-                else
-                {
-                    Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
-                }
+                refused = answer;
             }
-
-            Assert.NotNull(refused);
-            var error = (await refused.Content.ReadFromJsonAsync<JsonNode>())!;
-            Assert.Equal("storage_full", error["code"]!.GetValue<string>());
-            Assert.Contains("disk is full", error["error"]!.GetValue<string>(), StringComparison.Ordinal);
-            Assert.False(string.IsNullOrEmpty(error["request_id"]?.GetValue<string>()));
-            Assert.Equal("30", refused.Headers.GetValues("Retry-After").Single());
-            Assert.True((await admin.GetAsync($"/api/sessions/{id}")).IsSuccessStatusCode);
-
-            File.Delete(ballast);
-            var taken = await SendAsync(line, key);
-            Assert.Equal(HttpStatusCode.Accepted, taken.StatusCode);
-            var msgId = (await taken.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
-            await ApiClients.PollAsync(async () => (await ApiClients.PhoneInboxAsync(service, Peer)).FirstOrDefault(m => m!["msg_id"]!.GetValue<string>() == msgId), "the message taken after the disk had room again reaching the phone");
+            else
+            {
+                Assert.Equal(HttpStatusCode.Accepted, answer.StatusCode);
+            }
         }
-        finally
-        {
-            Run("umount", "-l", lines);
-        }
+
+        Assert.NotNull(refused);
+        var error = (await refused.Content.ReadFromJsonAsync<JsonNode>())!;
+        Assert.Equal("storage_full", error["code"]!.GetValue<string>());
+        Assert.Contains("disk is full", error["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(error["request_id"]?.GetValue<string>()));
+        Assert.Equal("30", refused.Headers.GetValues("Retry-After").Single());
+        Assert.True((await admin.GetAsync($"/api/sessions/{id}")).IsSuccessStatusCode);
+
+        disk.Release();
+        var taken = await SendAsync(line, key);
+        Assert.Equal(HttpStatusCode.Accepted, taken.StatusCode);
+        var msgId = (await taken.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+        await ApiClients.PollAsync(async () => (await ApiClients.PhoneInboxAsync(service, Peer)).FirstOrDefault(m => m!["msg_id"]!.GetValue<string>() == msgId), "the message taken after the disk had room again reaching the phone");
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient line, string key)
@@ -86,37 +76,5 @@ public sealed class StorageFullApiTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages/send") { Content = JsonContent.Create(new { to = Peer, text = "a send that needs room " + new string('x', 4000) }) };
         request.Headers.Add("Idempotency-Key", key);
         return await line.SendAsync(request);
-    }
-
-    private static void Fill(string path)
-    {
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
-        var chunk = new byte[64 * 1024];
-        try
-        {
-            while (true)
-            {
-                file.Write(chunk);
-                file.Flush();
-            }
-        }
-        catch (IOException)
-        {
-            // Full.
-        }
-    }
-
-    private static bool Run(string command, params string[] arguments)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            process.WaitForExit(30_000);
-            return process.HasExited && process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using WaEngine.Engine.Messaging;
@@ -21,114 +20,77 @@ public sealed class StorageFullTests
     {
         using var folder = new TempFolder();
         var disk = Path.Combine(folder.Path, "disk");
-        Directory.CreateDirectory(disk);
-        var mounted = Run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", disk);
-        try
+        using var small = SmallDisk.TryMount(disk, 4);
+        var mounted = small is not null;
+        var database = await LineDatabase.OpenAsync(Path.Combine(disk, "line.db"), default);
+        var store = new SqliteMessageStore(database);
+        Assert.True(await store.SaveInboundAsync(null, Inbound("kept", 0), default));
+
+        // Fill the disk: a ballast file on the tmpfs, or a page cap at the database's size.
+        SqliteConnection? capped = null;
+        if (mounted)
         {
-            var database = await LineDatabase.OpenAsync(Path.Combine(disk, "line.db"), default);
-            var store = new SqliteMessageStore(database);
-            Assert.True(await store.SaveInboundAsync(null, Inbound("kept", 0), default));
+            var refused = small!.Fill();
+            Assert.True(StorageFull.Is(refused), $"ENOSPC not recognised: {refused.HResult} {refused.Message}");
 
-            // Fill the disk: a ballast file on the tmpfs, or a page cap at the database's size.
-            var ballast = Path.Combine(disk, "ballast");
-            SqliteConnection? capped = null;
-            if (mounted)
-            {
-                var refused = Assert.Throws<IOException>(() => Fill(ballast));
-                Assert.True(StorageFull.Is(refused), $"ENOSPC not recognised: {refused.HResult} {refused.Message}");
-
-                // SQLite calls a failure to make its shared-memory file an I/O error: on a full disk that is full too.
-                Assert.True(StorageFull.Is(new SqliteException("disk I/O error", StorageFull.SqliteIoErrorCode), disk));
-            }
-            else
-            {
-                capped = await database.OpenConnectionAsync(default);
-                var pages = await capped.ExecuteScalarAsync<long>("PRAGMA page_count;");
-                await capped.ExecuteAsync($"PRAGMA max_page_count = {pages};");
-                await capped.DisposeAsync();
-            }
-
-            // Writes go on until one is refused (the last free pages may still take a few); each refused one stores nothing.
-            var saved = new List<string> { "kept" };
-            Exception? full = null;
-            for (var i = 1; i <= 500 && full is null; i++)
-            {
-                try
-                {
-                    await store.SaveInboundAsync(null, Inbound("m" + i, 16 * 1024), default);
-                    saved.Add("m" + i);
-                }
-                catch (SqliteException ex)
-                {
-                    full = ex;
-                }
-            }
-
-            Assert.NotNull(full);
-            Assert.True(StorageFull.Is(full), $"SQLITE_FULL not recognised: {((SqliteException)full).SqliteErrorCode} {full.Message}");
-            var refusedId = "m" + saved.Count;
-            Assert.Null(await store.FindAsync(refusedId, default));
-            foreach (var id in saved)
-            {
-                Assert.NotNull(await store.FindAsync(id, default));
-            }
-
-            // Space returns: the same write is taken, and the file is sound.
-            if (mounted)
-            {
-                File.Delete(ballast);
-                Assert.False(StorageFull.Is(new SqliteException("disk I/O error", StorageFull.SqliteIoErrorCode), disk));
-            }
-            else
-            {
-                await using var raised = await database.OpenConnectionAsync(default);
-                await raised.ExecuteAsync("PRAGMA max_page_count = 1073741823;");
-            }
-
-            Assert.True(await store.SaveInboundAsync(null, Inbound(refusedId, 16 * 1024), default));
-            Assert.Equal(16 * 1024, (await store.FindAsync(refusedId, default))!.Body!.Length);
-            await using (var check = await database.OpenConnectionAsync(default))
-            {
-                Assert.Equal("ok", await check.ExecuteScalarAsync<string>("PRAGMA integrity_check;"));
-                Assert.Equal(saved.Count + 1, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages;"));
-            }
-
-            database.Dispose();
-            SqliteConnection.ClearAllPools();
+            // SQLite calls a failure to make its shared-memory file an I/O error: on a full disk that is full too.
+            Assert.True(StorageFull.Is(new SqliteException("disk I/O error", StorageFull.SqliteIoErrorCode), disk));
         }
-        finally
+        else
         {
-            if (mounted)
+            capped = await database.OpenConnectionAsync(default);
+            var pages = await capped.ExecuteScalarAsync<long>("PRAGMA page_count;");
+            await capped.ExecuteAsync($"PRAGMA max_page_count = {pages};");
+            await capped.DisposeAsync();
+        }
+
+        // Writes go on until one is refused (the last free pages may still take a few); each refused one stores nothing.
+        var saved = new List<string> { "kept" };
+        Exception? full = null;
+        for (var i = 1; i <= 500 && full is null; i++)
+        {
+            try
             {
-                Run("umount", "-l", disk);
+                await store.SaveInboundAsync(null, Inbound("m" + i, 16 * 1024), default);
+                saved.Add("m" + i);
+            }
+            catch (SqliteException ex)
+            {
+                full = ex;
             }
         }
-    }
 
-    private static void Fill(string path)
-    {
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
-        var chunk = new byte[64 * 1024];
-        for (var i = 0; i < 1024; i++)
+        Assert.NotNull(full);
+        Assert.True(StorageFull.Is(full), $"SQLITE_FULL not recognised: {((SqliteException)full).SqliteErrorCode} {full.Message}");
+        var refusedId = "m" + saved.Count;
+        Assert.Null(await store.FindAsync(refusedId, default));
+        foreach (var id in saved)
         {
-            file.Write(chunk);
-            file.Flush();
+            Assert.NotNull(await store.FindAsync(id, default));
         }
-    }
 
-    /// <summary>Runs a command; true when it exited 0 (false, not an exception, when it is missing or not permitted).</summary>
-    private static bool Run(string command, params string[] arguments)
-    {
-        try
+        // Space returns: the same write is taken, and the file is sound.
+        if (mounted)
         {
-            using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            process.WaitForExit(30_000);
-            return process.HasExited && process.ExitCode == 0;
+            small!.Release();
+            Assert.False(StorageFull.Is(new SqliteException("disk I/O error", StorageFull.SqliteIoErrorCode), disk));
         }
-        catch (System.ComponentModel.Win32Exception)
+        else
         {
-            return false;
+            await using var raised = await database.OpenConnectionAsync(default);
+            await raised.ExecuteAsync("PRAGMA max_page_count = 1073741823;");
         }
+
+        Assert.True(await store.SaveInboundAsync(null, Inbound(refusedId, 16 * 1024), default));
+        Assert.Equal(16 * 1024, (await store.FindAsync(refusedId, default))!.Body!.Length);
+        await using (var check = await database.OpenConnectionAsync(default))
+        {
+            Assert.Equal("ok", await check.ExecuteScalarAsync<string>("PRAGMA integrity_check;"));
+            Assert.Equal(saved.Count + 1, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages;"));
+        }
+
+        database.Dispose();
+        SqliteConnection.ClearAllPools();
     }
 
     private static MessageRecord Inbound(string id, int size) => new()
