@@ -5,72 +5,22 @@
 // The only runtime change to Baileys: WA_CERT_DETAILS.PUBLIC_KEY is the sandbox's root key.
 //   node bench/baileys-sends.mjs --sandbox http://127.0.0.1:PORT [--seconds 30] [--callers 32] [--warmup 10] [--clk-tck 100]
 // Prints one JSON object on stdout; progress goes to stderr.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { importInterop } from './interop-modules.mjs';
+import { rmSync } from 'node:fs';
+import { benchArgs, pairBaileys, procSample, sandboxCaller } from './baileys-bench.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, value, i, all) => (i % 2 === 0 ? [...pairs, [value.replace(/^--/, ''), all[i + 1]]] : pairs), []));
-if (!args.sandbox) throw new Error('usage: baileys-sends.mjs --sandbox URL [--seconds S] [--callers N]');
+const args = benchArgs('usage: baileys-sends.mjs --sandbox URL [--seconds S] [--callers N]');
 const seconds = Number(args.seconds ?? 30);
 const callers = Number(args.callers ?? 32);
 const warmupSeconds = Number(args.warmup ?? 10);
-const sandbox = args.sandbox.replace(/\/$/, '');
 const clockTicks = Number(args['clk-tck'] ?? 100);
 const log = (text) => process.stderr.write(`baileys-sends: ${text}\n`);
+const call = sandboxCaller(args.sandbox);
+const proc = () => procSample(clockTicks);
 
-const B = await importInterop('baileys');
-const { default: pino } = await importInterop('pino');
-const logger = pino({ level: 'silent' });
-
-async function call(path, body) {
-  const response = await fetch(sandbox + path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await response.text();
-  if (!response.ok && response.status !== 409) throw new Error(`${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : {};
-}
-
-function proc() {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuMs = ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1000;
-  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
-  return { cpuMs, rssKiB };
-}
-
-const info = await call('/sandbox/info');
-B.WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(info.root_public_key, 'base64');
-const folder = mkdtempSync(join(tmpdir(), 'baileys-sends-'));
 const phone = '15556990001';
 const peer = '15557990001';
-await call('/sandbox/accounts', { phone });
 await call('/sandbox/accounts', { phone: peer });
-const { state, saveCreds } = await B.useMultiFileAuthState(folder);
-
-const sock = await new Promise((resolve, reject) => {
-  const open = () => {
-    const s = B.makeWASocket({
-      auth: { creds: state.creds, keys: B.makeCacheableSignalKeyStore(state.keys, logger) },
-      logger,
-      waWebSocketUrl: info.ws_url,
-      browser: B.Browsers.macOS('Chrome'),
-      markOnlineOnConnect: false,
-      syncFullHistory: false,
-      shouldSyncHistoryMessage: () => false,
-    });
-    s.ev.on('creds.update', saveCreds);
-    s.ev.on('connection.update', (update) => {
-      if (update.qr) call(`/sandbox/accounts/${phone}/scan`, { qr: update.qr }).catch(reject);
-      if (update.connection === 'open') resolve(s);
-      if (update.connection === 'close') {
-        const code = update.lastDisconnect?.error?.output?.statusCode;
-        if (code === B.DisconnectReason.restartRequired) open();
-        else reject(new Error(`closed with ${code}`));
-      }
-    });
-  };
-  open();
-});
+const { sock, folder } = await pairBaileys(call, phone, 'baileys-sends-');
 
 const to = `${peer}@s.whatsapp.net`;
 let counter = 0;
