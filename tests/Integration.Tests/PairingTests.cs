@@ -131,10 +131,13 @@ public sealed class PairingTests
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    internal static async Task PollAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    internal static Task PollAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        PollAsync(() => Task.FromResult(condition()), what, timeout);
+
+    internal static async Task PollAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
