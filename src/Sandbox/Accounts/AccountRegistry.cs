@@ -7,7 +7,7 @@ using WaEngine.Sandbox.Storage;
 namespace WaEngine.Sandbox.Accounts;
 
 /// <summary>Creates and finds virtual phones, kept in the sandbox database.</summary>
-public sealed class AccountRegistry(SandboxDatabase database, TimeProvider time)
+public sealed partial class AccountRegistry(SandboxDatabase database, TimeProvider time)
 {
     /// <summary>Creates an account with its primary device; a number that exists already is a 409.</summary>
     public async Task<SandboxAccount> CreateAsync(string? phone, string? pushName, string? addressing, CancellationToken cancellationToken)

@@ -28,6 +28,7 @@ public static class ControlEndpoints
         Media.MediaControlEndpoints.MapSandboxMediaEndpoints(group);
         group.MapSandboxCallEndpoints();
         group.MapSandboxPrivacyEndpoints();
+        group.MapSandboxLidMigrationEndpoints();
         group.MapSandboxAbPropEndpoints();
         group.MapSandboxBenchEndpoints();
         group.MapSandboxGroupEndpoints();

@@ -17,14 +17,24 @@ public sealed partial class VirtualPhones
     public async Task CompanionReadyAsync(SandboxAccount account, int deviceId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
-        await SendPeerAsync(account, deviceId, HistoryBootstrap(_network.PrivacyTokens.SaltOf(account.Phone)), cancellationToken).ConfigureAwait(false);
+        // A LID-migrated account's phone says when its chats moved (GlobalSettings.chatDbLidMigrationTimestamp, which
+        // whatsmeow keeps as the account's LID migration time).
+        var migratedAt = _accounts.LidMigratedAt(account);
+        await SendPeerAsync(account, deviceId, HistoryBootstrap(_network.PrivacyTokens.SaltOf(account.Phone), migratedAt), cancellationToken).ConfigureAwait(false);
         LogHistoryBootstrap(account.Phone, deviceId);
     }
 
-    /// <summary>The peer message with the inline bootstrap chunk that carries <paramref name="nctSalt"/>.</summary>
-    public static Message HistoryBootstrap(byte[] nctSalt)
+    /// <summary>The peer message with the inline bootstrap chunk that carries <paramref name="nctSalt"/> (and the LID migration time).</summary>
+    /// <param name="nctSalt">The account's NCT salt.</param>
+    /// <param name="lidMigratedAt">When the account's chats moved to LIDs, if they did.</param>
+    public static Message HistoryBootstrap(byte[] nctSalt, DateTimeOffset? lidMigratedAt = null)
     {
         var history = new HistorySync { SyncType = HistorySync.Types.HistorySyncType.InitialBootstrap, ChunkOrder = 1, Progress = 100, NctSalt = ByteString.CopyFrom(nctSalt) };
+        if (lidMigratedAt is { } at)
+        {
+            history.GlobalSettings = new GlobalSettings { ChatDbLidMigrationTimestamp = at.ToUnixTimeSeconds() };
+        }
+
         using var compressed = new MemoryStream();
         using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
         {

@@ -21,6 +21,9 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
     /// <summary>Each account's read-receipt setting: a <c>read-self</c> never reaches the sender (R13).</summary>
     public ReadReceiptSettings? ReadReceipts { get; init; }
 
+    /// <summary>R1's account side (a DM by LID from an account not LID-migrated); null checks nothing.</summary>
+    public LidMigrationRule? LidMigration { get; init; }
+
     /// <summary>The phones' primary devices; set once the sandbox has them.</summary>
     public IPrimaryDevice? Primary { get; set; }
 
@@ -45,6 +48,13 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         // An armed error ack is meant for the next message the device sends to someone else: what clients send to
         // their own account (peer messages to the phone, protocol messages) runs on their own schedule and passes.
         var toOwnAccount = to.User == sender.Account.Phone || to.User == sender.Account.Lid;
+
+        // R1, the account side: a DM by LID from an account that is not LID-migrated is refused.
+        if (!toOwnAccount && LidMigration?.Refusal(sender.Jid, message, accounts.IsLidMigrated(sender.Account)) is { } unmigrated)
+        {
+            replyToSender(Ack(id, to.ToString(), unmigrated));
+            return;
+        }
         if (!toOwnAccount && message.Attr("category") != "peer" && devices.ArmedFaults(sender.Account.Phone, sender.DeviceId)?.TakeErrorAck() is { } code)
         {
             LogFaultErrorAck(code, id, to.ToString());
@@ -317,11 +327,12 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         return new Node(message.Tag, message.Attributes, children);
     }
 
-    private static string SenderJid(ConnectedDevice device) =>
-        device.Account.Addressing == AddressingMode.Lid ? device.LidJid : device.Jid;
+    // The sender's account as it is addressed now (a migration mid-conversation applies to open connections too).
+    private string SenderJid(ConnectedDevice device) =>
+        accounts.AddressingOf(device.Account) == AddressingMode.Lid ? device.LidJid : device.Jid;
 
-    private static IEnumerable<(string, string)> AlternateAddress(ConnectedDevice device) =>
-        device.Account.Addressing == AddressingMode.Lid
+    private IEnumerable<(string, string)> AlternateAddress(ConnectedDevice device) =>
+        accounts.AddressingOf(device.Account) == AddressingMode.Lid
             ? [("sender_pn", device.Account.Jid)]
             : [("sender_lid", device.Account.LidJid)];
 

@@ -35,7 +35,7 @@ public sealed class SandboxNetwork
         _time = time;
         HostedDevices = new HostedDevices(rules);
         ReadReceipts = new ReadReceiptSettings(rules);
-        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>()) { ReadReceipts = ReadReceipts };
+        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>()) { ReadReceipts = ReadReceipts, LidMigration = new LidMigrationRule(rules) };
         PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
         Groups = database is null ? null : new Groups.SandboxGroups(database, accounts, queue, rules, _router.DeliverAsync, time, loggerFactory);
         _router.Groups = Groups?.Messages;
