@@ -237,4 +237,13 @@ public interface IMessageStore
 
     /// <summary>Stores our account's NCT salt, replacing any earlier one.</summary>
     Task SaveNctSaltAsync(byte[] salt, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// When our account's one-to-one chats moved to LIDs (our phone's LID migration sync or history sync); null while the
+    /// account is not LID-migrated, and then the line writes DMs by phone number (SERVER-RULES R1).
+    /// </summary>
+    Task<DateTimeOffset?> GetLidMigratedAtAsync(CancellationToken cancellationToken) => Task.FromResult<DateTimeOffset?>(null);
+
+    /// <summary>Records that our account is LID-migrated since <paramref name="migratedAt"/> (the first time is kept).</summary>
+    Task SaveLidMigratedAtAsync(DateTimeOffset migratedAt, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -13,7 +13,7 @@ namespace WaEngine.Store.Messages;
 /// they write take the database's write lock first (<c>BEGIN IMMEDIATE</c>), so concurrent status updates serialize.
 /// Every commit that journalled raises <see cref="LineDatabase.Journalled"/> after it committed.
 /// </summary>
-public sealed class SqliteMessageStore : IMessageStore
+public sealed partial class SqliteMessageStore : IMessageStore
 {
     /// <summary>The largest page any list query returns; larger limits are clamped to it.</summary>
     public const int MaxLimit = 1000;

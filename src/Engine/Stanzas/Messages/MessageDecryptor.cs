@@ -180,6 +180,11 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
                     await Privacy.NctSalt.StoreFromAsync(history, messages, logger, cancellationToken).ConfigureAwait(false); // R2: the cstoken's key
                 }
 
+                if (fromOwnAccount && message.ProtocolMessage?.LidMigrationMappingSyncMessage is { } lidSync)
+                {
+                    await Lids.LidMigrationSync.StoreFromAsync(lidSync, messages, logger, cancellationToken).ConfigureAwait(false); // R1: DMs by LID from now on
+                }
+
                 if (fromOwnAccount && message.ProtocolMessage?.PeerDataOperationRequestResponseMessage is { } response)
                 {
                     resent.AddRange(ResentMessages(incoming.Id, response));

@@ -25,8 +25,8 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
 
     /// <summary>
     /// The devices to encrypt <paramref name="chatJid"/>'s message for: the peer's, and our own others. The whole stanza
-    /// is addressed in one namespace (SERVER-RULES R1): by LID when both the peer's LID and ours are known (LID first,
-    /// as WhatsApp's clients send direct messages), else by phone number. Each device has one Signal session whatever the
+    /// is addressed in one namespace (SERVER-RULES R1): by LID when both the peer's LID and ours are known and our account
+    /// is LID-migrated (LID first, as WhatsApp's clients send direct messages), else by phone number. Each device has one Signal session whatever the
     /// stanza's namespace: under its LID once known, else under its phone number (<see cref="SessionAddresses"/>).
     /// Bundles <paramref name="prefetched"/> for a window of queued messages are used first; only the devices still
     /// without one are asked for.
@@ -120,7 +120,9 @@ internal sealed class SendPlanner(LineOptions options, ISignalStore signal, IMes
         var peerPn = chat.Server == JidServers.Lid ? await KnownUserAsync(messages.FindPnForLidAsync(chat.ToString(), cancellationToken)).ConfigureAwait(false) : chat;
         var peerLid = chat.Server == JidServers.Lid ? chat : await KnownUserAsync(messages.FindLidForPnAsync(chat.ToString(), cancellationToken)).ConfigureAwait(false);
         var ownLid = meLid is { } lid ? new Jid(lid.User, JidServers.Lid) : (Jid?)null;
-        var byLid = peerLid is not null && ownLid is not null;
+        // By LID only once our account is LID-migrated (R1's account side), or when the peer is a LID with no known number.
+        var byLid = peerLid is not null && ownLid is not null
+            && (peerPn is null || await messages.GetLidMigratedAtAsync(cancellationToken).ConfigureAwait(false) is not null);
         if (!byLid && peerPn is null)
         {
             throw new SendRefusedException($"{chat} is a LID whose phone number is unknown, and this line has no LID of its own to write to it with.");

@@ -55,6 +55,7 @@ internal static partial class NctSalt
             return;
         }
 
+        await Lids.LidMigrationSync.StoreFromAsync(history, messages, logger, cancellationToken).ConfigureAwait(false); // R1: the account's LID migration
         if (history.NctSalt is { Length: > 0 } salt)
         {
             await messages.SaveNctSaltAsync(salt.ToByteArray(), cancellationToken).ConfigureAwait(false);
