@@ -42,9 +42,12 @@ public static class LidMigrationEndpoints
         }
     }
 
-    private static LidMigrationView ViewOf(SandboxRuntime sandbox, SandboxAccount account, int? mappings) =>
-        new(account.Phone, account.Jid, account.LidJid, sandbox.Accounts.IsLidMigrated(account) ? "lid" : "pn",
-            sandbox.Accounts.LidMigratedAt(account)?.ToUnixTimeSeconds(), mappings);
+    private static LidMigrationView ViewOf(SandboxRuntime sandbox, SandboxAccount account, int? mappings)
+    {
+        var (byPn, byLid) = sandbox.Network.LidMigration.DmsOf(account.Phone);
+        return new(account.Phone, account.Jid, account.LidJid, sandbox.Accounts.IsLidMigrated(account) ? "lid" : "pn",
+            sandbox.Accounts.LidMigratedAt(account)?.ToUnixTimeSeconds(), mappings, new DmCounts(byPn, byLid));
+    }
 }
 
 /// <summary>An account's LID migration as the control API shows it.</summary>
@@ -54,4 +57,10 @@ public sealed record LidMigrationView(
     [property: JsonPropertyName("lid")] string Lid,
     [property: JsonPropertyName("addressing")] string Addressing,
     [property: JsonPropertyName("migrated_at")] long? MigratedAt,
-    [property: JsonPropertyName("mappings")] int? Mappings);
+    [property: JsonPropertyName("mappings")] int? Mappings,
+    [property: JsonPropertyName("dms")] DmCounts Dms);
+
+/// <summary>How many DMs an account's devices wrote in each namespace (and were let through) since the sandbox started.</summary>
+public sealed record DmCounts(
+    [property: JsonPropertyName("by_pn")] long ByPn,
+    [property: JsonPropertyName("by_lid")] long ByLid);

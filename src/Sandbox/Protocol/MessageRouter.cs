@@ -50,7 +50,7 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         var toOwnAccount = to.User == sender.Account.Phone || to.User == sender.Account.Lid;
 
         // R1, the account side: a DM by LID from an account that is not LID-migrated is refused.
-        if (!toOwnAccount && LidMigration?.Refusal(sender.Jid, message, accounts.IsLidMigrated(sender.Account)) is { } unmigrated)
+        if (!toOwnAccount && LidMigration?.Refusal(sender.Jid, sender.Account.Phone, message, accounts.IsLidMigrated(sender.Account)) is { } unmigrated)
         {
             replyToSender(Ack(id, to.ToString(), unmigrated));
             return;

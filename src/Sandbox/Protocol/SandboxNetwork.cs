@@ -31,11 +31,12 @@ public sealed class SandboxNetwork
         Rules = rules;
         Login = loginRules;
         PrivacyTokens = new PrivacyTokens(rules, time, requirePrivacyTokens, database);
+        LidMigration = new LidMigrationRule(rules);
         IdentityChanges = new IdentityChanges(rules);
         _time = time;
         HostedDevices = new HostedDevices(rules);
         ReadReceipts = new ReadReceiptSettings(rules);
-        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>()) { ReadReceipts = ReadReceipts, LidMigration = new LidMigrationRule(rules) };
+        _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>()) { ReadReceipts = ReadReceipts, LidMigration = LidMigration };
         PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
         Groups = database is null ? null : new Groups.SandboxGroups(database, accounts, queue, rules, _router.DeliverAsync, time, loggerFactory);
         _router.Groups = Groups?.Messages;
@@ -48,6 +49,9 @@ public sealed class SandboxNetwork
 
     /// <summary>The AB props served to clients (control API <c>/sandbox/ab-props</c>).</summary>
     public AbProps AbProps { get; } = new();
+
+    /// <summary>R1's account side: DMs by LID from accounts not LID-migrated, and what each account's devices wrote.</summary>
+    public LidMigrationRule LidMigration { get; }
 
     /// <summary>The server rules every part checks clients against.</summary>
     public RuleBook Rules { get; }

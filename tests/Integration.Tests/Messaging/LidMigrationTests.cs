@@ -31,6 +31,8 @@ public sealed class LidMigrationTests
         await line.WaitForMessageStatusAsync(before.MsgId, MessageStatus.DeliveryAck);
         Assert.Equal(carol.Lid, await line.Messages.FindLidForPnAsync(carol.Jid, None));
         Assert.StartsWith(AlicePhone + ":", await FromAtCarolAsync(world, before.MsgId), StringComparison.Ordinal);
+        var (byPn, byLid) = await DmsAsync(world, AlicePhone);
+        Assert.True(byPn >= 1 && byLid == 0, $"{byPn} DMs by number, {byLid} by LID");
         var carolFirst = await PhoneSendsAsync(world, CarolPhone, AliceJid, "answer by number");
         Assert.Equal(carol.Jid, (await line.WaitForMessageAsync(carolFirst)).Message.ChatJid);
 
@@ -39,6 +41,7 @@ public sealed class LidMigrationTests
         Assert.Equal("lid", migrated["addressing"]!.GetValue<string>());
         Assert.True(migrated["mappings"]!.GetValue<int>() >= 2, migrated.ToJsonString());
         await PollAsync(() => line.Messages.GetLidMigratedAtAsync(None), at => at is not null);
+        var (byPnAtMigration, _) = await DmsAsync(world, AlicePhone);
         var after = await line.Actor.SendMessageAsync(carol.Jid, MessageBuilder.Text("after the migration"), None);
         await line.WaitForMessageStatusAsync(after.MsgId, MessageStatus.DeliveryAck);
         var from = await FromAtCarolAsync(world, after.MsgId);
@@ -69,7 +72,30 @@ public sealed class LidMigrationTests
         Assert.Single(chats, c => c == carol.Jid);
         Assert.Single(chats, c => c == BobJid);
         Assert.DoesNotContain(chats, c => c.EndsWith("@lid", StringComparison.Ordinal));
+        // What the server saw the line write: nothing more by number after the migration, three DMs by LID.
+        var (byPnAtEnd, byLidAtEnd) = await DmsAsync(world, AlicePhone);
+        Assert.Equal(byPnAtMigration, byPnAtEnd);
+        Assert.True(byLidAtEnd >= 3, $"{byLidAtEnd} DMs by LID");
         Assert.Equal(0, world.Sandbox.Runtime.Rules.BreachCount(ServerRule.R1));
+    }
+
+    [Fact]
+    public async Task R1_a_line_linked_to_an_account_migrated_from_the_start_learns_it_from_history_sync_and_writes_by_lid()
+    {
+        await using var world = await MessagingWorld.StartAsync(aliceAddressing: "lid");
+        var line = world.Line;
+
+        // The phone's history bootstrap carries the migration time (globalSettings.chatDbLidMigrationTimestamp).
+        await PollAsync(() => line.Messages.GetLidMigratedAtAsync(None), at => at is not null);
+        var sent = await line.Actor.SendMessageAsync(BobJid, MessageBuilder.Text("by lid from the start"), None);
+        var atBob = await world.Bob.WaitAsync("message", match: new JsonObject { ["id"] = sent.MsgId, ["body"] = "by lid from the start" });
+        Assert.EndsWith("@lid", atBob["remoteJid"]!.GetValue<string>(), StringComparison.Ordinal);
+        var fromBob = (await world.Bob.SendTextAsync(AliceJid, "back by number"))["id"]!.GetValue<string>();
+        Assert.Equal(BobJid, (await line.WaitForMessageAsync(fromBob)).Message.ChatJid);
+        Assert.Equal(BobJid, (await line.Messages.FindAsync(sent.MsgId, None))!.ChatJid);
+
+        var (byPn, byLid) = await DmsAsync(world, AlicePhone);
+        Assert.True(byPn == 0 && byLid >= 1, $"{byPn} DMs by number, {byLid} by LID");
     }
 
     [Fact]
@@ -122,6 +148,13 @@ public sealed class LidMigrationTests
         var posted = await world.Sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{phone}/messages", new { to, text });
         Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
         return (await posted.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+    }
+
+    /// <summary>How many DMs the account's devices wrote by phone number and by LID, as the sandbox let them through.</summary>
+    private static async Task<(long ByPn, long ByLid)> DmsAsync(MessagingWorld world, string phone)
+    {
+        var dms = (await world.Sandbox.GetJsonAsync($"/sandbox/accounts/{phone}/lid-migration"))["dms"]!;
+        return (dms["by_pn"]!.GetValue<long>(), dms["by_lid"]!.GetValue<long>());
     }
 
     /// <summary>The device a message reached Carol's phone from (the server routed it before it acked the sender).</summary>

@@ -38,13 +38,13 @@ internal sealed class MessagingWorld : IAsyncDisposable
 
     public LineOptions Options { get; private set; } = null!;
 
-    public static async Task<MessagingWorld> StartAsync(string bobAddressing = "pn", Func<LineOptions, LineOptions>? tune = null, bool strict = true, bool requirePrivacyTokens = false)
+    public static async Task<MessagingWorld> StartAsync(string bobAddressing = "pn", Func<LineOptions, LineOptions>? tune = null, bool strict = true, bool requirePrivacyTokens = false, string aliceAddressing = "pn")
     {
         var folder = new TempFolder();
         var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"), strict: strict, requirePrivacyTokens: requirePrivacyTokens);
         var caFile = Path.Combine(folder.Path, "media-ca.pem");
         await File.WriteAllTextAsync(caFile, (await sandbox.GetJsonAsync("/sandbox/info"))["media_ca_pem"]!.GetValue<string>());
-        (await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = AlicePhone, push_name = "Alice" })).EnsureSuccessStatusCode();
+        (await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = AlicePhone, push_name = "Alice", addressing = aliceAddressing })).EnsureSuccessStatusCode();
         (await sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = BobPhone, push_name = "Bob", addressing = bobAddressing })).EnsureSuccessStatusCode();
         var bob = await BaileysPeer.StartPairedAsync(sandbox, caFile, BobPhone);
 
