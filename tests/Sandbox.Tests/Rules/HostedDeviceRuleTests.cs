@@ -83,6 +83,7 @@ public sealed class HostedDeviceRuleTests : IAsyncLifetime
     public async Task R4_a_message_that_includes_the_hosted_device_reaches_it_in_either_namespace()
     {
         var byPn = await SendAsync(_bob.Jid, BobPhone + ":99@hosted");
+        await _sandbox.Runtime.Accounts.MigrateToLidAsync(_alice, None); // R1: only a LID-migrated account writes DMs by LID
         var byLid = await SendAsync(_bob.LidJid, _bob.Lid + ":99@hosted.lid");
 
         Assert.Null(byPn.Ack.Attr("error"));
