@@ -139,8 +139,9 @@ public sealed class SqliteMessageStore : IMessageStore
             var transaction = connection.BeginTransaction(deferred: false);
             await using (transaction.ConfigureAwait(false))
             {
-                foreach (var (message, toJid, expiresAt, state) in drafts)
+                foreach (var draft in drafts)
                 {
+                    var (message, toJid, expiresAt, state) = draft;
                     var seq = await MessageWrites.InsertAsync(connection, transaction, message, "", now, cancellationToken).ConfigureAwait(false)
                         ?? throw new InvalidOperationException(
                             $"Outbound message {message.MsgId} (chat {message.ChatJid}) is already stored: our own message ids must be unique.");
@@ -156,6 +157,11 @@ public sealed class SqliteMessageStore : IMessageStore
                     if (state is not null)
                     {
                         await ReplyStateStore.UpsertAsync(connection, transaction, state, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (draft.Prepare is not null)
+                    {
+                        await OutboundHolds.HoldAsync(connection, transaction, message.MsgId, draft.Prepare, cancellationToken).ConfigureAwait(false);
                     }
                 }
 
@@ -196,6 +202,27 @@ public sealed class SqliteMessageStore : IMessageStore
                     message.ToRecord(), queue.ToJid, DateTimeOffset.FromUnixTimeMilliseconds(queue.ExpiresAtMs), (int)queue.Attempts),
                 splitOn: "ToJid").ConfigureAwait(false);
             return entries.AsList();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, string>> HeldOutboundAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await OutboundHolds.ListAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseHeldAsync(string msgId, byte[]? content, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(msgId);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await OutboundHolds.ReleaseAsync(connection, msgId, content, cancellationToken).ConfigureAwait(false);
         }
     }
 
