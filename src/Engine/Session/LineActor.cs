@@ -196,6 +196,14 @@ public sealed class LineActor : IAsyncDisposable
     public Task SubscribePresenceAsync(string jid, CancellationToken cancellationToken) =>
         AskAsync(done => new LineMail.Converse(context => _parts.Presence.SubscribeAsync(jid, context), done), cancellationToken);
 
+    /// <summary>Stops following a contact's presence: forgotten, not renewed after a login, no longer journalled.</summary>
+    public Task UnsubscribePresenceAsync(string jid, CancellationToken cancellationToken) =>
+        AskAsync(done => new LineMail.Converse(async context =>
+        {
+            await _parts.Presence.UnsubscribeAsync(jid, context).ConfigureAwait(false);
+            return StanzaOutcome.None;
+        }, done), cancellationToken);
+
     /// <summary>
     /// Asks the server which of <paramref name="phones"/> (digits, country code first; 1 to
     /// <see cref="ContactLookup.MaxNumbers"/>) are on WhatsApp, in one usync query with the contact and LID protocols;

@@ -182,6 +182,9 @@ public interface IMessageStore
     /// <summary>Keeps presence subscriptions to <paramref name="jids"/> across restarts.</summary>
     Task SavePresenceSubscriptionsAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>Forgets the presence subscriptions to <paramref name="jids"/> (those not kept are ignored).</summary>
+    Task DeletePresenceSubscriptionsAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>
     /// Remembers the numbers a contact check found on WhatsApp: each becomes a contact of the line (its push name, if
     /// one is known, kept) and its LID mapping is stored. A store without contacts ignores it.

@@ -630,6 +630,22 @@ public sealed class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
+    public async Task DeletePresenceSubscriptionsAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jids);
+        if (jids.Count == 0)
+        {
+            return;
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await PresenceSubscriptions.DeleteAsync(connection, jids, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
     public async Task SaveCheckedContactsAsync(IReadOnlyList<ContactCheck> checks, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(checks);
