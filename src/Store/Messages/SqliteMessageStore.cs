@@ -48,6 +48,17 @@ public sealed class SqliteMessageStore : IMessageStore
         ORDER BY q.queued_seq;
         """;
 
+    /// <summary>
+    /// Message <c>m</c> is the first with its contact: no earlier message in its chat nor in the contact's other chat
+    /// (its LID for a phone-number chat, its phone number for a LID chat), so one contact counts once toward the
+    /// new-contact cap however it was addressed.
+    /// </summary>
+    private const string NoEarlierWithContact = """
+        NOT EXISTS (SELECT 1 FROM messages e WHERE e.seq < m.seq AND (e.chat_jid = m.chat_jid
+            OR e.chat_jid IN (SELECT lid_jid FROM lid_mappings WHERE pn_jid = m.chat_jid)
+            OR e.chat_jid IN (SELECT pn_jid FROM lid_mappings WHERE lid_jid = m.chat_jid)))
+        """;
+
     /// <summary>The size of the send queue, counted as <see cref="PendingSql"/> lists it.</summary>
     internal const string PendingCountSql = """
         SELECT COUNT(*) FROM send_queue q JOIN messages m ON m.seq = q.queued_seq
@@ -419,20 +430,20 @@ public sealed class SqliteMessageStore : IMessageStore
             foreach (var chunk in msgIds.Chunk(500))
             {
                 openers.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
-                    """
+                    $"""
                     SELECT m.msg_id FROM messages m
                     WHERE m.from_me = 1 AND m.msg_id IN @ids
-                      AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.chat_jid = m.chat_jid AND e.seq < m.seq);
+                      AND {NoEarlierWithContact};
                     """,
                     new { ids = chunk },
                     cancellationToken: cancellationToken)).ConfigureAwait(false));
             }
 
             var recent = await connection.QueryAsync<long>(new CommandDefinition(
-                """
+                $"""
                 SELECT m.scheduled_at_ms FROM messages m
                 WHERE m.scheduled_at_ms > @since AND m.from_me = 1 AND m.status BETWEEN @sending AND @read
-                  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.chat_jid = m.chat_jid AND e.seq < m.seq)
+                  AND {NoEarlierWithContact}
                 ORDER BY m.scheduled_at_ms;
                 """,
                 new { since = since.ToUnixTimeMilliseconds(), sending = (long)MessageStatus.Sending, read = (long)MessageStatus.Read },

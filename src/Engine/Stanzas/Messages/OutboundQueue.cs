@@ -503,7 +503,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             var live = new List<OutboundEntry>(chunk.Length);
             foreach (var entry in chunk)
             {
-                if (entry.ExpiresAt <= time.GetUtcNow())
+                if (QueueExpiry.Of(entry) <= time.GetUtcNow())
                 {
                     await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, Expired, cancellationToken).ConfigureAwait(false);
                 }
@@ -574,7 +574,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         var pending = await messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var expired = 0;
-        foreach (var entry in pending.Where(e => e.ExpiresAt <= now))
+        foreach (var entry in pending.Where(e => QueueExpiry.Of(e) <= now))
         {
             await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, Expired, cancellationToken).ConfigureAwait(false);
             expired++;
