@@ -257,6 +257,14 @@ public class BadInputTests(LineApiFixture fixture)
         { "ready", "POST", "/api/presence/subscribe", "{}", 400, "invalid_request", "to" },
         { "ready", "POST", "/api/presence/subscribe", """{"to":"x@example.com"}""", 400, "invalid_request", "to" },
         { "stopped", "POST", "/api/presence/subscribe", """{"to":"{peer}"}""", 403, "not_connected", null },
+        { "none", "POST", "/api/presence/unsubscribe", """{"to":"{peer}"}""", 401, "unauthorized", null },
+        { "ready", "POST", "/api/presence/unsubscribe", "{}", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/presence/unsubscribe", """{"to":"x@example.com"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/presence/unsubscribe", """{"to":12345678}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/presence/unsubscribe", """{"to":"0123"}""", 400, "invalid_request", "to" },
+        { "ready", "POST", "/api/presence/unsubscribe", "[]", 400, "invalid_request", null },
+        { "stopped", "POST", "/api/presence/unsubscribe", """{"to":"{peer}"}""", 403, "not_connected", null },
+        { "unpaired", "POST", "/api/presence/unsubscribe", """{"to":"{peer}"}""", 403, "not_connected", null },
 
         // Contact checks and the line's contacts.
         { "none", "POST", "/api/contacts/check", """{"phones":["+15550002222"]}""", 401, "unauthorized", null },

@@ -18,10 +18,11 @@ namespace WaEngine.Api.Conversation;
 /// </summary>
 public static class ConversationEndpoints
 {
-    /// <summary>Registers the link preview builder (link_preview on text sends).</summary>
+    /// <summary>Registers the link preview builder and the send queue's preview step (link_preview on text sends).</summary>
     public static IServiceCollection AddConversation(this IServiceCollection services)
     {
         services.AddSingleton<LinkPreviews.LinkPreviewBuilder>();
+        services.AddSingleton<LinkPreviews.LinkPreviewPreparer>();
         return services;
     }
 

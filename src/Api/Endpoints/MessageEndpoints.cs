@@ -11,6 +11,7 @@ using WaEngine.Api.Messages.Views;
 using WaEngine.Api.RateLimiting;
 using WaEngine.Api.Sessions;
 using WaEngine.Api.Validation;
+using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Session;
 
 namespace WaEngine.Api.Endpoints;
@@ -70,7 +71,7 @@ public static class MessageEndpoints
             StatusCodes.Status409Conflict,
             StatusCodes.Status422UnprocessableEntity);
 
-    private static async Task<IResult> SendAsync(HttpContext context, LineHost host, TimeProvider time, LinkPreviewBuilder previews)
+    private static async Task<IResult> SendAsync(HttpContext context, LineHost host, TimeProvider time)
     {
         var request = OutgoingRequestFilter.RequestOf(context);
         var actor = await host.ActorAsync(LineTokenFilter.LineOf(context).Id, context.RequestAborted);
@@ -80,13 +81,14 @@ public static class MessageEndpoints
             return ApiResults.From(context, problem);
         }
 
-        var preview = request.LinkPreview ? await previews.BuildAsync(request.Text!, context.RequestAborted) : null;
+        // A link preview is fetched by the send queue (LinkPreviewPreparer): the text is held there, not here.
+        var previewUrl = request.LinkPreview ? LinkPreviewBuilder.FirstUrl(request.Text!) : null;
         try
         {
-            var record = await actor.SendMessageAsync(composed!.ChatJid, preview?.Content ?? composed.Content, request.State, context.RequestAborted);
-            if (preview is not null)
+            var record = await actor.SendMessageAsync(composed!.ChatJid, composed.Content, request.State, previewUrl is null ? null : OutboundPrepareKinds.LinkPreview, context.RequestAborted);
+            if (request.LinkPreview)
             {
-                await LinkPreviewViews.SaveAsync(context, host, record.MsgId, preview, time.GetUtcNow());
+                await LinkPreviewViews.SaveQueuedAsync(context, host, record.MsgId, previewUrl, time.GetUtcNow());
             }
 
             return Results.Json(new QueuedAnswer(true, record.MsgId), statusCode: StatusCodes.Status202Accepted);

@@ -26,6 +26,7 @@ public static class PresenceEndpoints
     private static readonly BodyContract TypingContract = BodyContract.Of<TypingBody>();
     private static readonly BodyContract PresenceContract = BodyContract.Of<PresenceBody>();
     private static readonly BodyContract SubscribeContract = BodyContract.Of<SubscribeBody>();
+    private static readonly BodyContract UnsubscribeContract = BodyContract.Of<UnsubscribeBody>();
 
     /// <summary>Maps <c>POST /api/messages/read</c>, <c>/api/chats/typing</c>, <c>/api/presence</c>, <c>/api/presence/subscribe</c>, <c>/api/contacts/check</c> and <c>GET /api/contacts</c>.</summary>
     public static IEndpointRouteBuilder MapPresenceEndpoints(this IEndpointRouteBuilder app)
@@ -67,6 +68,14 @@ public static class PresenceEndpoints
             .WithSummary("Follow a contact's presence")
             .WithDescription("Subscribes the line to `to`'s presence: their online/offline changes and typing reach the `presence.update` webhook (when the webhook's events include it). Kept while the service runs and renewed after every reconnect.")
             .Accepts<SubscribeBody>("application/json")
+            .Produces<StateAnswer>();
+        group.MapPost("/presence/unsubscribe", UnsubscribeAsync)
+            .RequireRateLimiting(LineRateLimits.Requests)
+            .WithTags("Presence")
+            .WithName("unsubscribePresence")
+            .WithSummary("Stop following a contact's presence")
+            .WithDescription("Forgets the line's subscription to `to`'s presence (its LID and phone number alike): their updates no longer reach the `presence.update` webhook and the subscription is not renewed after a reconnect. WhatsApp has no unsubscribe stanza (the server drops subscriptions with the connection), so nothing is sent. Typing to the contact subscribes again. Answers the same whether or not the line followed the contact.")
+            .Accepts<UnsubscribeBody>("application/json")
             .Produces<StateAnswer>();
         group.MapPost("/contacts/check", CheckAsync)
             .RequireRateLimiting(LineRateLimits.Requests)
@@ -229,6 +238,29 @@ public static class PresenceEndpoints
         }
 
         return await OnLineAsync(context, host, actor => actor.SubscribePresenceAsync(jid!, context.RequestAborted), new StateAnswer(jid, "subscribed"));
+    }
+
+    private static async Task<IResult> UnsubscribeAsync(HttpContext context, LineHost host)
+    {
+        var (body, error) = await JsonBody.ReadAsync(context);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        var values = ConversationReader.Strings(body, UnsubscribeContract);
+        if (body.Problem is not null)
+        {
+            return body.ErrorResult(context)!;
+        }
+
+        var (jid, wrongTo) = ConversationReader.Chat(values["to"]);
+        if (wrongTo is not null)
+        {
+            return ApiResults.From(context, wrongTo);
+        }
+
+        return await OnLineAsync(context, host, actor => actor.UnsubscribePresenceAsync(jid!, context.RequestAborted), new StateAnswer(jid, "unsubscribed"));
     }
 
     /// <summary>Runs <paramref name="send"/> on a connected line: 200 <paramref name="answer"/>, or 403 <c>not_connected</c>.</summary>

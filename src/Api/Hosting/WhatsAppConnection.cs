@@ -28,10 +28,10 @@ public static class WhatsAppConnection
         {
             var address = ListenAddress(services);
             var url = new UriBuilder(address) { Scheme = address.StartsWith("https", StringComparison.Ordinal) ? "wss" : "ws", Path = "/sandbox/ws/chat" }.Uri;
-            return new LineOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey, Versions = versions, PresencePulse = PresencePulseOf(configuration), IsStorageFull = StorageFullOf(services) };
+            return new LineOptions { ServerUrl = url, TrustedRootKey = services.GetRequiredService<SandboxRuntime>().RootKey.PublicKey, Versions = versions, PresencePulse = PresencePulseOf(configuration), IsStorageFull = StorageFullOf(services), OutgoingPreparer = services.GetService<Conversation.LinkPreviews.LinkPreviewPreparer>() };
         }
 
-        return FromConfiguration(configuration) with { Versions = versions, PresencePulse = PresencePulseOf(configuration), IsStorageFull = StorageFullOf(services) };
+        return FromConfiguration(configuration) with { Versions = versions, PresencePulse = PresencePulseOf(configuration), IsStorageFull = StorageFullOf(services), OutgoingPreparer = services.GetService<Conversation.LinkPreviews.LinkPreviewPreparer>() };
     }
 
     /// <summary>A full disk as the lines see it: SQLite's full-disk error, or its I/O error while the data folder has no room.</summary>

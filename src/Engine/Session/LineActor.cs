@@ -120,7 +120,15 @@ public sealed class LineActor : IAsyncDisposable
     /// does and, in the same write, sets the recipient's reply routing state to <paramref name="state"/> (its contact is
     /// the recipient, whatever <see cref="ReplyState.ContactJid"/> says) so the reply is routed (CONTRACT §3c).
     /// </summary>
-    public async Task<MessageRecord> SendMessageAsync(string toJid, Proto.Message content, ReplyState? state, CancellationToken cancellationToken)
+    public Task<MessageRecord> SendMessageAsync(string toJid, Proto.Message content, ReplyState? state, CancellationToken cancellationToken) =>
+        SendMessageAsync(toJid, content, state, null, cancellationToken);
+
+    /// <summary>
+    /// Queues <paramref name="content"/> as <see cref="SendMessageAsync(string, Proto.Message, ReplyState?, CancellationToken)"/>
+    /// does, held in the same write for the preparation step <paramref name="prepare"/> (<see cref="OutboundPrepareKinds"/>),
+    /// which the send queue runs before the message goes out (<see cref="LineOptions.OutgoingPreparer"/>).
+    /// </summary>
+    public async Task<MessageRecord> SendMessageAsync(string toJid, Proto.Message content, ReplyState? state, string? prepare, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         if (!Jid.TryParse(toJid, out var to) || to.Server is not (JidServers.WhatsApp or JidServers.Lid or JidServers.Group) || to.Device is not null
@@ -130,7 +138,7 @@ public sealed class LineActor : IAsyncDisposable
         }
 
         var done = new TaskCompletionSource<MessageRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await PostAsync(new LineMail.QueueSend(to.ToString(), content, done, state), cancellationToken).ConfigureAwait(false);
+        await PostAsync(new LineMail.QueueSend(to.ToString(), content, done, state, prepare), cancellationToken).ConfigureAwait(false);
         return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -187,6 +195,14 @@ public sealed class LineActor : IAsyncDisposable
     /// <exception cref="LineException">WrongState when the line is not connected.</exception>
     public Task SubscribePresenceAsync(string jid, CancellationToken cancellationToken) =>
         AskAsync(done => new LineMail.Converse(context => _parts.Presence.SubscribeAsync(jid, context), done), cancellationToken);
+
+    /// <summary>Stops following a contact's presence: forgotten, not renewed after a login, no longer journalled.</summary>
+    public Task UnsubscribePresenceAsync(string jid, CancellationToken cancellationToken) =>
+        AskAsync(done => new LineMail.Converse(async context =>
+        {
+            await _parts.Presence.UnsubscribeAsync(jid, context).ConfigureAwait(false);
+            return StanzaOutcome.None;
+        }, done), cancellationToken);
 
     /// <summary>
     /// Asks the server which of <paramref name="phones"/> (digits, country code first; 1 to

@@ -65,7 +65,7 @@ internal abstract record LineMail
         public override void Fail(Exception reason) => Done.TrySetException(reason);
     }
 
-    public sealed record QueueSend(string ToJid, Proto.Message Content, TaskCompletionSource<MessageRecord> Done, ReplyState? State = null) : LineMail
+    public sealed record QueueSend(string ToJid, Proto.Message Content, TaskCompletionSource<MessageRecord> Done, ReplyState? State = null, string? Prepare = null) : LineMail
     {
         public override void Fail(Exception reason) => Done.TrySetException(reason);
     }

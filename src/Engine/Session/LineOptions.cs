@@ -106,6 +106,12 @@ public sealed record LineOptions
     /// </summary>
     public Func<Exception, bool>? IsStorageFull { get; init; }
 
+    /// <summary>
+    /// Runs the preparation step of messages queued with one (a text's link preview), inside the send queue; null sends
+    /// such messages as stored.
+    /// </summary>
+    public Messaging.IOutgoingPreparer? OutgoingPreparer { get; init; }
+
     /// <summary>How often queued messages are checked for expiry while the line cannot send. Default 1 min.</summary>
     public TimeSpan SendQueueSweepInterval { get; init; } = TimeSpan.FromMinutes(1);
 

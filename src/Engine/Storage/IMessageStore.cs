@@ -51,6 +51,19 @@ public interface IMessageStore
     /// </summary>
     Task<IReadOnlyList<OutboundEntry>> PendingOutboundAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Queued messages held for a preparation step (<see cref="OutboundDraft.Prepare"/>), by message id with the
+    /// step's kind; none when the store keeps no such steps.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string>> HeldOutboundAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Ends the hold of message <paramref name="msgId"/>: its content becomes <paramref name="content"/> (null keeps it)
+    /// and the hold is removed, in one write.
+    /// </summary>
+    Task ReleaseHeldAsync(string msgId, byte[]? content, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Counts a send attempt of a queued message and marks it sending.</summary>
     Task MarkSendingAsync(string msgId, DateTimeOffset at, CancellationToken cancellationToken);
 
@@ -168,6 +181,9 @@ public interface IMessageStore
 
     /// <summary>Keeps presence subscriptions to <paramref name="jids"/> across restarts.</summary>
     Task SavePresenceSubscriptionsAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Forgets the presence subscriptions to <paramref name="jids"/> (those not kept are ignored).</summary>
+    Task DeletePresenceSubscriptionsAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Remembers the numbers a contact check found on WhatsApp: each becomes a contact of the line (its push name, if

@@ -29,4 +29,9 @@ internal static class PresenceSubscriptions
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Removes <paramref name="jids"/> (those not kept are ignored).</summary>
+    public static Task DeleteAsync(SqliteConnection connection, IReadOnlyCollection<string> jids, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM presence_subscriptions WHERE jid IN @jids;", new { jids }, cancellationToken: cancellationToken));
 }

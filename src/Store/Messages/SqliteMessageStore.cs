@@ -48,6 +48,17 @@ public sealed partial class SqliteMessageStore : IMessageStore
         ORDER BY q.queued_seq;
         """;
 
+    /// <summary>
+    /// Message <c>m</c> is the first with its contact: no earlier message in its chat nor in the contact's other chat
+    /// (its LID for a phone-number chat, its phone number for a LID chat), so one contact counts once toward the
+    /// new-contact cap however it was addressed.
+    /// </summary>
+    private const string NoEarlierWithContact = """
+        NOT EXISTS (SELECT 1 FROM messages e WHERE e.seq < m.seq AND (e.chat_jid = m.chat_jid
+            OR e.chat_jid IN (SELECT lid_jid FROM lid_mappings WHERE pn_jid = m.chat_jid)
+            OR e.chat_jid IN (SELECT pn_jid FROM lid_mappings WHERE lid_jid = m.chat_jid)))
+        """;
+
     /// <summary>The size of the send queue, counted as <see cref="PendingSql"/> lists it.</summary>
     internal const string PendingCountSql = """
         SELECT COUNT(*) FROM send_queue q JOIN messages m ON m.seq = q.queued_seq
@@ -139,8 +150,9 @@ public sealed partial class SqliteMessageStore : IMessageStore
             var transaction = connection.BeginTransaction(deferred: false);
             await using (transaction.ConfigureAwait(false))
             {
-                foreach (var (message, toJid, expiresAt, state) in drafts)
+                foreach (var draft in drafts)
                 {
+                    var (message, toJid, expiresAt, state) = draft;
                     var seq = await MessageWrites.InsertAsync(connection, transaction, message, "", now, cancellationToken).ConfigureAwait(false)
                         ?? throw new InvalidOperationException(
                             $"Outbound message {message.MsgId} (chat {message.ChatJid}) is already stored: our own message ids must be unique.");
@@ -156,6 +168,11 @@ public sealed partial class SqliteMessageStore : IMessageStore
                     if (state is not null)
                     {
                         await ReplyStateStore.UpsertAsync(connection, transaction, state, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (draft.Prepare is not null)
+                    {
+                        await OutboundHolds.HoldAsync(connection, transaction, message.MsgId, draft.Prepare, cancellationToken).ConfigureAwait(false);
                     }
                 }
 
@@ -196,6 +213,27 @@ public sealed partial class SqliteMessageStore : IMessageStore
                     message.ToRecord(), queue.ToJid, DateTimeOffset.FromUnixTimeMilliseconds(queue.ExpiresAtMs), (int)queue.Attempts),
                 splitOn: "ToJid").ConfigureAwait(false);
             return entries.AsList();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, string>> HeldOutboundAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await OutboundHolds.ListAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseHeldAsync(string msgId, byte[]? content, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(msgId);
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await OutboundHolds.ReleaseAsync(connection, msgId, content, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -392,20 +430,20 @@ public sealed partial class SqliteMessageStore : IMessageStore
             foreach (var chunk in msgIds.Chunk(500))
             {
                 openers.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(
-                    """
+                    $"""
                     SELECT m.msg_id FROM messages m
                     WHERE m.from_me = 1 AND m.msg_id IN @ids
-                      AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.chat_jid = m.chat_jid AND e.seq < m.seq);
+                      AND {NoEarlierWithContact};
                     """,
                     new { ids = chunk },
                     cancellationToken: cancellationToken)).ConfigureAwait(false));
             }
 
             var recent = await connection.QueryAsync<long>(new CommandDefinition(
-                """
+                $"""
                 SELECT m.scheduled_at_ms FROM messages m
                 WHERE m.scheduled_at_ms > @since AND m.from_me = 1 AND m.status BETWEEN @sending AND @read
-                  AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.chat_jid = m.chat_jid AND e.seq < m.seq)
+                  AND {NoEarlierWithContact}
                 ORDER BY m.scheduled_at_ms;
                 """,
                 new { since = since.ToUnixTimeMilliseconds(), sending = (long)MessageStatus.Sending, read = (long)MessageStatus.Read },
@@ -599,6 +637,22 @@ public sealed partial class SqliteMessageStore : IMessageStore
         await using (connection.ConfigureAwait(false))
         {
             await PresenceSubscriptions.AddAsync(connection, jids, NowMs(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DeletePresenceSubscriptionsAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jids);
+        if (jids.Count == 0)
+        {
+            return;
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await PresenceSubscriptions.DeleteAsync(connection, jids, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -23,6 +23,23 @@ public sealed class LinkPreviewStore(LineDatabase database)
         }
     }
 
+    /// <summary>
+    /// Records that the preview of <paramref name="msgId"/> (for <paramref name="url"/>) is still to be fetched by the
+    /// send queue: not attached, no reason yet. An outcome stored already (the queue was quicker) is kept.
+    /// </summary>
+    public async Task SavePendingAsync(string msgId, string url, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO link_previews (msg_id, url, attached, title, reason, created_at_ms) VALUES (@msgId, @url, 0, NULL, NULL, @at) ON CONFLICT (msg_id) DO NOTHING;",
+                new { msgId, url, at = at.ToUnixTimeMilliseconds() },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The outcome for a message, or null when it was not sent with <c>link_preview</c>.</summary>
     public async Task<LinkPreviewRecord?> FindAsync(string msgId, CancellationToken cancellationToken)
     {

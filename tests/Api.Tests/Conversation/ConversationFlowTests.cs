@@ -19,6 +19,7 @@ public class ConversationFlowTests
     private const string OwnerPhone = "15550016001";
     private const string PhonePeer = "15550016002";
     private const string BaileysPhone = "15550016003";
+    private const string LidPeer = "15550016004";
 
     [Fact]
     public async Task Locations_contact_cards_polls_and_votes_go_both_ways_and_nothing_is_dropped_for_its_kind()
@@ -122,6 +123,22 @@ public class ConversationFlowTests
         var phoneVote = await PhoneSendAsync(service, new { to = OwnerPhone, vote = new { poll_msg_id = phonePoll, options = new[] { "Tue", "Wed" } } });
         Assert.Equal(["Tue", "Wed"], (await WebhookAsync(receiver, phoneVote))["selectedOptions"]!.AsArray().Select(o => o!.GetValue<string>()));
 
+        // A voter the server addresses by LID (sender_pn alongside): its vote reaches the line from the LID and is read
+        // all the same (the vote key takes the voter's JID; the engine tries the LID and the phone number, as
+        // whatsmeow tries the sender and its alternate, and Baileys 7 takes the alternate first).
+        var lidAccount = await service.Http.PostAsJsonAsync("/sandbox/accounts", new { phone = LidPeer, addressing = "lid" });
+        Assert.True(lidAccount.IsSuccessStatusCode, await lidAccount.Content.ReadAsStringAsync());
+        var lidJid = (await lidAccount.Content.ReadFromJsonAsync<JsonNode>())!["lid"]!.GetValue<string>();
+        var lidPoll = await SendAsync(line, "poll", new { to = LidPeer, question = "Which time?", options = new[] { "9:00", "12:00", "15:00" } });
+        await ApiClients.PollAsync(async () => (await ApiClients.PhoneInboxAsync(service, LidPeer)).FirstOrDefault(m => m!["msg_id"]!.GetValue<string>() == lidPoll), "the poll reaching the LID phone");
+        var lidVote = await PhoneSendAsync(service, new { to = OwnerPhone, vote = new { poll_msg_id = lidPoll, options = new[] { "12:00" } } }, LidPeer);
+        var lidVoted = await WebhookAsync(receiver, lidVote);
+        Assert.Equal(lidJid, lidVoted["key"]!["senderLid"]!.GetValue<string>());
+        Assert.Equal(LidPeer + "@s.whatsapp.net", lidVoted["key"]!["senderPn"]!.GetValue<string>());
+        Assert.Equal("poll_vote", lidVoted["messageType"]!.GetValue<string>());
+        Assert.Equal(["12:00"], lidVoted["selectedOptions"]!.AsArray().Select(o => o!.GetValue<string>()));
+        Assert.Null(lidVoted["voteError"]);
+
         var phoneLocation = await SendAsync(line, "location", new { to = PhonePeer, latitude = 0.5, longitude = -0.25 });
         var locationInbox = await ApiClients.PollAsync(async () => (await ApiClients.PhoneInboxAsync(service, PhonePeer)).FirstOrDefault(m => m!["msg_id"]!.GetValue<string>() == phoneLocation), "the location reaching the phone");
         Assert.Equal("location", locationInbox["type"]!.GetValue<string>());
@@ -191,9 +208,9 @@ public class ConversationFlowTests
     private static async Task<string> BaileysSendAsync(BaileysPeer baileys, string jid, JsonObject content) =>
         (await baileys.CallAsync(new JsonObject { ["op"] = "send", ["jid"] = jid, ["content"] = content }))["id"]!.GetValue<string>();
 
-    private static async Task<string> PhoneSendAsync(ServiceProcess service, object body)
+    private static async Task<string> PhoneSendAsync(ServiceProcess service, object body, string phone = PhonePeer)
     {
-        var sent = await service.Http.PostAsJsonAsync($"/sandbox/accounts/{PhonePeer}/messages", body);
+        var sent = await service.Http.PostAsJsonAsync($"/sandbox/accounts/{phone}/messages", body);
         var text = await sent.Content.ReadAsStringAsync();
         Assert.True(sent.StatusCode == HttpStatusCode.Created, text);
         return JsonNode.Parse(text)!["msg_id"]!.GetValue<string>();

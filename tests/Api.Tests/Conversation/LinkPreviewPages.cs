@@ -11,6 +11,8 @@ namespace WaEngine.Api.Tests.Conversation;
 internal sealed class LinkPreviewPages : IAsyncDisposable
 {
     private readonly WebApplication _server;
+    private readonly TaskCompletionSource _stallGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _stallHits = new(0);
 
     private LinkPreviewPages(WebApplication server, int port)
     {
@@ -19,6 +21,15 @@ internal sealed class LinkPreviewPages : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Waits for the next request to <c>/stall</c> (a page that answers only once <see cref="ReleaseStall"/> was called).</summary>
+    public async Task WaitStallHitAsync(string what)
+    {
+        Assert.True(await _stallHits.WaitAsync(TimeSpan.FromSeconds(90)), $"{what}: /stall was never asked for");
+    }
+
+    /// <summary>Lets every waiting and later <c>/stall</c> request answer (a page titled "Stalled page").</summary>
+    public void ReleaseStall() => _stallGate.TrySetResult();
 
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
 
@@ -46,6 +57,13 @@ internal sealed class LinkPreviewPages : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var server = builder.Build();
         var png = Png();
+        LinkPreviewPages? pages = null;
+        server.MapGet("/stall", async () =>
+        {
+            pages!._stallHits.Release();
+            await pages._stallGate.Task;
+            return Results.Content("<html><head><meta property=\"og:title\" content=\"Stalled page\"></head></html>", "text/html");
+        });
         server.MapGet("/article", () => Results.Content(
             """
             <!doctype html><html><head>
@@ -64,9 +82,15 @@ internal sealed class LinkPreviewPages : IAsyncDisposable
         server.MapGet("/missing", () => Results.NotFound());
         server.MapGet("/to-metadata", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
         server.MapGet("/hop/{n:int}", (int n) => Results.Redirect(n == 0 ? "/article" : $"/hop/{n - 1}"));
+        pages = new LinkPreviewPages(server, port);
         await server.StartAsync();
-        return new LinkPreviewPages(server, port);
+        return pages;
     }
 
-    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _stallGate.TrySetResult();
+        await _server.DisposeAsync();
+        _stallHits.Dispose();
+    }
 }

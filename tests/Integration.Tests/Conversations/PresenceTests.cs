@@ -103,7 +103,24 @@ public sealed class PresenceTests
         await bob.CallAsync(new JsonObject { ["op"] = "presence", ["type"] = "unavailable", ["name"] = "Bob" });
         await world.Line.WaitForAsync<PresenceUpdated>(e => e.Update.Jid == BobJid && e.Update.State == "unavailable" && e.Subscribed);
         Assert.Contains(BobJid, await world.Line.Messages.PresenceSubscriptionsAsync(None));
+
+        // Unsubscribed: forgotten in the store (so no later connection renews it), and what the server still sends on
+        // this connection (it keeps a subscription until the connection ends) is heard but no longer journalled.
+        var journalledBefore = await JournalledPresenceAsync(world.Line.DatabasePath);
+        await world.Line.Actor.UnsubscribePresenceAsync(BobJid, None);
+        Assert.DoesNotContain(BobJid, await world.Line.Messages.PresenceSubscriptionsAsync(None));
+        await bob.CallAsync(new JsonObject { ["op"] = "presence", ["type"] = "available", ["name"] = "Bob" });
+        await world.Line.WaitForAsync<PresenceUpdated>(e => e.Update.Jid == BobJid && e.Update.State == "available" && !e.Subscribed);
+        Assert.Equal(journalledBefore, await JournalledPresenceAsync(world.Line.DatabasePath));
+        await world.ReopenLineAsync();
+        Assert.DoesNotContain(BobJid, await world.Line.Messages.PresenceSubscriptionsAsync(None));
         world.AssertEveryStanzaWasAcked();
+    }
+
+    private static async Task<long> JournalledPresenceAsync(string databasePath)
+    {
+        await using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly");
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM line_events WHERE event = 'presence.update';");
     }
 
     /// <summary>The first receipt for <paramref name="id"/> from Alice's companion device (the line), not from her phone or Bob's own.</summary>

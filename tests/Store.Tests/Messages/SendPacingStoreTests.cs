@@ -66,6 +66,31 @@ public sealed class SendPacingStoreTests
         Assert.Equal([T0.AddMinutes(-5)], firsts.RecentSends);
     }
 
+    [Fact]
+    public async Task A_contacts_phone_number_and_LID_chats_count_once_toward_the_new_contact_cap()
+    {
+        await using var line = await MessageStoreLine.OpenAsync();
+        const string Pn = "15550006666@s.whatsapp.net";
+        const string Lid = "98765432101234@lid";
+        const string OtherLid = "11112222333344@lid";
+        await line.Store.SaveLidMappingAsync(Lid, Pn, default);
+        await line.Store.SaveOutboundAsync(Own("PN1", Pn), Pn, T0.AddDays(1), default);
+        await line.Store.ScheduleAsync([("PN1", T0.AddMinutes(-10))], default);
+        await line.Store.MarkSendingAsync("PN1", T0, default);
+        await line.Store.SaveOutboundAsync(Own("LID1", Lid), Lid, T0.AddDays(1), default);
+        await line.Store.ScheduleAsync([("LID1", T0.AddMinutes(-3))], default);
+        await line.Store.MarkSendingAsync("LID1", T0, default);
+        await line.Store.SaveOutboundAsync(Own("LID2", Lid), Lid, T0.AddDays(1), default);
+        await line.Store.SaveOutboundAsync(Own("NEW", OtherLid), OtherLid, T0.AddDays(1), default);
+
+        var firsts = await line.Store.FirstContactsAsync(["LID2", "NEW"], T0.AddHours(-1), default);
+
+        // The contact's LID chat follows its phone-number chat: neither LID message opens anything, and of the two due
+        // in the hour only PN1 counts. A LID without a known phone number is a contact of its own.
+        Assert.Equal(["NEW"], firsts.Openers.ToArray());
+        Assert.Equal([T0.AddMinutes(-10)], firsts.RecentSends);
+    }
+
     private static MessageRecord Own(string id, string chat = "15550002222@s.whatsapp.net") => new()
     {
         MsgId = id,

@@ -24,6 +24,9 @@ public sealed partial class LinkPreviewBuilder(MediaUrlFetcher fetcher)
     /// <summary>Largest image fetched for the thumbnail.</summary>
     public const long MaxImageBytes = 5 * 1024 * 1024;
 
+    /// <summary>The reason given for a text without an http(s) URL.</summary>
+    public const string NoUrl = "the text has no http(s) URL";
+
     /// <summary>The text as it goes out: with its preview, or plain with the reason there is none.</summary>
     public async Task<LinkPreview> BuildAsync(string text, CancellationToken cancellationToken)
     {
@@ -32,7 +35,7 @@ public sealed partial class LinkPreviewBuilder(MediaUrlFetcher fetcher)
         var url = FirstUrl(text);
         if (url is null)
         {
-            return new LinkPreview(plain, null, null, "the text has no http(s) URL");
+            return new LinkPreview(plain, null, null, NoUrl);
         }
 
         PageMetadata page;

@@ -41,6 +41,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     private bool _sweeping;
     private readonly StatusBatch _batch = batch ?? new StatusBatch(statuses);
     private readonly HashSet<string> _resendIds = new(StringComparer.Ordinal);
+    private readonly OutboundPreparation _preparation = new(options.OutgoingPreparer, messages, logger);
     private DateTimeOffset? _wakeAt;
 
     /// <summary>
@@ -51,7 +52,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     {
         try
         {
-            var record = await StoreAsync(mail.ToJid, mail.Content, mail.State, context).ConfigureAwait(false);
+            var record = await StoreAsync(mail.ToJid, mail.Content, mail.State, mail.Prepare, context).ConfigureAwait(false);
             return Kick(context) with { Completed = () => mail.Done.TrySetResult(record) };
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -79,7 +80,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             var now = time.GetUtcNow();
             records = [.. mails.Select(mail => Draft(mail.ToJid, mail.Content, context))];
             await messages.SaveOutboundBatchAsync(
-                [.. mails.Select((mail, i) => new OutboundDraft(records[i], mail.ToJid, now + options.OutboundExpiry, mail.State is null ? null : mail.State with { ContactJid = mail.ToJid }))],
+                [.. mails.Select((mail, i) => new OutboundDraft(records[i], mail.ToJid, now + options.OutboundExpiry, mail.State is null ? null : mail.State with { ContactJid = mail.ToJid }) { Prepare = mail.Prepare })],
                 context.Lifetime).ConfigureAwait(false);
         }
         catch (LineException ex)
@@ -97,7 +98,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             {
                 try
                 {
-                    var record = await StoreAsync(mail.ToJid, mail.Content, mail.State, context).ConfigureAwait(false);
+                    var record = await StoreAsync(mail.ToJid, mail.Content, mail.State, mail.Prepare, context).ConfigureAwait(false);
                     mail.Done.TrySetResult(record);
                 }
                 catch (Exception one) when (one is not OutOfMemoryException)
@@ -126,10 +127,19 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         };
     }
 
-    private async Task<MessageRecord> StoreAsync(string chatJid, Proto.Message content, ReplyState? state, LineContext context)
+    private async Task<MessageRecord> StoreAsync(string chatJid, Proto.Message content, ReplyState? state, string? prepare, LineContext context)
     {
         var record = Draft(chatJid, content, context);
-        await messages.SaveOutboundAsync(record, chatJid, record.Timestamp + options.OutboundExpiry, state is null ? null : state with { ContactJid = chatJid }, context.Lifetime).ConfigureAwait(false);
+        var routed = state is null ? null : state with { ContactJid = chatJid };
+        if (prepare is null)
+        {
+            await messages.SaveOutboundAsync(record, chatJid, record.Timestamp + options.OutboundExpiry, routed, context.Lifetime).ConfigureAwait(false);
+        }
+        else
+        {
+            await messages.SaveOutboundBatchAsync([new OutboundDraft(record, chatJid, record.Timestamp + options.OutboundExpiry, routed) { Prepare = prepare }], context.Lifetime).ConfigureAwait(false);
+        }
+
         statuses.Publish(record.MsgId, chatJid, MessageStatus.Queued, null);
         return record;
     }
@@ -195,13 +205,14 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         var resendIds = _resendIds.ToHashSet(StringComparer.Ordinal);
         _resendIds.Clear();
         var generation = context.Generation;
+        var lineId = context.LineId;
         var meJid = Jid.Parse(me);
         Jid? meLid = context.Paired?.Lid is { } lidText && Jid.TryParse(lidText, out var parsedLid) ? parsedLid : null;
         return StanzaOutcome.Run("send_queue", async (mailbox, cancellationToken) =>
         {
             try
             {
-                await PassAsync(connection, generation, meJid, meLid, resend, resendIds, mailbox, cancellationToken).ConfigureAwait(false);
+                await PassAsync(connection, generation, lineId, meJid, meLid, resend, resendIds, mailbox, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -326,13 +337,13 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         }
     }
 
-    private async Task PassAsync(LineConnection connection, int generation, Jid me, Jid? meLid, bool resendUnacknowledged, HashSet<string> resendIds, LineMailbox mailbox, CancellationToken cancellationToken)
+    private async Task PassAsync(LineConnection connection, int generation, LineId lineId, Jid me, Jid? meLid, bool resendUnacknowledged, HashSet<string> resendIds, LineMailbox mailbox, CancellationToken cancellationToken)
     {
         var window = new Queue<(OutboundEntry Entry, Task<bool> Written, string? IssueTo)>();
         var issuances = new List<Task>();
         try
         {
-            await PlanAndWriteAsync(connection, generation, me, meLid, resendUnacknowledged, resendIds, window, issuances, mailbox, cancellationToken).ConfigureAwait(false);
+            await PlanAndWriteAsync(connection, generation, lineId, me, meLid, resendUnacknowledged, resendIds, window, issuances, mailbox, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -342,14 +353,16 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     }
 
     private async Task PlanAndWriteAsync(
-        LineConnection connection, int generation, Jid me, Jid? meLid, bool resendUnacknowledged, HashSet<string> resendIds,
+        LineConnection connection, int generation, LineId lineId, Jid me, Jid? meLid, bool resendUnacknowledged, HashSet<string> resendIds,
         Queue<(OutboundEntry Entry, Task<bool> Written, string? IssueTo)> window, List<Task> issuances, LineMailbox mailbox, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var pending = (await messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false))
-                .Where(e => resendUnacknowledged || e.Message.Status != MessageStatus.Sent || resendIds.Remove(e.Message.MsgId))
-                .ToList();
+            var resendAll = resendUnacknowledged;
+            var pending = await _preparation.ReadReadyAsync(lineId, async () => (await messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false))
+                .Where(e => resendAll || e.Message.Status != MessageStatus.Sent || resendIds.Contains(e.Message.MsgId))
+                .ToList(), mailbox, cancellationToken).ConfigureAwait(false);
+            resendIds.ExceptWith(pending.Select(e => e.Message.MsgId));
             resendUnacknowledged = false;
             _wakeAt = null;
             var pacing = pending.Count == 0 ? SendPacing.Off : await messages.GetSendPacingAsync(cancellationToken).ConfigureAwait(false);
@@ -490,7 +503,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             var live = new List<OutboundEntry>(chunk.Length);
             foreach (var entry in chunk)
             {
-                if (entry.ExpiresAt <= time.GetUtcNow())
+                if (QueueExpiry.Of(entry) <= time.GetUtcNow())
                 {
                     await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, Expired, cancellationToken).ConfigureAwait(false);
                 }
@@ -561,7 +574,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         var pending = await messages.PendingOutboundAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var expired = 0;
-        foreach (var entry in pending.Where(e => e.ExpiresAt <= now))
+        foreach (var entry in pending.Where(e => QueueExpiry.Of(e) <= now))
         {
             await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, Expired, cancellationToken).ConfigureAwait(false);
             expired++;

@@ -68,6 +68,27 @@ internal sealed partial class PresenceHandler(LineId lineId, LineOptions options
         return StanzaOutcome.Reply(await SubscribeNodeAsync(jid, context).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// Stops following a contact's presence (both its LID and phone number): forgotten in the store, no longer renewed
+    /// after a login, and its updates no longer journalled for the webhook. Neither reference sends an unsubscribe
+    /// stanza (the server keeps a subscription until the connection ends), so none is sent; typing to the contact
+    /// subscribes again. True when the line followed it.
+    /// </summary>
+    /// <exception cref="LineException">WrongState when the line is not connected.</exception>
+    public async Task<bool> UnsubscribeAsync(string jid, LineContext context)
+    {
+        RequireLoggedIn(context);
+        await LoadAsync(context).ConfigureAwait(false);
+        var alternate = jid.EndsWith("@" + JidServers.Lid, StringComparison.Ordinal)
+            ? await messages.FindPnForLidAsync(jid, context.Lifetime).ConfigureAwait(false)
+            : await messages.FindLidForPnAsync(jid, context.Lifetime).ConfigureAwait(false);
+        List<string> gone = alternate is null ? [jid] : [jid, alternate];
+        var followed = gone.Aggregate(false, (any, one) => _wanted.Remove(one) | any);
+        await messages.DeletePresenceSubscriptionsAsync(gone, context.Lifetime).ConfigureAwait(false);
+        LogUnsubscribed(logger, jid);
+        return followed;
+    }
+
     /// <summary>After a login: the subscriptions the line holds, sent again.</summary>
     public async Task<StanzaOutcome> AfterLoginAsync(LineContext context)
     {
@@ -168,6 +189,9 @@ internal sealed partial class PresenceHandler(LineId lineId, LineOptions options
             throw new LineException(LineErrorKind.WrongState, $"Line {context.LineId} is {context.Status.ToName()}: presence and typing need a connected line.");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "No longer following the presence of {Jid}")]
+    private static partial void LogUnsubscribed(ILogger logger, string jid);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Subscribing to the presence of {Jid}")]
     private static partial void LogSubscribed(ILogger logger, string jid);
