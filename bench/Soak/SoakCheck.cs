@@ -106,6 +106,11 @@ internal sealed partial class SoakRun
         {
             report.OutboundAccepted++;
             report.OutboundByKind[message.Kind] = report.OutboundByKind.GetValueOrDefault(message.Kind) + 1;
+            if (message.Group is not null)
+            {
+                report.GroupOutboundInPhones += InInboxes(message, inboxes) ? 1 : 0;
+            }
+
             if (_settledOutbound.Contains(message.MsgId))
             {
                 report.OutboundDelivered++;
@@ -114,7 +119,7 @@ internal sealed partial class SoakRun
 
             var view = await LineGetAsync(message.Line, $"/api/messages/{message.MsgId}");
             var status = view?["status"]?.GetValue<string>();
-            if (status is "server_ack" or "delivery_ack" or "read" && InInboxes(message, inboxes))
+            if (status is "server_ack" or "delivery_ack" or "read" && await DeliveredAsync(message, inboxes))
             {
                 _settledOutbound.Add(message.MsgId);
                 report.OutboundDelivered++;
@@ -125,7 +130,7 @@ internal sealed partial class SoakRun
             }
             else
             {
-                report.OutboundMissing.Add($"{message.Kind} {message.MsgId} on line {message.Line.Id} to {message.Peer} at {message.At:HH:mm:ss}: status {status ?? "unknown"}, in the {(message.Group is null ? "phone's inbox" : "group's phones' inboxes")} {InInboxes(message, inboxes)}");
+                report.OutboundMissing.Add($"{message.Kind} {message.MsgId} on line {message.Line.Id} to {message.Peer} at {message.At:HH:mm:ss}: status {status ?? "unknown"}, {(message.Group is null ? "in the phone's inbox" : "stored by the group's other lines")} {await DeliveredAsync(message, inboxes)}");
             }
         }
 
