@@ -18,8 +18,8 @@ internal sealed partial class SoakRun
             Faults = [.. _faults],
             Refusals = [.. _refusals],
             FaultsMissed = [.. _faultsMissed],
-            Groups = _groups.Count,
-            LinesInGroups = _groups.Sum(g => g.Lines.Count),
+            Groups = $"{_groups.Count} / {_lineGroups.Count}",
+            LinesInGroups = _groups.Concat(_lineGroups).Sum(g => g.Lines.Count),
             ServerAnswers = new Dictionary<string, int>(_serverAnswers),
             DiskFullAvailable = _diskMounted,
             WorstConnectedWhileOffline = _worstConnectedWhileOffline,
@@ -106,11 +106,6 @@ internal sealed partial class SoakRun
         {
             report.OutboundAccepted++;
             report.OutboundByKind[message.Kind] = report.OutboundByKind.GetValueOrDefault(message.Kind) + 1;
-            if (message.Group is not null)
-            {
-                report.GroupOutboundInPhones += InInboxes(message, inboxes) ? 1 : 0;
-            }
-
             if (_settledOutbound.Contains(message.MsgId))
             {
                 report.OutboundDelivered++;

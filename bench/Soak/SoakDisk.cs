@@ -73,7 +73,7 @@ internal sealed partial class SoakRun
 
         // Group sends accepted just before the disk fills: their send pass (sender keys, fan-out, statuses) meets the
         // full disk halfway; each must still reach every phone in its group, or fail with a reason.
-        for (var i = 0; i < GroupSendsBeforeFull && _groups.Count > 0; i++)
+        for (var i = 0; i < GroupSendsBeforeFull && _lineGroups.Count > 0; i++)
         {
             _watchers.Add(SendOneAsync("group"));
         }

@@ -42,13 +42,11 @@ internal sealed class SoakReport
     /// <summary>Outbound messages by kind: <c>text</c>, <c>reply</c>, <c>reaction</c>, <c>group</c> (a text to a group of the line's).</summary>
     public Dictionary<string, int> OutboundByKind { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The groups the phones made, and how many lines are in them.</summary>
-    public int Groups { get; init; }
+    /// <summary>The groups (made by the phones and by the lines), and how many lines are in them.</summary>
+    public string Groups { get; init; } = "";
 
     public int LinesInGroups { get; init; }
 
-    /// <summary>Outbound group messages every phone of the group decrypted (reported only: see <see cref="SoakRun"/>'s group check).</summary>
-    public int GroupOutboundInPhones { get; set; }
 
     /// <summary>Per-line faults the sandbox refused (their line, connected when chosen, was not by the time the fault came): by kind.</summary>
     public List<string> FaultsMissed { get; init; } = [];
@@ -123,11 +121,10 @@ internal sealed class SoakReport
         text.AppendLine(c, $"| inbound messages sent by phones | {InboundSent} |");
         text.AppendLine(c, $"| … by kind (`event` and `unnamed_field`: kinds the engine does not parse; `group`: one per line in the group) | {string.Join(", ", InboundByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))} |");
         text.AppendLine(c, $"| … stored by the service / delivered to the webhook | {InboundStored} / {InboundDelivered} |");
-        text.AppendLine(c, $"| groups (made by the phones) / lines in them | {Groups} / {LinesInGroups} |");
+        text.AppendLine(c, $"| groups (made by phones / by lines) / lines in them | {Groups} / {LinesInGroups} |");
         text.AppendLine(c, $"| outbound messages accepted by the API (202) | {OutboundAccepted} |");
         text.AppendLine(c, $"| … by kind (`group`: a text to a group, owed to every other line in it) | {string.Join(", ", OutboundByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))} |");
         text.AppendLine(c, $"| … acked by the server and in the phone's inbox (group: stored by every other line in it) / failed with a reason | {OutboundDelivered} / {OutboundFailed.Count} |");
-        text.AppendLine(c, $"| group messages from lines in every phone of the group (reported only: phones cannot yet decrypt a line's LID-addressed key distribution) | {GroupOutboundInPhones} of {OutboundByKind.GetValueOrDefault("group")} |");
         text.AppendLine(c, $"| **lost** (inbound + outbound) | **{InboundMissing.Count + OutboundMissing.Count}** |");
         text.AppendLine(c, $"| webhook requests / refused by the receiver (10%) / retries of a delivery | {WebhookPosts} / {WebhookRefusedByReceiver} / {WebhookRetries} |");
         text.AppendLine(c, $"| duplicate events (one message, two delivery ids) | {DuplicateEvents} |");

@@ -365,9 +365,9 @@ internal sealed partial class SoakRun : IAsyncDisposable
         SentMessage? quoted = null;
         SoakGroup? group = null;
         kind ??= (seq % 10) switch { 0 => "reply", 5 => "reaction", 3 => "group", _ => "text" };
-        if (kind == "group" && _groups.Count > 0)
+        if (kind == "group" && _lineGroups.Count > 0)
         {
-            group = _groups[Random.Shared.Next(_groups.Count)];
+            group = _lineGroups[Random.Shared.Next(_lineGroups.Count)];
         }
         else if (kind is "reply" or "reaction" && _repliable.TryDequeue(out var target) && target.At < DateTimeOffset.UtcNow.AddSeconds(-30))
         {
