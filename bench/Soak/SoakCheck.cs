@@ -17,6 +17,9 @@ internal sealed partial class SoakRun
             Peers = _peers.Count,
             Faults = [.. _faults],
             Refusals = [.. _refusals],
+            FaultsMissed = [.. _faultsMissed],
+            Groups = $"{_groups.Count} / {_lineGroups.Count}",
+            LinesInGroups = _groups.Concat(_lineGroups).Sum(g => g.Lines.Count),
             ServerAnswers = new Dictionary<string, int>(_serverAnswers),
             DiskFullAvailable = _diskMounted,
             WorstConnectedWhileOffline = _worstConnectedWhileOffline,
@@ -102,6 +105,7 @@ internal sealed partial class SoakRun
         foreach (var message in _outbound)
         {
             report.OutboundAccepted++;
+            report.OutboundByKind[message.Kind] = report.OutboundByKind.GetValueOrDefault(message.Kind) + 1;
             if (_settledOutbound.Contains(message.MsgId))
             {
                 report.OutboundDelivered++;
@@ -110,7 +114,7 @@ internal sealed partial class SoakRun
 
             var view = await LineGetAsync(message.Line, $"/api/messages/{message.MsgId}");
             var status = view?["status"]?.GetValue<string>();
-            if (status is "server_ack" or "delivery_ack" or "read" && inboxes[message.Peer].Contains(message.MsgId))
+            if (status is "server_ack" or "delivery_ack" or "read" && await DeliveredAsync(message, inboxes))
             {
                 _settledOutbound.Add(message.MsgId);
                 report.OutboundDelivered++;
@@ -121,7 +125,7 @@ internal sealed partial class SoakRun
             }
             else
             {
-                report.OutboundMissing.Add($"{message.Kind} {message.MsgId} on line {message.Line.Id} to {message.Peer} at {message.At:HH:mm:ss}: status {status ?? "unknown"}, in the phone's inbox {inboxes[message.Peer].Contains(message.MsgId)}");
+                report.OutboundMissing.Add($"{message.Kind} {message.MsgId} on line {message.Line.Id} to {message.Peer} at {message.At:HH:mm:ss}: status {status ?? "unknown"}, {(message.Group is null ? "in the phone's inbox" : "stored by the group's other lines")} {await DeliveredAsync(message, inboxes)}");
             }
         }
 

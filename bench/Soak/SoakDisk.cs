@@ -14,6 +14,9 @@ internal sealed partial class SoakRun
 
     private static readonly TimeSpan DiskFullFor = TimeSpan.FromSeconds(15);
 
+    /// <summary>Group sends started right before each disk-full spell.</summary>
+    private const int GroupSendsBeforeFull = 4;
+
     private bool _diskMounted;
 
     private string DataFolder => Path.Combine(_settings.Work, "service");
@@ -67,6 +70,14 @@ internal sealed partial class SoakRun
     private async Task DiskFullAsync()
     {
         var fault = new InjectedFault("disk_full", null, DateTimeOffset.UtcNow);
+
+        // Group sends accepted just before the disk fills: their send pass (sender keys, fan-out, statuses) meets the
+        // full disk halfway; each must still reach every phone in its group, or fail with a reason.
+        for (var i = 0; i < GroupSendsBeforeFull && _lineGroups.Count > 0; i++)
+        {
+            _watchers.Add(SendOneAsync("group"));
+        }
+
         var filled = FillDisk();
         _diskFull = true;
         Say($"data folder's disk full ({filled / (1 << 20)} MiB of ballast) for {DiskFullFor.TotalSeconds:0} s");

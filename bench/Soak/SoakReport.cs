@@ -39,6 +39,18 @@ internal sealed class SoakReport
     /// <summary>Inbound messages by kind: <c>text</c>, and kinds the engine does not parse (<c>event</c>, <c>unnamed_field</c>).</summary>
     public Dictionary<string, int> InboundByKind { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Outbound messages by kind: <c>text</c>, <c>reply</c>, <c>reaction</c>, <c>group</c> (a text to a group of the line's).</summary>
+    public Dictionary<string, int> OutboundByKind { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The groups (made by the phones and by the lines), and how many lines are in them.</summary>
+    public string Groups { get; init; } = "";
+
+    public int LinesInGroups { get; init; }
+
+
+    /// <summary>Per-line faults the sandbox refused (their line, connected when chosen, was not by the time the fault came): by kind.</summary>
+    public List<string> FaultsMissed { get; init; } = [];
+
     /// <summary>API answers 5xx by status, code and whether the disk was full (each retried until accepted).</summary>
     public Dictionary<string, int> ServerAnswers { get; init; } = [];
 
@@ -107,10 +119,12 @@ internal sealed class SoakReport
         text.AppendLine(c, $"| soak: {Lines} lines, {Peers} phones, {TrafficMinutes:0.0} min of traffic and faults | |");
         text.AppendLine("|---|---|");
         text.AppendLine(c, $"| inbound messages sent by phones | {InboundSent} |");
-        text.AppendLine(c, $"| … by kind (`event` and `unnamed_field`: kinds the engine does not parse) | {string.Join(", ", InboundByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))} |");
+        text.AppendLine(c, $"| … by kind (`event` and `unnamed_field`: kinds the engine does not parse; `group`: one per line in the group) | {string.Join(", ", InboundByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))} |");
         text.AppendLine(c, $"| … stored by the service / delivered to the webhook | {InboundStored} / {InboundDelivered} |");
+        text.AppendLine(c, $"| groups (made by phones / by lines) / lines in them | {Groups} / {LinesInGroups} |");
         text.AppendLine(c, $"| outbound messages accepted by the API (202) | {OutboundAccepted} |");
-        text.AppendLine(c, $"| … acked by the server and in the phone's inbox / failed with a reason | {OutboundDelivered} / {OutboundFailed.Count} |");
+        text.AppendLine(c, $"| … by kind (`group`: a text to a group, owed to every other line in it) | {string.Join(", ", OutboundByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))} |");
+        text.AppendLine(c, $"| … acked by the server and in the phone's inbox (group: stored by every other line in it) / failed with a reason | {OutboundDelivered} / {OutboundFailed.Count} |");
         text.AppendLine(c, $"| **lost** (inbound + outbound) | **{InboundMissing.Count + OutboundMissing.Count}** |");
         text.AppendLine(c, $"| webhook requests / refused by the receiver (10%) / retries of a delivery | {WebhookPosts} / {WebhookRefusedByReceiver} / {WebhookRetries} |");
         text.AppendLine(c, $"| duplicate events (one message, two delivery ids) | {DuplicateEvents} |");
@@ -128,6 +142,7 @@ internal sealed class SoakReport
             text.AppendLine(c, $"| fault `{kind.Key}` × {kind.Count()} | {back}{seen} |");
         }
 
+        text.AppendLine(c, $"| per-line faults missed (their line not connected when the fault came) | {(FaultsMissed.Count == 0 ? "none" : string.Join(", ", FaultsMissed.GroupBy(k => k, StringComparer.Ordinal).Select(g => $"{g.Key} × {g.Count()}")))} |");
         text.AppendLine(c, $"| settle after the traffic stopped | {SettleSeconds:0} s |");
         text.AppendLine(c, $"| SIGTERM of the service at the end | {ShutdownSeconds:0.0} s |");
         text.AppendLine(c, $"| line databases damaged (`PRAGMA integrity_check` after the stop) | {DamagedDatabases.Count} of {DatabasesChecked}{(DiskFullAvailable ? "" : " (no tmpfs: the disk-full fault did not run)")} |");
@@ -166,6 +181,9 @@ internal sealed class SoakReport
         ["webhook_retries"] = WebhookRetries,
         ["refusals"] = Refusals.Count,
         ["server_answers"] = new JsonObject([.. ServerAnswers.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))]),
+        ["outbound_by_kind"] = new JsonObject([.. OutboundByKind.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value))]),
+        ["groups"] = Groups,
+        ["faults_missed"] = FaultsMissed.Count,
         ["inbound_by_kind"] = new JsonObject([.. InboundByKind.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value))]),
         ["damaged_databases"] = DamagedDatabases.Count,
         ["connected_at_end"] = Connected,

@@ -11,8 +11,11 @@ using System.Text.Json.Nodes;
 /// <summary>A line of the service under soak.</summary>
 internal sealed record SoakLine(long Id, string Token, string Phone, string DeviceJid, string Secret);
 
-/// <summary>A message the soak sent: inbound (a virtual phone to a line) or outbound (a line through the REST API to a phone).</summary>
-internal sealed record SentMessage(string MsgId, SoakLine Line, string Peer, string Kind, DateTimeOffset At);
+/// <summary>
+/// A message the soak sent: inbound (a virtual phone to a line, or to a group the line is in: then one per line) or
+/// outbound (a line through the REST API to a phone, or to a group: then every phone in it is owed the message).
+/// </summary>
+internal sealed record SentMessage(string MsgId, SoakLine Line, string Peer, string Kind, DateTimeOffset At, SoakGroup? Group = null);
 
 /// <summary>A fault the soak injected, and how the service came through it.</summary>
 internal sealed record InjectedFault(string Kind, long? LineId, DateTimeOffset At)
@@ -46,6 +49,7 @@ internal sealed partial class SoakRun : IAsyncDisposable
     private readonly ConcurrentBag<SentMessage> _outbound = [];
     private readonly ConcurrentQueue<SentMessage> _repliable = new();
     private readonly ConcurrentBag<InjectedFault> _faults = [];
+    private readonly ConcurrentBag<string> _faultsMissed = [];
     private readonly ConcurrentBag<string> _refusals = [];
     private readonly ConcurrentDictionary<string, int> _serverAnswers = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Task> _watchers = [];
@@ -131,6 +135,7 @@ internal sealed partial class SoakRun : IAsyncDisposable
             }
         }));
         _lines.AddRange(paired);
+        await CreateGroupsAsync();
     }
 
     /// <summary>Traffic and faults for the configured minutes, then the settle phase; returns the figures.</summary>
@@ -274,6 +279,13 @@ internal sealed partial class SoakRun : IAsyncDisposable
             var seq = Interlocked.Increment(ref _sequence);
             try
             {
+                if (seq % 6 == 3 && _groups.Count > 0)
+                {
+                    await SendGroupInboundAsync(seq);
+                    await Pause(gap, stop);
+                    continue;
+                }
+
                 // Every third message is of a kind the engine does not parse: an eventMessage (field 75, which WhatsApp
                 // names but the engine's protobufs leave out) or a field no WhatsApp version has named yet (150).
                 var (kind, body) = (seq % 6) switch
@@ -342,14 +354,22 @@ internal sealed partial class SoakRun : IAsyncDisposable
         await Task.WhenAll(pending);
     }
 
-    /// <summary>One send through the REST API, retried with the same Idempotency-Key while the service is unreachable.</summary>
-    private async Task SendOneAsync()
+    /// <summary>
+    /// One send through the REST API (a text, reply, reaction, or a text to one of the line's groups; <paramref name="kind"/>
+    /// forces one), retried with the same Idempotency-Key while the service is unreachable.
+    /// </summary>
+    private async Task SendOneAsync(string? kind = null)
     {
         var seq = Interlocked.Increment(ref _sequence);
         var key = string.Create(CultureInfo.InvariantCulture, $"soak-{_marker}-{seq}");
         SentMessage? quoted = null;
-        var kind = (seq % 10) switch { 0 => "reply", 5 => "reaction", _ => "text" };
-        if (kind != "text" && _repliable.TryDequeue(out var target) && target.At < DateTimeOffset.UtcNow.AddSeconds(-30))
+        SoakGroup? group = null;
+        kind ??= (seq % 10) switch { 0 => "reply", 5 => "reaction", 3 => "group", _ => "text" };
+        if (kind == "group" && _lineGroups.Count > 0)
+        {
+            group = _lineGroups[Random.Shared.Next(_lineGroups.Count)];
+        }
+        else if (kind is "reply" or "reaction" && _repliable.TryDequeue(out var target) && target.At < DateTimeOffset.UtcNow.AddSeconds(-30))
         {
             quoted = target;
         }
@@ -358,12 +378,13 @@ internal sealed partial class SoakRun : IAsyncDisposable
             kind = "text";
         }
 
-        var line = quoted?.Line ?? _lines[Random.Shared.Next(_lines.Count)];
-        var peer = quoted?.Peer ?? _peers[Random.Shared.Next(_peers.Count)];
+        var line = quoted?.Line ?? group?.Lines[Random.Shared.Next(group.Lines.Count)] ?? _lines[Random.Shared.Next(_lines.Count)];
+        var peer = quoted?.Peer ?? group?.Jid ?? _peers[Random.Shared.Next(_peers.Count)];
         var (path, body) = kind switch
         {
             "reply" => ("/api/messages/reply", (object)new { to = peer, text = $"{_marker} reply {seq}", quoted_msg_id = quoted!.MsgId }),
             "reaction" => ("/api/messages/reaction", new { to = peer, emoji = "👍", target_msg_id = quoted!.MsgId }),
+            "group" => ("/api/messages/send", new { to = peer, text = $"{_marker} group out {seq}" }),
             _ => ("/api/messages/send", new { to = peer, text = $"{_marker} out {seq}" }),
         };
         var clock = Stopwatch.StartNew();
@@ -377,7 +398,7 @@ internal sealed partial class SoakRun : IAsyncDisposable
                 var text = await answer.Content.ReadAsStringAsync();
                 if (answer.StatusCode == HttpStatusCode.Accepted)
                 {
-                    _outbound.Add(new SentMessage(JsonNode.Parse(text)!["msg_id"]!.GetValue<string>(), line, peer, kind, DateTimeOffset.UtcNow));
+                    _outbound.Add(new SentMessage(JsonNode.Parse(text)!["msg_id"]!.GetValue<string>(), line, peer, kind, DateTimeOffset.UtcNow, group));
                     return;
                 }
 
@@ -486,10 +507,9 @@ internal sealed partial class SoakRun : IAsyncDisposable
                 kind = FaultCycle[++n % FaultCycle.Length];
             }
 
-            var line = _lines[Random.Shared.Next(_lines.Count)];
             try
             {
-                await InjectAsync(kind, line);
+                await InjectAsync(kind, await ConnectedLineAsync());
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException or TimeoutException)
             {
@@ -564,7 +584,9 @@ internal sealed partial class SoakRun : IAsyncDisposable
                 using var answer = await _http.PostAsJsonAsync(new Uri(_sandboxUrl, "/sandbox/faults"), body);
                 if (!answer.IsSuccessStatusCode)
                 {
+                    // A line chosen connected may have lost its connection since (409): counted, so the report says how many missed.
                     Say($"fault {kind} on line {line.Id} refused: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+                    _faultsMissed.Add(kind);
                     return;
                 }
 
@@ -574,6 +596,30 @@ internal sealed partial class SoakRun : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// A line to aim a fault at: one the sandbox has a connection for right now (a hostile frame or a drop aimed at a line
+    /// still reconnecting would be refused, a mute or a corruption would wait for its next login); any line if none is.
+    /// </summary>
+    private async Task<SoakLine> ConnectedLineAsync()
+    {
+        try
+        {
+            var accounts = (await _http.GetFromJsonAsync<JsonArray>(new Uri(_sandboxUrl, "/sandbox/accounts")))!;
+            var online = accounts.SelectMany(a => a!["online"]!.AsArray().Select(d => d!.GetValue<string>())).ToHashSet(StringComparer.Ordinal);
+            var connected = _lines.Where(l => online.Contains(l.DeviceJid)).ToList();
+            if (connected.Count > 0)
+            {
+                return connected[Random.Shared.Next(connected.Count)];
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or NullReferenceException)
+        {
+            // The sandbox restarting: any line (the fault is then refused and counted as missed).
+        }
+
+        return _lines[Random.Shared.Next(_lines.Count)];
     }
 
     /// <summary>Until the line left connected and came back (or 3 minutes): how long it took, and for a mute how long it still said connected.</summary>

@@ -445,7 +445,7 @@ public sealed class LineActor : IAsyncDisposable
                 await ReconnectLaterAsync("login_unanswered").ConfigureAwait(false);
                 break;
             case LineMail.PlanReady m: await _parts.Outbound.HandlePlanReadyAsync(m, Context).ConfigureAwait(false); break;
-            case LineMail.SendPassEnded: await ApplyAsync(await _parts.Outbound.HandlePassEndedAsync(Context).ConfigureAwait(false)).ConfigureAwait(false); break;
+            case LineMail.SendPassEnded m: await ApplyAsync(await _parts.Outbound.HandlePassEndedAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.SweepDue: await ApplyAsync(_parts.Outbound.HandleSweepDue(Context)).ConfigureAwait(false); break;
             case LineMail.SweepFinished m: await ApplyAsync(_parts.Outbound.HandleSweepFinished(m, Context)).ConfigureAwait(false); break;
             case LineMail.ResendAfterToken m when current.IsCurrent(m.Generation): await ApplyAsync(_parts.Outbound.ResendWritten(m.MsgId, Context)).ConfigureAwait(false); break;

@@ -80,6 +80,9 @@ internal static partial class LineLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Send queue pass ended before {MsgId} (connection changed); it stays queued")]
     public static partial void PassEnded(ILogger logger, string msgId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Send queue pass failed ({Reason}); what it left queued goes out on the next pass, in {Delay}")]
+    public static partial void PassFailed(ILogger logger, string reason, TimeSpan delay);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MsgId} refused with 463: issuing our privacy token to {Contact}, then sending it once more")]
     public static partial void TokenRecovery(ILogger logger, string msgId, string contact);
 

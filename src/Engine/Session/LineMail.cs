@@ -124,8 +124,8 @@ internal abstract record LineMail
         public override void Fail(Exception reason) => Done.TrySetException(reason);
     }
 
-    /// <summary>A pass over the send queue ended.</summary>
-    public sealed record SendPassEnded(int Generation) : LineMail;
+    /// <summary>A pass over the send queue ended; <paramref name="Failure"/> when it ended on an error (a full disk, say).</summary>
+    public sealed record SendPassEnded(int Generation, Exception? Failure = null) : LineMail;
 
     /// <summary>Time to expire queued messages while the line cannot send.</summary>
     public sealed record SweepDue : LineMail;

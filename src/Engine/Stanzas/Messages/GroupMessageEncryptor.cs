@@ -43,6 +43,16 @@ internal sealed class GroupMessageEncryptor(ISignalStore signal, IGroupStore gro
             var setup = new SignalStateChange();
             foreach (var (address, bundle) in plan.Bundles)
             {
+                // A bundle fetched once for several queued messages (PlanPrefetch: a one-to-one message and a group
+                // message, or two group messages planned before the first was encrypted) builds the session once: a
+                // second session from the same one-time prekey would be a pkmsg the device cannot decrypt (its prekey
+                // is used up by the first). Baileys and whatsmeow fetch bundles only for devices with no session, right
+                // before encrypting.
+                if (await signal.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is { HasCurrentSession: true })
+                {
+                    continue;
+                }
+
                 setup.Merge(await trust.RunAsync(() => sessions.ProcessPreKeyBundleAsync(address, bundle, cancellationToken), cancellationToken).ConfigureAwait(false));
             }
 

@@ -34,6 +34,9 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     /// <summary>Send commands stored in one transaction at most (those waiting together in the mailbox).</summary>
     public const int EnqueueBatch = 64;
 
+    /// <summary>How long after a pass failed (on anything but a full disk or a lost connection) the queue tries again.</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
     private const string Expired = "expired: not sent within the queue's time limit";
     private bool _passRunning;
     private bool _passAgain;
@@ -210,13 +213,19 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         Jid? meLid = context.Paired?.Lid is { } lidText && Jid.TryParse(lidText, out var parsedLid) ? parsedLid : null;
         return StanzaOutcome.Run("send_queue", async (mailbox, cancellationToken) =>
         {
+            Exception? failure = null;
             try
             {
                 await PassAsync(connection, generation, lineId, meJid, meLid, resend, resendIds, mailbox, cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
+            {
+                failure = ex;
+                throw;
+            }
             finally
             {
-                mailbox.TryPost(new LineMail.SendPassEnded(generation));
+                mailbox.TryPost(new LineMail.SendPassEnded(generation, failure));
             }
         });
     }
@@ -231,11 +240,29 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         return Kick(context);
     }
 
-    /// <summary>A pass ended: store what its last batch left, then start the next pass if more was queued meanwhile.</summary>
-    public async Task<StanzaOutcome> HandlePassEndedAsync(LineContext context)
+    /// <summary>
+    /// A pass ended: store what its last batch left, then start the next pass if more was queued meanwhile. A pass that
+    /// failed on the connection it still has (the store refused to mark a message sending: a full disk) leaves its
+    /// messages queued, so it must not end quietly — nothing else may wake the queue (the soak's settle found them still
+    /// queued): a full disk goes to the loop (it reconnects, <c>storage_full</c>, and the first pass after the login
+    /// sends them); any other failure gets another pass after <see cref="RetryAfterFailure"/>.
+    /// </summary>
+    public async Task<StanzaOutcome> HandlePassEndedAsync(LineMail.SendPassEnded mail, LineContext context)
     {
-        await _batch.FlushAsync(context).ConfigureAwait(false);
+        // No longer running before anything can fail: a flush refused by a full disk must not leave the queue shut.
         _passRunning = false;
+        await _batch.FlushAsync(context).ConfigureAwait(false);
+        if (mail.Failure is { } failure && context.Link.IsCurrent(mail.Generation) && context.LoggedIn)
+        {
+            if (options.IsStorageFull?.Invoke(failure) == true)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
+            LineLog.PassFailed(logger, failure.Message, RetryAfterFailure);
+            return new StanzaOutcome { Timer = new ScheduledMail("send_queue_wake", RetryAfterFailure, new LineMail.SweepDue()) };
+        }
+
         if (_passAgain)
         {
             return Kick(context);

@@ -32,17 +32,37 @@ internal sealed class StatusBatch(StatusPublisher statuses)
     /// <summary>Adds the ack of a receipt, written on connection <paramref name="generation"/> once the batch is stored.</summary>
     public void AckAfterCommit(int generation, Node ack) => _acks.Add((generation, ack));
 
+    /// <summary>Moves kept at most while the store keeps refusing them (a full disk); the oldest go first beyond it.</summary>
+    public const int RetainLimit = 16_384;
+
     /// <summary>
     /// Stores the gathered moves in one transaction and publishes each that changed something, then writes the receipts'
-    /// acks when their connection is still the line's (a new connection gets the receipts again from the server).
+    /// acks when their connection is still the line's. Should the store refuse (a full disk), the moves stay for the next
+    /// flush — a server ack is never sent again, so its move must not be lost — and the acks are not written: the line
+    /// reconnects and the server replays the receipts, as it replays any stanza left unacked (SERVER-RULES R6). Acks of
+    /// an earlier connection are never written on a later one: Baileys acks on the socket the stanza came on, and the
+    /// replayed copy is acked on the new one.
     /// </summary>
     public async Task FlushAsync(LineContext context)
     {
         if (_updates.Count > 0)
         {
             var updates = _updates.ToArray();
-            _updates.Clear();
-            await statuses.AdvanceAsync(updates, context.Lifetime).ConfigureAwait(false);
+            try
+            {
+                await statuses.AdvanceAsync(updates, context.Lifetime).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                if (_updates.Count > RetainLimit)
+                {
+                    _updates.RemoveRange(0, _updates.Count - RetainLimit);
+                }
+
+                throw;
+            }
+
+            _updates.RemoveRange(0, updates.Length);
         }
 
         if (_acks.Count > 0)

@@ -24,6 +24,12 @@ internal sealed partial class PrivacyTokenKeeper(LineOptions options, IMessageSt
 
     private readonly ConcurrentDictionary<string, Lazy<Task>> _issuing = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// When the server took our token for each contact, kept here as well as in the store: should the store refuse the
+    /// record (a full disk), a second issuance in the same bucket would break R2 (the soak found it).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _issuedAt = new(StringComparer.Ordinal);
+
     /// <summary>Whether a token issued at <paramref name="timestamp"/> is past the rolling window at <paramref name="now"/>.</summary>
     public static bool IsExpired(DateTimeOffset? timestamp, DateTimeOffset now) =>
         timestamp is not { } t || t.ToUnixTimeSeconds() < (now.ToUnixTimeSeconds() / BucketSeconds - (Buckets - 1)) * BucketSeconds;
@@ -50,7 +56,7 @@ internal sealed partial class PrivacyTokenKeeper(LineOptions options, IMessageSt
         var state = await messages.GetPrivacyTokenAsync(contactKey, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var token = state?.Token is { Length: > 0 } bytes && !IsExpired(state.TokenTimestamp, now) ? bytes : null;
-        return (token, IsIssueDue(state?.IssuedAt, now));
+        return (token, IsIssueDue(IssuedAt(contactKey, state?.IssuedAt), now));
     }
 
     /// <summary>The cstoken for a message to <paramref name="contactKey"/> when we hold no live token for it: null without our NCT salt or the contact's LID.</summary>
@@ -105,12 +111,14 @@ internal sealed partial class PrivacyTokenKeeper(LineOptions options, IMessageSt
         {
             var state = await messages.GetPrivacyTokenAsync(contactKey, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
-            if (reissue ? state?.IssuedAt is null : !IsIssueDue(state?.IssuedAt, now))
+            var issuedAt = IssuedAt(contactKey, state?.IssuedAt);
+            if (reissue ? issuedAt is null : !IsIssueDue(issuedAt, now))
             {
                 return;
             }
 
             var answer = await connection.QueryAsync(BuildIssue(connection.NextId(), contactKey, now), options.IqTimeout, cancellationToken).ConfigureAwait(false);
+            _issuedAt[contactKey] = now;
             var stored = await StoreTokensAsync(answer.Child("tokens"), contactKey, cancellationToken).ConfigureAwait(false);
             await messages.SaveTokenIssuedAsync(contactKey, now, cancellationToken).ConfigureAwait(false);
             LogIssued(logger, contactKey, stored);
@@ -124,6 +132,10 @@ internal sealed partial class PrivacyTokenKeeper(LineOptions options, IMessageSt
             _issuing.TryRemove(contactKey, out _);
         }
     }
+
+    /// <summary>The later of the stored issuance and the one this process remembers.</summary>
+    private DateTimeOffset? IssuedAt(string contactKey, DateTimeOffset? stored) =>
+        _issuedAt.TryGetValue(contactKey, out var remembered) && (stored is null || remembered > stored) ? remembered : stored;
 
     private async Task<int> StoreTokensAsync(Node? tokens, string contactKey, CancellationToken cancellationToken)
     {
