@@ -10,6 +10,9 @@
 import { rmSync } from 'node:fs';
 import { benchArgs, pairBaileys, procSample, sandboxCaller } from './baileys-bench.mjs';
 
+// libsignal (under Baileys) prints session changes with console.log/info: they go to stderr, stdout is the JSON alone.
+for (const level of ['log', 'info', 'debug']) console[level] = console.error;
+
 const args = benchArgs('usage: baileys-first.mjs --sandbox URL [--peers N] [--callers N]');
 const peersWanted = Number(args.peers ?? 200);
 const callers = Number(args.callers ?? 32);

@@ -248,6 +248,24 @@ public interface IMessageStore
     /// <summary>Records when we last issued our own token to <paramref name="contactJid"/> (the received token is kept).</summary>
     Task SaveTokenIssuedAsync(string contactJid, DateTimeOffset issuedAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records one issuance answer for many contacts at once: the tokens each gave (as <see cref="SavePrivacyTokenAsync"/>)
+    /// and our issuance time (as <see cref="SaveTokenIssuedAsync"/>). A store with transactions writes it in one.
+    /// </summary>
+    async Task SaveTokensIssuedAsync(IReadOnlyList<TokenIssued> issued, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        foreach (var contact in issued)
+        {
+            foreach (var (token, timestamp) in contact.Tokens)
+            {
+                await SavePrivacyTokenAsync(contact.ContactJid, token, timestamp, cancellationToken).ConfigureAwait(false);
+            }
+
+            await SaveTokenIssuedAsync(contact.ContactJid, contact.IssuedAt, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Our account's NCT salt (from our phone's history sync), the key of the cstoken fallback (R2); null until known.</summary>
     Task<byte[]?> GetNctSaltAsync(CancellationToken cancellationToken) => Task.FromResult<byte[]?>(null);
 

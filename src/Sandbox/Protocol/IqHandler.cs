@@ -167,15 +167,22 @@ public sealed class IqHandler(AccountRegistry accounts, DeviceKeyStore keys, Fun
 
     private async Task<Node> BundlesAsync(Node iq, CancellationToken cancellationToken)
     {
-        var users = new List<Node>();
+        var asked = new List<(Jid Jid, string? Phone)>();
         foreach (var user in iq.RequiredChild("key").ChildrenNamed("user"))
         {
             var reader = new AttributeReader(user);
             var jid = reader.Jid("jid");
             reader.ThrowIfInvalid();
-            var account = await accounts.FindByJidAsync(jid, cancellationToken).ConfigureAwait(false);
-            var deviceId = jid.Device ?? 0;
-            var bundle = account is null ? null : await keys.TakeBundleAsync(account.Phone, deviceId, cancellationToken).ConfigureAwait(false);
+            asked.Add((jid, (await accounts.FindByJidAsync(jid, cancellationToken).ConfigureAwait(false))?.Phone));
+        }
+
+        // One fetch, one transaction: the prekeys it hands out are taken together.
+        var taken = await keys.TakeBundlesAsync([.. asked.Where(a => a.Phone is not null).Select(a => (a.Phone!, (int)(a.Jid.Device ?? 0)))], cancellationToken).ConfigureAwait(false);
+        var users = new List<Node>();
+        var next = 0;
+        foreach (var (jid, phone) in asked)
+        {
+            var bundle = phone is null ? null : taken[next++];
             if (bundle is null)
             {
                 users.Add(new Node("user", NodeAttributes.Of(("jid", jid.ToString())), [Leaf("error", ("code", "404"), ("text", "item-not-found"))]));

@@ -27,6 +27,9 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
     /// <summary>The phones' primary devices; set once the sandbox has them.</summary>
     public IPrimaryDevice? Primary { get; set; }
 
+    /// <summary>The messages routed to virtual phones, taken by each phone after the sender's ack.</summary>
+    public PhoneDeliveries Phones { get; } = new(logger);
+
     /// <summary>Where messages and receipts to groups go; set once the network has groups.</summary>
     public Groups.GroupMessageRouter? Groups { get; set; }
 
@@ -99,6 +102,7 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
         }
 
         var deviceIdentity = message.Child("device-identity");
+        var toPhones = new List<(SandboxAccount Account, Node Message)>();
         foreach (var target in targets)
         {
             var targetJid = new AttributeReader(target).Jid("jid");
@@ -145,7 +149,16 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
                 children.Add(deviceIdentity);
             }
 
-            await DeliverAsync(account, deviceId, "message", id, new Node("message", NodeAttributes.Of([.. attributes]), children), cancellationToken).ConfigureAwait(false);
+            var delivered = new Node("message", NodeAttributes.Of([.. attributes]), children);
+            if (deviceId == 0 && Primary is not null && sender.DeviceId != 0)
+            {
+                // A client's message: the phone takes it after the sender's ack, on its own time (PhoneDeliveries). A
+                // virtual phone's own sends (the control API's) still return once the other phone has it.
+                toPhones.Add((account, delivered));
+                continue;
+            }
+
+            await DeliverAsync(account, deviceId, "message", id, delivered, cancellationToken).ConfigureAwait(false);
             if (account.Devices.Any(d => d.DeviceId == deviceId && d.IsHosted))
             {
                 hosted.Delivered(account.Phone, id);
@@ -161,6 +174,10 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
 
         await queue.RecordRouteAsync(id, sender.Account.Phone, sender.DeviceId, cancellationToken).ConfigureAwait(false);
         replyToSender(Ack(id, to.ToString(), null, phash));
+        foreach (var (account, delivered) in toPhones)
+        {
+            Phones.Post(Primary!, account, delivered);
+        }
     }
 
     /// <summary>A device (or a virtual phone) sends a receipt for messages it received.</summary>

@@ -37,7 +37,7 @@ public sealed class SandboxNetwork
         HostedDevices = new HostedDevices(rules);
         ReadReceipts = new ReadReceiptSettings(rules);
         _router = new MessageRouter(accounts, queue, _devices, new MessageShapeRules(rules), PrivacyTokens, IdentityChanges, HostedDevices, time, loggerFactory.CreateLogger<MessageRouter>()) { ReadReceipts = ReadReceipts, LidMigration = LidMigration };
-        PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router);
+        PrivacyIssuance = new PrivacyTokenIssuance(accounts, PrivacyTokens, _router, Iqs);
         Groups = database is null ? null : new Groups.SandboxGroups(database, accounts, queue, rules, _router.DeliverAsync, time, loggerFactory);
         _router.Groups = Groups?.Messages;
         _pairing = new CompanionPairing(accounts, keys, queue, _devices, time, loggerFactory.CreateLogger<CompanionPairing>()) { Passkeys = loginRules.Passkeys, Paired = MarkGroupsDirtyAsync };
@@ -101,6 +101,7 @@ public sealed class SandboxNetwork
         await _acceptor.StopAsync().ConfigureAwait(false);
         var connections = _devices.All().Concat(_pairing.PendingConnections).Distinct().ToList();
         await Task.WhenAll(connections.Select(c => c.CloseAsync(null))).ConfigureAwait(false);
+        await _router.Phones.DisposeAsync().ConfigureAwait(false);
         if (Groups is not null)
         {
             await Groups.StopAsync().ConfigureAwait(false);

@@ -162,10 +162,42 @@ public sealed class PrivacyTokens(RuleBook rules, TimeProvider time, bool requir
 
         var token = new Issued(RandomNumberGenerator.GetBytes(24), now);
         _issued[key] = token;
-        Persist(
-            "INSERT INTO privacy_issued (issuer, contact, token, issued_at) VALUES (@issuer, @contact, @token, @at) ON CONFLICT (issuer, contact) DO UPDATE SET token = excluded.token, issued_at = excluded.issued_at;",
-            new { issuer = issuer.Phone, contact = contact.Phone, token = token.Token, at = now });
+        Persist(IssuedUpsert, new { issuer = issuer.Phone, contact = contact.Phone, token = token.Token, at = now });
         return new IssuedToken(token.Token, now);
+    }
+
+    /// <summary>
+    /// <paramref name="issuer"/> issues its token to each of <paramref name="contacts"/> (one issuance iq): the new tokens
+    /// in that order, or null when one of them is a storm the strict server refuses (429), and then none is issued. The
+    /// tokens are stored in one transaction.
+    /// </summary>
+    public IReadOnlyList<IssuedToken>? IssueAll(string client, SandboxAccount issuer, IReadOnlyList<SandboxAccount> contacts)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        ArgumentNullException.ThrowIfNull(contacts);
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        foreach (var contact in contacts)
+        {
+            var key = (issuer.Phone, contact.Phone);
+            if (_issued.TryGetValue(key, out var earlier) && earlier.IssuedAt / BucketSeconds == now / BucketSeconds && !_reissue.TryRemove(key, out _)
+                && rules.Breach(ServerRule.R2, client, $"second privacy token issued to {contact.Jid} in one bucket (the first at {earlier.IssuedAt})"))
+            {
+                return null;
+            }
+        }
+
+        var issued = new List<IssuedToken>(contacts.Count);
+        var rows = new List<object>(contacts.Count);
+        foreach (var contact in contacts)
+        {
+            var token = new Issued(RandomNumberGenerator.GetBytes(24), now);
+            _issued[(issuer.Phone, contact.Phone)] = token;
+            rows.Add(new { issuer = issuer.Phone, contact = contact.Phone, token = token.Token, at = now });
+            issued.Add(new IssuedToken(token.Token, now));
+        }
+
+        PersistAll(IssuedUpsert, rows);
+        return issued;
     }
 
     /// <summary>The privacy-token notification that tells the device <paramref name="holderDeviceJid"/> that <paramref name="issuer"/> issued its account a token.</summary>
@@ -196,6 +228,23 @@ public sealed class PrivacyTokens(RuleBook rules, TimeProvider time, bool requir
         using var connection = database.Connect();
         connection.Execute(sql, parameters);
     }
+
+    /// <summary>Writes many rows of one change in one transaction (an issuance iq naming many contacts).</summary>
+    private void PersistAll(string sql, IReadOnlyList<object> rows)
+    {
+        if (database is null || rows.Count == 0)
+        {
+            return;
+        }
+
+        using var connection = database.Connect();
+        using var transaction = connection.BeginTransaction();
+        connection.Execute(sql, rows, transaction);
+        transaction.Commit();
+    }
+
+    private const string IssuedUpsert =
+        "INSERT INTO privacy_issued (issuer, contact, token, issued_at) VALUES (@issuer, @contact, @token, @at) ON CONFLICT (issuer, contact) DO UPDATE SET token = excluded.token, issued_at = excluded.issued_at;";
 
     private static (string, string) Pair(string a, string b) => string.CompareOrdinal(a, b) <= 0 ? (a, b) : (b, a);
 

@@ -70,6 +70,49 @@ public sealed class DeviceKeyStore(SandboxDatabase database)
         return new PreKeyBundleRecord(keys, preKey is { } p ? ((int)p.Id, p.Public) : null);
     }
 
+    /// <summary>
+    /// Bundles for many devices at once (one key fetch), each consuming the device's lowest one-time prekey if any is
+    /// left, in one transaction; null for a device that never uploaded. A device asked twice gets two prekeys.
+    /// </summary>
+    public async Task<IReadOnlyList<PreKeyBundleRecord?>> TakeBundlesAsync(IReadOnlyList<(string Phone, int DeviceId)> devices, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(devices);
+        var bundles = new PreKeyBundleRecord?[devices.Count];
+        if (devices.Count == 0)
+        {
+            return bundles;
+        }
+
+        await using var connection = await database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < devices.Count; i++)
+        {
+            var (phone, deviceId) = devices[i];
+            var keys = await connection.QuerySingleOrDefaultAsync<DeviceKeys>(
+                """
+                SELECT registration_id AS RegistrationId, identity AS Identity, skey_id AS SignedPreKeyId,
+                       skey_public AS SignedPreKeyPublic, skey_signature AS SignedPreKeySignature
+                FROM device_keys WHERE phone = @phone AND device_id = @deviceId
+                """,
+                new { phone, deviceId }, transaction).ConfigureAwait(false);
+            if (keys is null)
+            {
+                continue;
+            }
+
+            var preKey = await connection.QuerySingleOrDefaultAsync<(long Id, byte[] Public)?>(
+                """
+                DELETE FROM prekeys WHERE rowid = (SELECT rowid FROM prekeys WHERE phone = @phone AND device_id = @deviceId ORDER BY key_id LIMIT 1)
+                RETURNING key_id, public_key
+                """,
+                new { phone, deviceId }, transaction).ConfigureAwait(false);
+            bundles[i] = new PreKeyBundleRecord(keys, preKey is { } p ? ((int)p.Id, p.Public) : null);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return bundles;
+    }
+
     /// <summary>Forgets everything a device uploaded (when it is unlinked).</summary>
     public async Task DeleteAsync(string phone, int deviceId, CancellationToken cancellationToken)
     {

@@ -786,6 +786,52 @@ public sealed partial class SqliteMessageStore : IMessageStore
     }
 
     /// <inheritdoc />
+    public async Task SaveTokensIssuedAsync(IReadOnlyList<TokenIssued> issued, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        if (issued.Count == 0)
+        {
+            return;
+        }
+
+        var connection = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                foreach (var contact in issued)
+                {
+                    ArgumentException.ThrowIfNullOrWhiteSpace(contact.ContactJid);
+                    foreach (var (token, timestamp) in contact.Tokens.Where(t => t.Token is { Length: > 0 }))
+                    {
+                        await connection.ExecuteAsync(new CommandDefinition(
+                            """
+                            INSERT INTO privacy_tokens (contact_jid, token, token_t) VALUES (@contactJid, @token, @t)
+                            ON CONFLICT (contact_jid) DO UPDATE SET token = excluded.token, token_t = excluded.token_t
+                            WHERE privacy_tokens.token_t IS NULL OR privacy_tokens.token_t <= excluded.token_t;
+                            """,
+                            new { contactJid = contact.ContactJid, token, t = timestamp.ToUnixTimeSeconds() },
+                            transaction,
+                            cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    }
+
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        """
+                        INSERT INTO privacy_tokens (contact_jid, issued_at) VALUES (@contactJid, @issued)
+                        ON CONFLICT (contact_jid) DO UPDATE SET issued_at = excluded.issued_at;
+                        """,
+                        new { contactJid = contact.ContactJid, issued = contact.IssuedAt.ToUnixTimeSeconds() },
+                        transaction,
+                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<byte[]?> GetNctSaltAsync(CancellationToken cancellationToken)
     {
         var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

@@ -9,8 +9,9 @@ namespace WaEngine.Integration.Tests.Messaging;
 
 /// <summary>
 /// First messages to many new peers: a send pass learns their device lists in one usync and their prekey bundles in one
-/// key fetch (PlanPrefetch), as WhatsApp's clients batch them, instead of two round trips per message; every message
-/// still reaches its virtual phone through the strict sandbox (R1, R2, R16 unbroken).
+/// key fetch (PlanPrefetch), as WhatsApp's clients batch them, instead of two round trips per message, and issues our
+/// privacy token to all of them in one iq (PassIssuances); every message still reaches its virtual phone through the
+/// strict sandbox (R1, R2, R16 unbroken).
 /// </summary>
 public sealed class FirstMessageBatchTests
 {
@@ -59,6 +60,27 @@ public sealed class FirstMessageBatchTests
         Assert.Equal(1, Count(after, "encrypt/get/key") - Count(before, "encrypt/get/key"));
         // One usync for their device lists; a login may ask for its own besides.
         Assert.InRange(Count(after, "usync/get/usync") - Count(before, "usync/get/usync"), 1, 2);
+
+        // Our privacy token goes to all six in one issuance iq once their messages are written (R2): before, one iq each.
+        var issued = await IqsOnceAsync(world, iqs => Count(iqs, TokenKind) - Count(before, TokenKind) >= Peers);
+        Assert.Equal(Peers, Count(issued, TokenKind) - Count(before, TokenKind));
+        Assert.Equal(1, Count(issued, "privacy/set/tokens") - Count(before, "privacy/set/tokens"));
+    }
+
+    private const string TokenKind = WaEngine.Sandbox.Protocol.PrivacyTokenIssuance.TokenKind;
+
+    /// <summary>The line's iq counts once <paramref name="done"/> holds for them (the issuance runs after the writes, in the background).</summary>
+    private static async Task<JsonObject> IqsOnceAsync(MessagingWorld world, Func<JsonObject, bool> done)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(45);
+        var iqs = await IqsAsync(world);
+        while (!done(iqs) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+            iqs = await IqsAsync(world);
+        }
+
+        return iqs;
     }
 
     private static async Task<JsonObject> IqsAsync(MessagingWorld world) =>

@@ -88,6 +88,30 @@ public sealed class PrivacyTokenRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task R2_one_issuance_iq_names_many_contacts_each_answered_as_asked_and_a_storm_among_them_issues_none()
+    {
+        var carol = await _sandbox.Runtime.Accounts.CreateAsync("15550301003", "Carol", null, CancellationToken.None);
+        var dave = await _sandbox.Runtime.Accounts.CreateAsync("15550301004", "Dave", null, CancellationToken.None);
+
+        // Bob by his LID, Carol by her phone number: each token comes back under the jid it was asked for.
+        var answer = await IssueManyAsync(_alice, _bob.LidJid, carol.Jid);
+        Assert.Equal("result", answer.Attr("type"));
+        var tokens = answer.RequiredChild("tokens").ChildrenNamed("token").ToList();
+        Assert.Equal([_bob.LidJid, carol.Jid], tokens.Select(t => t.Attr("jid")));
+        Assert.All(tokens, t => Assert.False(t.ContentBytes().IsEmpty));
+        Assert.Equal(2, _sandbox.Runtime.Network.Iqs.Of(_alice.Phone)[PrivacyTokenIssuance.TokenKind]);
+        Assert.Null((await SendAsync(_sandbox, _alice, carol, new Node("tctoken", null, tokens[1].ContentBytes()))).Attr("error"));
+
+        // Bob again in the same bucket is a storm: the whole iq is refused, and Dave, named beside him, got nothing.
+        var storm = await IssueManyAsync(_alice, dave.Jid, _bob.Jid);
+        Assert.Equal("429", storm.RequiredChild("error").Attr("code"));
+        Assert.Equal(1, _sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
+        Assert.Equal("result", (await IssueAsync(_sandbox, _alice, dave)).Attr("type"));
+        Assert.Equal(1, _sandbox.Runtime.Rules.BreachCount(ServerRule.R2));
+        Assert.Equal(3, _sandbox.Runtime.Network.Iqs.Of(_alice.Phone)[PrivacyTokenIssuance.TokenKind]);
+    }
+
+    [Fact]
     public async Task R2_an_issuance_of_another_token_type_is_a_bad_request()
     {
         var iq = IssueIq(_bob.Jid, "something_else");
@@ -143,6 +167,13 @@ public sealed class PrivacyTokenRuleTests : IAsyncLifetime
 
     private static Task<Node> IssueAsync(RunningSandbox sandbox, SandboxAccount issuer, SandboxAccount contact) =>
         sandbox.Runtime.Network.PrivacyIssuance.HandleAsync(new ConnectedDevice(issuer, 1), IssueIq(contact.Jid, "trusted_contact"), CancellationToken.None);
+
+    private Task<Node> IssueManyAsync(SandboxAccount issuer, params string[] contactJids) =>
+        _sandbox.Runtime.Network.PrivacyIssuance.HandleAsync(new ConnectedDevice(issuer, 1),
+            new Node("iq", NodeAttributes.Of(("id", "i" + Random.Shared.Next(1000)), ("to", "s.whatsapp.net"), ("type", "set"), ("xmlns", "privacy")), [
+                new Node("tokens", null, [.. contactJids.Select(jid => new Node("token", NodeAttributes.Of(("jid", jid), ("t", "1767000000"), ("type", "trusted_contact"))))]),
+            ]),
+            CancellationToken.None);
 
     private static Node IssueIq(string contactJid, string type) =>
         new("iq", NodeAttributes.Of(("id", "i" + Random.Shared.Next(1000)), ("to", "s.whatsapp.net"), ("type", "set"), ("xmlns", "privacy")), [

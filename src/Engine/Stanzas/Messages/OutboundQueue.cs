@@ -367,21 +367,27 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     private async Task PassAsync(LineConnection connection, int generation, LineId lineId, Jid me, Jid? meLid, bool resendUnacknowledged, HashSet<string> resendIds, LineMailbox mailbox, CancellationToken cancellationToken)
     {
         var window = new Queue<(OutboundEntry Entry, Task<bool> Written, string? IssueTo)>();
-        var issuances = new List<Task>();
+        var issuances = new PassIssuances(tokens);
         try
         {
             await PlanAndWriteAsync(connection, generation, lineId, me, meLid, resendUnacknowledged, resendIds, window, issuances, mailbox, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            // Our privacy tokens issued after the writes (R2) finish with the pass; a failed one is logged by the keeper.
-            await Task.WhenAll(issuances).ConfigureAwait(false);
+            // Our privacy tokens issued after the writes (R2), many to an iq, finish with the pass; a failed one is logged
+            // by the keeper, and one not issued is still due at the contact's next message.
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                issuances.Flush(connection, cancellationToken);
+            }
+
+            await issuances.WhenAllAsync().ConfigureAwait(false);
         }
     }
 
     private async Task PlanAndWriteAsync(
         LineConnection connection, int generation, LineId lineId, Jid me, Jid? meLid, bool resendUnacknowledged, HashSet<string> resendIds,
-        Queue<(OutboundEntry Entry, Task<bool> Written, string? IssueTo)> window, List<Task> issuances, LineMailbox mailbox, CancellationToken cancellationToken)
+        Queue<(OutboundEntry Entry, Task<bool> Written, string? IssueTo)> window, PassIssuances issuances, LineMailbox mailbox, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -550,7 +556,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     }
 
     private async Task<bool> DrainOldestAsync(
-        LineConnection connection, Queue<(OutboundEntry Entry, Task<bool> Written, string? IssueTo)> window, List<Task> issuances, CancellationToken cancellationToken)
+        LineConnection connection, Queue<(OutboundEntry Entry, Task<bool> Written, string? IssueTo)> window, PassIssuances issuances, CancellationToken cancellationToken)
     {
         var (entry, written, issueTo) = window.Dequeue();
         if (await written.WaitAsync(cancellationToken).ConfigureAwait(false))
@@ -558,7 +564,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             pacer.Written(entry.Message.ChatJid);
             if (issueTo is not null)
             {
-                issuances.Add(tokens.IssueAsync(connection, issueTo, cancellationToken));
+                issuances.Add(connection, issueTo, drained: window.Count == 0, cancellationToken);
             }
 
             return true;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using WaEngine.Engine.Binary;
 using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Session;
@@ -13,61 +14,72 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// Several plans may carry one bundle (our own phone's, or a peer's with two queued messages): the first message
 /// encrypted builds the session from it, the rest find the session (<see cref="MessageEncryptor"/>). Without this a
 /// pass to N new peers made 2N round trips one after the other (and each re-fetched our own devices' bundles until the
-/// first message was encrypted); with it, two per window. A pass owns one instance and uses it from its one task.
+/// first message was encrypted); with it, two per window, and the next windows are asked for while the one before is
+/// encrypted and written (<see cref="Ahead"/>). A pass owns one instance and calls it from its one task; the fetches
+/// of several windows run meanwhile, so the bundles are kept thread-safe.
 /// </summary>
 internal sealed class PlanPrefetch(SendPlanner planner)
 {
     /// <summary>The queued messages whose chats are fetched together.</summary>
     public const int Window = 64;
 
-    private readonly Dictionary<string, PreKeyBundle> _bundles = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _covered = new(StringComparer.Ordinal);
+    /// <summary>
+    /// How many windows after the one being planned are asked for meanwhile: their answers arrive while the earlier
+    /// windows are encrypted and written, so planning does not stop at every window to wait for two round trips.
+    /// </summary>
+    public const int Ahead = 2;
+
+    private readonly ConcurrentDictionary<string, PreKeyBundle> _bundles = new(StringComparer.Ordinal);
+    private readonly List<Task> _windows = [];
     private Dictionary<string, int>? _positions;
 
     /// <summary>
-    /// Makes sure the window of <paramref name="pending"/> starting at <paramref name="entry"/> was fetched: if the entry
-    /// is not covered yet, fetches the device lists and bundles of it and the <see cref="Window"/> − 1 messages after it.
-    /// A failed query is not fatal here: planning asks again for what is missing and reports the failure itself.
+    /// Makes sure the window of <paramref name="pending"/> holding <paramref name="entry"/> was fetched (waiting for its
+    /// answers), and that the <see cref="Ahead"/> windows after it are being fetched. A window is <see cref="Window"/>
+    /// consecutive messages of <paramref name="pending"/>, counted from its start. A failed query is not fatal here:
+    /// planning asks again for what is missing and reports the failure itself.
     /// </summary>
     public async Task EnsureAsync(LineConnection connection, IReadOnlyList<OutboundEntry> pending, OutboundEntry entry, Jid me, Jid? meLid, CancellationToken cancellationToken)
     {
-        if (_covered.Contains(entry.Message.MsgId))
-        {
-            return;
-        }
-
         _positions ??= pending.Select((e, i) => (e.Message.MsgId, i)).ToDictionary(p => p.MsgId, p => p.i, StringComparer.Ordinal);
-        var start = _positions.GetValueOrDefault(entry.Message.MsgId);
-        var window = pending.Skip(start).Take(Window).ToList();
-        foreach (var queued in window)
+        if (!_positions.TryGetValue(entry.Message.MsgId, out var position))
         {
-            _covered.Add(queued.Message.MsgId);
-        }
-
-        var chats = window.Select(e => Jid.TryParse(e.ToJid, out var jid) ? jid : (Jid?)null)
-            .OfType<Jid>()
-            .Where(j => j.Server is JidServers.WhatsApp or JidServers.Lid)
-            .Select(j => j with { Device = null, Agent = null })
-            .Distinct()
-            .ToList();
-        if (chats.Count < 2)
-        {
-            // One chat: planning makes the same two queries itself.
             return;
         }
 
-        try
+        var window = position / Window;
+        var last = Math.Min(window + Ahead, (pending.Count - 1) / Window);
+        while (_windows.Count <= last)
         {
-            await FetchAsync(connection, chats, me, meLid, cancellationToken).ConfigureAwait(false);
+            var chats = pending.Skip(_windows.Count * Window).Take(Window)
+                .Select(e => Jid.TryParse(e.ToJid, out var jid) ? jid : (Jid?)null)
+                .OfType<Jid>()
+                .Where(j => j.Server is JidServers.WhatsApp or JidServers.Lid)
+                .Select(j => j with { Device = null, Agent = null })
+                .Distinct()
+                .ToList();
+            // One chat: planning makes the same two queries itself.
+            _windows.Add(chats.Count < 2 ? Task.CompletedTask : FetchWindowAsync(connection, chats, me, meLid, cancellationToken));
         }
-        catch (Exception ex) when (ex is LineException or StanzaException)
-        {
-            // Planning asks again, message by message, and reports what fails.
-        }
+
+        await _windows[window].ConfigureAwait(false);
     }
 
     /// <summary>The bundle fetched for <paramref name="deviceJid"/> in this pass, if any.</summary>
     public bool TryGet(string deviceJid, out PreKeyBundle bundle) => _bundles.TryGetValue(deviceJid, out bundle!);
+
+    private async Task FetchWindowAsync(LineConnection connection, List<Jid> chats, Jid me, Jid? meLid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FetchAsync(connection, chats, me, meLid, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Nobody may be waiting for this window any more (the pass ended): planning asks again, message by message,
+            // and reports what fails.
+        }
+    }
 
     private async Task FetchAsync(LineConnection connection, List<Jid> chats, Jid me, Jid? meLid, CancellationToken cancellationToken)
     {
