@@ -105,12 +105,22 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
     Say($"{perMinute / settings.Lines:0.00} ms CPU per line per minute; {connected} of {settings.Lines} connected");
     JsonObject? serviceRestart = null;
     JsonObject? sandboxRestart = null;
+    string? restoreError = null;
     if (settings.RestoreRate > 0)
     {
-        serviceRestart = await RestoreStorm.ServiceRestartAsync(service, sandbox, settings.Lines, settings.RestoreRate, Say);
-        if (settings.SandboxPid > 0)
+        try
         {
-            sandboxRestart = await RestoreStorm.SandboxRestartAsync(service, sandbox, settings.SandboxPid, Path.Combine(data, "sandbox.pid"), settings.Lines, Say);
+            serviceRestart = await RestoreStorm.ServiceRestartAsync(service, sandbox, settings.Lines, settings.RestoreRate, Say);
+            if (settings.SandboxPid > 0 && !service.Exited)
+            {
+                sandboxRestart = await RestoreStorm.SandboxRestartAsync(service, sandbox, settings.SandboxPid, Path.Combine(data, "sandbox.pid"), settings.Lines, Say);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException or TimeoutException or IOException)
+        {
+            // The idle figures are kept; what broke the storm is reported with them.
+            restoreError = ex.Message;
+            Say($"the restore storm broke off: {ex.Message}");
         }
     }
 
@@ -136,6 +146,7 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
         ["fds_per_line"] = Round((fds - baselineFds) / (double)settings.Lines),
         ["service_restart"] = serviceRestart,
         ["sandbox_restart"] = sandboxRestart,
+        ["restore_error"] = restoreError,
     };
 }
 

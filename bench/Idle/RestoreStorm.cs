@@ -27,7 +27,7 @@ internal static class RestoreStorm
         result["stop_seconds"] = Math.Round(stop.TotalSeconds, 3);
         result["logins_per_second_setting"] = loginsPerSecond;
         result["r18_notices"] = await R18Async(sandbox) - notices;
-        result["hwm_kib"] = ProcSample.Take(service.Pid).HwmKiB;
+        result["hwm_kib"] = service.Exited ? null : ProcSample.Take(service.Pid).HwmKiB;
         return result;
     }
 
@@ -105,10 +105,28 @@ internal static class RestoreStorm
         var lastCount = 0;
         double? firstConnected = null;
         var connected = 0;
+        var unanswered = 0;
         while (clock.Elapsed < Patience)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
-            connected = await service.ConnectedAsync();
+            if (service.Exited)
+            {
+                say($"the service exited (see its service.log) after {clock.Elapsed.TotalSeconds:0} s");
+                break;
+            }
+
+            try
+            {
+                connected = await service.ConnectedAsync();
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // A service too busy to answer within the client's timeout: noted, and asked again.
+                unanswered++;
+                say($"the service did not answer the status poll: {ex.Message}");
+                continue;
+            }
+
             var now = ProcSample.Take(service.Pid);
             var at = clock.Elapsed;
             peakCores = Math.Max(peakCores, (now.Cpu - previous.Cpu).TotalSeconds / (at - previousAt).TotalSeconds);
@@ -147,6 +165,8 @@ internal static class RestoreStorm
             ["cpu_seconds"] = Math.Round((previous.Cpu - first.Cpu).TotalSeconds, 2),
             ["peak_cpu_cores"] = Math.Round(peakCores, 2),
             ["rss_kib_at_end"] = previous.RssKiB,
+            ["unanswered_polls"] = unanswered,
+            ["service_exited"] = service.Exited,
             ["connected_by_second"] = timeline,
         };
     }

@@ -32,6 +32,9 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>Whether the service's process has ended (a crash, when nobody stopped it).</summary>
+    public bool Exited => _process.HasExited;
+
     /// <summary>The service's address, for line API calls made with a line's token.</summary>
     public Uri BaseAddress => _admin.BaseAddress!;
 
