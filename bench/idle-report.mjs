@@ -55,7 +55,7 @@ function restoreRows(list) {
     `| lines connected again | ${phases.map(([, r]) => cell(r, (x) => `${x.connected} of ${x.lines}`)).join(' | ')} |`,
     `| seconds until all connected (from the relaunch) | ${phases.map(([, r]) => cell(r, (x) => `${x.all_connected_seconds ?? 'not all'}`)).join(' | ')} |`,
     `| first line connected after | ${phases.map(([, r]) => cell(r, (x) => `${round(x.first_connected_seconds ?? 0, 1)} s`)).join(' | ')} |`,
-    `| logins per second (first to last) / most in one second | ${phases.map(([, r]) => cell(r, (x) => `${x.logins_per_second ?? '–'} / ${x.peak_logins_in_one_second}`)).join(' | ')} |`,
+    `| logins per second (first to last poll) / most between two status polls (1 s apart, more when the service is slow) | ${phases.map(([, r]) => cell(r, (x) => `${x.logins_per_second ?? '–'} / ${x.peak_logins_in_one_second}`)).join(' | ')} |`,
     `| R18 notices of the sandbox meanwhile | ${phases.map(([, r]) => cell(r, (x) => `${x.r18_notices}`)).join(' | ')} |`,
     `| service CPU until all connected: in all / peak (cores over 1 s) | ${phases.map(([, r]) => cell(r, (x) => `${x.cpu_seconds} s / ${x.peak_cpu_cores}`)).join(' | ')} |`,
     `| service VmRSS at the end / VmHWM of the restarted process | ${phases.map(([, r]) => cell(r, (x) => `${round(x.rss_kib_at_end / 1024, 0)} MiB${x.hwm_kib ? ` / ${round(x.hwm_kib / 1024, 0)} MiB` : ''}`)).join(' | ')} |`,
