@@ -34,10 +34,34 @@ const text = [
   row('process with no line: CPU per minute, VmRSS', [...services.map((s) => `${round(s.baseline_cpu_ms_per_min, 0)} ms, ${round(s.baseline_rss_kib / 1024, 0)} MiB`), `${round(baileys.baseline_cpu_ms_per_min, 0)} ms, –`]),
   row('CPU per minute of the window, minute by minute', [...services.map((s) => s.cpu_ms_by_minute.map((m) => round(m, 0)).join(', ') + ' ms'), baileys.cpu_ms_by_minute.join(', ') + ' ms']),
   row('time to pair all', [...services.map((s) => `${round(s.pair_seconds, 0)} s`), `${round(baileys.pair_seconds, 0)} s`]),
+  ...restoreRows(services),
   '',
   `Measured over ${engine.minutes} min after ${engine.settle_seconds} s of settling; ${engine.webhook_posts} webhook posts reached the receiver in all (pairing's status changes). `
-    + `Raw: services ${JSON.stringify(engine)}; Baileys ${JSON.stringify(baileys)}.`,
+    + `Raw (the restore's second-by-second counts are in the .json beside this file): services ${JSON.stringify(engine, (key, value) => (key === 'connected_by_second' ? undefined : value))}; Baileys ${JSON.stringify(baileys)}.`,
   '',
 ];
+// The restore storm (bench/restore), when the run had one: the service's restart, then the sandbox's.
+function restoreRows(list) {
+  const storms = list.filter((s) => s.service_restart);
+  if (storms.length === 0) return [];
+  const cell = (r, f) => (r ? f(r) : '–');
+  const phases = storms.flatMap((s) => [['service restarts', s.service_restart], ['sandbox restarts', s.sandbox_restart]]);
+  return [
+    '',
+    '## Restore storm',
+    '',
+    `| | ${phases.map(([name]) => name).join(' | ')} |`,
+    `|---|${phases.map(() => '---').join('|')}|`,
+    `| lines connected again | ${phases.map(([, r]) => cell(r, (x) => `${x.connected} of ${x.lines}`)).join(' | ')} |`,
+    `| seconds until all connected (from the relaunch) | ${phases.map(([, r]) => cell(r, (x) => `${x.all_connected_seconds ?? 'not all'}`)).join(' | ')} |`,
+    `| first line connected after | ${phases.map(([, r]) => cell(r, (x) => `${round(x.first_connected_seconds ?? 0, 1)} s`)).join(' | ')} |`,
+    `| logins per second (first to last poll) / most between two status polls (1 s apart, more when the service is slow) | ${phases.map(([, r]) => cell(r, (x) => `${x.logins_per_second ?? '–'} / ${x.peak_logins_in_one_second}`)).join(' | ')} |`,
+    `| R18 notices of the sandbox meanwhile | ${phases.map(([, r]) => cell(r, (x) => `${x.r18_notices}`)).join(' | ')} |`,
+    `| service CPU until all connected: in all / peak (cores over 1 s) | ${phases.map(([, r]) => cell(r, (x) => `${x.cpu_seconds} s / ${x.peak_cpu_cores}`)).join(' | ')} |`,
+    `| service VmRSS at the end / VmHWM of the restarted process | ${phases.map(([, r]) => cell(r, (x) => `${round(x.rss_kib_at_end / 1024, 0)} MiB${x.hwm_kib ? ` / ${round(x.hwm_kib / 1024, 0)} MiB` : ''}`)).join(' | ')} |`,
+    `| stop (SIGTERM to exit) / sandbox down | ${phases.map(([, r]) => cell(r, (x) => (x.stop_seconds !== undefined ? `${x.stop_seconds} s stop, ${x.logins_per_second_setting} logins/s set` : `${x.sandbox_down_seconds} s down`))).join(' | ')} |`,
+  ];
+}
+
 writeFileSync(process.argv[4], text.join('\n'));
 process.stdout.write(text.join('\n'));

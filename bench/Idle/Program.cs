@@ -12,6 +12,9 @@ using System.Text.Json.Nodes;
 // Several builds (e.g. before=… after=…) run side by side, with the same sandbox, in the same minutes.
 //   dotnet Idle.dll --sandbox http://127.0.0.1:PORT --service NAME=PATH/WaEngine.Api.dll [--service …]
 //                   [--lines 200] [--minutes 3] [--settle 90] [--data DIR] [--clk-tck 100]
+//                   [--restore-rate LOGINS_PER_SECOND] [--sandbox-pid PID]
+// With --restore-rate (one service only), the idle measurement is followed by the restore storm (RestoreStorm.cs): the
+// service restarts and restores its lines at that rate; with --sandbox-pid, the sandbox then restarts under them.
 // Prints one JSON object on stdout; progress goes to stderr.
 var settings = Settings.Parse(args);
 ProcSample.TicksPerSecond = settings.ClockTicks;
@@ -53,13 +56,24 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
 
     Say($"pairing {settings.Lines} lines");
     var pairing = Stopwatch.StartNew();
+    var pairedByHundred = new JsonArray();
+    var paired = 0;
     using var gate = new SemaphoreSlim(4);
     await Task.WhenAll(Enumerable.Range(0, settings.Lines).Select(async i =>
     {
         await gate.WaitAsync();
         try
         {
-            await service.PairLineAsync(sandbox, string.Create(CultureInfo.InvariantCulture, $"1555{5 + index}00{i:0000}"), sink.Url);
+            await service.PairLineAsync(sandbox, string.Create(CultureInfo.InvariantCulture, $"1555{5 + index}0{i:00000}"), sink.Url);
+            if (Interlocked.Increment(ref paired) % 100 == 0)
+            {
+                lock (pairedByHundred)
+                {
+                    pairedByHundred.Add(Round(pairing.Elapsed.TotalSeconds));
+                }
+
+                Say($"{paired} paired after {pairing.Elapsed.TotalSeconds:0} s");
+            }
         }
         finally
         {
@@ -89,6 +103,27 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
     var baselinePerMinute = (baselineEnd.Cpu - baseline.Cpu).TotalMilliseconds / baselineWindow.TotalMinutes;
     var perMinute = (end.Cpu - start.Cpu).TotalMilliseconds / settings.Minutes;
     Say($"{perMinute / settings.Lines:0.00} ms CPU per line per minute; {connected} of {settings.Lines} connected");
+    JsonObject? serviceRestart = null;
+    JsonObject? sandboxRestart = null;
+    string? restoreError = null;
+    if (settings.RestoreRate > 0)
+    {
+        try
+        {
+            serviceRestart = await RestoreStorm.ServiceRestartAsync(service, sandbox, settings.Lines, settings.RestoreRate, Say);
+            if (settings.SandboxPid > 0 && !service.Exited)
+            {
+                sandboxRestart = await RestoreStorm.SandboxRestartAsync(service, sandbox, settings.SandboxPid, Path.Combine(data, "sandbox.pid"), settings.Lines, Say);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException or TimeoutException or IOException)
+        {
+            // The idle figures are kept; what broke the storm is reported with them.
+            restoreError = ex.Message;
+            Say($"the restore storm broke off: {ex.Message}");
+        }
+    }
+
     return new JsonObject
     {
         ["name"] = name,
@@ -104,10 +139,14 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
         ["rss_kib"] = end.RssKiB,
         ["rss_kib_per_line"] = Round((end.RssKiB - baselineEnd.RssKiB) / (double)settings.Lines),
         ["pair_seconds"] = Round(pairSeconds),
+        ["paired_by_hundred_seconds"] = pairedByHundred,
         ["hwm_kib"] = end.HwmKiB,
         ["baseline_fds"] = baselineFds,
         ["fds"] = fds,
         ["fds_per_line"] = Round((fds - baselineFds) / (double)settings.Lines),
+        ["service_restart"] = serviceRestart,
+        ["sandbox_restart"] = sandboxRestart,
+        ["restore_error"] = restoreError,
     };
 }
 
@@ -117,7 +156,7 @@ static int Descriptors(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/
 static double Round(double value) => Math.Round(value, 3);
 
 /// <summary>The driver's arguments.</summary>
-internal sealed record Settings(Uri Sandbox, IReadOnlyList<(string Name, string Assembly)> Services, int Lines, double Minutes, TimeSpan Settle, string? Data, long ClockTicks)
+internal sealed record Settings(Uri Sandbox, IReadOnlyList<(string Name, string Assembly)> Services, int Lines, double Minutes, TimeSpan Settle, string? Data, long ClockTicks, double RestoreRate, int SandboxPid)
 {
     public static Settings Parse(string[] args)
     {
@@ -128,6 +167,8 @@ internal sealed record Settings(Uri Sandbox, IReadOnlyList<(string Name, string 
         var settle = TimeSpan.FromSeconds(90);
         string? data = null;
         long clockTicks = 100;
+        double restoreRate = 0;
+        var sandboxPid = 0;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -143,17 +184,19 @@ internal sealed record Settings(Uri Sandbox, IReadOnlyList<(string Name, string 
                 case "--settle": settle = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
                 case "--data": data = value; break;
                 case "--clk-tck": clockTicks = long.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--restore-rate": restoreRate = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--sandbox-pid": sandboxPid = int.Parse(value, CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument {args[i]}.");
             }
 
             i++;
         }
 
-        if (sandbox is null || services.Count == 0 || lines < 1 || minutes <= 0 || clockTicks < 1)
+        if (sandbox is null || services.Count == 0 || lines < 1 || minutes <= 0 || clockTicks < 1 || restoreRate < 0 || (restoreRate > 0 && services.Count != 1))
         {
-            throw new ArgumentException("Usage: Idle --sandbox URL --service NAME=PATH [--service …] [--lines N>0] [--minutes M>0] [--settle SECONDS] [--data DIR] [--clk-tck N]");
+            throw new ArgumentException("Usage: Idle --sandbox URL --service NAME=PATH [--service …] [--lines N>0] [--minutes M>0] [--settle SECONDS] [--data DIR] [--clk-tck N] [--restore-rate R>0 (one service only)] [--sandbox-pid PID]");
         }
 
-        return new Settings(sandbox, services, lines, minutes, settle, data, clockTicks);
+        return new Settings(sandbox, services, lines, minutes, settle, data, clockTicks, restoreRate, sandboxPid);
     }
 }

@@ -13,13 +13,17 @@ using System.Text.Json.Nodes;
 /// </summary>
 internal sealed class ServiceUnderTest : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly HttpClient _admin;
+    private readonly ProcessStartInfo _start;
+    private readonly string _data;
+    private Process _process;
 
-    private ServiceUnderTest(string name, Process process, Uri baseAddress, string adminKey)
+    private ServiceUnderTest(string name, Process process, ProcessStartInfo start, string data, Uri baseAddress, string adminKey)
     {
         Name = name;
         _process = process;
+        _start = start;
+        _data = data;
         _admin = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
     }
@@ -27,6 +31,9 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
     public string Name { get; }
 
     public int Pid => _process.Id;
+
+    /// <summary>Whether the service's process has ended (a crash, when nobody stopped it).</summary>
+    public bool Exited => _process.HasExited;
 
     /// <summary>The service's address, for line API calls made with a line's token.</summary>
     public Uri BaseAddress => _admin.BaseAddress!;
@@ -58,36 +65,49 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name}: dotnet did not start.");
-        var log = new StreamWriter(Path.Combine(data, "service.log")) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => Write(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var service = new ServiceUnderTest(name, process, new Uri($"http://127.0.0.1:{port}"), adminKey);
-        for (var i = 0; i < 300; i++)
+        var service = new ServiceUnderTest(name, Launch(name, start, data), start, data, new Uri($"http://127.0.0.1:{port}"), adminKey);
+        await service.UntilHealthyAsync();
+        return service;
+    }
+
+    /// <summary>
+    /// Stops the service the way a user's restart does (SIGTERM: the host's graceful shutdown closes every line), then
+    /// starts the same build again on the same port and data folder; returns how long the stop took and a clock
+    /// started when the new process was launched. The new process restores its lines by itself (at
+    /// <c>Api__RestoreLoginsPerSecond</c>, if <paramref name="environment"/> sets it).
+    /// </summary>
+    public async Task<(TimeSpan Stop, Stopwatch SinceLaunch)> RestartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var stopping = Stopwatch.StartNew();
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{name}: the service exited with {process.ExitCode}; see {data}/service.log.");
-            }
-
-            try
-            {
-                if ((await service._admin.GetAsync("/health")).IsSuccessStatusCode)
-                {
-                    return service;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(200);
+            await term.WaitForExitAsync();
         }
 
-        throw new TimeoutException($"{name}: no answer on /health within 60 s.");
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            try
+            {
+                await _process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+
+        var stopped = stopping.Elapsed;
+        _process.Dispose();
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            _start.Environment[key] = value;
+        }
+
+        var sinceLaunch = Stopwatch.StartNew();
+        _process = Launch(Name, _start, _data);
+        await UntilHealthyAsync();
+        return (stopped, sinceLaunch);
     }
 
     /// <summary>
@@ -144,6 +164,44 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static Process Launch(string name, ProcessStartInfo start, string data)
+    {
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{name}: dotnet did not start.");
+        var log = new StreamWriter(Path.Combine(data, "service.log"), append: true) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private async Task UntilHealthyAsync()
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name}: the service exited with {_process.ExitCode}; see {_data}/service.log.");
+            }
+
+            try
+            {
+                if ((await _admin.GetAsync("/health")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{Name}: no answer on /health within 60 s.");
     }
 
     private static void Write(StreamWriter log, string? line)

@@ -83,7 +83,7 @@ builder.Services.AddSingleton<WaEngine.Api.Conversations.ContactCheckLimiter>();
 builder.Services.AddSingleton(_ => new LineDatabases(Path.Combine(dataFolder.Path, "lines")));
 builder.Services.AddSingleton<ILineOwner>(services => new LocalLineOwner(
     services.GetRequiredService<LineDatabases>(),
-    () => WhatsAppConnection.Options(services, builder.Configuration, sandbox),
+    () => WhatsAppConnection.Options(services, builder.Configuration, sandbox) with { ReconnectPace = ReconnectPaceOf(services) },
     services.GetRequiredService<ILoggerFactory>(),
     services.GetRequiredService<TimeProvider>(),
     new RestorePace(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.RestoreLoginsPerSecond, services.GetRequiredService<TimeProvider>())));
@@ -148,3 +148,8 @@ if (sandbox)
 app.Lifetime.ApplicationStarted.Register(() => _ = LineRestore.RunAsync(app.Services.GetRequiredService<LineHost>(), app.Services.GetRequiredService<VersionRefresher>(), app.Logger, app.Lifetime.ApplicationStopping));
 await app.RunAsync();
 return 0;
+
+// R18: the lines' reconnects after a drop share one pace, the restore's (a server restart under a thousand lines brings
+// them back spread out, not in one burst).
+static WaEngine.Engine.Session.ConnectPace ReconnectPaceOf(IServiceProvider services) =>
+    new(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.RestoreLoginsPerSecond, services.GetRequiredService<TimeProvider>());

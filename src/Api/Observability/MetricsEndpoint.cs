@@ -25,8 +25,8 @@ public static class MetricsEndpoint
             .AddRuntimeInstrumentation()
             .AddProcessInstrumentation()
             // One series per line and label set: the default limit (2,000 per metric) would silently fold lines together
-            // past a few hundred lines.
-            .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = 200_000 })
+            // past a few hundred lines; each stream's table is allocated whole, so only the service's own metrics get more.
+            .AddView(MetricLimits.For)
             .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }

@@ -714,8 +714,17 @@ public sealed class LineActor : IAsyncDisposable
 
         _announced = _versions.Current;
         var payload = LineConnector.BuildPayload(new ClientPayloadBuilder(_options.ClientPayload with { Version = _announced }), credentials);
+        // R18: a reconnect after a drop waits for its slot in the pace the service's lines share.
+        var pace = reason == "reconnect" ? _options.ReconnectPace : null;
         _chores.Track(new BackgroundWork("connect", async (mailbox, cancellationToken) =>
-            await mailbox.PostAsync(await LineConnector.ConnectAsync(_options, _time, credentials.NoiseKey, payload, generation, mailbox, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)));
+        {
+            if (pace is not null)
+            {
+                await pace.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await mailbox.PostAsync(await LineConnector.ConnectAsync(_options, _time, credentials.NoiseKey, payload, generation, mailbox, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }));
     }
 
     private async Task OnConnectedAsync(LineMail.Connected mail)

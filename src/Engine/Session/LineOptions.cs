@@ -36,6 +36,13 @@ public sealed record LineOptions
     /// <summary>Backoff between reconnect attempts (jittered). Default 1 s doubling up to 2 min.</summary>
     public ReconnectPolicy Reconnect { get; init; } = ReconnectPolicy.Default;
 
+    /// <summary>
+    /// The pace shared by the lines of one service for their reconnects after a drop (R18): when the server restarts
+    /// under a thousand lines, they log in again at this pace instead of all within their first backoff. Null (the
+    /// default) reconnects each line as soon as its backoff ends.
+    /// </summary>
+    public ConnectPace? ReconnectPace { get; init; }
+
     /// <summary>Limit for websocket connect plus Noise handshake. Default 20 s.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -19,6 +19,7 @@ public sealed class LineActorTests : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
     private readonly ManualTimeProvider _time = new();
+    private ConnectPace _pace = null!;
     private RunningSandbox _sandbox = null!;
     private LineDatabase _database = null!;
     private LineActor _line = null!;
@@ -36,6 +37,9 @@ public sealed class LineActorTests : IAsyncLifetime
             TrustedRootKey = root,
             Transport = InProcessTransport.To(_sandbox),
             Reconnect = new ReconnectPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)),
+
+            // One reconnect a second, no jitter: free whenever nothing else took a slot within the last second.
+            ReconnectPace = _pace = new ConnectPace(1, _time, () => 0),
 
             // Longer than any other step a test takes on the clock, so only the keepalive test meets the keepalive:
             // the server's answers arrive on real time, so one jump of the manual clock past a whole interval would
@@ -173,6 +177,27 @@ public sealed class LineActorTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, $"no {what} within 30 s");
             await Task.Delay(20);
         }
+    }
+
+    [Fact]
+    public async Task R18_a_dropped_line_reconnects_only_in_its_slot_of_the_shared_pace()
+    {
+        var device = await PairAsync("15550009011");
+
+        // Two other lines took the next slots of the pace the service's lines share: this line's is 2 s from now.
+        Assert.Equal(TimeSpan.Zero, _pace.Reserve());
+        Assert.Equal(TimeSpan.FromSeconds(1), _pace.Reserve());
+        await _sandbox.Runtime.Network.InjectFaultAsync(device, FaultKind.Drop, null, 0, 1, CancellationToken.None);
+        await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Reconnecting);
+
+        // The backoff (0.75 s) ends; the connect then waits out the remaining 1.25 s of its slot before it dials.
+        await _time.TimerDueAsync(TimeSpan.FromSeconds(0.75));
+        _time.Advance(TimeSpan.FromSeconds(0.75));
+        await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Connecting);
+        await _time.TimerDueAsync(TimeSpan.FromSeconds(1.25));
+        Assert.Equal(LineStatus.Connecting, _line.Status);
+        _time.Advance(TimeSpan.FromSeconds(1.25));
+        await _events.NextAsync<StatusChanged>(e => e.Change.To == LineStatus.Connected);
     }
 
     [Fact]
