@@ -13,12 +13,13 @@ namespace WaEngine.Engine.Stanzas.Messages;
 internal sealed class PendingSignalState(ISignalStore inner) : ISignalStore
 {
     private readonly PendingSessions _sessions = new(inner.Sessions);
+    private readonly ReadOnce _identities = new(inner.Identities);
 
     /// <summary>The steps gathered since the last <see cref="TakeChanges"/>.</summary>
     public SignalStateChange Changes => _sessions.Changes;
 
-    /// <inheritdoc />
-    public ISignalIdentityStore Identities => inner.Identities;
+    /// <summary>Identities as the store has them, each read once for all the messages of the batch (they do not change within it).</summary>
+    public ISignalIdentityStore Identities => _identities;
 
     /// <inheritdoc />
     public IPreKeyStore PreKeys => inner.PreKeys;
@@ -66,6 +67,32 @@ internal sealed class PendingSignalState(ISignalStore inner) : ISignalStore
 
         public Task DeleteSessionAsync(SignalAddress address, CancellationToken cancellationToken) =>
             throw new InvalidOperationException($"Deleting the session of {address} while steps wait to be committed.");
+    }
+
+    private sealed class ReadOnce(ISignalIdentityStore inner) : ISignalIdentityStore
+    {
+        private readonly Dictionary<SignalAddress, byte[]?> _remote = [];
+        private SignalIdentity? _local;
+
+        public async Task<SignalIdentity?> GetLocalIdentityAsync(CancellationToken cancellationToken) =>
+            _local ??= await inner.GetLocalIdentityAsync(cancellationToken).ConfigureAwait(false);
+
+        public async Task<byte[]?> GetRemoteIdentityAsync(SignalAddress address, CancellationToken cancellationToken)
+        {
+            if (!_remote.TryGetValue(address, out var key))
+            {
+                key = await inner.GetRemoteIdentityAsync(address, cancellationToken).ConfigureAwait(false);
+                _remote[address] = key;
+            }
+
+            return key;
+        }
+
+        public Task SaveLocalIdentityAsync(SignalIdentity identity, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("Our identity is not saved while messages are encrypted.");
+
+        public Task SaveRemoteIdentityAsync(SignalAddress address, byte[] identityKey, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException($"The identity of {address} is trusted through the batch's commit, not saved on its own.");
     }
 
     private sealed class Gathering(PendingSessions sessions) : ISignalStoreTransaction
