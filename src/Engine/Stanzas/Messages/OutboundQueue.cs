@@ -31,6 +31,9 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     /// <summary>Planned messages that may wait for the loop at once.</summary>
     public const int InFlight = 32;
 
+    /// <summary>Written messages that may wait for the server's ack at once before the pass waits (<see cref="UnackedSends.WaitForRoomAsync"/>).</summary>
+    public const int UnackedLimit = 512;
+
     /// <summary>Send commands stored in one transaction at most (those waiting together in the mailbox).</summary>
     public const int EnqueueBatch = 64;
 
@@ -583,6 +586,21 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                 {
                     await statuses.AdvanceAsync(entry.Message.MsgId, entry.Message.ChatJid, MessageStatus.Failed, ex.Message, cancellationToken).ConfigureAwait(false);
                     continue;
+                }
+
+                if (unacked is not null && unacked.Count >= UnackedLimit)
+                {
+                    // Far ahead of the server's acks: wait for room (a lost connection ends the wait and the pass).
+                    using var ackWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Closed);
+                    try
+                    {
+                        await unacked.WaitForRoomAsync(UnackedLimit, ackWait.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        LineLog.PassEnded(logger, entry.Message.MsgId);
+                        return;
+                    }
                 }
 
                 var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
