@@ -4,7 +4,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
-const [engine, baileys] = [2, 3].map((i) => JSON.parse(readFileSync(process.argv[i], 'utf8')));
+// Each file's result is its last line that is a JSON object: libsignal (under Baileys) logs to stdout too.
+const lastJson = (text) => JSON.parse(text.split('\n').filter((line) => line.startsWith('{')).at(-1));
+const [engine, baileys] = [2, 3].map((i) => lastJson(readFileSync(process.argv[i], 'utf8')));
 const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const label = (s) => (s.name === 'before' && process.env.BEFORE_REF ? `service before (${process.env.BEFORE_REF})`
   : s.name === 'after' && process.env.AFTER_REF ? `service after (${process.env.AFTER_REF})` : `service ${s.name}`);

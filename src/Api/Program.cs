@@ -80,7 +80,10 @@ builder.Services.AddSingleton<WaEngine.Api.Conversations.ContactCheckLimiter>();
 
 // Line databases are opened once, by their own service; the node's line owner holds each line's actor over its
 // database; the dispatcher delivers from the databases and hears from them when something was journalled.
-builder.Services.AddSingleton(_ => new LineDatabases(Path.Combine(dataFolder.Path, "lines")));
+builder.Services.AddSingleton(services => new LineDatabases(Path.Combine(dataFolder.Path, "lines"))
+{
+    Durability = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.StoreDurability,
+});
 builder.Services.AddSingleton<ILineOwner>(services => new LocalLineOwner(
     services.GetRequiredService<LineDatabases>(),
     () => WhatsAppConnection.Options(services, builder.Configuration, sandbox) with { ReconnectPace = ReconnectPaceOf(services) },

@@ -22,10 +22,12 @@ public sealed class LineDatabase : IDisposable
 
     private readonly string _connectionString;
     private readonly PoolRelease _release;
+    private readonly CommitDurability _durability;
 
-    private LineDatabase(string path)
+    private LineDatabase(string path, CommitDurability durability)
     {
         Path = path;
+        _durability = durability;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -45,9 +47,16 @@ public sealed class LineDatabase : IDisposable
     public event Action? Journalled;
 
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and brings its schema up to date.</summary>
-    public static async Task<LineDatabase> OpenAsync(string path, CancellationToken cancellationToken)
+    public static Task<LineDatabase> OpenAsync(string path, CancellationToken cancellationToken) =>
+        OpenAsync(path, CommitDurability.Full, cancellationToken);
+
+    /// <summary>
+    /// Opens (creating if needed) the database at <paramref name="path"/>, each commit as durable as
+    /// <paramref name="durability"/> says, and brings its schema up to date.
+    /// </summary>
+    public static async Task<LineDatabase> OpenAsync(string path, CommitDurability durability, CancellationToken cancellationToken)
     {
-        var database = new LineDatabase(path);
+        var database = new LineDatabase(path, durability);
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -71,6 +80,16 @@ public sealed class LineDatabase : IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (_durability == CommitDurability.Normal)
+            {
+                // Per connection, and a pooled connection may be new: set on every open (a microsecond, no statement kept).
+                var result = SQLitePCL.raw.sqlite3_exec(connection.Handle, "PRAGMA synchronous=NORMAL;");
+                if (result != SQLitePCL.raw.SQLITE_OK)
+                {
+                    throw new SqliteException($"Setting synchronous=NORMAL on {Path} failed ({result}).", result);
+                }
+            }
+
             return connection;
         }
         catch

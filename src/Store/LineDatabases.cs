@@ -24,6 +24,9 @@ public sealed class LineDatabases : IDisposable
     /// <summary>The folder of the line files.</summary>
     public string Folder { get; }
 
+    /// <summary>How durable each commit of the databases opened here is (<see cref="CommitDurability.Full"/> unless set).</summary>
+    public CommitDurability Durability { get; init; } = CommitDurability.Full;
+
     /// <summary>
     /// Raised with the line's id after a commit that journalled an event on any database opened here (see
     /// <see cref="LineDatabase.Journalled"/>: on the writer's thread; handlers must be quick and must not throw).
@@ -91,7 +94,7 @@ public sealed class LineDatabases : IDisposable
     private async Task<LineDatabase> OpenCoreAsync(LineId lineId)
     {
         Directory.CreateDirectory(Folder);
-        var database = await LineDatabase.OpenAsync(Path.Combine(Folder, lineId + ".db"), CancellationToken.None).ConfigureAwait(false);
+        var database = await LineDatabase.OpenAsync(Path.Combine(Folder, lineId + ".db"), Durability, CancellationToken.None).ConfigureAwait(false);
         database.Journalled += () => Journalled?.Invoke(lineId);
         _ready[lineId] = database;
         return database;

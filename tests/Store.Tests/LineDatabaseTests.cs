@@ -23,6 +23,21 @@ public sealed class LineDatabaseTests
         }
     }
 
+    [Theory]
+    [InlineData(CommitDurability.Full, 2)]
+    [InlineData(CommitDurability.Normal, 1)]
+    public async Task Every_connection_commits_as_durably_as_the_database_was_opened(CommitDurability durability, long synchronous)
+    {
+        using var folder = new TempFolder();
+        using var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), durability, default);
+
+        // The setting is per connection: a second one open at the same time (a new pooled one) has it as well.
+        await using var first = await database.OpenConnectionAsync(default);
+        await using var second = await database.OpenConnectionAsync(default);
+        Assert.Equal(synchronous, await first.ExecuteScalarAsync<long>("PRAGMA synchronous;"));
+        Assert.Equal(synchronous, await second.ExecuteScalarAsync<long>("PRAGMA synchronous;"));
+    }
+
     [Fact]
     public void MigrationsAreNumberedInOrder()
     {

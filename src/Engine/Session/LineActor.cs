@@ -382,6 +382,19 @@ public sealed class LineActor : IAsyncDisposable
         return sends;
     }
 
+    /// <summary>The planned message, and those right behind it in the mailbox: their ratchet steps are committed together.</summary>
+    private List<LineMail.PlanReady> TakePlans(LineMail.PlanReady first)
+    {
+        var plans = new List<LineMail.PlanReady> { first };
+        while (plans.Count < Stanzas.Messages.OutboundQueue.InFlight && _mailbox.Reader.TryPeek(out var next) && next is LineMail.PlanReady
+            && _mailbox.Reader.TryRead(out var taken))
+        {
+            plans.Add((LineMail.PlanReady)taken);
+        }
+
+        return plans;
+    }
+
     private async Task FlushStatusesAsync()
     {
         if (_parts.Statuses.Pending)
@@ -444,7 +457,7 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.LoginUnanswered m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Connecting:
                 await ReconnectLaterAsync("login_unanswered").ConfigureAwait(false);
                 break;
-            case LineMail.PlanReady m: await _parts.Outbound.HandlePlanReadyAsync(m, Context).ConfigureAwait(false); break;
+            case LineMail.PlanReady m: await _parts.Outbound.HandlePlansReadyAsync(TakePlans(m), Context).ConfigureAwait(false); break;
             case LineMail.SendPassEnded m: await ApplyAsync(await _parts.Outbound.HandlePassEndedAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
             case LineMail.SweepDue: await ApplyAsync(_parts.Outbound.HandleSweepDue(Context)).ConfigureAwait(false); break;
             case LineMail.SweepFinished m: await ApplyAsync(_parts.Outbound.HandleSweepFinished(m, Context)).ConfigureAwait(false); break;

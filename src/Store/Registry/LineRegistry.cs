@@ -1,4 +1,5 @@
 using WaEngine.Engine.Session;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -9,12 +10,21 @@ namespace WaEngine.Store.Registry;
 /// <summary>
 /// The service's registry of lines in <c>waengine.db</c>: names, token hashes and webhook settings (whether a line
 /// should run is kept by the line itself). Tokens are 256-bit random strings shown once; only their SHA-256 is kept, so a lookup by token
-/// compares hashes and never the secret itself.
+/// compares hashes and never the secret itself. Every request of the line API names its line by token, so the lines found
+/// by token hash are kept in memory; any change to the registry (a rotated token, a webhook set, a line deleted) empties
+/// that cache before it returns, and a lookup that raced a change is not kept, so a rotated token stops working at once.
 /// </summary>
 public sealed class LineRegistry
 {
     private const string TokenPrefix = "wae_";
+
+    /// <summary>Lines kept by token hash at most; beyond it the cache starts again (each line costs one lookup).</summary>
+    private const int CacheLimit = 50_000;
+
     private readonly string _connectionString;
+    private readonly ConcurrentDictionary<string, LineRecord> _byTokenHash = new(StringComparer.Ordinal);
+    private readonly Lock _cacheGate = new();
+    private long _changes;
     private readonly TimeProvider _time;
 
     private LineRegistry(string connectionString, TimeProvider time)
@@ -75,8 +85,37 @@ public sealed class LineRegistry
             return null;
         }
 
-        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return (await connection.QuerySingleOrDefaultAsync<Row>("SELECT * FROM sessions WHERE token_hash = @hash", new { hash = Hash(token) }).ConfigureAwait(false))?.ToRecord();
+        var hash = Hash(token);
+        if (_byTokenHash.TryGetValue(hash, out var known))
+        {
+            return known;
+        }
+
+        var changes = Interlocked.Read(ref _changes);
+        LineRecord? line;
+        await using (var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false))
+        {
+            line = (await connection.QuerySingleOrDefaultAsync<Row>("SELECT * FROM sessions WHERE token_hash = @hash", new { hash }).ConfigureAwait(false))?.ToRecord();
+        }
+
+        if (line is not null)
+        {
+            lock (_cacheGate)
+            {
+                // Kept only when no change to the registry finished since the read began (it may have been stale).
+                if (Interlocked.Read(ref _changes) == changes)
+                {
+                    if (_byTokenHash.Count >= CacheLimit)
+                    {
+                        _byTokenHash.Clear();
+                    }
+
+                    _byTokenHash[hash] = line;
+                }
+            }
+        }
+
+        return line;
     }
 
     /// <summary>Issues a new token for a line; the old one stops working at once. Null if the line does not exist.</summary>
@@ -85,6 +124,7 @@ public sealed class LineRegistry
         var token = NewToken();
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var changed = await connection.ExecuteAsync("UPDATE sessions SET token_hash = @hash WHERE id = @id", new { id = id.Value, hash = Hash(token) }).ConfigureAwait(false);
+        Forget();
         return changed == 1 ? token : null;
     }
 
@@ -92,16 +132,30 @@ public sealed class LineRegistry
     public async Task<bool> SetWebhookAsync(LineId id, string? url, string? secret, string events, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(
+        var changed = await connection.ExecuteAsync(
             "UPDATE sessions SET webhook_url = @url, webhook_secret = @secret, webhook_events = @events WHERE id = @id",
-            new { id = id.Value, url, secret, events }).ConfigureAwait(false) == 1;
+            new { id = id.Value, url, secret, events }).ConfigureAwait(false);
+        Forget();
+        return changed == 1;
     }
 
     /// <summary>Removes a line from the registry; false if it did not exist.</summary>
     public async Task<bool> DeleteAsync(LineId id, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync("DELETE FROM sessions WHERE id = @id", new { id = id.Value }).ConfigureAwait(false) == 1;
+        var deleted = await connection.ExecuteAsync("DELETE FROM sessions WHERE id = @id", new { id = id.Value }).ConfigureAwait(false);
+        Forget();
+        return deleted == 1;
+    }
+
+    /// <summary>Empties the token cache after a change to the registry (and keeps lookups that raced it out).</summary>
+    private void Forget()
+    {
+        lock (_cacheGate)
+        {
+            Interlocked.Increment(ref _changes);
+            _byTokenHash.Clear();
+        }
     }
 
     private static string NewToken() => TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -13,7 +13,7 @@ namespace WaEngine.Api.Tests.Messages;
 /// Sends from many concurrent callers are stored several to a transaction (the line takes every send waiting in its
 /// mailbox at once), written several at a time, and their statuses (sent, server ack, receipts) are stored in batches.
 /// The order within each chat is the order the line stored them in, and a SIGKILL in the middle of all that loses no
-/// send the API accepted.
+/// send the API accepted, whether each commit waits for the disk or not (<c>Api__StoreDurability</c>).
 /// </summary>
 public sealed class GroupCommitSendTests(ITestOutputHelper output)
 {
@@ -93,8 +93,11 @@ public sealed class GroupCommitSendTests(ITestOutputHelper output)
         });
     }
 
-    [Fact]
-    public async Task A_SIGKILL_while_concurrent_sends_are_stored_and_written_loses_no_accepted_send()
+    // Both commit durabilities: Normal (synchronous=NORMAL) skips the disk flush, yet a commit survives the process's death.
+    [Theory]
+    [InlineData("Full")]
+    [InlineData("Normal")]
+    public async Task A_SIGKILL_while_concurrent_sends_are_stored_and_written_loses_no_accepted_send(string durability)
     {
         const string linePhone = "15550230000";
         const string peerPhone = "15550230001";
@@ -110,6 +113,7 @@ public sealed class GroupCommitSendTests(ITestOutputHelper output)
             ["WhatsApp__Url"] = wsUrl.ToString(),
             ["WhatsApp__TrustedRootKey"] = Convert.ToBase64String(rootKey),
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Api__StoreDurability"] = durability,
         };
 
         var service = await ServiceProcess.StartAsync(data, environment: environment);

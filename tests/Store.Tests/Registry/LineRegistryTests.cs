@@ -35,6 +35,27 @@ public class LineRegistryTests
     }
 
     [Fact]
+    public async Task A_line_found_by_token_once_is_found_again_with_every_later_change_and_not_after_its_deletion()
+    {
+        using var data = new TempFolder();
+        var registry = await LineRegistry.OpenAsync(data.Path, TimeProvider.System, CancellationToken.None);
+        var (line, token) = await registry.CreateAsync("sales", null, null, "messages.received", CancellationToken.None);
+        Assert.Null((await registry.FindByTokenAsync(token, CancellationToken.None))!.WebhookUrl);
+
+        // Kept in memory after the first lookup: a change to the line is seen by the next one all the same.
+        Assert.True(await registry.SetWebhookAsync(line.Id, "https://example.test/hook", "s3cret", "message.status", CancellationToken.None));
+        var changed = (await registry.FindByTokenAsync(token, CancellationToken.None))!;
+        Assert.Equal(("https://example.test/hook", "message.status"), (changed.WebhookUrl, changed.WebhookEvents));
+
+        var rotated = await registry.RotateTokenAsync(line.Id, CancellationToken.None);
+        Assert.Null(await registry.FindByTokenAsync(token, CancellationToken.None));
+        Assert.Equal(line.Id, (await registry.FindByTokenAsync(rotated, CancellationToken.None))!.Id);
+
+        Assert.True(await registry.DeleteAsync(line.Id, CancellationToken.None));
+        Assert.Null(await registry.FindByTokenAsync(rotated, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Lines_and_their_settings_survive_a_reopen_and_can_be_deleted()
     {
         using var data = new TempFolder();

@@ -22,7 +22,15 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
     /// Builds sessions from the plan's bundles, encrypts <paramref name="entry"/> for every target (our own devices get
     /// it wrapped as device-sent), commits the ratchet steps, and returns the stanza to send.
     /// </summary>
-    public async Task<Node> EncryptAsync(OutboundEntry entry, SendPlan plan, DeviceCredentials credentials, CancellationToken cancellationToken)
+    public Task<Node> EncryptAsync(OutboundEntry entry, SendPlan plan, DeviceCredentials credentials, CancellationToken cancellationToken) =>
+        EncryptAsync(entry, plan, credentials, signal, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="EncryptAsync(OutboundEntry, SendPlan, DeviceCredentials, CancellationToken)"/>, reading and committing
+    /// the ratchet steps through <paramref name="store"/> (a <see cref="PendingSignalState"/> gathering several messages'
+    /// steps for one commit).
+    /// </summary>
+    public async Task<Node> EncryptAsync(OutboundEntry entry, SendPlan plan, DeviceCredentials credentials, ISignalStore store, CancellationToken cancellationToken)
     {
         if (plan.Group is { } group)
         {
@@ -30,7 +38,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
                 .EncryptAsync(entry, plan, group, credentials, cancellationToken).ConfigureAwait(false);
         }
 
-        var cipher = new SessionCipher(signal, keys);
+        var cipher = new SessionCipher(store, keys);
         var content = Message.Parser.ParseFrom(entry.Message.Content);
         var plain = WhatsAppPadding.Pad(entry.Message.Content, SecureRandomSource.Instance);
         var sentCopy = WhatsAppPadding.Pad(DeviceSentCopy(content, plan.To).ToByteArray(), SecureRandomSource.Instance);
@@ -41,7 +49,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         {
             // A bundle fetched once for several queued messages (PlanPrefetch) builds the session once: the first of them
             // encrypted processes it, the rest find the session and go on it (pkmsgs with the same base key, as libsignal).
-            if (await signal.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is { HasCurrentSession: true })
+            if (await store.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is { HasCurrentSession: true })
             {
                 continue;
             }
@@ -52,7 +60,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         // Sessions built from fresh bundles must be visible to the encrypts below: commit them first.
         if (!setup.IsEmpty)
         {
-            await signal.CommitAsync(setup, cancellationToken).ConfigureAwait(false);
+            await store.CommitAsync(setup, cancellationToken).ConfigureAwait(false);
         }
 
         // The targets are different devices, so no encrypt below reads another's ratchet step: the steps of all targets
@@ -63,7 +71,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
         {
             if (!stepped.Add(target.Address))
             {
-                await signal.CommitAsync(steps, cancellationToken).ConfigureAwait(false);
+                await store.CommitAsync(steps, cancellationToken).ConfigureAwait(false);
                 steps = new SignalStateChange();
                 stepped.Clear();
                 stepped.Add(target.Address);
@@ -76,12 +84,19 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
 
         if (!steps.IsEmpty)
         {
-            await signal.CommitAsync(steps, cancellationToken).ConfigureAwait(false);
+            await store.CommitAsync(steps, cancellationToken).ConfigureAwait(false);
         }
 
         return MessageStanzas.BuildMessage(
             entry.Message.MsgId, plan.To, MessageContent.StanzaTypeOf(content), MessageContent.EditAttributeOf(content), participants, credentials.AccountIdentity, plan.PeerRecipientPn, plan.TcToken, MessageContent.PollTypeOf(content), plan.CsToken);
     }
+
+    /// <summary>A view of the line's Signal store that gathers the ratchet steps of several messages for one commit.</summary>
+    public PendingSignalState Gather() => new(signal);
+
+    /// <summary>Commits the steps <paramref name="gathered"/> holds in one transaction.</summary>
+    public Task CommitGatheredAsync(PendingSignalState gathered, CancellationToken cancellationToken) =>
+        gathered.HasChanges ? signal.CommitAsync(gathered.TakeChanges(), cancellationToken) : Task.CompletedTask;
 
     /// <summary>Re-encrypts our message for the one device that asked (building a new session from its keys or a fresh bundle).</summary>
     public async Task<Node> EncryptRetryAsync(RetryRequest retry, PreKeyBundle? bundle, DeviceCredentials credentials, CancellationToken cancellationToken)

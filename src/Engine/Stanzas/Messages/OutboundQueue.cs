@@ -31,6 +31,9 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     /// <summary>Planned messages that may wait for the loop at once.</summary>
     public const int InFlight = 32;
 
+    /// <summary>Written messages that may wait for the server's ack at once before the pass waits (<see cref="UnackedSends.WaitForRoomAsync"/>).</summary>
+    public const int UnackedLimit = 512;
+
     /// <summary>Send commands stored in one transaction at most (those waiting together in the mailbox).</summary>
     public const int EnqueueBatch = 64;
 
@@ -332,6 +335,142 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
         }
     }
 
+    /// <summary>
+    /// Planned messages that waited in the mailbox together: encrypted one after the other, their ratchet steps committed
+    /// in one transaction, then written in queue order — a group commit, one instead of one per message, and still no
+    /// stanza on the socket before its step is stored. A plan that builds sessions from bundles or goes to a group is
+    /// handled alone, in its place. Every mail is answered, whatever fails.
+    /// </summary>
+    public async Task HandlePlansReadyAsync(IReadOnlyList<LineMail.PlanReady> mails, LineContext context)
+    {
+        var next = 0;
+        try
+        {
+            while (next < mails.Count)
+            {
+                var end = next;
+                while (end < mails.Count && end - next < InFlight && mails[end].Plan is { Group: null, Bundles.Count: 0 })
+                {
+                    end++;
+                }
+
+                if (end - next >= 2)
+                {
+                    var taken = mails.Skip(next).Take(end - next).ToList();
+                    next = end;
+                    await WriteGatheredAsync(taken, context).ConfigureAwait(false);
+                }
+                else
+                {
+                    await HandlePlanReadyAsync(mails[next++], context).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            // A failure ends the batch: the mails not reached stay sending and go out again on a later pass.
+            for (var i = next; i < mails.Count; i++)
+            {
+                mails[i].Done.TrySetResult(false);
+            }
+        }
+    }
+
+    private async Task WriteGatheredAsync(List<LineMail.PlanReady> mails, LineContext context)
+    {
+        var live = new List<(LineMail.PlanReady Mail, Node? Stanza)>(mails.Count);
+        foreach (var mail in mails)
+        {
+            if (context.Link.IsCurrent(mail.Generation) && context.Connection is not null && context.Paired is not null)
+            {
+                live.Add((mail, null));
+            }
+            else
+            {
+                mail.Done.TrySetResult(false);
+            }
+        }
+
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        var connection = context.Connection!;
+        var credentials = context.Paired!;
+        var gathered = encryptor.Gather();
+        var written = 0;
+        try
+        {
+            for (var i = 0; i < live.Count; i++)
+            {
+                var message = live[i].Mail.Entry.Message;
+                try
+                {
+                    live[i] = (live[i].Mail, await encryptor.EncryptAsync(live[i].Mail.Entry, live[i].Mail.Plan, credentials, gathered, context.Lifetime).ConfigureAwait(false));
+                }
+                catch (Exception ex) when (ex is SignalException or Crypto.CryptoException or InvalidProtocolBufferException)
+                {
+                    _batch.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Failed, $"encryption failed: {ex.Message}", time.GetUtcNow()));
+                }
+            }
+
+            // Every step stored before the first of these stanzas reaches the socket.
+            await encryptor.CommitGatheredAsync(gathered, context.Lifetime).ConfigureAwait(false);
+            for (; written < live.Count; written++)
+            {
+                var (mail, stanza) = live[written];
+                if (stanza is null)
+                {
+                    continue;
+                }
+
+                var message = mail.Entry.Message;
+                await connection.SendAsync(stanza, context.Lifetime).ConfigureAwait(false);
+                unacked?.Written(message.MsgId);
+                _batch.Add(new StatusUpdate(message.MsgId, message.ChatJid, MessageStatus.Sent, null, time.GetUtcNow()));
+                if (mail.Plan.Phash is { } phash)
+                {
+                    hashes.Remember(message.MsgId, phash, mail.Plan.ListedUsers ?? []);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is System.Threading.Channels.ChannelClosedException or LineException)
+        {
+            // The connection went: what was written waits for its ack like any other, the rest stays sending.
+            await _batch.FlushAsync(context).ConfigureAwait(false);
+            Answer(live, written);
+            return;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A full disk under the commit, say: nothing of this batch was written unless the commit went through.
+            Answer(live, written);
+            throw;
+        }
+
+        try
+        {
+            if (_batch.Full || live.Exists(l => l.Mail.FlushAfter))
+            {
+                await _batch.FlushAsync(context).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Answer(live, live.Count);
+        }
+    }
+
+    /// <summary>Tells the pass: the first <paramref name="done"/> were handled (written, or failed for good), the rest were not.</summary>
+    private static void Answer(List<(LineMail.PlanReady Mail, Node? Stanza)> live, int done)
+    {
+        for (var i = 0; i < live.Count; i++)
+        {
+            live[i].Mail.Done.TrySetResult(i < done);
+        }
+    }
+
     /// <summary>The sweep timer fired: expire what waited too long (in the background), or start a pass if the line can send again.</summary>
     public StanzaOutcome HandleSweepDue(LineContext context)
     {
@@ -495,8 +634,23 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
                     continue;
                 }
 
+                if (unacked is not null && unacked.Count >= UnackedLimit)
+                {
+                    // Far ahead of the server's acks: wait for room (a lost connection ends the wait and the pass).
+                    using var ackWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Closed);
+                    try
+                    {
+                        await unacked.WaitForRoomAsync(UnackedLimit, ackWait.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        LineLog.PassEnded(logger, entry.Message.MsgId);
+                        return;
+                    }
+                }
+
                 var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-                var last = ReferenceEquals(entry, pending[^1]) || window.Count + 1 >= InFlight || due is not null;
+                var last = ReferenceEquals(entry, pending[^1]) || due is not null;
                 await mailbox.PostAsync(new LineMail.PlanReady(generation, entry, plan, written, FlushAfter: last), cancellationToken).ConfigureAwait(false);
                 window.Enqueue((entry, written.Task, plan.IssueDue ? plan.TokenContact : null));
                 if (window.Count >= InFlight && !await DrainOldestAsync(connection, window, issuances, cancellationToken).ConfigureAwait(false))

@@ -13,6 +13,30 @@ internal sealed class UnackedSends(TimeProvider time)
 {
     private const int Limit = 8192;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _written = new(StringComparer.Ordinal);
+    private TaskCompletionSource _room = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>How many written messages wait for their ack.</summary>
+    public int Count => _written.Count;
+
+    /// <summary>
+    /// Waits until fewer than <paramref name="limit"/> written messages wait for their ack (an ack, or a new connection,
+    /// makes room). The send queue waits here so that a line never runs thousands of messages ahead of the server: a
+    /// peer keeps at most 2,000 skipped message keys per chain (libsignal; <c>SignalLimits</c>), and messages sent again
+    /// after a lost connection must stay within that of those that went before.
+    /// </summary>
+    public async Task WaitForRoomAsync(int limit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var room = Volatile.Read(ref _room);
+            if (_written.Count < limit)
+            {
+                return;
+            }
+
+            await room.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Message <paramref name="msgId"/> was written to the socket now.</summary>
     public void Written(string msgId)
@@ -30,10 +54,22 @@ internal sealed class UnackedSends(TimeProvider time)
     }
 
     /// <summary>The server acked (or refused) <paramref name="msgId"/>.</summary>
-    public void Acked(string msgId) => _written.TryRemove(msgId, out _);
+    public void Acked(string msgId)
+    {
+        if (_written.TryRemove(msgId, out _))
+        {
+            MakeRoom();
+        }
+    }
 
     /// <summary>A new connection: what the old one left unacked is sent again by the first pass after login.</summary>
-    public void Clear() => _written.Clear();
+    public void Clear()
+    {
+        _written.Clear();
+        MakeRoom();
+    }
+
+    private void MakeRoom() => Interlocked.Exchange(ref _room, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>The longest a written message has waited for its ack, or null when none waits.</summary>
     public TimeSpan? LongestWait()
