@@ -22,10 +22,16 @@ public sealed class LineDatabase : IDisposable
 
     private readonly string _connectionString;
     private readonly PoolRelease _release;
+    private readonly SqliteSynchronous _synchronous;
 
-    private LineDatabase(string path)
+    // The SQLite handles (pooled connections) that already run with _synchronous: a pragma is per connection, and a
+    // pooled connection keeps it, so each handle is set once, not on every open.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _tuned = new();
+
+    private LineDatabase(string path, SqliteSynchronous synchronous)
     {
         Path = path;
+        _synchronous = synchronous;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -44,10 +50,20 @@ public sealed class LineDatabase : IDisposable
     /// </summary>
     public event Action? Journalled;
 
+    /// <summary>How its commits wait for the disk.</summary>
+    public SqliteSynchronous Synchronous => _synchronous;
+
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and brings its schema up to date.</summary>
-    public static async Task<LineDatabase> OpenAsync(string path, CancellationToken cancellationToken)
+    public static Task<LineDatabase> OpenAsync(string path, CancellationToken cancellationToken) =>
+        OpenAsync(path, SqliteSynchronous.Full, cancellationToken);
+
+    /// <summary>
+    /// Opens (creating if needed) the database at <paramref name="path"/>, whose commits wait for the disk as
+    /// <paramref name="synchronous"/> says, and brings its schema up to date.
+    /// </summary>
+    public static async Task<LineDatabase> OpenAsync(string path, SqliteSynchronous synchronous, CancellationToken cancellationToken)
     {
-        var database = new LineDatabase(path);
+        var database = new LineDatabase(path, synchronous);
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -71,6 +87,17 @@ public sealed class LineDatabase : IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (_synchronous != SqliteSynchronous.Full && connection.Handle is { } handle && !_tuned.TryGetValue(handle, out _))
+            {
+                await using (var pragma = connection.CreateCommand())
+                {
+                    pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+                    await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                _tuned.AddOrUpdate(handle, this);
+            }
+
             return connection;
         }
         catch
