@@ -23,15 +23,13 @@ public sealed class LineDatabase : IDisposable
     private readonly string _connectionString;
     private readonly PoolRelease _release;
     private readonly SqliteSynchronous _synchronous;
-
-    // The SQLite handles (pooled connections) that already run with _synchronous: a pragma is per connection, and a
-    // pooled connection keeps it, so each handle is set once, not on every open.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _tuned = new();
+    private readonly SynchronousPragma _pragma;
 
     private LineDatabase(string path, SqliteSynchronous synchronous)
     {
         Path = path;
         _synchronous = synchronous;
+        _pragma = new SynchronousPragma(synchronous);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -87,17 +85,7 @@ public sealed class LineDatabase : IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            if (_synchronous != SqliteSynchronous.Full && connection.Handle is { } handle && !_tuned.TryGetValue(handle, out _))
-            {
-                await using (var pragma = connection.CreateCommand())
-                {
-                    pragma.CommandText = "PRAGMA synchronous = NORMAL;";
-                    await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                _tuned.AddOrUpdate(handle, this);
-            }
-
+            await _pragma.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch

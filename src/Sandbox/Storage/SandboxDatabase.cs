@@ -6,11 +6,15 @@ namespace WaEngine.Sandbox.Storage;
 
 /// <summary>
 /// The sandbox's SQLite file (<c>sandbox.db</c> in its data folder). Numbered migrations (Storage/Migrations) run at
-/// open; each call opens a short-lived pooled connection, so nothing is held while idle.
+/// open; each call opens a short-lived pooled connection, so nothing is held while idle. Commits are not fsynced
+/// (<see cref="SqliteSynchronous.Normal"/> under WAL): the sandbox keeps everything through a crash or kill of its
+/// process, and WhatsApp's own servers are not bound by one disk's fsyncs, as a sandbox routing each message through
+/// several fsyncs on a virtual disk was (it fell seconds behind bench/inbound's schedule).
 /// </summary>
 public sealed class SandboxDatabase
 {
     private readonly string _connectionString;
+    private readonly SynchronousPragma _pragma = new(SqliteSynchronous.Normal);
 
     private SandboxDatabase(string connectionString) => _connectionString = connectionString;
 
@@ -35,6 +39,7 @@ public sealed class SandboxDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await _pragma.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
         return connection;
     }
 
@@ -43,6 +48,7 @@ public sealed class SandboxDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        _pragma.Apply(connection);
         return connection;
     }
 
