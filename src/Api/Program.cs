@@ -50,9 +50,11 @@ catch (InvalidOperationException wrong)
 }
 
 WebhookOptions webhookOptions;
+SqliteSynchronous storeSynchronous;
 try
 {
     webhookOptions = WebhookOptions.FromConfiguration(builder.Configuration);
+    storeSynchronous = StoreSettings.SynchronousOf(builder.Configuration);
     builder.Services.AddWhatsAppVersion(builder.Configuration, sandbox);
 }
 catch (InvalidOperationException wrong)
@@ -80,10 +82,7 @@ builder.Services.AddSingleton<WaEngine.Api.Conversations.ContactCheckLimiter>();
 
 // Line databases are opened once, by their own service; the node's line owner holds each line's actor over its
 // database; the dispatcher delivers from the databases and hears from them when something was journalled.
-builder.Services.AddSingleton(services => new LineDatabases(Path.Combine(dataFolder.Path, "lines"))
-{
-    Durability = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.StoreDurability,
-});
+builder.Services.AddSingleton(_ => new LineDatabases(Path.Combine(dataFolder.Path, "lines"), storeSynchronous));
 builder.Services.AddSingleton<ILineOwner>(services => new LocalLineOwner(
     services.GetRequiredService<LineDatabases>(),
     () => WhatsAppConnection.Options(services, builder.Configuration, sandbox) with { ReconnectPace = ReconnectPaceOf(services) },

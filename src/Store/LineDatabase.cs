@@ -22,12 +22,14 @@ public sealed class LineDatabase : IDisposable
 
     private readonly string _connectionString;
     private readonly PoolRelease _release;
-    private readonly CommitDurability _durability;
+    private readonly SqliteSynchronous _synchronous;
+    private readonly SynchronousPragma _pragma;
 
-    private LineDatabase(string path, CommitDurability durability)
+    private LineDatabase(string path, SqliteSynchronous synchronous)
     {
         Path = path;
-        _durability = durability;
+        _synchronous = synchronous;
+        _pragma = new SynchronousPragma(synchronous);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -46,17 +48,20 @@ public sealed class LineDatabase : IDisposable
     /// </summary>
     public event Action? Journalled;
 
+    /// <summary>How its commits wait for the disk.</summary>
+    public SqliteSynchronous Synchronous => _synchronous;
+
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and brings its schema up to date.</summary>
     public static Task<LineDatabase> OpenAsync(string path, CancellationToken cancellationToken) =>
-        OpenAsync(path, CommitDurability.Full, cancellationToken);
+        OpenAsync(path, SqliteSynchronous.Full, cancellationToken);
 
     /// <summary>
-    /// Opens (creating if needed) the database at <paramref name="path"/>, each commit as durable as
-    /// <paramref name="durability"/> says, and brings its schema up to date.
+    /// Opens (creating if needed) the database at <paramref name="path"/>, whose commits wait for the disk as
+    /// <paramref name="synchronous"/> says, and brings its schema up to date.
     /// </summary>
-    public static async Task<LineDatabase> OpenAsync(string path, CommitDurability durability, CancellationToken cancellationToken)
+    public static async Task<LineDatabase> OpenAsync(string path, SqliteSynchronous synchronous, CancellationToken cancellationToken)
     {
-        var database = new LineDatabase(path, durability);
+        var database = new LineDatabase(path, synchronous);
         var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -80,16 +85,7 @@ public sealed class LineDatabase : IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            if (_durability == CommitDurability.Normal)
-            {
-                // Per connection, and a pooled connection may be new: set on every open (a microsecond, no statement kept).
-                var result = SQLitePCL.raw.sqlite3_exec(connection.Handle, "PRAGMA synchronous=NORMAL;");
-                if (result != SQLitePCL.raw.SQLITE_OK)
-                {
-                    throw new SqliteException($"Setting synchronous=NORMAL on {Path} failed ({result}).", result);
-                }
-            }
-
+            await _pragma.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch

@@ -16,16 +16,23 @@ public sealed class LineDatabases : IDisposable
 
     /// <summary>Keeps the databases in <paramref name="folder"/> (created on first open).</summary>
     public LineDatabases(string folder)
+        : this(folder, SqliteSynchronous.Full)
+    {
+    }
+
+    /// <summary>Keeps the databases in <paramref name="folder"/> (created on first open), committing as <paramref name="synchronous"/> says.</summary>
+    public LineDatabases(string folder, SqliteSynchronous synchronous)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Folder = folder;
+        Synchronous = synchronous;
     }
 
     /// <summary>The folder of the line files.</summary>
     public string Folder { get; }
 
-    /// <summary>How durable each commit of the databases opened here is (<see cref="CommitDurability.Full"/> unless set).</summary>
-    public CommitDurability Durability { get; init; } = CommitDurability.Full;
+    /// <summary>How the line databases' commits wait for the disk.</summary>
+    public SqliteSynchronous Synchronous { get; }
 
     /// <summary>
     /// Raised with the line's id after a commit that journalled an event on any database opened here (see
@@ -94,7 +101,7 @@ public sealed class LineDatabases : IDisposable
     private async Task<LineDatabase> OpenCoreAsync(LineId lineId)
     {
         Directory.CreateDirectory(Folder);
-        var database = await LineDatabase.OpenAsync(Path.Combine(Folder, lineId + ".db"), Durability, CancellationToken.None).ConfigureAwait(false);
+        var database = await LineDatabase.OpenAsync(Path.Combine(Folder, lineId + ".db"), Synchronous, CancellationToken.None).ConfigureAwait(false);
         database.Journalled += () => Journalled?.Invoke(lineId);
         _ready[lineId] = database;
         return database;

@@ -24,9 +24,9 @@ public sealed class LineDatabaseTests
     }
 
     [Theory]
-    [InlineData(CommitDurability.Full, 2)]
-    [InlineData(CommitDurability.Normal, 1)]
-    public async Task Every_connection_commits_as_durably_as_the_database_was_opened(CommitDurability durability, long synchronous)
+    [InlineData(SqliteSynchronous.Full, 2)]
+    [InlineData(SqliteSynchronous.Normal, 1)]
+    public async Task Every_connection_commits_as_durably_as_the_database_was_opened(SqliteSynchronous durability, long synchronous)
     {
         using var folder = new TempFolder();
         using var database = await LineDatabase.OpenAsync(Path.Combine(folder.Path, "line.db"), durability, default);

@@ -30,14 +30,6 @@ public sealed record ApiOptions
     /// </summary>
     public double RestoreLoginsPerSecond { get; init; } = 2;
 
-    /// <summary>
-    /// How durable each commit of a line database is (<c>Api__StoreDurability</c>): <c>Full</c> (default) waits for the disk
-    /// at every commit, so nothing committed is lost even to a power loss; <c>Normal</c> does not wait (SQLite
-    /// <c>synchronous=NORMAL</c> in WAL mode): committed data still survives the service being killed, but a crash of the
-    /// machine or a power loss may lose the last commits (accepted sends, statuses, ratchet steps).
-    /// </summary>
-    public WaEngine.Store.CommitDurability StoreDurability { get; init; } = WaEngine.Store.CommitDurability.Full;
-
     /// <summary>Media limits and the download cache.</summary>
     public Media.MediaOptions Media { get; init; } = new();
 

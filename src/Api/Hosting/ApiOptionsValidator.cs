@@ -35,11 +35,6 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             problems.Add($"Api:EventsKeepAlive is {options.EventsKeepAlive}; it must be between 00:00:01 and 00:05:00.");
         }
 
-        if (!Enum.IsDefined(options.StoreDurability))
-        {
-            problems.Add($"Api:StoreDurability is {options.StoreDurability}; it must be Full or Normal.");
-        }
-
         if (options.MaxBodyBytes is < 4096 or > 64 * 1024 * 1024)
         {
             problems.Add($"Api:MaxBodyBytes is {options.MaxBodyBytes}; it must be between 4096 and 67108864.");

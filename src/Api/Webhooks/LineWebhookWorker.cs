@@ -10,8 +10,9 @@ namespace WaEngine.Api.Webhooks;
 
 /// <summary>
 /// Delivers one line's outbox: one loop (a task awaited on stop) that moves new journal rows into deliveries, starts
-/// an attempt for the head of each chat that is due (at most <see cref="WebhookOptions.Parallelism"/> chats at once,
-/// never two of one chat), records each outcome, and sleeps until the next delivery is due, an attempt ends, or it is
+/// a run for the head of each chat that is due (at most <see cref="WebhookOptions.Parallelism"/> chats at once,
+/// never two of one chat; a run goes on through the chat's next deliveries, one at a time, and records their answers
+/// a batch at a time), records each outcome, and sleeps until the next delivery is due, an attempt ends, or it is
 /// woken — by the dispatcher when the line's store journals an event, or by hand — and otherwise only after
 /// <see cref="WebhookOptions.PollInterval"/> (a long safety net): an idle line's worker reads nothing. Only a line with
 /// a webhook URL has a worker, and each has its own, so a slow receiver only ever holds up its own line.
@@ -20,6 +21,12 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
 {
     private const int TransferBatch = 500;
     private const int HeadsToRead = 256;
+
+    /// <summary>How many of a chat's next deliveries one read of its queue takes.</summary>
+    private const int ChatBatch = 64;
+
+    /// <summary>How many deliveries one chat's run makes at most before the other chats' heads get their turn.</summary>
+    private const int ChatRunLimit = 256;
     private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
 
     private readonly LineId _lineId;
@@ -82,6 +89,7 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
         WebhookLog.WorkerStarted(_logger, _lineId);
         var inFlight = new Dictionary<string, Task>(StringComparer.Ordinal);
         WebhookOutbox? outbox = null;
+        WebhookChatQueue? queue = null;
         var nextPrune = DateTimeOffset.MinValue;
         var failures = 0;
         try
@@ -92,7 +100,11 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
                 Interlocked.Increment(ref _passes);
                 try
                 {
-                    outbox ??= new WebhookOutbox(await _databases.OpenAsync(_lineId, cancellationToken).ConfigureAwait(false), _lineId);
+                    if (outbox is null || queue is null)
+                    {
+                        var database = await _databases.OpenAsync(_lineId, cancellationToken).ConfigureAwait(false);
+                        (outbox, queue) = (new WebhookOutbox(database, _lineId), new WebhookChatQueue(database));
+                    }
                     var line = await _registry.FindAsync(_lineId, cancellationToken).ConfigureAwait(false);
                     if (line is null)
                     {
@@ -111,7 +123,7 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
                         }
                     }
 
-                    nextDue = await StartDueAsync(outbox, line, inFlight, cancellationToken).ConfigureAwait(false);
+                    nextDue = await StartDueAsync(outbox, queue, line, inFlight, cancellationToken).ConfigureAwait(false);
                     failures = 0;
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -168,7 +180,7 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
     }
 
     /// <summary>Starts an attempt for every due head whose chat has nothing in flight; returns when the next head is due.</summary>
-    private async Task<DateTimeOffset?> StartDueAsync(WebhookOutbox outbox, LineRecord line, Dictionary<string, Task> inFlight, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> StartDueAsync(WebhookOutbox outbox, WebhookChatQueue queue, LineRecord line, Dictionary<string, Task> inFlight, CancellationToken cancellationToken)
     {
         if (line.WebhookUrl is null)
         {
@@ -200,57 +212,120 @@ internal sealed class LineWebhookWorker : IAsyncDisposable
                 return null;
             }
 
-            inFlight[head.ChatKey] = AttemptAsync(outbox, url, line.WebhookSecret, head, cancellationToken);
+            inFlight[head.ChatKey] = DeliverChatAsync(outbox, queue, url, line.WebhookSecret, head, cancellationToken);
         }
 
         return null;
     }
 
-    private async Task AttemptAsync(WebhookOutbox outbox, Uri url, string? secret, WebhookDelivery delivery, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers a chat from its head on, one delivery at a time in journal order, without a pass over every chat's head
+    /// between two of them: the chat's next pending deliveries are read in batches of <see cref="ChatBatch"/> and the
+    /// 2xx answers of each batch recorded in one transaction. It stops at the first failed attempt (recorded, with its
+    /// backoff), when the chat has nothing more due, or after <see cref="ChatRunLimit"/> deliveries, so that the other
+    /// chats' heads get their turn (the loop takes heads soonest due first).
+    /// </summary>
+    private async Task DeliverChatAsync(WebhookOutbox outbox, WebhookChatQueue queue, Uri url, string? secret, WebhookDelivery head, CancellationToken cancellationToken)
     {
         var target = WebhookUrl.ForLog(url);
-        var attempt = delivery.Attempts + 1;
+        var delivered = new List<WebhookDeliveredMark>();
+        IReadOnlyList<WebhookDelivery> batch = [head];
+        var done = 0;
+        WebhookDelivery current = head;
         try
         {
-            var result = await _sender.SendAsync(url, secret, delivery, cancellationToken).ConfigureAwait(false);
-            var at = _time.GetUtcNow();
-            if (result.Delivered)
+            while (true)
             {
-                await outbox.MarkDeliveredAsync(delivery.JournalSeq, result.StatusCode ?? 200, at, CancellationToken.None).ConfigureAwait(false);
-                WebhookLog.Delivered(_logger, delivery.DeliveryId, delivery.Event, target, result.StatusCode, attempt);
-                ServiceMetrics.DeliveryAttempted(_lineId, "delivered");
-                return;
-            }
+                foreach (var delivery in batch)
+                {
+                    current = delivery;
+                    var attempt = delivery.Attempts + 1;
+                    var result = await _sender.SendAsync(url, secret, delivery, cancellationToken).ConfigureAwait(false);
+                    var at = _time.GetUtcNow();
+                    if (result.Delivered)
+                    {
+                        delivered.Add(new WebhookDeliveredMark(delivery.JournalSeq, result.StatusCode ?? 200, at));
+                        WebhookLog.Delivered(_logger, delivery.DeliveryId, delivery.Event, target, result.StatusCode, attempt);
+                        ServiceMetrics.DeliveryAttempted(_lineId, "delivered");
+                        continue;
+                    }
 
-            var delay = WebhookBackoff.Delay(attempt, _options.BaseDelay, _options.MaxDelay, _random());
-            var error = result.Error ?? "failed";
-            var status = await outbox.MarkAttemptFailedAsync(delivery.JournalSeq, result.StatusCode, error, at, at + delay, CancellationToken.None).ConfigureAwait(false);
-            ServiceMetrics.DeliveryAttempted(_lineId, status == WebhookDeliveryStatus.Failed ? "failed" : "retrying");
-            if (status == WebhookDeliveryStatus.Failed)
-            {
-                WebhookLog.GaveUp(_logger, delivery.DeliveryId, delivery.Event, attempt, target, error);
-            }
-            else
-            {
-                WebhookLog.AttemptFailed(_logger, delivery.DeliveryId, delivery.Event, attempt, target, error, delay);
+                    await RecordDeliveredAsync(queue, delivered).ConfigureAwait(false);
+                    var delay = WebhookBackoff.Delay(attempt, _options.BaseDelay, _options.MaxDelay, _random());
+                    var error = result.Error ?? "failed";
+                    var status = await outbox.MarkAttemptFailedAsync(delivery.JournalSeq, result.StatusCode, error, at, at + delay, CancellationToken.None).ConfigureAwait(false);
+                    ServiceMetrics.DeliveryAttempted(_lineId, status == WebhookDeliveryStatus.Failed ? "failed" : "retrying");
+                    if (status == WebhookDeliveryStatus.Failed)
+                    {
+                        WebhookLog.GaveUp(_logger, delivery.DeliveryId, delivery.Event, attempt, target, error);
+                    }
+                    else
+                    {
+                        WebhookLog.AttemptFailed(_logger, delivery.DeliveryId, delivery.Event, attempt, target, error, delay);
+                    }
+
+                    return;
+                }
+
+                await RecordDeliveredAsync(queue, delivered).ConfigureAwait(false);
+                done += batch.Count;
+                if (done >= ChatRunLimit || cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                batch = await queue.PendingAsync(head.ChatKey, _time.GetUtcNow(), ChatBatch, cancellationToken).ConfigureAwait(false);
+                if (batch.Count == 0)
+                {
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping mid-attempt: the delivery stays pending and goes out again with the same id.
+            // Stopping mid-attempt: the delivery stays pending and goes out again with the same id; those already
+            // answered are recorded if the store still takes it (else they go out again too).
+            await TryRecordDeliveredAsync(queue, delivered, current).ConfigureAwait(false);
         }
         catch (Exception failed)
         {
-            // Recording the outcome failed (a locked database, a disk error): the delivery stays pending and goes out
-            // again under the same id. The loop never sees an attempt fault.
-            if (WaEngine.Store.StorageFull.Is(failed))
-            {
-                WebhookLog.RecordStorageFull(_logger, delivery.DeliveryId);
-            }
-            else
-            {
-                WebhookLog.RecordFailed(_logger, delivery.DeliveryId, failed);
-            }
+            // Reading the chat's queue or recording an outcome failed (a locked database, a disk error): whatever was
+            // not recorded stays pending and goes out again under the same id. The loop never sees an attempt fault.
+            LogRecordFailed(current, failed);
+            await TryRecordDeliveredAsync(queue, delivered, current).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task RecordDeliveredAsync(WebhookChatQueue queue, List<WebhookDeliveredMark> delivered)
+    {
+        if (delivered.Count > 0)
+        {
+            await queue.MarkDeliveredAsync(delivered, CancellationToken.None).ConfigureAwait(false);
+            delivered.Clear();
+        }
+    }
+
+    private async Task TryRecordDeliveredAsync(WebhookChatQueue queue, List<WebhookDeliveredMark> delivered, WebhookDelivery current)
+    {
+        try
+        {
+            await RecordDeliveredAsync(queue, delivered).ConfigureAwait(false);
+        }
+        catch (Exception failed) when (failed is not OutOfMemoryException)
+        {
+            LogRecordFailed(current, failed);
+        }
+    }
+
+    private void LogRecordFailed(WebhookDelivery delivery, Exception failed)
+    {
+        if (WaEngine.Store.StorageFull.Is(failed))
+        {
+            WebhookLog.RecordStorageFull(_logger, delivery.DeliveryId);
+        }
+        else
+        {
+            WebhookLog.RecordFailed(_logger, delivery.DeliveryId, failed);
         }
     }
 

@@ -395,6 +395,33 @@ public sealed class LineActor : IAsyncDisposable
         return plans;
     }
 
+    /// <summary>
+    /// A stanza from the server; a message with more messages of the same connection right behind it in the mailbox (a
+    /// busy line) is handled with them as one batch: decrypted together, stored in one transaction, acked after it.
+    /// </summary>
+    private async Task ReceivedAsync(LineMail.Received first)
+    {
+        var batch = new List<Node> { first.Node };
+        while (first.Node.Tag == "message" && batch.Count < Stanzas.Messages.InboundBatch.Limit && _mailbox.Reader.TryPeek(out var next)
+            && next is LineMail.Received { Node.Tag: "message" } more && more.Generation == first.Generation && _mailbox.Reader.TryRead(out _))
+        {
+            batch.Add(more.Node);
+        }
+
+        if (batch.Count == 1)
+        {
+            await ApplyAsync(await _parts.Router.RouteAsync(first.Node, Context).ConfigureAwait(false)).ConfigureAwait(false);
+            return;
+        }
+
+        var context = Context;
+        var outcomes = await _parts.Inbound.HandleAsync(batch, context.Paired, context.Connection is not null, node => _parts.Router.RouteAsync(node, Context), context.Lifetime).ConfigureAwait(false);
+        foreach (var outcome in outcomes)
+        {
+            await ApplyAsync(outcome).ConfigureAwait(false);
+        }
+    }
+
     private async Task FlushStatusesAsync()
     {
         if (_parts.Statuses.Pending)
@@ -421,7 +448,7 @@ public sealed class LineActor : IAsyncDisposable
             case LineMail.PairingHelloAnswered m: await ApplyAsync(_parts.Pairing.HandleHelloAnswered(m, Context)).ConfigureAwait(false); break;
             case LineMail.Connected m: await OnConnectedAsync(m).ConfigureAwait(false); break;
             case LineMail.ConnectFailed m when current.IsCurrent(m.Generation): await OnConnectFailedAsync(m).ConfigureAwait(false); break;
-            case LineMail.Received m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.Router.RouteAsync(m.Node, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
+            case LineMail.Received m when current.IsCurrent(m.Generation): await ReceivedAsync(m).ConfigureAwait(false); break;
             case LineMail.Closed m when current.IsCurrent(m.Generation):
                 LineLog.ConnectionClosed(_logger, m.Generation, m.Error?.Message ?? "closed");
                 await ReconnectLaterAsync("connection_lost").ConfigureAwait(false);

@@ -38,6 +38,9 @@ internal sealed record LineParts(
     /// <summary>Asks our phone for messages that arrived unavailable (R15).</summary>
     public PlaceholderResender? Placeholders { get; init; }
 
+    /// <summary>Message stanzas that waited together, decrypted and stored in one transaction (group commit).</summary>
+    public required InboundBatch Inbound { get; init; }
+
     /// <summary>Reads the account's group list from the server after pairing and when the server marks it dirty; null without a group store.</summary>
     public GroupSync? GroupSync { get; init; }
 
@@ -59,6 +62,7 @@ internal sealed record LineParts(
         var placeholders = new PlaceholderResender(signal, keys, trust, planner, time, logger);
         var presence = new PresenceHandler(lineId, options, messages, tokens, time, logger);
         var decryptor = new MessageDecryptor(lineId, options, signal, messages, keys, trust, events, time, logger, placeholders, addresses) { PresenceAnnounced = () => presence.Available };
+        var inbound = new InboundBatch(lineId, decryptor, signal, messages, keys, trust, addresses, events, time, logger);
         var connection = new ConnectionHandler(options, credentials, logger);
         var pairing = new PairingHandler(options, credentials, time, logger);
         var preKeys = new PreKeyHandler(options, keys, signal, credentials, logger);
@@ -113,7 +117,7 @@ internal sealed record LineParts(
             byType["w:gp2"] = (node, context) => new(groupNotifications.HandleAsync(node, context));
         }
 
-        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Unacked = unacked, Statuses = batch, Presence = presence, MediaRetries = mediaRetries, GroupSync = groupSync };
+        return new LineParts(new StanzaRouter(byTag, iqs, byType, logger), connection, pairing, preKeys, receipts, outbound) { Placeholders = placeholders, Inbound = inbound, Unacked = unacked, Statuses = batch, Presence = presence, MediaRetries = mediaRetries, GroupSync = groupSync };
 
         Task<StanzaOutcome> AckedAsync(Node ack, LineContext context)
         {

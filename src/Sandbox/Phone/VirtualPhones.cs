@@ -656,7 +656,8 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     {
         var lazy = _stores.GetOrAdd(phone, p => new Lazy<Task<(LineDatabase, SqliteSignalStore)>>(async () =>
         {
-            var database = await LineDatabase.OpenAsync(Path.Combine(_folder, p + ".db"), CancellationToken.None).ConfigureAwait(false);
+            // A phone's Signal state, not fsynced per message (like the sandbox's own database): kept through a kill of the process.
+            var database = await LineDatabase.OpenAsync(Path.Combine(_folder, p + ".db"), SqliteSynchronous.Normal, CancellationToken.None).ConfigureAwait(false);
             return (database, new SqliteSignalStore(database));
         }));
         return (await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false)).Store;

@@ -6,11 +6,15 @@ namespace WaEngine.Sandbox.Storage;
 
 /// <summary>
 /// The sandbox's SQLite file (<c>sandbox.db</c> in its data folder). Numbered migrations (Storage/Migrations) run at
-/// open; each call opens a short-lived pooled connection, so nothing is held while idle.
+/// open; each call opens a short-lived pooled connection, so nothing is held while idle. Commits are not fsynced
+/// (<see cref="SqliteSynchronous.Normal"/> under WAL): the sandbox keeps everything through a crash or kill of its
+/// process, and WhatsApp's own servers are not bound by one disk's fsyncs, as a sandbox routing each message through
+/// several fsyncs on a virtual disk was (it fell seconds behind bench/inbound's schedule).
 /// </summary>
 public sealed class SandboxDatabase
 {
     private readonly string _connectionString;
+    private readonly SynchronousPragma _pragma = new(SqliteSynchronous.Normal);
 
     private SandboxDatabase(string connectionString) => _connectionString = connectionString;
 
@@ -35,7 +39,7 @@ public sealed class SandboxDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(Durability).ConfigureAwait(false);
+        await _pragma.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
         return connection;
     }
 
@@ -44,17 +48,9 @@ public sealed class SandboxDatabase
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        connection.Execute(Durability);
+        _pragma.Apply(connection);
         return connection;
     }
-
-    /// <summary>
-    /// Commits are not flushed to the disk one by one (WAL with <c>synchronous=NORMAL</c>): the sandbox must survive its
-    /// own restart, which this keeps (a commit is in the WAL file when it returns), not a power cut. With a flush per
-    /// commit, the few commits WhatsApp's server makes for each message (route, contact, queue, ack) took 10-15 ms
-    /// apiece on a loaded machine, and the sandbox — part of every measured send — bounded every client's rate.
-    /// </summary>
-    private const string Durability = "PRAGMA synchronous = NORMAL;";
 
     private async Task MigrateAsync(CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ namespace WaEngine.Store.Webhooks;
 /// <param name="lineId">The line's id, part of every delivery id.</param>
 public sealed class WebhookOutbox(LineDatabase database, LineId lineId)
 {
-    private const string DeliveryColumns = """
+    internal const string DeliveryColumns = """
         journal_seq AS JournalSeq, delivery_id AS DeliveryId, event AS Event, chat_key AS ChatKey, msg_id AS MsgId, body AS Body,
         status AS Status, attempts AS Attempts, created_at_ms AS CreatedAtMs, expires_at_ms AS ExpiresAtMs,
         next_attempt_at_ms AS NextAttemptAtMs, last_attempt_at_ms AS LastAttemptAtMs, delivered_at_ms AS DeliveredAtMs,
@@ -375,7 +375,7 @@ public sealed class WebhookOutbox(LineDatabase database, LineId lineId)
         RHandler is null ? null : new ReplyState(MSenderLid ?? MSenderPn ?? MSenderJid ?? "", RHandler, RContext, At(RExpiresAtMs ?? 0)));
     }
 
-    private sealed class DeliveryRow
+    internal sealed class DeliveryRow
     {
         public long JournalSeq { get; init; }
 

@@ -13,7 +13,7 @@ namespace WaEngine.Api.Tests.Messages;
 /// Sends from many concurrent callers are stored several to a transaction (the line takes every send waiting in its
 /// mailbox at once), written several at a time, and their statuses (sent, server ack, receipts) are stored in batches.
 /// The order within each chat is the order the line stored them in, and a SIGKILL in the middle of all that loses no
-/// send the API accepted, whether each commit waits for the disk or not (<c>Api__StoreDurability</c>).
+/// send the API accepted, whether each commit waits for the disk or not (<c>Store__Synchronous</c>).
 /// </summary>
 public sealed class GroupCommitSendTests(ITestOutputHelper output)
 {
@@ -113,7 +113,7 @@ public sealed class GroupCommitSendTests(ITestOutputHelper output)
             ["WhatsApp__Url"] = wsUrl.ToString(),
             ["WhatsApp__TrustedRootKey"] = Convert.ToBase64String(rootKey),
             ["Logging__LogLevel__Default"] = "Warning",
-            ["Api__StoreDurability"] = durability,
+            ["Store__Synchronous"] = durability,
         };
 
         var service = await ServiceProcess.StartAsync(data, environment: environment);

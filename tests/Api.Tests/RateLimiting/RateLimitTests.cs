@@ -66,8 +66,6 @@ public class RateLimitTests
     [InlineData("Api__RateLimit__SendBurst", "5", "SendBurst (5) is below SendsPerSecond (20)")]
     [InlineData("Api__IdempotencyRetention", "00:00:10", "Api:IdempotencyRetention")]
     [InlineData("Api__EventsKeepAlive", "soon", "EventsKeepAlive")]
-    [InlineData("Api__StoreDurability", "sometimes", "StoreDurability")]
-    [InlineData("Api__StoreDurability", "7", "Api:StoreDurability is 7; it must be Full or Normal")]
     public async Task Wrong_api_settings_stop_the_service_at_start_with_the_reason(string name, string value, string reason)
     {
         using var data = new TempFolder();

@@ -206,15 +206,12 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
             return await RetryOrGiveUpAsync(incoming, credentials, ex, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_retriesSent.Remove(incoming.Id))
-        {
-            events.Tally.DecryptRecoveredAfterRetry();
-        }
+        Decrypted(incoming.Id);
 
         MessageRecord? stored = null;
         if (content is not null)
         {
-            stored = await RecordOf(incoming, content, me, meLid, fromOwnAccount, cancellationToken).ConfigureAwait(false);
+            stored = await RecordOfAsync(incoming, content, me, meLid, fromOwnAccount, cancellationToken).ConfigureAwait(false);
         }
 
         var records = new List<MessageRecord>();
@@ -304,7 +301,17 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
     // Ids far above the uploaded batches' range, so a retry key never collides with one the server still hands out.
     private uint FreshPreKeyId() => 0xF00000u + (uint)RandomNumberGenerator.GetInt32(0x0FFFFF);
 
-    private async Task<MessageRecord> RecordOf(IncomingMessage incoming, Message message, Jid me, Jid? meLid, bool fromOwnAccount, CancellationToken cancellationToken)
+    /// <summary>A message decrypted: a retry receipt sent for it earlier has done its work (counted).</summary>
+    internal void Decrypted(string msgId)
+    {
+        if (_retriesSent.Remove(msgId))
+        {
+            events.Tally.DecryptRecoveredAfterRetry();
+        }
+    }
+
+    /// <summary>The stored form of a decrypted message (chat, sender's phone number and LID, kind, body).</summary>
+    internal async Task<MessageRecord> RecordOfAsync(IncomingMessage incoming, Message message, Jid me, Jid? meLid, bool fromOwnAccount, CancellationToken cancellationToken)
     {
         var sender = incoming.SenderDevice with { Device = null, Agent = null };
         string? senderPn = null;

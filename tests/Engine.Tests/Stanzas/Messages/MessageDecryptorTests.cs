@@ -213,7 +213,7 @@ public sealed class MessageDecryptorTests
     }
 
     /// <summary>Our line: a real SQLite line database whose message store can be told to fail once.</summary>
-    private sealed class Receiver : IAsyncDisposable
+    internal sealed class Receiver : IAsyncDisposable
     {
         private readonly TempFolder _folder;
         private readonly LineDatabase _database;
@@ -229,6 +229,8 @@ public sealed class MessageDecryptorTests
         }
 
         public DeviceCredentials Credentials { get; }
+
+        public LineDatabase Database => _database;
 
         public FlakyMessageStore Store { get; }
 
@@ -267,7 +269,7 @@ public sealed class MessageDecryptorTests
     }
 
     /// <summary>The peer: Signal state in memory, a session with our device built from its bundle.</summary>
-    private sealed class Sender(InMemorySignalStore store)
+    internal sealed class Sender(InMemorySignalStore store)
     {
         private static readonly SignalAddress Ours = SignalAddress.ForUser("15550000001", 2);
 
@@ -298,7 +300,7 @@ public sealed class MessageDecryptorTests
     }
 
     /// <summary>The line's SQLite message store, failing its next inbound save on request (a crash at the storage seam).</summary>
-    private sealed class FlakyMessageStore(SqliteMessageStore inner) : IMessageStore
+    internal sealed class FlakyMessageStore(SqliteMessageStore inner) : IMessageStore
     {
         public bool FailNextSave { get; set; }
 
