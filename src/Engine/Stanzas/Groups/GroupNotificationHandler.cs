@@ -15,6 +15,15 @@ namespace WaEngine.Engine.Stanzas.Groups;
 /// </summary>
 internal sealed class GroupNotificationHandler(IGroupStore groups, LineOptions options, TimeProvider time, ILogger logger)
 {
+    /// <summary>
+    /// Held while our removal from a group is stored and while a background fetch's answer is saved: a fetch answered
+    /// while we were still in the group must not bring it back after the removal was handled (seen under load).
+    /// </summary>
+    private readonly SemaphoreSlim _saving = new(1, 1);
+
+    /// <summary>How many times we left or were removed from each group, for a fetch to see that it is outdated.</summary>
+    private readonly Dictionary<string, int> _departures = new(StringComparer.Ordinal);
+
     /// <summary>Handles one <c>w:gp2</c> notification.</summary>
     public async Task<StanzaOutcome> HandleAsync(Node notification, LineContext context)
     {
@@ -41,7 +50,17 @@ internal sealed class GroupNotificationHandler(IGroupStore groups, LineOptions o
             events.Add(new Events.GroupChanged(context.LineId, time.GetUtcNow(), change));
             if (change is GroupChange.Participants { Action: "remove" or "leave" } gone && gone.Members.Any(m => ownNames.Any(m.Is)))
             {
-                await groups.ForgetAsync(groupJid, context.Lifetime).ConfigureAwait(false);
+                await _saving.WaitAsync(context.Lifetime).ConfigureAwait(false);
+                try
+                {
+                    _departures[groupJid] = _departures.GetValueOrDefault(groupJid) + 1;
+                    await groups.ForgetAsync(groupJid, context.Lifetime).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _saving.Release();
+                }
+
                 fetch = false;
             }
             else if (!known && change is not GroupChange.Created)
@@ -106,19 +125,37 @@ internal sealed class GroupNotificationHandler(IGroupStore groups, LineOptions o
         return [.. names];
     }
 
-    private StanzaOutcome FetchOnce(LineConnection connection, string groupJid) => StanzaOutcome.Run("group_metadata", async (_, cancellationToken) =>
+    private StanzaOutcome FetchOnce(LineConnection connection, string groupJid)
     {
-        try
+        var departures = _departures.GetValueOrDefault(groupJid);
+        return StanzaOutcome.Run("group_metadata", async (_, cancellationToken) =>
         {
-            var answer = await connection.QueryAsync(GroupStanzas.BuildMetadataQuery(connection.NextId(), groupJid), options.IqTimeout, cancellationToken).ConfigureAwait(false);
-            if (answer.Child("group") is { } group)
+            try
             {
-                await groups.SaveAsync(GroupStanzas.ParseGroup(group), cancellationToken).ConfigureAwait(false);
+                var answer = await connection.QueryAsync(GroupStanzas.BuildMetadataQuery(connection.NextId(), groupJid), options.IqTimeout, cancellationToken).ConfigureAwait(false);
+                if (answer.Child("group") is not { } group)
+                {
+                    return;
+                }
+
+                await _saving.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    // Removed from the group while the answer was on its way: it describes a group we are no longer in.
+                    if (_departures.GetValueOrDefault(groupJid) == departures)
+                    {
+                        await groups.SaveAsync(GroupStanzas.ParseGroup(group), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    _saving.Release();
+                }
             }
-        }
-        catch (Exception ex) when (ex is LineException or StanzaException)
-        {
-            LineLog.StanzaFailed(logger, "w:gp2 " + groupJid, "metadata fetch failed: " + ex.Message);
-        }
-    });
+            catch (Exception ex) when (ex is LineException or StanzaException)
+            {
+                LineLog.StanzaFailed(logger, "w:gp2 " + groupJid, "metadata fetch failed: " + ex.Message);
+            }
+        });
+    }
 }
