@@ -54,7 +54,29 @@ let config = null;
 let stopped = false;
 const waiters = new Set();
 // What this client sent, by id: Baileys asks for it (getMessage) to answer a peer's retry receipt.
+// A peer's retry receipt can arrive before sendMessage has resolved here (the peer failed to decrypt at once), so
+// getMessage waits a while for the message to be recorded, as an application reading its own store would find it.
 const sentMessages = new Map();
+const sentWaiters = new Map();
+function recordSent(id, message) {
+  sentMessages.set(id, message);
+  for (const wake of sentWaiters.get(id) || []) wake(message);
+  sentWaiters.delete(id);
+}
+function sentMessage(id, waitMs = 10_000) {
+  if (sentMessages.has(id)) return Promise.resolve(sentMessages.get(id));
+  return new Promise((resolve) => {
+    const list = sentWaiters.get(id) || [];
+    const wake = (message) => { clearTimeout(timer); resolve(message); };
+    const timer = setTimeout(() => {
+      const left = (sentWaiters.get(id) || []).filter((w) => w !== wake);
+      if (left.length) sentWaiters.set(id, left); else sentWaiters.delete(id);
+      resolve(undefined);
+    }, waitMs);
+    list.push(wake);
+    sentWaiters.set(id, list);
+  });
+}
 // Every message seen (sent or received), by id, as Baileys' WAMessage: what a reply quotes.
 const seenMessages = new Map();
 
@@ -89,7 +111,7 @@ async function open() {
     keepAliveIntervalMs: config.keepAliveMs || 30_000,
     defaultQueryTimeoutMs: config.queryTimeoutMs || 20_000,
     connectTimeoutMs: 20_000,
-    getMessage: async (key) => sentMessages.get(key.id),
+    getMessage: (key) => (key.fromMe ? sentMessage(key.id) : Promise.resolve(sentMessages.get(key.id))),
   });
   sock = s;
   s.ev.on('creds.update', async () => {
@@ -194,7 +216,7 @@ await serveLines(async (req) => {
     case 'send-text': {
       const sent = await sock.sendMessage(req.jid, { text: req.text });
       seenMessages.set(sent.key.id, sent);
-      sentMessages.set(sent.key.id, sent.message);
+      recordSent(sent.key.id, sent.message);
       return { id: sent.key.id };
     }
     case 'send': {
@@ -202,7 +224,7 @@ await serveLines(async (req) => {
       if (req.quotedId && !quoted) throw new Error(`no message ${req.quotedId} to quote`);
       const sent = await sock.sendMessage(req.jid, req.content, quoted ? { quoted } : {});
       seenMessages.set(sent.key.id, sent);
-      sentMessages.set(sent.key.id, sent.message);
+      recordSent(sent.key.id, sent.message);
       return { id: sent.key.id };
     }
     case 'send-media': {
@@ -212,7 +234,7 @@ await serveLines(async (req) => {
       if (req.ptt) content.ptt = true;
       const sent = await sock.sendMessage(req.jid, content);
       seenMessages.set(sent.key.id, sent);
-      sentMessages.set(sent.key.id, sent.message);
+      recordSent(sent.key.id, sent.message);
       return { id: sent.key.id };
     }
     case 'download': {
@@ -247,7 +269,7 @@ await serveLines(async (req) => {
       const message = { pollUpdateMessage: { pollCreationMessageKey: key, vote: { encPayload, encIv }, senderTimestampMs: Date.now() } };
       const id = B.generateMessageIDV2(sock.user?.id);
       await sock.relayMessage(req.jid, message, { messageId: id });
-      sentMessages.set(id, B.proto.Message.fromObject(message));
+      recordSent(id, B.proto.Message.fromObject(message));
       return { id, creator, voter };
     }
     case 'update-media': {
