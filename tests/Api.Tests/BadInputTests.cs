@@ -147,6 +147,8 @@ public class BadInputTests(LineApiFixture fixture)
         { "ready", "POST", "/api/messages/image", $$"""{"to":"{peer}","mimetype":"image/jpeg","file":"{{OverLimitJpeg}}"}""", 413, "too_large", "file" },
         { "ready", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Pdf}}","filename":"a/b.pdf"}""", 400, "invalid_request", "filename" },
         { "ready", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Pdf}}","filename":" "}""", 400, "invalid_request", "filename" },
+        { "ready", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Pdf}}","filename":"a.pdf\r\nX-Injected: 1"}""", 400, "invalid_request", "filename" },
+        { "ready", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Pdf}}","filename":"a\u0000.pdf"}""", 400, "invalid_request", "filename" },
         { "ready", "POST", "/api/messages/document", $$"""{"to":"{peer}","mimetype":"application/pdf","file":"{{Png}}","filename":"a.pdf"}""", 400, "invalid_request", "file" },
         { "ready", "POST", "/api/messages/document", """{"to":"{peer}","mimetype":"application/pdf","url":5}""", 400, "invalid_request", "url" },
 

@@ -233,9 +233,11 @@ public static class MediaRequestReader
         }
 
         var fileName = values.GetValueOrDefault("filename");
-        if (fileName is not null && (fileName.Trim().Length == 0 || fileName.IndexOfAny(['/', '\\', '\0']) >= 0))
+        if (fileName is not null && (fileName.Trim().Length == 0 || fileName.IndexOfAny(['/', '\\']) >= 0 || fileName.Any(char.IsControl)))
         {
-            throw MediaRequestException.Invalid("filename", "filename must be a file name (not empty, no slashes).");
+            // Control characters (NUL, CR, LF, tab ...) are refused too: a name that ends up in a peer's download dialog,
+            // a webhook payload or someone's Content-Disposition header must not be able to split a line.
+            throw MediaRequestException.Invalid("filename", "filename must be a file name (not empty, no slashes, no control characters such as line breaks).");
         }
 
         return new MediaRequest(kind, to!, file is null ? null : body, file ?? default, url, mimetype)
