@@ -116,11 +116,27 @@ public static class MediaProbe
                     var w = BinaryPrimitives.ReadUInt32BigEndian(tkhd[at..]) >> 16;
                     var h = BinaryPrimitives.ReadUInt32BigEndian(tkhd[(at + 4)..]) >> 16;
                     (width, height) = w > 0 && h > 0 ? ((uint?)w, (uint?)h) : (null, null);
+                    if (QuarterTurned(tkhd.Slice(at - 36, 36)))
+                    {
+                        // A phone's portrait video: stored landscape, shown turned; the message carries what is shown.
+                        (width, height) = (height, width);
+                    }
                 }
             }
         }
 
         return (seconds, width, height);
+    }
+
+    // The track header's transformation matrix {a, b, u, c, d, v, x, y, w} (a, b, c, d in 16.16 fixed point) turns the
+    // picture by a quarter (90° or 270°) when its rotation terms outweigh its scaling terms: |b| > |a| and |c| > |d|.
+    private static bool QuarterTurned(ReadOnlySpan<byte> matrix)
+    {
+        var a = Math.Abs((long)BinaryPrimitives.ReadInt32BigEndian(matrix));
+        var b = Math.Abs((long)BinaryPrimitives.ReadInt32BigEndian(matrix[4..]));
+        var c = Math.Abs((long)BinaryPrimitives.ReadInt32BigEndian(matrix[12..]));
+        var d = Math.Abs((long)BinaryPrimitives.ReadInt32BigEndian(matrix[16..]));
+        return b > a && c > d;
     }
 
     // The first box of that type among the boxes (not nested further): its content and the boxes after it.

@@ -127,8 +127,10 @@ public sealed partial class VideoFrameReader
         }
 
         uint? width = null, height = null;
-        foreach (var line in section.Split('\n'))
+        var lines = section.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
         {
+            var line = lines[i];
             var video = line.IndexOf(": Video: ", StringComparison.Ordinal);
             if (!line.TrimStart().StartsWith("Stream #0:", StringComparison.Ordinal) || video < 0)
             {
@@ -138,6 +140,19 @@ public sealed partial class VideoFrameReader
             if (SizePattern().Match(line, video) is { Success: true } size)
             {
                 (width, height) = (uint.Parse(size.Groups[1].Value, CultureInfo.InvariantCulture), uint.Parse(size.Groups[2].Value, CultureInfo.InvariantCulture));
+
+                // The stream's side data (the lines up to the next stream) may say it is shown turned by a quarter (a
+                // phone's portrait video, stored landscape): the message carries the dimensions as shown.
+                for (var j = i + 1; j < lines.Length && !lines[j].TrimStart().StartsWith("Stream #", StringComparison.Ordinal); j++)
+                {
+                    if (RotationPattern().Match(lines[j]) is { Success: true } rotation
+                        && double.TryParse(rotation.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var degrees)
+                        && Math.Abs(Math.Abs(Math.IEEERemainder(degrees, 180)) - 90) < 1)
+                    {
+                        (width, height) = (height, width);
+                        break;
+                    }
+                }
             }
 
             break;
@@ -230,4 +245,7 @@ public sealed partial class VideoFrameReader
 
     [GeneratedRegex(@"(?<![\w.])([1-9]\d{0,4})x([1-9]\d{0,4})(?![\w.])", RegexOptions.CultureInvariant)]
     private static partial Regex SizePattern();
+
+    [GeneratedRegex(@"displaymatrix: rotation of (-?\d+(?:\.\d+)?) degrees", RegexOptions.CultureInvariant)]
+    private static partial Regex RotationPattern();
 }

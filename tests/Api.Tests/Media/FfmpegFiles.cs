@@ -10,12 +10,24 @@ namespace WaEngine.Api.Tests.Media;
 internal static class FfmpegFiles
 {
     /// <summary>An MP4 video (MPEG-4 part 2, <c>moov</c> first) of <paramref name="seconds"/>, the left half red and the right half blue.</summary>
-    public static byte[] Video(string folder, int width, int height, double seconds, bool fragmented = false) =>
-        Make(folder, "video.mp4",
+    /// With <paramref name="rotate"/> (degrees), the file is then copied (stream copy, as ffmpeg writes a rotation only
+    /// then) with that rotation in the track header's matrix, as a phone stores a portrait video landscape.
+    public static byte[] Video(string folder, int width, int height, double seconds, bool fragmented = false, int? rotate = null)
+    {
+        var plain = Make(folder, "video.mp4",
             "-f", "lavfi", "-i", $"color=c=blue:size={width}x{height}:rate=10:duration={seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             "-vf", $"drawbox=x=0:y=0:w={width / 2}:h={height}:color=red:t=fill",
             "-c:v", "mpeg4", "-q:v", "3", "-pix_fmt", "yuv420p",
             "-movflags", fragmented ? "frag_keyframe+empty_moov" : "+faststart");
+        if (rotate is not { } degrees)
+        {
+            return plain;
+        }
+
+        var source = Path.Combine(folder, Guid.NewGuid().ToString("N") + "-plain.mp4");
+        File.WriteAllBytes(source, plain);
+        return Make(folder, "rotated.mp4", "-i", source, "-c", "copy", "-metadata:s:v:0", $"rotate={degrees}", "-movflags", "+faststart");
+    }
 
     /// <summary>
     /// An Ogg Opus voice note (libopus, mono, 48 kHz) of <paramref name="seconds"/>: a 440 Hz tone whose amplitude at time

@@ -32,6 +32,27 @@ public class MediaProbeTests
         Assert.Null(MediaProbe.IsoMedia("%PDF-1.7\n"u8.ToArray()));
     }
 
+    [Theory]
+    [InlineData(0, 0x10000, -0x10000, 0, true)] // 90°: a phone's portrait video, stored landscape
+    [InlineData(0, -0x10000, 0x10000, 0, true)] // 270°
+    [InlineData(-0x10000, 0, 0, -0x10000, false)] // 180°: upside down, same shape
+    [InlineData(0x10000, 0, 0, 0x10000, false)] // identity
+    public void A_track_turned_by_a_quarter_gives_its_dimensions_as_shown(int a, int b, int c, int d, bool turned)
+    {
+        foreach (var version in new byte[] { 0, 1 })
+        {
+            var tkhd = Tkhd(version, 1920, 1080);
+            var matrix = (version == 1 ? 88 : 76) - 36 + 8; // after the box header
+            BinaryPrimitives.WriteInt32BigEndian(tkhd.AsSpan(matrix), a);
+            BinaryPrimitives.WriteInt32BigEndian(tkhd.AsSpan(matrix + 4), b);
+            BinaryPrimitives.WriteInt32BigEndian(tkhd.AsSpan(matrix + 12), c);
+            BinaryPrimitives.WriteInt32BigEndian(tkhd.AsSpan(matrix + 16), d);
+            BinaryPrimitives.WriteInt32BigEndian(tkhd.AsSpan(matrix + 32), 0x40000000);
+            var file = Concat(Box("ftyp", "isom\0\0\0\0isommp41"u8.ToArray()), Box("moov", Mvhd(version, 1000, 4000), Box("trak", tkhd)));
+            Assert.Equal(turned ? ((uint?)4u, (uint?)1080u, (uint?)1920u) : ((uint?)4u, (uint?)1920u, (uint?)1080u), MediaProbe.IsoMedia(file));
+        }
+    }
+
     internal static byte[] Mvhd(byte version, uint timescale, ulong duration)
     {
         var content = new byte[version == 1 ? 112 : 100];

@@ -37,6 +37,23 @@ public class VideoFrameReaderTests
     }
 
     [Fact]
+    public async Task A_portrait_video_stored_landscape_gives_its_dimensions_as_shown_from_ffmpeg_and_from_its_moov()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "video");
+        await File.WriteAllBytesAsync(path, FfmpegFiles.Video(folder.Path, 320, 240, seconds: 1, rotate: 90));
+
+        var facts = await Reader.ReadAsync(path, CancellationToken.None);
+        Assert.Null(facts.Problem);
+        Assert.Equal(((uint?)240u, (uint?)320u), (facts.Width, facts.Height));
+        var thumbnail = ImageResult.FromMemory(facts.Thumbnail, ColorComponents.RedGreenBlue);
+        Assert.True(thumbnail.Height > thumbnail.Width, $"the thumbnail is shown upright too: {thumbnail.Width}x{thumbnail.Height}");
+
+        var movie = await IsoMediaFile.ReadAsync(path, CancellationToken.None);
+        Assert.Equal(((uint?)240u, (uint?)320u), (movie?.Width, movie?.Height));
+    }
+
+    [Fact]
     public async Task A_fragmented_MP4_whose_moov_has_no_duration_gets_it_from_ffmpeg()
     {
         using var folder = new TempFolder();
@@ -102,6 +119,23 @@ public class VideoFrameReaderTests
             """;
         var facts = VideoFrameReader.ParseLog(log);
         Assert.Equal(((uint?)63u, (uint?)1920u, (uint?)1080u), (facts.Seconds, facts.Width, facts.Height));
+
+        const string turned = """
+            Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'file:/tmp/v.plain':
+              Duration: 00:00:05.00, start: 0.000000, bitrate: 154 kb/s
+              Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(tv, bt709, progressive), 1920x1080 [SAR 1:1 DAR 16:9], 1000 kb/s, 30 fps
+                Metadata:
+                  handler_name    : VideoHandler
+                Side data:
+                  displaymatrix: rotation of -90.00 degrees
+              Stream #0:1[0x2](und): Audio: aac (LC) (mp4a / 0x6134706D), 44100 Hz, stereo, fltp, 128 kb/s (default)
+                Side data:
+                  displaymatrix: rotation of 180.00 degrees
+            Stream mapping:
+            """;
+        Assert.Equal(((uint?)1080u, (uint?)1920u), (VideoFrameReader.ParseLog(turned).Width, VideoFrameReader.ParseLog(turned).Height));
+        var upsideDown = turned.Replace("-90.00", "180.00", StringComparison.Ordinal);
+        Assert.Equal(((uint?)1920u, (uint?)1080u), (VideoFrameReader.ParseLog(upsideDown).Width, VideoFrameReader.ParseLog(upsideDown).Height));
 
         var unknown = VideoFrameReader.ParseLog("Input #0, mov, from 'x':\n  Duration: N/A, bitrate: N/A\n  Stream #0:0: Video: h264 (avc1 / 0x31637661), none\n");
         Assert.Equal(((uint?)null, (uint?)null, (uint?)null), (unknown.Seconds, unknown.Width, unknown.Height));
