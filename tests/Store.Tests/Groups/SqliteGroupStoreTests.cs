@@ -61,6 +61,39 @@ public sealed class SqliteGroupStoreTests
     }
 
     [Fact]
+    public async Task A_stored_group_the_list_no_longer_holds_is_forgotten_but_not_one_stored_after_the_query_went_out()
+    {
+        await using var line = await MessageStoreLine.OpenAsync();
+        var store = new SqliteGroupStore(line.Database);
+        await store.SaveAsync(Team(), default);
+        await store.SaveAsync(Team() with { Jid = "120363000000000009@g.us", Subject = "Removed while offline" }, default);
+        var storedBefore = await GroupSync.StoredAsync(store, default);
+
+        // Created by the line while the query was out: not in the (older) answer, and not forgotten for it.
+        await store.SaveAsync(Team() with { Jid = "120363000000000010@g.us", Subject = "Just created" }, default);
+        var answer = new Node("iq", NodeAttributes.Of(("type", "result")), [
+            new Node("groups", null, [
+                new Node("group", NodeAttributes.Of(("id", "120363000000000001"), ("subject", "Team"), ("addressing_mode", "lid"), ("creation", "1779285900")), [
+                    new Node("participant", NodeAttributes.Of(("jid", "101@lid"), ("phone_number", "15550001111@s.whatsapp.net"), ("type", "superadmin"))),
+                ]),
+            ]),
+        ]);
+        var listed = await GroupSync.ApplyAsync(store, answer, At, default, storedBefore);
+
+        Assert.Equal([Group], listed.Select(g => g.Jid));
+        Assert.Equal(
+            [Group, "120363000000000010@g.us"],
+            (await store.ListAsync(default)).Select(g => g.Jid).Order(StringComparer.Ordinal));
+        Assert.Null(await store.GetAsync("120363000000000009@g.us", default));
+        Assert.Empty(await JournalAsync(line));
+
+        // An answer that holds no list at all is refused, never read as "in no group": nothing is forgotten.
+        var broken = new Node("iq", NodeAttributes.Of(("type", "result")));
+        await Assert.ThrowsAsync<WaEngine.Engine.Stanzas.StanzaException>(() => GroupSync.ApplyAsync(store, broken, At, default, [Group, "120363000000000010@g.us"]));
+        Assert.Equal(2, (await store.ListAsync(default)).Count);
+    }
+
+    [Fact]
     public async Task A_saved_group_reads_back_whole_and_shows_in_the_chat_list_under_its_subject()
     {
         await using var line = await MessageStoreLine.OpenAsync();

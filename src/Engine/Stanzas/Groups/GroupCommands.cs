@@ -39,8 +39,9 @@ public sealed class GroupCommands
     /// <summary>Asks the server for every group the account is in and stores them (no webhooks; see <see cref="GroupSync"/>); returns them.</summary>
     public async Task<IReadOnlyList<GroupInfo>> SyncAsync(CancellationToken cancellationToken)
     {
+        var storedBefore = await GroupSync.StoredAsync(_groups, cancellationToken).ConfigureAwait(false);
         var answer = await _query(GroupStanzas.BuildParticipatingQuery, cancellationToken).ConfigureAwait(false);
-        return await GroupSync.ApplyAsync(_groups, answer, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return await GroupSync.ApplyAsync(_groups, answer, _time.GetUtcNow(), cancellationToken, storedBefore).ConfigureAwait(false);
     }
 
     /// <summary>The group from the store, or asked once from the server when the line does not know it; null when the server does not know it either (404).</summary>

@@ -12,7 +12,8 @@ namespace WaEngine.Engine.Stanzas.Groups;
 /// the dirty bit is cleaned (<c>urn:xmpp:whatsapp:dirty</c> <c>&lt;clean type="groups"/&gt;</c>) — what Baileys does
 /// (groupFetchAllParticipating, then cleanDirtyBits('groups')) and whatsmeow offers as GetJoinedGroups. Never per send
 /// (R5). A sync stores what the server lists without webhooks (a snapshot, not a change); a participant missing from a
-/// stored group marks our sender key for rotation as a removal would. Requests that arrive while a sync runs are served
+/// stored group marks our sender key for rotation as a removal would, and a stored group the list no longer holds is
+/// forgotten. Requests that arrive while a sync runs are served
 /// by it (a dirty bit is cleaned after it). Handlers run on the line's loop; the sync runs as background work.
 /// </summary>
 internal sealed class GroupSync(IGroupStore groups, LineOptions options, TimeProvider time, ILogger logger)
@@ -40,12 +41,22 @@ internal sealed class GroupSync(IGroupStore groups, LineOptions options, TimePro
 
     /// <summary>
     /// Stores every group of a <c>&lt;participating&gt;</c> answer (replacing what was stored; members gone since are
-    /// applied as a removal first, so our sender key is replaced); returns how many groups the server listed.
+    /// applied as a removal first, so our sender key is replaced) and forgets each group of
+    /// <paramref name="storedBefore"/> — the groups stored when the query went out — that the answer does not list: the
+    /// account is no longer in it (removed, or the group was deleted, while no notification reached the line). A group
+    /// stored after the query went out (created or joined meanwhile) is never forgotten by an answer older than it.
+    /// Returns the groups the server listed.
     /// </summary>
-    public static async Task<IReadOnlyList<GroupInfo>> ApplyAsync(IGroupStore groups, Node answer, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<GroupInfo>> ApplyAsync(IGroupStore groups, Node answer, DateTimeOffset now, CancellationToken cancellationToken, IReadOnlyCollection<string>? storedBefore = null)
     {
         ArgumentNullException.ThrowIfNull(groups);
         ArgumentNullException.ThrowIfNull(answer);
+        if (answer.Child("groups") is null)
+        {
+            // Not a list at all: forgetting every group on an answer without one would empty the store.
+            throw new StanzaException("The participating groups answer has no <groups> list.");
+        }
+
         var listed = new List<GroupInfo>();
         foreach (var node in answer.Child("groups")?.ChildrenNamed("group") ?? [])
         {
@@ -63,7 +74,22 @@ internal sealed class GroupSync(IGroupStore groups, LineOptions options, TimePro
             listed.Add(group);
         }
 
+        foreach (var jid in storedBefore ?? [])
+        {
+            if (!listed.Any(g => g.Jid == jid))
+            {
+                await groups.ForgetAsync(jid, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         return listed;
+    }
+
+    /// <summary>The JIDs of the groups in <paramref name="groups"/> now (taken before a list query goes out).</summary>
+    public static async Task<IReadOnlyCollection<string>> StoredAsync(IGroupStore groups, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        return [.. (await groups.ListAsync(cancellationToken).ConfigureAwait(false)).Select(g => g.Jid)];
     }
 
     private static bool Same(GroupMember a, GroupMember b) =>
@@ -130,8 +156,9 @@ internal sealed class GroupSync(IGroupStore groups, LineOptions options, TimePro
     {
         try
         {
+            var storedBefore = await StoredAsync(groups, cancellationToken).ConfigureAwait(false);
             var answer = await connection.QueryAsync(GroupStanzas.BuildParticipatingQuery(connection.NextId()), options.IqTimeout, cancellationToken).ConfigureAwait(false);
-            var listed = await ApplyAsync(groups, answer, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var listed = await ApplyAsync(groups, answer, time.GetUtcNow(), cancellationToken, storedBefore).ConfigureAwait(false);
             await groups.MarkSyncedAsync(me, cancellationToken).ConfigureAwait(false);
             GroupLog.Synced(logger, listed.Count);
             return listed;
