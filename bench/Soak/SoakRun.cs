@@ -573,7 +573,8 @@ internal sealed partial class SoakRun : IAsyncDisposable
                 {
                     "drop" => new { device_jid = line.DeviceJid, kind },
                     "stream_error" => new { device_jid = line.DeviceJid, kind, code = "515" },
-                    "mute" => new { device_jid = line.DeviceJid, kind, count = 3 },
+                    // A server silent toward the line for a minute, the socket open (issue #18: noticed within two keepalive intervals).
+                    "mute" => new { device_jid = line.DeviceJid, kind, ms = 60_000 },
                     "lose_message" => new { device_jid = line.DeviceJid, kind, count = 1 },
                     "delay" => new { device_jid = line.DeviceJid, kind, ms = 3000, count = 5 },
                     "corrupt_next" => new { device_jid = line.DeviceJid, kind, count = 2 },

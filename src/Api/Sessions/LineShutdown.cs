@@ -22,8 +22,17 @@ public sealed partial class LineShutdown(ILineOwner owner, ILogger<LineShutdown>
         var watch = Stopwatch.StartNew();
         LogClosing(count);
         // The owner closes all lines at once; waiting stops at the host's shutdown timeout (cancellationToken).
-        await owner.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        LogClosed(count, (long)watch.Elapsed.TotalMilliseconds);
+        var closing = owner.DisposeAsync().AsTask();
+        await closing.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (closing.IsCompleted)
+        {
+            LogClosed(count, (long)watch.Elapsed.TotalMilliseconds);
+        }
+        else
+        {
+            // Nothing is lost (queues and journals are in the lines' databases), but it should not happen: say so.
+            LogCutOff(count, (long)watch.Elapsed.TotalMilliseconds);
+        }
     }
 
     /// <inheritdoc />
@@ -46,4 +55,7 @@ public sealed partial class LineShutdown(ILineOwner owner, ILogger<LineShutdown>
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Shutting down: {Count} lines closed in {Milliseconds} ms")]
     private partial void LogClosed(int count, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutting down: the shutdown timeout ended after {Milliseconds} ms before all {Count} lines had closed; the rest are abandoned (their queues and journals are already stored)")]
+    private partial void LogCutOff(int count, long milliseconds);
 }

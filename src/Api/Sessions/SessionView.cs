@@ -11,7 +11,8 @@ namespace WaEngine.Api.Sessions;
 /// <param name="CreatedAt">When the line was created.</param>
 /// <param name="Reason">
 /// Why the line is in its status, or null while it is on its way to connected or connected, and when it was stopped by
-/// hand: e.g. <c>client_outdated</c>, <c>passkey_required</c>, <c>replaced</c>, <c>device_removed</c>, <c>banned</c>,
+/// hand; a line <c>connecting</c> again after it gave up a connection says why (<c>login_unanswered</c>,
+/// <c>keepalive_timeout</c>, …). E.g. <c>client_outdated</c>, <c>passkey_required</c>, <c>replaced</c>, <c>device_removed</c>, <c>banned</c>,
 /// <c>temporarily_banned</c>, <c>bad_user_agent</c>, <c>stream_error_515</c> (any stream error code), <c>qr_refs_ended</c> (nobody
 /// scanned in time), <c>logout</c>, <c>connect_failed: …</c>.
 /// </param>

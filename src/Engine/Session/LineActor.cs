@@ -322,51 +322,82 @@ public sealed class LineActor : IAsyncDisposable
     private async Task RunAsync()
     {
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["LineId"] = LineId.ToString() });
-        await foreach (var mail in _mailbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var next in _mailbox.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (mail is LineMail.Shutdown)
+            // The urgent lane first (a dead connection's verdict, timers that found the mailbox full), then the mail.
+            while (_mailbox.TryTakeUrgent(out var urgent))
             {
-                try
+                if (await ProcessAsync(urgent).ConfigureAwait(false))
                 {
-                    await FlushStatusesAsync().ConfigureAwait(false);
+                    await _mailbox.FailTakenAsync(next, new LineException(LineErrorKind.ShutDown, $"Line {LineId} is shut down.")).ConfigureAwait(false);
+                    return;
                 }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    LineLog.Unexpected(_logger, "status_flush", ex);
-                }
+            }
 
-                await EndConnectionAsync().ConfigureAwait(false);
-                _chores.CancelAll();
-                var shutDown = new LineException(LineErrorKind.ShutDown, $"Line {LineId} is shut down.");
-                await _mailbox.CloseAndFailAsync(shutDown).ConfigureAwait(false);
-                _parts.Pairing.FailDeferred(shutDown);
+            if (await ProcessAsync(next).ConfigureAwait(false))
+            {
                 return;
             }
+        }
+    }
 
+    /// <summary>Handles one mail; true when it was the shutdown (the loop ends).</summary>
+    private async Task<bool> ProcessAsync(LineMail mail)
+    {
+        if (mail is LineMail.Shutdown)
+        {
             try
             {
-                await HandleAsync(mail).ConfigureAwait(false);
-                if (_parts.Statuses.Full || !_mailbox.Reader.TryPeek(out _))
-                {
-                    // Status moves are stored once the mailbox is drained (or enough gathered): one transaction for many.
-                    await FlushStatusesAsync().ConfigureAwait(false);
-                }
+                await FlushStatusesAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is StanzaException or PairingException or Crypto.CryptoException)
+            catch (Exception ex) when (_options.IsStorageFull?.Invoke(ex) == true)
             {
-                LineLog.StanzaFailed(_logger, (mail as LineMail.Received)?.Node.Tag ?? mail.GetType().Name, ex.Message);
-            }
-            catch (Exception ex) when (_link.Connection is not null && _options.IsStorageFull?.Invoke(ex) == true)
-            {
-                // A stanza that could not be stored stays unacked, a send that could not be written stays sending:
-                // a new connection (after a backoff) brings both back once there is room.
-                await StorageFullAsync(ex).ConfigureAwait(false);
+                // The moves stay unacked at the server, which sends their receipts again at the next start.
+                LineLog.StorageRefused(_logger, "status moves at shutdown", ex.Message);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                LineLog.Unexpected(_logger, mail.GetType().Name, ex);
+                LineLog.Unexpected(_logger, "status_flush", ex);
+            }
+
+            await EndConnectionAsync().ConfigureAwait(false);
+            _chores.CancelAll();
+            var shutDown = new LineException(LineErrorKind.ShutDown, $"Line {LineId} is shut down.");
+            await _mailbox.CloseAndFailAsync(shutDown).ConfigureAwait(false);
+            _parts.Pairing.FailDeferred(shutDown);
+            return true;
+        }
+
+        try
+        {
+            await HandleAsync(mail).ConfigureAwait(false);
+            if (_parts.Statuses.Full || !_mailbox.Reader.TryPeek(out _))
+            {
+                // Status moves are stored once the mailbox is drained (or enough gathered): one transaction for many.
+                await FlushStatusesAsync().ConfigureAwait(false);
             }
         }
+        catch (Exception ex) when (ex is StanzaException or PairingException or Crypto.CryptoException)
+        {
+            LineLog.StanzaFailed(_logger, (mail as LineMail.Received)?.Node.Tag ?? mail.GetType().Name, ex.Message);
+        }
+        catch (Exception ex) when (_link.Connection is not null && _options.IsStorageFull?.Invoke(ex) == true)
+        {
+            // A stanza that could not be stored stays unacked, a send that could not be written stays sending:
+            // a new connection (after a backoff) brings both back once there is room.
+            await StorageFullAsync(WhatWasRefused(mail), ex).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_options.IsStorageFull?.Invoke(ex) == true)
+        {
+            // No connection to give back what could not be stored: said in one line, without a stack per message.
+            LineLog.StorageRefused(_logger, WhatWasRefused(mail), ex.Message);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LineLog.Unexpected(_logger, mail.GetType().Name, ex);
+        }
+
+        return false;
     }
 
     /// <summary>The send command, and those right behind it in the mailbox (concurrent callers): stored in one transaction.</summary>
@@ -466,7 +497,9 @@ public sealed class LineActor : IAsyncDisposable
                 break;
             case LineMail.ReconnectDue m when current.IsCurrent(m.Generation) && _machine.Current == LineStatus.Reconnecting:
                 _vitals.Reconnected();
-                await BeginConnectAsync("reconnect").ConfigureAwait(false);
+
+                // Connecting again says why (login_unanswered, keepalive_timeout…): the line is not on its way for nothing.
+                await BeginConnectAsync(_retryCause ?? "reconnect", paced: true).ConfigureAwait(false);
                 break;
             case LineMail.QrExpired m when current.IsCurrent(m.Generation): await ApplyAsync(_parts.Pairing.HandleQrExpired(m, Context)).ConfigureAwait(false); break;
             case LineMail.PreKeyCountKnown m when current.IsCurrent(m.Generation): await ApplyAsync(await _parts.PreKeys.HandleCountAsync(m, Context).ConfigureAwait(false)).ConfigureAwait(false); break;
@@ -742,7 +775,7 @@ public sealed class LineActor : IAsyncDisposable
         await FailAsync(ban.Reason, until, ban.Expire).ConfigureAwait(false);
     }
 
-    private async Task BeginConnectAsync(string reason)
+    private async Task BeginConnectAsync(string reason, bool paced = false)
     {
         var credentials = _credentials ?? throw new InvalidOperationException("Connecting without credentials.");
         _link = _link.Next();
@@ -755,7 +788,7 @@ public sealed class LineActor : IAsyncDisposable
         _announced = _versions.Current;
         var payload = LineConnector.BuildPayload(new ClientPayloadBuilder(_options.ClientPayload with { Version = _announced }), credentials);
         // R18: a reconnect after a drop waits for its slot in the pace the service's lines share.
-        var pace = reason == "reconnect" ? _options.ReconnectPace : null;
+        var pace = paced ? _options.ReconnectPace : null;
         _chores.Track(new BackgroundWork("connect", async (mailbox, cancellationToken) =>
         {
             if (pace is not null)
@@ -795,7 +828,7 @@ public sealed class LineActor : IAsyncDisposable
 
             if (connection.IsSilent(SilenceLimit) || _parts.Unacked.Overdue(_options.ServerAckTimeout) || (pingDue && !connection.TrySendPing()))
             {
-                _mailbox.TryPost(new LineMail.KeepaliveTick(mail.Generation));
+                _mailbox.PostUrgent(new LineMail.KeepaliveTick(mail.Generation));
             }
         });
     }
@@ -842,9 +875,9 @@ public sealed class LineActor : IAsyncDisposable
     /// A stanza from the server could not be stored because the disk is full: it stays unacked, so the connection ends
     /// now (rather than the server ending it for the missing ack, R6) and the server delivers it again after a reconnect.
     /// </summary>
-    private async Task StorageFullAsync(Exception full)
+    private async Task StorageFullAsync(string what, Exception full)
     {
-        LineLog.StorageFull(_logger, full.Message);
+        LineLog.StorageFull(_logger, what, full.Message);
         try
         {
             await ReconnectLaterAsync("storage_full").ConfigureAwait(false);
@@ -857,6 +890,7 @@ public sealed class LineActor : IAsyncDisposable
 
     private async Task ReconnectLaterAsync(string reason)
     {
+        _retryCause = reason;
         _vitals.ConnectionLost(reason);
         await EndConnectionAsync().ConfigureAwait(false);
         if (_machine.Current != LineStatus.Reconnecting)
@@ -901,6 +935,18 @@ public sealed class LineActor : IAsyncDisposable
     }
 
     private DateTimeOffset? _lastPresencePulse;
+
+    /// <summary>What a mail the store refused was about, for the log (never its content).</summary>
+    private static string WhatWasRefused(LineMail mail) => mail switch
+    {
+        LineMail.Received { Node.Tag: var tag } => $"a <{tag}> from the server",
+        LineMail.PlanReady or LineMail.SendPassEnded => "an outgoing message's progress",
+        LineMail.QueueSend => "a message to send",
+        _ => $"the line's state ({mail.GetType().Name})",
+    };
+
+    // Why the line last gave up a connection: the reason of its next `connecting`.
+    private string? _retryCause;
 
     private const string PresenceSlot = "presence";
 

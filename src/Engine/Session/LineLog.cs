@@ -5,8 +5,11 @@ namespace WaEngine.Engine.Session;
 /// <summary>The session actor's log lines (source-generated).</summary>
 internal static partial class LineLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The disk is full: a stanza from the server was not stored nor acked; reconnecting so that it is delivered again ({Reason})")]
-    public static partial void StorageFull(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The disk is full: {What} could not be stored, so nothing of it was acked or marked sent; reconnecting with backoff so the server delivers it again once there is room ({Reason})")]
+    public static partial void StorageFull(ILogger logger, string what, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The disk is full: {What} could not be stored and is kept to be stored again once there is room ({Reason})")]
+    public static partial void StorageRefused(ILogger logger, string what, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Status {From} -> {To} ({Reason})")]
     public static partial void StatusChanged(ILogger logger, string from, string to, string reason);

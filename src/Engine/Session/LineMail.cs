@@ -72,6 +72,12 @@ internal abstract record LineMail
 
     public sealed record Shutdown : LineMail;
 
+    /// <summary>Wakes the loop to look at the mailbox's urgent lane; carries nothing.</summary>
+    public sealed record Wake : LineMail
+    {
+        public static readonly Wake Instance = new();
+    }
+
     public sealed record Connected(int Generation, LineConnection Connection) : LineMail;
 
     public sealed record ConnectFailed(int Generation, Exception Error) : LineMail;

@@ -12,13 +12,25 @@ internal sealed class DeviceFaults
     private int _corruptCount;
     private int _muteCount;
     private int _loseCount;
+    private long _silentUntilTicks;
 
-    public void Arm(FaultKind kind, int count, int ms, int? code)
+    public void Arm(FaultKind kind, int count, int ms, int? code) => Arm(kind, count, ms, code, DateTimeOffset.MinValue);
+
+    /// <summary>
+    /// Arms <paramref name="kind"/>; a <see cref="FaultKind.Mute"/> with <paramref name="ms"/> above zero silences the
+    /// device's connections from <paramref name="now"/> for that long (count is then not used), one with zero ms
+    /// ignores the device's next <paramref name="count"/> stanzas (and ends any silence).
+    /// </summary>
+    public void Arm(FaultKind kind, int count, int ms, int? code, DateTimeOffset now)
     {
         lock (_gate)
         {
             switch (kind)
             {
+                case FaultKind.Mute when ms > 0:
+                    _muteCount = 0;
+                    Volatile.Write(ref _silentUntilTicks, (now + TimeSpan.FromMilliseconds(ms)).UtcTicks);
+                    break;
                 case FaultKind.Delay:
                     _delayCount = count;
                     _delayMs = ms;
@@ -35,6 +47,7 @@ internal sealed class DeviceFaults
                     break;
                 case FaultKind.Mute:
                     _muteCount = count;
+                    Volatile.Write(ref _silentUntilTicks, 0);
                     break;
                 case FaultKind.LoseMessage:
                     _loseCount = count;
@@ -59,6 +72,12 @@ internal sealed class DeviceFaults
 
     /// <summary>Whether to ignore the next stanza the device sent.</summary>
     public bool TakeMute() => Take(ref _muteCount);
+
+    /// <summary>
+    /// Whether the server is silent toward the device at <paramref name="now"/> (a mute with a duration): what the device
+    /// sends is ignored and nothing is sent to it; the connection stays open.
+    /// </summary>
+    public bool IsSilent(DateTimeOffset now) => now.UtcTicks < Volatile.Read(ref _silentUntilTicks);
 
     /// <summary>Whether to lose the next message the device sends to another account.</summary>
     public bool TakeLoseMessage() => Take(ref _loseCount);

@@ -9,7 +9,7 @@ namespace WaEngine.Sandbox.Protocol;
 /// connection now, hostile frames (<see cref="HostileFrames"/>) go to it now; the other kinds are armed on the device
 /// and consumed as its stanzas pass.
 /// </summary>
-internal sealed class FaultInjector(AccountRegistry accounts, DeviceDirectory devices)
+internal sealed class FaultInjector(AccountRegistry accounts, DeviceDirectory devices, TimeProvider time)
 {
     /// <summary>Injects <paramref name="kind"/> on the device <paramref name="deviceJid"/>.</summary>
     /// <exception cref="SandboxInputException">
@@ -53,7 +53,7 @@ internal sealed class FaultInjector(AccountRegistry accounts, DeviceDirectory de
                 }
 
                 // Count 0 disarms the kind (the control API's default, when count is absent, is 1).
-                devices.Faults(account.Phone, deviceId).Arm(kind, Math.Max(count, 0), ms, numeric);
+                devices.Faults(account.Phone, deviceId).Arm(kind, Math.Max(count, 0), ms, numeric, time.GetUtcNow());
                 break;
         }
     }

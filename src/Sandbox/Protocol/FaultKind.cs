@@ -21,7 +21,13 @@ public enum FaultKind
     /// <summary>Corrupt the encrypted payload of the next <c>count</c> messages delivered to the device, so its decrypt fails.</summary>
     CorruptNext,
 
-    /// <summary>Ignore the next <c>count</c> stanzas the device sends (no answer, no ack): a server that has gone quiet without closing.</summary>
+    /// <summary>
+    /// With <c>ms</c>: the server goes silent toward the device for that long without closing — it ignores everything the
+    /// device sends and sends it nothing (what it owes the device stays queued and is replayed at a login after the
+    /// silence); a new connection during the silence gets its Noise handshake and its login's <c>&lt;success&gt;</c>,
+    /// then nothing. Without <c>ms</c>: ignore the next <c>count</c> stanzas the device sends (no answer, no ack) while
+    /// everything else flows.
+    /// </summary>
     Mute,
 
     /// <summary>

@@ -70,6 +70,10 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
 
         LogLoggedIn(device.Jid);
         connection.Send(new Node("success", NodeAttributes.Of(("t", Now()), ("lid", device.LidJid), ("location", "sandbox"), ("props", "0"), ("abprops", "0"))));
+
+        // A mute with a duration lets the login through (the server answers the handshake and <success>) and is silent after.
+        var faults = devices.Faults(account.Phone, deviceId);
+        connection.Silenced = () => faults.IsSilent(time.GetUtcNow());
         var watch = acks.RunAsync(connection, device);
         try
         {
@@ -90,7 +94,8 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
     private async ValueTask DispatchAsync(ServerConnection connection, Node node)
     {
         var device = connection.Device!;
-        if (devices.Faults(device.Account.Phone, device.DeviceId).TakeMute())
+        var faults = devices.Faults(device.Account.Phone, device.DeviceId);
+        if (faults.IsSilent(time.GetUtcNow()) || faults.TakeMute())
         {
             return;
         }

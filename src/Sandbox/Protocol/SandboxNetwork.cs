@@ -44,7 +44,7 @@ public sealed class SandboxNetwork
         Presence = new PresenceHub(accounts, _devices, time) { FindGroup = Groups is null ? null : Groups.Store.FindAsync };
         var login = new LoginDispatcher(accounts, _devices, new IqHandler(accounts, keys, mediaConn, rules, PrivacyIssuance.HandleAsync) { Tally = Iqs, ReadReceipts = ReadReceipts, GroupQueries = Groups is null ? null : Groups.Queries.HandleAsync, Props = AbProps, Dirty = Dirty, CompanionReady = (d, ct) => _router.Primary?.CompanionReadyAsync(d.Account, d.DeviceId, ct) ?? Task.CompletedTask }, _router, _pairing, new AckWatch(rules, ackTimeout ?? SandboxOptions.DefaultAckTimeout, time, loggerFactory.CreateLogger<AckWatch>()), rules, time, loggerFactory.CreateLogger<LoginDispatcher>()) { Rules = loginRules, Presence = Presence, Dirty = Dirty };
         _acceptor = new ConnectionAcceptor(staticKey, certificateChain, _pairing, login, loggerFactory) { Rules = loginRules };
-        _faults = new FaultInjector(accounts, _devices);
+        _faults = new FaultInjector(accounts, _devices, time);
     }
 
     /// <summary>The AB props served to clients (control API <c>/sandbox/ab-props</c>).</summary>

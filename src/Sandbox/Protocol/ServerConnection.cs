@@ -23,6 +23,7 @@ internal sealed partial class ServerConnection : IAsyncDisposable
     private readonly CancellationTokenSource _closed = new();
     private readonly ILogger _logger;
     private static readonly TimeSpan Linger = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SilenceCheck = TimeSpan.FromMilliseconds(100);
 
     // Stands in the outbox for the next raw frame, so raw frames keep their place among the stanzas.
     private static readonly Node RawMarker = new("sandbox-raw-frame");
@@ -56,6 +57,14 @@ internal sealed partial class ServerConnection : IAsyncDisposable
 
     /// <summary>Whether the device's last own <c>&lt;presence&gt;</c> announced it available (R13).</summary>
     public bool PresenceAvailable { get; set; }
+
+    /// <summary>
+    /// True while the server is silent toward this connection's device (a mute with a duration): the writer holds what
+    /// is queued (the login's <c>&lt;success&gt;</c> excepted) until the silence ends, as a network that stops carrying
+    /// and later resumes; should the connection end first, what the device must ack is replayed at its next login.
+    /// Null: never silent.
+    /// </summary>
+    public Func<bool>? Silenced { get; set; }
 
     /// <summary>Cancelled when the connection ends, for whatever reason.</summary>
     public CancellationToken Closed => _closed.Token;
@@ -227,6 +236,12 @@ internal sealed partial class ServerConnection : IAsyncDisposable
         {
             await foreach (var node in _outbox.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                while (node.Tag != "success" && Silenced?.Invoke() == true)
+                {
+                    // Ends with the connection too: a silent connection that closes goes without a word.
+                    await Task.Delay(SilenceCheck, _closed.Token).ConfigureAwait(false);
+                }
+
                 var plaintext = ReferenceEquals(node, RawMarker) && _raw.TryDequeue(out var raw) ? raw : BinaryEncoder.Encode(node);
                 await _noise.SendAsync(plaintext, cancellationToken).ConfigureAwait(false);
             }

@@ -64,11 +64,20 @@ public sealed class StorageFullApiTests
         Assert.Equal("30", refused.Headers.GetValues("Retry-After").Single());
         Assert.True((await admin.GetAsync($"/api/sessions/{id}")).IsSuccessStatusCode);
 
+        // A message from the phone while the disk is full: not stored, so not acked; the server delivers it again later.
+        var inbound = await service.Http.PostAsJsonAsync($"/sandbox/accounts/{Peer}/messages", new { to = Owner, text = "written while the disk is full" });
+        Assert.True(inbound.IsSuccessStatusCode, await inbound.Content.ReadAsStringAsync());
+        var inboundId = (await inbound.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
+
         disk.Release();
         var taken = await SendAsync(line, key);
         Assert.Equal(HttpStatusCode.Accepted, taken.StatusCode);
         var msgId = (await taken.Content.ReadFromJsonAsync<JsonNode>())!["msg_id"]!.GetValue<string>();
         await ApiClients.PollAsync(async () => (await ApiClients.PhoneInboxAsync(service, Peer)).FirstOrDefault(m => m!["msg_id"]!.GetValue<string>() == msgId), "the message taken after the disk had room again reaching the phone");
+        await ApiClients.PollAsync(async () => (await line.GetAsync($"/api/messages/{inboundId}")).IsSuccessStatusCode ? "stored" : null, "the phone's message stored once there was room", seconds: 180);
+
+        // What the full disk refused is said plainly, never as an unexpected failure with a stack trace.
+        Assert.DoesNotContain("Unexpected failure", service.Output, StringComparison.Ordinal);
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient line, string key)

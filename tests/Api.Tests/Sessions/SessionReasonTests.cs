@@ -18,6 +18,11 @@ public class SessionReasonTests
     [InlineData(LineStatus.ScanQr, "qr", null)]
     [InlineData(LineStatus.PairingCode, "pairing_code", null)]
     [InlineData(LineStatus.Connecting, "stream_error_515", null)]
+    [InlineData(LineStatus.Connecting, "reconnect", null)]
+    [InlineData(LineStatus.Connecting, "start", null)]
+    [InlineData(LineStatus.Connecting, "login_unanswered", "login_unanswered")]
+    [InlineData(LineStatus.Connecting, "keepalive_timeout", "keepalive_timeout")]
+    [InlineData(LineStatus.Connecting, "connect_failed: refused", "connect_failed: refused")]
     [InlineData(LineStatus.Connected, "logged_in", null)]
     public void The_view_explains_only_where_there_is_something_to_explain(LineStatus status, string lastReason, string? shown) =>
         Assert.Equal(shown, SessionReason.Of(status, lastReason));
