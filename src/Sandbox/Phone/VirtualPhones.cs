@@ -285,7 +285,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         reader.ThrowIfInvalid();
         var chat = stanza.Attr("recipient") ?? (sender with { Device = null }).ToString();
         var address = SignalAddress.ForUser(sender.User, sender.Server == JidServers.Lid ? SignalAddress.LidDomainType : 0, sender.Device ?? 0);
-        var lidPeer = sender.Server == JidServers.Lid ? await _accounts.FindByJidAsync(sender with { Device = null }, cancellationToken).ConfigureAwait(false) : null;
+        var peer = await _accounts.FindByJidAsync(sender with { Device = null }, cancellationToken).ConfigureAwait(false);
 
         var fromCompanion = sender.Device is > 0 && (sender.User == account.Phone || sender.User == account.Lid);
         var requests = new List<Message.Types.PeerDataOperationRequestMessage>();
@@ -294,10 +294,10 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         try
         {
             var store = await StoreAsync(account.Phone, cancellationToken).ConfigureAwait(false);
-            if (lidPeer is not null)
+            if (peer is not null)
             {
-                // A peer now addressed by LID: its session under the phone number moves to the LID (its LID migration).
-                address = await SessionAddressAsync(store, lidPeer, (uint)(sender.Device ?? 0), byLid: true, cancellationToken).ConfigureAwait(false);
+                // One session per device, under its LID, whether this stanza came by PN or by LID.
+                address = await SessionAddressAsync(store, peer, (uint)(sender.Device ?? 0), cancellationToken).ConfigureAwait(false);
             }
 
             var cipher = new SessionCipher(store, _generator);
@@ -517,7 +517,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     {
         var store = await StoreAsync(from.Phone, cancellationToken).ConfigureAwait(false);
         var cipher = new SessionCipher(store, _generator);
-        var address = await SessionAddressAsync(store, to, (uint)deviceId, _accounts.IsLidMigrated(to), cancellationToken).ConfigureAwait(false);
+        var address = await SessionAddressAsync(store, to, (uint)deviceId, cancellationToken).ConfigureAwait(false);
         if (await store.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
         {
             var bundle = await _keys.TakeBundleAsync(to.Phone, deviceId, cancellationToken).ConfigureAwait(false)
