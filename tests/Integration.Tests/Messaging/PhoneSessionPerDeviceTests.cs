@@ -67,6 +67,48 @@ public sealed class PhoneSessionPerDeviceTests
         Assert.DoesNotContain(sandbox.Runtime.Rules.Breaches(), b => b.Value > 0);
     }
 
+    /// <summary>
+    /// The soak's corrupt_next on a line in a phone's LID group (issue #18, two inbound messages lost): the phone writes to
+    /// the line alone and to the group, both messages reach the line corrupted, the line asks with retry receipts, and
+    /// the phone's resends (pairwise to the line's device, the group one with its sender key inside) decrypt.
+    /// </summary>
+    [Fact]
+    public async Task Corrupted_messages_from_a_phone_alone_and_in_their_lid_group_are_healed_by_retry_receipts()
+    {
+        using var folder = new TempFolder();
+        await using var sandbox = await RunningSandbox.StartAsync(Path.Combine(folder.Path, "sandbox"));
+        var (url, root) = await sandbox.InfoAsync();
+        await sandbox.CreateAccountAsync(Bob);
+        await using var alice = await TestLine.OpenAsync(folder.Path, "alice", TestLine.Options(url, root));
+        await LifecycleTests.PairAsync(sandbox, alice, Alice);
+        using var created = await sandbox.Http.PostAsJsonAsync($"/sandbox/accounts/{Bob}/groups", new { subject = "Corrupted", participants = new[] { Alice }, addressing = "lid" });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var group = (await created.Content.ReadFromJsonAsync<JsonNode>())!["jid"]!.GetValue<string>();
+        await alice.WaitForAsync<GroupChanged>(e => e.Change is Engine.Stanzas.Groups.GroupChange.Created c && c.GroupJid == group);
+        var bob = (await sandbox.Runtime.Accounts.FindAsync(Bob, None))!;
+        var aliceAccount = (await sandbox.Runtime.Accounts.FindAsync(Alice, None))!;
+
+        // A conversation both ways first, alone and in the group, so the sessions are in use when the corruption comes.
+        var hello = await sandbox.Runtime.Phones.SendAsync(bob, aliceAccount, new Message { Conversation = "hello alone" }, None);
+        await alice.WaitForMessageAsync(hello);
+        var groupHello = await sandbox.Runtime.Phones.SendToGroupAsync(bob, group, new Message { Conversation = "hello group" }, None);
+        await alice.WaitForMessageAsync(groupHello);
+        var answer = await alice.Actor.SendMessageAsync(Jid(Bob), MessageBuilder.Text("hello bob"), None);
+        await PhoneHasAsync(sandbox, Bob, answer.MsgId, "hello bob");
+        var groupAnswer = await alice.Actor.SendMessageAsync(group, MessageBuilder.Text("hello all"), None);
+        await GroupFanOutTests.EveryPhoneDecryptedAsync(sandbox, [Bob], groupAnswer.MsgId, "hello all");
+
+        var me = (await alice.Credentials.LoadAsync(None))!.Me!;
+        var fault = await sandbox.Http.PostAsJsonAsync("/sandbox/faults", new { device_jid = me, kind = "corrupt_next", count = 2 });
+        Assert.True(fault.IsSuccessStatusCode, await fault.Content.ReadAsStringAsync());
+        var alone = await sandbox.Runtime.Phones.SendAsync(bob, aliceAccount, new Message { Conversation = "corrupted alone" }, None);
+        var inGroup = await sandbox.Runtime.Phones.SendToGroupAsync(bob, group, new Message { Conversation = "corrupted in the group" }, None);
+        Assert.Equal("corrupted alone", (await alice.WaitForMessageAsync(alone, TimeSpan.FromSeconds(60))).Message.Body);
+        Assert.Equal("corrupted in the group", (await alice.WaitForMessageAsync(inGroup, TimeSpan.FromSeconds(60))).Message.Body);
+        Assert.Contains(sandbox.Runtime.Network.Groups!.FanOuts, f => f.MsgId == inGroup && f.Retry);
+        Assert.DoesNotContain(sandbox.Runtime.Rules.Breaches(), b => b.Value > 0);
+    }
+
     private static string Jid(string phone) => phone + "@s.whatsapp.net";
 
     /// <summary>Until the phone has decrypted and kept the message (a minute at most, for a loaded machine).</summary>
