@@ -167,7 +167,7 @@ internal sealed partial class PhoneGroups(
                 GroupId = sent.GroupJid,
                 AxolotlSenderKeyDistributionMessage = ByteString.CopyFrom(distribution.Message),
             };
-            part = await EncryptAsync(store, requester, device.Device ?? 0, sent.Lid, plain.ToByteArray(), cancellationToken).ConfigureAwait(false);
+            part = await EncryptAsync(store, requester, device.Device ?? 0, sent.Lid, plain.ToByteArray(), cancellationToken, VirtualPhones.RetryKeysOf(receipt)).ConfigureAwait(false);
         }
         finally
         {
@@ -278,11 +278,16 @@ internal sealed partial class PhoneGroups(
         await network.SendReceiptFromAsync(new ConnectedDevice(account, 0), receipt, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Node?> EncryptAsync(SqliteSignalStore store, SandboxAccount to, int deviceId, bool lid, byte[] plain, CancellationToken cancellationToken)
+    private async Task<Node?> EncryptAsync(SqliteSignalStore store, SandboxAccount to, int deviceId, bool lid, byte[] plain, CancellationToken cancellationToken, PreKeyBundle? fresh = null)
     {
         var cipher = new SessionCipher(store, _generator);
         var address = await VirtualPhones.SessionAddressAsync(store, to, (uint)deviceId, cancellationToken).ConfigureAwait(false);
-        if (await store.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
+        if (fresh is not null)
+        {
+            // A retry receipt with keys: a new session from them (see VirtualPhones.RetryKeysOf).
+            await store.CommitAsync(await cipher.ProcessPreKeyBundleAsync(address, fresh, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        else if (await store.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
         {
             var bundle = await keys.TakeBundleAsync(to.Phone, deviceId, cancellationToken).ConfigureAwait(false);
             if (bundle is null)
