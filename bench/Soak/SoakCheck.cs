@@ -129,6 +129,7 @@ internal sealed partial class SoakRun
             }
         }
 
+        (report.ChangesApplied, report.ChangesNotApplied) = await ChangesAppliedAsync();
         try
         {
             using var sessions = await _http.SendAsync(Admin(HttpMethod.Get, "/api/sessions"));

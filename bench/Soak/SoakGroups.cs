@@ -11,7 +11,8 @@ internal sealed record SoakGroup(string Jid, IReadOnlyList<string> Phones, IRead
 /// <summary>
 /// Group traffic in the soak: each phone creates a group with the next phone and a few lines, and phones write to their
 /// groups (every line in the group must store the message and deliver it to the webhook); lines create groups with
-/// other lines through the API and write to them (every other line in the group must store the message). A burst of group sends goes out just before the disk fills.
+/// other lines through the API; lines write to both kinds (every other line in the group must store the message, and
+/// every phone in it must have decrypted it), and to the phones of their groups alone. A burst of group sends goes out just before the disk fills.
 /// </summary>
 internal sealed partial class SoakRun
 {
@@ -20,12 +21,7 @@ internal sealed partial class SoakRun
 
     private readonly List<SoakGroup> _groups = [];
 
-    /// <summary>
-    /// Groups a line made with other lines only: the lines' group messages go there. Not to the phones' groups: a line
-    /// that writes to a group with a phone in it and also writes to that phone alone may spend one of the phone's
-    /// one-time prekeys on two sessions (its PN and its LID address), and the phone then cannot decrypt the second — a
-    /// known bug (README, soak), which would lose one-to-one messages here.
-    /// </summary>
+    /// <summary>Groups a line made with other lines only (the lines also write to the phones' groups).</summary>
     private readonly List<SoakGroup> _lineGroups = [];
 
     /// <summary>Creates the groups and waits until every line in one has it in its store (it came as a notification).</summary>
@@ -116,7 +112,7 @@ internal sealed partial class SoakRun
 
     /// <summary>
     /// Whether an outbound message reached where it is owed: a one-to-one message its phone's inbox; a group message
-    /// every other line in the group (stored by it).
+    /// every other line in the group (stored by it) and every phone in it (in its inbox).
     /// </summary>
     private async Task<bool> DeliveredAsync(SentMessage message, Dictionary<string, HashSet<string>> inboxes)
     {
@@ -133,6 +129,7 @@ internal sealed partial class SoakRun
             }
         }
 
-        return true;
+        // Every phone in the group decrypted it too (the line's sender key reached it by LID).
+        return group.Phones.All(phone => inboxes[phone].Contains(message.MsgId));
     }
 }

@@ -47,6 +47,11 @@ internal sealed class SoakReport
 
     public int LinesInGroups { get; init; }
 
+    /// <summary>The phones' edits and deletes that changed their target in the line's store (reported only: a target still on its way when its edit came stays as it was, as in WhatsApp).</summary>
+    public int ChangesApplied { get; set; }
+
+    public List<string> ChangesNotApplied { get; set; } = [];
+
 
     /// <summary>Per-line faults the sandbox refused (their line, connected when chosen, was not by the time the fault came): by kind.</summary>
     public List<string> FaultsMissed { get; init; } = [];
@@ -120,10 +125,11 @@ internal sealed class SoakReport
         text.AppendLine(c, $"| inbound messages sent by phones | {InboundSent} |");
         text.AppendLine(c, $"| … by kind (`event` and `unnamed_field`: kinds the engine does not parse; `group`: one per line in the group) | {string.Join(", ", InboundByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))} |");
         text.AppendLine(c, $"| … stored by the service / delivered to the webhook | {InboundStored} / {InboundDelivered} |");
+        text.AppendLine(c, $"| … edits and deletes that changed their target in the line's store (reported only) | {ChangesApplied} of {ChangesApplied + ChangesNotApplied.Count} |");
         text.AppendLine(c, $"| groups (made by phones / by lines) / lines in them | {Groups} / {LinesInGroups} |");
         text.AppendLine(c, $"| outbound messages accepted by the API (202) | {OutboundAccepted} |");
-        text.AppendLine(c, $"| … by kind (`group`: a text to a group, owed to every other line in it) | {string.Join(", ", OutboundByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))} |");
-        text.AppendLine(c, $"| … acked by the server and in the phone's inbox (group: stored by every other line in it) / failed with a reason | {OutboundDelivered} / {OutboundFailed.Count} |");
+        text.AppendLine(c, $"| … by kind (`group`: a text to a group, owed to every other line and every phone in it) | {string.Join(", ", OutboundByKind.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))} |");
+        text.AppendLine(c, $"| … acked by the server and in the phone's inbox (group: stored by every other line and in every phone's inbox) / failed with a reason | {OutboundDelivered} / {OutboundFailed.Count} |");
         text.AppendLine(c, $"| **lost** (inbound + outbound) | **{InboundMissing.Count + OutboundMissing.Count}** |");
         text.AppendLine(c, $"| webhook requests / refused by the receiver (10%) / retries of a delivery | {WebhookPosts} / {WebhookRefusedByReceiver} / {WebhookRetries} |");
         text.AppendLine(c, $"| duplicate events (one message, two delivery ids) | {DuplicateEvents} |");
@@ -148,7 +154,7 @@ internal sealed class SoakReport
         text.AppendLine(c, $"| strict sandbox rule breaches (R18 only observed; R6 up to one per mute, whose swallowed acks it is) | {(RuleBreaches.Count == 0 ? "none" : string.Join(", ", RuleBreaches.Select(b => $"{b.Key} × {b.Value}")))} |");
         text.AppendLine(c, $"| secrets or message text in the service's log | {(LogLeaks.Count == 0 ? "none" : string.Join(", ", LogLeaks))} |");
         text.AppendLine(c, $"| verdict | {(Passed ? "passed" : "FAILED")} |");
-        foreach (var (title, list) in new[] { ("missing inbound", InboundMissing), ("missing outbound", OutboundMissing), ("failed outbound", OutboundFailed), ("refused requests", Refusals), ("not connected", NotConnected), ("damaged databases", DamagedDatabases) })
+        foreach (var (title, list) in new[] { ("missing inbound", InboundMissing), ("missing outbound", OutboundMissing), ("failed outbound", OutboundFailed), ("refused requests", Refusals), ("edits and deletes not applied (reported only)", ChangesNotApplied), ("not connected", NotConnected), ("damaged databases", DamagedDatabases) })
         {
             if (list.Count > 0)
             {
@@ -182,6 +188,8 @@ internal sealed class SoakReport
         ["server_answers"] = new JsonObject([.. ServerAnswers.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))]),
         ["outbound_by_kind"] = new JsonObject([.. OutboundByKind.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value))]),
         ["groups"] = Groups,
+        ["changes_applied"] = ChangesApplied,
+        ["changes_not_applied"] = ChangesNotApplied.Count,
         ["faults_missed"] = FaultsMissed.Count,
         ["inbound_by_kind"] = new JsonObject([.. InboundByKind.Select(k => KeyValuePair.Create(k.Key, (JsonNode?)k.Value))]),
         ["damaged_databases"] = DamagedDatabases.Count,

@@ -48,6 +48,8 @@ internal sealed partial class SoakRun : IAsyncDisposable
     private readonly ConcurrentBag<SentMessage> _inbound = [];
     private readonly ConcurrentBag<SentMessage> _outbound = [];
     private readonly ConcurrentQueue<SentMessage> _repliable = new();
+    private readonly ConcurrentQueue<SentMessage> _phoneEditable = new();
+    private readonly ConcurrentQueue<SentMessage> _lineEditable = new();
     private readonly ConcurrentBag<InjectedFault> _faults = [];
     private readonly ConcurrentBag<string> _faultsMissed = [];
     private readonly ConcurrentBag<string> _refusals = [];
@@ -86,7 +88,13 @@ internal sealed partial class SoakRun : IAsyncDisposable
         var release = Path.Combine("bin", "Release", "net10.0");
         _sandbox = new ChildProcess("sandbox", Path.Combine(root, "src", "Sandbox", release, "WaEngine.Sandbox.dll"),
             ["--urls", _sandboxUrl.ToString().TrimEnd('/'), "--data", Path.Combine(_settings.Work, "sandbox")],
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" }, _settings.Work, Path.Combine(_settings.Work, "sandbox.log"));
+            new Dictionary<string, string>
+            {
+                ["Logging__LogLevel__Default"] = "Warning",
+                // What a phone could not decrypt and what it sent again: the trail of a message lost between a phone and a line.
+                ["Logging__LogLevel__WaEngine.Sandbox.Phone"] = "Information",
+            },
+            _settings.Work, Path.Combine(_settings.Work, "sandbox.log"));
         await _sandbox.StartAsync(new Uri(_sandboxUrl, "/health"));
         var info = (await _http.GetFromJsonAsync<JsonNode>(new Uri(_sandboxUrl, "/sandbox/info")))!;
 
@@ -286,6 +294,14 @@ internal sealed partial class SoakRun : IAsyncDisposable
                     continue;
                 }
 
+                // One in twelve edits, one in twelve deletes a text the phone sent the line earlier (each text at most once).
+                if (seq % 12 is 5 or 11 && TakeRecent(_phoneEditable) is { } target)
+                {
+                    await SendInboundChangeAsync(target, seq % 12 == 5 ? "edit" : "delete", seq);
+                    await Pause(gap, stop);
+                    continue;
+                }
+
                 // Every third message is of a kind the engine does not parse: an eventMessage (field 75, which WhatsApp
                 // names but the engine's protobufs leave out) or a field no WhatsApp version has named yet (150).
                 var (kind, body) = (seq % 6) switch
@@ -303,6 +319,7 @@ internal sealed partial class SoakRun : IAsyncDisposable
                     if (kind == "text")
                     {
                         _repliable.Enqueue(message);
+                        _phoneEditable.Enqueue(message);
                     }
                 }
             }
@@ -364,30 +381,40 @@ internal sealed partial class SoakRun : IAsyncDisposable
         var key = string.Create(CultureInfo.InvariantCulture, $"soak-{_marker}-{seq}");
         SentMessage? quoted = null;
         SoakGroup? group = null;
-        kind ??= (seq % 10) switch { 0 => "reply", 5 => "reaction", 3 => "group", _ => "text" };
-        if (kind == "group" && _lineGroups.Count > 0)
+        SentMessage? own = null;
+        kind ??= (seq % 20) switch { 0 or 10 => "reply", 5 or 15 => "reaction", 3 or 13 => "group", 7 => "edit", 17 => "delete", _ => "text" };
+        var groups = _groups.Concat(_lineGroups).ToList();
+        if (kind == "group" && groups.Count > 0)
         {
-            group = _lineGroups[Random.Shared.Next(_lineGroups.Count)];
+            // The phones' groups and the lines' own: a line in a phone's group also writes to that phone alone.
+            group = groups[Random.Shared.Next(groups.Count)];
         }
         else if (kind is "reply" or "reaction" && _repliable.TryDequeue(out var target) && target.At < DateTimeOffset.UtcNow.AddSeconds(-30))
         {
             quoted = target;
+        }
+        else if (kind is "edit" or "delete" && TakeRecent(_lineEditable) is { } mine)
+        {
+            own = mine;
         }
         else
         {
             kind = "text";
         }
 
-        var line = quoted?.Line ?? group?.Lines[Random.Shared.Next(group.Lines.Count)] ?? _lines[Random.Shared.Next(_lines.Count)];
-        var peer = quoted?.Peer ?? group?.Jid ?? _peers[Random.Shared.Next(_peers.Count)];
+        var line = quoted?.Line ?? own?.Line ?? group?.Lines[Random.Shared.Next(group.Lines.Count)] ?? _lines[Random.Shared.Next(_lines.Count)];
+        var peer = quoted?.Peer ?? own?.Peer ?? group?.Jid ?? _peers[Random.Shared.Next(_peers.Count)];
         var (path, body) = kind switch
         {
             "reply" => ("/api/messages/reply", (object)new { to = peer, text = $"{_marker} reply {seq}", quoted_msg_id = quoted!.MsgId }),
             "reaction" => ("/api/messages/reaction", new { to = peer, emoji = "👍", target_msg_id = quoted!.MsgId }),
+            "edit" => ("/api/messages/edit", new { to = peer, text = $"{_marker} edited {seq}", target_msg_id = own!.MsgId }),
+            "delete" => ("/api/messages/delete", new { to = peer, target_msg_id = own!.MsgId }),
             "group" => ("/api/messages/send", new { to = peer, text = $"{_marker} group out {seq}" }),
             _ => ("/api/messages/send", new { to = peer, text = $"{_marker} out {seq}" }),
         };
         var clock = Stopwatch.StartNew();
+        var last = "nothing";
         while (clock.Elapsed < TimeSpan.FromMinutes(3))
         {
             try
@@ -398,7 +425,13 @@ internal sealed partial class SoakRun : IAsyncDisposable
                 var text = await answer.Content.ReadAsStringAsync();
                 if (answer.StatusCode == HttpStatusCode.Accepted)
                 {
-                    _outbound.Add(new SentMessage(JsonNode.Parse(text)!["msg_id"]!.GetValue<string>(), line, peer, kind, DateTimeOffset.UtcNow, group));
+                    var sent = new SentMessage(JsonNode.Parse(text)!["msg_id"]!.GetValue<string>(), line, peer, kind, DateTimeOffset.UtcNow, group);
+                    _outbound.Add(sent);
+                    if (kind == "text")
+                    {
+                        _lineEditable.Enqueue(sent);
+                    }
+
                     return;
                 }
 
@@ -409,6 +442,7 @@ internal sealed partial class SoakRun : IAsyncDisposable
                     _serverAnswers.AddOrUpdate($"{(int)answer.StatusCode} {code ?? "(no code)"}{(_diskFull ? " while the disk was full" : "")}", 1, (_, n) => n + 1);
                 }
 
+                last = $"{(int)answer.StatusCode} {text}";
                 if ((int)answer.StatusCode is 429 or >= 500 || (answer.StatusCode == HttpStatusCode.NotFound && kind != "text"))
                 {
                     // Busy, restarting, or (for a reply or reaction) its target not stored yet after a restart: again.
@@ -421,11 +455,13 @@ internal sealed partial class SoakRun : IAsyncDisposable
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                last = ex.GetType().Name;
                 await Task.Delay(500);
             }
         }
 
-        _refusals.Add($"{path} on line {line.Id}: no answer for 3 minutes");
+        // Which target and what the service last said: a reply or reaction answered 404 for 3 minutes quotes a message its line never stored.
+        _refusals.Add($"{path} on line {line.Id}{((quoted ?? own) is { } aimed ? $" (target {aimed.MsgId} from {aimed.At:HH:mm:ss})" : "")}: no answer for 3 minutes; the last: {last}");
     }
 
     private static async Task Pause(TimeSpan gap, CancellationToken stop)

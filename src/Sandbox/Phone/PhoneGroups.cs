@@ -167,7 +167,7 @@ internal sealed partial class PhoneGroups(
                 GroupId = sent.GroupJid,
                 AxolotlSenderKeyDistributionMessage = ByteString.CopyFrom(distribution.Message),
             };
-            part = await EncryptAsync(store, requester, device.Device ?? 0, sent.Lid, plain.ToByteArray(), cancellationToken).ConfigureAwait(false);
+            part = await EncryptAsync(store, requester, device.Device ?? 0, sent.Lid, plain.ToByteArray(), cancellationToken, VirtualPhones.RetryKeysOf(receipt)).ConfigureAwait(false);
         }
         finally
         {
@@ -203,12 +203,17 @@ internal sealed partial class PhoneGroups(
         reader.ThrowIfInvalid();
         var address = SignalAddress.ForUser(sender.User, sender.Server == JidServers.Lid ? SignalAddress.LidDomainType : 0, sender.Device ?? 0);
         var name = new SenderKeyName(group.ToString(), address);
+        var author = await accounts.FindByJidAsync(sender with { Device = null }, cancellationToken).ConfigureAwait(false);
         var failed = false;
         var gate = gates(account.Phone);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var store = await stores(account.Phone, cancellationToken).ConfigureAwait(false);
+
+            // The pairwise part (the sender key's distribution) decrypts under the one session the phone keeps with the
+            // sender's device, its LID's, whatever the group's addressing; the sender key itself is named as the stanza names it.
+            var session = author is null ? address : await VirtualPhones.SessionAddressAsync(store, author, (uint)(sender.Device ?? 0), cancellationToken).ConfigureAwait(false);
             var pairwise = new SessionCipher(store, _generator);
             var cipher = new GroupCipher(store, _generator);
             foreach (var enc in stanza.ChildrenNamed("enc"))
@@ -218,7 +223,7 @@ internal sealed partial class PhoneGroups(
                     Message content;
                     if (enc.Attr("type") is "pkmsg" or "msg")
                     {
-                        var result = await pairwise.DecryptAsync(address, enc.Attr("type") == "pkmsg" ? SignalMessageType.PreKey : SignalMessageType.Whisper, enc.Bytes, cancellationToken).ConfigureAwait(false);
+                        var result = await pairwise.DecryptAsync(session, enc.Attr("type") == "pkmsg" ? SignalMessageType.PreKey : SignalMessageType.Whisper, enc.Bytes, cancellationToken).ConfigureAwait(false);
                         await store.CommitAsync(result.Changes, cancellationToken).ConfigureAwait(false);
                         content = Message.Parser.ParseFrom(WhatsAppPadding.Unpad(result.Plaintext));
                         if (content.SenderKeyDistributionMessage is { AxolotlSenderKeyDistributionMessage.Length: > 0 } distribution)
@@ -273,11 +278,16 @@ internal sealed partial class PhoneGroups(
         await network.SendReceiptFromAsync(new ConnectedDevice(account, 0), receipt, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Node?> EncryptAsync(SqliteSignalStore store, SandboxAccount to, int deviceId, bool lid, byte[] plain, CancellationToken cancellationToken)
+    private async Task<Node?> EncryptAsync(SqliteSignalStore store, SandboxAccount to, int deviceId, bool lid, byte[] plain, CancellationToken cancellationToken, PreKeyBundle? fresh = null)
     {
         var cipher = new SessionCipher(store, _generator);
-        var address = Address(to, deviceId, lid);
-        if (await store.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
+        var address = await VirtualPhones.SessionAddressAsync(store, to, (uint)deviceId, cancellationToken).ConfigureAwait(false);
+        if (fresh is not null)
+        {
+            // A retry receipt with keys: a new session from them (see VirtualPhones.RetryKeysOf).
+            await store.CommitAsync(await cipher.ProcessPreKeyBundleAsync(address, fresh, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        else if (await store.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
         {
             var bundle = await keys.TakeBundleAsync(to.Phone, deviceId, cancellationToken).ConfigureAwait(false);
             if (bundle is null)

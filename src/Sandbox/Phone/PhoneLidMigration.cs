@@ -61,30 +61,32 @@ public sealed partial class VirtualPhones
     };
 
     /// <summary>
-    /// The address of the phone's session with <paramref name="peer"/>'s device: its LID once the peer is addressed by
-    /// LID (a session still under its phone number is moved there first), else its phone number.
+    /// The address of the phone's session with <paramref name="peer"/>'s device: always its LID, whichever namespace the
+    /// stanza used, as Baileys 7 (its session store resolves a PN address to the mapped LID) and whatsmeow (a PN sender
+    /// with a known LID is decrypted under the LID) keep one session per device. A session still kept under the phone
+    /// number is moved to the LID first (Baileys' migrateSession), with its identity. One session per device matters: a
+    /// peer that writes to the phone by PN and to a group by LID uses one session, and a second one built from the same
+    /// one-time prekey could not be decrypted.
     /// </summary>
-    private async Task<SignalAddress> SessionAddressAsync(SqliteSignalStore store, SandboxAccount peer, uint deviceId, bool byLid, CancellationToken cancellationToken)
+    internal static async Task<SignalAddress> SessionAddressAsync(SqliteSignalStore store, SandboxAccount peer, uint deviceId, CancellationToken cancellationToken)
     {
+        var lid = SignalAddress.ForUser(peer.Lid, SignalAddress.LidDomainType, deviceId);
         var pn = SignalAddress.ForUser(peer.Phone, deviceId);
-        if (!byLid)
+        if (await store.Sessions.LoadSessionAsync(pn, cancellationToken).ConfigureAwait(false) is not { } kept)
         {
-            return pn;
+            return lid;
         }
 
-        var lid = SignalAddress.ForUser(peer.Lid, SignalAddress.LidDomainType, deviceId);
-        if (await store.Sessions.LoadSessionAsync(lid, cancellationToken).ConfigureAwait(false) is null
-            && await store.Sessions.LoadSessionAsync(pn, cancellationToken).ConfigureAwait(false) is { } moved)
+        if (await store.Sessions.LoadSessionAsync(lid, cancellationToken).ConfigureAwait(false) is null)
         {
-            await store.Sessions.StoreSessionAsync(lid, moved, cancellationToken).ConfigureAwait(false);
+            await store.Sessions.StoreSessionAsync(lid, kept, cancellationToken).ConfigureAwait(false);
             if (await store.Identities.GetRemoteIdentityAsync(pn, cancellationToken).ConfigureAwait(false) is { } identity)
             {
                 await store.Identities.SaveRemoteIdentityAsync(lid, identity, cancellationToken).ConfigureAwait(false);
             }
-
-            await store.Sessions.DeleteSessionAsync(pn, cancellationToken).ConfigureAwait(false);
         }
 
+        await store.Sessions.DeleteSessionAsync(pn, cancellationToken).ConfigureAwait(false);
         return lid;
     }
 

@@ -285,7 +285,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         reader.ThrowIfInvalid();
         var chat = stanza.Attr("recipient") ?? (sender with { Device = null }).ToString();
         var address = SignalAddress.ForUser(sender.User, sender.Server == JidServers.Lid ? SignalAddress.LidDomainType : 0, sender.Device ?? 0);
-        var lidPeer = sender.Server == JidServers.Lid ? await _accounts.FindByJidAsync(sender with { Device = null }, cancellationToken).ConfigureAwait(false) : null;
+        var peer = await _accounts.FindByJidAsync(sender with { Device = null }, cancellationToken).ConfigureAwait(false);
 
         var fromCompanion = sender.Device is > 0 && (sender.User == account.Phone || sender.User == account.Lid);
         var requests = new List<Message.Types.PeerDataOperationRequestMessage>();
@@ -294,10 +294,10 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         try
         {
             var store = await StoreAsync(account.Phone, cancellationToken).ConfigureAwait(false);
-            if (lidPeer is not null)
+            if (peer is not null)
             {
-                // A peer now addressed by LID: its session under the phone number moves to the LID (its LID migration).
-                address = await SessionAddressAsync(store, lidPeer, (uint)(sender.Device ?? 0), byLid: true, cancellationToken).ConfigureAwait(false);
+                // One session per device, under its LID, whether this stanza came by PN or by LID.
+                address = await SessionAddressAsync(store, peer, (uint)(sender.Device ?? 0), cancellationToken).ConfigureAwait(false);
             }
 
             var cipher = new SessionCipher(store, _generator);
@@ -513,12 +513,17 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         await _network.SendFromAsync(new ConnectedDevice(account, 0), stanza, _ => { }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Node> EncryptForAsync(SandboxAccount from, SandboxAccount to, int deviceId, byte[] plain, CancellationToken cancellationToken)
+    private async Task<Node> EncryptForAsync(SandboxAccount from, SandboxAccount to, int deviceId, byte[] plain, CancellationToken cancellationToken, PreKeyBundle? fresh = null)
     {
         var store = await StoreAsync(from.Phone, cancellationToken).ConfigureAwait(false);
         var cipher = new SessionCipher(store, _generator);
-        var address = await SessionAddressAsync(store, to, (uint)deviceId, _accounts.IsLidMigrated(to), cancellationToken).ConfigureAwait(false);
-        if (await store.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
+        var address = await SessionAddressAsync(store, to, (uint)deviceId, cancellationToken).ConfigureAwait(false);
+        if (fresh is not null)
+        {
+            // A retry receipt with keys: the device starts over, so the phone builds a new session from them.
+            await store.CommitAsync(await cipher.ProcessPreKeyBundleAsync(address, fresh, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        else if (await store.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
         {
             var bundle = await _keys.TakeBundleAsync(to.Phone, deviceId, cancellationToken).ConfigureAwait(false)
                 ?? throw new SandboxInputException($"Device {to.Phone}:{deviceId} has published no keys.", 409, "to");
@@ -612,7 +617,7 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            target = await EncryptForAsync(account, requester, deviceId, plain, cancellationToken).ConfigureAwait(false);
+            target = await EncryptForAsync(account, requester, deviceId, plain, cancellationToken, RetryKeysOf(receipt)).ConfigureAwait(false);
         }
         finally
         {
@@ -634,6 +639,29 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
             [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", enc.Attr("type")!), ("count", count)), enc.Bytes.ToArray())]);
         LogResent(account.Phone, id, target.Attr("jid")!, count);
         await _network.SendFromAsync(new ConnectedDevice(account, 0), resend, _ => { }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The fresh prekey bundle a retry receipt carries (the engine and whatsmeow add one from the second retry on), or
+    /// null. A sender that has it starts a new session from it (W:retry.go handleRetryReceipt): a session the device can
+    /// no longer decrypt heals instead of failing every retry until the device gives up (487).
+    /// </summary>
+    internal static PreKeyBundle? RetryKeysOf(Node receipt)
+    {
+        if (receipt.Child("keys") is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return WaEngine.Engine.Stanzas.Receipts.ReceiptStanzas.Parse(receipt).Keys;
+        }
+        catch (StanzaException)
+        {
+            // Malformed keys: answered as without them.
+            return null;
+        }
     }
 
     /// <summary>Keeps a sent message for retry receipts; the oldest are forgotten beyond <see cref="SentKept"/>.</summary>
