@@ -12,6 +12,8 @@ internal sealed class DeviceFaults
     private int _corruptCount;
     private int _muteCount;
     private int _loseCount;
+    private int _failKeyFetchCount;
+    private int _failKeyFetchCode = 500;
 
     public void Arm(FaultKind kind, int count, int ms, int? code)
     {
@@ -39,6 +41,10 @@ internal sealed class DeviceFaults
                 case FaultKind.LoseMessage:
                     _loseCount = count;
                     break;
+                case FaultKind.FailKeyFetch:
+                    _failKeyFetchCount = count;
+                    _failKeyFetchCode = code ?? 500;
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a per-stanza fault.");
             }
@@ -62,6 +68,9 @@ internal sealed class DeviceFaults
 
     /// <summary>Whether to lose the next message the device sends to another account.</summary>
     public bool TakeLoseMessage() => Take(ref _loseCount);
+
+    /// <summary>The error code to answer the device's next prekey fetch with, or null to answer it.</summary>
+    public int? TakeFailKeyFetch() => Take(ref _failKeyFetchCount) ? Volatile.Read(ref _failKeyFetchCode) : null;
 
     private bool Take(ref int counter)
     {
