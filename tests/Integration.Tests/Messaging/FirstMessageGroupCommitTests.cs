@@ -80,8 +80,8 @@ public sealed class FirstMessageGroupCommitTests
         await world.Bob.WaitAsync("message", match: new JsonObject { ["id"] = toBob.MsgId, ["body"] = "first words to bob, in the batch" }, timeoutMs: 90_000);
         foreach (var (phone, sent) in toPhones)
         {
-            var inbox = await world.Sandbox.GetJsonAsync($"/sandbox/accounts/{phone}/messages");
-            Assert.Single(inbox.AsArray(), m => m!["msg_id"]!.GetValue<string>() == sent.MsgId && m["body"]!.GetValue<string>() == sent.Body);
+            var inbox = await InboxWithAsync(world, phone, sent.MsgId);
+            Assert.Single(inbox, m => m!["msg_id"]!.GetValue<string>() == sent.MsgId && m["body"]!.GetValue<string>() == sent.Body);
         }
 
         // The failed fetch was answered, and the keys were fetched again rather than the messages given up.
@@ -101,8 +101,7 @@ public sealed class FirstMessageGroupCommitTests
         foreach (var (phone, sent) in again)
         {
             await world.Line.WaitForMessageStatusAsync(sent.MsgId, MessageStatus.DeliveryAck, TimeSpan.FromSeconds(45));
-            var inbox = await world.Sandbox.GetJsonAsync($"/sandbox/accounts/{phone}/messages");
-            Assert.Single(inbox.AsArray(), m => m!["msg_id"]!.GetValue<string>() == sent.MsgId);
+            Assert.Single(await InboxWithAsync(world, phone, sent.MsgId), m => m!["msg_id"]!.GetValue<string>() == sent.MsgId);
         }
 
         Assert.Equal(keysBefore, Count(await IqsAsync(world), "encrypt/get/key"));
@@ -124,6 +123,20 @@ public sealed class FirstMessageGroupCommitTests
 
         Assert.True(done(iqs), iqs.ToJsonString());
         return iqs;
+    }
+
+    /// <summary>A phone's inbox once it holds <paramref name="msgId"/> (phones take messages after the server's ack, on their own time), or after 60 s.</summary>
+    private static async Task<JsonArray> InboxWithAsync(MessagingWorld world, string phone, string msgId)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var inbox = (await world.Sandbox.GetJsonAsync($"/sandbox/accounts/{phone}/messages")).AsArray();
+        while (!inbox.Any(m => m!["msg_id"]!.GetValue<string>() == msgId) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+            inbox = (await world.Sandbox.GetJsonAsync($"/sandbox/accounts/{phone}/messages")).AsArray();
+        }
+
+        return inbox;
     }
 
     private static async Task<JsonObject> IqsAsync(MessagingWorld world) =>
