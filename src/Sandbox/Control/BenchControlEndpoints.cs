@@ -7,19 +7,41 @@ namespace WaEngine.Sandbox.Control;
 
 /// <summary>
 /// The control API's parts for the benchmark suite and tests: the iqs an account's devices sent
-/// (<see cref="Protocol.IqTally"/>), and virtual phones sending texts at a fixed rate (<see cref="InboundLoad"/>).
+/// (<see cref="Protocol.IqTally"/>), virtual phones sending texts at a fixed rate (<see cref="InboundLoad"/>), and
+/// which of many awaited messages their phones have received (one query instead of one per phone).
 /// </summary>
 public static class BenchControlEndpoints
 {
     /// <summary>The most messages one load run sends.</summary>
     public const int MaxLoadMessages = 600_000;
 
-    /// <summary>Maps <c>GET accounts/{phone}/iqs</c> and <c>POST load</c> onto <paramref name="group"/>.</summary>
+    /// <summary>Maps <c>GET accounts/{phone}/iqs</c>, <c>POST load</c> and <c>POST arrivals</c> onto <paramref name="group"/>.</summary>
     public static RouteGroupBuilder MapSandboxBenchEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/accounts/{phone}/iqs", IqsAsync);
         group.MapPost("/load", LoadAsync);
+        group.MapPost("/arrivals", ArrivalsAsync);
         return group;
+    }
+
+    /// <summary>The most messages one arrivals query names.</summary>
+    public const int MaxArrivalQuery = 10_000;
+
+    private static async Task<IResult> ArrivalsAsync(HttpRequest request, SandboxRuntime sandbox, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync<ArrivalsRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        if (body.Messages is not { Count: > 0 and <= MaxArrivalQuery } messages || messages.Any(m => string.IsNullOrEmpty(m.Phone) || string.IsNullOrEmpty(m.MsgId)))
+        {
+            return JsonBody.Error($"messages must list 1 to {MaxArrivalQuery} {{phone, msg_id}} pairs, none empty.", param: "messages");
+        }
+
+        var arrived = await sandbox.Phones.ArrivedAsync([.. messages.Select(m => (m.Phone!, m.MsgId!))], cancellationToken);
+        return TypedResults.Ok(new ArrivalsView(arrived));
     }
 
     private static async Task<IResult> IqsAsync(string phone, SandboxRuntime sandbox, CancellationToken cancellationToken)
@@ -80,6 +102,15 @@ public static class BenchControlEndpoints
             run.Messages.Where(m => m.Error is null).Select(m => new LoadedMessage(m.MsgId, m.To, m.RoutedAtMicros)).ToList()));
     }
 }
+
+/// <summary>The messages a driver waits for: each a virtual phone and a message id.</summary>
+public sealed record ArrivalsRequest([property: JsonPropertyName("messages")] IReadOnlyList<ArrivalQuery>? Messages);
+
+/// <summary>One awaited message: the phone that should receive it and its id.</summary>
+public sealed record ArrivalQuery([property: JsonPropertyName("phone")] string? Phone, [property: JsonPropertyName("msg_id")] string? MsgId);
+
+/// <summary>The ids, of those asked, that their phones have received and decrypted.</summary>
+public sealed record ArrivalsView([property: JsonPropertyName("arrived")] IReadOnlyList<string> Arrived);
 
 /// <summary>A load run: <c>pairs</c> of sender phone and recipient, <c>rate</c> per second, for <c>seconds</c>.</summary>
 public sealed record LoadRequest(

@@ -297,11 +297,12 @@ public static class ControlEndpoints
             "malformed_node" => FaultKind.MalformedNode,
             "oversized_frame" => FaultKind.OversizedFrame,
             "unknown_stanza" => FaultKind.UnknownStanza,
+            "fail_key_fetch" => FaultKind.FailKeyFetch,
             _ => (FaultKind?)null,
         };
         if (kind is null)
         {
-            return JsonBody.Error($"kind must be one of drop, stream_error, delay, drop_stanzas, error_ack, corrupt_next, mute, lose_message, malformed_node, oversized_frame, unknown_stanza (not '{body.Kind}').", param: "kind");
+            return JsonBody.Error($"kind must be one of drop, stream_error, delay, drop_stanzas, error_ack, corrupt_next, mute, lose_message, malformed_node, oversized_frame, unknown_stanza, fail_key_fetch (not '{body.Kind}').", param: "kind");
         }
 
         if (body.Ms is < 0 or > 600_000 || body.Count is < 0 or > 100_000)

@@ -414,6 +414,27 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         return rows.Select(r => new PhoneMessage(r.MsgId, r.From, r.Chat, r.Type, r.Body, System.Text.Json.Nodes.JsonNode.Parse(r.Json), r.Timestamp) { Participant = r.Participant }).ToList();
     }
 
+    /// <summary>
+    /// Which of the <paramref name="wanted"/> messages (a phone and a message id each) their phones have received: one
+    /// query for many phones, so a bench driver waiting for hundreds of first messages does not load the sandbox with a
+    /// request per phone.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ArrivedAsync(IReadOnlyCollection<(string Phone, string MsgId)> wanted, CancellationToken cancellationToken)
+    {
+        var arrived = new List<string>(wanted.Count);
+        await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in wanted.Chunk(400))
+        {
+            var pairs = chunk.Select(w => w.Phone + "\n" + w.MsgId).ToHashSet(StringComparer.Ordinal);
+            var rows = await connection.QueryAsync<(string Phone, string MsgId)>(
+                "SELECT phone, msg_id FROM phone_messages WHERE phone IN @phones AND msg_id IN @ids",
+                new { phones = chunk.Select(w => w.Phone).Distinct().ToList(), ids = chunk.Select(w => w.MsgId).Distinct().ToList() }).ConfigureAwait(false);
+            arrived.AddRange(rows.Where(r => pairs.Contains(r.Phone + "\n" + r.MsgId)).Select(r => r.MsgId));
+        }
+
+        return arrived;
+    }
+
     /// <summary>The phone reads messages: a read receipt goes to each sender (<c>read-self</c>, reaching nobody else, when the account's read receipts are off).</summary>
     public async Task<int> MarkReadAsync(SandboxAccount account, IReadOnlyCollection<string> msgIds, CancellationToken cancellationToken)
     {

@@ -13,6 +13,8 @@ internal sealed class DeviceFaults
     private int _muteCount;
     private int _loseCount;
     private long _silentUntilTicks;
+    private int _failKeyFetchCount;
+    private int _failKeyFetchCode = 500;
 
     public void Arm(FaultKind kind, int count, int ms, int? code) => Arm(kind, count, ms, code, DateTimeOffset.MinValue);
 
@@ -52,6 +54,10 @@ internal sealed class DeviceFaults
                 case FaultKind.LoseMessage:
                     _loseCount = count;
                     break;
+                case FaultKind.FailKeyFetch:
+                    _failKeyFetchCount = count;
+                    _failKeyFetchCode = code ?? 500;
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a per-stanza fault.");
             }
@@ -81,6 +87,9 @@ internal sealed class DeviceFaults
 
     /// <summary>Whether to lose the next message the device sends to another account.</summary>
     public bool TakeLoseMessage() => Take(ref _loseCount);
+
+    /// <summary>The error code to answer the device's next prekey fetch with, or null to answer it.</summary>
+    public int? TakeFailKeyFetch() => Take(ref _failKeyFetchCount) ? Volatile.Read(ref _failKeyFetchCode) : null;
 
     private bool Take(ref int counter)
     {

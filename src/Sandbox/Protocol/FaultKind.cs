@@ -44,4 +44,7 @@ public enum FaultKind
 
     /// <summary>Send the device, now, stanzas it cannot know: a top-level tag of no family, and a notification of an unknown type (which, like every notification, it must ack, R6).</summary>
     UnknownStanza,
+
+    /// <summary>Answer the device's next <c>count</c> prekey fetches (<c>encrypt</c> get <c>&lt;key&gt;</c>) with an error iq (<c>code</c>, default 500) instead of the bundles.</summary>
+    FailKeyFetch,
 }

@@ -105,6 +105,10 @@ internal sealed partial class LoginDispatcher(AccountRegistry accounts, DeviceDi
             case "iq" when node.Attr("type") is "result" or "error":
                 connection.TryCompleteQuery(node);
                 break;
+            case "iq" when node.Attr("xmlns") == "encrypt" && node.Attr("type") == "get" && node.FirstChild()?.Tag == "key"
+                && devices.Faults(device.Account.Phone, device.DeviceId).TakeFailKeyFetch() is { } keyFetchError:
+                connection.Send(ServerNodes.Error(node, keyFetchError, keyFetchError == 500 ? "internal-server-error" : "fault"));
+                break;
             case "iq" when node.Attr("xmlns") == "md" && node.FirstChild()?.Tag == "remove-companion-device":
                 connection.Send(Result(node));
                 LogLoggedOut(device.Jid);

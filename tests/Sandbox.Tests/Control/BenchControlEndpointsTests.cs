@@ -6,7 +6,7 @@ using WaEngine.TestKit;
 
 namespace WaEngine.Sandbox.Tests.Control;
 
-/// <summary>The control API's parts for bench/: <c>POST /sandbox/load</c> (phones sending at a rate) and <c>GET …/iqs</c>.</summary>
+/// <summary>The control API's parts for bench/: <c>POST /sandbox/load</c> (phones sending at a rate), <c>GET …/iqs</c> and <c>POST /sandbox/arrivals</c>.</summary>
 public sealed class BenchControlEndpointsTests(BenchControlEndpointsTests.Fixture fixture) : IClassFixture<BenchControlEndpointsTests.Fixture>
 {
     private readonly RunningSandbox _sandbox = fixture.Sandbox;
@@ -84,5 +84,40 @@ public sealed class BenchControlEndpointsTests(BenchControlEndpointsTests.Fixtur
         var unknown = await _sandbox.Http.GetAsync("/sandbox/accounts/15559999999/iqs");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Empty((await _sandbox.GetJsonAsync("/sandbox/accounts/15550301001/iqs")).AsObject());
+    }
+
+    [Fact]
+    public async Task Arrivals_name_the_awaited_messages_their_phones_received_and_only_at_the_phone_asked()
+    {
+        var sent = await _sandbox.Http.PostAsJsonAsync("/sandbox/accounts/15550301003/messages", new { to = "15550301001", text = "awaited" });
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        var id = (await sent.Content.ReadFromJsonAsync<JsonObject>())!["msg_id"]!.GetValue<string>();
+
+        var answer = await _sandbox.Http.PostAsJsonAsync("/sandbox/arrivals", new
+        {
+            messages = new[]
+            {
+                new { phone = "15550301001", msg_id = id },
+                new { phone = "15550301003", msg_id = id },
+                new { phone = "15550301001", msg_id = "3EB0NOTSENT" },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var arrived = (await answer.Content.ReadFromJsonAsync<JsonObject>())!["arrived"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        Assert.Equal([id], arrived);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"messages\":[]}")]
+    [InlineData("{\"messages\":[{\"phone\":\"15550301001\"}]}")]
+    [InlineData("{\"messages\":[{\"phone\":\"\",\"msg_id\":\"3EB0AA\"}]}")]
+    public async Task An_arrivals_query_without_messages_is_refused_naming_the_field(string body)
+    {
+        var answer = await _sandbox.Http.PostAsync("/sandbox/arrivals", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Equal("messages", (await answer.Content.ReadFromJsonAsync<JsonObject>())!["param"]?.GetValue<string>());
     }
 }

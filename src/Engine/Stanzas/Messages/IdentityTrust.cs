@@ -11,8 +11,12 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// </summary>
 internal sealed class IdentityTrust(ISignalStore signal, ILogger logger)
 {
-    /// <summary>Runs <paramref name="step"/>, trusting a changed identity once.</summary>
-    public async Task<T> RunAsync<T>(Func<Task<T>> step, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="step"/>, trusting a changed identity once: committed to the line's store, or through
+    /// <paramref name="store"/> when given (a <see cref="PendingSignalState"/>: the new key is stored with the batch's
+    /// sessions, and the step run again reads it there).
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> step, CancellationToken cancellationToken, ISignalStore? store = null)
     {
         try
         {
@@ -21,7 +25,7 @@ internal sealed class IdentityTrust(ISignalStore signal, ILogger logger)
         catch (SignalException ex) when (ex is { Kind: SignalErrorKind.UntrustedIdentity, Address: { } address, IdentityKey: { } key })
         {
             LineLog.IdentityChanged(logger, address.ToString());
-            await signal.CommitAsync(SignalStateChange.TrustIdentity(address, key), cancellationToken).ConfigureAwait(false);
+            await (store ?? signal).CommitAsync(SignalStateChange.TrustIdentity(address, key), cancellationToken).ConfigureAwait(false);
             return await step().ConfigureAwait(false);
         }
     }

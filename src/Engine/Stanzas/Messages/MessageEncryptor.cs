@@ -54,7 +54,7 @@ internal sealed class MessageEncryptor(ISignalStore signal, SignalKeyGenerator k
                 continue;
             }
 
-            setup.Merge(await trust.RunAsync(() => cipher.ProcessPreKeyBundleAsync(address, bundle, cancellationToken), cancellationToken).ConfigureAwait(false));
+            setup.Merge(await trust.RunAsync(() => cipher.ProcessPreKeyBundleAsync(address, bundle, cancellationToken), cancellationToken, store).ConfigureAwait(false));
         }
 
         // Sessions built from fresh bundles must be visible to the encrypts below: commit them first.

@@ -338,8 +338,9 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
     /// <summary>
     /// Planned messages that waited in the mailbox together: encrypted one after the other, their ratchet steps committed
     /// in one transaction, then written in queue order — a group commit, one instead of one per message, and still no
-    /// stanza on the socket before its step is stored. A plan that builds sessions from bundles or goes to a group is
-    /// handled alone, in its place. Every mail is answered, whatever fails.
+    /// stanza on the socket before its step is stored. Plans with bundles (first messages to new peers) join it: their
+    /// sessions are built (X3DH) into the same overlay and stored in the same commit. A plan to a group is handled alone,
+    /// in its place. Every mail is answered, whatever fails.
     /// </summary>
     public async Task HandlePlansReadyAsync(IReadOnlyList<LineMail.PlanReady> mails, LineContext context)
     {
@@ -349,7 +350,7 @@ internal sealed class OutboundQueue(LineOptions options, IMessageStore messages,
             while (next < mails.Count)
             {
                 var end = next;
-                while (end < mails.Count && end - next < InFlight && mails[end].Plan is { Group: null, Bundles.Count: 0 })
+                while (end < mails.Count && end - next < InFlight && mails[end].Plan is { Group: null })
                 {
                     end++;
                 }

@@ -7,8 +7,9 @@ namespace WaEngine.Engine.Stanzas.Messages;
 /// The line's Signal store seen through the ratchet steps of messages encrypted but not yet committed: several planned
 /// messages are encrypted one after the other (a message to a device reads the session the one before it left), their
 /// steps gather here, and the caller commits them all in one transaction before any of their stanzas is written — a
-/// group commit, so a crash before it leaves every message unwritten on the old ratchet state. Sessions only: a plan
-/// that builds sessions from bundles or sends to a group is encrypted on its own, as before. Loop only.
+/// group commit, so a crash before it leaves every message unwritten on the old ratchet state. Sessions built from
+/// prekey bundles (X3DH for a new peer) and identities trusted meanwhile gather here too, so the first messages to many
+/// new peers take one commit for all their sessions and steps. A plan to a group is encrypted on its own. Loop only.
 /// </summary>
 internal sealed class PendingSignalState(ISignalStore inner) : ISignalStore
 {
@@ -18,7 +19,7 @@ internal sealed class PendingSignalState(ISignalStore inner) : ISignalStore
     /// <summary>The steps gathered since the last <see cref="TakeChanges"/>.</summary>
     public SignalStateChange Changes => _sessions.Changes;
 
-    /// <summary>Identities as the store has them, each read once for all the messages of the batch (they do not change within it).</summary>
+    /// <summary>Identities as the store has them, each read once for all the messages of the batch, and those trusted within it.</summary>
     public ISignalIdentityStore Identities => _identities;
 
     /// <inheritdoc />
@@ -41,7 +42,7 @@ internal sealed class PendingSignalState(ISignalStore inner) : ISignalStore
 
     /// <summary>A "transaction" that adds its change to the gathered steps on commit (nothing reaches the database).</summary>
     public Task<ISignalStoreTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<ISignalStoreTransaction>(new Gathering(_sessions));
+        Task.FromResult<ISignalStoreTransaction>(new Gathering(_sessions, _identities));
 
     private sealed class PendingSessions(ISessionStore inner) : ISessionStore
     {
@@ -88,6 +89,9 @@ internal sealed class PendingSignalState(ISignalStore inner) : ISignalStore
             return key;
         }
 
+        /// <summary>An identity trusted by a step of the batch: what the next step reads, as the real store will after the commit.</summary>
+        public void Trusted(SignalAddress address, byte[] identityKey) => _remote[address] = identityKey;
+
         public Task SaveLocalIdentityAsync(SignalIdentity identity, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("Our identity is not saved while messages are encrypted.");
 
@@ -95,12 +99,12 @@ internal sealed class PendingSignalState(ISignalStore inner) : ISignalStore
             throw new InvalidOperationException($"The identity of {address} is trusted through the batch's commit, not saved on its own.");
     }
 
-    private sealed class Gathering(PendingSessions sessions) : ISignalStoreTransaction
+    private sealed class Gathering(PendingSessions sessions, ReadOnce identities) : ISignalStoreTransaction
     {
         private readonly SignalStateChange _staged = new();
 
-        // An identity trusted on first use rides along too (read from the store again by the next encrypt, it is
-        // added again, the same key): the real commit writes it with the steps.
+        // An identity trusted on first use (or trusted anew after a change, IdentityTrust) rides along too: the next
+        // step reads it from the overlay, and the real commit writes it with the sessions and steps.
         public Task ApplyAsync(SignalStateChange change, CancellationToken cancellationToken)
         {
             _staged.Merge(change);
@@ -109,6 +113,11 @@ internal sealed class PendingSignalState(ISignalStore inner) : ISignalStore
 
         public Task CommitAsync(CancellationToken cancellationToken)
         {
+            foreach (var (address, key) in _staged.Identities)
+            {
+                identities.Trusted(address, key);
+            }
+
             sessions.Changes.Merge(_staged);
             return Task.CompletedTask;
         }
