@@ -77,6 +77,8 @@ public static class BenchControlEndpoints
             run.Messages.Count(m => m.Error is null),
             run.Messages.Where(m => m.Error is not null).Select(m => m.Error!).Distinct().Take(10).ToList(),
             run.LatestStartMs,
+            run.LatestRoutedMs,
+            run.PrepareMs,
             run.Messages.Where(m => m.Error is null).Select(m => new LoadedMessage(m.MsgId, m.To, m.RoutedAtMicros)).ToList()));
     }
 }
@@ -95,6 +97,8 @@ public sealed record LoadView(
     [property: JsonPropertyName("sent")] int Sent,
     [property: JsonPropertyName("errors")] IReadOnlyList<string> Errors,
     [property: JsonPropertyName("latest_start_ms")] double LatestStartMs,
+    [property: JsonPropertyName("latest_routed_ms")] double LatestRoutedMs,
+    [property: JsonPropertyName("prepare_ms")] double PrepareMs,
     [property: JsonPropertyName("messages")] IReadOnlyList<LoadedMessage> Messages);
 
 /// <summary>One message of a load run and when the server routed it (Unix microseconds).</summary>

@@ -9,6 +9,7 @@ using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Devices;
+using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Engine.Storage;
 using WaEngine.Proto;
 using WaEngine.Sandbox.Accounts;
@@ -513,26 +514,43 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         await _network.SendFromAsync(new ConnectedDevice(account, 0), stanza, _ => { }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Node> EncryptForAsync(SandboxAccount from, SandboxAccount to, int deviceId, byte[] plain, CancellationToken cancellationToken)
+    private Task<Node> EncryptForAsync(SandboxAccount from, SandboxAccount to, int deviceId, byte[] plain, CancellationToken cancellationToken) =>
+        EncryptForAsync(from, to, deviceId, plain, null, cancellationToken);
+
+    // With staged, the ratchet steps are laid over the phone's store for one commit later (PhoneLoad), not committed each.
+    private async Task<Node> EncryptForAsync(SandboxAccount from, SandboxAccount to, int deviceId, byte[] plain, StagedSignalStore? staged, CancellationToken cancellationToken)
     {
         var store = await StoreAsync(from.Phone, cancellationToken).ConfigureAwait(false);
-        var cipher = new SessionCipher(store, _generator);
+        ISignalStore view = staged is null ? store : staged;
+        var cipher = new SessionCipher(view, _generator);
         var address = await SessionAddressAsync(store, to, (uint)deviceId, _accounts.IsLidMigrated(to), cancellationToken).ConfigureAwait(false);
-        if (await store.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
+        if (await view.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
         {
             var bundle = await _keys.TakeBundleAsync(to.Phone, deviceId, cancellationToken).ConfigureAwait(false)
                 ?? throw new SandboxInputException($"Device {to.Phone}:{deviceId} has published no keys.", 409, "to");
             var setup = await cipher.ProcessPreKeyBundleAsync(address, new PreKeyBundle(
                 (uint)bundle.Keys.RegistrationId, (uint)deviceId, bundle.Keys.Identity, (uint)bundle.Keys.SignedPreKeyId,
                 bundle.Keys.SignedPreKeyPublic, bundle.Keys.SignedPreKeySignature, bundle.PreKey is { } p ? (uint)p.Id : null, bundle.PreKey?.Public), cancellationToken).ConfigureAwait(false);
-            await store.CommitAsync(setup, cancellationToken).ConfigureAwait(false);
+            await CommitOrStageAsync(setup).ConfigureAwait(false);
         }
 
         var encrypted = await cipher.EncryptAsync(address, WhatsAppPadding.Pad(plain, SecureRandomSource.Instance), cancellationToken).ConfigureAwait(false);
-        await store.CommitAsync(encrypted.Changes, cancellationToken).ConfigureAwait(false);
+        await CommitOrStageAsync(encrypted.Changes).ConfigureAwait(false);
         var deviceJid = DeviceJid.Format(HostedDevice.Of(new Jid(to.Phone, JidServers.WhatsApp), deviceId));
         var type = encrypted.Type == SignalMessageType.PreKey ? "pkmsg" : "msg";
         return new Node("to", NodeAttributes.Of(("jid", deviceJid)), [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", type)), encrypted.Ciphertext)]);
+
+        async Task CommitOrStageAsync(SignalStateChange change)
+        {
+            if (staged is null)
+            {
+                await store.CommitAsync(change, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                staged.Stage(change);
+            }
+        }
     }
 
     private async Task RecordAsync(string phone, string id, string from, string chat, Message message, long t, CancellationToken cancellationToken)
