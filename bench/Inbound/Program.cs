@@ -84,6 +84,8 @@ async Task<JsonObject> RunAsync(JsonArray pairs, double rate, double seconds, in
         ["sent"] = messages.Count,
         ["arrived"] = latencies.Count,
         ["sandbox_latest_start_ms"] = run["latest_start_ms"]!.GetValue<double>(),
+        ["sandbox_latest_routed_ms"] = run["latest_routed_ms"]?.GetValue<double>(),
+        ["sandbox_prepare_ms"] = run["prepare_ms"]?.GetValue<double>(),
         ["p50_ms"] = Math.Round(Percentile(0.50), 2),
         ["p99_ms"] = Math.Round(Percentile(0.99), 2),
         ["max_ms"] = Math.Round(latencies.Count == 0 ? double.NaN : latencies[^1], 2),

@@ -3,12 +3,13 @@ using Microsoft.Data.Sqlite;
 namespace WaEngine.Store;
 
 /// <summary>
-/// The open <see cref="LineConnection"/>s of one database file waiting for their next user. A connection handed back
+/// The open <see cref="LineConnection"/>s of one database file waiting for their next user (a line's database, and the
+/// sandbox's own). A connection handed back
 /// healthy (no transaction left open) is kept, up to <see cref="MaxIdle"/>, with its prepared statements; one handed
 /// back with a transaction still open, or opened before the last <see cref="Clear"/>, is closed. Thread-safe: each
 /// connection has one user at a time.
 /// </summary>
-internal sealed class LineConnectionPool(string connectionString, SynchronousPragma pragma)
+public sealed class LineConnectionPool(string connectionString, SynchronousPragma pragma)
 {
     /// <summary>How many idle connections are kept (a line's actor, webhook worker, send pipeline and API reads rarely need more at once).</summary>
     public const int MaxIdle = 4;

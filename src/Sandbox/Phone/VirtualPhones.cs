@@ -556,12 +556,16 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     private async Task RecordAsync(string phone, string id, string from, string chat, Message message, long t, CancellationToken cancellationToken)
     {
         await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(
+        using var insert = connection.Statement(
             """
             INSERT OR IGNORE INTO phone_messages (phone, msg_id, from_jid, chat_jid, type, body, message_json, timestamp, received_seq)
             VALUES (@phone, @id, @from, @chat, @type, @body, @json, @t, @seq)
             """,
-            new { phone, id, from, chat, type = MessageContent.KindOf(message), body = MessageContent.BodyOf(message), json = WaEngine.Engine.Messaging.Kinds.MessageJson.Format(message), t, seq = Interlocked.Increment(ref _receivedSeq) }).ConfigureAwait(false);
+            null)
+            .Bind("@phone", phone).Bind("@id", id).Bind("@from", from).Bind("@chat", chat).Bind("@type", MessageContent.KindOf(message))
+            .Bind("@body", MessageContent.BodyOf(message)).Bind("@json", WaEngine.Engine.Messaging.Kinds.MessageJson.Format(message)).Bind("@t", t)
+            .Bind("@seq", Interlocked.Increment(ref _receivedSeq));
+        insert.Execute(cancellationToken);
     }
 
     private async Task ReceiptAsync(SandboxAccount account, Node message, Jid from, string? type, CancellationToken cancellationToken)
