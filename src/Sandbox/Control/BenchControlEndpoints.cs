@@ -79,6 +79,7 @@ public static class BenchControlEndpoints
             run.LatestStartMs,
             run.LatestRoutedMs,
             run.PrepareMs,
+            run.CpuMs,
             run.Messages.Where(m => m.Error is null).Select(m => new LoadedMessage(m.MsgId, m.To, m.RoutedAtMicros)).ToList()));
     }
 }
@@ -99,6 +100,7 @@ public sealed record LoadView(
     [property: JsonPropertyName("latest_start_ms")] double LatestStartMs,
     [property: JsonPropertyName("latest_routed_ms")] double LatestRoutedMs,
     [property: JsonPropertyName("prepare_ms")] double PrepareMs,
+    [property: JsonPropertyName("cpu_ms")] double CpuMs,
     [property: JsonPropertyName("messages")] IReadOnlyList<LoadedMessage> Messages);
 
 /// <summary>One message of a load run and when the server routed it (Unix microseconds).</summary>

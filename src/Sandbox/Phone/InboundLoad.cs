@@ -19,8 +19,11 @@ public sealed class InboundLoad(VirtualPhones phones)
     /// <summary>One message of the run: its id, recipient, when it was routed (Unix µs), or why it failed.</summary>
     public sealed record Sent(string MsgId, string To, long RoutedAtMicros, string? Error);
 
-    /// <summary>What a run did: the messages, the latest any send started and was routed after its due time (ms), and how long encrypting took (ms).</summary>
-    public sealed record Run(IReadOnlyList<Sent> Messages, double LatestStartMs, double LatestRoutedMs, double PrepareMs);
+    /// <summary>
+    /// What a run did: the messages, the latest any send started and was routed after its due time (ms), how long
+    /// encrypting took (ms), and the sandbox process's CPU time (user + system, as the OS counts it) over the timed part.
+    /// </summary>
+    public sealed record Run(IReadOnlyList<Sent> Messages, double LatestStartMs, double LatestRoutedMs, double PrepareMs, double CpuMs);
 
     /// <summary>Sends <paramref name="count"/> texts over <paramref name="pairs"/> at <paramref name="rate"/> per second.</summary>
     public async Task<Run> RunAsync(IReadOnlyList<(SandboxAccount From, SandboxAccount To)> pairs, double rate, int count, CancellationToken cancellationToken)
@@ -30,6 +33,7 @@ public sealed class InboundLoad(VirtualPhones phones)
         var prepareMs = Math.Round(preparing.Elapsed.TotalMilliseconds, 1);
 
         var sends = new Task<(Sent Message, double LateMs)>[count];
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var latest = 0.0;
         for (var k = 0; k < count; k++)
@@ -46,7 +50,8 @@ public sealed class InboundLoad(VirtualPhones phones)
         }
 
         var sent = await Task.WhenAll(sends).ConfigureAwait(false);
-        return new Run([.. sent.Select(s => s.Message)], Math.Round(latest, 1), Math.Round(sent.Max(s => s.LateMs), 1), prepareMs);
+        var cpuMs = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds, 1);
+        return new Run([.. sent.Select(s => s.Message)], Math.Round(latest, 1), Math.Round(sent.Max(s => s.LateMs), 1), prepareMs, cpuMs);
     }
 
     private Task<IReadOnlyList<VirtualPhones.PreparedText>> PrepareAsync(SandboxAccount from, SandboxAccount to, int pair, int pairs, int count, CancellationToken cancellationToken)

@@ -55,6 +55,7 @@ public sealed class BenchControlEndpointsTests(BenchControlEndpointsTests.Fixtur
         Assert.All(messages, m => Assert.InRange(m!["routed_at_us"]!.GetValue<long>(), before, after));
         Assert.True(run["latest_routed_ms"]!.GetValue<double>() >= 0);
         Assert.True(run["prepare_ms"]!.GetValue<double>() >= 0);
+        Assert.True(run["cpu_ms"]!.GetValue<double>() > 0);
 
         // The recipient's phone takes its copies after the acks, on its own time: wait until it has them all.
         var ids = messages.Select(m => m!["msg_id"]!.GetValue<string>()).ToList();
