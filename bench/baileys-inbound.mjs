@@ -119,6 +119,8 @@ async function run(rate, runSeconds) {
   const cpu = (end.cpuMs - start.cpuMs) / 1000;
   return {
     rate, seconds: runSeconds, sent: messages.length, arrived: latencies.length, sandbox_latest_start_ms: result.latest_start_ms,
+    sandbox_latest_routed_ms: result.latest_routed_ms ?? null, sandbox_prepare_ms: result.prepare_ms ?? null,
+    sandbox_cpu_ms_per_message: result.cpu_ms === undefined ? null : round(result.cpu_ms / Math.max(1, messages.length), 3),
     p50_ms: round(percentile(0.5)), p99_ms: round(percentile(0.99)), max_ms: round(latencies.at(-1) ?? null),
     cpu_seconds: round(cpu), cpu_ms_per_message: round((cpu * 1000) / Math.max(1, latencies.length), 3), rss_kib: end.rssKiB,
   };

@@ -8,12 +8,13 @@ using System.Text.Json.Nodes;
 // send texts from those phones at that rate for SECONDS (POST /sandbox/load, spread over the lines). Each message is
 // timed from the moment the server routed it to the line (the sandbox notes it) to the moment its webhook delivery
 // reached the receiver; both clocks are this machine's. Read from /proc: the service's CPU time over each rate's run
-// (until the last delivery) and VmRSS / VmHWM.
+// (until the last delivery) and VmRSS / VmHWM. The load call waits for the sandbox to encrypt every text first (a
+// minute or more for 60,000 on a busy machine): its HTTP timeout is the run plus 30 minutes.
 //   dotnet Inbound.dll --sandbox http://127.0.0.1:PORT --service NAME=PATH/WaEngine.Api.dll [--service …]
 //                      [--lines 10] [--rates 100,500,1000] [--seconds 60] [--data DIR] [--clk-tck 100]
 // Prints one JSON object on stdout.
 var settings = InboundSettings.Parse(args);
-using var bench = await ServiceBench.OpenAsync(settings.Common, "inbound", TimeSpan.FromSeconds(settings.Seconds + 300));
+using var bench = await ServiceBench.OpenAsync(settings.Common, "inbound", TimeSpan.FromSeconds(settings.Seconds + 1800));
 var (sandbox, wsUrl, rootKey, data) = (bench.Sandbox, bench.WsUrl, bench.RootKey, bench.Data);
 await bench.MeasureEachAsync(new JsonObject { ["lines"] = settings.Lines, ["seconds"] = settings.Seconds }, MeasureAsync);
 
@@ -84,6 +85,9 @@ async Task<JsonObject> RunAsync(JsonArray pairs, double rate, double seconds, in
         ["sent"] = messages.Count,
         ["arrived"] = latencies.Count,
         ["sandbox_latest_start_ms"] = run["latest_start_ms"]!.GetValue<double>(),
+        ["sandbox_latest_routed_ms"] = run["latest_routed_ms"]?.GetValue<double>(),
+        ["sandbox_prepare_ms"] = run["prepare_ms"]?.GetValue<double>(),
+        ["sandbox_cpu_ms_per_message"] = run["cpu_ms"] is { } sandboxCpu ? Math.Round(sandboxCpu.GetValue<double>() / Math.Max(1, messages.Count), 3) : null,
         ["p50_ms"] = Math.Round(Percentile(0.50), 2),
         ["p99_ms"] = Math.Round(Percentile(0.99), 2),
         ["max_ms"] = Math.Round(latencies.Count == 0 ? double.NaN : latencies[^1], 2),

@@ -24,6 +24,7 @@ public sealed class LineDatabase : IDisposable
     private readonly PoolRelease _release;
     private readonly SqliteSynchronous _synchronous;
     private readonly SynchronousPragma _pragma;
+    private readonly LineConnectionPool _pool;
 
     private LineDatabase(string path, SqliteSynchronous synchronous)
     {
@@ -36,6 +37,7 @@ public sealed class LineDatabase : IDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
         }.ToString();
+        _pool = new LineConnectionPool(_connectionString, _pragma);
         _release = new PoolRelease(IdleRelease, ClearPool);
     }
 
@@ -77,23 +79,18 @@ public sealed class LineDatabase : IDisposable
         return database;
     }
 
-    /// <summary>An open connection; dispose it when the operation ends.</summary>
-    public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// An open connection; dispose it when the operation ends. It comes from the line's own pool with the statements
+    /// prepared on it by earlier users (<see cref="LineConnection.Prepare"/>), and goes back there when disposed.
+    /// </summary>
+    public Task<LineConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         _release.Touch();
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await _pragma.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return _pool.RentAsync(cancellationToken);
     }
+
+    /// <summary>How many open connections wait for their next user (0 once the line has been idle for <see cref="IdleRelease"/>).</summary>
+    public int IdleConnections => _pool.IdleCount;
 
     /// <summary>Tells <see cref="Journalled"/>'s handlers that a commit journalled an event.</summary>
     internal void OnJournalled() => Journalled?.Invoke();
@@ -105,9 +102,5 @@ public sealed class LineDatabase : IDisposable
         ClearPool();
     }
 
-    private void ClearPool()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
+    private void ClearPool() => _pool.Clear();
 }

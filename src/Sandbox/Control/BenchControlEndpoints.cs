@@ -99,6 +99,9 @@ public static class BenchControlEndpoints
             run.Messages.Count(m => m.Error is null),
             run.Messages.Where(m => m.Error is not null).Select(m => m.Error!).Distinct().Take(10).ToList(),
             run.LatestStartMs,
+            run.LatestRoutedMs,
+            run.PrepareMs,
+            run.CpuMs,
             run.Messages.Where(m => m.Error is null).Select(m => new LoadedMessage(m.MsgId, m.To, m.RoutedAtMicros)).ToList()));
     }
 }
@@ -126,6 +129,9 @@ public sealed record LoadView(
     [property: JsonPropertyName("sent")] int Sent,
     [property: JsonPropertyName("errors")] IReadOnlyList<string> Errors,
     [property: JsonPropertyName("latest_start_ms")] double LatestStartMs,
+    [property: JsonPropertyName("latest_routed_ms")] double LatestRoutedMs,
+    [property: JsonPropertyName("prepare_ms")] double PrepareMs,
+    [property: JsonPropertyName("cpu_ms")] double CpuMs,
     [property: JsonPropertyName("messages")] IReadOnlyList<LoadedMessage> Messages);
 
 /// <summary>One message of a load run and when the server routed it (Unix microseconds).</summary>

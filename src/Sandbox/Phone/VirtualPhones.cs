@@ -9,6 +9,7 @@ using WaEngine.Engine.Messaging;
 using WaEngine.Engine.Signal;
 using WaEngine.Engine.Stanzas;
 using WaEngine.Engine.Stanzas.Devices;
+using WaEngine.Engine.Stanzas.Messages;
 using WaEngine.Engine.Storage;
 using WaEngine.Proto;
 using WaEngine.Sandbox.Accounts;
@@ -534,42 +535,63 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
         await _network.SendFromAsync(new ConnectedDevice(account, 0), stanza, _ => { }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Node> EncryptForAsync(SandboxAccount from, SandboxAccount to, int deviceId, byte[] plain, CancellationToken cancellationToken, PreKeyBundle? fresh = null)
+    private Task<Node> EncryptForAsync(SandboxAccount from, SandboxAccount to, int deviceId, byte[] plain, CancellationToken cancellationToken, PreKeyBundle? fresh = null) =>
+        EncryptForAsync(from, to, deviceId, plain, null, cancellationToken, fresh);
+
+    // With staged, the ratchet steps are laid over the phone's store for one commit later (PhoneLoad), not committed each.
+    private async Task<Node> EncryptForAsync(SandboxAccount from, SandboxAccount to, int deviceId, byte[] plain, StagedSignalStore? staged, CancellationToken cancellationToken, PreKeyBundle? fresh = null)
     {
         var store = await StoreAsync(from.Phone, cancellationToken).ConfigureAwait(false);
-        var cipher = new SessionCipher(store, _generator);
+        ISignalStore view = staged is null ? store : staged;
+        var cipher = new SessionCipher(view, _generator);
         var address = await SessionAddressAsync(store, to, (uint)deviceId, cancellationToken).ConfigureAwait(false);
         if (fresh is not null)
         {
             // A retry receipt with keys: the device starts over, so the phone builds a new session from them.
-            await store.CommitAsync(await cipher.ProcessPreKeyBundleAsync(address, fresh, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await CommitOrStageAsync(await cipher.ProcessPreKeyBundleAsync(address, fresh, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         }
-        else if (await store.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
+        else if (await view.Sessions.LoadSessionAsync(address, cancellationToken).ConfigureAwait(false) is not { HasCurrentSession: true })
         {
             var bundle = await _keys.TakeBundleAsync(to.Phone, deviceId, cancellationToken).ConfigureAwait(false)
                 ?? throw new SandboxInputException($"Device {to.Phone}:{deviceId} has published no keys.", 409, "to");
             var setup = await cipher.ProcessPreKeyBundleAsync(address, new PreKeyBundle(
                 (uint)bundle.Keys.RegistrationId, (uint)deviceId, bundle.Keys.Identity, (uint)bundle.Keys.SignedPreKeyId,
                 bundle.Keys.SignedPreKeyPublic, bundle.Keys.SignedPreKeySignature, bundle.PreKey is { } p ? (uint)p.Id : null, bundle.PreKey?.Public), cancellationToken).ConfigureAwait(false);
-            await store.CommitAsync(setup, cancellationToken).ConfigureAwait(false);
+            await CommitOrStageAsync(setup).ConfigureAwait(false);
         }
 
         var encrypted = await cipher.EncryptAsync(address, WhatsAppPadding.Pad(plain, SecureRandomSource.Instance), cancellationToken).ConfigureAwait(false);
-        await store.CommitAsync(encrypted.Changes, cancellationToken).ConfigureAwait(false);
+        await CommitOrStageAsync(encrypted.Changes).ConfigureAwait(false);
         var deviceJid = DeviceJid.Format(HostedDevice.Of(new Jid(to.Phone, JidServers.WhatsApp), deviceId));
         var type = encrypted.Type == SignalMessageType.PreKey ? "pkmsg" : "msg";
         return new Node("to", NodeAttributes.Of(("jid", deviceJid)), [new Node("enc", NodeAttributes.Of(("v", "2"), ("type", type)), encrypted.Ciphertext)]);
+
+        async Task CommitOrStageAsync(SignalStateChange change)
+        {
+            if (staged is null)
+            {
+                await store.CommitAsync(change, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                staged.Stage(change);
+            }
+        }
     }
 
     private async Task RecordAsync(string phone, string id, string from, string chat, Message message, long t, CancellationToken cancellationToken)
     {
         await using var connection = await _database.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(
+        using var insert = connection.Statement(
             """
             INSERT OR IGNORE INTO phone_messages (phone, msg_id, from_jid, chat_jid, type, body, message_json, timestamp, received_seq)
             VALUES (@phone, @id, @from, @chat, @type, @body, @json, @t, @seq)
             """,
-            new { phone, id, from, chat, type = MessageContent.KindOf(message), body = MessageContent.BodyOf(message), json = WaEngine.Engine.Messaging.Kinds.MessageJson.Format(message), t, seq = Interlocked.Increment(ref _receivedSeq) }).ConfigureAwait(false);
+            null)
+            .Bind("@phone", phone).Bind("@id", id).Bind("@from", from).Bind("@chat", chat).Bind("@type", MessageContent.KindOf(message))
+            .Bind("@body", MessageContent.BodyOf(message)).Bind("@json", WaEngine.Engine.Messaging.Kinds.MessageJson.Format(message)).Bind("@t", t)
+            .Bind("@seq", Interlocked.Increment(ref _receivedSeq));
+        insert.Execute(cancellationToken);
     }
 
     private async Task ReceiptAsync(SandboxAccount account, Node message, Jid from, string? type, CancellationToken cancellationToken)

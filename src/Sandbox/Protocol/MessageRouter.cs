@@ -34,7 +34,7 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
     public Groups.GroupMessageRouter? Groups { get; set; }
 
     /// <summary>A device (or a virtual phone) sends a message stanza.</summary>
-    public async Task RouteMessageAsync(ConnectedDevice sender, Node message, Action<Node> replyToSender, CancellationToken cancellationToken)
+    public async Task RouteMessageAsync(ConnectedDevice sender, Node message, Action<Node> replyToSender, CancellationToken cancellationToken, bool phonesAfterAck = false)
     {
         var reader = new AttributeReader(message);
         var id = reader.String("id");
@@ -150,7 +150,7 @@ internal sealed partial class MessageRouter(AccountRegistry accounts, StanzaQueu
             }
 
             var delivered = new Node("message", NodeAttributes.Of([.. attributes]), children);
-            if (deviceId == 0 && Primary is not null && sender.DeviceId != 0)
+            if (deviceId == 0 && Primary is not null && (sender.DeviceId != 0 || phonesAfterAck))
             {
                 // A client's message: the phone takes it after the sender's ack, on its own time (PhoneDeliveries). A
                 // virtual phone's own sends (the control API's) still return once the other phone has it.

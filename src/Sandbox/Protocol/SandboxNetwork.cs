@@ -164,6 +164,13 @@ public sealed class SandboxNetwork
     public Task SendFromAsync(ConnectedDevice sender, Node message, Action<Node> onAck, CancellationToken cancellationToken) =>
         _router.RouteMessageAsync(sender, message, onAck, cancellationToken);
 
+    /// <summary>
+    /// Routes a virtual phone's message the way a client's is routed: the recipient's phone takes its copy after the
+    /// ack, on its own time (bench/inbound's load; see <see cref="PhoneDeliveries"/>).
+    /// </summary>
+    public Task SendFromPhoneAsync(ConnectedDevice sender, Node message, CancellationToken cancellationToken) =>
+        _router.RouteMessageAsync(sender, message, _ => { }, cancellationToken, phonesAfterAck: true);
+
     /// <summary>Queues a server-originated stanza (a call) for every companion of <paramref name="account"/>, sent at once to those online.</summary>
     public async Task DeliverToCompanionsAsync(SandboxAccount account, string stanzaClass, Node node, CancellationToken cancellationToken)
     {

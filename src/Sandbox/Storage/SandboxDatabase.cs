@@ -6,7 +6,8 @@ namespace WaEngine.Sandbox.Storage;
 
 /// <summary>
 /// The sandbox's SQLite file (<c>sandbox.db</c> in its data folder). Numbered migrations (Storage/Migrations) run at
-/// open; each call opens a short-lived pooled connection, so nothing is held while idle. Commits are not fsynced
+/// open; each call takes an open connection from its pool (<see cref="LineConnectionPool"/>, at most a few kept idle),
+/// with the statements prepared on it by earlier calls, and hands it back when disposed. Commits are not fsynced
 /// (<see cref="SqliteSynchronous.Normal"/> under WAL): the sandbox keeps everything through a crash or kill of its
 /// process, and WhatsApp's own servers are not bound by one disk's fsyncs, as a sandbox routing each message through
 /// several fsyncs on a virtual disk was (it fell seconds behind bench/inbound's schedule).
@@ -15,8 +16,13 @@ public sealed class SandboxDatabase
 {
     private readonly string _connectionString;
     private readonly SynchronousPragma _pragma = new(SqliteSynchronous.Normal);
+    private readonly LineConnectionPool _pool;
 
-    private SandboxDatabase(string connectionString) => _connectionString = connectionString;
+    private SandboxDatabase(string connectionString)
+    {
+        _connectionString = connectionString;
+        _pool = new LineConnectionPool(connectionString, _pragma);
+    }
 
     /// <summary>Opens (creating if needed) the database in <paramref name="folder"/> and applies pending migrations.</summary>
     public static async Task<SandboxDatabase> OpenAsync(string folder, CancellationToken cancellationToken)
@@ -34,14 +40,8 @@ public sealed class SandboxDatabase
         return database;
     }
 
-    /// <summary>A new open connection; dispose it when the unit of work ends.</summary>
-    public async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await _pragma.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
-        return connection;
-    }
+    /// <summary>An open connection of the pool; dispose it when the unit of work ends (it goes back to the pool).</summary>
+    public Task<LineConnection> ConnectAsync(CancellationToken cancellationToken) => _pool.RentAsync(cancellationToken);
 
     /// <summary>A new open connection, opened synchronously (for small writes on paths that are not async).</summary>
     public SqliteConnection Connect()

@@ -45,8 +45,8 @@ internal static class InboundMessageWriter
 
         if (hasPushName)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                UpsertContact, new { jid = senderKey, name = message.PushName, now = nowMs }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            using var contact = connection.Statement(UpsertContact, transaction).Bind("@jid", senderKey).Bind("@name", message.PushName).Bind("@now", nowMs);
+            contact.Execute(cancellationToken);
         }
 
         if (!string.IsNullOrEmpty(message.SenderPn) && !string.IsNullOrEmpty(message.SenderLid))

@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.Data.Sqlite;
 using WaEngine.Engine.Messaging;
 
@@ -34,46 +33,48 @@ internal static class MessageWrites
     /// null when a message with the same (chat, id, sender key) — or our own message with the same id — is stored.
     /// </summary>
     public static Task<long?> InsertAsync(
-        SqliteConnection connection, SqliteTransaction transaction, MessageRecord message, string senderKey, long nowMs, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            InsertMessage,
-            new
-            {
-                message.MsgId,
-                message.ChatJid,
-                FromMe = message.FromMe ? 1L : 0L,
-                SenderKey = senderKey,
-                message.SenderJid,
-                message.SenderPn,
-                message.SenderLid,
-                message.Type,
-                message.Body,
-                message.Content,
-                message.TargetMsgId,
-                message.PushName,
-                TimestampMs = message.Timestamp.ToUnixTimeMilliseconds(),
-                Status = (long)message.Status,
-                message.Error,
-                message.MediaPath,
-                EditedAtMs = message.EditedAt?.ToUnixTimeMilliseconds(),
-                Revoked = message.Revoked ? 1L : 0L,
-                UpdatedAtMs = nowMs,
-                message.OriginJid,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
+        SqliteConnection connection, SqliteTransaction transaction, MessageRecord message, string senderKey, long nowMs, CancellationToken cancellationToken)
+    {
+        using var statement = connection.Statement(InsertMessage, transaction)
+            .Bind("@MsgId", message.MsgId)
+            .Bind("@ChatJid", message.ChatJid)
+            .Bind("@FromMe", message.FromMe ? 1L : 0L)
+            .Bind("@SenderKey", senderKey)
+            .Bind("@SenderJid", message.SenderJid)
+            .Bind("@SenderPn", message.SenderPn)
+            .Bind("@SenderLid", message.SenderLid)
+            .Bind("@Type", message.Type)
+            .Bind("@Body", message.Body)
+            .Bind("@Content", message.Content)
+            .Bind("@TargetMsgId", message.TargetMsgId)
+            .Bind("@PushName", message.PushName)
+            .Bind("@TimestampMs", message.Timestamp.ToUnixTimeMilliseconds())
+            .Bind("@Status", (long)message.Status)
+            .Bind("@Error", message.Error)
+            .Bind("@MediaPath", message.MediaPath)
+            .Bind("@EditedAtMs", message.EditedAt?.ToUnixTimeMilliseconds())
+            .Bind("@Revoked", message.Revoked ? 1L : 0L)
+            .Bind("@UpdatedAtMs", nowMs)
+            .Bind("@OriginJid", message.OriginJid);
+        return Task.FromResult(statement.Int64(cancellationToken));
+    }
 
     /// <summary>
     /// Creates or updates a chat: the name when one is given, the last message time when <paramref name="atMs"/> is newer,
     /// the unread count by <paramref name="unread"/>.
     /// </summary>
     public static Task UpsertChatAsync(
-        SqliteConnection connection, SqliteTransaction transaction, string chatJid, string? name, long atMs, long unread, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            UpsertChat,
-            new { jid = chatJid, name, isGroup = IsGroup(chatJid), at = atMs, unread },
-            transaction,
-            cancellationToken: cancellationToken));
+        SqliteConnection connection, SqliteTransaction transaction, string chatJid, string? name, long atMs, long unread, CancellationToken cancellationToken)
+    {
+        using var statement = connection.Statement(UpsertChat, transaction)
+            .Bind("@jid", chatJid)
+            .Bind("@name", name)
+            .Bind("@isGroup", IsGroup(chatJid) ? 1L : 0L)
+            .Bind("@at", atMs)
+            .Bind("@unread", unread);
+        statement.Execute(cancellationToken);
+        return Task.CompletedTask;
+    }
 
     /// <summary>Appends one <c>line_events</c> row.</summary>
     public static Task JournalAsync(
@@ -86,24 +87,33 @@ internal static class MessageWrites
         string status,
         string? detail,
         long atMs,
-        CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            AppendEvent,
-            new { @event, chat = chatJid, msgId, seq = messageSeq, status, detail, at = atMs },
-            transaction,
-            cancellationToken: cancellationToken));
+        CancellationToken cancellationToken)
+    {
+        using var statement = connection.Statement(AppendEvent, transaction)
+            .Bind("@event", @event)
+            .Bind("@chat", chatJid)
+            .Bind("@msgId", msgId)
+            .Bind("@seq", messageSeq)
+            .Bind("@status", status)
+            .Bind("@detail", detail)
+            .Bind("@at", atMs);
+        statement.Execute(cancellationToken);
+        return Task.CompletedTask;
+    }
 
     /// <summary>
     /// Pairs a LID with a phone-number JID. REPLACE drops whatever row either side was paired with (both columns are
     /// unique), so the mapping stays one to one.
     /// </summary>
     public static Task WriteLidMappingAsync(
-        SqliteConnection connection, SqliteTransaction? transaction, string lidJid, string pnJid, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "INSERT OR REPLACE INTO lid_mappings (lid_jid, pn_jid) VALUES (@lidJid, @pnJid);",
-            new { lidJid, pnJid },
-            transaction,
-            cancellationToken: cancellationToken));
+        SqliteConnection connection, SqliteTransaction? transaction, string lidJid, string pnJid, CancellationToken cancellationToken)
+    {
+        using var statement = connection.Statement("INSERT OR REPLACE INTO lid_mappings (lid_jid, pn_jid) VALUES (@lidJid, @pnJid);", transaction)
+            .Bind("@lidJid", lidJid)
+            .Bind("@pnJid", pnJid);
+        statement.Execute(cancellationToken);
+        return Task.CompletedTask;
+    }
 
     /// <summary>True for group chats (<c>@g.us</c>).</summary>
     public static bool IsGroup(string chatJid) => chatJid.EndsWith("@g.us", StringComparison.Ordinal);

@@ -6,35 +6,22 @@ namespace WaEngine.Store.Messages;
 
 /// <summary>
 /// Moves many of our own messages forward inside the caller's write transaction, by the same rule and with the same
-/// rows as <see cref="OutboundStatus.AdvanceAsync"/>, but with one prepared statement per kind of row for the whole
-/// batch: SQLite compiles each statement once instead of once per message (compiling was most of a status write's CPU).
+/// rows as <see cref="OutboundStatus.AdvanceAsync"/>, with the statements the connection keeps prepared
+/// (<see cref="LineConnection.Prepare"/>): SQLite compiles each once per connection instead of once per message
+/// (compiling was most of a status write's CPU), and each use binds all its parameters, so another write of the same
+/// transaction may run the same statement in between.
 /// </summary>
-internal sealed class OutboundStatusWriter : IDisposable
+internal sealed class OutboundStatusWriter(SqliteConnection connection, SqliteTransaction transaction)
 {
-    private readonly SqliteConnection _connection;
-    private readonly SqliteTransaction _transaction;
-    private readonly SqliteCommand _current;
-    private readonly SqliteCommand _update;
-    private readonly SqliteCommand _dequeue;
-    private readonly SqliteCommand _journal;
-    private SqliteCommand? _attempt;
-
-    public OutboundStatusWriter(SqliteConnection connection, SqliteTransaction transaction)
-    {
-        _connection = connection;
-        _transaction = transaction;
-        _current = Command(OutboundStatus.CurrentStatusSql, "@msgId");
-        _update = Command("UPDATE messages SET status = @status, error = COALESCE(@error, error), updated_at_ms = @atMs WHERE seq = @seq;", "@status", "@error", "@atMs", "@seq");
-        _dequeue = Command("DELETE FROM send_queue WHERE msg_id = @msgId;", "@msgId");
-        _journal = Command(MessageWrites.AppendEvent, "@event", "@chat", "@msgId", "@seq", "@status", "@detail", "@at");
-    }
+    private const string Update = "UPDATE messages SET status = @status, error = COALESCE(@error, error), updated_at_ms = @atMs WHERE seq = @seq;";
+    private const string Dequeue = "DELETE FROM send_queue WHERE msg_id = @msgId;";
+    private const string CountAttempt = "UPDATE send_queue SET attempts = attempts + 1 WHERE msg_id = @msgId;";
 
     /// <summary>Counts one more send attempt of a queued message; false when it is not in the send queue.</summary>
-    public async Task<bool> CountAttemptAsync(string msgId, CancellationToken cancellationToken)
+    public Task<bool> CountAttemptAsync(string msgId, CancellationToken cancellationToken)
     {
-        _attempt ??= Command("UPDATE send_queue SET attempts = attempts + 1 WHERE msg_id = @msgId;", "@msgId");
-        _attempt.Parameters[0].Value = msgId;
-        return await _attempt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        using var attempt = connection.Statement(CountAttempt, transaction).Bind("@msgId", msgId);
+        return Task.FromResult(attempt.Execute(cancellationToken) > 0);
     }
 
     /// <summary>
@@ -49,11 +36,11 @@ internal sealed class OutboundStatusWriter : IDisposable
         string type;
         string? target;
         string? body;
-        _current.Parameters[0].Value = msgId;
-        var reader = await _current.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        using (var current = connection.Statement(OutboundStatus.CurrentStatusSql, transaction).Bind("@msgId", msgId))
         {
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            cancellationToken.ThrowIfCancellationRequested();
+            using var reader = current.Command.ExecuteReader();
+            if (!reader.Read())
             {
                 return null;
             }
@@ -73,58 +60,29 @@ internal sealed class OutboundStatusWriter : IDisposable
         }
 
         var atMs = at.ToUnixTimeMilliseconds();
-        Set(_update, (long)status, (object?)error ?? DBNull.Value, atMs, seq);
-        await _update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        if (status is >= MessageStatus.ServerAck and <= MessageStatus.Failed)
+        using (var update = connection.Statement(Update, transaction).Bind("@status", (long)status).Bind("@error", error).Bind("@atMs", atMs).Bind("@seq", seq))
         {
-            _dequeue.Parameters[0].Value = msgId;
-            await _dequeue.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            update.Execute(cancellationToken);
         }
 
-        // Our edit or delete takes effect on its target once the server accepted it (rare: no prepared statement).
+        if (status is >= MessageStatus.ServerAck and <= MessageStatus.Failed)
+        {
+            using var dequeue = connection.Statement(Dequeue, transaction).Bind("@msgId", msgId);
+            dequeue.Execute(cancellationToken);
+        }
+
+        // Our edit or delete takes effect on its target once the server accepted it (rare: not kept prepared).
         var accepted = was < MessageStatus.ServerAck && status is >= MessageStatus.ServerAck and <= MessageStatus.Read;
         if (accepted && type is "edit" or "revoke" && target is { Length: > 0 })
         {
-            await _connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(new CommandDefinition(
                 type == "edit" ? OutboundStatus.EditTarget : OutboundStatus.RevokeTarget,
                 new { body, atMs, chat, target },
-                _transaction,
+                transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
 
-        Set(_journal, "message.status", chat, msgId, seq, status.ToName(), (object?)error ?? DBNull.Value, atMs);
-        await _journal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await MessageWrites.JournalAsync(connection, transaction, "message.status", chat, msgId, seq, status.ToName(), error, atMs, cancellationToken).ConfigureAwait(false);
         return chat;
-    }
-
-    public void Dispose()
-    {
-        _current.Dispose();
-        _update.Dispose();
-        _dequeue.Dispose();
-        _journal.Dispose();
-        _attempt?.Dispose();
-    }
-
-    private static void Set(SqliteCommand command, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i];
-        }
-    }
-
-    private SqliteCommand Command(string sql, params string[] parameters)
-    {
-        var command = _connection.CreateCommand();
-        command.Transaction = _transaction;
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name, Value = DBNull.Value });
-        }
-
-        command.Prepare();
-        return command;
     }
 }

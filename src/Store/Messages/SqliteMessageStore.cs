@@ -275,17 +275,15 @@ public sealed partial class SqliteMessageStore : IMessageStore
             await using (transaction.ConfigureAwait(false))
             {
                 var journalled = false;
-                using (var writer = new OutboundStatusWriter(connection, transaction))
+                var writer = new OutboundStatusWriter(connection, transaction);
+                foreach (var msgId in msgIds)
                 {
-                    foreach (var msgId in msgIds)
+                    if (!await writer.CountAttemptAsync(msgId, cancellationToken).ConfigureAwait(false))
                     {
-                        if (!await writer.CountAttemptAsync(msgId, cancellationToken).ConfigureAwait(false))
-                        {
-                            throw new InvalidOperationException($"Message {msgId} is not in the send queue (unknown, already sent, or failed).");
-                        }
-
-                        journalled |= await writer.AdvanceAsync(msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false) is not null;
+                        throw new InvalidOperationException($"Message {msgId} is not in the send queue (unknown, already sent, or failed).");
                     }
+
+                    journalled |= await writer.AdvanceAsync(msgId, MessageStatus.Sending, null, at, cancellationToken).ConfigureAwait(false) is not null;
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -350,14 +348,12 @@ public sealed partial class SqliteMessageStore : IMessageStore
             await using (transaction.ConfigureAwait(false))
             {
                 var changed = false;
-                using (var writer = new OutboundStatusWriter(connection, transaction))
+                var writer = new OutboundStatusWriter(connection, transaction);
+                for (var i = 0; i < updates.Count; i++)
                 {
-                    for (var i = 0; i < updates.Count; i++)
-                    {
-                        var update = updates[i];
-                        chats[i] = await writer.AdvanceAsync(update.MsgId, update.Status, update.Error, update.At, cancellationToken).ConfigureAwait(false);
-                        changed |= chats[i] is not null;
-                    }
+                    var update = updates[i];
+                    chats[i] = await writer.AdvanceAsync(update.MsgId, update.Status, update.Error, update.At, cancellationToken).ConfigureAwait(false);
+                    changed |= chats[i] is not null;
                 }
 
                 if (changed)

@@ -21,7 +21,7 @@ public sealed class LineRegistry
     /// <summary>Lines kept by token hash at most; beyond it the cache starts again (each line costs one lookup).</summary>
     private const int CacheLimit = 50_000;
 
-    private readonly string _connectionString;
+    private readonly LineConnectionPool _pool;
     private readonly ConcurrentDictionary<string, LineRecord> _byTokenHash = new(StringComparer.Ordinal);
     private readonly Lock _cacheGate = new();
     private long _changes;
@@ -29,7 +29,7 @@ public sealed class LineRegistry
 
     private LineRegistry(string connectionString, TimeProvider time)
     {
-        _connectionString = connectionString;
+        _pool = new LineConnectionPool(connectionString, new SynchronousPragma(SqliteSynchronous.Full));
         _time = time;
         Idempotency = new IdempotencyStore(connectionString);
     }
@@ -73,8 +73,16 @@ public sealed class LineRegistry
     /// <summary>The line with this id, or null.</summary>
     public async Task<LineRecord?> FindAsync(LineId id, CancellationToken cancellationToken)
     {
+        // Every webhook worker reads its line here on each pass: a statement the pooled connection keeps prepared.
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return (await connection.QuerySingleOrDefaultAsync<Row>("SELECT * FROM sessions WHERE id = @id", new { id = id.Value }).ConfigureAwait(false))?.ToRecord();
+        using var find = connection.Statement(
+            "SELECT id, name, webhook_url, webhook_secret, webhook_events, created_at FROM sessions WHERE id = @id", null).Bind("@id", id.Value);
+        var found = find.Rows(
+            r => new LineRecord(
+                new LineId(r.GetInt64(0)), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4),
+                DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(5))),
+            cancellationToken);
+        return found.Count == 0 ? null : found[0];
     }
 
     /// <summary>The line a token names, or null for a missing, malformed, unknown or rotated token.</summary>
@@ -162,12 +170,8 @@ public sealed class LineRegistry
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
-    }
+    // The registry's connections stay open in its pool with their prepared statements; commits wait for the disk (SQLite's default).
+    private Task<LineConnection> ConnectAsync(CancellationToken cancellationToken) => _pool.RentAsync(cancellationToken);
 
 #pragma warning disable IDE1006 // Dapper maps the snake_case columns by name.
     private sealed record Row(long id, string name, string token_hash, string? webhook_url, string? webhook_secret, string webhook_events, long created_at)

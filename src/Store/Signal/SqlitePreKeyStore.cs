@@ -75,9 +75,12 @@ public sealed class SqlitePreKeyStore : IPreKeyStore
         }
     }
 
-    internal static Task DeleteAsync(SqliteConnection connection, SqliteTransaction? transaction, uint id, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM signal_prekey WHERE id = @id;", new { id = (long)id }, transaction, cancellationToken: cancellationToken));
+    internal static Task DeleteAsync(SqliteConnection connection, SqliteTransaction? transaction, uint id, CancellationToken cancellationToken)
+    {
+        using var statement = connection.Statement("DELETE FROM signal_prekey WHERE id = @id;", transaction).Bind("@id", (long)id);
+        statement.Execute(cancellationToken);
+        return Task.CompletedTask;
+    }
 
     private sealed record Row(byte[] PublicKey, byte[] PrivateKey);
 }

@@ -22,11 +22,8 @@ public sealed class SqliteSessionStore : ISessionStore
         var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var bytes = await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
-                "SELECT record FROM signal_session WHERE address = @address;",
-                new { address = address.ToString() },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return bytes is null ? null : SessionRecord.Parse(bytes);
+            using var statement = connection.Statement("SELECT record FROM signal_session WHERE address = @address;", null).Bind("@address", address.ToString());
+            return statement.Bytes(cancellationToken) is { } bytes ? SessionRecord.Parse(bytes) : null;
         }
     }
 
@@ -53,10 +50,12 @@ public sealed class SqliteSessionStore : ISessionStore
     }
 
     internal static Task WriteAsync(
-        SqliteConnection connection, SqliteTransaction? transaction, SignalAddress address, SessionRecord record, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "INSERT OR REPLACE INTO signal_session (address, record) VALUES (@address, @record);",
-            new { address = address.ToString(), record = record.Serialize() },
-            transaction,
-            cancellationToken: cancellationToken));
+        SqliteConnection connection, SqliteTransaction? transaction, SignalAddress address, SessionRecord record, CancellationToken cancellationToken)
+    {
+        using var statement = connection.Statement("INSERT OR REPLACE INTO signal_session (address, record) VALUES (@address, @record);", transaction)
+            .Bind("@address", address.ToString())
+            .Bind("@record", record.Serialize());
+        statement.Execute(cancellationToken);
+        return Task.CompletedTask;
+    }
 }

@@ -49,10 +49,9 @@ public sealed class SqliteSignalIdentityStore : ISignalIdentityStore
         var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            return await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
-                "SELECT identity_key FROM signal_remote_identity WHERE address = @address;",
-                new { address = address.ToString() },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            using var statement = connection.Statement("SELECT identity_key FROM signal_remote_identity WHERE address = @address;", null)
+                .Bind("@address", address.ToString());
+            return statement.Bytes(cancellationToken);
         }
     }
 
@@ -67,12 +66,14 @@ public sealed class SqliteSignalIdentityStore : ISignalIdentityStore
     }
 
     internal static Task WriteRemoteAsync(
-        SqliteConnection connection, SqliteTransaction? transaction, SignalAddress address, byte[] identityKey, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "INSERT OR REPLACE INTO signal_remote_identity (address, identity_key) VALUES (@address, @key);",
-            new { address = address.ToString(), key = identityKey },
-            transaction,
-            cancellationToken: cancellationToken));
+        SqliteConnection connection, SqliteTransaction? transaction, SignalAddress address, byte[] identityKey, CancellationToken cancellationToken)
+    {
+        using var statement = connection.Statement("INSERT OR REPLACE INTO signal_remote_identity (address, identity_key) VALUES (@address, @key);", transaction)
+            .Bind("@address", address.ToString())
+            .Bind("@key", identityKey);
+        statement.Execute(cancellationToken);
+        return Task.CompletedTask;
+    }
 
     private sealed record LocalRow(byte[] PublicKey, byte[] PrivateKey, long RegistrationId);
 }

@@ -23,6 +23,12 @@ public sealed class WebhookOutbox(LineDatabase database, LineId lineId)
         last_status_code AS LastStatusCode, last_error AS LastError
         """;
 
+    private const string InsertDelivery = """
+        INSERT OR IGNORE INTO webhook_deliveries
+            (journal_seq, delivery_id, event, chat_key, msg_id, body, status, created_at_ms, expires_at_ms, next_attempt_at_ms)
+        VALUES (@seq, @id, @event, @chatKey, @msgId, @body, 'pending', @now, @expires, @now);
+        """;
+
     /// <summary>The line this outbox belongs to.</summary>
     public LineId LineId => lineId;
 
@@ -96,25 +102,16 @@ public sealed class WebhookOutbox(LineDatabase database, LineId lineId)
                         continue;
                     }
 
-                    queued += await connection.ExecuteAsync(new CommandDefinition(
-                        """
-                        INSERT OR IGNORE INTO webhook_deliveries
-                            (journal_seq, delivery_id, event, chat_key, msg_id, body, status, created_at_ms, expires_at_ms, next_attempt_at_ms)
-                        VALUES (@seq, @id, @event, @chatKey, @msgId, @body, 'pending', @now, @expires, @now);
-                        """,
-                        new
-                        {
-                            seq = entry.Seq,
-                            id = DeliveryIdOf(entry.Seq),
-                            @event = entry.Event,
-                            chatKey = draft.ChatKey,
-                            msgId = entry.MsgId ?? entry.Message?.MsgId,
-                            body = draft.Body,
-                            now = nowMs,
-                            expires = (now + maxAge).ToUnixTimeMilliseconds(),
-                        },
-                        transaction,
-                        cancellationToken: cancellationToken)).ConfigureAwait(false);
+                    using var insert = connection.Statement(InsertDelivery, transaction)
+                        .Bind("@seq", entry.Seq)
+                        .Bind("@id", DeliveryIdOf(entry.Seq))
+                        .Bind("@event", entry.Event)
+                        .Bind("@chatKey", draft.ChatKey)
+                        .Bind("@msgId", entry.MsgId ?? entry.Message?.MsgId)
+                        .Bind("@body", draft.Body)
+                        .Bind("@now", nowMs)
+                        .Bind("@expires", (now + maxAge).ToUnixTimeMilliseconds());
+                    queued += insert.Execute(cancellationToken);
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(
