@@ -330,11 +330,11 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
                         await RecordAsync(account.Phone, id, sender.ToString(), chat, message, t, cancellationToken).ConfigureAwait(false);
                     }
 
-                    await ReceiptAsync(account, stanza, sender, PeerReceipt(stanza), cancellationToken).ConfigureAwait(false);
+                    await ReceiptAsync(account, stanza, sender, ReceiptTypeOf(stanza, fromCompanion), cancellationToken).ConfigureAwait(false);
                 }
                 catch (SignalException ex) when (ex.Kind == SignalErrorKind.Duplicate)
                 {
-                    await ReceiptAsync(account, stanza, sender, PeerReceipt(stanza), cancellationToken).ConfigureAwait(false);
+                    await ReceiptAsync(account, stanza, sender, ReceiptTypeOf(stanza, fromCompanion), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is SignalException or InvalidProtocolBufferException or CryptoException)
                 {
@@ -476,7 +476,11 @@ public sealed partial class VirtualPhones : IPrimaryDevice, IDisposable
     }
 
     // R14: what a device of the account sends its own phone as a peer message is receipted peer_msg.
-    private static string? PeerReceipt(Node stanza) => stanza.Attr("category") == "peer" ? "peer_msg" : null;
+    // The receipt a phone sends for what it decrypted: peer_msg for a companion's peer message, sender for the copy of
+    // a message its own account sent from another device (Baileys' handleMessage and whatsmeow send "sender" there: it
+    // tells the sending device one of its own devices has the copy, never that the recipient has it), else a delivery.
+    private static string? ReceiptTypeOf(Node stanza, bool fromCompanion) =>
+        stanza.Attr("category") == "peer" ? "peer_msg" : fromCompanion ? "sender" : null;
 
     /// <summary>
     /// A companion's peer data operation request: for a placeholder resend the phone looks up each message it has and
