@@ -228,7 +228,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
                 return found;
             }
 
-            await Task.Delay(100);
+            await Task.Delay(250);
         }
 
         throw new TimeoutException($"{Name}: no {what} within 120 s.");
