@@ -12,7 +12,7 @@ using System.Text.Json.Nodes;
 // Several builds (e.g. before=… after=…) run side by side, with the same sandbox, in the same minutes.
 //   dotnet Idle.dll --sandbox http://127.0.0.1:PORT --service NAME=PATH/WaEngine.Api.dll [--service …]
 //                   [--lines 200] [--minutes 3] [--settle 90] [--data DIR] [--clk-tck 100]
-//                   [--restore-rate LOGINS_PER_SECOND] [--sandbox-pid PID]
+//                   [--restore-rate LOGINS_PER_SECOND|auto] [--sandbox-pid PID] [--pair-concurrency 4]
 // With --restore-rate (one service only), the idle measurement is followed by the restore storm (RestoreStorm.cs): the
 // service restarts and restores its lines at that rate; with --sandbox-pid, the sandbox then restarts under them.
 // Prints one JSON object on stdout; progress goes to stderr.
@@ -58,13 +58,29 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
     var pairing = Stopwatch.StartNew();
     var pairedByHundred = new JsonArray();
     var paired = 0;
-    using var gate = new SemaphoreSlim(4);
+    var pairRetries = 0;
+    using var gate = new SemaphoreSlim(settings.PairConcurrency);
     await Task.WhenAll(Enumerable.Range(0, settings.Lines).Select(async i =>
     {
         await gate.WaitAsync();
         try
         {
-            await service.PairLineAsync(sandbox, string.Create(CultureInfo.InvariantCulture, $"1555{5 + index}0{i:00000}"), sink.Url);
+            var phone = string.Create(CultureInfo.InvariantCulture, $"1555{5 + index}0{i:00000}");
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await service.PairLineAsync(sandbox, phone, sink.Url);
+                    break;
+                }
+                catch (Exception ex) when (attempt < 3 && ex is InvalidOperationException or TimeoutException or HttpRequestException or TaskCanceledException)
+                {
+                    // Counted and reported: on a loaded machine a pairing can time out on either side.
+                    Interlocked.Increment(ref pairRetries);
+                    Say($"pairing {phone} failed ({ex.Message}); pairing it again (attempt {attempt + 1} of 3)");
+                }
+            }
+
             if (Interlocked.Increment(ref paired) % 100 == 0)
             {
                 lock (pairedByHundred)
@@ -106,7 +122,7 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
     JsonObject? serviceRestart = null;
     JsonObject? sandboxRestart = null;
     string? restoreError = null;
-    if (settings.RestoreRate > 0)
+    if (settings.Restore)
     {
         try
         {
@@ -139,6 +155,7 @@ async Task<JsonNode> MeasureAsync(string name, string assembly, int index)
         ["rss_kib"] = end.RssKiB,
         ["rss_kib_per_line"] = Round((end.RssKiB - baselineEnd.RssKiB) / (double)settings.Lines),
         ["pair_seconds"] = Round(pairSeconds),
+        ["pair_retries"] = pairRetries,
         ["paired_by_hundred_seconds"] = pairedByHundred,
         ["hwm_kib"] = end.HwmKiB,
         ["baseline_fds"] = baselineFds,
@@ -156,7 +173,7 @@ static int Descriptors(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/
 static double Round(double value) => Math.Round(value, 3);
 
 /// <summary>The driver's arguments.</summary>
-internal sealed record Settings(Uri Sandbox, IReadOnlyList<(string Name, string Assembly)> Services, int Lines, double Minutes, TimeSpan Settle, string? Data, long ClockTicks, double RestoreRate, int SandboxPid)
+internal sealed record Settings(Uri Sandbox, IReadOnlyList<(string Name, string Assembly)> Services, int Lines, double Minutes, TimeSpan Settle, string? Data, long ClockTicks, double? RestoreRate, bool Restore, int SandboxPid, int PairConcurrency)
 {
     public static Settings Parse(string[] args)
     {
@@ -167,8 +184,10 @@ internal sealed record Settings(Uri Sandbox, IReadOnlyList<(string Name, string 
         var settle = TimeSpan.FromSeconds(90);
         string? data = null;
         long clockTicks = 100;
-        double restoreRate = 0;
+        double? restoreRate = null;
+        var restore = false;
         var sandboxPid = 0;
+        var pairConcurrency = 4;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -184,7 +203,12 @@ internal sealed record Settings(Uri Sandbox, IReadOnlyList<(string Name, string 
                 case "--settle": settle = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
                 case "--data": data = value; break;
                 case "--clk-tck": clockTicks = long.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--restore-rate": restoreRate = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--restore-rate":
+                    // "auto": the service's own default (Api__RestoreLoginsPerSecond unset: the automatic rate).
+                    restore = true;
+                    restoreRate = value == "auto" ? null : double.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                case "--pair-concurrency": pairConcurrency = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--sandbox-pid": sandboxPid = int.Parse(value, CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"Unknown argument {args[i]}.");
             }
@@ -192,11 +216,11 @@ internal sealed record Settings(Uri Sandbox, IReadOnlyList<(string Name, string 
             i++;
         }
 
-        if (sandbox is null || services.Count == 0 || lines < 1 || minutes <= 0 || clockTicks < 1 || restoreRate < 0 || (restoreRate > 0 && services.Count != 1))
+        if (sandbox is null || services.Count == 0 || lines < 1 || minutes <= 0 || clockTicks < 1 || restoreRate <= 0 || pairConcurrency < 1 || (restore && services.Count != 1))
         {
-            throw new ArgumentException("Usage: Idle --sandbox URL --service NAME=PATH [--service …] [--lines N>0] [--minutes M>0] [--settle SECONDS] [--data DIR] [--clk-tck N] [--restore-rate R>0 (one service only)] [--sandbox-pid PID]");
+            throw new ArgumentException("Usage: Idle --sandbox URL --service NAME=PATH [--service …] [--lines N>0] [--minutes M>0] [--settle SECONDS] [--data DIR] [--clk-tck N] [--restore-rate R>0|auto (one service only)] [--sandbox-pid PID] [--pair-concurrency N]");
         }
 
-        return new Settings(sandbox, services, lines, minutes, settle, data, clockTicks, restoreRate, sandboxPid);
+        return new Settings(sandbox, services, lines, minutes, settle, data, clockTicks, restoreRate, restore, sandboxPid, pairConcurrency);
     }
 }

@@ -15,17 +15,21 @@ internal static class RestoreStorm
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(15);
 
-    public static async Task<JsonObject> ServiceRestartAsync(ServiceUnderTest service, HttpClient sandbox, int lines, double loginsPerSecond, Action<string> say)
+    /// <param name="loginsPerSecond">The rate to set; null leaves the service's default (the automatic rate).</param>
+    public static async Task<JsonObject> ServiceRestartAsync(ServiceUnderTest service, HttpClient sandbox, int lines, double? loginsPerSecond, Action<string> say)
     {
         var notices = await R18Async(sandbox);
-        say($"restarting the service; it restores {lines} lines at {loginsPerSecond} logins per second");
-        var (stop, sinceLaunch) = await service.RestartAsync(new Dictionary<string, string>
+        say($"restarting the service; it restores {lines} lines at {(loginsPerSecond is { } set ? set.ToString(CultureInfo.InvariantCulture) : "its automatic rate of")} logins per second");
+        var environment = new Dictionary<string, string>();
+        if (loginsPerSecond is { } rate)
         {
-            ["Api__RestoreLoginsPerSecond"] = loginsPerSecond.ToString(CultureInfo.InvariantCulture),
-        });
+            environment["Api__RestoreLoginsPerSecond"] = rate.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var (stop, sinceLaunch) = await service.RestartAsync(environment);
         var result = await UntilAllConnectedAsync(service, lines, say, sinceLaunch);
         result["stop_seconds"] = Math.Round(stop.TotalSeconds, 3);
-        result["logins_per_second_setting"] = loginsPerSecond;
+        result["logins_per_second_setting"] = loginsPerSecond is { } setting ? (JsonNode)setting : "auto";
         result["r18_notices"] = await R18Async(sandbox) - notices;
         result["hwm_kib"] = service.Exited ? null : ProcSample.Take(service.Pid).HwmKiB;
         return result;

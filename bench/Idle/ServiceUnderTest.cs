@@ -132,6 +132,24 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         created.EnsureSuccessStatusCode();
         var line = (await created.Content.ReadFromJsonAsync<JsonNode>())!;
         var id = line["id"]!.GetValue<long>();
+        try
+        {
+            await ScanUntilConnectedAsync(sandbox, phone, id);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException or TaskCanceledException)
+        {
+            // A pairing that failed on a loaded machine (the companion too slow to answer pair-success in time) leaves
+            // no half-paired line behind: the caller may pair the phone again.
+            await _admin.DeleteAsync(string.Create(CultureInfo.InvariantCulture, $"/api/sessions/{id}"));
+            throw;
+        }
+
+        return line["token"]!.GetValue<string>();
+    }
+
+    /// <summary>Failed pairings tried again by <see cref="PairLineAsync"/>'s callers.</summary>
+    private async Task ScanUntilConnectedAsync(HttpClient sandbox, string phone, long id)
+    {
         var qr = await UntilAsync(async () =>
         {
             var answer = await _admin.GetAsync($"/api/sessions/{id}/qr");
@@ -144,7 +162,6 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         }
 
         await UntilAsync(async () => await StatusAsync(id) == "connected" ? "connected" : null, $"line {id} connected");
-        return line["token"]!.GetValue<string>();
     }
 
     /// <summary>How many of the service's lines are connected now.</summary>
@@ -228,7 +245,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
                 return found;
             }
 
-            await Task.Delay(100);
+            await Task.Delay(250);
         }
 
         throw new TimeoutException($"{Name}: no {what} within 120 s.");

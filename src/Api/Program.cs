@@ -82,13 +82,14 @@ builder.Services.AddSingleton<WaEngine.Api.Conversations.ContactCheckLimiter>();
 
 // Line databases are opened once, by their own service; the node's line owner holds each line's actor over its
 // database; the dispatcher delivers from the databases and hears from them when something was journalled.
+builder.Services.AddSingleton(services => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.CreateLoginRate());
 builder.Services.AddSingleton(_ => new LineDatabases(Path.Combine(dataFolder.Path, "lines"), storeSynchronous));
 builder.Services.AddSingleton<ILineOwner>(services => new LocalLineOwner(
     services.GetRequiredService<LineDatabases>(),
     () => WhatsAppConnection.Options(services, builder.Configuration, sandbox) with { ReconnectPace = ReconnectPaceOf(services) },
     services.GetRequiredService<ILoggerFactory>(),
     services.GetRequiredService<TimeProvider>(),
-    new RestorePace(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.RestoreLoginsPerSecond, services.GetRequiredService<TimeProvider>())));
+    new RestorePace(services.GetRequiredService<LoginRate>(), services.GetRequiredService<TimeProvider>())));
 builder.Services.AddSingleton(services => new WebhookDispatcher(
     registry,
     services.GetRequiredService<LineDatabases>(),
@@ -153,5 +154,8 @@ return 0;
 
 // R18: the lines' reconnects after a drop share one pace, the restore's (a server restart under a thousand lines brings
 // them back spread out, not in one burst).
-static WaEngine.Engine.Session.ConnectPace ReconnectPaceOf(IServiceProvider services) =>
-    new(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value.RestoreLoginsPerSecond, services.GetRequiredService<TimeProvider>());
+static WaEngine.Engine.Session.ConnectPace ReconnectPaceOf(IServiceProvider services)
+{
+    var rate = services.GetRequiredService<LoginRate>();
+    return new(() => rate.PerSecond, services.GetRequiredService<TimeProvider>());
+}

@@ -25,10 +25,22 @@ public sealed record ApiOptions
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
 
     /// <summary>
-    /// How many lines a restore at start logs in per second at most, jittered (SERVER-RULES R18: many logins at one
-    /// instant from one address look like abuse). Default 2; 0.01 to 100. <c>Api__RestoreLoginsPerSecond</c>.
+    /// How many lines a restore at start (and the reconnects after a drop) log in per second at most, jittered
+    /// (SERVER-RULES R18: many logins at one instant from one address look like abuse); 0.01 to 100.
+    /// <c>Api__RestoreLoginsPerSecond</c>. Unset (the default): automatic, see <see cref="RestoreWithin"/>.
     /// </summary>
-    public double RestoreLoginsPerSecond { get; init; } = 2;
+    public double? RestoreLoginsPerSecond { get; init; }
+
+    /// <summary>
+    /// With no <see cref="RestoreLoginsPerSecond"/>: the window the automatic rate spreads every line's login over —
+    /// the number of lines the service holds × 1.25 (the mean jittered gap) ÷ this, at least 2 and at most 100 per
+    /// second (1,000 lines: 5.2 per second; 10,000: 52). Default 4 minutes; 10 s to 1 h. <c>Api__RestoreWithin</c>.
+    /// </summary>
+    public TimeSpan RestoreWithin { get; init; } = TimeSpan.FromMinutes(4);
+
+    /// <summary>The login rate these options ask for.</summary>
+    public Sessions.LoginRate CreateLoginRate() =>
+        RestoreLoginsPerSecond is { } perSecond ? Sessions.LoginRate.Fixed(perSecond) : Sessions.LoginRate.Automatic(RestoreWithin);
 
     /// <summary>Media limits and the download cache.</summary>
     public Media.MediaOptions Media { get; init; } = new();

@@ -40,9 +40,14 @@ public sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             problems.Add($"Api:MaxBodyBytes is {options.MaxBodyBytes}; it must be between 4096 and 67108864.");
         }
 
-        if (!(options.RestoreLoginsPerSecond >= 0.01 && options.RestoreLoginsPerSecond <= 100))
+        if (options.RestoreLoginsPerSecond is { } perSecond && !(perSecond >= 0.01 && perSecond <= 100))
         {
-            problems.Add($"Api:RestoreLoginsPerSecond is {options.RestoreLoginsPerSecond}; it must be between 0.01 and 100.");
+            problems.Add($"Api:RestoreLoginsPerSecond is {perSecond}; it must be between 0.01 and 100 (or unset: automatic).");
+        }
+
+        if (options.RestoreWithin < TimeSpan.FromSeconds(10) || options.RestoreWithin > TimeSpan.FromHours(1))
+        {
+            problems.Add($"Api:RestoreWithin is {options.RestoreWithin}; it must be between 00:00:10 and 01:00:00.");
         }
 
         problems.AddRange(options.Media.Problems());

@@ -76,19 +76,20 @@ public sealed partial class LocalLineOwner : ILineOwner
         ArgumentNullException.ThrowIfNull(lineIds);
         // First every line due to start is told so (it takes sends from now on, and shows as starting), then the starts
         // are spread out at the restore pace.
-        var due = new List<OwnedLine>();
-        foreach (var lineId in lineIds)
+        var ids = lineIds.ToList();
+        var due = new OwnedLine?[ids.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), RestoreOpening.Options(cancellationToken), async (index, token) =>
         {
-            var line = await OpenAsync(lineId, cancellationToken).ConfigureAwait(false);
-            if (line.Actor.Status == LineStatus.Stopped && await line.Credentials.GetDesiredRunningAsync(cancellationToken).ConfigureAwait(false))
+            var line = await OpenAsync(ids[index], token).ConfigureAwait(false);
+            if (line.Actor.Status == LineStatus.Stopped && await line.Credentials.GetDesiredRunningAsync(token).ConfigureAwait(false))
             {
-                await line.Actor.ExpectStartAsync(cancellationToken).ConfigureAwait(false);
-                due.Add(line);
+                await line.Actor.ExpectStartAsync(token).ConfigureAwait(false);
+                due[index] = line;
             }
-        }
+        }).ConfigureAwait(false);
 
         var started = 0;
-        foreach (var line in due)
+        foreach (var line in due.OfType<OwnedLine>())
         {
             if (started > 0 && _pace is not null)
             {
@@ -110,6 +111,7 @@ public sealed partial class LocalLineOwner : ILineOwner
     {
         if (_lines.TryRemove(lineId, out var entry))
         {
+            _pace?.Plan(_lines.Count);
             await CloseEntryAsync(lineId, entry).ConfigureAwait(false);
         }
     }
@@ -142,6 +144,8 @@ public sealed partial class LocalLineOwner : ILineOwner
 
     private async Task<OwnedLine> CreateAsync(LineId lineId)
     {
+        // An automatic login rate follows how many lines the service holds (its restore and its reconnects, R18).
+        _pace?.Plan(_lines.Count);
         var options = _options.Value;
         var database = await _databases.OpenAsync(lineId, CancellationToken.None).ConfigureAwait(false);
         var credentials = new SqliteCredentialStore(database);

@@ -9,7 +9,7 @@ namespace WaEngine.Engine.Session;
 /// </summary>
 public sealed class ConnectPace
 {
-    private readonly double _gapTicks;
+    private readonly Func<double> _connectsPerSecond;
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
     private readonly Lock _gate = new();
@@ -20,13 +20,21 @@ public sealed class ConnectPace
     /// <param name="time">Time for the slots and the waits.</param>
     /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> by default.</param>
     public ConnectPace(double connectsPerSecond, TimeProvider time, Func<double>? random = null)
+        : this(() => connectsPerSecond, time, random)
     {
         if (!(connectsPerSecond > 0) || double.IsInfinity(connectsPerSecond))
         {
             throw new ArgumentOutOfRangeException(nameof(connectsPerSecond), connectsPerSecond, "The connect pace must be a positive number of connects per second.");
         }
+    }
 
-        _gapTicks = TimeSpan.TicksPerSecond / connectsPerSecond;
+    /// <summary>Creates a pace whose rate may change (read at every reservation; one that is not a positive number counts as 1).</summary>
+    /// <param name="connectsPerSecond">The most connects in one second now.</param>
+    /// <param name="time">Time for the slots and the waits.</param>
+    /// <param name="random">Jitter source in [0, 1); <see cref="Random.Shared"/> by default.</param>
+    public ConnectPace(Func<double> connectsPerSecond, TimeProvider time, Func<double>? random = null)
+    {
+        _connectsPerSecond = connectsPerSecond ?? throw new ArgumentNullException(nameof(connectsPerSecond));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _random = random ?? Random.Shared.NextDouble;
     }
@@ -35,7 +43,9 @@ public sealed class ConnectPace
     public TimeSpan Reserve()
     {
         var now = _time.GetUtcNow().UtcTicks;
-        var gap = (long)(_gapTicks * (1 + (0.5 * Math.Clamp(_random(), 0, 1))));
+        var rate = _connectsPerSecond();
+        var gapTicks = TimeSpan.TicksPerSecond / (rate > 0 && !double.IsInfinity(rate) ? rate : 1);
+        var gap = (long)(gapTicks * (1 + (0.5 * Math.Clamp(_random(), 0, 1))));
         lock (_gate)
         {
             var slot = Math.Max(now, _nextSlot);

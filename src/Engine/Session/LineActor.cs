@@ -820,7 +820,8 @@ public sealed class LineActor : IAsyncDisposable
         _chores.Repeat(KeepaliveSlot, SilenceCheck, () =>
         {
             var now = _time.GetUtcNow();
-            var pingDue = now - lastPing >= _options.KeepAliveInterval;
+            // Within half a check of the interval: the checks' own drift must not push a ping to the next check.
+            var pingDue = now - lastPing >= _options.KeepAliveInterval - (SilenceCheck / 2);
             if (pingDue)
             {
                 lastPing = now;
@@ -952,8 +953,9 @@ public sealed class LineActor : IAsyncDisposable
 
     private TimeSpan SilenceLimit => _options.KeepAliveInterval + _options.KeepAliveSlack;
 
-    // Half the slack (5 s by default), never longer than the interval nor shorter than a second.
-    private TimeSpan SilenceCheck => TimeSpan.FromTicks(Math.Clamp(_options.KeepAliveSlack.Ticks / 2, TimeSpan.TicksPerSecond, Math.Max(_options.KeepAliveInterval.Ticks, TimeSpan.TicksPerSecond)));
+    // How often an idle line's timer wakes (KeepaliveCadence.cs): every 12.5 s by default, so a silent connection is
+    // still noticed inside two intervals.
+    private TimeSpan SilenceCheck => KeepaliveCadence.CheckPeriod(_options.KeepAliveInterval, _options.KeepAliveSlack);
 
     private const string ReconnectSlot = "reconnect";
     private const string KeepaliveSlot = "keepalive";

@@ -51,4 +51,17 @@ public class ConnectPaceTests
     [InlineData(double.PositiveInfinity)]
     public void R18_a_pace_that_is_not_a_positive_number_is_refused(double perSecond) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConnectPace(perSecond, new ManualTimeProvider()));
+
+    [Fact]
+    public void R18_a_pace_whose_rate_changes_spaces_the_next_slots_by_the_new_rate()
+    {
+        var rate = 2.0;
+        var pace = new ConnectPace(() => rate, new ManualTimeProvider(), () => 0);
+        Assert.Equal(0, pace.Reserve().TotalMilliseconds, 0.01);
+        Assert.Equal(500, pace.Reserve().TotalMilliseconds, 0.01);
+        rate = 50;
+        // The slot after 500 ms was reserved at 2 per second (500 ms on); the ones after it are 20 ms apart.
+        Assert.Equal(1000, pace.Reserve().TotalMilliseconds, 0.01);
+        Assert.Equal(1020, pace.Reserve().TotalMilliseconds, 0.01);
+    }
 }
