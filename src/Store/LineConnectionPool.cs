@@ -51,6 +51,7 @@ public sealed class LineConnectionPool(string connectionString, SynchronousPragm
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await pragma.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
+            WalFiles.Persist(connection);
         }
         catch
         {

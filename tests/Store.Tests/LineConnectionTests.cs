@@ -199,6 +199,40 @@ public sealed class LineConnectionTests
     }
 
     [Fact]
+    public async Task Released_when_idle_the_database_keeps_its_wal_and_shm_files_emptied_not_deleted()
+    {
+        using var folder = new TempFolder();
+        using var database = await OpenAsync(folder);
+        await using (var connection = await database.OpenConnectionAsync(default))
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                using var insert = connection.Statement(Insert, null).Bind("@k", $"w{i}").Bind("@v", new byte[2000]);
+                insert.Int64(default);
+            }
+        }
+
+        var wal = database.Path + "-wal";
+        var shm = database.Path + "-shm";
+        Assert.True(new FileInfo(wal).Length > 0, "the WAL holds the writes while the line is busy");
+
+        // The idle release closes every handle to the file (LineDatabase.IdleRelease): SQLite checkpoints, and in
+        // persistent WAL mode empties the WAL instead of deleting it, so the next use does not create both files again.
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while ((database.IdleConnections > 0 || new FileInfo(wal).Length > 0) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(0, database.IdleConnections);
+        Assert.True(File.Exists(wal) && File.Exists(shm), "the -wal and -shm files are kept");
+        Assert.Equal(0, new FileInfo(wal).Length);
+        await using var after = await database.OpenConnectionAsync(default);
+        using var count = after.Statement("SELECT count(*) FROM t WHERE k LIKE 'w%';", null);
+        Assert.Equal(200L, count.Int64(default));
+    }
+
+    [Fact]
     public async Task A_full_database_refuses_a_kept_statement_and_the_same_statement_writes_once_there_is_room()
     {
         using var folder = new TempFolder();
