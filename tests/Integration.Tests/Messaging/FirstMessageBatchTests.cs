@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using WaEngine.Engine.Messaging;
@@ -21,13 +20,7 @@ public sealed class FirstMessageBatchTests
     public async Task Six_first_messages_queued_while_the_line_is_away_go_out_after_one_usync_and_one_key_fetch()
     {
         await using var world = await MessagingWorld.StartAsync();
-        var peers = new List<string>();
-        for (var i = 0; i < Peers; i++)
-        {
-            var phone = string.Create(CultureInfo.InvariantCulture, $"1555020{i:0000}");
-            (await world.Sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone })).EnsureSuccessStatusCode();
-            peers.Add(phone);
-        }
+        var peers = await world.NewPhonesAsync("1555020", Peers);
 
         // The line is away (its logins refused with 503 until lifted) while the six messages are queued, so the first
         // pass after the login finds them all at once.

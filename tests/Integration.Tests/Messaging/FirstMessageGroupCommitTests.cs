@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using WaEngine.Engine.Messaging;
@@ -23,13 +22,7 @@ public sealed class FirstMessageGroupCommitTests
     public async Task Fifty_first_messages_planned_together_all_arrive_and_each_failure_stays_its_own()
     {
         await using var world = await MessagingWorld.StartAsync();
-        var peers = new List<string>();
-        for (var i = 0; i < NewPeers; i++)
-        {
-            var phone = string.Create(CultureInfo.InvariantCulture, $"1555030{i:0000}");
-            (await world.Sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone })).EnsureSuccessStatusCode();
-            peers.Add(phone);
-        }
+        var peers = await world.NewPhonesAsync("1555030", NewPeers);
 
         // A contact we wrote to before, who then reinstalled WhatsApp: a new identity key, its sessions dropped (R16).
         const string reinstalled = "15550309998";

@@ -75,6 +75,20 @@ internal sealed class MessagingWorld : IAsyncDisposable
     public void AssertEveryStanzaWasAcked() => Assert.Equal(0, Sandbox.Runtime.Rules.BreachCount(WaEngine.Sandbox.Rules.ServerRule.R6));
 
     /// <summary>Closes the line and opens it again on the same database (a process restart, as far as the line knows).</summary>
+    /// <summary>Creates <paramref name="count"/> virtual phones numbered <paramref name="prefix"/>0000, 0001, …; returns their numbers.</summary>
+    public async Task<List<string>> NewPhonesAsync(string prefix, int count)
+    {
+        var phones = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var phone = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{prefix}{i:0000}");
+            (await Sandbox.Http.PostAsJsonAsync("/sandbox/accounts", new { phone })).EnsureSuccessStatusCode();
+            phones.Add(phone);
+        }
+
+        return phones;
+    }
+
     public async Task ReopenLineAsync()
     {
         var path = Line.DatabasePath;
