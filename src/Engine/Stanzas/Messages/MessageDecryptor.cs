@@ -111,6 +111,13 @@ internal sealed class MessageDecryptor(LineId lineId, LineOptions options, ISign
                         {
                             result = await trust.RunAsync(() => pairwise.DecryptAsync(pairwiseAddress, type, part.Ciphertext, cancellationToken), cancellationToken).ConfigureAwait(false);
                         }
+                        catch (SignalException ex) when (ex.Kind == SignalErrorKind.Duplicate && multipart)
+                        {
+                            // Read and committed on an earlier delivery whose later parts were not (a crash or a full
+                            // disk before the message's own commit): what it carried (the sender key) is stored, and
+                            // the later parts decide — the skmsg is a duplicate too only if the message was stored.
+                            continue;
+                        }
                         catch (SignalException ex) when (ex.Kind is not (SignalErrorKind.Duplicate or SignalErrorKind.UntrustedIdentity))
                         {
                             // A store from before one-session-per-device: the peer may still be on the phone-number session.

@@ -109,6 +109,45 @@ public sealed class MessageDecryptorTests
     }
 
     [Fact]
+    public async Task A_group_message_whose_store_failed_after_its_sender_key_was_kept_is_stored_when_the_server_delivers_it_again()
+    {
+        // The sender key (in the pairwise part) is committed as it is read, so the skmsg after it can use it; the skmsg's
+        // step and the message commit together. A crash or a full disk between the two left the pairwise part a
+        // duplicate on the redelivery, which once answered the whole stanza with a receipt and stored nothing: the
+        // message was lost (the CI soak of session 9: a line's group message after a disk-full spell).
+        await using var receiver = await Receiver.OpenAsync();
+        var sender = await Sender.CreateAsync(receiver);
+        const string group = "120363000000000002@g.us";
+        var senderName = new SenderKeyName(group, SignalAddress.ForUser(Peer, 0));
+        var groups = new GroupCipher(sender.Store);
+        var distribution = await groups.CreateDistributionMessageAsync(senderName, None);
+        await sender.Store.CommitAsync(distribution.Changes, None);
+        var pairwise = await sender.EncryptAsync(new Message
+        {
+            SenderKeyDistributionMessage = new Message.Types.SenderKeyDistributionMessage { GroupId = group, AxolotlSenderKeyDistributionMessage = ByteString.CopyFrom(distribution.Message) },
+        });
+        var skmsg = await groups.EncryptAsync(senderName, WhatsAppPadding.Pad(new Message { Conversation = "after the full disk" }.ToByteArray(), SecureRandomSource.Instance), None);
+        await sender.Store.CommitAsync(skmsg.Changes, None);
+        var stanza = new Node("message", NodeAttributes.Of(("id", "g2"), ("from", group), ("participant", Peer + "@s.whatsapp.net"), ("t", "1779285900"), ("notify", "Peer")), [
+            pairwise,
+            new Node("enc", NodeAttributes.Of(("v", "2"), ("type", "skmsg")), skmsg.Ciphertext),
+        ]);
+
+        receiver.Store.FailNextSave = true;
+        await Assert.ThrowsAsync<IOException>(() => receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(stanza), receiver.Credentials, None));
+        Assert.Null(await receiver.Store.FindInChatAsync(group, "g2", None));
+
+        // Redelivered (nothing was acked): stored once, receipted.
+        var answers = await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(stanza), receiver.Credentials, None);
+        Assert.Equal("receipt", Assert.Single(answers).Tag);
+        Assert.Equal("after the full disk", (await receiver.Store.FindInChatAsync(group, "g2", None))?.Body);
+
+        // Delivered yet again (the receipt was lost): receipted, stored nowhere twice.
+        Assert.Equal("receipt", Assert.Single(await receiver.Messaging.ReceiveAsync(MessageStanzas.Parse(stanza), receiver.Credentials, None)).Tag);
+        Assert.Single(await receiver.Store.HistoryAsync(group, 10, None));
+    }
+
+    [Fact]
     public async Task R15_a_placeholder_resend_from_anyone_but_our_own_phone_is_not_stored()
     {
         await using var receiver = await Receiver.OpenAsync();
